@@ -1,0 +1,88 @@
+import { compileGlob, type Matcher } from './glob.js';
+import { ErrorCode, MscopeError } from './errors.js';
+
+/** The four fields of a probe's name; `ProbeDescription` selects probes by globbing them. */
+export interface ProbeName {
+  readonly provider: string;
+  readonly module: string;
+  readonly func: string;
+  readonly name: string;
+}
+
+/**
+ * `provider:module:function:name`, each field a glob, empty matching everything.
+ * Fewer than four fields fill from the right, as in DTrace (`read:entry` is `::read:entry`).
+ * A field containing `:` is written in double quotes: `dc::"undici:request:create":`.
+ */
+export class ProbeDescription implements ProbeName {
+  readonly provider: string;
+  readonly module: string;
+  readonly func: string;
+  readonly name: string;
+  private readonly matchers: readonly [Matcher, Matcher, Matcher, Matcher];
+
+  constructor(
+    fields: ProbeName,
+    readonly text: string,
+  ) {
+    this.provider = fields.provider;
+    this.module = fields.module;
+    this.func = fields.func;
+    this.name = fields.name;
+    this.matchers = [compileGlob(this.provider), compileGlob(this.module), compileGlob(this.func), compileGlob(this.name)];
+  }
+
+  static parse(text: string): ProbeDescription {
+    return new ProbeDescription(splitDescription(text), text);
+  }
+
+  matches(p: ProbeName): boolean {
+    const m = this.matchers;
+    return m[0](p.provider) && m[1](p.module) && m[2](p.func) && m[3](p.name);
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+export function formatProbeName(p: ProbeName): string {
+  return [p.provider, p.module, p.func, p.name].map(quoteField).join(':');
+}
+
+function quoteField(f: string): string {
+  return f.includes(':') ? `"${f}"` : f;
+}
+
+function splitDescription(text: string): ProbeName {
+  const fields: string[] = [];
+  let cur = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      const end = text.indexOf('"', i + 1);
+      if (end < 0) {
+        throw new MscopeError(ErrorCode.BadDescription, `probe description "${text}": unterminated quote at column ${i + 1}`);
+      }
+      cur += text.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === ':') {
+      fields.push(cur);
+      cur = '';
+      i++;
+    } else {
+      cur += c;
+      i++;
+    }
+  }
+  fields.push(cur);
+  if (fields.length > 4) {
+    throw new MscopeError(
+      ErrorCode.BadDescription,
+      `probe description "${text}" has ${fields.length} fields; at most 4 (provider:module:function:name)`,
+    );
+  }
+  while (fields.length < 4) fields.unshift('');
+  return { provider: fields[0]!, module: fields[1]!, func: fields[2]!, name: fields[3]! };
+}

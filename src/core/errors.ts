@@ -1,0 +1,19 @@
+/** Every user-facing error carries a stable `code` and prints as one line. */
+export class MscopeError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'MscopeError';
+  }
+}
+
+export const ErrorCode = {
+  BadDescription: 'MSCOPE_BAD_DESCRIPTION',
+  NoMatch: 'MSCOPE_NO_MATCH',
+  BadBinding: 'MSCOPE_BAD_BINDING',
+  BadMonitor: 'MSCOPE_BAD_MONITOR',
+  BadCommand: 'MSCOPE_BAD_COMMAND',
+  BadUsage: 'MSCOPE_BAD_USAGE',
+  Unlinked: 'MSCOPE_UNLINKED',
+} as const;

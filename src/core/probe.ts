@@ -1,0 +1,48 @@
+import type { ProbeName } from './description.js';
+import type { ProbeEvent } from './event.js';
+
+/** Receives the events of one probe; the weaver installs one per linked binding. */
+export interface ProbeHandler {
+  deliver(event: ProbeEvent): void;
+}
+
+/** Declared argument of a probe, for the catalogue and the script checker. */
+export interface ProbeArg {
+  readonly name: string;
+  readonly type: string;
+}
+
+const NO_HANDLERS: readonly ProbeHandler[] = Object.freeze([]);
+
+/**
+ * A probe site. While nothing is linked, `handlers` is empty and `enabled` false: probe
+ * sites test `enabled` (a field load) and do nothing else.
+ */
+export class Probe implements ProbeName {
+  handlers: readonly ProbeHandler[] = NO_HANDLERS;
+  enabled = false;
+  /** Called by the weaver when the first handler arrives or the last one leaves. */
+  onToggle: ((probe: Probe, enabled: boolean) => void) | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly provider: string,
+    readonly module: string,
+    readonly func: string,
+    readonly name: string,
+    readonly args: readonly ProbeArg[] = [],
+  ) {}
+
+  setHandlers(handlers: readonly ProbeHandler[]): void {
+    const was = this.enabled;
+    this.handlers = handlers.length === 0 ? NO_HANDLERS : handlers;
+    this.enabled = handlers.length !== 0;
+    if (was !== this.enabled && this.onToggle !== null) this.onToggle(this, this.enabled);
+  }
+}
+
+/** Delivers an event to every handler of its probe, in link order. */
+export function fireProbe(probe: Probe, event: ProbeEvent): void {
+  const hs = probe.handlers;
+  for (let i = 0; i < hs.length; i++) hs[i]!.deliver(event);
+}

@@ -1,0 +1,77 @@
+import { Probe, type ProbeArg } from './probe.js';
+import type { ProbeDescription } from './description.js';
+
+export interface SkippedFunction {
+  readonly provider: string;
+  readonly module: string;
+  readonly func: string;
+  readonly reason: string;
+}
+
+type RegisterListener = (probe: Probe) => void;
+
+/**
+ * All probes of this thread, by id and by full name. Registration is idempotent: the same
+ * four-part name always yields the same probe and id within a process.
+ */
+export class ProbeRegistry {
+  private readonly probes: Probe[] = [];
+  private readonly byKey = new Map<string, Probe>();
+  private readonly listeners: RegisterListener[] = [];
+  private readonly skippedList: SkippedFunction[] = [];
+
+  register(provider: string, module: string, func: string, name: string, args?: readonly ProbeArg[]): Probe {
+    const key = `${provider}\0${module}\0${func}\0${name}`;
+    const existing = this.byKey.get(key);
+    if (existing !== undefined) return existing;
+    const probe = new Probe(this.probes.length + 1, provider, module, func, name, args);
+    this.probes.push(probe);
+    this.byKey.set(key, probe);
+    for (const l of this.listeners) l(probe);
+    return probe;
+  }
+
+  lookup(provider: string, module: string, func: string, name: string): Probe | undefined {
+    return this.byKey.get(`${provider}\0${module}\0${func}\0${name}`);
+  }
+
+  get(id: number): Probe | undefined {
+    return this.probes[id - 1];
+  }
+
+  /** All probes in registration order; the array is live, do not mutate it. */
+  list(): readonly Probe[] {
+    return this.probes;
+  }
+
+  get size(): number {
+    return this.probes.length;
+  }
+
+  find(description: ProbeDescription): Probe[] {
+    return this.probes.filter((p) => description.matches(p));
+  }
+
+  /** Calls `listener` for every probe registered from now on; returns an unsubscribe. */
+  onRegister(listener: RegisterListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  skip(entry: SkippedFunction): void {
+    this.skippedList.push(entry);
+  }
+
+  skipped(): readonly SkippedFunction[] {
+    return this.skippedList;
+  }
+}
+
+const KEY = Symbol.for('microscope.registry');
+type WithRegistry = typeof globalThis & { [KEY]?: ProbeRegistry };
+
+/** One registry per thread, shared by every copy of this package the thread has loaded. */
+export const registry: ProbeRegistry = ((globalThis as WithRegistry)[KEY] ??= new ProbeRegistry());

@@ -1,0 +1,32 @@
+import type { FaultReport } from './types.js';
+
+type FaultListener = (report: FaultReport) => void;
+const listeners: FaultListener[] = [];
+
+/** Subscribes to monitor faults; reports arrive on a later tick, never inside the probe site. */
+export function onFault(listener: FaultListener): () => void {
+  listeners.push(listener);
+  return () => {
+    const i = listeners.indexOf(listener);
+    if (i >= 0) listeners.splice(i, 1);
+  };
+}
+
+export function reportFault(report: FaultReport): void {
+  process.nextTick(deliverFault, report);
+}
+
+function deliverFault(report: FaultReport): void {
+  if (listeners.length === 0) {
+    if (report.faults === 1) {
+      process.stderr.write(`mscope: monitor of link ${report.linkId} (${report.description}) threw: ${describeError(report.error)}\n`);
+    }
+    return;
+  }
+  for (const l of listeners) l(report);
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
