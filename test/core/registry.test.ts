@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProbeDescription, ProbeRegistry } from '../../src/core/index.js';
+
+test('registration is idempotent and ids are dense and stable', () => {
+  const r = new ProbeRegistry();
+  const a = r.register('fn', 'lib/a.js', 'f', 'entry');
+  const b = r.register('fn', 'lib/a.js', 'f', 'return');
+  assert.equal(r.register('fn', 'lib/a.js', 'f', 'entry'), a);
+  assert.deepEqual([a.id, b.id], [1, 2]);
+  assert.equal(r.get(2), b);
+  assert.equal(r.lookup('fn', 'lib/a.js', 'f', 'return'), b);
+  assert.equal(r.size, 2);
+});
+
+test('find globs every field; listeners see probes registered later', () => {
+  const r = new ProbeRegistry();
+  r.register('fn', 'lib/a.js', 'f', 'entry');
+  const seen: string[] = [];
+  const off = r.onRegister((p) => seen.push(`${p.module}:${p.func}`));
+  r.register('fn', 'lib/b.js', 'g', 'entry');
+  off();
+  r.register('fn', 'lib/c.js', 'h', 'entry');
+  assert.deepEqual(seen, ['lib/b.js:g']);
+  assert.deepEqual(
+    r.find(ProbeDescription.parse('fn:lib/[ab]*::entry')).map((p) => p.func),
+    ['f', 'g'],
+  );
+});
+
+test('skipped functions are recorded with their reason', () => {
+  const r = new ProbeRegistry();
+  r.skip({ provider: 'node', module: 'fs', func: 'constants', reason: 'not a function' });
+  assert.deepEqual(r.skipped(), [{ provider: 'node', module: 'fs', func: 'constants', reason: 'not a function' }]);
+});

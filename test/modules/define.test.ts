@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defineModule } from '../../src/modules/define.js';
+import { registry } from '../../src/core/index.js';
+
+test('defineModule keeps keys, name, length, own properties and non-function values', () => {
+  function add(a: number, b: number): number {
+    return a + b;
+  }
+  add.version = 3;
+  const api = defineModule('define-shape', { add, limit: 10 });
+  assert.equal(api.add(1, 2), 3);
+  assert.equal(api.add.name, 'add');
+  assert.equal(api.add.length, 2);
+  assert.equal(api.add.version, 3);
+  assert.equal(api.limit, 10);
+  for (const n of ['entry', 'return', 'error']) assert.ok(registry.lookup('fn', 'define-shape', 'add', n));
+});
+
+test('generators keep their iteration semantics', () => {
+  const api = defineModule('define-gen', {
+    *count(n: number) {
+      for (let i = 0; i < n; i++) yield i;
+    },
+  });
+  assert.deepEqual([...api.count(3)], [0, 1, 2]);
+});
