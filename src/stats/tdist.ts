@@ -65,7 +65,13 @@ function upperIncompleteGammaHalf(x: number): number {
     }
     return 1 - sum * Math.exp(lnPrefix);
   }
-  return Math.exp(lnPrefix) / continuedFraction((m) => m * (a - m), (m) => x + 2 * m + 1 - a);
+  return (
+    Math.exp(lnPrefix) /
+    continuedFraction(
+      (m) => m * (a - m),
+      (m) => x + 2 * m + 1 - a,
+    )
+  );
 }
 
 /** Regularized incomplete beta I_x(a, b). */
