@@ -10,6 +10,8 @@ export interface ProbeHandler {
 export interface ProbeArg {
   readonly name: string;
   readonly type: string;
+  /** For a record argument (a stable provider's `args[0]`): its fields, by name and type. */
+  readonly fields?: readonly ProbeArg[];
 }
 
 const NO_HANDLERS: readonly ProbeHandler[] = Object.freeze([]);

@@ -1,0 +1,164 @@
+import dc from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { nowNs, type Probe } from '../core/index.js';
+import type { HttpRequest } from './catalogue.js';
+import { declare, emit, HookGroup } from './hooks.js';
+
+/**
+ * `http:server::request-start|request-done` and `http:client::request-start|request-done`,
+ * from Node's built-in `http.*` channels (present on every Node ≥ 20).
+ * `http.client.request.error` exists from 20.17; before that, a failed client request
+ * fires no request-done.
+ */
+const SERVER_START = 'http.server.request.start';
+const SERVER_DONE = 'http.server.response.finish';
+const CLIENT_START = 'http.client.request.start';
+const CLIENT_DONE = 'http.client.response.finish';
+const CLIENT_ERROR = 'http.client.request.error';
+
+interface ServerMessage {
+  request: IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown };
+  response: ServerResponse;
+  socket: Socket;
+}
+interface ClientMessage {
+  request: ClientRequest;
+  response?: IncomingMessage;
+  error?: NodeJS.ErrnoException;
+}
+
+/** Socket byte counters at the end of the previous exchange on that (keep-alive) socket. */
+interface SocketMark {
+  read: number;
+  written: number;
+}
+
+const startTimes = new WeakMap<object, number>();
+const marks = new WeakMap<Socket, SocketMark>();
+
+let probes: { serverStart: Probe; serverDone: Probe; clientStart: Probe; clientDone: Probe } | null = null;
+
+export function registerHttp(): void {
+  if (probes !== null) return;
+  const server = new HookGroup(
+    () => {
+      dc.subscribe(SERVER_START, onServerStart);
+      dc.subscribe(SERVER_DONE, onServerDone);
+    },
+    () => {
+      dc.unsubscribe(SERVER_START, onServerStart);
+      dc.unsubscribe(SERVER_DONE, onServerDone);
+    },
+  );
+  const client = new HookGroup(
+    () => {
+      dc.subscribe(CLIENT_START, onClientStart);
+      dc.subscribe(CLIENT_DONE, onClientDone);
+      dc.subscribe(CLIENT_ERROR, onClientError);
+    },
+    () => {
+      dc.unsubscribe(CLIENT_START, onClientStart);
+      dc.unsubscribe(CLIENT_DONE, onClientDone);
+      dc.unsubscribe(CLIENT_ERROR, onClientError);
+    },
+  );
+  probes = {
+    serverStart: server.add(declare('http', 'server', '', 'request-start', 'http_request_t')),
+    serverDone: server.add(declare('http', 'server', '', 'request-done', 'http_request_t')),
+    clientStart: client.add(declare('http', 'client', '', 'request-start', 'http_request_t')),
+    clientDone: client.add(declare('http', 'client', '', 'request-done', 'http_request_t')),
+  };
+}
+
+function record(method: string, url: string, socket: Socket | null): HttpRequest {
+  return {
+    method,
+    url,
+    route: '',
+    status: 0,
+    bytes_in: 0,
+    bytes_out: 0,
+    latency_ns: 0,
+    remote_address: socket?.remoteAddress ?? '',
+    remote_port: socket?.remotePort ?? 0,
+    error: '',
+  };
+}
+
+/** Wire bytes (headers and body) since the previous exchange on the same socket ended. */
+function countBytes(r: HttpRequest, socket: Socket | null): void {
+  if (socket === null) return;
+  const mark = marks.get(socket);
+  const read = socket.bytesRead;
+  const written = socket.bytesWritten;
+  r.bytes_in = read - (mark?.read ?? 0);
+  r.bytes_out = written - (mark?.written ?? 0);
+  if (mark === undefined) marks.set(socket, { read, written });
+  else {
+    mark.read = read;
+    mark.written = written;
+  }
+}
+
+function onServerStart(message: unknown): void {
+  const { request, socket } = message as ServerMessage;
+  startTimes.set(request, nowNs());
+  const p = probes!.serverStart;
+  if (p.enabled) emit(p, record(request.method ?? '', request.url ?? '', socket));
+}
+
+function onServerDone(message: unknown): void {
+  const p = probes!.serverDone;
+  if (!p.enabled) return;
+  const { request, response, socket } = message as ServerMessage;
+  const r = record(request.method ?? '', request.url ?? '', socket);
+  r.route = routeOf(request);
+  r.status = response.statusCode;
+  countBytes(r, socket);
+  const start = startTimes.get(request);
+  r.latency_ns = start === undefined ? 0 : nowNs() - start;
+  emit(p, r);
+}
+
+/** Express (and routers that copy it) leave the matched route on the request. */
+function routeOf(request: ServerMessage['request']): string {
+  const path = request.route?.path;
+  if (typeof path !== 'string') return '';
+  return typeof request.baseUrl === 'string' ? request.baseUrl + path : path;
+}
+
+function clientUrl(req: ClientRequest): string {
+  return `${req.protocol}//${req.host}${req.path}`;
+}
+
+function onClientStart(message: unknown): void {
+  const { request } = message as ClientMessage;
+  startTimes.set(request, nowNs());
+  const p = probes!.clientStart;
+  if (p.enabled) emit(p, record(request.method, clientUrl(request), request.socket));
+}
+
+function clientDone(request: ClientRequest, status: number, error: string): void {
+  const p = probes!.clientDone;
+  if (!p.enabled) return;
+  const socket = request.socket;
+  const r = record(request.method, clientUrl(request), socket);
+  r.status = status;
+  r.error = error;
+  // For a client, bytes_in is what the response brought and bytes_out what the request sent.
+  countBytes(r, socket);
+  const start = startTimes.get(request);
+  r.latency_ns = start === undefined ? 0 : nowNs() - start;
+  emit(p, r);
+}
+
+function onClientDone(message: unknown): void {
+  const { request, response } = message as ClientMessage;
+  clientDone(request, response?.statusCode ?? 0, '');
+}
+
+function onClientError(message: unknown): void {
+  const { request, error } = message as ClientMessage;
+  clientDone(request, 0, error?.code ?? error?.name ?? 'Error');
+}

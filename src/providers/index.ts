@@ -1,0 +1,6 @@
+import { registerHttp } from './http.js';
+
+/** Registers every runtime provider's probes. Cheap: no Node hook is installed until a probe is enabled. */
+export function registerProviders(): void {
+  registerHttp();
+}

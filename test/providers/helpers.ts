@@ -1,0 +1,39 @@
+import dc from 'node:diagnostics_channel';
+import type { ProbeEvent } from '../../src/core/index.js';
+import { link, type LinkHandle } from '../../src/weaver/index.js';
+import { registerProviders } from '../../src/providers/index.js';
+
+registerProviders();
+
+export interface Capture<T> {
+  readonly handle: LinkHandle;
+  readonly events: ProbeEvent[];
+  /** `args[0]` of each event, in order. */
+  records(): T[];
+  /** Names (`module:name`) of the probes that fired, in order. */
+  names(): string[];
+  unlink(): void;
+}
+
+export function capture<T = Record<string, unknown>>(description: string): Capture<T> {
+  const events: ProbeEvent[] = [];
+  const handle = link(description, (e) => {
+    events.push(e);
+  });
+  return {
+    handle,
+    events,
+    records: () => events.map((e) => e.args[0] as T),
+    names: () => events.map((e) => `${e.probe.module}:${e.probe.name}`),
+    unlink: () => handle.unlink(),
+  };
+}
+
+export function hasSubscribers(channel: string): boolean {
+  return dc.hasSubscribers(channel);
+}
+
+/** Resolves on the next turn of the event loop after pending I/O callbacks. */
+export function tick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
