@@ -7,3 +7,4 @@ export { mean, variance, stddev, median, percentile, meanConfidenceHalfWidth, su
 export { tCdf, tQuantile, tTwoSidedP } from './tdist.js';
 export { welchTest, ratioOfMeans, type Comparison, type RatioEstimate } from './compare.js';
 export { formatVerdict, formatRatio, formatNumber } from './format.js';
+export { compareVariants, formatTextTable, formatMarkdownTable, type VariantResult } from './table.js';
