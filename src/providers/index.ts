@@ -1,6 +1,8 @@
+import { registerFs } from './fs.js';
 import { registerHttp } from './http.js';
 
 /** Registers every runtime provider's probes. Cheap: no Node hook is installed until a probe is enabled. */
 export function registerProviders(): void {
   registerHttp();
+  registerFs();
 }

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import * as fsNamed from 'node:fs';
+import * as fspNamed from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { capture } from './helpers.js';
+import type { FsOp } from '../../src/providers/catalogue.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mscope-fs-'));
+const file = path.join(dir, 'data.txt');
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+
+const summary = (r: FsOp) => [r.op, r.form, r.path, r.bytes, r.error];
+
+test('sync, callback and promise forms fire op-start and op-done with path, bytes and latency', async () => {
+  const cap = capture<FsOp>('fs:*File::');
+  fs.writeFileSync(file, 'hello');
+  await new Promise<void>((resolve, reject) => fs.readFile(file, (e) => (e ? reject(e) : resolve())));
+  await fs.promises.readFile(file, 'utf8');
+  cap.unlink();
+  const done = cap.records().filter((_, i) => cap.names()[i]!.endsWith('op-done'));
+  assert.deepEqual(done.map(summary), [
+    ['writeFile', 'sync', file, 5, ''],
+    ['readFile', 'callback', file, 5, ''],
+    ['readFile', 'promise', file, 5, ''],
+  ]);
+  assert.equal(cap.names().filter((n) => n.endsWith('op-start')).length, 3);
+  for (const r of done) assert.ok(r.latency_ns > 0);
+});
+
+test('ESM named imports see the wrapper while enabled and the original after', async () => {
+  const originalSync = fs.statSync;
+  const originalPromise = fs.promises.stat;
+  const cap = capture<FsOp>('fs:stat::op-done');
+  assert.notEqual(fsNamed.statSync, originalSync);
+  fsNamed.statSync(file);
+  await fspNamed.stat(file);
+  cap.unlink();
+  assert.equal(fsNamed.statSync, originalSync);
+  assert.equal(fs.statSync, originalSync);
+  assert.equal(fs.promises.stat, originalPromise);
+  assert.equal(fspNamed.stat, originalPromise);
+  assert.deepEqual(cap.records().map((r) => [r.form, r.path]), [
+    ['sync', file],
+    ['promise', file],
+  ]);
+});
+
+test('fd-based calls carry the fd and the bytes moved; nested sync calls fire once', () => {
+  const cap = capture<FsOp>('fs:::op-done');
+  const fd = fs.openSync(file, 'r');
+  const n = fs.readSync(fd, Buffer.alloc(16), 0, 16, 0);
+  fs.closeSync(fd);
+  fs.readFileSync(file);
+  cap.unlink();
+  assert.equal(n, 5);
+  assert.deepEqual(
+    cap.records().map((r) => [r.op, r.fd === fd, r.bytes]),
+    [
+      ['open', true, 0],
+      ['read', true, 5],
+      ['close', true, 0],
+      ['readFile', false, 5],
+    ],
+  );
+});
+
+test('errors carry their code and the error still reaches the caller', async () => {
+  const cap = capture<FsOp>('fs:open::op-done');
+  const missing = path.join(dir, 'missing');
+  assert.throws(() => fs.openSync(missing, 'r'), { code: 'ENOENT' });
+  await assert.rejects(fs.promises.open(missing, 'r'), { code: 'ENOENT' });
+  await new Promise<void>((resolve) =>
+    fs.open(missing, 'r', (e) => {
+      assert.equal(e?.code, 'ENOENT');
+      resolve();
+    }),
+  );
+  cap.unlink();
+  assert.deepEqual(cap.records().map((r) => [r.form, r.error, r.fd]), [
+    ['sync', 'ENOENT', -1],
+    ['promise', 'ENOENT', -1],
+    ['callback', 'ENOENT', -1],
+  ]);
+});
+
+test('only enabled operations are wrapped, and disabling restores every original', () => {
+  const before = new Map(Object.entries(fs).filter(([, v]) => typeof v === 'function'));
+  const beforeP = new Map(Object.entries(fs.promises));
+  const cap = capture('fs:read::');
+  assert.notEqual(fs.readSync, before.get('readSync'));
+  assert.equal(fs.writeSync, before.get('writeSync'), 'write is not wrapped');
+  assert.equal(fs.readSync.name, 'readSync');
+  assert.equal(fs.readSync.length, before.get('readSync')!.length);
+  const all = capture('fs:::');
+  cap.unlink();
+  all.unlink();
+  for (const [k, v] of before) assert.equal((fs as unknown as Record<string, unknown>)[k], v, k);
+  for (const [k, v] of beforeP) assert.equal((fs.promises as unknown as Record<string, unknown>)[k], v, k);
+});
