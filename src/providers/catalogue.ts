@@ -18,7 +18,7 @@ type TypeOf<T extends FieldType> = T extends 'string'
       : T extends 'string[]'
         ? string[]
         : unknown;
-export type RecordOf<S extends Spec> = { [K in keyof S]: TypeOf<S[K]> };
+export type RecordOf<S extends Spec> = { -readonly [K in keyof S]: TypeOf<S[K]> };
 
 export const RECORDS = {
   http_request_t: {

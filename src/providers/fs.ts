@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { nowNs, type Probe } from '../core/index.js';
 import type { FsOp } from './catalogue.js';
-import { declare, emit, HookGroup } from './hooks.js';
+import { declare, emit, errorCode, HookGroup } from './hooks.js';
+import { FunctionPatch, type AnyFunction } from './patch.js';
 
 /**
  * `fs:OP:FORM:op-start|op-done`, FORM one of `sync`, `callback`, `promise`. Node publishes
@@ -54,17 +54,12 @@ const OPS: Readonly<Record<string, Result>> = {
 
 export const FS_FORMS = ['sync', 'callback', 'promise'] as const;
 type Form = (typeof FS_FORMS)[number];
-type AnyFunction = (...args: unknown[]) => unknown;
 
 class FsSite {
-  original: AnyFunction | null = null;
-  wrapper: AnyFunction | null = null;
   constructor(
     readonly op: string,
     readonly form: Form,
     readonly result: Result,
-    readonly target: Record<string, unknown>,
-    readonly key: string,
     readonly start: Probe,
     readonly done: Probe,
   ) {}
@@ -86,40 +81,16 @@ export function registerFs(): void {
       if (typeof target[key] !== 'function') continue;
       const start = declare('fs', op, form, 'op-start', 'fs_op_t');
       const done = declare('fs', op, form, 'op-done', 'fs_op_t');
-      const site = new FsSite(op, form, result, target, key, start, done);
+      const site = new FsSite(op, form, result, start, done);
+      const patch = new FunctionPatch(target, key, (fn) => makeWrapper(site, fn));
       const group = new HookGroup(
-        () => install(site),
-        () => uninstall(site),
+        () => patch.install(),
+        () => patch.uninstall(),
       );
       group.add(start);
       group.add(done);
     }
   }
-}
-
-function install(site: FsSite): void {
-  const current = site.target[site.key] as AnyFunction;
-  if (site.wrapper !== null && current === site.wrapper) return;
-  site.original = current;
-  site.wrapper = copyIdentity(makeWrapper(site, current), current);
-  site.target[site.key] = site.wrapper;
-  syncBuiltinESMExports();
-}
-
-/** If someone wrapped our wrapper since, it stays in their chain; it is inert while disabled. */
-function uninstall(site: FsSite): void {
-  if (site.target[site.key] !== site.wrapper) return;
-  site.target[site.key] = site.original;
-  site.wrapper = null;
-  syncBuiltinESMExports();
-}
-
-function copyIdentity(wrapper: AnyFunction, fn: AnyFunction): AnyFunction {
-  for (const key of Reflect.ownKeys(fn)) {
-    if (key === 'prototype') continue;
-    Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(fn, key)!);
-  }
-  return wrapper;
 }
 
 function makeWrapper(site: FsSite, fn: AnyFunction): AnyFunction {
@@ -228,13 +199,4 @@ function byteLength(v: unknown): number {
   if (typeof v === 'string') return Buffer.byteLength(v);
   if (ArrayBuffer.isView(v)) return v.byteLength;
   return 0;
-}
-
-export function errorCode(error: unknown): string {
-  if (error !== null && typeof error === 'object') {
-    const e = error as { code?: unknown; name?: unknown };
-    if (typeof e.code === 'string') return e.code;
-    if (typeof e.name === 'string') return e.name;
-  }
-  return 'Error';
 }

@@ -44,3 +44,13 @@ export function emit(probe: Probe, record: object, ts = 0): void {
   if (ts !== 0) ev.timestamp = ts;
   fireProbe(probe, ev);
 }
+
+/** The `code` of a Node error (`ENOENT`), else its name. */
+export function errorCode(error: unknown): string {
+  if (error !== null && typeof error === 'object') {
+    const e = error as { code?: unknown; name?: unknown };
+    if (typeof e.code === 'string') return e.code;
+    if (typeof e.name === 'string') return e.name;
+  }
+  return 'Error';
+}

@@ -87,13 +87,13 @@ test('errors carry their code and the error still reaches the caller', async () 
 });
 
 test('only enabled operations are wrapped, and disabling restores every original', () => {
-  const before = new Map(Object.entries(fs).filter(([, v]) => typeof v === 'function'));
+  const before = new Map<string, unknown>(Object.entries(fs).filter(([, v]) => typeof v === 'function'));
   const beforeP = new Map(Object.entries(fs.promises));
   const cap = capture('fs:read::');
   assert.notEqual(fs.readSync, before.get('readSync'));
   assert.equal(fs.writeSync, before.get('writeSync'), 'write is not wrapped');
   assert.equal(fs.readSync.name, 'readSync');
-  assert.equal(fs.readSync.length, before.get('readSync')!.length);
+  assert.equal(fs.readSync.length, (before.get('readSync') as (...a: unknown[]) => unknown).length);
   const all = capture('fs:::');
   cap.unlink();
   all.unlink();
