@@ -1,0 +1,151 @@
+import * as nodeModule from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
+import { TransformCache } from './cache.js';
+import { Scope, type ScopeOptions } from './scope.js';
+import { isTransformed, transform } from './transform.js';
+
+export interface InstrumentOptions extends ScopeOptions {
+  readonly cacheDir?: string;
+}
+
+export type SkipSink = (module: string, func: string, reason: string) => void;
+
+/** Code to evaluate instead of the original, and the format it now has. */
+export interface Instrumented {
+  readonly code: string;
+  readonly format: string;
+}
+
+type StripFn = (code: string, options: { mode: 'strip' }) => string;
+const strip = (nodeModule as unknown as { stripTypeScriptTypes?: StripFn }).stripTypeScriptTypes;
+
+/**
+ * The pipeline every hook shares: scope → (type stripping) → cache → transform. Holds no
+ * probe state, so Node 20's ESM hooks thread runs its own copy.
+ */
+export class Instrumenter {
+  readonly scope: Scope;
+  readonly cache: TransformCache;
+
+  constructor(
+    options: InstrumentOptions,
+    private readonly onSkip: SkipSink,
+  ) {
+    this.scope = new Scope(options);
+    this.cache = TransformCache.open(this.scope.root, options.cacheDir);
+  }
+
+  /** null: evaluate the original unchanged. */
+  process(source: string, filename: string, format: string | undefined): Instrumented | null {
+    if (isTransformed(source)) return null;
+    const d = this.scope.classify(filename);
+    if (d === null || !d.instrument) return null;
+    let fmt = format === 'module' || format === 'module-typescript' ? 'module' : 'commonjs';
+    let code = source;
+    if (format === 'module-typescript' || format === 'commonjs-typescript') {
+      if (strip === undefined) return null;
+      code = strip(source, { mode: 'strip' });
+    } else if (format !== undefined && format !== 'module' && format !== 'commonjs') {
+      this.skipFile(filename, format);
+      return null;
+    }
+    const key = TransformCache.key(code, d.module, fmt);
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached === '' ? (code === source ? null : { code, format: fmt }) : { code: cached, format: fmt };
+    try {
+      const out = transform(code, { module: d.module, format: fmt as 'module' | 'commonjs' });
+      this.cache.set(key, out.sites.length === 0 ? '' : out.code);
+      if (out.sites.length === 0 && code === source) return null;
+      return { code: out.code, format: fmt };
+    } catch (e) {
+      this.onSkip(d.module, '*', `does not parse: ${e instanceof Error ? e.message : String(e)}`);
+      return code === source ? null : { code, format: fmt };
+    }
+  }
+
+  /** JSON, native addons, WebAssembly: nothing to rewrite, but `list --skipped` says so. */
+  skipFile(filename: string, format: string): void {
+    const d = this.scope.classify(filename);
+    if (d === null || !d.instrument) return;
+    const what = format === 'json' ? 'JSON module' : format === 'addon' ? 'native addon' : `${format} module`;
+    this.onSkip(d.module, '*', `${what}: no JavaScript functions to instrument`);
+  }
+}
+
+function formatOf(filename: string, format: string | undefined): string {
+  if (filename.endsWith('.json')) return 'json';
+  if (filename.endsWith('.node')) return 'addon';
+  return format ?? 'commonjs';
+}
+
+interface CjsModule {
+  _compile(content: string, filename: string, format?: string): unknown;
+}
+type Extension = (this: unknown, module: unknown, filename: string) => unknown;
+type ModuleStatics = { prototype: CjsModule; _extensions: Record<string, Extension> };
+
+/** CommonJS on every Node version: sees the final JavaScript of any loader before it (tsx included). */
+export function patchCommonJs(inst: Instrumenter): void {
+  const Module = nodeModule.default as unknown as ModuleStatics;
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (this: CjsModule, content: string, filename: string, format?: string): unknown {
+    const out = inst.process(content, filename, format);
+    if (out === null) return compile.call(this, content, filename, format);
+    const stripped = format === 'commonjs-typescript' || format === 'module-typescript';
+    return compile.call(this, out.code, filename, stripped ? out.format : format);
+  };
+  for (const ext of ['.json', '.node']) {
+    const original = Module._extensions[ext];
+    if (original === undefined) continue;
+    Module._extensions[ext] = function (this: unknown, module: unknown, filename: string): unknown {
+      inst.skipFile(filename, formatOf(filename, undefined));
+      return original.call(this, module, filename);
+    };
+  }
+}
+
+interface LoadResult {
+  format?: string | null;
+  source?: string | ArrayBuffer | ArrayBufferView | null;
+  shortCircuit?: boolean;
+}
+type NextLoad = (url: string, context?: unknown) => LoadResult;
+type RegisterHooks = (hooks: { load: (url: string, context: unknown, next: NextLoad) => LoadResult }) => unknown;
+
+/** Node 22.15+: one synchronous, in-thread hook for `import` and `require`. */
+export function registerSyncHooks(inst: Instrumenter): boolean {
+  const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  if (registerHooks === undefined) return false;
+  registerHooks({
+    load(url, context, nextLoad) {
+      const r = nextLoad(url, context);
+      return url.startsWith('file:') ? rewriteLoad(inst, url, r) : r;
+    },
+  });
+  return true;
+}
+
+/** Shared by the sync hook and Node 20's hooks thread. */
+export function rewriteLoad(inst: Instrumenter, url: string, r: LoadResult): LoadResult {
+  const format = r.format ?? undefined;
+  const filename = fileURLToPath(url);
+  if (format === 'json' || format === 'wasm' || format === 'addon') {
+    inst.skipFile(filename, format);
+    return r;
+  }
+  if (r.source === null || r.source === undefined) return r;
+  const source = typeof r.source === 'string' ? r.source : Buffer.from(r.source as ArrayBuffer).toString('utf8');
+  const out = inst.process(source, filename, format);
+  return out === null ? r : { ...r, source: out.code, format: out.format };
+}
+
+/** Node 20: ESM hooks run on their own thread; skips come back over a port. */
+export function registerThreadHooks(options: InstrumentOptions, onSkip: SkipSink): void {
+  const { port1, port2 } = new MessageChannel();
+  port1.on('message', (m: { module: string; func: string; reason: string }) => onSkip(m.module, m.func, m.reason));
+  port1.unref();
+  const self = import.meta.url;
+  const loader = new URL(`./loader-hooks${self.slice(self.lastIndexOf('.'))}`, self);
+  nodeModule.register(loader, { data: { options, port: port2 }, transferList: [port2] });
+}

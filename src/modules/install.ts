@@ -1,0 +1,41 @@
+import { Instrumenter, patchCommonJs, registerSyncHooks, registerThreadHooks, type InstrumentOptions } from './hooks.js';
+import { installRuntime } from './runtime.js';
+
+export interface InstallOptions {
+  /** Application root; default `MSCOPE_ROOT` or the working directory. */
+  root?: string;
+  /** Globs over module names, in order; `!glob` excludes (`--modules`). */
+  modules?: string[];
+  /** Where transformed code is cached; default `MSCOPE_CACHE_DIR` or node_modules/.cache/mscope. */
+  cacheDir?: string;
+}
+
+export interface Installation {
+  readonly root: string;
+  /** `sync` (module.registerHooks) or `thread` (Node 20's module.register plus a CommonJS patch). */
+  readonly hooks: 'sync' | 'thread';
+  readonly cacheDir: string | null;
+}
+
+const KEY = Symbol.for('microscope.instrumentation');
+type WithInstallation = typeof globalThis & { [KEY]?: Installation };
+
+/**
+ * Installs the runtime global and the load hooks so that modules loaded from now on are
+ * instrumented. Idempotent: a second call (another copy of the package) returns the first.
+ */
+export function installInstrumentation(options: InstallOptions = {}): Installation {
+  const g = globalThis as WithInstallation;
+  const existing = g[KEY];
+  if (existing !== undefined) return existing;
+  const runtime = installRuntime();
+  const onSkip = (module: string, func: string, reason: string): void => runtime.skip('fn', module, func, reason);
+  const inst = new Instrumenter(options, onSkip);
+  const resolved: InstrumentOptions = { root: inst.scope.root, cacheDir: inst.cache.dir ?? undefined, modules: options.modules };
+  patchCommonJs(inst);
+  const sync = registerSyncHooks(inst);
+  if (!sync) registerThreadHooks(resolved, onSkip);
+  const installation: Installation = { root: inst.scope.root, hooks: sync ? 'sync' : 'thread', cacheDir: inst.cache.dir };
+  g[KEY] = installation;
+  return installation;
+}

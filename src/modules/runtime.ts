@@ -1,0 +1,52 @@
+import { registry } from '../core/index.js';
+import { ModuleSites, enter, fail, leave, type SiteKind } from './sites.js';
+
+/**
+ * What transformed code reaches through `globalThis[Symbol.for('microscope.runtime')]`:
+ * a module's header calls `module()` once, its functions call `enter/leave/fail`.
+ */
+export interface Runtime {
+  module(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>): ModuleSites;
+  readonly enter: typeof enter;
+  readonly leave: typeof leave;
+  readonly fail: typeof fail;
+  skip(provider: string, module: string, func: string, reason: string): void;
+}
+
+export const RUNTIME_KEY = Symbol.for('microscope.runtime');
+type WithRuntime = typeof globalThis & { [RUNTIME_KEY]?: Runtime };
+
+const modules = new Map<string, ModuleSites>();
+
+/**
+ * A module evaluated twice (ESM and CJS copies, a test runner's fresh require cache)
+ * shares its sites, so a probe keeps driving every copy's state array.
+ */
+function moduleSites(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>): ModuleSites {
+  const key = `${provider}\0${name}`;
+  const existing = modules.get(key);
+  if (existing !== undefined && sameSites(existing, sites)) return existing;
+  const m = new ModuleSites(provider, name);
+  for (const [func, kind] of sites) m.add(func, kind as SiteKind);
+  if (existing === undefined) modules.set(key, m);
+  return m;
+}
+
+function sameSites(m: ModuleSites, sites: ReadonlyArray<readonly [string, number]>): boolean {
+  if (m.sites.length !== sites.length) return false;
+  for (let i = 0; i < sites.length; i++) {
+    const s = m.sites[i]!;
+    if (s.entry.func !== sites[i]![0] || s.kind !== sites[i]![1]) return false;
+  }
+  return true;
+}
+
+function skip(provider: string, module: string, func: string, reason: string): void {
+  registry.skip({ provider, module, func, reason });
+}
+
+/** Installs the global runtime once per thread; later calls return the first one. */
+export function installRuntime(): Runtime {
+  const g = globalThis as WithRuntime;
+  return (g[RUNTIME_KEY] ??= { module: moduleSites, enter, leave, fail, skip });
+}

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileGlob, type Matcher } from '../core/glob.js';
+
+/**
+ * Which files are instrumented and under which module name. Pure and synchronous:
+ * Node 20 also runs it on the ESM hooks thread.
+ */
+export interface ScopeOptions {
+  /** Application root: `MSCOPE_ROOT`, else the working directory. */
+  readonly root?: string;
+  /** Globs over module names applied in order: `glob` includes, `!glob` excludes. */
+  readonly modules?: readonly string[];
+}
+
+export interface ScopeDecision {
+  readonly module: string;
+  readonly instrument: boolean;
+}
+
+interface Rule {
+  readonly include: boolean;
+  readonly match: Matcher;
+}
+
+/** microScope's own files are never instrumented, whatever the globs say. */
+const OWN_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export class Scope {
+  readonly root: string;
+  private readonly deps: ReadonlySet<string>;
+  private readonly rules: readonly Rule[];
+  private readonly mains = new Map<string, ReadonlySet<string>>();
+
+  constructor(options: ScopeOptions = {}) {
+    this.root = resolve(options.root ?? process.env.MSCOPE_ROOT ?? process.cwd());
+    this.deps = directDependencies(this.root);
+    this.rules = (options.modules ?? []).map((g) =>
+      g.startsWith('!') ? { include: false, match: compileGlob(g.slice(1)) } : { include: true, match: compileGlob(g) },
+    );
+  }
+
+  /** null for files outside any naming scheme (microScope itself, non-file URLs). */
+  classify(filename: string): ScopeDecision | null {
+    if (!isAbsolute(filename) || isOwn(filename)) return null;
+    const nm = filename.lastIndexOf(`${sep}node_modules${sep}`);
+    let module: string;
+    let instrument: boolean;
+    if (nm < 0) {
+      module = toPosix(relative(this.root, filename));
+      instrument = !module.startsWith('../') && module !== '..';
+    } else {
+      const pkg = packageOf(filename, nm);
+      if (pkg === null) return null;
+      module = this.isMain(pkg.dir, pkg.sub) ? pkg.name : `${pkg.name}/${pkg.sub}`;
+      instrument = this.deps.has(pkg.name) && isTopLevel(this.root, filename, nm);
+    }
+    for (const r of this.rules) if (r.match(module)) instrument = r.include;
+    return { module, instrument };
+  }
+
+  private isMain(dir: string, sub: string): boolean {
+    let set = this.mains.get(dir);
+    if (set === undefined) {
+      set = mainFiles(dir);
+      this.mains.set(dir, set);
+    }
+    return set.has(sub);
+  }
+}
+
+function isOwn(filename: string): boolean {
+  return filename.startsWith(`${OWN_ROOT}${sep}dist${sep}`) || filename.startsWith(`${OWN_ROOT}${sep}src${sep}`);
+}
+
+/** `ROOT/node_modules/NAME/…`, or pnpm's `ROOT/node_modules/.pnpm/NAME@V/node_modules/NAME/…`. */
+function isTopLevel(root: string, filename: string, nm: number): boolean {
+  const top = `${root}${sep}node_modules`;
+  if (!filename.startsWith(top + sep)) return false;
+  if (nm === top.length) return true;
+  const between = filename.slice(top.length, nm).split(sep);
+  return between.length === 3 && between[1] === '.pnpm';
+}
+
+function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}
+
+function readJson(file: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+function directDependencies(root: string): Set<string> {
+  const pkg = readJson(resolve(root, 'package.json'));
+  const out = new Set<string>();
+  for (const field of ['dependencies', 'devDependencies', 'optionalDependencies']) {
+    const deps = pkg?.[field];
+    if (deps !== null && typeof deps === 'object') for (const name of Object.keys(deps)) out.add(name);
+  }
+  return out;
+}
+
+function packageOf(filename: string, nm: number): { name: string; dir: string; sub: string } | null {
+  const start = nm + '/node_modules/'.length;
+  const parts = filename.slice(start).split(sep);
+  const n = parts[0]?.startsWith('@') ? 2 : 1;
+  if (parts.length <= n) return null;
+  const name = parts.slice(0, n).join('/');
+  return { name, dir: filename.slice(0, start) + parts.slice(0, n).join(sep), sub: parts.slice(n).join('/') };
+}
+
+/** The files a bare `require(NAME)` / `import NAME` resolves to, relative to the package. */
+function mainFiles(dir: string): Set<string> {
+  const pkg = readJson(resolve(dir, 'package.json'));
+  const entries: string[] = [];
+  if (typeof pkg?.main === 'string') entries.push(pkg.main);
+  collectExportTargets(pkg?.exports, entries, true);
+  if (entries.length === 0) entries.push('index.js');
+  const out = new Set<string>();
+  for (const e of entries) {
+    const p = e.replace(/^\.\//, '').replace(/\/$/, '');
+    for (const c of [p, `${p}.js`, `${p}.json`, `${p}/index.js`]) out.add(c);
+  }
+  return out;
+}
+
+function collectExportTargets(exp: unknown, out: string[], top: boolean): void {
+  if (typeof exp === 'string') out.push(exp);
+  else if (Array.isArray(exp)) for (const e of exp) collectExportTargets(e, out, false);
+  else if (exp !== null && typeof exp === 'object') {
+    for (const [k, v] of Object.entries(exp)) {
+      if (top && k.startsWith('.') && k !== '.') continue;
+      collectExportTargets(v, out, false);
+    }
+  }
+}

@@ -1,0 +1,303 @@
+import { parse, type Node } from 'acorn';
+
+/**
+ * Load-time rewrite of a module's named functions into probe sites. Self-contained (no
+ * runtime state) because Node 20 runs ESM load hooks on a separate thread. Every edit is
+ * an insertion on an existing line, so line numbers and most columns stay exact.
+ */
+
+/** Bump when the emitted code changes: it is part of the cache key. */
+export const TRANSFORM_VERSION = 1;
+/** Marks transformed code so that no chain of hooks transforms it twice. */
+export const MARKER = '/*@mscope:fn*/';
+
+export const enum Kind {
+  Plain = 0,
+  Async = 1,
+  Generator = 2,
+}
+
+export interface TransformOptions {
+  /** Module name used in probe names (`lib/math.js`, `qs/lib/utils.js`). */
+  readonly module: string;
+  readonly format: 'module' | 'commonjs';
+  readonly provider?: string;
+}
+
+export interface TransformResult {
+  readonly code: string;
+  readonly sites: ReadonlyArray<readonly [string, Kind]>;
+}
+
+export function isTransformed(source: string): boolean {
+  return source.includes(MARKER);
+}
+
+/** Throws acorn's SyntaxError when the source does not parse; callers record a skip. */
+export function transform(source: string, options: TransformOptions): TransformResult {
+  const esm = options.format === 'module';
+  const ast = parse(source, {
+    ecmaVersion: 'latest',
+    sourceType: esm ? 'module' : 'script',
+    allowHashBang: true,
+    allowReturnOutsideFunction: !esm,
+    allowAwaitOutsideFunction: esm,
+  }) as unknown as AnyNode;
+  const p = pickPrefix(source);
+  const rewriter = new Rewriter(source, p, esm);
+  rewriter.visit(ast, 0);
+  if (rewriter.sites.length === 0) return { code: source, sites: [] };
+  rewriter.edits.push(new Edit(headerPosition(source, ast), OPEN, -1, header(p, options, rewriter.sites)));
+  return { code: applyEdits(source, rewriter.edits), sites: rewriter.sites };
+}
+
+type AnyNode = Node & Record<string, any>;
+
+const OPEN = 1;
+const CLOSE = 0;
+
+/** An insertion. At one position closers go first (innermost first), then openers (outermost first). */
+class Edit {
+  constructor(
+    readonly pos: number,
+    readonly side: number,
+    readonly depth: number,
+    readonly text: string,
+  ) {}
+}
+
+function compareEdits(a: Edit, b: Edit): number {
+  if (a.pos !== b.pos) return a.pos - b.pos;
+  if (a.side !== b.side) return a.side - b.side;
+  return a.side === CLOSE ? b.depth - a.depth : a.depth - b.depth;
+}
+
+function applyEdits(source: string, edits: Edit[]): string {
+  edits.sort(compareEdits);
+  let out = '';
+  let last = 0;
+  for (const e of edits) {
+    out += source.slice(last, e.pos) + e.text;
+    last = e.pos;
+  }
+  return out + source.slice(last);
+}
+
+/** `$ms` unless the source already uses it, so generated names never collide. */
+function pickPrefix(source: string): string {
+  let p = '$ms';
+  for (let i = 1; source.includes(p); i++) p = `$ms${i}_`;
+  return p;
+}
+
+/** After a `#!` line and after a leading directive prologue ("use strict"). */
+function headerPosition(source: string, ast: AnyNode): number {
+  let pos = 0;
+  if (source.startsWith('#!')) {
+    const nl = source.indexOf('\n');
+    pos = nl < 0 ? source.length : nl + 1;
+  }
+  for (const stmt of ast.body as AnyNode[]) {
+    if (stmt.type !== 'ExpressionStatement' || typeof stmt.directive !== 'string') break;
+    pos = stmt.end;
+  }
+  return pos;
+}
+
+/**
+ * One line. `$msL`/`$msF` are hoisted declarations so that an ESM function called
+ * through an import cycle before this module's body ran still works (untraced).
+ */
+function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [string, Kind]>): string {
+  const list = JSON.stringify(sites);
+  return (
+    `${MARKER}var ${p}R = globalThis[Symbol.for("microscope.runtime")] || { module: function (p, m, s) { return { state: s.map(function () { return 0; }) }; } }, ` +
+    `${p}M = ${p}R.module(${JSON.stringify(o.provider ?? 'fn')}, ${JSON.stringify(o.module)}, ${list}), ${p}S = ${p}M.state, ${p}N = ${p}R.enter; ` +
+    `function ${p}L(t, v) { return t === 0 ? v : ${p}R.leave(t, v); } ` +
+    `function ${p}F(t, e) { if (t !== 0) ${p}R.fail(t, e); }`
+  );
+}
+
+/** A function being walked: returns inside it are rewritten when it is a site. */
+class Frame {
+  constructor(readonly site: boolean) {}
+}
+
+class Rewriter {
+  readonly edits: Edit[] = [];
+  readonly sites: Array<readonly [string, Kind]> = [];
+  private readonly seen = new Map<string, number>();
+  private readonly frames: Frame[] = [new Frame(false)];
+  private readonly ancestors: AnyNode[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly p: string,
+    private readonly esm: boolean,
+  ) {}
+
+  visit(node: AnyNode, depth: number): void {
+    const isFn = node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
+    if (isFn) {
+      const name = functionName(node, this.ancestors);
+      const site = name !== null && this.instrument(node, name, depth);
+      this.frames.push(new Frame(site));
+    } else if (node.type === 'ReturnStatement' && this.frames[this.frames.length - 1]!.site) {
+      this.rewriteReturn(node, depth);
+    }
+    this.ancestors.push(node);
+    for (const key in node) {
+      if (key === 'type' || key === 'start' || key === 'end') continue;
+      const v = node[key];
+      if (Array.isArray(v)) {
+        for (const c of v) if (c !== null && typeof c === 'object' && typeof c.type === 'string') this.visit(c, depth + 1);
+      } else if (v !== null && typeof v === 'object' && typeof v.type === 'string') this.visit(v, depth + 1);
+    }
+    this.ancestors.pop();
+    if (isFn) this.frames.pop();
+  }
+
+  private rewriteReturn(node: AnyNode, depth: number): void {
+    const p = this.p;
+    if (node.argument === null) {
+      this.edits.push(new Edit(node.start + 6, OPEN, depth, ` ${p}L(${p}E, undefined)`));
+    } else {
+      this.edits.push(new Edit(node.argument.start, OPEN, depth, `${p}L(${p}E, (`));
+      this.edits.push(new Edit(node.argument.end, CLOSE, depth, `))`));
+    }
+  }
+
+  private instrument(fn: AnyNode, name: string, depth: number): boolean {
+    const p = this.p;
+    const body = fn.body as AnyNode;
+    let open: number;
+    let close: number;
+    let expression = false;
+    if (body.type === 'BlockStatement') {
+      open = body.start + 1;
+      for (const stmt of body.body as AnyNode[]) {
+        if (stmt.type !== 'ExpressionStatement' || typeof stmt.directive !== 'string') break;
+        open = stmt.end;
+      }
+      close = body.end - 1;
+    } else {
+      // Expression body: `=>` may be followed by parentheses that belong to the arrow.
+      const from = fn.params.length > 0 ? fn.params[fn.params.length - 1].end : fn.start;
+      const arrow = this.source.indexOf('=>', from);
+      if (arrow < 0 || arrow > body.start) return false;
+      open = arrow + 2;
+      close = fn.end;
+      expression = true;
+    }
+    const count = (this.seen.get(name) ?? 0) + 1;
+    this.seen.set(name, count);
+    const index = this.sites.length;
+    this.sites.push([count === 1 ? name : `${name}#${count}`, kindOf(fn)]);
+    const self = fn.type === 'ArrowFunctionExpression' || isDerivedConstructor(fn, this.ancestors) ? 'undefined' : 'this';
+    const guard = this.esm ? `${p}S === undefined || ${p}S[${index}] === 0` : `${p}S[${index}] === 0`;
+    const prologue = `const ${p}E = ${guard} ? 0 : ${p}N(${p}M, ${index}, ${self}, [${fn.params.map(argOf).join(', ')}]);`;
+    const epilogue = `} catch (${p}X) { ${p}F(${p}E, ${p}X); throw ${p}X; }`;
+    if (expression) {
+      this.edits.push(new Edit(open, OPEN, depth, ` { ${prologue} try { return ${p}L(${p}E, (`));
+      this.edits.push(new Edit(close, CLOSE, depth, `)); ${epilogue} }`));
+    } else {
+      this.edits.push(new Edit(open, OPEN, depth, ` ${prologue} try {`));
+      this.edits.push(new Edit(close, CLOSE, depth, ` ${p}L(${p}E, undefined); ${epilogue} `));
+    }
+    return true;
+  }
+}
+
+function kindOf(fn: AnyNode): Kind {
+  if (fn.generator === true) return Kind.Generator;
+  return fn.async === true ? Kind.Async : Kind.Plain;
+}
+
+function argOf(param: AnyNode): string {
+  if (param.type === 'Identifier') return param.name as string;
+  if (param.type === 'AssignmentPattern' && param.left.type === 'Identifier') return param.left.name as string;
+  if (param.type === 'RestElement' && param.argument.type === 'Identifier') return `...${param.argument.name as string}`;
+  return 'undefined';
+}
+
+function isDerivedConstructor(fn: AnyNode, ancestors: AnyNode[]): boolean {
+  const method = ancestors[ancestors.length - 1];
+  if (method?.type !== 'MethodDefinition' || method.kind !== 'constructor') return false;
+  const cls = ancestors[ancestors.length - 3];
+  return cls !== undefined && cls.superClass !== null && cls.superClass !== undefined;
+}
+
+/** The probe function name of a function node from where it appears, or null when it is not a site. */
+function functionName(fn: AnyNode, ancestors: AnyNode[]): string | null {
+  const parent = ancestors[ancestors.length - 1];
+  const own = fn.id ? (fn.id.name as string) : null;
+  if (parent === undefined) return own;
+  switch (parent.type) {
+    case 'VariableDeclarator':
+      return parent.init === fn && parent.id.type === 'Identifier' ? (parent.id.name as string) : own;
+    case 'AssignmentExpression':
+      return parent.right === fn ? (assignedName(parent.left) ?? own) : own;
+    case 'Property': {
+      if (parent.value !== fn) return own;
+      if (parent.kind !== 'init') return null;
+      const key = keyName(parent);
+      if (key === null) return own;
+      const obj = ancestors[ancestors.length - 2];
+      const holder = ancestors[ancestors.length - 3];
+      if (obj?.type === 'ObjectExpression' && holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier') {
+        return `${holder.id.name as string}.${key}`;
+      }
+      return key;
+    }
+    case 'MethodDefinition':
+    case 'PropertyDefinition': {
+      if (parent.value !== fn || parent.kind === 'get' || parent.kind === 'set') return null;
+      const key = keyName(parent);
+      if (key === null) return null;
+      const cls = className(ancestors[ancestors.length - 3], ancestors[ancestors.length - 4]);
+      return cls === null ? key : `${cls}.${key}`;
+    }
+    case 'ExportDefaultDeclaration':
+      return own ?? 'default';
+    default:
+      return own;
+  }
+}
+
+function keyName(prop: AnyNode): string | null {
+  const k = prop.key as AnyNode;
+  if (k.type === 'PrivateIdentifier') return `#${k.name as string}`;
+  if (!prop.computed && k.type === 'Identifier') return k.name as string;
+  if (k.type === 'Literal' && (typeof k.value === 'string' || typeof k.value === 'number')) return String(k.value);
+  return null;
+}
+
+function className(cls: AnyNode | undefined, holder: AnyNode | undefined): string | null {
+  if (cls === undefined) return null;
+  if (cls.id) return cls.id.name as string;
+  if (holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier') return holder.id.name as string;
+  if (holder?.type === 'ExportDefaultDeclaration') return 'default';
+  return null;
+}
+
+/** `exports.f`, `module.exports.f` → `f`; `module.exports` → `default`; `X.prototype.m` → `X.m`. */
+function assignedName(left: AnyNode): string | null {
+  if (left.type === 'Identifier') return left.name as string;
+  const parts: string[] = [];
+  let n = left;
+  while (n.type === 'MemberExpression') {
+    const prop = n.property as AnyNode;
+    if (!n.computed && prop.type === 'Identifier') parts.unshift(prop.name as string);
+    else if (prop.type === 'Literal' && typeof prop.value === 'string') parts.unshift(prop.value);
+    else return null;
+    n = n.object;
+  }
+  if (n.type === 'Identifier') parts.unshift(n.name as string);
+  else if (n.type !== 'ThisExpression') return null;
+  if (parts[0] === 'module' && parts[1] === 'exports') parts.splice(0, 2);
+  else if (parts[0] === 'exports') parts.shift();
+  if (parts.length === 0) return 'default';
+  const proto = parts.indexOf('prototype');
+  if (proto > 0) parts.splice(proto, 1);
+  return parts.join('.');
+}
