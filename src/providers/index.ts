@@ -1,3 +1,4 @@
+import { registerDns } from './dns.js';
 import { registerFs } from './fs.js';
 import { registerHttp } from './http.js';
 import { registerNet } from './net.js';
@@ -7,4 +8,5 @@ export function registerProviders(): void {
   registerHttp();
   registerFs();
   registerNet();
+  registerDns();
 }
