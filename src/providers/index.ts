@@ -1,7 +1,12 @@
+import type { Probe, ProbeDescription } from '../core/index.js';
+import { ensureDcProbes, registerDc } from './dc.js';
 import { registerDns } from './dns.js';
 import { registerFs } from './fs.js';
 import { registerHttp } from './http.js';
 import { registerNet } from './net.js';
+
+export { probe, UsdtProbe } from './usdt.js';
+export { RECORDS, recordArgs, type RecordType } from './catalogue.js';
 
 /** Registers every runtime provider's probes. Cheap: no Node hook is installed until a probe is enabled. */
 export function registerProviders(): void {
@@ -9,4 +14,13 @@ export function registerProviders(): void {
   registerFs();
   registerNet();
   registerDns();
+  registerDc();
+}
+
+/**
+ * Creates the open-ended probes a description names (`dc` channels) before the weaver
+ * matches it against the registry; returns the probes it created or found.
+ */
+export function ensureProbes(description: ProbeDescription): Probe[] {
+  return ensureDcProbes(description);
 }

@@ -1,7 +1,7 @@
 import dc from 'node:diagnostics_channel';
-import type { ProbeEvent } from '../../src/core/index.js';
+import { ProbeDescription, type ProbeEvent } from '../../src/core/index.js';
 import { link, type LinkHandle } from '../../src/weaver/index.js';
-import { registerProviders } from '../../src/providers/index.js';
+import { ensureProbes, registerProviders } from '../../src/providers/index.js';
 
 registerProviders();
 
@@ -15,9 +15,13 @@ export interface Capture<T> {
   unlink(): void;
 }
 
+/** Links a monitor that keeps every event of `description`. */
 export function capture<T = Record<string, unknown>>(description: string): Capture<T> {
   const events: ProbeEvent[] = [];
-  const handle = link(description, (e) => {
+  // What the lead's link() will do: create open-ended probes (dc channels) first.
+  const d = ProbeDescription.parse(description);
+  ensureProbes(d);
+  const handle = link(d, (e) => {
     events.push(e);
   });
   return {
