@@ -1,0 +1,131 @@
+import { MscopeError, registry, type ProbeDescription } from '../../core/index.js';
+import { describeError, link, onFault, type LinkHandle, type LinkOptions, type Monitor } from '../../weaver/index.js';
+import type { AgentOptions, LinkReport, ProbeRow } from '../protocol.js';
+import type { AgentChannel } from './channel.js';
+import type { AgentContext, AgentMonitor } from './types.js';
+
+interface Running {
+  readonly name: string;
+  readonly monitor: AgentMonitor;
+  readonly handles: LinkHandle[];
+  firstFault: string | undefined;
+}
+
+/**
+ * Runs the monitors of one traced process and reports to mscope through the channel:
+ * periodic deltas, and at exit (or on `exit()`) each monitor's final value and link stats.
+ */
+export class Agent {
+  private readonly running: Running[] = [];
+  private readonly byLink = new Map<number, Running>();
+  private finished = false;
+  private stopFaults: (() => void) | null = null;
+
+  constructor(
+    private readonly channel: AgentChannel,
+    private readonly options: AgentOptions,
+  ) {}
+
+  hello(): void {
+    this.channel.send({ t: 'hello', pid: process.pid, ppid: process.ppid, argv: process.argv });
+    this.channel.flush();
+  }
+
+  /** Starts `monitor`; a monitor that fails to start is reported and left out. */
+  add(name: string, monitor: AgentMonitor): void {
+    const r: Running = { name, monitor, handles: [], firstFault: undefined };
+    this.stopFaults ??= onFault((report) => {
+      const owner = this.byLink.get(report.linkId);
+      if (owner !== undefined) owner.firstFault ??= describeError(report.error);
+    });
+    try {
+      monitor.start(this.contextFor(r));
+      this.running.push(r);
+    } catch (error) {
+      for (const h of r.handles) h.unlink();
+      this.fault(name, error, `monitor ${name} failed to start`);
+    }
+  }
+
+  /** Reports a failure outside a probe handler: loading, starting, flushing, finishing. */
+  fault(monitor: string, error: unknown, what: string): void {
+    const message = error instanceof MscopeError ? error.message : `${what}: ${describeError(error)}`;
+    this.channel.send({ t: 'fault', monitor, message });
+  }
+
+  /** Sends each monitor's delta; called on a timer while the process runs. */
+  flush(): void {
+    if (this.finished) return;
+    for (const r of this.running) {
+      const data = this.guard(r, 'flush', () => r.monitor.flush());
+      if (data !== undefined) this.channel.send({ t: 'delta', monitor: r.name, data });
+    }
+    this.channel.flush();
+  }
+
+  /** Final values and stats, once; later calls do nothing. Synchronous: runs from `exit`. */
+  finish(): void {
+    if (this.finished) return;
+    this.flush();
+    this.finished = true;
+    for (const r of this.running) {
+      const data = this.guard(r, 'finish', () => r.monitor.finish());
+      if (data !== undefined) this.channel.send({ t: 'final', monitor: r.name, data });
+      this.channel.send({ t: 'stats', monitor: r.name, links: reportLinks(r.handles), ...faultOf(r) });
+      for (const h of r.handles) h.unlink();
+    }
+    this.stopFaults?.();
+    if (this.options.list === true) {
+      const rows: ProbeRow[] = registry.list().map((p) => [p.id, p.provider, p.module, p.func, p.name]);
+      this.channel.send({ t: 'probes', probes: rows });
+      this.channel.send({ t: 'skipped', skipped: [...registry.skipped()] });
+    }
+    this.channel.flush();
+  }
+
+  private contextFor(r: Running): AgentContext {
+    return {
+      binding: this.options.binding,
+      link: (description: string | ProbeDescription, monitor: Monitor, options?: LinkOptions): LinkHandle => {
+        const h = link(description, monitor, options);
+        r.handles.push(h);
+        this.byLink.set(h.id, r);
+        return h;
+      },
+      output: (text: string) => this.channel.send({ t: 'output', text }),
+      exit: (code = 0) => {
+        this.channel.send({ t: 'exit-request', code });
+        this.finish();
+      },
+    };
+  }
+
+  private guard(r: Running, during: string, f: () => unknown): unknown {
+    try {
+      return f();
+    } catch (error) {
+      this.fault(r.name, error, `monitor ${r.name} threw in ${during}`);
+      return undefined;
+    }
+  }
+}
+
+function faultOf(r: Running): { firstFault?: string } {
+  return r.firstFault === undefined ? {} : { firstFault: r.firstFault };
+}
+
+/** Several links can share one description (one per handled probe name): report them together. */
+function reportLinks(handles: readonly LinkHandle[]): LinkReport[] {
+  const byText = new Map<string, { description: string; probes: number; events: number; faults: number; drops: number }>();
+  for (const h of handles) {
+    const text = h.description.text;
+    const s = h.stats;
+    const acc = byText.get(text) ?? { description: text, probes: 0, events: 0, faults: 0, drops: 0 };
+    acc.probes += h.probes().length;
+    acc.events += s.events;
+    acc.faults += s.faults;
+    acc.drops += s.drops;
+    byText.set(text, acc);
+  }
+  return [...byText.values()];
+}

@@ -1,0 +1,30 @@
+import type { ProbeEvent } from '../../core/index.js';
+import type { BindingKind } from '../../weaver/index.js';
+
+/** Where a monitor's `onExit` writes: mscope's stdout, not the application's. */
+export interface MonitorOutput {
+  write(text: string): void;
+}
+
+export type EventHandler = (event: ProbeEvent) => void;
+
+/**
+ * A TypeScript monitor: the probes it wants and its handlers. `onEntry`, `onReturn` and
+ * `onError` receive the events of probes with that name, `onEvent` those of every other
+ * probe (and of entry/return/error when their own handler is absent). `onExit` runs once
+ * in each traced process when it exits.
+ */
+export interface MonitorDefinition {
+  probes: string | readonly string[];
+  binding?: BindingKind;
+  onEntry?: EventHandler;
+  onReturn?: EventHandler;
+  onError?: EventHandler;
+  onEvent?: EventHandler;
+  onExit?: (out: MonitorOutput) => void;
+}
+
+/** Identity at run time; gives a monitor file's default export its type. */
+export function defineMonitor<T extends MonitorDefinition>(definition: T): T {
+  return definition;
+}

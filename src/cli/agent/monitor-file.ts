@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type ProbeEvent } from '../../core/index.js';
+import { BINDING_KINDS, type BindingKind } from '../../weaver/index.js';
+import type { EventHandler, MonitorOutput } from './define-monitor.js';
+
+/** One link a monitor file asks for: a description narrowed to the probe names it handles. */
+export interface MonitorLink {
+  readonly description: ProbeDescription;
+  readonly handler: EventHandler;
+}
+
+export interface LoadedMonitorFile {
+  readonly links: readonly MonitorLink[];
+  readonly binding: BindingKind | undefined;
+  readonly onExit: ((out: MonitorOutput) => void) | undefined;
+}
+
+const TS_FILE = /\.[cm]?tsx?$/;
+
+/** Imports a `--monitor` file (TypeScript through tsx) and checks what it exports. */
+export async function loadMonitorFile(path: string, name: string): Promise<LoadedMonitorFile> {
+  if (!existsSync(path)) throw bad(name, 'no such file');
+  let mod: Record<string, unknown>;
+  try {
+    const url = pathToFileURL(path).href;
+    if (TS_FILE.test(path)) {
+      const { tsImport } = await import('tsx/esm/api');
+      mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    } else {
+      mod = (await import(url)) as Record<string, unknown>;
+    }
+  } catch (error) {
+    throw bad(name, describeLoadError(error), error);
+  }
+  return checkMonitor(pickDefinition(mod), name);
+}
+
+/** `export default defineMonitor({...})` or named exports; CommonJS lands on `default`. */
+function pickDefinition(mod: Record<string, unknown>): Record<string, unknown> {
+  const d = mod.default;
+  if (!('probes' in mod) && typeof d === 'object' && d !== null && 'probes' in d) return d as Record<string, unknown>;
+  return mod;
+}
+
+function checkMonitor(def: Record<string, unknown>, name: string): LoadedMonitorFile {
+  const probes = def.probes;
+  const texts = typeof probes === 'string' ? [probes] : Array.isArray(probes) ? (probes as unknown[]) : null;
+  if (texts === null || texts.length === 0 || texts.some((t) => typeof t !== 'string')) {
+    throw bad(name, 'exports no probes (expected `probes`: a probe description or an array of them)');
+  }
+  const handler = (key: string): EventHandler | undefined => {
+    const h = def[key];
+    if (h === undefined) return undefined;
+    if (typeof h !== 'function') throw bad(name, `export \`${key}\` is not a function`);
+    return (h as EventHandler).bind(def);
+  };
+  const byName: [string, EventHandler | undefined][] = [
+    ['entry', handler('onEntry')],
+    ['return', handler('onReturn')],
+    ['error', handler('onError')],
+  ];
+  const onEvent = handler('onEvent');
+  if (onEvent === undefined && byName.every(([, h]) => h === undefined)) {
+    throw bad(name, 'exports no handler (onEntry, onReturn, onError or onEvent)');
+  }
+  const onExit = def.onExit;
+  if (onExit !== undefined && typeof onExit !== 'function') throw bad(name, 'export `onExit` is not a function');
+  const binding = def.binding;
+  if (binding !== undefined && !BINDING_KINDS.includes(binding as BindingKind)) {
+    throw bad(name, `unknown binding "${String(binding)}"; expected one of ${BINDING_KINDS.join(', ')}`);
+  }
+  const links: MonitorLink[] = [];
+  for (const text of texts as string[]) {
+    const d = parseDescription(text, name);
+    const before = links.length;
+    if (onEvent !== undefined) links.push({ description: d, handler: dispatcher(byName, onEvent) });
+    else for (const [probeName, h] of byName) if (h !== undefined && compileGlob(d.name)(probeName)) links.push({ description: narrow(d, probeName), handler: h });
+    if (links.length === before) throw bad(name, `probe description "${text}" selects no probe this monitor has a handler for`);
+  }
+  return {
+    links,
+    binding: binding as BindingKind | undefined,
+    onExit: onExit === undefined ? undefined : (onExit as (out: MonitorOutput) => void).bind(def),
+  };
+}
+
+/** Linking only the names that have a handler keeps other probes disabled, and free. */
+function narrow(d: ProbeDescription, probeName: string): ProbeDescription {
+  return new ProbeDescription({ provider: d.provider, module: d.module, func: d.func, name: probeName }, d.text);
+}
+
+function dispatcher(byName: [string, EventHandler | undefined][], onEvent: EventHandler): EventHandler {
+  const [[, entry = onEvent], [, ret = onEvent], [, err = onEvent]] = byName as [
+    [string, EventHandler | undefined],
+    [string, EventHandler | undefined],
+    [string, EventHandler | undefined],
+  ];
+  return (ev: ProbeEvent) => {
+    const n = ev.probe.name;
+    (n === 'entry' ? entry : n === 'return' ? ret : n === 'error' ? err : onEvent)(ev);
+  };
+}
+
+function parseDescription(text: string, name: string): ProbeDescription {
+  try {
+    return ProbeDescription.parse(text);
+  } catch (error) {
+    throw bad(name, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function bad(name: string, message: string, cause?: unknown): MscopeError {
+  return new MscopeError(ErrorCode.BadMonitor, `monitor ${name}: ${message}`, { cause });
+}
+
+/** One line: esbuild's located error for TypeScript, V8's location plus message for JavaScript. */
+function describeLoadError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const located = /([^\s:]+:\d+:\d+): ERROR: (.*)/.exec(error.message);
+  if (located !== null) return `${located[1]}: ${located[2]}`;
+  const first = error.message.split('\n')[0] ?? '';
+  const where = error.name === 'SyntaxError' ? /^(file:\/\/\S+:\d+)\n/.exec(error.stack ?? '') : null;
+  return `${where !== null ? `${where[1]}: ` : ''}${error.name}: ${first}`;
+}

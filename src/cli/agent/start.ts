@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { ENV_MONITORS, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from '../protocol.js';
+import { Agent } from './agent.js';
+import { AgentChannel } from './channel.js';
+import { installAgentInstrumentation } from './instrumentation.js';
+import { loadMonitor } from './loaders.js';
+import { flushOnTerminatingSignals } from './signals.js';
+
+const FLUSH_INTERVAL_MS = 50;
+
+/**
+ * Starts the agent of this process from what `mscope` put in the environment. Monitors are
+ * loaded before the instrumentation is installed so that monitor files are not instrumented.
+ */
+export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
+  const session = env[ENV_SESSION];
+  if (session === undefined || session === '') return;
+  const options = JSON.parse(env[ENV_OPTIONS] ?? '{}') as AgentOptions;
+  const specs = JSON.parse(env[ENV_MONITORS] ?? '[]') as MonitorSpec[];
+  const channel = new AgentChannel(join(session, `${process.pid}.ndjson`));
+  const agent = new Agent(channel, options);
+  agent.hello();
+  process.on('exit', () => agent.finish());
+  flushOnTerminatingSignals(() => agent.finish());
+  setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
+  for (const spec of specs) {
+    try {
+      agent.add(spec.name, await loadMonitor(spec));
+    } catch (error) {
+      agent.fault(spec.name, error, `monitor ${spec.name} failed to load`);
+    }
+  }
+  try {
+    await installAgentInstrumentation(options);
+  } catch (error) {
+    agent.fault('instrumentation', error, 'instrumentation failed to install');
+  }
+  agent.flush();
+}

@@ -1,0 +1,29 @@
+import type { ProbeDescription } from '../../core/index.js';
+import type { BindingKind, LinkHandle, LinkOptions, Monitor } from '../../weaver/index.js';
+
+/** What the agent gives each monitor it runs in a traced process. */
+export interface AgentContext {
+  /** `-b` from the command line, when given; it overrides a monitor's own choice. */
+  readonly binding: BindingKind | undefined;
+  /** Links through the weaver and remembers the handle, for stats and fault reports. */
+  link(description: string | ProbeDescription, monitor: Monitor, options?: LinkOptions): LinkHandle;
+  /** Text for mscope's stdout (or `-o FILE`), not the application's. */
+  output(text: string): void;
+  /** Asks mscope to stop tracing and exit with `code` once CMD has exited. */
+  exit(code?: number): void;
+}
+
+/**
+ * A monitor running inside a traced process. TypeScript monitor files and compiled scripts
+ * both implement it; the values returned by `flush` and `finish` must be JSON-serialisable
+ * and are handed to the matching `ConsumerMonitor` in mscope.
+ */
+export interface AgentMonitor {
+  start(ctx: AgentContext): void;
+  /** Periodic delta since the last flush; `undefined` sends nothing. */
+  flush(): unknown;
+  /** Called once at process exit, synchronously; `undefined` sends nothing. */
+  finish(): unknown;
+}
+
+export type MonitorLoader = (spec: string) => Promise<AgentMonitor>;

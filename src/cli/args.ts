@@ -1,0 +1,54 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ErrorCode, MscopeError } from '../core/index.js';
+import { COMMAND_USAGE } from './usage.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Splits `[OPTIONS…] [--] CMD [ARGS…]`: CMD starts after `--`, or at the first argument
+ * that is neither an option nor an option's value, so CMD's own flags are never parsed.
+ * With `positionalsBeforeCommand`, arguments before `--` are mscope's (`mscope list PATTERN -- CMD`).
+ */
+export function splitCommand(args: readonly string[], options: Options, positionalsBeforeCommand = false): { own: string[]; command: string[] } {
+  const dashdash = args.indexOf('--');
+  if (positionalsBeforeCommand && dashdash >= 0) return { own: args.slice(0, dashdash), command: args.slice(dashdash + 1) };
+  const takesValue = new Set<string>();
+  for (const [long, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue;
+    takesValue.add(`--${long}`);
+    if (o.short !== undefined) takesValue.add(`-${o.short}`);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return { own: args.slice(0, i), command: args.slice(i + 1) };
+    if (!a.startsWith('-') || a === '-') {
+      return positionalsBeforeCommand ? { own: args.slice(0, i + 1), command: args.slice(i + 1) } : { own: args.slice(0, i), command: args.slice(i) };
+    }
+    if (takesValue.has(a)) i++;
+  }
+  return { own: [...args], command: [] };
+}
+
+/** parseArgs with its errors turned into one-line usage errors. */
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>>;
+
+export function parseOwn<O extends Options>(command: string, args: string[], options: O, allowPositionals = false): Parsed<O> {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    const e = error as { code?: string; message?: string };
+    const quoted = /'([^']+)'/.exec(e.message ?? '')?.[1];
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(`mscope ${command}: unknown option ${quoted ?? ''}`.trimEnd());
+    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw usage(`mscope ${command}: unexpected argument ${quoted ?? ''}`.trimEnd());
+    throw usage(`mscope ${command}: ${(e.message ?? String(error)).split('. ')[0]}`);
+  }
+}
+
+export function usage(message: string): MscopeError {
+  return new MscopeError(ErrorCode.BadUsage, message);
+}
+
+export function printUsage(command: string): number {
+  process.stdout.write(COMMAND_USAGE[command] ?? '');
+  return 0;
+}

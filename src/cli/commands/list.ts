@@ -1,0 +1,72 @@
+import { ErrorCode, MscopeError, ProbeDescription, type SkippedFunction } from '../../core/index.js';
+import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
+import { formatProbeTable, formatSkippedTable } from '../probe-table.js';
+import type { ProbeRow } from '../protocol.js';
+import { trace } from '../session/trace.js';
+import { openOutput } from '../session/output.js';
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  skipped: { type: 'boolean' },
+  modules: { type: 'string', multiple: true },
+} as const;
+
+/** `mscope list [PATTERN] -- CMD`: the probes of every process CMD started, merged by name. */
+export async function listCommand(args: readonly string[]): Promise<number> {
+  const { own, command } = splitCommand(args, OPTIONS, true);
+  const { values, positionals } = parseOwn('list', own, OPTIONS, true);
+  if (values.help === true) return printUsage('list');
+  if (positionals.length > 1) throw usage(`mscope list: expected one PATTERN, got ${positionals.length}`);
+  if (command.length === 0) throw usage('mscope list: missing -- CMD');
+  const pattern = positionals[0];
+  let description: ProbeDescription | undefined;
+  try {
+    description = pattern === undefined ? undefined : ProbeDescription.parse(pattern);
+  } catch (error) {
+    throw usage(`mscope list: ${(error as Error).message}`);
+  }
+  const probes = new Map<string, ProbeRow>();
+  const skipped = new Map<string, SkippedFunction>();
+  const cwd = process.cwd();
+  const out = openOutput(undefined);
+  const result = await trace({
+    command,
+    cwd,
+    monitors: [],
+    options: { root: cwd, list: true, ...(values.modules ? { modules: values.modules } : {}) },
+    out,
+    quiet: true,
+    onMessage: (_pid, m) => {
+      if (m.t === 'probes') {
+        for (const [, ...name] of m.probes) {
+          const key = name.join('\0');
+          // Ids are renumbered over the merged list; with one process they equal its own.
+          if (!probes.has(key)) probes.set(key, [probes.size + 1, ...name]);
+        }
+      } else if (m.t === 'skipped') {
+        for (const s of m.skipped) skipped.set(`${s.provider}\0${s.module}\0${s.func}\0${s.reason}`, s);
+      }
+    },
+  });
+  if (result.processes === 0) {
+    throw new MscopeError(ErrorCode.NoMatch, 'mscope list: no Node.js process started by the command reported back');
+  }
+  if (values.skipped === true) {
+    // A skipped function has no probes, so the name field of PATTERN does not apply.
+    const d = description === undefined ? undefined : new ProbeDescription({ ...description, name: '' }, description.text);
+    const rows = [...skipped.values()].filter((s) => d === undefined || d.matches({ ...s, name: '' }));
+    if (rows.length > 0) process.stdout.write(formatSkippedTable(rows));
+    else process.stderr.write('mscope: no functions were skipped\n');
+    return result.status;
+  }
+  const rows = [...probes.values()].filter(
+    (r) => description === undefined || description.matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }),
+  );
+  if (rows.length === 0) {
+    const what = pattern === undefined ? 'no probes exist' : `no probes match ${pattern}`;
+    process.stderr.write(`mscope: ${what}\n`);
+    return result.status === 0 ? 1 : result.status;
+  }
+  process.stdout.write(formatProbeTable(rows));
+  return result.status;
+}

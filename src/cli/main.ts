@@ -1,0 +1,45 @@
+import { MscopeError, ErrorCode } from '../core/index.js';
+import { usage } from './args.js';
+import { demoCommand } from './commands/demo.js';
+import { listCommand } from './commands/list.js';
+import { runCommand } from './commands/run.js';
+import { COMMAND_USAGE, USAGE } from './usage.js';
+
+type Command = (args: readonly string[]) => Promise<number>;
+
+/** Subcommands by name; the lead adds attach, bench and explore here. */
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  list: listCommand,
+  demo: demoCommand,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) process.stdout.write(USAGE);
+    else if (COMMAND_USAGE[topic] !== undefined) process.stdout.write(COMMAND_USAGE[topic]);
+    else throw usage(`mscope help: unknown command "${topic}"`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) throw usage(`mscope: unknown command "${name}" (try mscope --help)`);
+  return command(rest);
+}
+
+/** Usage errors exit 2, every other error 1; each prints as one line. */
+function report(error: unknown): number {
+  if (error instanceof MscopeError) {
+    process.stderr.write(`${error.message.startsWith('mscope') ? '' : 'mscope: '}${error.message}\n`);
+    return error.code === ErrorCode.BadUsage ? 2 : 1;
+  }
+  process.stderr.write(`mscope: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch(report);

@@ -1,0 +1,52 @@
+import type { BindingKind } from '../weaver/index.js';
+import type { SkippedFunction } from '../core/index.js';
+
+/**
+ * What `mscope` tells the agent in every Node process CMD starts, through the environment,
+ * and what each agent writes back: newline-delimited JSON in `<session>/<pid>.ndjson`.
+ */
+export const ENV_SESSION = 'MSCOPE_SESSION';
+export const ENV_MONITORS = 'MSCOPE_MONITORS';
+export const ENV_OPTIONS = 'MSCOPE_OPTIONS';
+
+/** One monitor to load in every process; `kind` selects the loader (`ts`, later `d`). */
+export interface MonitorSpec {
+  readonly kind: string;
+  /** How mscope names it in messages: the path the user typed. */
+  readonly name: string;
+  /** What the loader needs: an absolute file path, or script text. */
+  readonly spec: string;
+}
+
+export interface AgentOptions {
+  /** Binding chosen with `-b`; overrides the monitor's own. */
+  readonly binding?: BindingKind;
+  /** `--modules` globs for the instrumentation. */
+  readonly modules?: readonly string[];
+  /** Root that `fn` module names are relative to: mscope's working directory. */
+  readonly root: string;
+  /** Report every probe and skipped function at exit (`mscope list`). */
+  readonly list?: boolean;
+}
+
+/** `[id, provider, module, function, name]`, compact because a process can have thousands. */
+export type ProbeRow = [number, string, string, string, string];
+
+export interface LinkReport {
+  readonly description: string;
+  readonly probes: number;
+  readonly events: number;
+  readonly faults: number;
+  readonly drops: number;
+}
+
+export type AgentMessage =
+  | { t: 'hello'; pid: number; ppid: number; argv: string[] }
+  | { t: 'output'; text: string }
+  | { t: 'probes'; probes: ProbeRow[] }
+  | { t: 'skipped'; skipped: SkippedFunction[] }
+  | { t: 'stats'; monitor: string; links: LinkReport[]; firstFault?: string }
+  | { t: 'fault'; monitor: string; message: string }
+  | { t: 'exit-request'; code: number }
+  | { t: 'delta'; monitor: string; data: unknown }
+  | { t: 'final'; monitor: string; data: unknown };

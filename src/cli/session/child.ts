@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { ErrorCode, MscopeError } from '../../core/index.js';
+
+export interface ChildExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The file `--import` loads in every Node process CMD starts. */
+export const REGISTER_URL = new URL('../register.js', import.meta.url);
+
+/** NODE_OPTIONS with the agent added once; a file URL needs no quoting even with spaces in the path. */
+export function nodeOptionsWithAgent(current: string | undefined): string {
+  const flag = `--import=${REGISTER_URL.href}`;
+  if (current === undefined || current.trim() === '') return flag;
+  return current.includes(flag) ? current : `${current} ${flag}`;
+}
+
+/**
+ * Runs CMD with the terminal's stdio. SIGINT, SIGTERM and SIGHUP sent to mscope are
+ * forwarded to CMD, and mscope itself keeps running until CMD has exited.
+ */
+export class TracedChild {
+  private readonly child: ChildProcess;
+  readonly exited: Promise<ChildExit>;
+
+  constructor(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string) {
+    const [file, ...args] = command as [string, ...string[]];
+    this.child = spawn(file, args, { stdio: 'inherit', env, cwd });
+    const forward = (signal: NodeJS.Signals): void => {
+      this.kill(signal);
+    };
+    for (const s of FORWARDED) process.on(s, forward);
+    this.exited = new Promise<ChildExit>((resolve, reject) => {
+      this.child.once('error', (error: NodeJS.ErrnoException) => {
+        for (const s of FORWARDED) process.removeListener(s, forward);
+        reject(spawnError(file, error));
+      });
+      this.child.once('exit', (code, signal) => {
+        for (const s of FORWARDED) process.removeListener(s, forward);
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+  }
+}
+
+/** A shell's convention: the exit code, or 128 + the signal number. */
+export function exitStatus(e: ChildExit): number {
+  if (e.code !== null) return e.code;
+  const n = e.signal === null ? undefined : constants.signals[e.signal];
+  return n === undefined ? 1 : 128 + n;
+}
+
+function spawnError(file: string, error: NodeJS.ErrnoException): MscopeError {
+  if (error.code === 'ENOENT') return new MscopeError(ErrorCode.BadCommand, `${file}: command not found`);
+  if (error.code === 'EACCES') return new MscopeError(ErrorCode.BadCommand, `${file}: permission denied`);
+  return new MscopeError(ErrorCode.BadCommand, `cannot run ${file}: ${error.message}`);
+}

@@ -1,0 +1,25 @@
+import type { MonitorSpec } from '../protocol.js';
+import type { OutputSink } from './output.js';
+
+/**
+ * The mscope side of an `AgentMonitor`: receives the deltas and final values that monitor
+ * sent from every traced process, and prints the merged result once CMD has exited.
+ */
+export interface ConsumerMonitor {
+  delta(pid: number, data: unknown): void;
+  final(pid: number, data: unknown): void;
+  end(out: OutputSink): void;
+}
+
+/** What mscope does with one kind of monitor: check it before CMD starts, then consume. */
+export interface MonitorKind {
+  validate(spec: MonitorSpec): Promise<void>;
+  consumer(spec: MonitorSpec): ConsumerMonitor;
+}
+
+/** A TypeScript monitor prints from its own process, so there is nothing to merge. */
+export const textConsumer: ConsumerMonitor = {
+  delta: () => {},
+  final: () => {},
+  end: () => {},
+};

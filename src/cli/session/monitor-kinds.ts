@@ -1,0 +1,24 @@
+import { loadMonitorFile } from '../agent/monitor-file.js';
+import type { MonitorSpec } from '../protocol.js';
+import { textConsumer, type MonitorKind } from './consumer.js';
+
+/** Monitor kinds mscope accepts; the script language registers `d` here and in agent/loaders. */
+const kinds = new Map<string, MonitorKind>([
+  [
+    'ts',
+    {
+      validate: async (s) => void (await loadMonitorFile(s.spec, s.name)),
+      consumer: () => textConsumer,
+    },
+  ],
+]);
+
+export function registerMonitorKind(kind: string, handler: MonitorKind): void {
+  kinds.set(kind, handler);
+}
+
+export function monitorKind(spec: MonitorSpec): MonitorKind {
+  const k = kinds.get(spec.kind);
+  if (k === undefined) throw new Error(`unknown monitor kind "${spec.kind}"`);
+  return k;
+}

@@ -1,0 +1,75 @@
+import type { AgentMessage } from '../protocol.js';
+
+interface DescriptionTotals {
+  /** Most probes this description matched in any one process. */
+  probes: number;
+  events: number;
+}
+
+interface MonitorTotals {
+  readonly descriptions: Map<string, DescriptionTotals>;
+  processes: number;
+  events: number;
+  faults: number;
+  drops: number;
+  firstFault: string | undefined;
+}
+
+/**
+ * What mscope says on stderr about the monitors once CMD has exited: faults, drops,
+ * descriptions that matched nothing, failures to load; a summary unless quiet.
+ */
+export class RunReport {
+  private readonly monitors = new Map<string, MonitorTotals>();
+  /** Fault message → pids that sent it, so that one failure in many processes prints once. */
+  private readonly faults = new Map<string, number[]>();
+
+  constructor(monitorNames: readonly string[]) {
+    for (const name of monitorNames) {
+      this.monitors.set(name, { descriptions: new Map(), processes: 0, events: 0, faults: 0, drops: 0, firstFault: undefined });
+    }
+  }
+
+  add(pid: number, m: AgentMessage): void {
+    if (m.t === 'fault') {
+      const pids = this.faults.get(m.message) ?? [];
+      pids.push(pid);
+      this.faults.set(m.message, pids);
+    } else if (m.t === 'stats') {
+      const t = this.monitors.get(m.monitor);
+      if (t === undefined) return;
+      t.processes++;
+      t.firstFault ??= m.firstFault;
+      for (const l of m.links) {
+        const d = t.descriptions.get(l.description) ?? { probes: 0, events: 0 };
+        d.probes = Math.max(d.probes, l.probes);
+        d.events += l.events;
+        t.descriptions.set(l.description, d);
+        t.events += l.events;
+        t.faults += l.faults;
+        t.drops += l.drops;
+      }
+    }
+  }
+
+  /** Lines for stderr, and whether a description matched no probe in any process. */
+  lines(quiet: boolean): { lines: string[]; unmatched: boolean } {
+    const lines: string[] = [];
+    let unmatched = false;
+    for (const [message, pids] of this.faults) lines.push(`${message}${pids.length > 1 ? ` (in ${pids.length} processes)` : ''}`);
+    for (const [name, t] of this.monitors) {
+      if (t.faults > 0) lines.push(`monitor ${name} faulted ${t.faults} times${t.firstFault === undefined ? '' : ` (first: ${t.firstFault})`}`);
+      if (t.drops > 0) lines.push(`monitor ${name} dropped ${t.drops} events`);
+      for (const [text, d] of t.descriptions) {
+        if (d.probes === 0) {
+          lines.push(`monitor ${name}: probe description "${text}" matched no probes`);
+          unmatched = true;
+        }
+      }
+      if (!quiet && t.processes > 0) {
+        lines.push(`monitor ${name}: ${t.events} events in ${t.processes} process${t.processes === 1 ? '' : 'es'}`);
+      }
+    }
+    return { lines: lines.map((l) => `mscope: ${l}`), unmatched };
+  }
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENV_MONITORS, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from '../protocol.js';
+import { SessionReader, type MessageListener } from './reader.js';
+
+const POLL_INTERVAL_MS = 50;
+
+/**
+ * The consumer's side of one `mscope` invocation: a directory the agents write into, read
+ * while CMD runs so that live output appears, and once more after it exits.
+ */
+export class Session {
+  private readonly listeners: MessageListener[] = [];
+  private readonly reader: SessionReader;
+  private timer: NodeJS.Timeout | null = null;
+  /** Processes that said hello, in the order their files were first read. */
+  readonly processes = new Map<number, { ppid: number; argv: string[] }>();
+
+  private constructor(readonly dir: string) {
+    this.reader = new SessionReader(dir, (pid, m) => this.dispatch(pid, m));
+  }
+
+  static create(): Session {
+    return new Session(mkdtempSync(join(tmpdir(), 'mscope-')));
+  }
+
+  onMessage(listener: MessageListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The variables that make an agent report to this session. */
+  env(monitors: readonly MonitorSpec[], options: AgentOptions): Record<string, string> {
+    return {
+      [ENV_SESSION]: this.dir,
+      [ENV_MONITORS]: JSON.stringify(monitors),
+      [ENV_OPTIONS]: JSON.stringify(options),
+    };
+  }
+
+  startPolling(): void {
+    this.timer ??= setInterval(() => this.reader.poll(), POLL_INTERVAL_MS);
+  }
+
+  /** Stops polling and reads everything that is left. Returns the count of corrupt lines. */
+  finish(): number {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.reader.poll();
+    this.reader.close();
+    return this.reader.corrupt;
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private dispatch(pid: number, message: AgentMessage): void {
+    if (message.t === 'hello') this.processes.set(pid, { ppid: message.ppid, argv: message.argv });
+    for (const l of this.listeners) l(pid, message);
+  }
+}

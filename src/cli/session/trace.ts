@@ -1,0 +1,66 @@
+import type { AgentMessage, AgentOptions, MonitorSpec } from '../protocol.js';
+import { TracedChild, exitStatus, nodeOptionsWithAgent } from './child.js';
+import { monitorKind } from './monitor-kinds.js';
+import type { OutputSink } from './output.js';
+import { RunReport } from './run-report.js';
+import { Session } from './session.js';
+
+export interface TraceRequest {
+  readonly command: readonly string[];
+  readonly cwd: string;
+  readonly monitors: readonly MonitorSpec[];
+  readonly options: AgentOptions;
+  readonly out: OutputSink;
+  readonly quiet: boolean;
+  /** Sees every message; `mscope list` collects probes through it. */
+  readonly onMessage?: (pid: number, message: AgentMessage) => void;
+}
+
+export interface TraceResult {
+  /** CMD's status, or the code a monitor passed to `exit()`. */
+  readonly status: number;
+  readonly processes: number;
+  /** A probe description matched no probe in any process. */
+  readonly unmatched: boolean;
+}
+
+/**
+ * Runs CMD under the agent with the given monitors, relays live output, and once CMD has
+ * exited hands every monitor's results to its consumer and reports faults on stderr.
+ * Monitors are checked before CMD starts: a bad one means CMD never runs.
+ */
+export async function trace(req: TraceRequest): Promise<TraceResult> {
+  for (const spec of req.monitors) await monitorKind(spec).validate(spec);
+  const consumers = new Map(req.monitors.map((s) => [s.name, monitorKind(s).consumer(s)]));
+  const report = new RunReport(req.monitors.map((s) => s.name));
+  const session = Session.create();
+  let child: TracedChild | null = null;
+  let requestedExit: number | undefined;
+  session.onMessage((pid, m) => {
+    req.onMessage?.(pid, m);
+    if (m.t === 'output') req.out.write(m.text);
+    else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);
+    else if (m.t === 'final') consumers.get(m.monitor)?.final(pid, m.data);
+    else if (m.t === 'exit-request') {
+      requestedExit ??= m.code;
+      child?.kill('SIGTERM');
+    } else report.add(pid, m);
+  });
+  try {
+    const env = { ...process.env, ...session.env(req.monitors, req.options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
+    child = new TracedChild(req.command, env, req.cwd);
+    session.startPolling();
+    let corrupt = 0;
+    const exit = await child.exited.finally(() => (corrupt = session.finish()));
+    for (const c of consumers.values()) c.end(req.out);
+    const { lines, unmatched } = report.lines(req.quiet);
+    if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
+    if (session.processes.size === 0 && req.monitors.length > 0) {
+      lines.push('mscope: no Node.js process started by the command reported back; nothing was traced');
+    }
+    for (const l of lines) process.stderr.write(`${l}\n`);
+    return { status: requestedExit ?? exitStatus(exit), processes: session.processes.size, unmatched };
+  } finally {
+    session.dispose();
+  }
+}
