@@ -45,7 +45,7 @@ export class Instrumenter {
     let code = source;
     if (format === 'module-typescript' || format === 'commonjs-typescript') {
       if (strip === undefined) return null;
-      code = strip(source, { mode: 'strip' });
+      code = stripQuietly(strip, source);
     } else if (format !== undefined && format !== 'module' && format !== 'commonjs') {
       this.skipFile(filename, format);
       return null;
@@ -70,6 +70,28 @@ export class Instrumenter {
     if (d === null || !d.instrument) return;
     const what = format === 'json' ? 'JSON module' : format === 'addon' ? 'native addon' : `${format} module`;
     this.onSkip(d.module, '*', `${what}: no JavaScript functions to instrument`);
+  }
+}
+
+let warned = false;
+
+/**
+ * Node warns once that stripTypeScriptTypes is experimental; the user asked Node for type
+ * stripping, not us, so that one warning is swallowed. Other warnings pass through.
+ */
+function stripQuietly(fn: StripFn, source: string): string {
+  if (warned) return fn(source, { mode: 'strip' });
+  warned = true;
+  const emit = process.emitWarning;
+  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (text.includes('stripTypeScriptTypes')) return;
+    Reflect.apply(emit, process, [warning, ...rest]);
+  } as typeof process.emitWarning;
+  try {
+    return fn(source, { mode: 'strip' });
+  } finally {
+    process.emitWarning = emit;
   }
 }
 

@@ -17,6 +17,24 @@ export interface Installation {
   readonly cacheDir: string | null;
 }
 
+/** Loaders whose hooks must sit inside ours: they turn TypeScript into the JavaScript we rewrite. */
+const TS_LOADERS = /(^|[\/@])tsx(\/dist\/loader\.mjs|\/esm)?$/;
+
+/**
+ * `NODE_OPTIONS=--import <agent> npx tsx app.ts` runs the agent before tsx's own
+ * `--import`, which would put tsx's hooks outside ours and hand us TypeScript. Importing
+ * that loader first (Node's later `--import` of it is then a cached no-op) fixes the
+ * order. The agent entry awaits this before `installInstrumentation`.
+ */
+export async function importPendingLoaders(): Promise<void> {
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const spec = a === '--import' ? argv[i + 1] : a.startsWith('--import=') ? a.slice('--import='.length) : undefined;
+    if (spec !== undefined && TS_LOADERS.test(spec)) await import(spec);
+  }
+}
+
 const KEY = Symbol.for('microscope.instrumentation');
 type WithInstallation = typeof globalThis & { [KEY]?: Installation };
 

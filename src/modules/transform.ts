@@ -1,4 +1,5 @@
 import { parse, type Node } from 'acorn';
+import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sourcemap.js';
 
 /**
  * Load-time rewrite of a module's named functions into probe sites. Self-contained (no
@@ -7,7 +8,7 @@ import { parse, type Node } from 'acorn';
  */
 
 /** Bump when the emitted code changes: it is part of the cache key. */
-export const TRANSFORM_VERSION = 1;
+export const TRANSFORM_VERSION = 2;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -48,7 +49,8 @@ export function transform(source: string, options: TransformOptions): TransformR
   rewriter.visit(ast, 0);
   if (rewriter.sites.length === 0) return { code: source, sites: [] };
   rewriter.edits.push(new Edit(headerPosition(source, ast), OPEN, -1, header(p, options, rewriter.sites)));
-  return { code: applyEdits(source, rewriter.edits), sites: rewriter.sites };
+  const code = applyEdits(source, rewriter.edits);
+  return { code: hasInlineSourceMap(code) ? shiftInlineSourceMap(code, insertions(source, rewriter.edits)) : code, sites: rewriter.sites };
 }
 
 type AnyNode = Node & Record<string, any>;
@@ -81,6 +83,24 @@ function applyEdits(source: string, edits: Edit[]): string {
     last = e.pos;
   }
   return out + source.slice(last);
+}
+
+/** Edits (already sorted) as line/column insertions, for a source map of the original. */
+function insertions(source: string, edits: readonly Edit[]): Insertion[] {
+  const out: Insertion[] = [];
+  let line = 0;
+  let lineStart = 0;
+  let scanned = 0;
+  for (const e of edits) {
+    for (; scanned < e.pos; scanned++) {
+      if (source.charCodeAt(scanned) === 10) {
+        line++;
+        lineStart = scanned + 1;
+      }
+    }
+    out.push({ line, column: e.pos - lineStart, length: e.text.length });
+  }
+  return out;
 }
 
 /** `$ms` unless the source already uses it, so generated names never collide. */
@@ -118,6 +138,17 @@ function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [s
   );
 }
 
+/** Helpers that TypeScript, esbuild (tsx) and Babel inject into every module: noise, not API. */
+const COMPILER_HELPERS = new Set([
+  '__name', '__defProp', '__export', '__toESM', '__toCommonJS', '__commonJS', '__esm', '__copyProps', '__reExport',
+  '__publicField', '__require', '__async', '__spreadValues', '__spreadProps', '__objRest', '__decorateClass',
+  '__decorateParam', '__privateAdd', '__privateGet', '__privateSet', '__privateMethod', '__awaiter', '__generator',
+  '__extends', '__assign', '__rest', '__decorate', '__param', '__metadata', '__values', '__read', '__spread',
+  '__spreadArray', '__await', '__asyncGenerator', '__asyncDelegator', '__asyncValues', '__makeTemplateObject',
+  '__importStar', '__importDefault', '__setModuleDefault', '__createBinding', '__exportStar',
+  '__classPrivateFieldGet', '__classPrivateFieldSet', '_interopRequireDefault', '_classCallCheck', '_createClass',
+]);
+
 /** A function being walked: returns inside it are rewritten when it is a site. */
 class Frame {
   constructor(readonly site: boolean) {}
@@ -139,7 +170,8 @@ class Rewriter {
   visit(node: AnyNode, depth: number): void {
     const isFn = node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
     if (isFn) {
-      const name = functionName(node, this.ancestors);
+      let name = functionName(node, this.ancestors);
+      if (name !== null && COMPILER_HELPERS.has(name)) name = null;
       const site = name !== null && this.instrument(node, name, depth);
       this.frames.push(new Frame(site));
     } else if (node.type === 'ReturnStatement' && this.frames[this.frames.length - 1]!.site) {
@@ -202,7 +234,8 @@ class Rewriter {
       this.edits.push(new Edit(close, CLOSE, depth, `)); ${epilogue} }`));
     } else {
       this.edits.push(new Edit(open, OPEN, depth, ` ${prologue} try {`));
-      this.edits.push(new Edit(close, CLOSE, depth, ` ${p}L(${p}E, undefined); ${epilogue} `));
+      // `;` first: the last statement may rely on ASI (`return x}`).
+      this.edits.push(new Edit(close, CLOSE, depth, `; ${p}L(${p}E, undefined); ${epilogue} `));
     }
     return true;
   }
