@@ -1,0 +1,97 @@
+// A call-heavy loop over a small exported function, with and without microScope's probes,
+// and with the same function wrapped by diagnostics_channel and by shimmer as peers.
+import dc from 'node:diagnostics_channel';
+import { createRequire } from 'node:module';
+import { sampleCalls } from './lib/loop.mjs';
+import { loadInstrumentedTarget, MODULE_NAME } from './lib/instrumented.mjs';
+
+export const title = 'call-heavy loop over a small exported function';
+export const description = `
+Each sample is one fresh process calling the function in a tight loop. \`none\`: the plain
+module. \`disabled\`: instrumentable, no probe linked. \`count\`: a counting monitor on
+\`entry\`. \`timing\`: a monitor on \`return\` summing \`elapsed\` (the entry timestamp is
+read by the probe site, so the clock is read twice per call). \`2 clock reads\`: the plain
+function timed by hand with two \`nowNs()\` calls, the bound for \`timing\`.
+\`diagnostics_channel\`: a wrapper publishing \`{ args }\` to a channel with one counting
+subscriber, guarded by \`hasSubscribers\`. \`shimmer\`: \`shimmer.wrap\` with a counting wrapper.
+`;
+export const unit = 'ns/op';
+export const rounds = 10;
+export const isolate = true;
+
+const VARIANTS = ['none', 'disabled', 'count', 'timing', '2 clock reads', 'diagnostics_channel', 'shimmer'];
+const FUNCTIONS = {
+  add: 'trivial two-argument function `add(a, b)`',
+  work: 'function doing about 100 ns of work `work(a, b)`',
+};
+
+export function cases() {
+  return Object.entries(FUNCTIONS).map(([fn, title]) => ({ name: fn, title, baseline: 'none', variants: VARIANTS }));
+}
+
+let method = null;
+/** Where monitors and wrappers put what they compute, so none of it is dead code. */
+const sink = { count: 0, total: 0 };
+
+export function notes() {
+  return method === null
+    ? []
+    : [
+        `instrumentable = ${method === 'rewrite' ? 'load-time rewrite of function bodies' : 'defineModule wrapper (the load-time rewrite is not in this build)'}`,
+      ];
+}
+
+export async function sample(fn, variant) {
+  return sampleCalls(await makeFunction(fn, variant));
+}
+
+async function makeFunction(fn, variant) {
+  const plain = await import('./fixtures/calls-target.mjs');
+  const original = plain[fn];
+  switch (variant) {
+    case 'none':
+      return original;
+    case 'disabled':
+    case 'count':
+    case 'timing': {
+      const loaded = await loadInstrumentedTarget();
+      method = loaded.method;
+      const { link } = await import('../dist/weaver/index.js');
+      if (variant === 'count') link(`fn:${MODULE_NAME}:${fn}:entry`, () => void sink.count++);
+      if (variant === 'timing') link(`fn:${MODULE_NAME}:${fn}:return`, (ev) => void (sink.total += ev.elapsed));
+      return loaded.api[fn];
+    }
+    case '2 clock reads': {
+      const { nowNs } = await import('../dist/core/clock.js');
+      return function timed(a, b) {
+        const t0 = nowNs();
+        const r = original(a, b);
+        sink.total += nowNs() - t0;
+        return r;
+      };
+    }
+    case 'diagnostics_channel': {
+      const ch = dc.channel(`bench:${fn}`);
+      ch.subscribe(() => void sink.count++);
+      return function published(a, b) {
+        if (ch.hasSubscribers) ch.publish({ args: [a, b] });
+        return original(a, b);
+      };
+    }
+    case 'shimmer': {
+      const shimmer = createRequire(import.meta.url)('shimmer');
+      const holder = { [fn]: original };
+      shimmer.wrap(
+        holder,
+        fn,
+        (orig) =>
+          function wrapped() {
+            sink.count++;
+            return orig.apply(this, arguments);
+          },
+      );
+      return holder[fn];
+    }
+  }
+  throw new Error(`calls bench: unknown variant ${variant}`);
+}
