@@ -97,6 +97,7 @@ export const RECORDS = {
     args: 'string[]',
     error: 'string',
     message: 'string',
+    origin: 'string',
   },
 } as const satisfies Record<string, Spec>;
 

@@ -4,6 +4,7 @@ import { registerDns } from './dns.js';
 import { registerFs } from './fs.js';
 import { registerHttp } from './http.js';
 import { registerNet } from './net.js';
+import { registerProc } from './proc.js';
 
 export { probe, UsdtProbe } from './usdt.js';
 export { RECORDS, recordArgs, type RecordType } from './catalogue.js';
@@ -15,6 +16,7 @@ export function registerProviders(): void {
   registerNet();
   registerDns();
   registerDc();
+  registerProc();
 }
 
 /**

@@ -1,0 +1,54 @@
+import type { EventEmitter } from 'node:events';
+import { constants } from 'node:os';
+
+/** process's signal overloads do not accept a computed name. */
+const emitter = process as unknown as EventEmitter;
+
+/**
+ * Observes signals without changing what they do. A listener on a signal replaces its
+ * default action (SIGINT would stop killing the process), so the watch only listens to
+ * signals the application already listens to, and leaves when the application's last
+ * listener does. A signal nobody handles keeps its default action and is not seen.
+ */
+export class SignalWatch {
+  private readonly names = Object.keys(constants.signals).filter((s) => s !== 'SIGKILL' && s !== 'SIGSTOP');
+  private readonly watching = new Set<string>();
+  private readonly listener: (signal: string) => void;
+
+  constructor(onSignal: (signal: string) => void) {
+    this.listener = (signal) => onSignal(signal);
+  }
+
+  start(): void {
+    for (const s of this.names) if (process.listenerCount(s) > 0) this.watch(s);
+    process.on('newListener', this.onNew);
+    process.on('removeListener', this.onRemove);
+  }
+
+  stop(): void {
+    process.off('newListener', this.onNew);
+    process.off('removeListener', this.onRemove);
+    for (const s of this.watching) emitter.off(s, this.listener);
+    this.watching.clear();
+  }
+
+  private watch(s: string): void {
+    if (this.watching.has(s)) return;
+    this.watching.add(s);
+    emitter.prependListener(s, this.listener);
+  }
+
+  /** Runs just before the application's first listener is added: ours goes first. */
+  private readonly onNew = (event: string | symbol, fn: unknown): void => {
+    if (typeof event !== 'string' || fn === this.listener || this.watching.has(event) || !this.names.includes(event)) return;
+    this.watch(event);
+  };
+
+  private readonly onRemove = (event: string | symbol, fn: unknown): void => {
+    if (typeof event !== 'string' || fn === this.listener || !this.watching.has(event)) return;
+    if (emitter.listeners(event).every((l) => l === this.listener)) {
+      this.watching.delete(event);
+      emitter.off(event, this.listener);
+    }
+  };
+}
