@@ -1,0 +1,118 @@
+import type { Aggregation, Cell } from './aggregation.js';
+import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
+import { intString } from './int64.js';
+import type { AvgAggregation, ScalarAggregation } from './scalar-kinds.js';
+import { joinRows, sortRows, type Row } from './sort.js';
+import type { AggValue, KeyValue, SortOptions } from './types.js';
+
+/*
+ * DTrace's default layout, checked against illumos libdtrace/dt_consume.c
+ * (dt_print_datum, dt_print_bytes, dt_print_aggs, dt_print_quantize, dt_print_lquantize,
+ * dt_print_llquantize, dt_print_quanthist) and cmd/dtrace/dtrace.c (one "\n" before the
+ * exit-time dump, no aggregation names, no separator between aggregations), and against the
+ * tables in the Dynamic Tracing Guide's "Aggregations" chapter.
+ */
+
+const BAR = 40;
+const ATS = '@'.repeat(BAR);
+const SPACES = ' '.repeat(BAR);
+const HEADER = `\n${'value'.padStart(16)} ${'------------- Distribution -------------'.padStart(41)} ${'count'.padEnd(9)}\n`;
+
+/** A key column: strings as "  %-50s", integers as " %16lld". */
+export function formatKeyColumn(k: KeyValue): string {
+  return typeof k === 'string' ? '  ' + k.padEnd(50) : ' ' + intString(k).padStart(16);
+}
+
+function countText(v: number, normal: number): string {
+  return intString(normal === 1 ? v : Math.trunc(v / normal)).padEnd(9);
+}
+
+/** One row's bar (dt_print_quanthist): share of the printed total; halves when counts have both signs. */
+function barRow(val: number, normal: number, total: number, positives: boolean, negatives: boolean): string {
+  if (!negatives) {
+    const depth = positives ? Math.floor((Math.abs(val) * BAR) / total + 0.5) : 0;
+    return `|${ATS.slice(BAR - depth)}${SPACES.slice(depth)} ${countText(val, normal)}\n`;
+  }
+  if (!positives) {
+    const depth = Math.floor((Math.abs(val) * BAR) / total + 0.5);
+    return `${SPACES.slice(depth)}${ATS.slice(BAR - depth)}| ${countText(val, normal)}\n`;
+  }
+  const half = BAR / 2;
+  const depth = Math.floor((Math.abs(val) * half) / total + 0.5);
+  if (val <= 0) return `${SPACES.slice(half + depth)}${ATS.slice(BAR - depth)}|${' '.repeat(half)} ${countText(val, normal)}\n`;
+  return `${' '.repeat(half)}|${ATS.slice(BAR - depth)}${SPACES.slice(half + depth)} ${countText(val, normal)}\n`;
+}
+
+/** The distribution table, starting with its own "\n" as DTrace's does. */
+export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell | undefined, normal = agg.normal): string {
+  const layout = agg.layout;
+  const counts = cell?.counts ?? new Float64Array(layout.size);
+  let first = 0;
+  while (first < counts.length && counts[first] === 0) first++;
+  let last = counts.length - 1;
+  if (first === counts.length) {
+    first = layout.emptyFirst;
+    last = layout.emptyLast;
+  } else {
+    while (last > 0 && counts[last] === 0) last--;
+    if (first > 0) first--;
+    if (last < counts.length - 1) last++;
+  }
+  let total = 0;
+  let positives = false;
+  let negatives = false;
+  for (let i = first; i <= last; i++) {
+    const c = counts[i]!;
+    if (c > 0) positives = true;
+    if (c < 0) negatives = true;
+    total += Math.abs(c);
+  }
+  let out = HEADER;
+  for (let i = first; i <= last; i++) out += layout.label(i).padStart(16) + ' ' + barRow(counts[i]!, normal, total, positives, negatives);
+  return out;
+}
+
+/** The value column(s) of one aggregation for one tuple (dt_print_datum). */
+export function formatValueColumn(agg: Aggregation, cell: Cell | undefined): string {
+  if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined);
+  const scalar = agg as ScalarAggregation<Cell>;
+  if (agg.kind === 'stats') {
+    const avg = agg as unknown as AvgAggregation;
+    const c = cell as Parameters<AvgAggregation['count']>[0] | undefined;
+    if (c === undefined) return ' count 0, average 0, total 0';
+    return ` count ${avg.count(c)}, average ${intString(avg.value(c))}, total ${intString(avg.total(c))}`;
+  }
+  const v: AggValue = cell === undefined ? 0 : scalar.value(cell);
+  return ' ' + intString(v).padStart(16);
+}
+
+/** One printed line (or block): key columns, each aggregation's value, "\n" (dt_print_aggs). */
+export function formatRow(aggs: readonly Aggregation[], row: Row): string {
+  let out = '';
+  for (const k of row.key) out += formatKeyColumn(k);
+  for (let i = 0; i < aggs.length; i++) out += formatValueColumn(aggs[i]!, row.cells[i]);
+  return out + '\n';
+}
+
+/** The rows of one aggregation (or several joined on keys), without the leading newline. */
+export function formatRows(aggs: readonly Aggregation[], opts: SortOptions = {}): string {
+  let out = '';
+  for (const row of sortRows(aggs, joinRows(aggs), opts)) out += formatRow(aggs, row);
+  return out;
+}
+
+/** printa(@a) / printa(@a, @b): a blank line, then the rows in DTrace's default layout. */
+export function printaDefault(aggs: readonly Aggregation[], opts: SortOptions = {}): string {
+  return '\n' + formatRows(aggs, opts);
+}
+
+/**
+ * What dtrace(1M) prints at exit: one "\n", then every given aggregation's rows in the order
+ * given, with no names and nothing between them. Callers pass the aggregations the program
+ * did not printa() itself.
+ */
+export function printAggregationsAtExit(aggs: readonly Aggregation[], opts: SortOptions = {}): string {
+  let out = '\n';
+  for (const agg of aggs) if (agg.size > 0) out += formatRows([agg], opts);
+  return out;
+}

@@ -1,0 +1,278 @@
+import { MscopeError } from '../core/index.js';
+import { AggErrorCode } from './types.js';
+
+/**
+ * D's printf: conversions d i u x X o s c e f g p %, flags - 0 + space #, width and precision
+ * (either may be *), length modifiers (h hh l ll L j z t) accepted and ignored, and in printa
+ * `%@` (optionally `%@d`, `%@u`…) for an aggregation's value. Integers are 64-bit, as in D:
+ * %d wraps to int64, %u %x %o show the two's-complement uint64. Formats are parsed once.
+ */
+
+export type PrintfArg = number | bigint | string;
+
+export interface Conversion {
+  readonly kind: 'conv';
+  /** d i u x X o s c e f g p, or '@' when the aggregation conversion has no letter. */
+  readonly conv: string;
+  readonly minus: boolean;
+  readonly zero: boolean;
+  readonly plus: boolean;
+  readonly space: boolean;
+  readonly alt: boolean;
+  /** -1 when absent, -2 for '*'. */
+  readonly width: number;
+  readonly precision: number;
+  /** %@…: the value of an aggregation, in printa. */
+  readonly agg: boolean;
+  /** Offset of the '%' in the format string, for diagnostics. */
+  readonly offset: number;
+  readonly text: string;
+}
+
+export type Segment = string | Conversion;
+
+export interface CompiledFormat {
+  readonly source: string;
+  readonly segments: readonly Segment[];
+  /** Conversions that take an argument (not %@), in order; `*` widths count as integer arguments. */
+  readonly argTypes: readonly ('int' | 'string' | 'float' | 'char')[];
+  /** How many %@ conversions the format has. */
+  readonly aggCount: number;
+}
+
+const FLAGS = '-0+ #';
+const LENGTHS = 'hljztL';
+const CONVERSIONS = 'diuxXoscefgpaEGS';
+
+function badFormat(fmt: string, offset: number, message: string): MscopeError {
+  const err = new MscopeError(AggErrorCode.BadFormat, `${message} in format "${fmt}" at offset ${offset}`);
+  (err as MscopeError & { offset?: number }).offset = offset;
+  return err;
+}
+
+export function compileFormat(fmt: string): CompiledFormat {
+  const segments: Segment[] = [];
+  const argTypes: ('int' | 'string' | 'float' | 'char')[] = [];
+  let aggCount = 0;
+  let lit = '';
+  let i = 0;
+  while (i < fmt.length) {
+    const ch = fmt[i]!;
+    if (ch !== '%') {
+      lit += ch;
+      i++;
+      continue;
+    }
+    const start = i++;
+    if (fmt[i] === '%') {
+      lit += '%';
+      i++;
+      continue;
+    }
+    let minus = false, zero = false, plus = false, space = false, alt = false, agg = false;
+    let width = -1, precision = -1;
+    for (; i < fmt.length; i++) {
+      const c = fmt[i]!;
+      if (c === '@') agg = true;
+      else if (FLAGS.includes(c)) {
+        if (c === '-') minus = true;
+        else if (c === '0') zero = true;
+        else if (c === '+') plus = true;
+        else if (c === ' ') space = true;
+        else alt = true;
+      } else break;
+    }
+    if (fmt[i] === '*') {
+      width = -2;
+      argTypes.push('int');
+      i++;
+    } else {
+      for (; i < fmt.length && fmt[i]! >= '0' && fmt[i]! <= '9'; i++) width = (width < 0 ? 0 : width * 10) + Number(fmt[i]);
+    }
+    if (fmt[i] === '@') {
+      agg = true;
+      i++;
+    }
+    if (fmt[i] === '.') {
+      i++;
+      precision = 0;
+      if (fmt[i] === '*') {
+        precision = -2;
+        argTypes.push('int');
+        i++;
+      } else for (; i < fmt.length && fmt[i]! >= '0' && fmt[i]! <= '9'; i++) precision = precision * 10 + Number(fmt[i]);
+    }
+    if (fmt[i] === '@') {
+      agg = true;
+      i++;
+    }
+    while (i < fmt.length && LENGTHS.includes(fmt[i]!)) i++;
+    let conv = fmt[i];
+    if (conv === undefined || !CONVERSIONS.includes(conv) || conv === 'a' || conv === 'S') {
+      if (!agg) {
+        if (conv === undefined) throw badFormat(fmt, start, 'incomplete conversion');
+        throw badFormat(fmt, start, `unsupported conversion %${conv}`);
+      }
+      conv = '@';
+    } else i++;
+    if (lit !== '') segments.push(lit);
+    lit = '';
+    if (conv === 'E' || conv === 'G') conv = conv.toLowerCase();
+    if (agg) aggCount++;
+    else argTypes.push(conv === 's' ? 'string' : conv === 'c' ? 'char' : 'efg'.includes(conv) ? 'float' : 'int');
+    segments.push({ kind: 'conv', conv, minus, zero, plus, space, alt, width, precision, agg, offset: start, text: fmt.slice(start, i) });
+  }
+  if (lit !== '') segments.push(lit);
+  return { source: fmt, segments, argTypes, aggCount };
+}
+
+/** Renders an aggregation value for a %@ conversion (a table for histograms). */
+export type AggValueRenderer = (index: number, conv: Conversion) => string;
+
+/** printf(fmt, args…). In printa, `aggValue` renders the i-th %@. Missing args read as 0/"". */
+export function formatCompiled(fmt: CompiledFormat, args: readonly PrintfArg[], aggValue?: AggValueRenderer): string {
+  let out = '';
+  let a = 0;
+  let aggIndex = 0;
+  for (const seg of fmt.segments) {
+    if (typeof seg === 'string') {
+      out += seg;
+      continue;
+    }
+    let width = seg.width;
+    let precision = seg.precision;
+    let minus = seg.minus;
+    if (width === -2) {
+      width = Number(args[a++] ?? 0);
+      if (width < 0) {
+        minus = true;
+        width = -width;
+      }
+    }
+    if (precision === -2) {
+      precision = Number(args[a++] ?? 0);
+      if (precision < 0) precision = -1;
+    }
+    if (seg.agg) {
+      const text = aggValue === undefined ? '' : aggValue(aggIndex++, seg);
+      out += pad(text, width, minus);
+      continue;
+    }
+    out += formatOne(seg, args[a++], width, precision, minus);
+  }
+  return out;
+}
+
+export function sprintf(fmt: string, ...args: PrintfArg[]): string {
+  return formatCompiled(compileFormat(fmt), args);
+}
+
+function pad(s: string, width: number, left: boolean): string {
+  if (width <= s.length) return s;
+  return left ? s.padEnd(width) : s.padStart(width);
+}
+
+function toInt(v: PrintfArg | undefined): bigint {
+  if (v === undefined) return 0n;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
+  const n = Number(v);
+  return Number.isFinite(n) ? BigInt(Math.trunc(n)) : 0n;
+}
+
+/** Sign, prefix and digits assembled with C's padding rules. */
+function assemble(sign: string, prefix: string, digits: string, conv: Conversion, width: number, precision: number, minus: boolean): string {
+  const body = prefix + digits;
+  const len = sign.length + body.length;
+  if (width <= len) return sign + body;
+  if (minus) return (sign + body).padEnd(width);
+  if (conv.zero && precision < 0) return sign + prefix + digits.padStart(width - sign.length - prefix.length, '0');
+  return (sign + body).padStart(width);
+}
+
+/** Formats one conversion of an aggregation value or key; exported for printa. */
+export function formatOne(conv: Conversion, v: PrintfArg | undefined, width = conv.width, precision = conv.precision, minus = conv.minus): string {
+  switch (conv.conv) {
+    case 's': {
+      let s = v === undefined ? '' : typeof v === 'string' ? v : String(v);
+      if (precision >= 0) s = s.slice(0, precision);
+      return pad(s, width, minus);
+    }
+    case 'c': {
+      const s = typeof v === 'string' ? v.slice(0, 1) : String.fromCharCode(Number(BigInt.asUintN(8, toInt(v))));
+      return pad(s, width, minus);
+    }
+    case 'e':
+    case 'f':
+    case 'g':
+      return formatFloat(conv, typeof v === 'bigint' ? Number(v) : Number(v ?? 0), width, precision, minus);
+    case 'd':
+    case 'i':
+    case '@': {
+      const n = BigInt.asIntN(64, toInt(v));
+      const sign = n < 0n ? '-' : conv.plus ? '+' : conv.space ? ' ' : '';
+      return assemble(sign, '', intDigits(n < 0n ? -n : n, 10, precision), conv, width, precision, minus);
+    }
+    default: {
+      const n = BigInt.asUintN(64, toInt(v));
+      const radix = conv.conv === 'o' ? 8 : conv.conv === 'u' ? 10 : 16;
+      let digits = intDigits(n, radix, precision);
+      if (conv.conv === 'X') digits = digits.toUpperCase();
+      let prefix = '';
+      if (conv.conv === 'p') prefix = '0x';
+      else if (conv.alt && n !== 0n && (conv.conv === 'x' || conv.conv === 'X')) prefix = conv.conv === 'x' ? '0x' : '0X';
+      else if (conv.alt && conv.conv === 'o' && !digits.startsWith('0')) digits = '0' + digits;
+      return assemble('', prefix, digits, conv, width, precision, minus);
+    }
+  }
+}
+
+function intDigits(n: bigint, radix: number, precision: number): string {
+  if (precision === 0 && n === 0n) return '';
+  const s = n.toString(radix);
+  return precision > s.length ? s.padStart(precision, '0') : s;
+}
+
+function formatFloat(conv: Conversion, x: number, width: number, precision: number, minus: boolean): string {
+  const neg = x < 0 || Object.is(x, -0);
+  const sign = neg ? '-' : conv.plus ? '+' : conv.space ? ' ' : '';
+  const a = Math.abs(x);
+  let digits: string;
+  if (!Number.isFinite(a)) {
+    digits = Number.isNaN(a) ? 'nan' : 'inf';
+    return assemble(sign, '', digits, { ...conv, zero: false }, width, -1, minus);
+  }
+  const p = precision < 0 ? 6 : precision;
+  if (conv.conv === 'f') digits = fixed(a, p, conv.alt);
+  else if (conv.conv === 'e') digits = exponential(a, p, conv.alt);
+  else digits = general(a, p === 0 ? 1 : p, conv.alt);
+  return assemble(sign, '', digits, conv, width, -1, minus);
+}
+
+function fixed(a: number, p: number, alt: boolean): string {
+  let s: string;
+  if (a < 1e21) s = a.toFixed(Math.min(p, 100));
+  else s = BigInt(a).toString() + (p > 0 ? '.' + '0'.repeat(p) : '');
+  return alt && p === 0 ? s + '.' : s;
+}
+
+function exponential(a: number, p: number, alt: boolean): string {
+  const s = a.toExponential(Math.min(p, 100));
+  const [mant, exp] = s.split('e') as [string, string];
+  const e = Number(exp);
+  const ee = (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(2, '0');
+  return (alt && p === 0 ? mant + '.' : mant) + 'e' + ee;
+}
+
+function general(a: number, p: number, alt: boolean): string {
+  const x = a === 0 ? 0 : Number(a.toExponential(p - 1).split('e')[1]);
+  let s = p > x && x >= -4 ? fixed(a, p - 1 - x, alt) : exponential(a, p - 1, alt);
+  if (!alt) {
+    const e = s.indexOf('e');
+    let mant = e < 0 ? s : s.slice(0, e);
+    const tail = e < 0 ? '' : s.slice(e);
+    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
+    s = mant + tail;
+  }
+  return s;
+}
