@@ -2,6 +2,7 @@ import type { Probe, ProbeDescription } from '../core/index.js';
 import { ensureDcProbes, registerDc } from './dc.js';
 import { registerDns } from './dns.js';
 import { registerFs } from './fs.js';
+import { registerGc } from './gc.js';
 import { registerHttp } from './http.js';
 import { registerNet } from './net.js';
 import { registerProc } from './proc.js';
@@ -17,6 +18,7 @@ export function registerProviders(): void {
   registerDns();
   registerDc();
   registerProc();
+  registerGc();
 }
 
 /**

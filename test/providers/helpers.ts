@@ -41,3 +41,8 @@ export function hasSubscribers(channel: string): boolean {
 export function tick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Waits until `cond()` holds, giving the loop up to `turns` timer turns; never measures time. */
+export async function until(cond: () => boolean, turns = 200): Promise<void> {
+  for (let i = 0; i < turns && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+}
