@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { FIXTURES, mscope } from './mscope.js';
+
+const esm = join(FIXTURES, 'esm');
+
+/** Each case: arguments, expected status, the single stderr line, whether CMD ran. */
+const cases: [string, string[], number, RegExp, boolean][] = [
+  ['missing monitor file', ['run', '--monitor', 'missing.ts', '--', 'node', 'app.mjs'], 1, /^mscope: monitor missing\.ts: no such file$/, false],
+  [
+    'monitor with a syntax error',
+    ['run', '--monitor', '../monitors/syntax-error.ts', '--', 'node', 'app.mjs'],
+    1,
+    /^mscope: monitor \.\.\/monitors\/syntax-error\.ts: \S*syntax-error\.ts:3:\d+: .+$/,
+    false,
+  ],
+  ['monitor without probes', ['run', '--monitor', '../monitors/no-probes.ts', '--', 'node', 'app.mjs'], 1, /^mscope: monitor \.\.\/monitors\/no-probes\.ts: exports no probes/, false],
+  [
+    'probe description that matches nothing',
+    ['run', '-q', '--monitor', '../monitors/nothing-matches.ts', '--', 'node', 'app.mjs'],
+    1,
+    /^mscope: monitor \.\.\/monitors\/nothing-matches\.ts: probe description "fn:no\/such\/module\.js::entry" matched no probes$/,
+    true,
+  ],
+  ['command not found', ['run', '--', 'no-such-command-mscope'], 1, /^mscope: no-such-command-mscope: command not found$/, false],
+  ['unknown flag', ['run', '--frob', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown option --frob$/, false],
+  ['unknown binding', ['run', '-b', 'tcp', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown binding "tcp"/, false],
+  ['missing command', ['run', '--monitor', '../monitors/count.ts'], 2, /^mscope run: missing -- CMD$/, false],
+  ['unknown command', ['frobnicate'], 2, /^mscope: unknown command "frobnicate"/, false],
+];
+
+for (const [name, args, status, line, ran] of cases) {
+  test(`${name}: one line on stderr, status ${status}`, async () => {
+    const r = await mscope(args, esm);
+    assert.equal(r.status, status, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, line);
+    assert.equal(r.stdout.includes('app: total'), ran, 'CMD runs only when the monitors are valid');
+  });
+}
+
+test('--help and help run print usage', async () => {
+  const top = await mscope(['--help'], esm);
+  assert.equal(top.status, 0);
+  assert.match(top.stdout, /^usage: mscope <command>/);
+  const run = await mscope(['help', 'run'], esm);
+  assert.equal(run.status, 0);
+  assert.match(run.stdout, /^usage: mscope run \[--monitor FILE\]/);
+  const flag = await mscope(['list', '--help'], esm);
+  assert.match(flag.stdout, /^usage: mscope list/);
+});

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Runs the built `bin/mscope.js` as a user would; `npm test` builds dist first. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/cli/', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
+
+if (!existsSync(new URL('../../dist/cli/main.js', import.meta.url))) {
+  throw new Error('dist/cli/main.js is missing: run `npx tsc -p tsconfig.build.json` first');
+}
+
+export interface Result {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function spawnMscope(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function collect(child: ChildProcess): Promise<Result> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+}
+
+export function mscope(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return collect(spawnMscope(args, cwd, env));
+}
+
+/** Resolves once `text` has appeared on the child's stdout. */
+export function waitForOutput(child: ChildProcess, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer | string): void => {
+      seen += d.toString();
+      if (seen.includes(text)) {
+        child.stdout!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', () => reject(new Error(`exited before printing ${JSON.stringify(text)}; stdout: ${seen}`)));
+  });
+}
+
+/** The lines `pid N: FUNC COUNT` printed by monitors/count.ts, grouped by pid. */
+export function countsByPid(stdout: string): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  for (const m of stdout.matchAll(/^pid (\d+): (\S+) (\d+)$/gm)) {
+    const rec = out.get(m[1]!) ?? {};
+    rec[m[2]!] = Number(m[3]);
+    out.set(m[1]!, rec);
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { FIXTURES, countsByPid, mscope } from './mscope.js';
+
+const fork = join(FIXTURES, 'fork');
+
+test('the agent follows through a shell wrapper', async () => {
+  const r = await mscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', 'sh', '-c', 'node app.cjs'], join(FIXTURES, 'cjs'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual([...countsByPid(r.stdout).values()], [{ add: 5, divide: 1 }]);
+});
+
+test('a parent and the child process it forks both report', async () => {
+  const r = await mscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', 'node', 'parent.mjs'], fork);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /parent: child exited with 0/);
+  const counts = [...countsByPid(r.stdout).values()].map((c) => c.add).sort();
+  assert.deepEqual(counts, [1, 2], 'one report per process, with its own counts');
+});
+
+test('the summary counts events over every process', async () => {
+  const r = await mscope(['run', '--monitor', '../monitors/count.ts', '--', 'node', 'parent.mjs'], fork);
+  assert.equal(r.status, 0);
+  assert.match(r.stderr, /monitor \.\.\/monitors\/count\.ts: 3 events in 2 processes/);
+});
