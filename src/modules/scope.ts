@@ -47,7 +47,8 @@ export class Scope {
     const nm = filename.lastIndexOf(`${sep}node_modules${sep}`);
     let module: string;
     let instrument: boolean;
-    if (nm < 0) {
+    // The root itself may sit inside node_modules (a package's own test suite run in place).
+    if (nm < 0 || (filename.startsWith(this.root + sep) && nm < this.root.length)) {
       module = toPosix(relative(this.root, filename));
       instrument = !module.startsWith('../') && module !== '..';
     } else {

@@ -8,7 +8,7 @@ import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sour
  */
 
 /** Bump when the emitted code changes: it is part of the cache key. */
-export const TRANSFORM_VERSION = 2;
+export const TRANSFORM_VERSION = 3;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -233,9 +233,14 @@ class Rewriter {
       this.edits.push(new Edit(open, OPEN, depth, ` { ${prologue} try { return ${p}L(${p}E, (`));
       this.edits.push(new Edit(close, CLOSE, depth, `)); ${epilogue} }`));
     } else {
-      this.edits.push(new Edit(open, OPEN, depth, ` ${prologue} try {`));
+      const head = ` ${prologue} try {`;
       // `;` first: the last statement may rely on ASI (`return x}`).
-      this.edits.push(new Edit(close, CLOSE, depth, `; ${p}L(${p}E, undefined); ${epilogue} `));
+      const tail = `; ${p}L(${p}E, undefined); ${epilogue} `;
+      if (open === close) this.edits.push(new Edit(open, OPEN, depth, head + tail));
+      else {
+        this.edits.push(new Edit(open, OPEN, depth, head));
+        this.edits.push(new Edit(close, CLOSE, depth, tail));
+      }
     }
     return true;
   }

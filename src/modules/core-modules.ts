@@ -1,0 +1,119 @@
+import * as nodeModule from 'node:module';
+import { registry } from '../core/index.js';
+import { ModuleSites, SiteKind, enter, fail, leave } from './sites.js';
+
+/**
+ * The `node` provider: Node core modules' exported functions as `node:fs:readFile:entry`.
+ * Probes are registered per module on request; a function's wrapper is installed only
+ * when one of its probes is first enabled, so unused core functions stay untouched.
+ * `return` fires when the function returns (a returned promise: when it settles); the
+ * completion of a callback API is the `fs`/`net` providers' job, not this one.
+ */
+
+type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+
+const require = nodeModule.createRequire(import.meta.url);
+const registered = new Map<string, ModuleSites>();
+
+/** Modules that warn or throw when merely loaded; listed so that `--skipped` says why. */
+const UNSAFE: Record<string, string> = {
+  punycode: 'deprecated: loading it prints a warning',
+  sys: 'deprecated alias of util',
+  wasi: 'experimental: loading it prints a warning',
+  'node:sqlite': 'experimental: loading it prints a warning',
+  'node:sea': 'only meaningful inside a single executable application',
+  'node:test/reporters': 'test runner internals',
+  inspector: 'instrumenting the inspector would trace microScope itself',
+  'inspector/promises': 'instrumenting the inspector would trace microScope itself',
+};
+
+export function registerAllCoreModules(): void {
+  for (const name of nodeModule.builtinModules) {
+    if (name.startsWith('_')) continue;
+    registerCoreModule(name);
+  }
+}
+
+/** Registers `node:NAME:FUNC:entry|return|error` for each exported function; idempotent. */
+export function registerCoreModule(name: string): ModuleSites | null {
+  const short = name.startsWith('node:') ? name.slice(5) : name;
+  const existing = registered.get(short);
+  if (existing !== undefined) return existing;
+  const unsafe = UNSAFE[short] ?? UNSAFE[`node:${short}`];
+  if (unsafe !== undefined) {
+    registry.skip({ provider: 'node', module: short, func: '*', reason: unsafe });
+    return null;
+  }
+  let exports: Record<string, unknown>;
+  try {
+    exports = require(`node:${short}`) as Record<string, unknown>;
+  } catch (e) {
+    registry.skip({ provider: 'node', module: short, func: '*', reason: `cannot load: ${e instanceof Error ? e.message : String(e)}` });
+    return null;
+  }
+  const sites = new ModuleSites('node', short);
+  registered.set(short, sites);
+  for (const key of Object.keys(exports)) {
+    const desc = Object.getOwnPropertyDescriptor(exports, key);
+    if (desc === undefined || !('value' in desc) || typeof desc.value !== 'function') continue;
+    const fn = desc.value as AnyFunction;
+    if (isClass(key, fn)) continue;
+    if (desc.writable !== true || desc.configurable !== true) {
+      registry.skip({ provider: 'node', module: short, func: key, reason: 'non-writable or non-configurable property' });
+      continue;
+    }
+    addLazySite(sites, exports, key, fn);
+  }
+  return sites;
+}
+
+/** Constructors keep `new` and `instanceof` only if left alone: uppercase names, real prototypes. */
+function isClass(key: string, fn: AnyFunction): boolean {
+  if (/^[A-Z]/.test(key)) return true;
+  if (/^class[\s{]/.test(Function.prototype.toString.call(fn))) return true;
+  const proto = (fn as { prototype?: object }).prototype;
+  return proto !== undefined && proto !== null && Reflect.ownKeys(proto).some((k) => k !== 'constructor');
+}
+
+function kindOf(fn: AnyFunction): SiteKind {
+  const tag = Object.prototype.toString.call(fn);
+  return tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]' ? SiteKind.Generator : SiteKind.Plain;
+}
+
+function addLazySite(sites: ModuleSites, exports: Record<string, unknown>, key: string, fn: AnyFunction): void {
+  const i = sites.add(key, kindOf(fn));
+  const site = sites.sites[i]!;
+  let installed = false;
+  for (const probe of [site.entry, site.ret, site.err]) {
+    const update = probe.onToggle;
+    probe.onToggle = (p, enabled) => {
+      if (update !== null) update(p, enabled);
+      if (enabled && !installed) {
+        installed = true;
+        install(sites, i, exports, key, fn);
+      }
+    };
+  }
+}
+
+/** From here on the wrapper stays: while no probe is enabled it costs one load and compare. */
+function install(sites: ModuleSites, i: number, exports: Record<string, unknown>, key: string, fn: AnyFunction): void {
+  const state = sites.state;
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    if (state[i] === 0) return Reflect.apply(fn, this, args);
+    const token = enter(sites, i, this, args);
+    try {
+      return leave(token, Reflect.apply(fn, this, args));
+    } catch (error) {
+      fail(token, error);
+      throw error;
+    }
+  };
+  for (const k of Reflect.ownKeys(fn)) {
+    if (k === 'prototype') continue;
+    Object.defineProperty(wrapped, k, Object.getOwnPropertyDescriptor(fn, k)!);
+  }
+  const desc = Object.getOwnPropertyDescriptor(exports, key)!;
+  Object.defineProperty(exports, key, { ...desc, value: wrapped });
+  nodeModule.syncBuiltinESMExports();
+}
