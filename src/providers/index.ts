@@ -4,10 +4,12 @@ import { registerDns } from './dns.js';
 import { registerFs } from './fs.js';
 import { registerGc } from './gc.js';
 import { registerHttp } from './http.js';
+import { registerLoop } from './loop.js';
 import { registerNet } from './net.js';
 import { registerProc } from './proc.js';
 
 export { probe, UsdtProbe } from './usdt.js';
+export { configureLoop, type LoopOptions } from './loop.js';
 export { RECORDS, recordArgs, type RecordType } from './catalogue.js';
 
 /** Registers every runtime provider's probes. Cheap: no Node hook is installed until a probe is enabled. */
@@ -19,6 +21,7 @@ export function registerProviders(): void {
   registerDc();
   registerProc();
   registerGc();
+  registerLoop();
 }
 
 /**
