@@ -1,0 +1,187 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runInThisContext } from 'node:vm';
+import { isTransformed, transform, MARKER } from '../../src/modules/transform.js';
+import { installRuntime } from '../../src/modules/runtime.js';
+import { link } from '../../src/weaver/index.js';
+import type { ProbeEvent } from '../../src/core/index.js';
+
+installRuntime();
+
+const names = (code: string, format: 'module' | 'commonjs' = 'commonjs'): string[] =>
+  transform(code, { module: 'm.js', format }).sites.map((s) => s[0]);
+
+let moduleCounter = 0;
+/** Evaluates CommonJS source after the rewrite, as Node's wrapper would. */
+function load(source: string): { exports: Record<string, any>; module: string } {
+  const module = `t${++moduleCounter}.js`;
+  const { code } = transform(source, { module, format: 'commonjs' });
+  const fn = runInThisContext(`(function (exports, require, module) {${code}\n})`) as (e: object, r: unknown, m: object) => void;
+  const m = { exports: {} as Record<string, any> };
+  fn(m.exports, null, m);
+  return { exports: m.exports, module };
+}
+
+function record(module: string): { events: string[]; unlink: () => void } {
+  const events: string[] = [];
+  const h = link(`fn:${module}::`, (ev: ProbeEvent) => {
+    const detail = ev.probe.name === 'return' ? String(ev.retval) : ev.probe.name === 'error' ? String(ev.error) : ev.args.map(String).join(',');
+    events.push(`${ev.probe.func}:${ev.probe.name}:${detail}`);
+  });
+  return { events, unlink: () => h.unlink() };
+}
+
+test('every named function form becomes a site, with the documented names', () => {
+  const src = `
+    function decl() {}
+    const arrow = () => 1;
+    const expr = function inner() {};
+    const api = { m() {}, p: () => 2, q: function () {} };
+    module.exports = { a() {}, b: () => 3 };
+    exports.c = function () {};
+    module.exports.d = () => {};
+    module.exports = function () {};
+    X.prototype.m = function () {};
+    class K { constructor() {} static s() {} method() {} #priv() {} field = () => 1; get g() { return 1; } set g(v) {} }
+    const anon = [1].map(function () {});
+    const obj = { get x() { return 1; } };
+    function decl() {}
+  `;
+  assert.deepEqual(names(src), [
+    'decl', 'arrow', 'expr', 'api.m', 'api.p', 'api.q', 'a', 'b', 'c', 'd', 'default', 'X.m',
+    'K.constructor', 'K.s', 'K.method', 'K.#priv', 'K.field', 'decl#2',
+  ]);
+});
+
+test('ESM defaults and class expressions are named from where they appear', () => {
+  assert.deepEqual(names('export default function () {}', 'module'), ['default']);
+  assert.deepEqual(names('export default function make() {}', 'module'), ['make']);
+  assert.deepEqual(names('export const Svc = class { run() {} };', 'module'), ['Svc.run']);
+  assert.deepEqual(names('export default class { run() {} }', 'module'), ['default.run']);
+});
+
+test('compiler helpers are not sites', () => {
+  assert.deepEqual(names('var __name = (t, v) => t; function real() {}'), ['real']);
+});
+
+test('line count is unchanged and code is only inserted into existing lines', () => {
+  const src = '#!/usr/bin/env node\n"use strict";\nfunction f(a) {\n  "use strict";\n  return a;\n}\nconst g = (x) =>\n  x * 2;\n';
+  const { code } = transform(src, { module: 'm.js', format: 'commonjs' });
+  assert.equal(code.split('\n').length, src.split('\n').length);
+  const lines = code.split('\n');
+  assert.equal(lines[0], '#!/usr/bin/env node');
+  assert.ok(lines[1]!.startsWith(`"use strict";${MARKER}`), 'header after the file directive');
+  assert.ok(lines[3]!.startsWith('  "use strict";'), "prologue after the function's own directive");
+});
+
+test('transformed code is recognised and never transformed twice', () => {
+  const once = transform('function f() { return 1; }', { module: 'm.js', format: 'commonjs' }).code;
+  assert.ok(isTransformed(once));
+  assert.ok(!isTransformed('function f() { return 1; }'));
+});
+
+test('a module without named functions is returned unchanged', () => {
+  const src = 'module.exports = [1, 2].map((x) => x + 1);';
+  assert.equal(transform(src, { module: 'm.js', format: 'commonjs' }).code, src);
+});
+
+test('generated names avoid identifiers the source already uses', () => {
+  const src = 'const $msE = 1; function f() { return $msE; }';
+  const { exports, module } = load(src + '\nmodule.exports = { f };');
+  const r = record(module);
+  assert.equal(exports.f(), 1);
+  r.unlink();
+  assert.deepEqual(r.events, ['f:entry:', 'f:return:1']);
+});
+
+test('return values, args, throws and fall-through returns are observed unchanged', () => {
+  const { exports, module } = load(`
+    function add(a, b = 5, ...rest) { return a + b + rest.length; }
+    function none() { 1; }
+    function bare() { return; }
+    function boom(m) { throw new RangeError(m); }
+    const objArrow = (k) => ({ k });
+    function seq() { return (1, 2); }
+    module.exports = { add, none, bare, boom, objArrow, seq };`);
+  const r = record(module);
+  assert.equal(exports.add(1, 2, 'x', 'y'), 5);
+  assert.equal(exports.none(), undefined);
+  assert.equal(exports.bare(), undefined);
+  assert.throws(() => exports.boom('bad'), RangeError);
+  assert.deepEqual(exports.objArrow('v'), { k: 'v' });
+  assert.equal(exports.seq(), 2);
+  r.unlink();
+  assert.deepEqual(r.events, [
+    'add:entry:1,2,x,y', 'add:return:5', 'none:entry:', 'none:return:undefined', 'bare:entry:', 'bare:return:undefined',
+    'boom:entry:bad', 'boom:error:RangeError: bad', 'objArrow:entry:v', 'objArrow:return:[object Object]', 'seq:entry:', 'seq:return:2',
+  ]);
+});
+
+test('this, new, instanceof, super and new.target survive, including derived constructors', () => {
+  const { exports, module } = load(`
+    class A { constructor(x) { this.x = x; } get() { return this.x; } }
+    class B extends A { constructor(x) { super(x * 2); } get() { return super.get() + 1; } }
+    function F() { if (!new.target) return 'call'; this.made = true; }
+    module.exports = { A, B, F };`);
+  const r = record(module);
+  const b = new exports.B(2);
+  assert.ok(b instanceof exports.A && b instanceof exports.B);
+  assert.equal(b.get(), 5);
+  assert.equal(exports.F(), 'call');
+  assert.equal(new exports.F().made, true);
+  r.unlink();
+  assert.ok(r.events.includes('B.constructor:entry:2'));
+  assert.ok(r.events.includes('A.constructor:entry:4'));
+  assert.ok(r.events.includes('B.get:return:5'));
+});
+
+test('async functions, rejections and promise-returning functions fire return on settle', async () => {
+  const { exports, module } = load(`
+    async function ok(x) { await null; return x + 1; }
+    async function bad() { await null; throw new Error('no'); }
+    function later(x) { return Promise.resolve(x * 10); }
+    module.exports = { ok, bad, later };`);
+  const r = record(module);
+  assert.equal(await exports.ok(1), 2);
+  await assert.rejects(exports.bad(), /no/);
+  assert.equal(await exports.later(2), 20);
+  r.unlink();
+  assert.deepEqual(r.events, ['ok:entry:1', 'ok:return:2', 'bad:entry:', 'bad:error:Error: no', 'later:entry:2', 'later:return:20']);
+});
+
+test('generators and async generators keep their protocol', async () => {
+  const { exports, module } = load(`
+    function* gen(n) { for (let i = 0; i < n; i++) yield i; return 'end'; }
+    async function* agen() { yield 1; yield 2; }
+    module.exports = { gen, agen };`);
+  const r = record(module);
+  const g = exports.gen(2);
+  assert.deepEqual([g.next(), g.next(), g.next()], [{ value: 0, done: false }, { value: 1, done: false }, { value: 'end', done: true }]);
+  const out: number[] = [];
+  for await (const v of exports.agen()) out.push(v);
+  assert.deepEqual(out, [1, 2]);
+  r.unlink();
+  assert.deepEqual(r.events, ['gen:entry:2', 'gen:return:end', 'agen:entry:', 'agen:return:undefined']);
+});
+
+test('hoisted inner functions, labels and arguments behave as before', () => {
+  const { exports } = load(`
+    function h() { return inner(); function inner() { return arguments.length; } }
+    function l() { let n = 0; a: for (;;) { for (;;) { if (++n > 2) break a; } } return n; }
+    function args() { return arguments.length; }
+    module.exports = { h, l, args };`);
+  assert.equal(exports.h(), 0);
+  assert.equal(exports.l(), 3);
+  assert.equal(exports.args(1, 2, 3), 3);
+});
+
+test('name, length and own properties are those of the original function', () => {
+  const { exports } = load(`function f(a, b) {} f.extra = 1; module.exports = { f };`);
+  assert.equal(exports.f.name, 'f');
+  assert.equal(exports.f.length, 2);
+  assert.equal(exports.f.extra, 1);
+});
+
+test('syntax errors propagate so that the caller can record a skip', () => {
+  assert.throws(() => transform('function (', { module: 'm.js', format: 'commonjs' }), SyntaxError);
+});
