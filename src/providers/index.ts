@@ -7,6 +7,7 @@ import { registerHttp } from './http.js';
 import { registerLoop } from './loop.js';
 import { registerNet } from './net.js';
 import { registerProc } from './proc.js';
+import { registerTask } from './task.js';
 
 export { probe, UsdtProbe } from './usdt.js';
 export { configureLoop, type LoopOptions } from './loop.js';
@@ -22,6 +23,7 @@ export function registerProviders(): void {
   registerProc();
   registerGc();
   registerLoop();
+  registerTask();
 }
 
 /**
