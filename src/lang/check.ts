@@ -1,0 +1,315 @@
+import type { Clause, Expr, Program, Stmt, Type } from './ast.js';
+import { createAggregation } from '../aggregate/create.js';
+import { AGG_FUNCS, aggArity, BUILTIN_FUNCS, BUILTIN_VARS, Capability, OPTIONS } from './builtins.js';
+import type { DiagnosticBag } from './diagnostics.js';
+import { compileFormat, type CompiledFormat } from '../aggregate/printf.js';
+import type { Names } from './resolve.js';
+import { didYouMean } from './suggest.js';
+
+export interface AggregationInfo {
+  readonly name: string;
+  /** The function as first written (`hist`), which createAggregation understands. */
+  readonly func: string;
+  /** The kind it makes (`quantize`); two uses must agree on it. */
+  readonly kind: string;
+  readonly keyCount: number;
+  /** The constant arguments after the value (lquantize's low, high, step…). */
+  readonly params: readonly number[];
+}
+
+export interface CheckResult {
+  readonly varTypes: Map<string, Type>;
+  readonly aggregations: Map<string, AggregationInfo>;
+  /** Per clause index: the binding capabilities it needs. */
+  readonly capabilities: Capability[][];
+  readonly options: Map<string, string>;
+}
+
+const INT_OPS = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
+const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/**
+ * Types every expression (int, string, or dyn for values read from live objects), fixes the
+ * type of each variable by its first assignment, checks calls and aggregations, and records
+ * each clause's binding capabilities. Runs twice over the clauses so a variable assigned in
+ * a later clause is typed where an earlier one reads it.
+ */
+export function checkProgram(program: Program, names: Names, diags: DiagnosticBag): CheckResult {
+  const result: CheckResult = { varTypes: new Map(), aggregations: new Map(), capabilities: [], options: new Map() };
+  const silent = { list: [] as unknown[], report() {} } as unknown as DiagnosticBag;
+  new Checker(result, names, silent).clauses(program.clauses);
+  result.aggregations.clear();
+  new Checker(result, names, diags).clauses(program.clauses);
+  for (const p of program.pragmas) checkOption(p.option, p.value, p.span, diags, result);
+  return result;
+}
+
+function checkOption(name: string, value: string, span: Expr['span'], diags: DiagnosticBag, r: CheckResult): void {
+  const kind = OPTIONS.get(name);
+  if (kind === undefined) {
+    diags.report('D3007', span, [name], { suffix: didYouMean(name, OPTIONS.keys()) });
+    return;
+  }
+  if ((kind === 'size' || kind === 'int') && value !== '' && !/^[0-9]+[kmgtKMGT]?$/.test(value)) {
+    diags.report('D3012', span, [name, value]);
+    return;
+  }
+  r.options.set(name, value);
+}
+
+class Checker {
+  private caps = new Set<Capability>();
+  private speculative = false;
+  private recorded = false;
+
+  constructor(
+    private readonly r: CheckResult,
+    private readonly names: Names,
+    private readonly diags: DiagnosticBag,
+  ) {}
+
+  clauses(clauses: readonly Clause[]): void {
+    for (const c of clauses) {
+      this.caps = new Set();
+      this.speculative = false;
+      this.recorded = false;
+      if (c.predicate !== null) this.expr(c.predicate);
+      for (const s of c.body) this.stmt(s);
+      this.r.capabilities[c.index] = [...this.caps].sort();
+    }
+  }
+
+  private stmt(s: Stmt): void {
+    if (s.kind === 'expr') {
+      this.expr(s.expr);
+      return;
+    }
+    if (this.speculative) this.diags.report('D4012', s.span);
+    for (const k of s.keys) this.expr(k);
+    const f = AGG_FUNCS.get(s.func);
+    if (f === undefined) {
+      this.diags.report('D3001', s.funcSpan, [s.func], { suffix: didYouMean(s.func, AGG_FUNCS.keys()) });
+      return;
+    }
+    const { min, max } = aggArity(f);
+    if (s.args.length < min || s.args.length > max) {
+      this.diags.report('D3004', s.funcSpan, [s.func, min === max ? min : `${min} to ${max}`, s.args.length]);
+    }
+    const first = f.takesValue ? 1 : 0;
+    const nParams = Math.min(f.maxParams, Math.max(0, s.args.length - first));
+    s.args.forEach((a, i) => {
+      const t = this.expr(a);
+      if (i >= first && i < first + nParams && constValue(a) === null) this.diags.report('D4009', a.span, [i + 1, s.func]);
+      else if (t === 'string') this.diags.report('D4003', a.span, [i + 1, s.func, 'an integer', 'a string']);
+    });
+    const name = s.name || '_';
+    const params = s.args.slice(first, first + nParams).map((a) => Number(constValue(a) ?? 0));
+    const prev = this.r.aggregations.get(name);
+    if (prev === undefined) {
+      try {
+        createAggregation(name, s.func, params);
+      } catch (e) {
+        this.diags.report('D3013', s.funcSpan, [s.func, e instanceof Error ? e.message : String(e)]);
+      }
+      this.r.aggregations.set(name, { name, func: s.func, kind: f.kind, keyCount: s.keys.length, params });
+    } else if (prev.kind !== f.kind) this.diags.report('D3005', s.funcSpan, ['@' + s.name, s.func, prev.func]);
+    else if (prev.keyCount !== s.keys.length) this.diags.report('D3006', s.nameSpan, ['@' + s.name, s.keys.length, prev.keyCount]);
+  }
+
+  private expr(e: Expr): Type {
+    const t = this.typeOf(e);
+    e.type = t;
+    return t;
+  }
+
+  private varType(key: string): Type | undefined {
+    return this.r.varTypes.get(key);
+  }
+
+  private typeOf(e: Expr): Type {
+    switch (e.kind) {
+      case 'int':
+        return 'int';
+      case 'str':
+        this.caps.add(Capability.Strings);
+        return 'string';
+      case 'agg':
+        return 'void';
+      case 'thisarg':
+        this.caps.add(Capability.This);
+        this.caps.add(Capability.LiveObjects);
+        return 'dyn';
+      case 'ident': {
+        const ref = e.ref;
+        if (ref === undefined) return 'dyn';
+        if (ref.kind === 'builtin') {
+          const b = BUILTIN_VARS.get(e.name)!;
+          if (b.needs !== undefined) this.caps.add(b.needs);
+          if (e.name === 'args') return 'dyn';
+          return b.type;
+        }
+        return this.varType(varKey(e)) ?? 'dyn';
+      }
+      case 'self':
+        this.caps.add(Capability.SelfVars);
+        return this.varType(varKey(e)) ?? 'dyn';
+      case 'this':
+        return this.varType(varKey(e)) ?? 'dyn';
+      case 'index': {
+        for (const k of e.keys) this.expr(k);
+        if (e.ref?.kind === 'array') return this.varType(varKey(e)) ?? 'dyn';
+        this.expr(e.target);
+        return 'dyn';
+      }
+      case 'member':
+        this.caps.add(Capability.LiveObjects);
+        this.expr(e.target);
+        return 'dyn';
+      case 'unary': {
+        const t = this.expr(e.operand);
+        if (e.op === 'cast:string') return 'string';
+        if (e.op === 'cast:int' || e.op === '!') return 'int';
+        if (t === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
+        return 'int';
+      }
+      case 'update':
+        return this.assignTo(e.target, 'int', e.span, e.op);
+      case 'binary': {
+        const l = this.expr(e.left);
+        const r = this.expr(e.right);
+        if (INT_OPS.has(e.op)) {
+          if (l === 'string' || r === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
+          if ((e.op === '/' || e.op === '%') && constValue(e.right) === 0) this.diags.report('D4013', e.right.span);
+        } else if (COMPARE_OPS.has(e.op) && l !== 'dyn' && r !== 'dyn' && l !== r) {
+          this.diags.report('D4002', e.span, [describe(l), describe(r)]);
+        }
+        return 'int';
+      }
+      case 'ternary': {
+        this.expr(e.cond);
+        const a = this.expr(e.then);
+        const b = this.expr(e.else);
+        if (a !== b && a !== 'dyn' && b !== 'dyn') this.diags.report('D4002', e.span, [describe(a), describe(b)]);
+        return a === 'dyn' ? b : a;
+      }
+      case 'assign': {
+        const v = this.expr(e.value);
+        if (e.op !== '=' && v === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
+        return this.assignTo(e.target, e.op === '=' ? v : 'int', e.span, e.op);
+      }
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  private assignTo(target: Expr, value: Type, span: Expr['span'], op: string): Type {
+    if (target.kind === 'index') for (const k of target.keys) this.expr(k);
+    if (target.kind === 'self') this.caps.add(Capability.SelfVars);
+    const key = varKey(target);
+    const prev = this.varType(key);
+    if (value === 'void') value = 'dyn';
+    if (prev === undefined || prev === 'dyn') {
+      if (prev === undefined || value !== 'dyn') this.r.varTypes.set(key, value);
+    } else if (value !== 'dyn' && value !== prev) {
+      this.diags.report('D4004', span, [displayName(target), describe(prev), describe(value)]);
+    } else if (op !== '=' && prev === 'string') this.diags.report('D4001', span, [op, 'a string']);
+    target.type = this.varType(key) ?? value;
+    return target.type;
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>): Type {
+    const f = BUILTIN_FUNCS.get(e.name);
+    const types = e.args.map((a) => this.expr(a));
+    if (f === undefined) return 'dyn';
+    if (f.needs !== undefined) this.caps.add(f.needs);
+    const max = f.variadic === true ? Infinity : f.params.length;
+    if (e.args.length < f.min || e.args.length > max) {
+      const want = f.variadic === true ? `at least ${f.min}` : f.min === max ? String(f.min) : `${f.min} to ${max}`;
+      this.diags.report('D3004', e.nameSpan, [e.name, want, e.args.length]);
+    }
+    e.args.forEach((a, i) => {
+      const want = f.params[i] ?? 'any';
+      const got = types[i]!;
+      if (want === 'const' && a.kind !== 'str') this.diags.report('D4005', a.span, [e.name]);
+      else if (want === 'agg' && a.kind !== 'agg') this.diags.report('D4010', a.span, [i + 1, e.name]);
+      else if ((want === 'int' || want === 'string') && got !== 'dyn' && got !== want && got !== 'void') {
+        this.diags.report('D4003', a.span, [i + 1, e.name, describe(want), describe(got)]);
+      }
+    });
+    this.action(e);
+    return f.returns;
+  }
+
+  private action(e: Extract<Expr, { kind: 'call' }>): void {
+    const name = e.name;
+    if (name === 'speculate') {
+      if (this.recorded) this.diags.report('D4011', e.span, [name]);
+      this.speculative = true;
+    } else if (name === 'exit' && this.speculative) this.diags.report('D4012', e.span);
+    else if (name === 'trace' || name === 'printf' || name === 'printa' || name === 'print') this.recorded = true;
+    if (name === 'printf' || name === 'printa') this.format(e);
+    if (name === 'setopt' && e.args[0]?.kind === 'str') {
+      const v = e.args[1];
+      checkOption(e.args[0].value, v?.kind === 'str' ? v.value : '', e.args[0].span, this.diags, this.r);
+    }
+  }
+
+  private format(e: Extract<Expr, { kind: 'call' }>): void {
+    const first = e.args[0];
+    if (first === undefined || first.kind !== 'str') {
+      if (e.name === 'printa') {
+        for (const a of e.args) if (a.kind !== 'agg') this.diags.report('D4010', a.span, [e.args.indexOf(a) + 1, e.name]);
+      }
+      return;
+    }
+    let fmt: CompiledFormat;
+    try {
+      fmt = compileFormat(first.value);
+    } catch (err) {
+      this.diags.report('D4007', first.span, [err instanceof Error ? err.message : String(err)]);
+      return;
+    }
+    if (e.name === 'printf') {
+      if (fmt.aggCount > 0) this.diags.report('D4008', first.span);
+      const want = fmt.argTypes.length;
+      if (want !== e.args.length - 1) this.diags.report('D4006', e.span, [e.name, want, e.args.length - 1]);
+    } else {
+      e.args.slice(1).forEach((a, i) => {
+        if (a.kind !== 'agg') this.diags.report('D4010', a.span, [i + 2, e.name]);
+      });
+    }
+  }
+}
+
+export function varKey(e: Expr): string {
+  switch (e.kind) {
+    case 'self':
+      return 'self->' + e.name;
+    case 'this':
+      return 'this->' + e.name;
+    case 'index':
+      return e.target.kind === 'ident' ? e.target.name + '[]' : '?';
+    case 'ident':
+      return e.name;
+    default:
+      return '?';
+  }
+}
+
+function displayName(e: Expr): string {
+  return varKey(e).replace(/\[\]$/, '[]');
+}
+
+function describe(t: string): string {
+  return t === 'int' ? 'an integer' : t === 'string' ? 'a string' : t === 'void' ? 'no value' : 'a value';
+}
+
+/** The value of an integer constant expression (literals and unary minus), else null. */
+export function constValue(e: Expr): number | bigint | null {
+  if (e.kind === 'int') return e.value;
+  if (e.kind === 'unary' && e.op === '-') {
+    const v = constValue(e.operand);
+    return v === null ? null : typeof v === 'bigint' ? -v : -v;
+  }
+  return null;
+}

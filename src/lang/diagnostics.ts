@@ -1,0 +1,141 @@
+/**
+ * Every message the language can report, with a stable code. Diagnostics are data: a code,
+ * a rendered message, a source range and an optional hint; passes collect them, never throw.
+ */
+export const Messages = {
+  D1001: 'unterminated string literal',
+  D1002: 'unterminated comment',
+  D1003: 'unexpected character `{0}`',
+  D1004: 'invalid integer literal `{0}`',
+  D1005: 'invalid escape sequence `\\{0}`',
+  D1006: 'invalid character literal',
+  D1007: 'unknown pragma `{0}`; expected `#pragma D option NAME[=VALUE]`',
+  D2001: 'expected {0}, found {1}',
+  D2002: 'expected a probe description, found {0}',
+  D2003: 'invalid probe description `{0}`: {1}',
+  D2004: 'expected an expression, found {0}',
+  D2005: '`{0}` is not assignable',
+  D2006: 'loops are not allowed in D: every clause must run in bounded time',
+  D2007: 'user-defined functions are not allowed in D',
+  D2008: 'invalid tick probe `{0}`; expected tick-N with unit ns, us, ms, s or hz',
+  D3001: 'unknown function `{0}`',
+  D3002: 'unknown variable `{0}`',
+  D3003: 'unknown aggregating function `{0}`',
+  D3004: '`{0}` takes {1} argument(s), got {2}',
+  D3005: 'aggregation `{0}` is used with `{1}` here but `{2}` elsewhere',
+  D3006: 'aggregation `{0}` is keyed by {1} key(s) here but {2} elsewhere',
+  D3007: 'unknown option `{0}`',
+  D3008: '`{0}` is an aggregating function; use it as `@name[keys] = {0}(...)`',
+  D3009: 'aggregation `{0}` is never assigned',
+  D3010: '`{0}` is a built-in variable and cannot be assigned',
+  D3011: 'unknown action `{0}`',
+  D3012: 'invalid value `{1}` for option `{0}`',
+  D3013: 'invalid arguments to `{0}`: {1}',
+  D4001: 'operator `{0}` needs integer operands, found {1}',
+  D4002: 'cannot compare {0} with {1}',
+  D4003: 'argument {0} of `{1}` must be {2}, found {3}',
+  D4004: 'variable `{0}` holds {1} but is assigned {2} here',
+  D4005: 'the format of `{0}` must be a string literal',
+  D4006: 'format `{0}` expects {1} argument(s), got {2}',
+  D4007: 'bad format: {0}',
+  D4008: '`%@` is only valid in printa()',
+  D4009: 'argument {0} of `{1}` must be an integer constant',
+  D4010: 'argument {0} of `{1}` must be an aggregation',
+  D4011: '`{0}` requires speculate() to come before any recording action in the clause',
+  D4012: 'aggregations, exit() and destructive actions cannot be speculative',
+  D4013: 'division by constant zero',
+  D5001: 'probe description `{0}` matched no probes',
+} as const;
+
+export type MessageCode = keyof typeof Messages;
+
+export interface SourceRange {
+  readonly file: string;
+  /** Offsets into the file's text; `end` is exclusive. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  readonly code: MessageCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly range: SourceRange;
+  readonly hint?: string;
+}
+
+export interface Source {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface ReportOptions {
+  readonly hint?: string;
+  /** Appended to the message, e.g. "; did you mean `count`?". */
+  readonly suffix?: string;
+}
+
+export function makeDiagnostic(
+  code: MessageCode,
+  range: SourceRange,
+  args: readonly (string | number)[] = [],
+  options: ReportOptions = {},
+): Diagnostic {
+  const severity: Severity = code.startsWith('D5') ? 'warning' : 'error';
+  const message = Messages[code].replace(/\{(\d)\}/g, (_, i: string) => String(args[Number(i)] ?? '')) + (options.suffix ?? '');
+  return options.hint === undefined ? { code, severity, message, range } : { code, severity, message, range, hint: options.hint };
+}
+
+/** Collects diagnostics for one compilation. */
+export class DiagnosticBag {
+  readonly list: Diagnostic[] = [];
+  report(code: MessageCode, range: SourceRange, args: readonly (string | number)[] = [], options?: ReportOptions): void {
+    this.list.push(makeDiagnostic(code, range, args, options));
+  }
+  get hasErrors(): boolean {
+    return this.list.some((d) => d.severity === 'error');
+  }
+}
+
+export interface LineCol {
+  readonly line: number;
+  readonly col: number;
+  readonly lineStart: number;
+  readonly lineEnd: number;
+}
+
+export function lineColOf(text: string, offset: number): LineCol {
+  const at = Math.max(0, Math.min(offset, text.length));
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < at; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  let lineEnd = text.indexOf('\n', lineStart);
+  if (lineEnd < 0) lineEnd = text.length;
+  return { line, col: at - lineStart + 1, lineStart, lineEnd };
+}
+
+/** `FILE:LINE:COL: error: message`, the source line, a caret line, and the hint if any. */
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], sources: readonly Source[]): string {
+  let out = '';
+  for (const d of diagnostics) {
+    const src = sources.find((s) => s.file === d.range.file);
+    const text = src?.text ?? '';
+    const lc = lineColOf(text, d.range.start);
+    const kind = d.severity === 'warning' ? 'warning: ' : '';
+    out += `${d.range.file}:${lc.line}:${lc.col}: ${kind}${d.message} [${d.code}]\n`;
+    if (src !== undefined) {
+      const lineText = text.slice(lc.lineStart, lc.lineEnd).replace(/\t/g, ' ');
+      const width = Math.max(1, Math.min(d.range.end, lc.lineEnd) - d.range.start);
+      out += `  ${lineText}\n  ${' '.repeat(lc.col - 1)}^${'~'.repeat(width - 1)}\n`;
+    }
+    if (d.hint !== undefined) out += `  ${d.hint}\n`;
+  }
+  return out;
+}

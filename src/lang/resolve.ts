@@ -1,0 +1,86 @@
+import type { Expr, Program } from './ast.js';
+import { AGG_FUNCS, BUILTIN_FUNCS, BUILTIN_VARS } from './builtins.js';
+import type { DiagnosticBag } from './diagnostics.js';
+import { didYouMean } from './suggest.js';
+import { visitProgram } from './walk.js';
+
+export interface Names {
+  /** Global scalars and arrays, by name, in first-assignment order. */
+  readonly globals: Set<string>;
+  readonly arrays: Set<string>;
+  readonly selfVars: Set<string>;
+  readonly thisVars: Set<string>;
+  /** Aggregations by name (`_` for bare `@`), in first-use order. */
+  readonly aggregations: Set<string>;
+}
+
+/**
+ * Binds every name to what it denotes: a built-in variable, a global scalar or array, a
+ * `self->`/`this->` variable. A name is a global if the program assigns it anywhere, as in
+ * D where a variable's first assignment declares it.
+ */
+export function resolveNames(program: Program, diags: DiagnosticBag): Names {
+  const names: Names = {
+    globals: new Set(),
+    arrays: new Set(),
+    selfVars: new Set(),
+    thisVars: new Set(),
+    aggregations: new Set(),
+  };
+  for (const c of program.clauses) for (const s of c.body) if (s.kind === 'aggregate') names.aggregations.add(s.name || '_');
+  visitProgram(program, (e) => {
+    if (e.kind !== 'assign' && e.kind !== 'update') return;
+    const t = e.target;
+    if (t.kind === 'ident' && !BUILTIN_VARS.has(t.name)) names.globals.add(t.name);
+    else if (t.kind === 'index' && t.target.kind === 'ident' && t.target.name !== 'args') names.arrays.add(t.target.name);
+    else if (t.kind === 'self') names.selfVars.add(t.name);
+    else if (t.kind === 'this') names.thisVars.add(t.name);
+    else if (t.kind === 'ident') diags.report('D3010', t.span, [t.name]);
+  });
+  visitProgram(program, (e) => bind(e, names, diags));
+  return names;
+}
+
+function bind(e: Expr, names: Names, diags: DiagnosticBag): void {
+  switch (e.kind) {
+    case 'self':
+      e.ref = { kind: 'self', name: e.name };
+      if (!names.selfVars.has(e.name)) names.selfVars.add(e.name);
+      return;
+    case 'this':
+      e.ref = { kind: 'this', name: e.name };
+      if (!names.thisVars.has(e.name)) names.thisVars.add(e.name);
+      return;
+    case 'index':
+      if (e.target.kind === 'ident' && names.arrays.has(e.target.name)) e.ref = { kind: 'array', name: e.target.name };
+      return;
+    case 'ident': {
+      if (names.arrays.has(e.name)) {
+        e.ref = { kind: 'array', name: e.name };
+        return;
+      }
+      if (BUILTIN_VARS.has(e.name)) e.ref = { kind: 'builtin', name: e.name };
+      else if (names.globals.has(e.name)) e.ref = { kind: 'global', name: e.name };
+      else {
+        const suffix = didYouMean(e.name, [...BUILTIN_VARS.keys(), ...names.globals, ...names.arrays]);
+        diags.report('D3002', e.span, [e.name], { suffix });
+      }
+      return;
+    }
+    case 'call':
+      if (BUILTIN_FUNCS.has(e.name)) return;
+      if (AGG_FUNCS.has(e.name)) diags.report('D3008', e.nameSpan, [e.name]);
+      else {
+        diags.report('D3001', e.nameSpan, [e.name], { suffix: didYouMean(e.name, BUILTIN_FUNCS.keys()) });
+      }
+      return;
+    case 'agg':
+      if (!names.aggregations.has(e.name || '_')) {
+        const suffix = didYouMean('@' + e.name, [...names.aggregations].map((a) => '@' + (a === '_' ? '' : a)));
+        diags.report('D3009', e.span, ['@' + e.name], { suffix });
+      }
+      return;
+    default:
+      return;
+  }
+}

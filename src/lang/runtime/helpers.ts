@@ -1,0 +1,76 @@
+import * as S from './strings.js';
+import type { ClauseRuntime } from './runtime.js';
+import {
+  add,
+  argAt,
+  bitop,
+  bnot,
+  compare,
+  div,
+  looseEq,
+  mod,
+  mul,
+  neg,
+  normalize,
+  readMember,
+  subInt,
+  toInt,
+  toKey,
+  toStr,
+  truthy,
+  tupleKey,
+} from './values.js';
+
+type AnyMap = Map<unknown, unknown>;
+
+/** Stores into an associative array; storing 0 or "" frees the element, as in D. */
+function aset<T>(m: AnyMap, k: unknown, v: T): T {
+  if ((v as unknown) === 0 || (v as unknown) === '' || v === undefined) m.delete(k);
+  else m.set(k, v);
+  return v;
+}
+
+function aincr(m: AnyMap, k: unknown, d: number, prefix: boolean): number | bigint {
+  const old = toInt(m.get(k));
+  const next = add(old, d);
+  aset(m, k, next);
+  return prefix ? next : old;
+}
+
+export type ClauseFactory = (rt: ClauseRuntime, h: typeof helpers) => ((ev: unknown) => void)[];
+
+const helpers = {
+  add,
+  sub: subInt,
+  mul,
+  div,
+  mod,
+  bitop,
+  bnot,
+  neg,
+  toInt,
+  toStr,
+  toKey,
+  tupleKey,
+  truthy,
+  looseEq,
+  compare,
+  readMember,
+  argAt,
+  nv: normalize,
+  aset,
+  aincr,
+  S,
+};
+
+/**
+ * The functions generated code calls, bound once per instance as locals of the factory so
+ * that calls are direct and V8 can inline them.
+ */
+export const clauseHelpers = {
+  helpers,
+  prologue:
+    '"use strict";\n' +
+    'const { add, sub, mul, div, mod, bitop, bnot, neg, toInt, toKey, tupleKey, truthy, looseEq, compare, readMember, argAt, nv, aset, aincr, S } = h;\n' +
+    'const ts = (v) => h.toStr(v, rt.strsize);\n',
+};

@@ -1,0 +1,195 @@
+import type { Aggregation } from '../../aggregate/aggregation.js';
+import { createAggregation } from '../../aggregate/create.js';
+import { printAggregationsAtExit } from '../../aggregate/print.js';
+import type { AggSnapshot } from '../../aggregate/types.js';
+import { formatProbeName, Probe, ProbeEvent } from '../../core/index.js';
+import { link, type LinkHandle } from '../../weaver/index.js';
+import type { CompiledProgram } from '../program.js';
+import { clauseHelpers } from './helpers.js';
+import { aggregationJson, ClauseRuntime, type Host } from './runtime.js';
+import { DFault } from './values.js';
+
+export type { Host } from './runtime.js';
+
+/**
+ * DTrace's consumer model. `agent`: links the probe clauses in a traced process, runs BEGIN
+ * silently so globals are set, and hands out aggregation deltas. `consumer`: the mscope
+ * process; runs BEGIN, tick-N and END against the merged aggregations. `solo`: both in one.
+ */
+export type Role = 'solo' | 'agent' | 'consumer';
+
+/** What an agent sends its consumer: aggregation data since the last delta, and losses. */
+export interface ProgramDelta {
+  readonly aggregations: AggSnapshot[];
+  readonly faults: number;
+  readonly specDrops: number;
+  readonly specBusy: number;
+}
+
+type ClauseFn = (ev: ProbeEvent) => void;
+
+const MAX_FAULT_REPORTS = 10;
+const BEGIN = new Probe(0, 'dtrace', '', '', 'BEGIN');
+const END = new Probe(0, 'dtrace', '', '', 'END');
+const ERROR = new Probe(0, 'dtrace', '', '', 'ERROR');
+
+export class ProgramInstance {
+  private rt: ClauseRuntime | null = null;
+  private aggs: Aggregation[] = [];
+  private fns: ClauseFn[] = [];
+  private readonly links: LinkHandle[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private inError = false;
+  private finished = false;
+  private faultsReported = 0;
+  private remote = { faults: 0, specDrops: 0, specBusy: 0 };
+
+  constructor(
+    readonly program: CompiledProgram,
+    readonly role: Role,
+    private readonly host: Host,
+  ) {}
+
+  /** The status passed to exit(), or null while the program has not called it. */
+  get exitStatus(): number | null {
+    return this.rt?.exitStatus ?? null;
+  }
+
+  /** The clause links this instance made (agent and solo roles), in clause order. */
+  get linkHandles(): readonly LinkHandle[] {
+    return this.links;
+  }
+
+  start(): void {
+    if (this.rt !== null) return;
+    const p = this.program;
+    this.aggs = p.aggregations.map((a) => createAggregation(a.name, a.func, a.params));
+    const rt = new ClauseRuntime(this.aggs, this.host, p.options, p.selfDefaults, p.format);
+    rt.onFault = (clause, error, ev) => this.fault(clause, error, ev);
+    this.rt = rt;
+    this.fns = p.factory(rt, clauseHelpers.helpers) as ClauseFn[];
+    rt.silent = this.role === 'agent';
+    this.fireSpecial('BEGIN', BEGIN);
+    rt.silent = false;
+    if (this.role !== 'consumer' && rt.exitStatus === null) this.linkProbes();
+    if (this.role !== 'agent' && rt.exitStatus === null) this.startTicks();
+  }
+
+  private linkProbes(): void {
+    for (const c of this.program.clauses) {
+      for (const spec of c.probes) {
+        if (spec.description !== null) this.links.push(link(spec.description, this.fns[c.index]! as (ev: ProbeEvent) => void));
+      }
+    }
+  }
+
+  private startTicks(): void {
+    for (const c of this.program.clauses) {
+      for (const spec of c.probes) {
+        if (spec.special?.kind !== 'tick') continue;
+        const probe = new Probe(0, 'profile', '', '', spec.text.replace(/^.*:/, ''));
+        const fn = this.fns[c.index]!;
+        this.timers.push(setInterval(() => fn(new ProbeEvent(probe)), Math.max(1, spec.special.periodNs / 1e6)));
+      }
+    }
+  }
+
+  private fireSpecial(kind: 'BEGIN' | 'END' | 'ERROR', probe: Probe, args?: unknown[]): void {
+    const ev = new ProbeEvent(probe, args);
+    for (const c of this.program.clauses) {
+      if (c.probes.some((s) => s.special?.kind === kind)) this.fns[c.index]!(ev);
+    }
+  }
+
+  private hasClause(kind: 'ERROR'): boolean {
+    return this.program.clauses.some((c) => c.probes.some((s) => s.special?.kind === kind));
+  }
+
+  /** A fault in a clause: counted, then the ERROR clauses run (or a warning is printed). */
+  private fault(clause: number, error: unknown, ev: ProbeEvent): void {
+    if (this.inError) return;
+    const kind = error instanceof DFault ? error.fault : 'illegal-operation';
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.hasClause('ERROR')) {
+      this.inError = true;
+      try {
+        this.fireSpecial('ERROR', ERROR, [0, clause + 1, 0, 0, kind, message]);
+      } finally {
+        this.inError = false;
+      }
+      return;
+    }
+    if (++this.faultsReported > MAX_FAULT_REPORTS) return;
+    this.rt?.warn(`error on enabled probe ID ${clause + 1} (${formatProbeName(ev.probe)}): ${kind === 'illegal-operation' ? message : kind}\n`);
+  }
+
+  /** Aggregation data recorded since the last call; local state starts again from empty. */
+  takeDelta(): ProgramDelta {
+    const rt = this.rt;
+    const aggregations = this.aggs.filter((a) => a.size > 0).map((a) => a.takeDelta());
+    const d: ProgramDelta = { aggregations, faults: rt?.faults ?? 0, specDrops: rt?.specs.drops ?? 0, specBusy: rt?.specs.busy ?? 0 };
+    if (rt !== null) {
+      rt.faults = 0;
+      rt.specs.drops = 0;
+      rt.specs.busy = 0;
+    }
+    return d;
+  }
+
+  /** Merges an agent's delta into this (consumer's) aggregations. */
+  applyDelta(delta: ProgramDelta): void {
+    for (const s of delta.aggregations) {
+      const agg = this.aggs.find((a) => a.name === s.name);
+      if (agg !== undefined) agg.merge(s);
+    }
+    this.remote.faults += delta.faults;
+    this.remote.specDrops += delta.specDrops;
+    this.remote.specBusy += delta.specBusy;
+  }
+
+  /**
+   * Ends tracing: unlinks, runs END (consumer and solo), prints every non-empty aggregation
+   * the program did not printa() itself, in DTrace's layout, then reports losses.
+   */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.unlinkAll();
+    const rt = this.rt;
+    if (rt === null || this.role === 'agent') return this.stop();
+    this.fireSpecial('END', END);
+    const rest = this.aggs.filter((a) => a.size > 0 && !this.program.printedByProgram.has(a.name));
+    if (rest.length > 0) {
+      if (rt.format === 'json') for (const a of rest) this.host.output(JSON.stringify({ type: 'aggregation', data: aggregationJson(a) }, bigintReplacer) + '\n');
+      else this.host.output(printAggregationsAtExit(rest, rt.sortOptions));
+    }
+    this.reportLosses(rt);
+    this.stop();
+  }
+
+  private reportLosses(rt: ClauseRuntime): void {
+    const faults = rt.faults + this.remote.faults;
+    const drops = rt.specs.drops + this.remote.specDrops;
+    const busy = rt.specs.busy + this.remote.specBusy;
+    if (faults > 0) rt.warn(`${faults} error${faults === 1 ? '' : 's'} in clauses\n`);
+    if (busy > 0) rt.warn(`${busy} failed speculation${busy === 1 ? '' : 's'} (busy)\n`);
+    if (drops > 0) rt.warn(`${drops} speculative drop${drops === 1 ? '' : 's'}\n`);
+  }
+
+  private unlinkAll(): void {
+    for (const l of this.links) l.unlink();
+    this.links.length = 0;
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+  }
+
+  /** Stops without END or printing: unlinks every probe and stops the timers. */
+  stop(): void {
+    this.unlinkAll();
+    this.rt?.close();
+  }
+}
+
+function bigintReplacer(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? v.toString() : v;
+}

@@ -1,0 +1,215 @@
+import { basename } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import type { Aggregation } from '../../aggregate/aggregation.js';
+import type { PrintfArg } from '../../aggregate/printf.js';
+import type { SortOptions } from '../../aggregate/types.js';
+import { wallNs, type ProbeEvent } from '../../core/index.js';
+import type { ProgramOptions } from '../options.js';
+import { printa, printf } from './printing.js';
+import { SelfStore } from './self-store.js';
+import { Speculations } from './speculations.js';
+import { jsStack } from './stack.js';
+import { DFault, readMember, toInt, toStr } from './values.js';
+
+/** Where a program's output and requests go; the CLI, an agent, or a test supplies it. */
+export interface Host {
+  output(text: string): void;
+  exit(status: number): void;
+  /** Faults and drops, as DTrace reports them on stderr. */
+  warn?(text: string): void;
+}
+
+export type OutputFormat = 'text' | 'json';
+
+/** Called when a clause faults; the instance fires the ERROR clauses. */
+export type FaultHandler = (clause: number, error: unknown, ev: ProbeEvent) => void;
+
+const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+
+/**
+ * What generated clause code calls (`rt.*`): output, aggregation actions, speculations and
+ * the built-in variables that are not fields of the event.
+ */
+export class ClauseRuntime {
+  readonly pid = process.pid;
+  readonly ppid = process.ppid;
+  readonly uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  readonly gid = typeof process.getgid === 'function' ? process.getgid() : 0;
+  readonly execname = basename(process.execPath).replace(/\.exe$/, '');
+  readonly tid = threadId;
+  readonly selfDefaults: unknown[];
+  strsize: number;
+  quiet: boolean;
+  /** Output is discarded (an agent's BEGIN, run only so that globals are initialised). */
+  silent = false;
+  exitStatus: number | null = null;
+  faults = 0;
+  private readonly self: SelfStore | null;
+  readonly specs: Speculations;
+  readonly sort: { aggsortkey: boolean; aggsortrev: boolean; aggsortpos: number; aggsortkeypos: number };
+  onFault: FaultHandler = () => {};
+
+  constructor(
+    readonly aggs: readonly Aggregation[],
+    private readonly host: Host,
+    options: ProgramOptions,
+    selfDefaults: readonly unknown[],
+    readonly format: OutputFormat,
+  ) {
+    this.strsize = options.strsize;
+    this.quiet = options.quiet;
+    this.sort = { aggsortkey: options.aggsortkey, aggsortrev: options.aggsortrev, aggsortpos: options.aggsortpos, aggsortkeypos: options.aggsortkeypos };
+    this.specs = new Speculations(options.nspec, options.specsize);
+    this.self = selfDefaults.length > 0 ? new SelfStore(selfDefaults) : null;
+    this.selfDefaults = (this.self?.defaults ?? []) as unknown[];
+  }
+
+  get sortOptions(): SortOptions {
+    return this.sort;
+  }
+
+  selfRead(): unknown[] {
+    return this.self === null ? this.selfDefaults : this.self.read();
+  }
+
+  selfWrite(): unknown[] {
+    return this.self === null ? this.selfDefaults : this.self.write();
+  }
+
+  close(): void {
+    this.self?.disable();
+  }
+
+  private emit(text: string, spec: number): void {
+    if (spec !== 0) this.specs.record(spec, text);
+    else if (!this.silent) this.host.output(text);
+  }
+
+  private json(type: string, data: unknown): string {
+    return JSON.stringify({ type, data }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
+  }
+
+  trace(_ev: ProbeEvent, v: unknown, spec: number): void {
+    const value = typeof v === 'object' && v !== null ? toStr(v, this.strsize) : v === undefined ? 0 : v;
+    if (this.format === 'json') this.emit(this.json('trace', value), spec);
+    else this.emit(this.quiet ? String(value) : `${String(value)}\n`, spec);
+  }
+
+  printf(_ev: ProbeEvent, fmt: string, args: PrintfArg[], spec: number): void {
+    const text = printf(fmt, args);
+    this.emit(this.format === 'json' ? this.json('printf', text) : text, spec);
+  }
+
+  printa(fmt: string | null, aggIndexes: readonly number[], spec: number): void {
+    const aggs = aggIndexes.map((i) => this.aggs[i]!);
+    if (this.format === 'json') {
+      for (const a of aggs) this.emit(this.json('printa', aggregationJson(a)), spec);
+      return;
+    }
+    this.emit(printa(fmt, aggs, this.sort), spec);
+  }
+
+  exit(status: number | bigint): void {
+    if (this.silent || this.exitStatus !== null) return;
+    this.exitStatus = Number(status);
+    this.host.exit(this.exitStatus);
+  }
+
+  clear(i: number): void {
+    this.aggs[i]!.clear();
+  }
+
+  trunc(i: number, n?: number): void {
+    this.aggs[i]!.trunc(n);
+  }
+
+  normalize(i: number, n: number | bigint): void {
+    if (toInt(n) <= 0) throw new DFault('illegal-operation', `normalize(): factor must be positive, not ${String(n)}`);
+    this.aggs[i]!.normalize(n);
+  }
+
+  denormalize(i: number): void {
+    this.aggs[i]!.denormalize();
+  }
+
+  setopt(name: string, value: string): void {
+    const on = value === '' || value === '1' || value === 'true';
+    if (name === 'quiet') this.quiet = on;
+    else if (name === 'strsize') this.strsize = Number(value) || this.strsize;
+    else if (name === 'aggsortkey') this.sort.aggsortkey = on;
+    else if (name === 'aggsortrev') this.sort.aggsortrev = on;
+  }
+
+  speculation(): number {
+    return this.specs.acquire();
+  }
+
+  commit(id: number): void {
+    for (const text of this.specs.commit(id)) this.emit(text, 0);
+  }
+
+  discard(id: number): void {
+    this.specs.discard(id);
+  }
+
+  stack(depth: number): string {
+    return jsStack(depth);
+  }
+
+  rand(): number {
+    return (Math.random() * 0x80000000) | 0;
+  }
+
+  cwd(): string {
+    return process.cwd();
+  }
+
+  vtimestamp(): number {
+    const u = threadCpuUsage !== undefined ? threadCpuUsage.call(process) : process.cpuUsage();
+    return (u.user + u.system) * 1000;
+  }
+
+  walltimestamp(): number | bigint {
+    return wallNs();
+  }
+
+  errno(ev: ProbeEvent): number | bigint {
+    const e = ev.error;
+    const n = readMember(e, 'errno');
+    return n === undefined ? (e === undefined ? 0 : 1) : toInt(n);
+  }
+
+  errmsg(ev: ProbeEvent): string {
+    const e = ev.error;
+    if (typeof e === 'string') return e;
+    return toStr(readMember(e, 'message'), this.strsize);
+  }
+
+  fault(clause: number, error: unknown, ev: ProbeEvent): void {
+    this.faults++;
+    this.onFault(clause, error, ev);
+  }
+
+  warn(text: string): void {
+    if (this.host.warn !== undefined) this.host.warn(text);
+  }
+}
+
+/** An aggregation as JSON: scalar values per key tuple, or histogram buckets per tuple. */
+export function aggregationJson(a: Aggregation): unknown {
+  const s = a.snapshot();
+  const rows = a.cells().map((c) => {
+    if (a.isHistogram) {
+      const h = a as unknown as { layout: { label(i: number): string }; };
+      const counts = (c as unknown as { counts: Float64Array }).counts;
+      const buckets: { value: string; count: number }[] = [];
+      counts.forEach((n, i) => {
+        if (n !== 0) buckets.push({ value: h.layout.label(i), count: n });
+      });
+      return { keys: c.key, buckets };
+    }
+    const v = (a as unknown as { valueOf(c: unknown): number | bigint }).valueOf(c);
+    return { keys: c.key, value: v };
+  });
+  return { name: '@' + (s.name === '_' ? '' : s.name), kind: s.kind, rows };
+}

@@ -1,0 +1,33 @@
+import { formatProbeName, type ProbeName } from '../core/index.js';
+import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
+import type { CompiledProgram } from './program.js';
+import { editDistance } from './suggest.js';
+
+/**
+ * Warnings for probe descriptions that matched none of `probes` (the registry's names at
+ * the end of the run), each naming up to three nearest probes that did exist.
+ */
+export function unmatchedProbeWarnings(program: CompiledProgram, probes: readonly ProbeName[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const names = probes.map(formatProbeName);
+  for (const c of program.clauses) {
+    for (const spec of c.probes) {
+      const d = spec.description;
+      if (d === null || probes.some((p) => d.matches(p))) continue;
+      const near = nearestNames(spec.text, names);
+      const hint = near.length === 0 ? undefined : `nearest probes: ${near.join(', ')}`;
+      out.push(makeDiagnostic('D5001', spec.span, [spec.text], hint === undefined ? {} : { hint }));
+    }
+  }
+  return out;
+}
+
+function nearestNames(text: string, names: readonly string[]): string[] {
+  const limit = Math.max(3, Math.ceil(text.length / 2));
+  return names
+    .map((n): [number, string] => [Math.min(editDistance(text, n, limit), editDistance(text, n.replace(/^[^:]*:/, ':'), limit)), n])
+    .filter(([d]) => d <= limit)
+    .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
+    .slice(0, 3)
+    .map(([, n]) => n);
+}
