@@ -249,23 +249,58 @@ function formatFloat(conv: Conversion, x: number, width: number, precision: numb
   return assemble(sign, '', digits, conv, width, -1, minus);
 }
 
+/** The double as m · 2^e exactly (m an integer), so decimal rounding can be exact. */
+function decompose(a: number): [bigint, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, a);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const exp = (hi >>> 20) & 0x7ff;
+  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  return exp === 0 ? [frac, -1074] : [frac | (1n << 52n), exp - 1075];
+}
+
+/** round(a · 10^k) with ties to even, as glibc's printf rounds exact binary values. */
+function roundScaled(a: number, k: number): bigint {
+  const [m, e] = decompose(a);
+  let num = m;
+  let den = 1n;
+  if (k >= 0) num *= 10n ** BigInt(k);
+  else den *= 10n ** BigInt(-k);
+  if (e >= 0) num <<= BigInt(e);
+  else den <<= BigInt(-e);
+  const q = num / den;
+  const r2 = (num % den) * 2n;
+  return r2 > den || (r2 === den && (q & 1n) === 1n) ? q + 1n : q;
+}
+
 function fixed(a: number, p: number, alt: boolean): string {
-  let s: string;
-  if (a < 1e21) s = a.toFixed(Math.min(p, 100));
-  else s = BigInt(a).toString() + (p > 0 ? '.' + '0'.repeat(p) : '');
+  const digits = roundScaled(a, p).toString().padStart(p + 1, '0');
+  const s = p === 0 ? digits : digits.slice(0, -p) + '.' + digits.slice(-p);
   return alt && p === 0 ? s + '.' : s;
 }
 
+/** [mantissa digits (p + 1 of them), decimal exponent] of a rounded to p + 1 significant digits. */
+function significant(a: number, p: number): [string, number] {
+  if (a === 0) return ['0'.repeat(p + 1), 0];
+  let x = Math.floor(Math.log10(a));
+  for (;;) {
+    const n = roundScaled(a, p - x);
+    const s = n.toString();
+    if (s.length > p + 1) x++;
+    else if (s.length < p + 1) x--;
+    else return [s, x];
+  }
+}
+
 function exponential(a: number, p: number, alt: boolean): string {
-  const s = a.toExponential(Math.min(p, 100));
-  const [mant, exp] = s.split('e') as [string, string];
-  const e = Number(exp);
-  const ee = (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(2, '0');
-  return (alt && p === 0 ? mant + '.' : mant) + 'e' + ee;
+  const [digits, x] = significant(a, p);
+  const mant = digits[0]! + (p > 0 || alt ? '.' : '') + digits.slice(1);
+  return mant + 'e' + (x < 0 ? '-' : '+') + String(Math.abs(x)).padStart(2, '0');
 }
 
 function general(a: number, p: number, alt: boolean): string {
-  const x = a === 0 ? 0 : Number(a.toExponential(p - 1).split('e')[1]);
+  const x = significant(a, p - 1)[1];
   let s = p > x && x >= -4 ? fixed(a, p - 1 - x, alt) : exponential(a, p - 1, alt);
   if (!alt) {
     const e = s.indexOf('e');
