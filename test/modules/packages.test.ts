@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { runFixture } from './run-fixture.js';
+
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+const TAPE = `${NODE_MODULES}tape/bin/tape`;
+
+/**
+ * Runs a package's own tape suite in place, root = the package, with every fn probe of
+ * the package enabled and counting; its test files are excluded from instrumentation.
+ */
+function suite(pkg: string, files: string[]): { pass: number; total: number; counts: Record<string, number> } {
+  const r = runFixture(`${NODE_MODULES}${pkg}`, [TAPE, ...files], { MSCOPE_TEST_MODULES: '!test/*' });
+  assert.equal(r.status, 0, `${pkg} suite failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  assert.match(r.stdout, /^# ok$/m);
+  assert.doesNotMatch(r.stdout, /^not ok/m);
+  const pass = Number(/^# pass\s+(\d+)/m.exec(r.stdout)?.[1] ?? 0);
+  const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
+  return { pass, total, counts: r.counts };
+}
+
+test('qs: its own test suite passes unchanged with every fn probe enabled', () => {
+  const r = suite('qs', ['test/*.js']);
+  assert.ok(r.pass > 1000, `pass ${r.pass}`);
+  assert.ok(r.total > 0);
+  assert.ok(r.counts['fn:lib/utils.js:merge:entry']! > 0);
+  assert.ok(r.counts['fn:lib/stringify.js:default:entry']! > 0);
+});
+
+test('minimist: its own test suite passes unchanged with every fn probe enabled', () => {
+  const r = suite('minimist', ['test/*.js']);
+  assert.ok(r.pass > 100, `pass ${r.pass}`);
+  assert.ok(r.counts['fn:index.js:default:entry']! > 0);
+});
+
+// The rest of resolve's suite needs its own devDependencies (mkdirp, tmp, tap…) or a git checkout.
+const RESOLVE_TESTS = ['core', 'default_paths', 'dotdot', 'faulty_basedir', 'filter', 'filter_sync', 'homedir', 'mock', 'mock_sync', 'module_dir', 'node-modules-paths', 'nonstring', 'precedence', 'shadowed_core'];
+
+test('resolve: its own tests pass unchanged with every fn probe enabled', () => {
+  const r = suite('resolve', RESOLVE_TESTS.map((t) => `test/${t}.js`));
+  assert.ok(r.pass > 50, `pass ${r.pass}`);
+  assert.ok(Object.keys(r.counts).some((k) => k.startsWith('fn:lib/sync.js:')));
+  assert.ok(Object.keys(r.counts).some((k) => k.startsWith('fn:lib/async.js:')));
+});
