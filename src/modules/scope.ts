@@ -79,7 +79,7 @@ function isOwn(filename: string): boolean {
 function isTopLevel(root: string, filename: string, nm: number): boolean {
   const top = `${root}${sep}node_modules`;
   if (!filename.startsWith(top + sep)) return false;
-  if (nm === top.length) return true;
+  if (nm === root.length) return true;
   const between = filename.slice(top.length, nm).split(sep);
   return between.length === 3 && between[1] === '.pnpm';
 }

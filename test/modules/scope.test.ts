@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Scope } from '../../src/modules/scope.js';
+
+function app(): string {
+  const root = mkdtempSync(join(tmpdir(), 'mscope-scope-'));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ dependencies: { qs: '1' }, devDependencies: { '@scope/tool': '1' } }));
+  for (const [dir, pkg] of [
+    ['node_modules/qs', { name: 'qs', main: 'lib/index.js' }],
+    ['node_modules/@scope/tool', { name: '@scope/tool', exports: { '.': { require: './cjs/main.cjs', import: './esm/main.mjs' } } }],
+    ['node_modules/other', { name: 'other' }],
+  ] as const) {
+    mkdirSync(join(root, dir), { recursive: true });
+    writeFileSync(join(root, dir, 'package.json'), JSON.stringify(pkg));
+  }
+  return root;
+}
+
+test('application files are named by their path from the root', () => {
+  const root = app();
+  assert.deepEqual(new Scope({ root }).classify(join(root, 'lib/math.js')), { module: 'lib/math.js', instrument: true });
+  assert.deepEqual(new Scope({ root }).classify(join(root, 'src/db.ts')), { module: 'src/db.ts', instrument: true });
+});
+
+test('direct dependencies are in scope: the main file by package name, others by subpath', () => {
+  const root = app();
+  const s = new Scope({ root });
+  assert.deepEqual(s.classify(join(root, 'node_modules/qs/lib/index.js')), { module: 'qs', instrument: true });
+  assert.deepEqual(s.classify(join(root, 'node_modules/qs/lib/utils.js')), { module: 'qs/lib/utils.js', instrument: true });
+  assert.deepEqual(s.classify(join(root, 'node_modules/@scope/tool/esm/main.mjs')), { module: '@scope/tool', instrument: true });
+  assert.deepEqual(s.classify(join(root, 'node_modules/@scope/tool/cjs/main.cjs')), { module: '@scope/tool', instrument: true });
+});
+
+test('transitive and nested dependencies are out of scope by default', () => {
+  const root = app();
+  const s = new Scope({ root });
+  assert.deepEqual(s.classify(join(root, 'node_modules/other/index.js')), { module: 'other', instrument: false });
+  assert.equal(s.classify(join(root, 'node_modules/qs/node_modules/side/index.js'))?.instrument, false);
+});
+
+test('files outside the root are out of scope', () => {
+  const root = app();
+  assert.equal(new Scope({ root }).classify(join(root, '..', 'elsewhere.js'))?.instrument, false);
+});
+
+test('--modules globs apply in order: a glob includes, !glob excludes', () => {
+  const root = app();
+  const widen = new Scope({ root, modules: ['other'] });
+  assert.equal(widen.classify(join(root, 'node_modules/other/index.js'))?.instrument, true);
+  const narrow = new Scope({ root, modules: ['!*', 'lib/*'] });
+  assert.equal(narrow.classify(join(root, 'lib/math.js'))?.instrument, true);
+  assert.equal(narrow.classify(join(root, 'src/db.ts'))?.instrument, false);
+  assert.equal(narrow.classify(join(root, 'node_modules/qs/lib/index.js'))?.instrument, false);
+  const exclude = new Scope({ root, modules: ['!qs*'] });
+  assert.equal(exclude.classify(join(root, 'node_modules/qs/lib/utils.js'))?.instrument, false);
+});
+
+test('a root inside node_modules (a package tested in place) names files from that root', () => {
+  const root = app();
+  const s = new Scope({ root: join(root, 'node_modules/qs') });
+  assert.deepEqual(s.classify(join(root, 'node_modules/qs/lib/utils.js')), { module: 'lib/utils.js', instrument: true });
+});
+
+test("microScope's own files are never classified", () => {
+  const own = new URL('../../src/modules/scope.ts', import.meta.url).pathname;
+  assert.equal(new Scope({ root: new URL('../..', import.meta.url).pathname, modules: ['*'] }).classify(own), null);
+});
