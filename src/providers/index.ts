@@ -7,10 +7,12 @@ import { registerHttp } from './http.js';
 import { registerLoop } from './loop.js';
 import { registerNet } from './net.js';
 import { registerProc } from './proc.js';
+import { ensureProfileProbes, registerProfile } from './profile.js';
 import { registerTask } from './task.js';
 
 export { probe, UsdtProbe } from './usdt.js';
 export { configureLoop, type LoopOptions } from './loop.js';
+export { configureProfile } from './profile.js';
 export { RECORDS, recordArgs, type RecordType } from './catalogue.js';
 
 /** Registers every runtime provider's probes. Cheap: no Node hook is installed until a probe is enabled. */
@@ -24,12 +26,13 @@ export function registerProviders(): void {
   registerGc();
   registerLoop();
   registerTask();
+  registerProfile();
 }
 
 /**
- * Creates the open-ended probes a description names (`dc` channels) before the weaver
+ * Creates the open-ended probes a description names (`dc` channels, `profile-N`) before the weaver
  * matches it against the registry; returns the probes it created or found.
  */
 export function ensureProbes(description: ProbeDescription): Probe[] {
-  return ensureDcProbes(description);
+  return [...ensureDcProbes(description), ...ensureProfileProbes(description)];
 }

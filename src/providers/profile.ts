@@ -1,0 +1,176 @@
+import { Session } from 'node:inspector';
+import { compileGlob, isGlob, nowNs, registry, type Probe, type ProbeDescription } from '../core/index.js';
+import { recordArgs, type ProfileRecord } from './catalogue.js';
+import { emit, HookGroup, onToggle } from './hooks.js';
+
+/**
+ * `profile:::profile-N`: the main thread's stack sampled at N Hz by V8's sampling profiler,
+ * driven through an in-process inspector session. V8 takes the samples from its own
+ * sampler thread without stopping JavaScript; every `flushMs` the profile is stopped,
+ * turned into one event per sample (timestamp set to the sample's time) and restarted,
+ * so events arrive in batches up to `flushMs` late. With several rates enabled, V8 samples
+ * at the highest and each probe keeps one sample per period. The activity of a sample is
+ * not known (0).
+ */
+const COMMON_RATES = [97, 99, 199, 499, 997, 1000];
+const NAME = /^profile-([1-9][0-9]*)$/;
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples?: number[];
+  timeDeltas?: number[];
+  startTime: number;
+  endTime: number;
+}
+
+interface RateProbe {
+  hz: number;
+  probe: Probe;
+  nextUs: number;
+}
+
+const options = { flushMs: 1000 };
+const rates = new Map<Probe, RateProbe>();
+let group: HookGroup | null = null;
+let session: Session | null = null;
+let timer: NodeJS.Timeout | null = null;
+let activeHz = 0;
+
+export function registerProfile(): void {
+  if (group !== null) return;
+  group = new HookGroup(start, stop);
+  for (const hz of COMMON_RATES) profileProbe(hz);
+}
+
+export function configureProfile(next: { flushMs?: number }): void {
+  Object.assign(options, next);
+}
+
+export function profiling(): boolean {
+  return session !== null;
+}
+
+function profileProbe(hz: number): Probe {
+  const existing = registry.lookup('profile', '', '', `profile-${hz}`);
+  if (existing !== undefined) return existing;
+  const probe = registry.register('profile', '', '', `profile-${hz}`, recordArgs('profile_t'));
+  rates.set(probe, { hz, probe, nextUs: 0 });
+  group!.add(probe);
+  // A new rate may be faster than the one V8 samples at now.
+  const toggle = probe.onToggle!;
+  onToggle(probe, (on) => {
+    toggle(probe, on);
+    if (session !== null && highestRate() !== activeHz) restartProfiler();
+  });
+  return probe;
+}
+
+/** Creates `profile-N` for a literal N named by a description. */
+export function ensureProfileProbes(d: ProbeDescription): Probe[] {
+  if (!compileGlob(d.provider)('profile') || isGlob(d.name)) return [];
+  const m = NAME.exec(d.name);
+  return m === null ? [] : [profileProbe(Number(m[1]))];
+}
+
+function highestRate(): number {
+  let hz = 0;
+  for (const r of rates.values()) if (r.probe.enabled && r.hz > hz) hz = r.hz;
+  return hz;
+}
+
+function post<T>(method: string, params?: object): T {
+  let result: T | undefined;
+  let error: Error | null = null;
+  // An in-process session answers synchronously.
+  session!.post(method, params ?? {}, (e, r) => {
+    error = e;
+    result = r as T;
+  });
+  if (error !== null) throw error;
+  return result as T;
+}
+
+function start(): void {
+  session = new Session();
+  session.connect();
+  post('Profiler.enable');
+  startProfiler();
+  timer = setInterval(flush, options.flushMs);
+  timer.unref();
+}
+
+function stop(): void {
+  if (timer !== null) clearInterval(timer);
+  timer = null;
+  if (session === null) return;
+  post('Profiler.stop');
+  post('Profiler.disable');
+  session.disconnect();
+  session = null;
+}
+
+function startProfiler(): void {
+  activeHz = Math.max(1, highestRate());
+  post('Profiler.setSamplingInterval', { interval: Math.max(1, Math.round(1e6 / activeHz)) });
+  post('Profiler.start');
+}
+
+function restartProfiler(): void {
+  flush();
+}
+
+function flush(): void {
+  if (session === null) return;
+  const { profile } = post<{ profile: CpuProfile }>('Profiler.stop');
+  const deliveredNs = nowNs();
+  startProfiler();
+  deliver(profile, deliveredNs);
+}
+
+function deliver(profile: CpuProfile, deliveredNs: number): void {
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  if (samples.length === 0) return;
+  const byId = new Map<number, ProfileNode>();
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) {
+    byId.set(n.id, n);
+    for (const c of n.children ?? []) parent.set(c, n.id);
+  }
+  const stacks = new Map<number, string[]>();
+  let t = profile.startTime;
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    const id = samples[i]!;
+    let stack = stacks.get(id);
+    if (stack === undefined) stacks.set(id, (stack = stackOf(id, byId, parent)));
+    const tsNs = deliveredNs - Math.round((profile.endTime - t) * 1e3);
+    for (const r of rates.values()) {
+      if (!r.probe.enabled || t < r.nextUs) continue;
+      r.nextUs = t + 1e6 / r.hz;
+      const rec: ProfileRecord = { stack, top: stack[0] ?? '', activity: 0 };
+      emit(r.probe, rec, tsNs);
+    }
+  }
+}
+
+function stackOf(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): string[] {
+  const out: string[] = [];
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const f = byId.get(cur)!.callFrame;
+    if (f.functionName === '(root)') break;
+    out.push(f.url === '' ? f.functionName || '(anonymous)' : `${f.functionName || '(anonymous)'} (${f.url}:${f.lineNumber + 1}:${f.columnNumber + 1})`);
+  }
+  return out;
+}
