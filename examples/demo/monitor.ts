@@ -35,8 +35,12 @@ export function onExit(out: { write(text: string): void }): void {
   const rows = [...byFunction].sort(([a], [b]) => a.localeCompare(b));
   const width = Math.max(8, ...rows.map(([k]) => k.length));
   const us = (ns: number): string => (ns / 1000).toFixed(1).padStart(10);
-  out.write(`  ${'FUNCTION'.padEnd(width)} ${'CALLS'.padStart(6)} ${'ERRORS'.padStart(6)} ${'AVG(us)'.padStart(10)} ${'MAX(us)'.padStart(10)}\n`);
+  out.write(
+    `  ${'FUNCTION'.padEnd(width)} ${'CALLS'.padStart(6)} ${'ERRORS'.padStart(6)} ${'AVG(us)'.padStart(10)} ${'MAX(us)'.padStart(10)}\n`,
+  );
   for (const [key, s] of rows) {
-    out.write(`  ${key.padEnd(width)} ${String(s.calls).padStart(6)} ${String(s.errors).padStart(6)} ${us(s.totalNs / s.calls)} ${us(s.maxNs)}\n`);
+    out.write(
+      `  ${key.padEnd(width)} ${String(s.calls).padStart(6)} ${String(s.errors).padStart(6)} ${us(s.totalNs / s.calls)} ${us(s.maxNs)}\n`,
+    );
   }
 }

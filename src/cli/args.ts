@@ -9,7 +9,11 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * that is neither an option nor an option's value, so CMD's own flags are never parsed.
  * With `positionalsBeforeCommand`, arguments before `--` are mscope's (`mscope list PATTERN -- CMD`).
  */
-export function splitCommand(args: readonly string[], options: Options, positionalsBeforeCommand = false): { own: string[]; command: string[] } {
+export function splitCommand(
+  args: readonly string[],
+  options: Options,
+  positionalsBeforeCommand = false,
+): { own: string[]; command: string[] } {
   const dashdash = args.indexOf('--');
   if (positionalsBeforeCommand && dashdash >= 0) return { own: args.slice(0, dashdash), command: args.slice(dashdash + 1) };
   const takesValue = new Set<string>();
@@ -22,7 +26,9 @@ export function splitCommand(args: readonly string[], options: Options, position
     const a = args[i]!;
     if (a === '--') return { own: args.slice(0, i), command: args.slice(i + 1) };
     if (!a.startsWith('-') || a === '-') {
-      return positionalsBeforeCommand ? { own: args.slice(0, i + 1), command: args.slice(i + 1) } : { own: args.slice(0, i), command: args.slice(i) };
+      return positionalsBeforeCommand
+        ? { own: args.slice(0, i + 1), command: args.slice(i + 1) }
+        : { own: args.slice(0, i), command: args.slice(i) };
     }
     if (takesValue.has(a)) i++;
   }

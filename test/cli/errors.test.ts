@@ -7,7 +7,13 @@ const esm = join(FIXTURES, 'esm');
 
 /** Each case: arguments, expected status, the single stderr line, whether CMD ran. */
 const cases: [string, string[], number, RegExp, boolean][] = [
-  ['missing monitor file', ['run', '--monitor', 'missing.ts', '--', 'node', 'app.mjs'], 1, /^mscope: monitor missing\.ts: no such file$/, false],
+  [
+    'missing monitor file',
+    ['run', '--monitor', 'missing.ts', '--', 'node', 'app.mjs'],
+    1,
+    /^mscope: monitor missing\.ts: no such file$/,
+    false,
+  ],
   [
     'monitor with a syntax error',
     ['run', '--monitor', '../monitors/syntax-error.ts', '--', 'node', 'app.mjs'],
@@ -15,7 +21,13 @@ const cases: [string, string[], number, RegExp, boolean][] = [
     /^mscope: monitor \.\.\/monitors\/syntax-error\.ts: \S*syntax-error\.ts:3:\d+: .+$/,
     false,
   ],
-  ['monitor without probes', ['run', '--monitor', '../monitors/no-probes.ts', '--', 'node', 'app.mjs'], 1, /^mscope: monitor \.\.\/monitors\/no-probes\.ts: exports no probes/, false],
+  [
+    'monitor without probes',
+    ['run', '--monitor', '../monitors/no-probes.ts', '--', 'node', 'app.mjs'],
+    1,
+    /^mscope: monitor \.\.\/monitors\/no-probes\.ts: exports no probes/,
+    false,
+  ],
   [
     'probe description that matches nothing',
     ['run', '-q', '--monitor', '../monitors/nothing-matches.ts', '--', 'node', 'app.mjs'],

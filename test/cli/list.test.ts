@@ -22,7 +22,10 @@ test('list PATTERN prints the matching probes in dtrace -l columns', async () =>
 test('probes of several processes are merged and deduplicated by name', async () => {
   const r = await mscope(['list', 'fn:math.mjs:add:', '--', 'node', 'parent.mjs'], fork);
   assert.equal(r.status, 0, r.stderr);
-  const names = r.stdout.split('\n').filter((l) => / fn /.test(l)).map((l) => l.trim().split(/\s+/).slice(1).join(':'));
+  const names = r.stdout
+    .split('\n')
+    .filter((l) => / fn /.test(l))
+    .map((l) => l.trim().split(/\s+/).slice(1).join(':'));
   assert.deepEqual(names, ['fn:math.mjs:add:entry', 'fn:math.mjs:add:return', 'fn:math.mjs:add:error']);
 });
 

@@ -1,12 +1,15 @@
 import type { ProbeEvent } from '../../core/index.js';
 import type { BindingKind } from '../../weaver/index.js';
 
-/** Where a monitor's `onExit` writes: mscope's stdout, not the application's. */
+/** Handed to handlers and `onExit`: output goes to mscope's stdout, not the application's. */
 export interface MonitorOutput {
   write(text: string): void;
+  /** Stops tracing: this process's `onExit` runs now, and mscope ends CMD and exits with `code`. */
+  exit(code?: number): void;
 }
 
-export type EventHandler = (event: ProbeEvent) => void;
+/** A handler that declares the second parameter is called with it; others are linked as they are. */
+export type EventHandler = (event: ProbeEvent, out: MonitorOutput) => void;
 
 /**
  * A TypeScript monitor: the probes it wants and its handlers. `onEntry`, `onReturn` and

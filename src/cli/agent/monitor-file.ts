@@ -75,7 +75,9 @@ function checkMonitor(def: Record<string, unknown>, name: string): LoadedMonitor
     const d = parseDescription(text, name);
     const before = links.length;
     if (onEvent !== undefined) links.push({ description: d, handler: dispatcher(byName, onEvent) });
-    else for (const [probeName, h] of byName) if (h !== undefined && compileGlob(d.name)(probeName)) links.push({ description: narrow(d, probeName), handler: h });
+    else
+      for (const [probeName, h] of byName)
+        if (h !== undefined && compileGlob(d.name)(probeName)) links.push({ description: narrow(d, probeName), handler: h });
     if (links.length === before) throw bad(name, `probe description "${text}" selects no probe this monitor has a handler for`);
   }
   return {
@@ -96,9 +98,9 @@ function dispatcher(byName: [string, EventHandler | undefined][], onEvent: Event
     [string, EventHandler | undefined],
     [string, EventHandler | undefined],
   ];
-  return (ev: ProbeEvent) => {
+  return (ev: ProbeEvent, out: MonitorOutput) => {
     const n = ev.probe.name;
-    (n === 'entry' ? entry : n === 'return' ? ret : n === 'error' ? err : onEvent)(ev);
+    (n === 'entry' ? entry : n === 'return' ? ret : n === 'error' ? err : onEvent)(ev, out);
   };
 }
 

@@ -1,10 +1,13 @@
+import type { ProbeEvent } from '../../core/index.js';
+import type { Monitor } from '../../weaver/index.js';
+import type { MonitorOutput } from './define-monitor.js';
 import type { LoadedMonitorFile } from './monitor-file.js';
 import { loadMonitorFile } from './monitor-file.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
 /** A `--monitor` file as an agent monitor: its handlers are linked, `onExit` runs at exit. */
 export class TsMonitor implements AgentMonitor {
-  private ctx: AgentContext | null = null;
+  private out: MonitorOutput | null = null;
 
   constructor(private readonly file: LoadedMonitorFile) {}
 
@@ -13,9 +16,13 @@ export class TsMonitor implements AgentMonitor {
   }
 
   start(ctx: AgentContext): void {
-    this.ctx = ctx;
+    const out: MonitorOutput = { write: (text) => ctx.output(text), exit: (code) => ctx.exit(code) };
     const binding = ctx.binding ?? this.file.binding;
-    for (const l of this.file.links) ctx.link(l.description, l.handler, binding === undefined ? {} : { binding });
+    for (const { description, handler } of this.file.links) {
+      const monitor = handler.length >= 2 ? (ev: ProbeEvent) => handler(ev, out) : (handler as Monitor);
+      ctx.link(description, monitor, binding === undefined ? {} : { binding });
+    }
+    this.out = out;
   }
 
   /** Results of a TypeScript monitor are text printed by `onExit`, so there is no delta. */
@@ -24,8 +31,7 @@ export class TsMonitor implements AgentMonitor {
   }
 
   finish(): unknown {
-    const ctx = this.ctx;
-    if (this.file.onExit !== undefined && ctx !== null) this.file.onExit({ write: (text) => ctx.output(text) });
+    if (this.file.onExit !== undefined && this.out !== null) this.file.onExit(this.out);
     return undefined;
   }
 }

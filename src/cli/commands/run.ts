@@ -32,7 +32,11 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       command,
       cwd,
       monitors,
-      options: { root: cwd, ...(binding === undefined ? {} : { binding: binding as BindingKind }), ...(values.modules ? { modules: values.modules } : {}) },
+      options: {
+        root: cwd,
+        ...(binding === undefined ? {} : { binding: binding as BindingKind }),
+        ...(values.modules ? { modules: values.modules } : {}),
+      },
       out,
       quiet: values.quiet === true,
     });

@@ -58,7 +58,8 @@ export class RunReport {
     let unmatched = false;
     for (const [message, pids] of this.faults) lines.push(`${message}${pids.length > 1 ? ` (in ${pids.length} processes)` : ''}`);
     for (const [name, t] of this.monitors) {
-      if (t.faults > 0) lines.push(`monitor ${name} faulted ${t.faults} times${t.firstFault === undefined ? '' : ` (first: ${t.firstFault})`}`);
+      if (t.faults > 0)
+        lines.push(`monitor ${name} faulted ${t.faults} times${t.firstFault === undefined ? '' : ` (first: ${t.firstFault})`}`);
       if (t.drops > 0) lines.push(`monitor ${name} dropped ${t.drops} events`);
       for (const [text, d] of t.descriptions) {
         if (d.probes === 0) {
