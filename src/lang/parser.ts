@@ -191,24 +191,33 @@ export class Parser {
         if (!this.is('}')) this.expect(';');
       } catch (e) {
         if (!(e instanceof SyntaxError)) throw e;
-        this.recoverStatement();
+        if (this.recoverStatement()) return body;
       }
     }
     this.take();
     return body;
   }
 
-  private recoverStatement(): void {
+  /** A name at the start of a line after an error most likely begins the next clause. */
+  private startsLine(t: Token): boolean {
+    if (t.kind !== T.Ident && t.kind !== T.Probe) return false;
+    const before = this.text.lastIndexOf('\n', t.start - 1);
+    return t.start > 0 && before === t.start - 1;
+  }
+
+  /** Skips the rest of a bad statement; true when the clause seems to have ended unclosed. */
+  private recoverStatement(): boolean {
     let depth = 0;
     for (;;) {
       const t = this.peek();
-      if (t.kind === T.EOF) return;
+      if (t.kind === T.EOF) return true;
+      if (depth === 0 && this.startsLine(t)) return true;
       if (t.kind === T.Punct) {
         if (t.text === '(' || t.text === '[') depth++;
         else if ((t.text === ')' || t.text === ']') && depth > 0) depth--;
-        else if (t.text === ';' && depth === 0) return void this.take();
-        else if (t.text === '}') return;
-        else if (t.text === '{') return this.recoverClause();
+        else if (t.text === ';' && depth === 0) return void this.take(), false;
+        else if (t.text === '}') return false;
+        else if (t.text === '{') return this.recoverClause(), false;
       }
       this.take();
     }

@@ -6,9 +6,13 @@ import { joinRows, sortRows } from '../../aggregate/sort.js';
 import type { Cell } from '../../aggregate/aggregation.js';
 import type { AggValue, SortOptions } from '../../aggregate/types.js';
 
-/** Scalar aggregations print `valueOf(cell)`: the value with normalization applied. */
-export interface Valued {
-  valueOf(cell: Cell): AggValue;
+/** Scalar aggregations print `value(cell)`: the value with normalization applied. */
+interface Valued {
+  value(cell: Cell): AggValue;
+}
+
+export function scalarValue(agg: Aggregation, cell: Cell): AggValue {
+  return (agg as unknown as Valued).value(cell);
 }
 
 const formats = new Map<string, CompiledFormat>();
@@ -41,7 +45,7 @@ export function printa(fmt: string | null, aggs: readonly Aggregation[], opts: S
       const cell = row.cells[Math.min(i, aggs.length - 1)];
       if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined);
       if (agg.kind === 'stats') return formatValueColumn(agg, cell).trimStart();
-      const v = cell === undefined ? 0 : (agg as unknown as Valued).valueOf(cell);
+      const v = cell === undefined ? 0 : scalarValue(agg, cell);
       return formatOne(conv.conv === '@' ? { ...conv, conv: 'd' } : conv, v, 0, conv.precision, false);
     });
   }

@@ -5,7 +5,7 @@ import type { PrintfArg } from '../../aggregate/printf.js';
 import type { SortOptions } from '../../aggregate/types.js';
 import { wallNs, type ProbeEvent } from '../../core/index.js';
 import type { ProgramOptions } from '../options.js';
-import { printa, printf } from './printing.js';
+import { printa, printf, scalarValue } from './printing.js';
 import { SelfStore } from './self-store.js';
 import { Speculations } from './speculations.js';
 import { jsStack } from './stack.js';
@@ -208,8 +208,7 @@ export function aggregationJson(a: Aggregation): unknown {
       });
       return { keys: c.key, buckets };
     }
-    const v = (a as unknown as { valueOf(c: unknown): number | bigint }).valueOf(c);
-    return { keys: c.key, value: v };
+    return { keys: c.key, value: scalarValue(a, c) };
   });
   return { name: '@' + (s.name === '_' ? '' : s.name), kind: s.kind, rows };
 }

@@ -1,0 +1,1 @@
+BEGIN { strlen("a", "b"); substr("x"); exit(); trace(); }

@@ -1,0 +1,2 @@
+fn:::entry { @[probefunc] = cuont(); }
+fn:::entry { printf("%s\n", tolowr(probefunc)); }

@@ -1,0 +1,1 @@
+fn:::entry { @[probefnc] = count(); x = timestam; }

@@ -1,0 +1,2 @@
+fn:app::entry { @n[probefunc] = count(); }
+END { printa(@n); }

@@ -1,0 +1,1 @@
+fn:app:add:entry { @ = quantize(arg0 * 100); }
