@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Activity } from './activity.js';
+import type { ContextTracker } from './context.js';
+
+/**
+ * AsyncLocalStorage strategy, used where AsyncContextFrame makes propagation free (Node 24,
+ * or 22 with --experimental-async-context-frame) and no subsystem needs segment
+ * boundaries. One `run()` (about 300 ns there) per activity, nothing per await.
+ */
+export class AlsContext implements ContextTracker {
+  readonly kind = 'als' as const;
+  private readonly als = new AsyncLocalStorage<Activity | null>();
+
+  current(): Activity | null {
+    return this.als.getStore() ?? null;
+  }
+
+  run<R>(act: Activity | null, fn: () => R): R {
+    return this.als.run(act, fn);
+  }
+
+  enter(act: Activity | null): void {
+    this.als.enterWith(act);
+  }
+
+  flush(): void {}
+
+  disable(): void {
+    this.als.disable();
+  }
+}
+
+/** True where AsyncLocalStorage is backed by AsyncContextFrame. */
+export function hasAsyncContextFrame(): boolean {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= 24) return !flags.includes('--no-async-context-frame');
+  return major >= 22 && flags.includes('--experimental-async-context-frame');
+}

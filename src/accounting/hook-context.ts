@@ -1,0 +1,164 @@
+import { createHook, executionAsyncResource, type AsyncHook } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { nowNs } from '../core/index.js';
+import type { Activity } from './activity.js';
+import type { ContextTracker } from './context.js';
+import { F } from './fields.js';
+import type { SegmentLog } from './gc.js';
+import type { CpuClock } from './cpu-clock.js';
+import type { LinuxSampler } from './linux.js';
+import { COUNT_SLOT, Kind, TIME_SLOT, isPoolRequest } from './resource-kinds.js';
+
+const ACT = Symbol('mscope.acct.activity');
+const KIND = Symbol('mscope.acct.kind');
+const SINCE = Symbol('mscope.acct.since');
+
+type Tagged = { [ACT]?: Activity | null; [KIND]?: Kind; [SINCE]?: number };
+
+export interface HookContextOptions {
+  cpu: boolean;
+  /** Thread CPU clock for cpu_ns; null charges the segment's wall time. */
+  cpuClock: CpuClock | null;
+  loop: boolean;
+  segments: SegmentLog | null;
+  linux: LinuxSampler | null;
+  kinds: Map<string, Kind>;
+  pool: boolean;
+}
+
+/**
+ * The async-hooks strategy: `init` tags each resource with the activity that created it,
+ * `before`/`after` switch the current activity. A switch is a segment boundary, where one
+ * clock read (performance.now, ~50 ns) closes the previous activity's segment and opens
+ * the next one's; switches between unattributed callbacks read no clock at all.
+ */
+export class HookContext implements ContextTracker {
+  readonly kind = 'hooks' as const;
+  private cur: Activity | null = null;
+  private segStart = 0;
+  private segCpuStart = 0;
+  private readonly stack: (Activity | null)[] = [];
+  private readonly hook: AsyncHook;
+  private readonly timed: boolean;
+  private lastIdleMs = performance.nodeTiming.idleTime;
+  private lastBoundary = nowNs();
+  private busyStart = 0;
+
+  constructor(private readonly o: HookContextOptions) {
+    this.timed = o.cpu || o.loop || o.segments !== null || o.linux !== null;
+    this.hook = createHook({
+      init: (_id, type, _trigger, resource) => this.init(type, resource as Tagged),
+      before: () => this.before(),
+      after: () => this.after(),
+    });
+    this.hook.enable();
+  }
+
+  current(): Activity | null {
+    return this.cur;
+  }
+
+  run<R>(act: Activity | null, fn: () => R): R {
+    const prev = this.cur;
+    this.switchTo(act);
+    try {
+      return fn();
+    } finally {
+      this.switchTo(prev);
+    }
+  }
+
+  enter(act: Activity | null): void {
+    this.switchTo(act);
+  }
+
+  flush(): void {
+    const a = this.cur;
+    if (a === null || !this.timed) return;
+    const t = nowNs();
+    this.endSegment(a, t, false);
+    this.segStart = t;
+    if (this.o.cpuClock !== null) this.segCpuStart = this.o.cpuClock();
+    if (this.o.linux !== null) this.o.linux.begin();
+  }
+
+  disable(): void {
+    this.hook.disable();
+    this.switchTo(null);
+  }
+
+  private init(type: string, r: Tagged): void {
+    const a = this.cur;
+    if (a === null) return;
+    r[ACT] = a;
+    let k = this.o.kinds.get(type);
+    if (k === undefined) {
+      if (!this.o.pool || !isPoolRequest(type)) return;
+      k = Kind.Pool;
+    }
+    r[KIND] = k;
+    r[SINCE] = nowNs();
+  }
+
+  private before(): void {
+    const r = executionAsyncResource() as Tagged;
+    const a = r[ACT] ?? null;
+    this.stack.push(this.cur);
+    if (a !== null) {
+      const k = r[KIND];
+      if (k !== undefined) this.complete(a, k, r);
+    }
+    this.switchTo(a);
+  }
+
+  private after(): void {
+    this.switchTo(this.stack.length === 0 ? null : this.stack.pop()!);
+  }
+
+  /** A subsystem request's callback is running: charge the wait since it was issued. */
+  private complete(a: Activity, k: Kind, r: Tagged): void {
+    const t = nowNs();
+    const c = a.counters;
+    c[COUNT_SLOT[k]!]++;
+    c[TIME_SLOT[k]!] += t - r[SINCE]!;
+    if (k === Kind.Timer) r[SINCE] = t;
+    else r[KIND] = Kind.None;
+  }
+
+  private switchTo(next: Activity | null): void {
+    const prev = this.cur;
+    if (prev === next) return;
+    this.cur = next;
+    if (!this.timed) return;
+    const t = nowNs();
+    if (prev !== null) this.endSegment(prev, t, true);
+    if (next !== null) this.beginSegment(next, t);
+    this.lastBoundary = t;
+  }
+
+  private beginSegment(a: Activity, t: number): void {
+    this.segStart = t;
+    if (this.o.cpuClock !== null) this.segCpuStart = this.o.cpuClock();
+    if (this.o.loop) {
+      const idle = performance.nodeTiming.idleTime;
+      if (idle !== this.lastIdleMs) {
+        // The loop slept since the last boundary we saw: it woke about `lastBoundary + slept`.
+        this.busyStart = Math.min(t, this.lastBoundary + (idle - this.lastIdleMs) * 1e6);
+        this.lastIdleMs = idle;
+      }
+      const ready = a.lastSegEnd > this.busyStart ? a.lastSegEnd : this.busyStart;
+      if (t > ready) a.counters[F.loopWait] += t - ready;
+    }
+    if (this.o.linux !== null) this.o.linux.begin();
+  }
+
+  private endSegment(a: Activity, t: number, closing: boolean): void {
+    const c = a.counters;
+    if (this.o.cpu) c[F.cpu] += this.o.cpuClock === null ? t - this.segStart : this.o.cpuClock() - this.segCpuStart;
+    if (this.o.segments !== null) this.o.segments.add(a, this.segStart, t);
+    if (this.o.linux !== null) this.o.linux.end(c);
+    if (!closing) return;
+    c[F.segments]++;
+    a.lastSegEnd = t;
+  }
+}

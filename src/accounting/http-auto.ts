@@ -1,0 +1,104 @@
+import dc from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Activity } from './activity.js';
+import type { Accountant } from './accountant.js';
+import { F } from './fields.js';
+import type { ResolvedOptions } from './options.js';
+
+const ACT = Symbol('mscope.acct.http');
+
+interface RequestStart {
+  request: IncomingMessage;
+  response: ServerResponse & { [ACT]?: Activity };
+  socket: Socket;
+}
+interface HttpActivity extends Activity {
+  netIn0?: number;
+  netOut0?: number;
+}
+
+/** `METHOD /path` without the query string; the route replaces the path when a framework set one. */
+export function httpToken(req: IncomingMessage): string {
+  const route = (req as { route?: { path?: unknown } }).route?.path;
+  if (typeof route === 'string') return `${req.method} ${route}`;
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return `${req.method} ${q < 0 ? url : url.slice(0, q)}`;
+}
+
+/**
+ * Every HTTP server request is an activity, from Node's `http.server.request.start` channel
+ * (present on Node 20 and 24) to `http.server.response.finish`. The activity is entered in
+ * the channel's subscriber, which runs synchronously just before the 'request' event, so
+ * the handler and everything it schedules belong to it. Net bytes are the socket's counters
+ * over the request (exact for one request at a time per connection, as HTTP/1.1 is).
+ */
+export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () => void {
+  if (!o.http) return () => {};
+  const net = o.subsystems.net;
+  const onStart = (msg: unknown): void => {
+    const { request, response, socket } = msg as RequestStart;
+    const act = acct.begin(httpToken(request)) as HttpActivity;
+    if (net) {
+      act.netIn0 = socket.bytesRead;
+      act.netOut0 = socket.bytesWritten;
+    }
+    response[ACT] = act;
+    acct.enter(act);
+  };
+  const onFinish = (msg: unknown): void => {
+    const { request, response, socket } = msg as RequestStart;
+    const act = response[ACT] as HttpActivity | undefined;
+    if (act === undefined || act.done) return;
+    act.token = httpToken(request);
+    if (net && act.netIn0 !== undefined) {
+      act.counters[F.netIn] += socket.bytesRead - act.netIn0;
+      act.counters[F.netOut] += socket.bytesWritten - act.netOut0!;
+    }
+    acct.finish(act);
+  };
+  dc.subscribe('http.server.request.start', onStart);
+  dc.subscribe('http.server.response.finish', onFinish);
+  return () => {
+    dc.unsubscribe('http.server.request.start', onStart);
+    dc.unsubscribe('http.server.response.finish', onFinish);
+  };
+}
+
+/**
+ * A TracingChannel's traces as activities, token = channel name. A sync trace ends at `end`
+ * (its context then holds `result` or `error`); a promise or callback trace at `asyncEnd`.
+ */
+export function installTracingActivities(acct: Accountant, o: ResolvedOptions): () => void {
+  const undo: (() => void)[] = [];
+  for (const name of o.tracingChannels) {
+    const ch = dc.tracingChannel(name);
+    const acts = new WeakMap<object, Activity>();
+    const outer = new WeakMap<object, Activity | null>();
+    const handlers = {
+      start(ctx: object): void {
+        const act = acct.begin(name);
+        acts.set(ctx, act);
+        outer.set(ctx, acct.current());
+        acct.enter(act);
+      },
+      end(ctx: object): void {
+        const act = acts.get(ctx);
+        if (act === undefined) return;
+        // The traced call returned: what it scheduled keeps `act`, the caller gets its own back.
+        acct.enter(outer.get(ctx) ?? null);
+        if ('result' in ctx || 'error' in ctx) acct.finish(act);
+      },
+      asyncStart(): void {},
+      asyncEnd(ctx: object): void {
+        const act = acts.get(ctx);
+        if (act !== undefined) acct.finish(act);
+      },
+      error(): void {},
+    };
+    ch.subscribe(handlers as never);
+    undo.push(() => ch.unsubscribe(handlers as never));
+  }
+  return () => undo.forEach((f) => f());
+}

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const RUNNER = fileURLToPath(new URL('./fidelity-run.ts', import.meta.url));
+/** Node 20 has no per-thread CPU clock; --single-threaded keeps V8's helper threads out of cpuUsage(). */
+const FLAGS = typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function' ? [] : ['--single-threaded'];
+
+interface Report {
+  n: number;
+  clock: string;
+  runs: { median: number; max: number; misses: number }[];
+  misses: string[];
+  wrongDetected: boolean;
+  error?: string;
+}
+
+function run(...args: string[]): Report {
+  const out = execFileSync(process.execPath, [...FLAGS, '--import', 'tsx', RUNNER, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return JSON.parse(out.trim().split('\n').pop()!) as Report;
+}
+
+describe('fidelity: N concurrent activities interleaved on one loop', () => {
+  for (const n of [1, 10, 100]) {
+    it(`N = ${n}: CPU within 5 % or 0.2 ms, bytes and counts exact, nothing charged to the wrong activity`, () => {
+      const r = run(String(n));
+      for (const x of r.runs) {
+        console.log(`fidelity N=${n} (${r.clock}): cpu deviation median ${(x.median * 100).toFixed(2)}%, max ${(x.max * 100).toFixed(2)}%, misses ${x.misses}`);
+      }
+      assert.equal(r.error, undefined, r.error);
+      if (r.clock === 'threadCpuUsage') assert.deepEqual(r.misses, []);
+      // Node 20: cpuUsage() also counts the threadpool's CPU wherever it lands, so single
+      // activities can be off on a loaded machine; the typical activity must still be right.
+      else assert.ok(r.runs.some((x) => x.median <= 0.05), `median deviation over 5 % in every run: ${r.misses.slice(0, 3).join('; ')}`);
+    });
+  }
+
+  it('the harness notices CPU charged to the wrong activity', () => {
+    const r = run('2', 'misattribute');
+    assert.equal(r.error, undefined, r.error);
+    assert.equal(r.wrongDetected, true);
+  });
+});
