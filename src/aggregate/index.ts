@@ -28,7 +28,7 @@
  */
 export { Aggregation, type Cell } from './aggregation.js';
 export { createAggregation, aggregationFromSnapshot, aggFunctionInfo, AGG_FUNCTIONS, type AggFunctionInfo } from './create.js';
-export { ScalarAggregation } from './scalar-kinds.js';
+export { ScalarAggregation, isScalarAggregation } from './scalar-kinds.js';
 export { HistogramAggregation } from './histogram-kinds.js';
 export { printaDefault, printAggregationsAtExit, formatRows, formatHistogram } from './print.js';
 export { printaFormatted } from './printa.js';

@@ -18,9 +18,20 @@ const ATS = '@'.repeat(BAR);
 const SPACES = ' '.repeat(BAR);
 const HEADER = `\n${'value'.padStart(16)} ${'------------- Distribution -------------'.padStart(41)} ${'count'.padEnd(9)}\n`;
 
-/** A key column: strings as "  %-50s", integers as " %16lld". */
+/** DTrace's default `stackindent`: frames of a stack key are indented by 14 columns. */
+const STACK_INDENT = ' '.repeat(14);
+
+/**
+ * A key column: strings as "  %-50s", integers as " %16lld". A multi-line string is a stack
+ * (stack(), ustack()) and prints as dt_print_stack does: a newline, then one indented frame
+ * per line, so the value lands on a line of its own.
+ */
 export function formatKeyColumn(k: KeyValue): string {
-  return typeof k === 'string' ? '  ' + k.padEnd(50) : ' ' + intString(k).padStart(16);
+  if (typeof k !== 'string') return ' ' + intString(k).padStart(16);
+  if (!k.includes('\n')) return '  ' + k.padEnd(50);
+  let out = '\n';
+  for (const frame of k.split('\n')) if (frame !== '') out += STACK_INDENT + frame + '\n';
+  return out;
 }
 
 function countText(v: number, normal: number): string {

@@ -12,6 +12,16 @@ export abstract class ScalarAggregation<C extends { readonly key: KeyValue[] }> 
   override readonly isHistogram = false;
   /** The value as printed: normalization applied, as DTrace's default layout and %@ show it. */
   abstract value(cell: C, normal?: number): AggValue;
+
+  /** The printed value of one tuple, or undefined when it has none (for policies and tests). */
+  read(key: readonly KeyValue[]): AggValue | undefined {
+    const c = this.lookup(key);
+    return c === undefined ? undefined : this.value(c);
+  }
+}
+
+export function isScalarAggregation(a: Aggregation): a is ScalarAggregation<{ readonly key: KeyValue[] }> {
+  return !a.isHistogram;
 }
 
 /** Exact running sum: a double while it is a safe integer, the overflow kept in a bigint. */

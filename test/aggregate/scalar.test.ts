@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAggregation, printaDefault, printAggregationsAtExit, type Aggregation } from '../../src/aggregate/index.js';
+import { createAggregation, isScalarAggregation, printaDefault, printAggregationsAtExit, type Aggregation } from '../../src/aggregate/index.js';
 
 const lines = (...ls: string[]): string => ls.join('\n') + '\n';
 const str = (k: string, v: string): string => '  ' + k.padEnd(50) + ' ' + v.padStart(16);
@@ -154,4 +154,24 @@ test('a different key arity is refused', () => {
   const a = createAggregation('a', 'count');
   a.record1('x');
   assert.throws(() => a.record(['x', 'y']), { code: 'MSCOPE_AGG_KEY_ARITY' });
+});
+
+test('a stack key prints one indented frame per line, the value on its own line', () => {
+  const a = createAggregation('a', 'count');
+  a.record1('app.js:10 handler\nnode:internal/timers:1 listOnTimeout\n');
+  a.record1('app.js:10 handler\nnode:internal/timers:1 listOnTimeout\n');
+  assert.equal(
+    printaDefault([a]),
+    '\n\n' +
+      '              app.js:10 handler\n' +
+      '              node:internal/timers:1 listOnTimeout\n' +
+      '                2\n',
+  );
+});
+
+test('read() gives the printed value of a tuple', () => {
+  const a = filled('avg', [['k', 10], ['k', 21]]);
+  assert.ok(isScalarAggregation(a));
+  assert.equal(a.read(['k']), 15);
+  assert.equal(a.read(['nope']), undefined);
 });
