@@ -24,3 +24,13 @@ test('the summary counts events over every process', async () => {
   assert.equal(r.status, 0);
   assert.match(r.stderr, /monitor \.\.\/monitors\/count\.ts: 3 events in 2 processes/);
 });
+
+test('a TypeScript program run through npx tsx is traced, and its probes name the .ts file', async () => {
+  const ts = join(FIXTURES, 'ts');
+  const r = await mscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', 'npx', 'tsx', 'app.ts'], ts);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^app: 1 rows$/m);
+  assert.deepEqual([...countsByPid(r.stdout).values()], [{ query: 2 }]);
+  const list = await mscope(['list', 'fn:::entry', '--', 'npx', 'tsx', 'app.ts'], ts);
+  assert.match(list.stdout, /\s+fn\s+db\.ts\s+query entry\n/);
+});
