@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Benchmark runner: `node --expose-gc bench/run.mjs [--rounds N] [--no-write] [NAME…]`.
+// Benchmark runner: `node --expose-gc bench/run.mjs [--rounds N] [--variants A,B] [--no-write] [NAME…]`.
 // Runs every bench/*.bench.mjs whose name contains one of NAME, prints a table per case
-// and rewrites that benchmark's section of docs/benchmarks.md.
+// and rewrites that benchmark's section of docs/benchmarks.md. `--variants` keeps only
+// those variants (and each case's baseline) for a quick look; it implies --no-write.
 //
 // A benchmark module exports: title, description, unit, rounds, isolate (sample each
 // variant in its own child process), cases() → [{ name, title, baseline, variants }],
@@ -20,11 +21,15 @@ const stats = await import(pathToFileURL(join(root, 'dist/stats/index.js')).href
 const args = process.argv.slice(2);
 let roundsOverride = null;
 let write = true;
+let onlyVariants = null;
 const filters = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--rounds') roundsOverride = Number(args[++i]);
   else if (args[i] === '--no-write') write = false;
-  else filters.push(args[i]);
+  else if (args[i] === '--variants') {
+    onlyVariants = new Set(args[++i].split(','));
+    write = false;
+  } else filters.push(args[i]);
 }
 if (roundsOverride !== null && !(roundsOverride >= 2)) {
   console.error('bench/run.mjs: --rounds needs a number ≥ 2');
@@ -56,7 +61,11 @@ if (write) {
 
 async function runBench(bench, file) {
   const rounds = roundsOverride ?? bench.rounds ?? 10;
-  const cases = bench.cases();
+  const cases = bench
+    .cases()
+    .map((c) =>
+      onlyVariants === null ? c : { ...c, variants: c.variants.filter((v) => v === (c.baseline ?? c.variants[0]) || onlyVariants.has(v)) },
+    );
   const samples = new Map(cases.map((c) => [c.name, new Map(c.variants.map((v) => [v, []]))]));
   const notes = new Set();
   const take = async (c, v) => {
