@@ -1,6 +1,6 @@
 import type { Aggregation, Cell } from './aggregation.js';
 import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
-import { formatHistogram } from './print.js';
+import { formatHistogram, formatValueColumn } from './print.js';
 import { formatCompiled, formatOne, type CompiledFormat, type Conversion } from './printf.js';
 import type { ScalarAggregation } from './scalar-kinds.js';
 import { joinRows, sortRows } from './sort.js';
@@ -21,8 +21,10 @@ export function printaFormatted(fmt: CompiledFormat, aggs: readonly Aggregation[
   return out;
 }
 
+/** stats prints its "count N, average A, total T" triple for %@, as in the default layout. */
 function renderValue(agg: Aggregation, cell: Cell | undefined, conv: Conversion): string {
   if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined);
+  if (agg.kind === 'stats') return formatValueColumn(agg, cell).trimStart();
   const v = cell === undefined ? 0 : (agg as ScalarAggregation<Cell>).value(cell);
   return formatOne(conv, v);
 }

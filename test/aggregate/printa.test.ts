@@ -83,3 +83,10 @@ test('printa with aggsortpos sorts joined rows by the chosen aggregation', () =>
   assert.equal(printaFormatted(fmt, [a, b]), 'k1\nk2\n');
   assert.equal(printaFormatted(fmt, [a, b], { aggsortpos: 1 }), 'k2\nk1\n');
 });
+
+test('printa of stats: %@ shows count, average and total', () => {
+  const s = createAggregation('s', 'stats');
+  s.record1('k', 2);
+  s.record1('k', 5);
+  assert.equal(printaFormatted(compileFormat('%s: %@d\n'), [s]), 'k: count 2, average 3, total 7\n');
+});
