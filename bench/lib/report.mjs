@@ -9,10 +9,12 @@ with \`npm run bench -- NAME\`: only its section is replaced.
 Every variant of a case runs side by side in the same run, in interleaved rounds (the order
 rotates each round). Call benchmarks take each sample in a fresh process, so no JIT state
 leaks from one variant into another; such a sample is the fastest of five batches of about
-50 ms after warm-up, since on a shared machine other load only ever adds time. Columns: \`n\` samples, their mean and the half-width
-of its 95 % confidence interval (Student's t), the median, the ratio of the variant's mean
-to the baseline's with Fieller's 95 % interval, and the verdict of Welch's two-sided t test
-at 95 % confidence, as ministat prints it.
+50 ms after warm-up, since on a shared machine other load only ever adds time.
+
+Columns: \`n\` samples, their mean and the half-width of its 95 % confidence interval
+(Student's t), the median, the ratio of the variant's mean to the baseline's with
+Fieller's 95 % interval, and the verdict of Welch's two-sided t test at 95 % confidence,
+as ministat prints it.
 `;
 
 /** Section text for one benchmark; `cases` carry their computed VariantResult rows. */
