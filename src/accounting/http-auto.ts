@@ -7,11 +7,15 @@ import { F } from './fields.js';
 import type { ResolvedOptions } from './options.js';
 
 const ACT = Symbol('mscope.acct.http');
+const MARK_IN = Symbol('mscope.acct.in');
+const MARK_OUT = Symbol('mscope.acct.out');
+
+type MarkedSocket = Socket & { [MARK_IN]?: number; [MARK_OUT]?: number };
 
 interface RequestStart {
   request: IncomingMessage;
   response: ServerResponse & { [ACT]?: Activity };
-  socket: Socket;
+  socket: MarkedSocket;
 }
 interface HttpActivity extends Activity {
   netIn0?: number;
@@ -32,7 +36,7 @@ export function httpToken(req: IncomingMessage): string {
  * (present on Node 20 and 24) to `http.server.response.finish`. The activity is entered in
  * the channel's subscriber, which runs synchronously just before the 'request' event, so
  * the handler and everything it schedules belong to it. Net bytes are the socket's counters
- * over the request (exact for one request at a time per connection, as HTTP/1.1 is).
+ * since the previous request on the connection ended (exact unless requests are pipelined).
  */
 export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () => void {
   if (!o.http) return () => {};
@@ -41,8 +45,10 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     const { request, response, socket } = msg as RequestStart;
     const act = acct.begin(httpToken(request)) as HttpActivity;
     if (net) {
-      act.netIn0 = socket.bytesRead;
-      act.netOut0 = socket.bytesWritten;
+      // The request's head was read before this channel fires: count from the previous
+      // request's end on this connection (or its start).
+      act.netIn0 = socket[MARK_IN] ?? 0;
+      act.netOut0 = socket[MARK_OUT] ?? 0;
     }
     response[ACT] = act;
     acct.enter(act);
@@ -53,8 +59,12 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     if (act === undefined || act.done) return;
     act.token = httpToken(request);
     if (net && act.netIn0 !== undefined) {
-      act.counters[F.netIn] += socket.bytesRead - act.netIn0;
-      act.counters[F.netOut] += socket.bytesWritten - act.netOut0!;
+      const bytesIn = socket.bytesRead;
+      const bytesOut = socket.bytesWritten;
+      act.counters[F.netIn] += bytesIn - act.netIn0;
+      act.counters[F.netOut] += bytesOut - act.netOut0!;
+      socket[MARK_IN] = bytesIn;
+      socket[MARK_OUT] = bytesOut;
     }
     acct.finish(act);
   };

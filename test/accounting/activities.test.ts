@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { currentActivity, ProbeEvent, registry } from '../../src/core/index.js';
+import { acct, F, query, type AcctRecord } from '../../src/accounting/index.js';
+import { link } from '../../src/weaver/index.js';
+
+const SELF = fileURLToPath(import.meta.url);
+
+before(() => acct.enable());
+after(() => acct.disable());
+
+describe('acct.run', () => {
+  it('follows the activity across every kind of async boundary', async () => {
+    const seen: number[] = [];
+    let id = 0;
+    await acct.run('boundaries', async () => {
+      id = acct.current()!.id;
+      seen.push(currentActivity());
+      await sleep(1);
+      seen.push(currentActivity());
+      await new Promise<void>((r) => setImmediate(() => (seen.push(currentActivity()), r())));
+      await new Promise<void>((r) => process.nextTick(() => (seen.push(currentActivity()), r())));
+      await new Promise<void>((r) => queueMicrotask(() => (seen.push(currentActivity()), r())));
+      await readFile(SELF);
+      seen.push(currentActivity());
+      await new Promise<void>((r) => setTimeout(() => (seen.push(currentActivity()), r()), 1));
+    });
+    assert.ok(id > 0);
+    assert.deepEqual(seen, Array(seen.length).fill(id));
+    assert.equal(currentActivity(), 0, 'outside the activity again');
+  });
+
+  it('keeps concurrent activities apart and returns what fn returns', async () => {
+    const ids = await Promise.all(
+      ['a', 'b', 'c'].map((t) =>
+        acct.run(t, async () => {
+          await sleep(1);
+          return [t, acct.current()!.token];
+        }),
+      ),
+    );
+    assert.deepEqual(ids, [['a', 'a'], ['b', 'b'], ['c', 'c']]);
+  });
+
+  it('stops the activity when fn throws, and rethrows', () => {
+    assert.throws(() => acct.run('throws', () => {
+      throw new Error('boom');
+    }), /boom/);
+    assert.equal(acct.ring.toArray().at(-1)!.token, 'throws');
+  });
+
+  it('fills every ProbeEvent.activity', () => {
+    const probe = registry.register('test', 'acct', 'ev', 'fire');
+    const ev = acct.run('events', () => new ProbeEvent(probe));
+    assert.equal(ev.activity, acct.ring.toArray().at(-1)!.id);
+    assert.equal(new ProbeEvent(probe).activity, 0);
+  });
+});
+
+describe('start, stop, read, switchTo, metric, view', () => {
+  it('works like Resourceful’s C API', async () => {
+    const act = acct.start('manual');
+    acct.metric('rows', 3);
+    acct.metric('rows', 4);
+    const view = acct.view()!;
+    assert.equal(view, act.counters, 'the view is the live counters, not a copy');
+    await sleep(2);
+    const live = acct.read()!;
+    assert.equal(live.token, 'manual');
+    assert.equal(live.done, false);
+    const r = acct.stop()!;
+    assert.equal(r.done, true);
+    assert.equal(r.metrics.rows, 7);
+    assert.ok(r.timer_count >= 1);
+    assert.ok(r.latency_ns >= 2e6 * 0.99);
+    assert.equal(acct.read()!.id, r.id, 'read() after stop() returns the stopped record');
+    assert.equal(acct.current(), null);
+  });
+
+  it('switchTo charges what follows to another open activity', () => {
+    acct.start('stage-1');
+    const prev = acct.switchTo('stage-2');
+    assert.equal(prev, 'stage-1');
+    assert.equal(acct.current()!.token, 'stage-2');
+    assert.equal(acct.switchTo('stage-1'), 'stage-2');
+    acct.stop();
+    acct.switchTo('stage-2');
+    const r = acct.stop()!;
+    assert.equal(r.token, 'stage-2');
+  });
+});
+
+describe('the acct provider and the query API', () => {
+  it('fires acct:::start and acct:::done with the record as args[0]', async () => {
+    const done: AcctRecord[] = [];
+    let starts = 0;
+    const h1 = link('acct:::done', (ev) => done.push(ev.args[0] as AcctRecord));
+    const h2 = link('acct:::start', () => starts++);
+    await acct.run('probed', () => sleep(1));
+    h1.unlink();
+    h2.unlink();
+    assert.equal(starts, 1);
+    assert.equal(done.length, 1);
+    assert.equal(done[0]!.token, 'probed');
+    assert.ok(done[0]!.latency_ns > 0);
+    assert.equal(typeof done[0]!.fs_bytes, 'number');
+  });
+
+  it('maps, filters and folds the ring', async () => {
+    for (let i = 0; i < 5; i++) await acct.run(i % 2 === 0 ? 'even' : 'odd', () => sleep(1));
+    const evens = query(acct.ring.toArray()).filter((r) => r.token === 'even').map((r) => r.timer_count).fold((s, x) => s + x, 0);
+    assert.equal(evens, 3);
+  });
+});
+
+describe('HTTP server requests', () => {
+  it('are activities with method and path, their net bytes, and their handler’s work', async () => {
+    const server = http.createServer(async (req, res) => {
+      await readFile(SELF);
+      await sleep(1);
+      res.end('hello');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const records: AcctRecord[] = [];
+    const off = acct.onRecord((r) => records.push(r));
+    for (const path of ['/a?x=1', '/b', '/a']) {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`);
+      assert.equal(await res.text(), 'hello');
+    }
+    off();
+    server.close();
+    assert.deepEqual(records.map((r) => r.token), ['GET /a', 'GET /b', 'GET /a']);
+    for (const r of records) {
+      assert.ok(r.net_in_bytes > 0 && r.net_out_bytes > 'hello'.length, `net bytes ${r.net_in_bytes}/${r.net_out_bytes}`);
+      assert.equal(r.timer_count, 1);
+      assert.ok(r.fs_count >= 1);
+      assert.ok(r.cpu_ns > 0 && r.cpu_ns <= r.latency_ns);
+      assert.equal(r.counters, undefined);
+    }
+    assert.equal(F.latency, 0);
+  });
+});
