@@ -51,6 +51,8 @@ export function channelPresent(c: BuiltinChannel, version: string): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   const exact = c.since[major];
   if (exact !== undefined) return minor >= exact;
-  const lines = Object.keys(c.since).map(Number).filter((m) => m < major);
+  const lines = Object.keys(c.since)
+    .map(Number)
+    .filter((m) => m < major);
   return lines.length > 0;
 }

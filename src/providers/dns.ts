@@ -84,6 +84,7 @@ function wrapCallback(site: DnsSite, fn: AnyFunction): AnyFunction {
     const t0 = begin(site, args);
     args[last] = function (this: unknown, error: unknown, value: unknown, family: unknown): unknown {
       end(site, args, t0, error, value, family);
+      // eslint-disable-next-line prefer-rest-params -- every callback argument, unchanged
       return Reflect.apply(cb as AnyFunction, this, arguments);
     };
     return Reflect.apply(fn, this, args);

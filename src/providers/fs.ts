@@ -120,6 +120,7 @@ function makeWrapper(site: FsSite, fn: AnyFunction): AnyFunction {
       const t0 = begin(site, args);
       args[last] = function (this: unknown, error: unknown, value: unknown): unknown {
         end(site, args, t0, value, error);
+        // eslint-disable-next-line prefer-rest-params -- every callback argument, unchanged
         return Reflect.apply(cb as AnyFunction, this, arguments);
       };
       return Reflect.apply(fn, this, args);

@@ -14,7 +14,10 @@ const beat = new Int32Array(workerData.beat);
 const session = new inspector.Session();
 session.connectToMainThread();
 session.post('Debugger.enable', () => parentPort.postMessage('ready'));
+let pausedAt = -1;
 session.on('Debugger.paused', (m) => {
+  // Paused after the loop moved on (the worker was descheduled): not the blocking stack.
+  if (Atomics.load(beat, 0) !== pausedAt) { session.post('Debugger.resume'); return; }
   const frames = m.params.callFrames.map((f) =>
     (f.functionName || '<anonymous>') + ' (' + f.url + ':' + (f.location.lineNumber + 1) + ':' + (f.location.columnNumber + 1) + ')');
   session.post('Debugger.resume');
@@ -27,7 +30,7 @@ setInterval(() => {
   const now = Atomics.load(beat, 0);
   if (now !== seen) { seen = now; still = 0; paused = false; return; }
   still += workerData.pollMs;
-  if (!paused && still >= workerData.thresholdMs) { paused = true; session.post('Debugger.pause'); }
+  if (!paused && still >= workerData.thresholdMs) { paused = true; pausedAt = now; session.post('Debugger.pause'); }
 }, workerData.pollMs);
 `;
 
@@ -52,6 +55,7 @@ export class LoopWatchdog {
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => (markReady = resolve));
     this.worker.on('message', (m: string[] | 'ready') => {
+      // A stack left from an earlier stall is replaced by the newest.
       if (m === 'ready') markReady();
       else this.stack = m;
     });

@@ -39,15 +39,27 @@ export function registerProc(): void {
     spawn: p('spawn'),
     childExit: p('child-exit'),
   };
-  listen(probes.exit, () => process.on('exit', onExit), () => process.off('exit', onExit));
+  listen(
+    probes.exit,
+    () => process.on('exit', onExit),
+    () => process.off('exit', onExit),
+  );
   listen(
     probes.uncaught,
     () => process.on('uncaughtExceptionMonitor', onUncaught),
     () => process.off('uncaughtExceptionMonitor', onUncaught),
   );
-  listen(probes.warning, () => process.on('warning', onWarning), () => process.off('warning', onWarning));
+  listen(
+    probes.warning,
+    () => process.on('warning', onWarning),
+    () => process.off('warning', onWarning),
+  );
   const signals = new SignalWatch(onSignal);
-  listen(probes.signal, () => signals.start(), () => signals.stop());
+  listen(
+    probes.signal,
+    () => signals.start(),
+    () => signals.stop(),
+  );
   const workers = new HookGroup(
     () => dc.subscribe('worker_threads', onWorker),
     () => dc.unsubscribe('worker_threads', onWorker),

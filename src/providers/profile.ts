@@ -170,7 +170,11 @@ function stackOf(id: number, byId: Map<number, ProfileNode>, parent: Map<number,
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const f = byId.get(cur)!.callFrame;
     if (f.functionName === '(root)') break;
-    out.push(f.url === '' ? f.functionName || '(anonymous)' : `${f.functionName || '(anonymous)'} (${f.url}:${f.lineNumber + 1}:${f.columnNumber + 1})`);
+    out.push(
+      f.url === ''
+        ? f.functionName || '(anonymous)'
+        : `${f.functionName || '(anonymous)'} (${f.url}:${f.lineNumber + 1}:${f.columnNumber + 1})`,
+    );
   }
   return out;
 }

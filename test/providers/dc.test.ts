@@ -15,10 +15,13 @@ test('a channel named in a description becomes a probe that sees every publish',
   cap.unlink();
   ch.publish({ key: 'after' });
   assert.deepEqual(cap.names(), ['channel:publish', 'channel:publish']);
-  assert.deepEqual(cap.events.map((e) => [e.args[0], e.args[1]]), [
-    [{ key: 'a' }, 'myapp:cache:miss'],
-    [{ key: 'b' }, 'myapp:cache:miss'],
-  ]);
+  assert.deepEqual(
+    cap.events.map((e) => [e.args[0], e.args[1]]),
+    [
+      [{ key: 'a' }, 'myapp:cache:miss'],
+      [{ key: 'b' }, 'myapp:cache:miss'],
+    ],
+  );
   assert.ok(!ch.hasSubscribers, 'unsubscribed after the last unlink');
   assert.equal(registry.find(ProbeDescription.parse('dc::"myapp:cache:miss":*')).length, 1, 'no tracing probes for a plain channel');
 });
@@ -29,9 +32,12 @@ test('TracingChannel events fire start, end, asyncStart, asyncEnd and error', as
   tc.traceSync(() => 1, { sql: 'select 1' });
   await tc.tracePromise(async () => 2, { sql: 'select 2' });
   assert.throws(() =>
-    tc.traceSync(() => {
-      throw new Error('boom');
-    }, { sql: 'bad' }),
+    tc.traceSync(
+      () => {
+        throw new Error('boom');
+      },
+      { sql: 'bad' },
+    ),
   );
   cap.unlink();
   assert.deepEqual(cap.names(), [
@@ -60,12 +66,23 @@ test('one TracingChannel event can be traced alone', () => {
 
 test('built-in channels are registered for the running Node version', async () => {
   const listen = registry.lookup('dc', 'tracing', 'net.server.listen', 'asyncEnd');
-  assert.equal(listen !== undefined, channelPresent(BUILTIN_CHANNELS.find((c) => c.name === 'net.server.listen')!, process.versions.node));
+  assert.equal(
+    listen !== undefined,
+    channelPresent(
+      BUILTIN_CHANNELS.find((c) => c.name === 'net.server.listen')!,
+      process.versions.node,
+    ),
+  );
   assert.ok(registry.lookup('dc', 'channel', 'net.server.socket', 'publish'));
   const cap = capture('dc::"net.server.socket":');
   const server = net.createServer((s) => s.end());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  await new Promise<void>((r) => net.connect((server.address() as net.AddressInfo).port, '127.0.0.1').on('close', () => r()).resume());
+  await new Promise<void>((r) =>
+    net
+      .connect((server.address() as net.AddressInfo).port, '127.0.0.1')
+      .on('close', () => r())
+      .resume(),
+  );
   server.close();
   cap.unlink();
   assert.equal(cap.events.length, 1);

@@ -19,7 +19,10 @@ test('dns.lookup in callback and promise forms fires lookup-start and lookup-don
   assert.deepEqual([startCb!.hostname, startCb!.family, startCb!.addresses], ['localhost', 4, []]);
   assert.deepEqual([doneCb!.hostname, doneCb!.family, doneCb!.addresses, doneCb!.error], ['localhost', 4, ['127.0.0.1'], '']);
   assert.ok(doneCb!.latency_ns > 0);
-  assert.deepEqual(donePromise!.addresses, all.map((a) => a.address));
+  assert.deepEqual(
+    donePromise!.addresses,
+    all.map((a) => a.address),
+  );
 });
 
 test('a failed lookup carries its error code', async () => {
@@ -41,5 +44,8 @@ test('the http client resolving a host name is seen', async () => {
   );
   cap.unlink();
   server.close();
-  assert.deepEqual(cap.records().map((r) => [r.hostname, r.addresses]), [['localhost', ['127.0.0.1']]]);
+  assert.deepEqual(
+    cap.records().map((r) => [r.hostname, r.addresses]),
+    [['localhost', ['127.0.0.1']]],
+  );
 });

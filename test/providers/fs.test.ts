@@ -42,10 +42,13 @@ test('ESM named imports see the wrapper while enabled and the original after', a
   assert.equal(fs.statSync, originalSync);
   assert.equal(fs.promises.stat, originalPromise);
   assert.equal(fspNamed.stat, originalPromise);
-  assert.deepEqual(cap.records().map((r) => [r.form, r.path]), [
-    ['sync', file],
-    ['promise', file],
-  ]);
+  assert.deepEqual(
+    cap.records().map((r) => [r.form, r.path]),
+    [
+      ['sync', file],
+      ['promise', file],
+    ],
+  );
 });
 
 test('fd-based calls carry the fd and the bytes moved; nested sync calls fire once', () => {
@@ -79,11 +82,14 @@ test('errors carry their code and the error still reaches the caller', async () 
     }),
   );
   cap.unlink();
-  assert.deepEqual(cap.records().map((r) => [r.form, r.error, r.fd]), [
-    ['sync', 'ENOENT', -1],
-    ['promise', 'ENOENT', -1],
-    ['callback', 'ENOENT', -1],
-  ]);
+  assert.deepEqual(
+    cap.records().map((r) => [r.form, r.error, r.fd]),
+    [
+      ['sync', 'ENOENT', -1],
+      ['promise', 'ENOENT', -1],
+      ['callback', 'ENOENT', -1],
+    ],
+  );
 });
 
 test('only enabled operations are wrapped, and disabling restores every original', () => {

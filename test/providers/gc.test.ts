@@ -18,7 +18,10 @@ test('a forced GC fires start then done with kind, duration and heap sizes', asy
   cap.unlink();
   assert.equal(garbage, null);
   const major = cap.events.filter((e) => (e.args[0] as GcRecord).kind === 'mark-sweep-compact');
-  assert.deepEqual(major.map((e) => e.probe.name), ['start', 'done']);
+  assert.deepEqual(
+    major.map((e) => e.probe.name),
+    ['start', 'done'],
+  );
   const [start, done] = major;
   const r = done!.args[0] as GcRecord;
   assert.ok(r.duration_ns > 0);

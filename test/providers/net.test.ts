@@ -51,10 +51,13 @@ test('a refused connection fires error then close with the code and the peer it 
   });
   cap.unlink();
   assert.deepEqual(cap.names(), ['client:error', 'client:close']);
-  assert.deepEqual(cap.records().map((r) => [r.error, r.remote_address, r.remote_port]), [
-    ['ECONNREFUSED', '127.0.0.1', port],
-    ['ECONNREFUSED', '127.0.0.1', port],
-  ]);
+  assert.deepEqual(
+    cap.records().map((r) => [r.error, r.remote_address, r.remote_port]),
+    [
+      ['ECONNREFUSED', '127.0.0.1', port],
+      ['ECONNREFUSED', '127.0.0.1', port],
+    ],
+  );
 });
 
 test('disabling net probes unsubscribes from the socket channels', () => {

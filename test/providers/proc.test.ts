@@ -12,11 +12,17 @@ test('uncaught and exit fire in a real child process dying of an error', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
   assert.equal(r.status, 1, 'the error still kills the process');
   assert.match(r.stderr, /TypeError: child failure/);
-  const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as ProcRecord & { probe: string });
-  assert.deepEqual(events.map((e) => [e.probe, e.error, e.message, e.origin, e.code]), [
-    ['uncaught', 'TypeError', 'child failure', 'uncaughtException', 0],
-    ['exit', '', '', '', 1],
-  ]);
+  const events = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as ProcRecord & { probe: string });
+  assert.deepEqual(
+    events.map((e) => [e.probe, e.error, e.message, e.origin, e.code]),
+    [
+      ['uncaught', 'TypeError', 'child failure', 'uncaughtException', 0],
+      ['exit', '', '', '', 1],
+    ],
+  );
   assert.equal(events[0]!.pid, r.pid);
 });
 
@@ -27,8 +33,14 @@ test('spawn and child-exit fire with pid, command, args and exit code', async ()
   await new Promise((r) => child.on('exit', r));
   cap.unlink();
   exits.unlink();
-  assert.deepEqual(cap.records().map((r) => [r.pid, r.command, r.args]), [[child.pid, process.execPath, ['-e', 'process.exit(3)']]]);
-  assert.deepEqual(exits.records().map((r) => [r.pid, r.code, r.signal]), [[child.pid, 3, '']]);
+  assert.deepEqual(
+    cap.records().map((r) => [r.pid, r.command, r.args]),
+    [[child.pid, process.execPath, ['-e', 'process.exit(3)']]],
+  );
+  assert.deepEqual(
+    exits.records().map((r) => [r.pid, r.code, r.signal]),
+    [[child.pid, 3, '']],
+  );
 });
 
 test('worker-start and worker-exit fire with the thread id and exit code', async () => {
@@ -38,10 +50,13 @@ test('worker-start and worker-exit fire with the thread id and exit code', async
   await new Promise((r) => w.on('exit', r));
   cap.unlink();
   assert.deepEqual(cap.names(), [':worker-start', ':worker-exit']);
-  assert.deepEqual(cap.records().map((r) => [r.thread_id, r.code]), [
-    [id, 0],
-    [id, 2],
-  ]);
+  assert.deepEqual(
+    cap.records().map((r) => [r.thread_id, r.code]),
+    [
+      [id, 0],
+      [id, 2],
+    ],
+  );
 });
 
 test('warning fires with its code and message', async () => {
@@ -49,7 +64,10 @@ test('warning fires with its code and message', async () => {
   process.emitWarning('watch out', { code: 'MSCOPE_TEST' });
   await new Promise((r) => setImmediate(r));
   cap.unlink();
-  assert.deepEqual(cap.records().map((r) => [r.error, r.message]), [['MSCOPE_TEST', 'watch out']]);
+  assert.deepEqual(
+    cap.records().map((r) => [r.error, r.message]),
+    [['MSCOPE_TEST', 'watch out']],
+  );
 });
 
 test('signal sees only handled signals and never keeps a signal caught', async () => {
@@ -69,12 +87,16 @@ test('signal sees only handled signals and never keeps a signal caught', async (
   assert.equal(process.listenerCount('SIGWINCH'), before, 'our listener leaves with the last application listener');
   cap.unlink();
   assert.equal(handled, 1);
-  assert.deepEqual(cap.records().map((r) => r.signal), ['SIGWINCH']);
+  assert.deepEqual(
+    cap.records().map((r) => r.signal),
+    ['SIGWINCH'],
+  );
   assert.equal(process.listenerCount('newListener'), newListeners);
 });
 
 test('disabled proc probes leave no listener behind', () => {
-  const counts = () => ['exit', 'warning', 'uncaughtExceptionMonitor', 'newListener', 'removeListener'].map((e) => process.listenerCount(e));
+  const counts = () =>
+    ['exit', 'warning', 'uncaughtExceptionMonitor', 'newListener', 'removeListener'].map((e) => process.listenerCount(e));
   const before = counts();
   const cap = capture('proc:::');
   assert.notDeepEqual(counts(), before);

@@ -24,7 +24,11 @@ test('profile-N fires sampled stacks whose top names the busy function', async (
   assert.ok(hits.length > 10, `${hits.length} samples in burnCpu`);
   assert.ok(hits.every((r) => r.top !== '' && r.stack[0] === r.top));
   const ts = cap.events.map((e) => e.timestamp);
-  assert.deepEqual(ts, [...ts].sort((a, b) => a - b), 'samples keep their order and times');
+  assert.deepEqual(
+    ts,
+    [...ts].sort((a, b) => a - b),
+    'samples keep their order and times',
+  );
 });
 
 test('a profile-N probe for any N is created on demand', () => {

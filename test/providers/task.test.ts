@@ -16,7 +16,10 @@ test('a timer fires create, start and done under one task id, with its trigger a
   cap.unlink();
   const mineEvents = cap.events.filter((e) => (e.args[0] as TaskRecord).trigger_id === trigger);
   const mine = mineEvents.map((e) => e.args[0] as TaskRecord);
-  assert.deepEqual(mineEvents.map((e) => e.probe.name), ['create', 'start', 'done']);
+  assert.deepEqual(
+    mineEvents.map((e) => e.probe.name),
+    ['create', 'start', 'done'],
+  );
   assert.equal(new Set(mine.map((r) => r.task_id)).size, 1);
   assert.ok(mine[1]!.queue_delay_ns > 0, 'start carries the time spent queued');
   assert.ok(mine[2]!.run_ns > 0, 'done carries the run time');
@@ -33,7 +36,10 @@ test('threadpool work (an fs callback) is seen by type', async () => {
   cap.unlink();
   const id = cap.records().find((r) => r.trigger_id === trigger)?.task_id;
   const mine = cap.events.filter((e) => (e.args[0] as TaskRecord).task_id === id);
-  assert.deepEqual(mine.map((e) => `${e.probe.module}:${e.probe.name}`), ['FSREQCALLBACK:create', 'FSREQCALLBACK:start', 'FSREQCALLBACK:done']);
+  assert.deepEqual(
+    mine.map((e) => `${e.probe.module}:${e.probe.name}`),
+    ['FSREQCALLBACK:create', 'FSREQCALLBACK:start', 'FSREQCALLBACK:done'],
+  );
 });
 
 test('the async hook exists only while a task probe is enabled', () => {

@@ -14,9 +14,10 @@ test('a usdt probe is disabled until linked, fires its record while linked, and 
   cap.unlink();
   assert.equal(q.enabled, false);
   q.fire({ sql: 'ignored too' });
-  assert.deepEqual(cap.events.map((e) => [e.probe.provider, e.probe.module, e.probe.name, e.args[0]]), [
-    ['usdt', 'myapp', 'query-start', { sql: 'select 1' }],
-  ]);
+  assert.deepEqual(
+    cap.events.map((e) => [e.probe.provider, e.probe.module, e.probe.name, e.args[0]]),
+    [['usdt', 'myapp', 'query-start', { sql: 'select 1' }]],
+  );
 });
 
 test('a description linked before the library declares its probe picks it up', () => {
@@ -25,5 +26,8 @@ test('a description linked before the library declares its probe picks it up', (
   assert.equal(p.enabled, true);
   p.fire(42);
   cap.unlink();
-  assert.deepEqual(cap.events.map((e) => [e.probe.func, e.args[0]]), [['init', 42]]);
+  assert.deepEqual(
+    cap.events.map((e) => [e.probe.func, e.args[0]]),
+    [['init', 42]],
+  );
 });
