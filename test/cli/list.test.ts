@@ -47,3 +47,21 @@ test('a command that starts no Node.js process is reported', async () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /no Node\.js process started by the command reported back/);
 });
+
+test('--skipped lists what was not instrumented and why', async () => {
+  const r = await mscope(['list', '--skipped', '--', 'node', 'uses-json.mjs'], join(FIXTURES, 'cjs'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^PROVIDER\s+MODULE\s+FUNCTION REASON\n\s+fn\s+config\.json\s+\* JSON module: no JavaScript functions to instrument\n$/m,
+  );
+});
+
+test('--modules narrows what is instrumented', async () => {
+  const cjs = join(FIXTURES, 'cjs');
+  const all = await mscope(['list', 'fn:math.cjs:add:entry', '--', 'node', 'app.cjs'], cjs);
+  assert.equal(all.status, 0, all.stderr);
+  const narrowed = await mscope(['list', 'fn:math.cjs:add:entry', '--modules', '!math.cjs', '--', 'node', 'app.cjs'], cjs);
+  assert.equal(narrowed.status, 1);
+  assert.equal(narrowed.stderr, 'mscope: no probes match fn:math.cjs:add:entry\n');
+});
