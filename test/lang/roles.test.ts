@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compile, ProgramInstance, type CompiledProgram, type Host } from '../../src/lang/index.js';
+import { defineModule } from '../../src/modules/define.js';
+
+const mod = defineModule('roles', {
+  hit(n: number): number {
+    return n;
+  },
+});
+
+function program(text: string): CompiledProgram {
+  const r = compile([{ file: 'roles.d', text }], { quiet: true });
+  assert.equal(r.diagnostics.length, 0, JSON.stringify(r.diagnostics));
+  return r.program!;
+}
+
+function host(): Host & { out: string; exits: number[] } {
+  const h = {
+    out: '',
+    exits: [] as number[],
+    output(t: string) {
+      h.out += t;
+    },
+    exit(n: number) {
+      h.exits.push(n);
+    },
+  };
+  return h;
+}
+
+test('agents hand out deltas that a consumer merges, and the consumer runs BEGIN and END', () => {
+  const text = 'BEGIN { printf("begin\\n"); } fn:roles:hit:entry { @n = count(); @s[arg0 % 2] = sum(arg0); } END { printf("end\\n"); }';
+  const p = program(text);
+  const consumer = new ProgramInstance(p, 'consumer', host());
+  const ch = host();
+  const c2 = new ProgramInstance(p, 'consumer', ch);
+  c2.start();
+  const agentHost = host();
+  const a = new ProgramInstance(p, 'agent', agentHost);
+  a.start();
+  for (let i = 0; i < 4; i++) mod.hit(i);
+  const d1 = a.takeDelta();
+  for (let i = 0; i < 3; i++) mod.hit(10 + i);
+  const d2 = a.takeDelta();
+  a.finish();
+  mod.hit(99);
+  assert.equal(a.takeDelta().aggregations.length, 0, 'a finished agent records nothing');
+  assert.equal(agentHost.out, '', "an agent's BEGIN output is discarded");
+  c2.applyDelta(d2);
+  c2.applyDelta(d1);
+  c2.finish();
+  assert.equal(ch.out, 'begin\nend\n\n                7\n                1               15\n                0               24\n');
+  consumer.stop();
+});
+
+test('the consumer links no probes; the agent runs no END', () => {
+  const p = program('fn:roles:hit:entry { @n = count(); } END { printf("end\\n"); }');
+  const h = host();
+  const c = new ProgramInstance(p, 'consumer', h);
+  c.start();
+  mod.hit(1);
+  assert.equal(c.takeDelta().aggregations.length, 0);
+  const ah = host();
+  const a = new ProgramInstance(p, 'agent', ah);
+  a.start();
+  mod.hit(1);
+  a.finish();
+  assert.equal(ah.out, '');
+  c.finish();
+  assert.equal(h.out, 'end\n');
+});
+
+test('exit() in BEGIN calls host.exit and links nothing', () => {
+  const p = program('BEGIN { exit(7); } fn:roles:hit:entry { @n = count(); }');
+  const h = host();
+  const s = new ProgramInstance(p, 'solo', h);
+  s.start();
+  assert.deepEqual(h.exits, [7]);
+  assert.equal(s.exitStatus, 7);
+  assert.equal(s.linkHandles.length, 0);
+  mod.hit(1);
+  s.finish();
+  assert.equal(h.out, '');
+});
+
+test('one link per probe description, in clause order', () => {
+  const p = program('fn:roles:hit:entry, fn:roles:hit:return { @a = count(); } fn:roles::entry { @b = count(); }');
+  const s = new ProgramInstance(p, 'solo', host());
+  s.start();
+  assert.deepEqual(
+    s.linkHandles.map((l) => l.description.text),
+    ['fn:roles:hit:entry', 'fn:roles:hit:return', 'fn:roles::entry'],
+  );
+  s.stop();
+});
+
+test('per-clause binding capabilities are recorded', () => {
+  const p = program(
+    'fn:roles:hit:entry { @n = count(); } fn:roles:hit:entry { printf("%s\\n", stack()); } fn:roles:hit:return { self->x = this->y + args[0].z; }',
+  );
+  assert.deepEqual(p.clauses[0]!.capabilities, []);
+  assert.ok(p.clauses[1]!.capabilities.includes('stack'));
+  assert.ok(p.clauses[1]!.capabilities.includes('strings'));
+  assert.ok(p.clauses[2]!.capabilities.includes('live-objects'));
+  assert.ok(p.clauses[2]!.capabilities.includes('self'));
+});
+
+test('-x options override pragmas', () => {
+  const r = compile([{ file: 'o.d', text: '#pragma D option nspec=2\n#pragma D option strsize=16\nBEGIN { x = 1; }' }], {
+    options: [['nspec', '4']],
+  });
+  assert.equal(r.program!.options.nspec, 4);
+  assert.equal(r.program!.options.strsize, 16);
+});
+
+test('strsize bounds strings', () => {
+  const p = compile([{ file: 's.d', text: 'BEGIN { printf("%s\\n", strjoin("abcdef", "ghijkl")); }' }], { options: [['strsize', '8']] }).program!;
+  const h = host();
+  const s = new ProgramInstance(p, 'solo', h);
+  s.start();
+  s.finish();
+  assert.equal(h.out, 'abcdefgh\n');
+});
+
+test('a fault never reaches the traced function', () => {
+  const p = program('fn:roles:hit:entry { x = arg0 / (arg0 - arg0); } fn:roles:hit:entry { y = json("{", "a"); }');
+  const h = host();
+  const warnings: string[] = [];
+  const s = new ProgramInstance(p, 'solo', { ...h, warn: (t) => warnings.push(t) });
+  s.start();
+  assert.equal(mod.hit(5), 5);
+  s.finish();
+  assert.deepEqual(warnings, [
+    'error on enabled probe ID 1 (fn:roles:hit:entry): divide-by-zero\n',
+    'error on enabled probe ID 2 (fn:roles:hit:entry): invalid-json\n',
+    '2 errors in clauses\n',
+  ]);
+});

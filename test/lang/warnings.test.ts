@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compile, renderDiagnostics, unmatchedProbeWarnings } from '../../src/lang/index.js';
+
+test('descriptions that matched nothing are warnings naming the nearest probes', () => {
+  const sources = [{ file: 'w.d', text: 'fn:app:ad:entry { @ = count(); }\nfn:app:add:entry { @b = count(); }\nBEGIN { x = 1; }' }];
+  const program = compile(sources).program!;
+  const probes = [
+    { provider: 'fn', module: 'app', func: 'add', name: 'entry' },
+    { provider: 'fn', module: 'app', func: 'add', name: 'return' },
+    { provider: 'node', module: 'fs', func: 'readFile', name: 'entry' },
+  ];
+  const w = unmatchedProbeWarnings(program, probes);
+  assert.equal(w.length, 1);
+  assert.equal(w[0]!.severity, 'warning');
+  assert.equal(
+    renderDiagnostics(w, sources),
+    'w.d:1:1: warning: probe description `fn:app:ad:entry` matched no probes [D5001]\n' +
+      '  fn:app:ad:entry { @ = count(); }\n' +
+      '  ^~~~~~~~~~~~~~~\n' +
+      '  nearest probes: fn:app:add:entry, fn:app:add:return\n',
+  );
+});
