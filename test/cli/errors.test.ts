@@ -40,6 +40,13 @@ const cases: [string, string[], number, RegExp, boolean][] = [
   ['unknown binding', ['run', '-b', 'tcp', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown binding "tcp"/, false],
   ['missing command', ['run', '--monitor', '../monitors/count.ts'], 2, /^mscope run: missing -- CMD$/, false],
   ['unknown command', ['frobnicate'], 2, /^mscope: unknown command "frobnicate"/, false],
+  [
+    'unwritable output file',
+    ['run', '-o', '/nonexistent-dir/out.txt', '--', 'node', 'app.mjs'],
+    2,
+    /^mscope: cannot write \/nonexistent-dir\/out\.txt: ENOENT$/,
+    false,
+  ],
 ];
 
 for (const [name, args, status, line, ran] of cases) {

@@ -34,3 +34,10 @@ test('a TypeScript program run through npx tsx is traced, and its probes name th
   const list = await mscope(['list', 'fn:::entry', '--', 'npx', 'tsx', 'app.ts'], ts);
   assert.match(list.stdout, /\s+fn\s+db\.ts\s+query entry\n/);
 });
+
+test('worker threads are not traced yet: the main thread reports once and the app is unaffected', async () => {
+  const r = await mscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', 'node', 'with-worker.mjs'], join(FIXTURES, 'esm'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^app: worker done$/m);
+  assert.deepEqual([...countsByPid(r.stdout).values()], [{ add: 1 }]);
+});

@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { ErrorCode, MscopeError } from '../../core/index.js';
 
 /** Where traced results go: mscope's stdout, or the file given with `-o`. */
 export interface OutputSink {
@@ -8,7 +9,12 @@ export interface OutputSink {
 
 export function openOutput(file: string | undefined): OutputSink {
   if (file === undefined) return { write: (text) => void process.stdout.write(text), close: () => {} };
-  const fd = openSync(file, 'w');
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (error) {
+    throw new MscopeError(ErrorCode.BadUsage, `mscope: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   return {
     write: (text) => void writeSync(fd, text),
     close: () => closeSync(fd),
