@@ -1,0 +1,2 @@
+export { RecordStore, readStore, type StoreOptions } from './store.js';
+export { reportFile } from './report.js';

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { acct } from '../../src/accounting/index.js';
+import { MscopeError } from '../../src/core/index.js';
+import { RecordStore, readStore, reportFile } from '../../src/export/index.js';
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mscope-store-'));
+  acct.enable({ http: false });
+});
+after(() => {
+  acct.disable();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the embedded store', () => {
+  it('keeps every finished record and mscope report prints them per token', async () => {
+    const path = join(dir, 'acct.db');
+    const store = await RecordStore.open(path, { batch: 7 });
+    const detach = store.attach(acct);
+    for (let i = 0; i < 30; i++) {
+      await acct.run(i % 3 === 0 ? 'GET /slow' : 'GET /fast', async () => {
+        acct.metric('rows', i);
+        await sleep(i % 3 === 0 ? 3 : 1);
+      });
+    }
+    detach();
+    store.close();
+    assert.equal(store.written, 30);
+    assert.equal(store.lost, 0);
+    const rows = await readStore(path);
+    assert.equal(rows.length, 30);
+    assert.deepEqual(rows.map((r) => r.metrics.rows), [...Array(30).keys()]);
+    assert.equal(rows.filter((r) => r.token === 'GET /slow').length, 10);
+    for (const r of rows) assert.equal(r.timer_count, 1);
+    const text = await reportFile(path);
+    const lines = text.split('\n');
+    assert.match(lines[0]!, /^TOKEN\s+COUNT\s+P50 ms\s+P95 ms\s+P99 ms$/);
+    assert.match(lines[1]!, /^GET \/fast\s+20\s+\d+\.\d{3}\s+\d+\.\d{3}\s+\d+\.\d{3}$/);
+    assert.match(lines[2]!, /^GET \/slow\s+10\s/);
+    const slowP50 = Number(lines[2]!.split(/\s+/)[3]);
+    assert.ok(slowP50 >= 3 * 0.99, `slow p50 ${slowP50} ms`);
+    assert.match(text, /GET \/slow: .*timer=\d+\.\d{3}ms.*timer_count=1/);
+  });
+
+  it('reports a missing or foreign file as a typed error', async () => {
+    await assert.rejects(reportFile(join(dir, 'nope.db')), (e) => e instanceof MscopeError && /no such file/.test(e.message));
+    const junk = join(dir, 'junk.db');
+    writeFileSync(junk, 'not a database at all, just text that is long enough to look like something');
+    await assert.rejects(reportFile(junk), (e) => e instanceof MscopeError && /not an accounting store/.test(e.message));
+  });
+});
