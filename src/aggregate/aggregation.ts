@@ -1,6 +1,15 @@
 import { MscopeError } from '../core/index.js';
 import { compareKeys, decodeKey, encodeKey, normKey } from './keys.js';
-import { AggErrorCode, type AggKind, type AggParams, type AggSnapshot, type AggValue, type KeyValue, type SnapEntry, type SnapInt } from './types.js';
+import {
+  AggErrorCode,
+  type AggKind,
+  type AggParams,
+  type AggSnapshot,
+  type AggValue,
+  type KeyValue,
+  type SnapEntry,
+  type SnapInt,
+} from './types.js';
 
 /** One tuple's accumulated data; each kind adds its own fields. */
 export interface Cell {
@@ -132,10 +141,7 @@ export abstract class Aggregation<C extends Cell = Cell> {
       this.arity = n;
       return;
     }
-    throw new MscopeError(
-      AggErrorCode.KeyArity,
-      `aggregation @${this.name} is keyed by ${this.arity} value(s), not ${n}`,
-    );
+    throw new MscopeError(AggErrorCode.KeyArity, `aggregation @${this.name} is keyed by ${this.arity} value(s), not ${n}`);
   }
 
   private cellFor(key: readonly KeyValue[]): C {
@@ -229,8 +235,12 @@ function collect<C>(m: Map<KeyValue, unknown>, depth: number, out: C[]): void {
 }
 
 function sameParams(a: AggParams, b: AggParams): boolean {
-  const ka = Object.keys(a).filter((k) => a[k as keyof AggParams] !== undefined).sort();
-  const kb = Object.keys(b).filter((k) => b[k as keyof AggParams] !== undefined).sort();
+  const ka = Object.keys(a)
+    .filter((k) => a[k as keyof AggParams] !== undefined)
+    .sort();
+  const kb = Object.keys(b)
+    .filter((k) => b[k as keyof AggParams] !== undefined)
+    .sort();
   if (ka.length !== kb.length) return false;
   for (let i = 0; i < ka.length; i++) {
     const k = ka[i] as keyof AggParams;

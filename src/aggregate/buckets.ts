@@ -132,7 +132,7 @@ export class LogLinearLayout implements BucketLayout {
     let value = factor ** lowMag;
     let next = value * factor;
     let width = next > steps ? next / steps : 1;
-    for (let order = lowMag; order <= highMag; ) {
+    for (let order = lowMag; order <= highMag;) {
       bounds.push(value);
       value += width;
       if (value !== next) continue;
@@ -201,14 +201,11 @@ export function logLinearLayout(p: AggParams): LogLinearLayout {
   if (factor < 2) throw badParams('llquantize( ) factor must be at least 2');
   if (lowMag < 0) throw badParams('llquantize( ) low magnitude must be non-negative');
   if (high <= lowMag) throw badParams('llquantize( ) high magnitude must be greater than low magnitude');
-  if (steps < factor || steps % factor !== 0)
-    throw badParams('llquantize( ) steps must be a multiple of factor');
-  if (factor ** (high + 1) > Number.MAX_SAFE_INTEGER)
-    throw badParams('llquantize( ) factor^(high + 1) must stay below 2^53');
+  if (steps < factor || steps % factor !== 0) throw badParams('llquantize( ) steps must be a multiple of factor');
+  if (factor ** (high + 1) > Number.MAX_SAFE_INTEGER) throw badParams('llquantize( ) factor^(high + 1) must stay below 2^53');
   for (let m = lowMag + 1; m <= high + 1; m++) {
     const next = factor ** m;
-    if (next > steps && next % steps !== 0)
-      throw badParams(`llquantize( ) steps (${steps}) must evenly divide ${factor}^${m}`);
+    if (next > steps && next % steps !== 0) throw badParams(`llquantize( ) steps (${steps}) must evenly divide ${factor}^${m}`);
   }
   return new LogLinearLayout(factor, lowMag, high, steps);
 }

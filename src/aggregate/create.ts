@@ -95,11 +95,7 @@ export function createAggregation(name: string, fn: string, params: readonly num
 }
 
 /** Rebuilds an empty aggregation of the declaration a snapshot came from (for consumers). */
-export function aggregationFromSnapshot(s: {
-  readonly name: string;
-  readonly kind: AggKind;
-  readonly params: AggParams;
-}): Aggregation {
+export function aggregationFromSnapshot(s: { readonly name: string; readonly kind: AggKind; readonly params: AggParams }): Aggregation {
   const p = s.params;
   const params: number[] =
     s.kind === 'lquantize'

@@ -15,7 +15,8 @@ import type { SortOptions } from './types.js';
 export function printaFormatted(fmt: CompiledFormat, aggs: readonly Aggregation[], opts: SortOptions = {}): string {
   let out = '';
   for (const row of sortRows(aggs, joinRows(aggs), opts)) {
-    const render = (i: number, conv: Conversion): string => renderValue(aggs[Math.min(i, aggs.length - 1)]!, row.cells[Math.min(i, aggs.length - 1)], conv);
+    const render = (i: number, conv: Conversion): string =>
+      renderValue(aggs[Math.min(i, aggs.length - 1)]!, row.cells[Math.min(i, aggs.length - 1)], conv);
     out += formatCompiled(fmt, row.key, render);
   }
   return out;

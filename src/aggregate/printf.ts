@@ -1,4 +1,6 @@
 import { MscopeError } from '../core/index.js';
+import { assemble } from './printf-assemble.js';
+import { formatFloat } from './printf-float.js';
 import { AggErrorCode } from './types.js';
 
 /**
@@ -69,8 +71,14 @@ export function compileFormat(fmt: string): CompiledFormat {
       i++;
       continue;
     }
-    let minus = false, zero = false, plus = false, space = false, alt = false, agg = false;
-    let width = -1, precision = -1;
+    let minus = false,
+      zero = false,
+      plus = false,
+      space = false,
+      alt = false,
+      agg = false;
+    let width = -1,
+      precision = -1;
     for (; i < fmt.length; i++) {
       const c = fmt[i]!;
       if (c === '@') agg = true;
@@ -180,18 +188,14 @@ function toInt(v: PrintfArg | undefined): bigint {
   return Number.isFinite(n) ? BigInt(Math.trunc(n)) : 0n;
 }
 
-/** Sign, prefix and digits assembled with C's padding rules. */
-function assemble(sign: string, prefix: string, digits: string, conv: Conversion, width: number, precision: number, minus: boolean): string {
-  const body = prefix + digits;
-  const len = sign.length + body.length;
-  if (width <= len) return sign + body;
-  if (minus) return (sign + body).padEnd(width);
-  if (conv.zero && precision < 0) return sign + prefix + digits.padStart(width - sign.length - prefix.length, '0');
-  return (sign + body).padStart(width);
-}
-
 /** Formats one conversion of an aggregation value or key; exported for printa. */
-export function formatOne(conv: Conversion, v: PrintfArg | undefined, width = conv.width, precision = conv.precision, minus = conv.minus): string {
+export function formatOne(
+  conv: Conversion,
+  v: PrintfArg | undefined,
+  width = conv.width,
+  precision = conv.precision,
+  minus = conv.minus,
+): string {
   switch (conv.conv) {
     case 's': {
       let s = v === undefined ? '' : typeof v === 'string' ? v : String(v);
@@ -231,83 +235,4 @@ function intDigits(n: bigint, radix: number, precision: number): string {
   if (precision === 0 && n === 0n) return '';
   const s = n.toString(radix);
   return precision > s.length ? s.padStart(precision, '0') : s;
-}
-
-function formatFloat(conv: Conversion, x: number, width: number, precision: number, minus: boolean): string {
-  const neg = x < 0 || Object.is(x, -0);
-  const sign = neg ? '-' : conv.plus ? '+' : conv.space ? ' ' : '';
-  const a = Math.abs(x);
-  let digits: string;
-  if (!Number.isFinite(a)) {
-    digits = Number.isNaN(a) ? 'nan' : 'inf';
-    return assemble(sign, '', digits, { ...conv, zero: false }, width, -1, minus);
-  }
-  const p = precision < 0 ? 6 : precision;
-  if (conv.conv === 'f') digits = fixed(a, p, conv.alt);
-  else if (conv.conv === 'e') digits = exponential(a, p, conv.alt);
-  else digits = general(a, p === 0 ? 1 : p, conv.alt);
-  return assemble(sign, '', digits, conv, width, -1, minus);
-}
-
-/** The double as m · 2^e exactly (m an integer), so decimal rounding can be exact. */
-function decompose(a: number): [bigint, number] {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, a);
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
-  const exp = (hi >>> 20) & 0x7ff;
-  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  return exp === 0 ? [frac, -1074] : [frac | (1n << 52n), exp - 1075];
-}
-
-/** round(a · 10^k) with ties to even, as glibc's printf rounds exact binary values. */
-function roundScaled(a: number, k: number): bigint {
-  const [m, e] = decompose(a);
-  let num = m;
-  let den = 1n;
-  if (k >= 0) num *= 10n ** BigInt(k);
-  else den *= 10n ** BigInt(-k);
-  if (e >= 0) num <<= BigInt(e);
-  else den <<= BigInt(-e);
-  const q = num / den;
-  const r2 = (num % den) * 2n;
-  return r2 > den || (r2 === den && (q & 1n) === 1n) ? q + 1n : q;
-}
-
-function fixed(a: number, p: number, alt: boolean): string {
-  const digits = roundScaled(a, p).toString().padStart(p + 1, '0');
-  const s = p === 0 ? digits : digits.slice(0, -p) + '.' + digits.slice(-p);
-  return alt && p === 0 ? s + '.' : s;
-}
-
-/** [mantissa digits (p + 1 of them), decimal exponent] of a rounded to p + 1 significant digits. */
-function significant(a: number, p: number): [string, number] {
-  if (a === 0) return ['0'.repeat(p + 1), 0];
-  let x = Math.floor(Math.log10(a));
-  for (;;) {
-    const n = roundScaled(a, p - x);
-    const s = n.toString();
-    if (s.length > p + 1) x++;
-    else if (s.length < p + 1) x--;
-    else return [s, x];
-  }
-}
-
-function exponential(a: number, p: number, alt: boolean): string {
-  const [digits, x] = significant(a, p);
-  const mant = digits[0]! + (p > 0 || alt ? '.' : '') + digits.slice(1);
-  return mant + 'e' + (x < 0 ? '-' : '+') + String(Math.abs(x)).padStart(2, '0');
-}
-
-function general(a: number, p: number, alt: boolean): string {
-  const x = significant(a, p - 1)[1];
-  let s = p > x && x >= -4 ? fixed(a, p - 1 - x, alt) : exponential(a, p - 1, alt);
-  if (!alt) {
-    const e = s.indexOf('e');
-    let mant = e < 0 ? s : s.slice(0, e);
-    const tail = e < 0 ? '' : s.slice(e);
-    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
-    s = mant + tail;
-  }
-  return s;
 }

@@ -24,9 +24,7 @@ export function sortRows(aggs: readonly Aggregation[], rows: Row[], opts: SortOp
     return agg.compareCells(ca, cb);
   };
   const byKey = (a: Row, b: Row): number => compareKeys(a.key, b.key, keypos);
-  const cmp = opts.aggsortkey
-    ? (a: Row, b: Row) => byKey(a, b) || byValue(a, b)
-    : (a: Row, b: Row) => byValue(a, b) || byKey(a, b);
+  const cmp = opts.aggsortkey ? (a: Row, b: Row) => byKey(a, b) || byValue(a, b) : (a: Row, b: Row) => byValue(a, b) || byKey(a, b);
   rows.sort(opts.aggsortrev ? (a, b) => cmp(b, a) : cmp);
   return rows;
 }

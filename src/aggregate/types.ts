@@ -4,17 +4,7 @@ export type KeyValue = number | bigint | string;
 /** A recorded value: D integers. Numbers are the fast path; bigints keep 64-bit precision. */
 export type AggValue = number | bigint;
 
-export type AggKind =
-  | 'count'
-  | 'sum'
-  | 'avg'
-  | 'min'
-  | 'max'
-  | 'stddev'
-  | 'stats'
-  | 'quantize'
-  | 'lquantize'
-  | 'llquantize';
+export type AggKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'stddev' | 'stats' | 'quantize' | 'lquantize' | 'llquantize';
 
 /** Constant parameters fixed when the aggregation is declared (DTrace's compile-time arguments). */
 export interface AggParams {

@@ -13,7 +13,8 @@ test('quantize: the Dynamic Tracing Guide example (bars are the share of the tot
   assert.equal(
     printaDefault([q]),
     '\n\n' +
-      HEADER + '\n' +
+      HEADER +
+      '\n' +
       '            4096 |                                         0        \n' +
       '            8192 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@     4149     \n' +
       '           16384 |@@@@                                     500      \n' +
@@ -28,7 +29,8 @@ test('quantize: zero bucket, negatives in (-2^(k+1), -2^k], gaps printed as zero
   assert.equal(
     printaDefault([q]),
     '\n\n' +
-      HEADER + '\n' +
+      HEADER +
+      '\n' +
       '              -8 |                                         0        \n' +
       '              -4 |@@@@@@                                   1        \n' +
       '              -2 |@@@@@@@@@@@                              2        \n' +
@@ -59,7 +61,8 @@ test('quantize with a key: the key line, the table, a blank line', () => {
     printaDefault([q]),
     '\n' +
       '  read                                              \n' +
-      HEADER + '\n' +
+      HEADER +
+      '\n' +
       '               0 |                                         0        \n' +
       '               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@ 1        \n' +
       '               2 |                                         0        \n' +
@@ -74,7 +77,8 @@ test('quantize after clear(): the rows around zero', () => {
   assert.equal(
     printaDefault([q]),
     '\n\n' +
-      HEADER + '\n' +
+      HEADER +
+      '\n' +
       '              -1 |                                         0        \n' +
       '               0 |                                         0        \n' +
       '               1 |                                         0        \n' +
@@ -88,10 +92,15 @@ test('quantize: negative weights draw bars left of the axis, both signs split it
   assert.equal(
     printaDefault([neg]),
     '\n\n' +
-      HEADER + '\n' +
-      '               1 ' + ' '.repeat(40) + '| 0        \n' +
+      HEADER +
+      '\n' +
+      '               1 ' +
+      ' '.repeat(40) +
+      '| 0        \n' +
       '               2 @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@| -1       \n' +
-      '               4 ' + ' '.repeat(40) + '| 0        \n' +
+      '               4 ' +
+      ' '.repeat(40) +
+      '| 0        \n' +
       '\n',
   );
   const both = createAggregation('q', 'quantize');
@@ -100,7 +109,8 @@ test('quantize: negative weights draw bars left of the axis, both signs split it
   assert.equal(
     printaDefault([both]),
     '\n\n' +
-      HEADER + '\n' +
+      HEADER +
+      '\n' +
       '               0                     |                     0        \n' +
       '               1                     |@@@@@@@@@@           1        \n' +
       '               2           @@@@@@@@@@|                     -1       \n' +
@@ -115,7 +125,8 @@ test('lquantize: "< low" and ">= high" rows, step buckets [base, base+step)', ()
   assert.equal(
     printaDefault([l]),
     '\n\n' +
-      HEADER + '\n' +
+      HEADER +
+      '\n' +
       '             < 0 |@@@@@@                                   1        \n' +
       '               0 |@@@@@@@@@@@                              2        \n' +
       '              10 |@@@@@@                                   1        \n' +
@@ -140,7 +151,9 @@ test('lquantize: empty prints "< low", the first level, the second (dt_print_lqu
   l.clear();
   assert.equal(
     printaDefault([l]),
-    '\n\n' + HEADER + '\n' +
+    '\n\n' +
+      HEADER +
+      '\n' +
       '             < 1 |                                         0        \n' +
       '               1 |                                         0        \n' +
       '               2 |                                         0        \n' +
@@ -171,9 +184,35 @@ test('llquantize with steps below the factor widens the first magnitudes (factor
     .filter((r) => r.includes('|'))
     .map((r) => r.slice(0, 16).trim());
   assert.deepEqual(labels, [
-    '< 1', '1', '2', '3', '4', '5', '6', '7', '8', '9',
-    '10', '20', '30', '40', '50', '60', '70', '80', '90',
-    '100', '200', '300', '400', '500', '600', '700', '800', '900', '>= 1000',
+    '< 1',
+    '1',
+    '2',
+    '3',
+    '4',
+    '5',
+    '6',
+    '7',
+    '8',
+    '9',
+    '10',
+    '20',
+    '30',
+    '40',
+    '50',
+    '60',
+    '70',
+    '80',
+    '90',
+    '100',
+    '200',
+    '300',
+    '400',
+    '500',
+    '600',
+    '700',
+    '800',
+    '900',
+    '>= 1000',
   ]);
 });
 
@@ -210,6 +249,11 @@ test('histograms sort by Σ bucket value × count', () => {
   q.record1('small', 1);
   q.record1('small', 1);
   q.record1('small', 1);
-  const keys = printaDefault([q]).split('\n').filter((l) => l.startsWith('  ') && !l.includes('|') && !l.includes('value'));
-  assert.deepEqual(keys.map((k) => k.trim()), ['small', 'big']);
+  const keys = printaDefault([q])
+    .split('\n')
+    .filter((l) => l.startsWith('  ') && !l.includes('|') && !l.includes('value'));
+  assert.deepEqual(
+    keys.map((k) => k.trim()),
+    ['small', 'big'],
+  );
 });

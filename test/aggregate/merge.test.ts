@@ -18,11 +18,7 @@ const DECLS: [string, number[]][] = [
   ['llquantize', [10, 0, 3, 20]],
 ];
 
-const keyElem = fc.oneof(
-  fc.constantFrom('a', 'b', 'c'),
-  fc.integer({ min: -2, max: 2 }),
-  fc.constantFrom(1n << 60n, 3n),
-);
+const keyElem = fc.oneof(fc.constantFrom('a', 'b', 'c'), fc.integer({ min: -2, max: 2 }), fc.constantFrom(1n << 60n, 3n));
 const value = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }),
   fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 40),
@@ -49,14 +45,17 @@ const json = (a: Aggregation): string => JSON.stringify(a.snapshot());
 for (const [fn, params] of DECLS) {
   test(`${fn}: merge is commutative, associative, and equals recording everything in one place`, () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 }).chain((arity) => fc.tuple(ops(arity), ops(arity), ops(arity))), ([x, y, z]) => {
-        const [a, b, c] = [build(fn, params, x), build(fn, params, y), build(fn, params, z)];
-        assert.equal(json(merged(fn, params, a, b)), json(merged(fn, params, b, a)));
-        const left = merged(fn, params, merged(fn, params, a, b), c);
-        const right = merged(fn, params, a, merged(fn, params, b, c));
-        assert.equal(json(left), json(right));
-        assert.equal(json(left), json(build(fn, params, [...x, ...y, ...z])));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 }).chain((arity) => fc.tuple(ops(arity), ops(arity), ops(arity))),
+        ([x, y, z]) => {
+          const [a, b, c] = [build(fn, params, x), build(fn, params, y), build(fn, params, z)];
+          assert.equal(json(merged(fn, params, a, b)), json(merged(fn, params, b, a)));
+          const left = merged(fn, params, merged(fn, params, a, b), c);
+          const right = merged(fn, params, a, merged(fn, params, b, c));
+          assert.equal(json(left), json(right));
+          assert.equal(json(left), json(build(fn, params, [...x, ...y, ...z])));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -83,9 +82,15 @@ test('takeDelta returns what was recorded since the last delta and starts again'
   agent.record1('x');
   agent.record1('y');
   const d = agent.takeDelta();
-  assert.deepEqual(d.entries, [{ key: ['x'], value: [1] }, { key: ['y'], value: [1] }]);
+  assert.deepEqual(d.entries, [
+    { key: ['x'], value: [1] },
+    { key: ['y'], value: [1] },
+  ]);
   consumer.merge(d);
-  assert.deepEqual(consumer.snapshot().entries, [{ key: ['x'], value: [3] }, { key: ['y'], value: [1] }]);
+  assert.deepEqual(consumer.snapshot().entries, [
+    { key: ['x'], value: [3] },
+    { key: ['y'], value: [1] },
+  ]);
 });
 
 test('merging a different declaration is refused', () => {

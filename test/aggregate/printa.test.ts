@@ -22,12 +22,14 @@ test('printa formats of every kind: DTrace test suite printa/tst.basics (oracle/
   assert.equal(
     out,
     '@a = 1\n@b = 1\n@c = \n' +
-      HEADER + '\n' +
+      HEADER +
+      '\n' +
       '             < 1 |                                         0        \n' +
       '               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@ 1        \n' +
       '               2 |                                         0        \n' +
       '\n@d = 1\n@e = 1\n@f = 1\n@g = \n' +
-      HEADER + '\n' +
+      HEADER +
+      '\n' +
       '               0 |                                         0        \n' +
       '               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@ 1        \n' +
       '               2 |                                         0        \n' +
@@ -40,17 +42,19 @@ test('printa: keys feed the other conversions in order, widths apply to %@', () 
   a.record(['GET', 200]);
   a.record(['GET', 200]);
   a.record(['POST', 500]);
-  assert.equal(
-    printaFormatted(compileFormat('%-5s %3d %@6d|\n'), [a]),
-    'POST  500      1|\nGET   200      2|\n',
-  );
+  assert.equal(printaFormatted(compileFormat('%-5s %3d %@6d|\n'), [a]), 'POST  500      1|\nGET   200      2|\n');
   assert.equal(printaFormatted(compileFormat('%s: %@x\n'), [a]), 'POST: 1\nGET: 2\n');
 });
 
 test('printa of several aggregations with one format joins them on their keys', () => {
   const calls = createAggregation('calls', 'count');
   const bytes = createAggregation('bytes', 'sum');
-  for (const [k, b] of [['a', 10], ['b', 1], ['b', 2], ['c', 7]] as const) {
+  for (const [k, b] of [
+    ['a', 10],
+    ['b', 1],
+    ['b', 2],
+    ['c', 7],
+  ] as const) {
     calls.record1(k);
     bytes.record1(k, b);
   }

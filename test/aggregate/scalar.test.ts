@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAggregation, isScalarAggregation, printaDefault, printAggregationsAtExit, type Aggregation } from '../../src/aggregate/index.js';
+import {
+  createAggregation,
+  isScalarAggregation,
+  printaDefault,
+  printAggregationsAtExit,
+  type Aggregation,
+} from '../../src/aggregate/index.js';
 
 const lines = (...ls: string[]): string => ls.join('\n') + '\n';
 const str = (k: string, v: string): string => '  ' + k.padEnd(50) + ' ' + v.padStart(16);
@@ -43,25 +49,49 @@ test('empty tuple prints the value alone', () => {
 });
 
 test('avg truncates toward zero like C integer division', () => {
-  const a = filled('avg', [['x', 1], ['x', 2], ['y', -1], ['y', -2], ['z', 7]]);
+  const a = filled('avg', [
+    ['x', 1],
+    ['x', 2],
+    ['y', -1],
+    ['y', -2],
+    ['z', 7],
+  ]);
   assert.equal(printaDefault([a]), lines('', str('y', '-1'), str('x', '1'), str('z', '7')));
 });
 
 test('stddev is DTrace integer arithmetic: isqrt(Σx²/N − (Σx/N)²)', () => {
-  const a = filled('stddev', [['a', 10], ['a', 20], ['b', 1], ['b', 2], ['b', 4], ['c', 5]]);
+  const a = filled('stddev', [
+    ['a', 10],
+    ['a', 20],
+    ['b', 1],
+    ['b', 2],
+    ['b', 4],
+    ['c', 5],
+  ]);
   // a: 250 - 15² = 25 → 5; b: 21/3=7, 7/3=2 → 7-4=3 → 1; c: 25-25 → 0
   assert.equal(printaDefault([a]), lines('', str('c', '0'), str('b', '1'), str('a', '5')));
 });
 
 test('stddev follows DTrace with negative samples (squares of |x|, average truncated)', () => {
-  const a = filled('stddev', [['n', -10], ['n', 20]]);
+  const a = filled('stddev', [
+    ['n', -10],
+    ['n', 20],
+  ]);
   // Σx²/N = 250, Σx/N = 5 → isqrt(225) = 15
   assert.equal(printaDefault([a]), lines('', str('n', '15')));
 });
 
 test('min and max with negatives; clear() leaves INT64_MAX / INT64_MIN as DTrace prints', () => {
-  const mn = filled('min', [['k', 5], ['k', -7], ['k', 3]]);
-  const mx = filled('max', [['k', -5], ['k', -7], ['k', -3]]);
+  const mn = filled('min', [
+    ['k', 5],
+    ['k', -7],
+    ['k', 3],
+  ]);
+  const mx = filled('max', [
+    ['k', -5],
+    ['k', -7],
+    ['k', -3],
+  ]);
   assert.equal(printaDefault([mn]), lines('', str('k', '-7')));
   assert.equal(printaDefault([mx]), lines('', str('k', '-3')));
   mn.clear();
@@ -96,19 +126,32 @@ test('bigint and number keys are one key; -0 is 0', () => {
 });
 
 test('stats prints count, average and total as bpftrace does', () => {
-  const a = filled('stats', [['k', 1], ['k', 2], ['k', 4]]);
+  const a = filled('stats', [
+    ['k', 1],
+    ['k', 2],
+    ['k', 4],
+  ]);
   assert.equal(printaDefault([a]), lines('', '  k'.padEnd(52) + ' count 3, average 2, total 7'));
 });
 
 test('clear() zeroes values and keeps keys', () => {
-  const a = filled('count', [['a', 0], ['b', 0]]);
+  const a = filled('count', [
+    ['a', 0],
+    ['b', 0],
+  ]);
   a.clear();
   assert.equal(a.size, 2);
   assert.equal(printaDefault([a]), lines('', str('a', '0'), str('b', '0')));
 });
 
 test('trunc keeps the top n, bottom |n| for negative n, nothing without n', () => {
-  const mk = () => filled('sum', [['a', 1], ['b', 5], ['c', 3], ['d', 4]]);
+  const mk = () =>
+    filled('sum', [
+      ['a', 1],
+      ['b', 5],
+      ['c', 3],
+      ['d', 4],
+    ]);
   const top = mk();
   top.trunc(2);
   assert.equal(printaDefault([top]), lines('', str('d', '4'), str('b', '5')));
@@ -127,20 +170,24 @@ test('normalize divides what is printed (avg as (Σ/n)/N), denormalize restores'
   assert.equal(printaDefault([s]), lines('', str('k', '2')));
   s.denormalize();
   assert.equal(printaDefault([s]), lines('', str('k', '2500')));
-  const avg = filled('avg', [['k', 3000], ['k', 4000]]);
+  const avg = filled('avg', [
+    ['k', 3000],
+    ['k', 4000],
+  ]);
   avg.normalize(1000);
   assert.equal(printaDefault([avg]), lines('', str('k', '3')));
   assert.throws(() => s.normalize(0), /positive integer/);
 });
 
 test('aggsortkey and aggsortrev', () => {
-  const a = filled('sum', [['b', 1], ['a', 2], ['c', 3]]);
+  const a = filled('sum', [
+    ['b', 1],
+    ['a', 2],
+    ['c', 3],
+  ]);
   assert.equal(printaDefault([a], { aggsortkey: true }), lines('', str('a', '2'), str('b', '1'), str('c', '3')));
   assert.equal(printaDefault([a], { aggsortrev: true }), lines('', str('c', '3'), str('a', '2'), str('b', '1')));
-  assert.equal(
-    printaDefault([a], { aggsortkey: true, aggsortrev: true }),
-    lines('', str('c', '3'), str('b', '1'), str('a', '2')),
-  );
+  assert.equal(printaDefault([a], { aggsortkey: true, aggsortrev: true }), lines('', str('c', '3'), str('b', '1'), str('a', '2')));
 });
 
 test('exit print: one newline, then every non-empty aggregation, no names or separators', () => {
@@ -162,15 +209,15 @@ test('a stack key prints one indented frame per line, the value on its own line'
   a.record1('app.js:10 handler\nnode:internal/timers:1 listOnTimeout\n');
   assert.equal(
     printaDefault([a]),
-    '\n\n' +
-      '              app.js:10 handler\n' +
-      '              node:internal/timers:1 listOnTimeout\n' +
-      '                2\n',
+    '\n\n' + '              app.js:10 handler\n' + '              node:internal/timers:1 listOnTimeout\n' + '                2\n',
   );
 });
 
 test('read() gives the printed value of a tuple', () => {
-  const a = filled('avg', [['k', 10], ['k', 21]]);
+  const a = filled('avg', [
+    ['k', 10],
+    ['k', 21],
+  ]);
   assert.ok(isScalarAggregation(a));
   assert.equal(a.read(['k']), 15);
   assert.equal(a.read(['nope']), undefined);
