@@ -13,8 +13,10 @@ export function normInt(v: AggValue): AggValue {
   return v <= 9007199254740991n && v >= -9007199254740991n ? Number(v) : v;
 }
 
+/** NaN and infinities (never D integers) count as 0 rather than throwing inside a clause. */
 export function toBig(v: AggValue): bigint {
-  return typeof v === 'bigint' ? v : BigInt(Math.trunc(v));
+  if (typeof v === 'bigint') return v;
+  return Number.isFinite(v) ? BigInt(Math.trunc(v)) : 0n;
 }
 
 export function addInt(a: AggValue, b: AggValue): AggValue {
@@ -67,6 +69,9 @@ export function fromSnapInt(s: SnapInt): AggValue {
 }
 
 /** `%lld` of an integer value. */
+/** `%lld` of an integer value; a double beyond 2^53 prints its exact integer value, as C would. */
 export function intString(v: AggValue): string {
-  return typeof v === 'bigint' ? v.toString() : String(v === 0 ? 0 : Math.trunc(v));
+  if (typeof v === 'bigint') return v.toString();
+  if (v <= MAX_SAFE && v >= -MAX_SAFE) return String(v === 0 ? 0 : Math.trunc(v));
+  return toBig(v).toString();
 }

@@ -222,3 +222,12 @@ test('read() gives the printed value of a tuple', () => {
   assert.equal(a.read(['k']), 15);
   assert.equal(a.read(['nope']), undefined);
 });
+
+test('doubles beyond 2^53 print their exact integer value; NaN never throws', () => {
+  const a = createAggregation('a', 'max');
+  a.record0(2 ** 62);
+  assert.equal(printaDefault([a]), '\n 4611686018427387904\n');
+  const s = createAggregation('s', 'sum');
+  s.record0(Number.MAX_SAFE_INTEGER);
+  assert.doesNotThrow(() => s.record0(Number.NaN));
+});
