@@ -10,9 +10,13 @@ const ACT = Symbol('mscope.acct.http');
 const MARK_IN = Symbol('mscope.acct.in');
 const MARK_OUT = Symbol('mscope.acct.out');
 
+/** Set on a server (our exporters' own) whose requests are not activities. */
+export const UNACCOUNTED = Symbol.for('mscope.acct.unaccounted');
+
 type MarkedSocket = Socket & { [MARK_IN]?: number; [MARK_OUT]?: number };
 
 interface RequestStart {
+  server: { [UNACCOUNTED]?: boolean };
   request: IncomingMessage;
   response: ServerResponse & { [ACT]?: Activity };
   socket: MarkedSocket;
@@ -42,7 +46,8 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
   if (!o.http) return () => {};
   const net = o.subsystems.net;
   const onStart = (msg: unknown): void => {
-    const { request, response, socket } = msg as RequestStart;
+    const { request, response, socket, server } = msg as RequestStart;
+    if (server[UNACCOUNTED] === true) return;
     const act = acct.begin(httpToken(request)) as HttpActivity;
     if (net) {
       // The request's head was read before this channel fires: count from the previous

@@ -13,5 +13,5 @@ export { type AcctOptions } from './options.js';
 export { RecordRing } from './ring.js';
 export { Query, query } from './query.js';
 export { renderReport, summarize, type TokenSummary } from './report.js';
-export { httpToken } from './http-auto.js';
+export { httpToken, UNACCOUNTED } from './http-auto.js';
 export { startProbe, doneProbe } from './probes.js';
