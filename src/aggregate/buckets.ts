@@ -82,7 +82,7 @@ export class LinearLayout implements BucketLayout {
   ) {
     this.levels = Math.floor((high - low) / step);
     this.size = this.levels + 2;
-    this.zeroBucket = low <= 0 && 0 < low + this.levels * step ? Math.floor(-low / step) + 1 : -1;
+    this.zeroBucket = linearZeroBucket(low, step, this.levels);
   }
 
   bucket(v: number): number {
@@ -108,6 +108,14 @@ export class LinearLayout implements BucketLayout {
   }
 }
 
+/** The bucket whose sort weight is 0 (dt_aggregate_lquantizedzero), or -1. */
+function linearZeroBucket(low: number, step: number, levels: number): number {
+  if (low - 1 === 0) return 0;
+  if (low <= 0 && -low % step === 0 && -low / step < levels) return -low / step + 1;
+  if (low + levels * step + 1 === 0) return levels + 1;
+  return -1;
+}
+
 /**
  * llquantize(v, factor, low, high, steps): one "< factor^low" bucket, then each order of
  * magnitude [factor^m, factor^(m+1)) split into `steps` linear buckets (the ones overlapping
@@ -116,7 +124,8 @@ export class LinearLayout implements BucketLayout {
  */
 export class LogLinearLayout implements BucketLayout {
   readonly size: number;
-  readonly zeroBucket = -1;
+  /** dt_aggregate_llquantizedcmp breaks ties on the first ("< factor^low") bucket. */
+  readonly zeroBucket = 0;
   readonly emptyFirst = 0;
   readonly emptyLast = 1;
   /** Lower bound of bucket i + 1; the last entry is where the overflow bucket starts. */

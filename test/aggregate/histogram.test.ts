@@ -257,3 +257,17 @@ test('histograms sort by Σ bucket value × count', () => {
     ['small', 'big'],
   );
 });
+
+test('histograms with equal weighted sums sort by their count at zero, then by key', () => {
+  const q = createAggregation('q', 'quantize');
+  q.record1('a', 0);
+  q.record1('b', 0);
+  q.record1('b', 0);
+  q.record1('c', -1);
+  q.record1('c', 1);
+  const keys = printaDefault([q])
+    .split('\n')
+    .filter((l) => /^ {2}[abc] /.test(l))
+    .map((l) => l.trim());
+  assert.deepEqual(keys, ['c', 'a', 'b']);
+});
