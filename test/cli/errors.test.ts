@@ -35,6 +35,13 @@ const cases: [string, string[], number, RegExp, boolean][] = [
     /^mscope: monitor \.\.\/monitors\/nothing-matches\.ts: probe description "fn:no\/such\/module\.js::entry" matched no probes$/,
     true,
   ],
+  [
+    'monitor whose onExit throws',
+    ['run', '-q', '--monitor', '../monitors/throws-on-exit.ts', '--', 'node', 'app.mjs'],
+    1,
+    /^mscope: monitor \.\.\/monitors\/throws-on-exit\.ts threw in finish: Error: cannot print$/,
+    true,
+  ],
   ['command not found', ['run', '--', 'no-such-command-mscope'], 1, /^mscope: no-such-command-mscope: command not found$/, false],
   ['unknown flag', ['run', '--frob', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown option --frob$/, false],
   ['unknown binding', ['run', '-b', 'tcp', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown binding "tcp"/, false],

@@ -20,7 +20,7 @@ test('stats of several processes add up; a description unmatched in one process 
       'mscope: monitor m.ts dropped 1 events',
       'mscope: monitor m.ts: 16 events in 2 processes',
     ],
-    unmatched: false,
+    failed: false,
   });
 });
 
@@ -35,6 +35,6 @@ test('unmatched descriptions and repeated faults are reported once each', () => 
       'mscope: monitor m.ts threw in finish: Error: y (in 2 processes)',
       'mscope: monitor m.ts: probe description "fn:nope::" matched no probes',
     ],
-    unmatched: true,
+    failed: true,
   });
 });

@@ -1,4 +1,4 @@
-import { MscopeError, registry, type ProbeDescription } from '../../core/index.js';
+import { ErrorCode, MscopeError, registry, type ProbeDescription } from '../../core/index.js';
 import { describeError, link, onFault, type LinkHandle, type LinkOptions, type Monitor } from '../../weaver/index.js';
 import type { AgentOptions, LinkReport, ProbeRow } from '../protocol.js';
 import type { AgentChannel } from './channel.js';
@@ -49,7 +49,9 @@ export class Agent {
 
   /** Reports a failure outside a probe handler: loading, starting, flushing, finishing. */
   fault(monitor: string, error: unknown, what: string): void {
-    const message = error instanceof MscopeError ? error.message : `${what}: ${describeError(error)}`;
+    // A bad monitor file's error already names the monitor; other errors get `what` in front.
+    const named = error instanceof MscopeError && error.code === ErrorCode.BadMonitor;
+    const message = named ? error.message : `${what}: ${error instanceof MscopeError ? error.message : describeError(error)}`;
     this.channel.send({ t: 'fault', monitor, message });
   }
 

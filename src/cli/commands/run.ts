@@ -40,7 +40,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       out,
       quiet: values.quiet === true,
     });
-    return result.unmatched && result.status === 0 ? 1 : result.status;
+    return result.failed && result.status === 0 ? 1 : result.status;
   } finally {
     out.close();
   }

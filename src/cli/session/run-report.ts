@@ -52,10 +52,13 @@ export class RunReport {
     }
   }
 
-  /** Lines for stderr, and whether a description matched no probe in any process. */
-  lines(quiet: boolean): { lines: string[]; unmatched: boolean } {
+  /**
+   * Lines for stderr, and whether the run failed: a monitor did not load, start or finish,
+   * or a description matched no probe in any process. Faults inside handlers do not fail it.
+   */
+  lines(quiet: boolean): { lines: string[]; failed: boolean } {
     const lines: string[] = [];
-    let unmatched = false;
+    let failed = this.faults.size > 0;
     for (const [message, pids] of this.faults) lines.push(`${message}${pids.length > 1 ? ` (in ${pids.length} processes)` : ''}`);
     for (const [name, t] of this.monitors) {
       if (t.faults > 0)
@@ -64,13 +67,13 @@ export class RunReport {
       for (const [text, d] of t.descriptions) {
         if (d.probes === 0) {
           lines.push(`monitor ${name}: probe description "${text}" matched no probes`);
-          unmatched = true;
+          failed = true;
         }
       }
       if (!quiet && t.processes > 0) {
         lines.push(`monitor ${name}: ${t.events} events in ${t.processes} process${t.processes === 1 ? '' : 'es'}`);
       }
     }
-    return { lines: lines.map((l) => `mscope: ${l}`), unmatched };
+    return { lines: lines.map((l) => `mscope: ${l}`), failed };
   }
 }

@@ -20,8 +20,8 @@ export interface TraceResult {
   /** CMD's status, or the code a monitor passed to `exit()`. */
   readonly status: number;
   readonly processes: number;
-  /** A probe description matched no probe in any process. */
-  readonly unmatched: boolean;
+  /** A monitor failed to load, start or finish, or a description matched no probe. */
+  readonly failed: boolean;
 }
 
 /**
@@ -53,13 +53,13 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     let corrupt = 0;
     const exit = await child.exited.finally(() => (corrupt = session.finish()));
     for (const c of consumers.values()) c.end(req.out);
-    const { lines, unmatched } = report.lines(req.quiet);
+    const { lines, failed } = report.lines(req.quiet);
     if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
     if (session.processes.size === 0 && req.monitors.length > 0) {
       lines.push('mscope: no Node.js process started by the command reported back; nothing was traced');
     }
     for (const l of lines) process.stderr.write(`${l}\n`);
-    return { status: requestedExit ?? exitStatus(exit), processes: session.processes.size, unmatched };
+    return { status: requestedExit ?? exitStatus(exit), processes: session.processes.size, failed };
   } finally {
     session.dispose();
   }
