@@ -1,11 +1,14 @@
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TRANSFORM_VERSION } from './transform.js';
 
 // Captured once: a `node:fs` probe wrapping these later must not see the agent's own reads.
 const { mkdirSync, readFileSync, writeFileSync, renameSync, accessSync, constants } = fs;
+
+function hex(n: number): string {
+  return (n >>> 0).toString(16).padStart(8, '0');
+}
 
 /**
  * Transformed code on disk, keyed by a hash of (source, module name, format, transform
@@ -34,8 +37,20 @@ export class TransformCache {
     return new TransformCache(null);
   }
 
+  /**
+   * Two independent 32-bit FNV-1a style hashes plus the length: node:crypto would cost
+   * ~20 ms of startup just to load, more than hashing a few hundred files here.
+   */
   static key(source: string, module: string, format: string): string {
-    return createHash('sha1').update(`${TRANSFORM_VERSION}\0${format}\0${module}\0`).update(source).digest('hex');
+    const text = `${TRANSFORM_VERSION}\0${format}\0${module}\0${source}`;
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    return `${hex(h1)}${hex(h2)}${text.length.toString(16)}`;
   }
 
   get(key: string): string | undefined {

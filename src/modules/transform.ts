@@ -1,4 +1,5 @@
-import { parse, type Node } from 'acorn';
+import { createRequire } from 'node:module';
+import type { Node, parse as acornParse } from 'acorn';
 import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sourcemap.js';
 
 /**
@@ -8,7 +9,7 @@ import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sour
  */
 
 /** Bump when the emitted code changes: it is part of the cache key. */
-export const TRANSFORM_VERSION = 3;
+export const TRANSFORM_VERSION = 4;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -30,6 +31,10 @@ export interface TransformResult {
   readonly sites: ReadonlyArray<readonly [string, Kind]>;
 }
 
+// Loaded on first use: a warm cache never needs the parser, and loading it costs startup.
+const require = createRequire(import.meta.url);
+let parse: typeof acornParse | null = null;
+
 export function isTransformed(source: string): boolean {
   return source.includes(MARKER);
 }
@@ -37,6 +42,7 @@ export function isTransformed(source: string): boolean {
 /** Throws acorn's SyntaxError when the source does not parse; callers record a skip. */
 export function transform(source: string, options: TransformOptions): TransformResult {
   const esm = options.format === 'module';
+  parse ??= (require('acorn') as { parse: typeof acornParse }).parse;
   const ast = parse(source, {
     ecmaVersion: 'latest',
     sourceType: esm ? 'module' : 'script',
@@ -134,7 +140,7 @@ function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [s
     `${MARKER}var ${p}R = globalThis[Symbol.for("microscope.runtime")] || { module: function (p, m, s) { return { state: s.map(function () { return 0; }) }; } }, ` +
     `${p}M = ${p}R.module(${JSON.stringify(o.provider ?? 'fn')}, ${JSON.stringify(o.module)}, ${list}), ${p}S = ${p}M.state, ${p}N = ${p}R.enter; ` +
     `function ${p}L(t, v) { return t === 0 ? v : ${p}R.leave(t, v); } ` +
-    `function ${p}F(t, e) { if (t !== 0) ${p}R.fail(t, e); }`
+    `function ${p}F(t, e) { if (t !== 0) ${p}R.fail(t, e); return e; }`
   );
 }
 
@@ -192,9 +198,9 @@ class Rewriter {
   private rewriteReturn(node: AnyNode, depth: number): void {
     const p = this.p;
     if (node.argument === null) {
-      this.edits.push(new Edit(node.start + 6, OPEN, depth, ` ${p}L(${p}E, undefined)`));
+      this.edits.push(new Edit(node.start + 6, OPEN, depth, ` ${p}L(${p}E)`));
     } else {
-      this.edits.push(new Edit(node.argument.start, OPEN, depth, `${p}L(${p}E, (`));
+      this.edits.push(new Edit(node.argument.start, OPEN, depth, `${p}L(${p}E,(`));
       this.edits.push(new Edit(node.argument.end, CLOSE, depth, `))`));
     }
   }
@@ -226,16 +232,17 @@ class Rewriter {
     const index = this.sites.length;
     this.sites.push([count === 1 ? name : `${name}#${count}`, kindOf(fn)]);
     const self = fn.type === 'ArrowFunctionExpression' || isDerivedConstructor(fn, this.ancestors) ? 'undefined' : 'this';
-    const guard = this.esm ? `${p}S === undefined || ${p}S[${index}] === 0` : `${p}S[${index}] === 0`;
-    const prologue = `const ${p}E = ${guard} ? 0 : ${p}N(${p}M, ${index}, ${self}, [${fn.params.map(argOf).join(', ')}]);`;
-    const epilogue = `} catch (${p}X) { ${p}F(${p}E, ${p}X); throw ${p}X; }`;
+    const guard = this.esm ? `${p}S===undefined||${p}S[${index}]===0` : `${p}S[${index}]===0`;
+    // Compact on purpose: source size is what V8 pays for at startup (parse, preparse, GC).
+    const prologue = `const ${p}E=${guard}?0:${p}N(${p}M,${index},${self},[${fn.params.map(argOf).join(',')}]);`;
+    const epilogue = `}catch(${p}X){throw ${p}F(${p}E,${p}X)}`;
     if (expression) {
-      this.edits.push(new Edit(open, OPEN, depth, ` { ${prologue} try { return ${p}L(${p}E, (`));
-      this.edits.push(new Edit(close, CLOSE, depth, `)); ${epilogue} }`));
+      this.edits.push(new Edit(open, OPEN, depth, `{${prologue}try{return ${p}L(${p}E,(`));
+      this.edits.push(new Edit(close, CLOSE, depth, `))${epilogue}}`));
     } else {
-      const head = ` ${prologue} try {`;
+      const head = `${prologue}try{`;
       // `;` first: the last statement may rely on ASI (`return x}`).
-      const tail = `; ${p}L(${p}E, undefined); ${epilogue} `;
+      const tail = `;${p}L(${p}E)${epilogue}`;
       if (open === close) this.edits.push(new Edit(open, OPEN, depth, head + tail));
       else {
         this.edits.push(new Edit(open, OPEN, depth, head));
