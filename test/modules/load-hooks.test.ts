@@ -92,3 +92,17 @@ test('JSON modules in scope are listed as skipped', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.ok(r.skipped.some((s) => s.module === 'lib/data.json' && /JSON/.test(s.reason)), JSON.stringify(r.skipped));
 });
+
+test('ESM import cycles: a hoisted function called before its module body ran still works', () => {
+  const r = runFixture(APP, ['cycle.mjs']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /cycle 6 3/);
+  // The call made during the cycle runs before the module's sites exist, so only the later one counts.
+  assert.equal(r.counts['fn:lib/cycle-a.mjs:helper:entry'], 1);
+});
+
+test('worker threads load instrumented modules unchanged', () => {
+  const r = runFixture(APP, ['worker.mjs']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /worker 42/);
+});
