@@ -13,7 +13,20 @@ import { registerTask } from './task.js';
 export { probe, UsdtProbe } from './usdt.js';
 export { configureLoop, type LoopOptions } from './loop.js';
 export { configureProfile } from './profile.js';
-export { RECORDS, recordArgs, type RecordType } from './catalogue.js';
+export {
+  RECORDS,
+  recordArgs,
+  type RecordType,
+  type HttpRequest,
+  type NetSocket,
+  type FsOp,
+  type DnsLookup,
+  type GcRecord,
+  type LoopRecord,
+  type TaskRecord,
+  type ProfileRecord,
+  type ProcRecord,
+} from './catalogue.js';
 
 /** Registers every runtime provider's probes. Cheap: no Node hook is installed until a probe is enabled. */
 export function registerProviders(): void {
