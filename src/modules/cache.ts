@@ -23,7 +23,11 @@ export class TransformCache {
   }
 
   static open(root: string, dir?: string): TransformCache {
-    const candidates = [dir ?? process.env.MSCOPE_CACHE_DIR, resolve(root, 'node_modules', '.cache', 'mscope'), join(tmpdir(), 'mscope-cache')];
+    const candidates = [
+      dir ?? process.env.MSCOPE_CACHE_DIR,
+      resolve(root, 'node_modules', '.cache', 'mscope'),
+      join(tmpdir(), 'mscope-cache'),
+    ];
     for (const c of candidates) {
       if (c === undefined || c === '') continue;
       try {

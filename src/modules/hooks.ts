@@ -41,7 +41,7 @@ export class Instrumenter {
     if (isTransformed(source)) return null;
     const d = this.scope.classify(filename);
     if (d === null || !d.instrument) return null;
-    let fmt = format === 'module' || format === 'module-typescript' ? 'module' : 'commonjs';
+    const fmt = format === 'module' || format === 'module-typescript' ? 'module' : 'commonjs';
     let code = source;
     if (format === 'module-typescript' || format === 'commonjs-typescript') {
       if (strip === undefined) return null;

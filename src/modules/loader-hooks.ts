@@ -12,7 +12,11 @@ export function initialize(data: { options: InstrumentOptions; port: MessagePort
 
 type LoadResult = Parameters<typeof rewriteLoad>[2];
 
-export async function load(url: string, context: unknown, nextLoad: (url: string, context: unknown) => Promise<LoadResult>): Promise<LoadResult> {
+export async function load(
+  url: string,
+  context: unknown,
+  nextLoad: (url: string, context: unknown) => Promise<LoadResult>,
+): Promise<LoadResult> {
   const r = await nextLoad(url, context);
   return inst !== null && url.startsWith('file:') ? rewriteLoad(inst, url, r) : r;
 }

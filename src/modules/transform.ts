@@ -59,6 +59,7 @@ export function transform(source: string, options: TransformOptions): TransformR
   return { code: hasInlineSourceMap(code) ? shiftInlineSourceMap(code, insertions(source, rewriter.edits)) : code, sites: rewriter.sites };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ESTree nodes are walked generically, by key
 type AnyNode = Node & Record<string, any>;
 
 const OPEN = 1;
@@ -146,13 +147,54 @@ function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [s
 
 /** Helpers that TypeScript, esbuild (tsx) and Babel inject into every module: noise, not API. */
 const COMPILER_HELPERS = new Set([
-  '__name', '__defProp', '__export', '__toESM', '__toCommonJS', '__commonJS', '__esm', '__copyProps', '__reExport',
-  '__publicField', '__require', '__async', '__spreadValues', '__spreadProps', '__objRest', '__decorateClass',
-  '__decorateParam', '__privateAdd', '__privateGet', '__privateSet', '__privateMethod', '__awaiter', '__generator',
-  '__extends', '__assign', '__rest', '__decorate', '__param', '__metadata', '__values', '__read', '__spread',
-  '__spreadArray', '__await', '__asyncGenerator', '__asyncDelegator', '__asyncValues', '__makeTemplateObject',
-  '__importStar', '__importDefault', '__setModuleDefault', '__createBinding', '__exportStar',
-  '__classPrivateFieldGet', '__classPrivateFieldSet', '_interopRequireDefault', '_classCallCheck', '_createClass',
+  '__name',
+  '__defProp',
+  '__export',
+  '__toESM',
+  '__toCommonJS',
+  '__commonJS',
+  '__esm',
+  '__copyProps',
+  '__reExport',
+  '__publicField',
+  '__require',
+  '__async',
+  '__spreadValues',
+  '__spreadProps',
+  '__objRest',
+  '__decorateClass',
+  '__decorateParam',
+  '__privateAdd',
+  '__privateGet',
+  '__privateSet',
+  '__privateMethod',
+  '__awaiter',
+  '__generator',
+  '__extends',
+  '__assign',
+  '__rest',
+  '__decorate',
+  '__param',
+  '__metadata',
+  '__values',
+  '__read',
+  '__spread',
+  '__spreadArray',
+  '__await',
+  '__asyncGenerator',
+  '__asyncDelegator',
+  '__asyncValues',
+  '__makeTemplateObject',
+  '__importStar',
+  '__importDefault',
+  '__setModuleDefault',
+  '__createBinding',
+  '__exportStar',
+  '__classPrivateFieldGet',
+  '__classPrivateFieldSet',
+  '_interopRequireDefault',
+  '_classCallCheck',
+  '_createClass',
 ]);
 
 /** A function being walked: returns inside it are rewritten when it is a site. */

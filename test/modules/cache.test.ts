@@ -25,12 +25,16 @@ test('entries round-trip and leave no temporary files', () => {
   assert.deepEqual(readdirSync(dir).sort(), ['k1.js', 'k2.js']);
 });
 
-test('an unwritable directory falls back to the next candidate', { skip: process.getuid?.() === 0 ? 'root can write anywhere' : false }, () => {
-  const ro = mkdtempSync(join(tmpdir(), 'mscope-ro-'));
-  chmodSync(ro, 0o500);
-  const c = TransformCache.open(ro, join(ro, 'sub'));
-  assert.notEqual(c.dir, join(ro, 'sub'));
-});
+test(
+  'an unwritable directory falls back to the next candidate',
+  { skip: process.getuid?.() === 0 ? 'root can write anywhere' : false },
+  () => {
+    const ro = mkdtempSync(join(tmpdir(), 'mscope-ro-'));
+    chmodSync(ro, 0o500);
+    const c = TransformCache.open(ro, join(ro, 'sub'));
+    assert.notEqual(c.dir, join(ro, 'sub'));
+  },
+);
 
 test('the default location is node_modules/.cache/mscope under the root', () => {
   const root = mkdtempSync(join(tmpdir(), 'mscope-root-'));

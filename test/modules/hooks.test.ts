@@ -41,16 +41,23 @@ test('JSON, addons and WebAssembly are skipped with a reason', () => {
   const { inst, root, skips } = setup();
   inst.skipFile(join(root, 'data.json'), 'json');
   inst.skipFile(join(root, 'addon.node'), 'addon');
-  assert.deepEqual(skips.map((s) => s.split(':').slice(0, 2).join(':')), ['data.json:*', 'addon.node:*']);
+  assert.deepEqual(
+    skips.map((s) => s.split(':').slice(0, 2).join(':')),
+    ['data.json:*', 'addon.node:*'],
+  );
 });
 
 const strips = 'stripTypeScriptTypes' in nodeModule;
-test('TypeScript sources are stripped in place, then rewritten', { skip: strips ? false : 'no module.stripTypeScriptTypes on this Node' }, () => {
-  const { inst, root } = setup();
-  const src = 'export function f(a: number): number {\n  return a;\n}\n';
-  const out = inst.process(src, join(root, 'a.ts'), 'module-typescript');
-  assert.ok(out !== null);
-  assert.equal(out.format, 'module');
-  assert.doesNotMatch(out.code, /: number/);
-  assert.equal(out.code.split('\n').length, src.split('\n').length);
-});
+test(
+  'TypeScript sources are stripped in place, then rewritten',
+  { skip: strips ? false : 'no module.stripTypeScriptTypes on this Node' },
+  () => {
+    const { inst, root } = setup();
+    const src = 'export function f(a: number): number {\n  return a;\n}\n';
+    const out = inst.process(src, join(root, 'a.ts'), 'module-typescript');
+    assert.ok(out !== null);
+    assert.equal(out.format, 'module');
+    assert.doesNotMatch(out.code, /: number/);
+    assert.equal(out.code.split('\n').length, src.split('\n').length);
+  },
+);

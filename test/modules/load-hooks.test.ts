@@ -51,7 +51,10 @@ test('ESM: classes, async, rejections, generators, getters never invoked at load
 
 test('return of a promise-returning function fires on settle with the resolved value', () => {
   const r = runFixture(APP, ['esm.mjs'], { MSCOPE_TEST_RECORD: '1', MSCOPE_TEST_PROBES: 'fn:lib/flow.mjs:later:return' });
-  assert.deepEqual(r.events.map((e) => e.retval), ['2']);
+  assert.deepEqual(
+    r.events.map((e) => e.retval),
+    ['2'],
+  );
 });
 
 test('CommonJS destructuring: a probe enabled after first use fires for the captured function', () => {
@@ -90,7 +93,10 @@ test('a warm cache gives the same probes as a cold one', () => {
 test('JSON modules in scope are listed as skipped', () => {
   const r = runFixture(APP, ['json.js']);
   assert.equal(r.status, 0, r.stderr);
-  assert.ok(r.skipped.some((s) => s.module === 'lib/data.json' && /JSON/.test(s.reason)), JSON.stringify(r.skipped));
+  assert.ok(
+    r.skipped.some((s) => s.module === 'lib/data.json' && /JSON/.test(s.reason)),
+    JSON.stringify(r.skipped),
+  );
 });
 
 test('ESM import cycles: a hoisted function called before its module body ran still works', () => {

@@ -35,10 +35,28 @@ test('minimist: its own test suite passes unchanged with every fn probe enabled'
 });
 
 // The rest of resolve's suite needs its own devDependencies (mkdirp, tmp, tap…) or a git checkout.
-const RESOLVE_TESTS = ['core', 'default_paths', 'dotdot', 'faulty_basedir', 'filter', 'filter_sync', 'homedir', 'mock', 'mock_sync', 'module_dir', 'node-modules-paths', 'nonstring', 'precedence', 'shadowed_core'];
+const RESOLVE_TESTS = [
+  'core',
+  'default_paths',
+  'dotdot',
+  'faulty_basedir',
+  'filter',
+  'filter_sync',
+  'homedir',
+  'mock',
+  'mock_sync',
+  'module_dir',
+  'node-modules-paths',
+  'nonstring',
+  'precedence',
+  'shadowed_core',
+];
 
 test('resolve: its own tests pass unchanged with every fn probe enabled', () => {
-  const r = suite('resolve', RESOLVE_TESTS.map((t) => `test/${t}.js`));
+  const r = suite(
+    'resolve',
+    RESOLVE_TESTS.map((t) => `test/${t}.js`),
+  );
   assert.ok(r.pass > 50, `pass ${r.pass}`);
   assert.ok(Object.keys(r.counts).some((k) => k.startsWith('fn:lib/sync.js:')));
   assert.ok(Object.keys(r.counts).some((k) => k.startsWith('fn:lib/async.js:')));

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { shiftInlineSourceMap } from '../../src/modules/sourcemap.js';
 
-const inline = (map: object): string => `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
+const inline = (map: object): string =>
+  `//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
 const mappingsOf = (code: string): string => {
   const b64 = /base64,(.*)$/m.exec(code)![1]!;
   return (JSON.parse(Buffer.from(b64, 'base64').toString()) as { mappings: string }).mappings;

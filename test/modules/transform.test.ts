@@ -11,13 +11,16 @@ installRuntime();
 const names = (code: string, format: 'module' | 'commonjs' = 'commonjs'): string[] =>
   transform(code, { module: 'm.js', format }).sites.map((s) => s[0]);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the loaded module's exports are untyped
+type Exports = Record<string, any>;
+
 let moduleCounter = 0;
 /** Evaluates CommonJS source after the rewrite, as Node's wrapper would. */
-function load(source: string): { exports: Record<string, any>; module: string } {
+function load(source: string): { exports: Exports; module: string } {
   const module = `t${++moduleCounter}.js`;
   const { code } = transform(source, { module, format: 'commonjs' });
   const fn = runInThisContext(`(function (exports, require, module) {${code}\n})`) as (e: object, r: unknown, m: object) => void;
-  const m = { exports: {} as Record<string, any> };
+  const m = { exports: {} as Exports };
   fn(m.exports, null, m);
   return { exports: m.exports, module };
 }
@@ -25,7 +28,8 @@ function load(source: string): { exports: Record<string, any>; module: string } 
 function record(module: string): { events: string[]; unlink: () => void } {
   const events: string[] = [];
   const h = link(`fn:${module}::`, (ev: ProbeEvent) => {
-    const detail = ev.probe.name === 'return' ? String(ev.retval) : ev.probe.name === 'error' ? String(ev.error) : ev.args.map(String).join(',');
+    const detail =
+      ev.probe.name === 'return' ? String(ev.retval) : ev.probe.name === 'error' ? String(ev.error) : ev.args.map(String).join(',');
     events.push(`${ev.probe.func}:${ev.probe.name}:${detail}`);
   });
   return { events, unlink: () => h.unlink() };
@@ -48,8 +52,24 @@ test('every named function form becomes a site, with the documented names', () =
     function decl() {}
   `;
   assert.deepEqual(names(src), [
-    'decl', 'arrow', 'expr', 'api.m', 'api.p', 'api.q', 'a', 'b', 'c', 'd', 'default', 'X.m',
-    'K.constructor', 'K.s', 'K.method', 'K.#priv', 'K.field', 'decl#2',
+    'decl',
+    'arrow',
+    'expr',
+    'api.m',
+    'api.p',
+    'api.q',
+    'a',
+    'b',
+    'c',
+    'd',
+    'default',
+    'X.m',
+    'K.constructor',
+    'K.s',
+    'K.method',
+    'K.#priv',
+    'K.field',
+    'decl#2',
   ]);
 });
 
@@ -112,8 +132,18 @@ test('return values, args, throws and fall-through returns are observed unchange
   assert.equal(exports.seq(), 2);
   r.unlink();
   assert.deepEqual(r.events, [
-    'add:entry:1,2,x,y', 'add:return:5', 'none:entry:', 'none:return:undefined', 'bare:entry:', 'bare:return:undefined',
-    'boom:entry:bad', 'boom:error:RangeError: bad', 'objArrow:entry:v', 'objArrow:return:[object Object]', 'seq:entry:', 'seq:return:2',
+    'add:entry:1,2,x,y',
+    'add:return:5',
+    'none:entry:',
+    'none:return:undefined',
+    'bare:entry:',
+    'bare:return:undefined',
+    'boom:entry:bad',
+    'boom:error:RangeError: bad',
+    'objArrow:entry:v',
+    'objArrow:return:[object Object]',
+    'seq:entry:',
+    'seq:return:2',
   ]);
 });
 
@@ -156,7 +186,14 @@ test('generators and async generators keep their protocol', async () => {
     module.exports = { gen, agen };`);
   const r = record(module);
   const g = exports.gen(2);
-  assert.deepEqual([g.next(), g.next(), g.next()], [{ value: 0, done: false }, { value: 1, done: false }, { value: 'end', done: true }]);
+  assert.deepEqual(
+    [g.next(), g.next(), g.next()],
+    [
+      { value: 0, done: false },
+      { value: 1, done: false },
+      { value: 'end', done: true },
+    ],
+  );
   const out: number[] = [];
   for await (const v of exports.agen()) out.push(v);
   assert.deepEqual(out, [1, 2]);

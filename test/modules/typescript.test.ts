@@ -44,7 +44,10 @@ test('npx tsx app.ts with NODE_OPTIONS=--import <agent>: the agent puts tsx insi
   });
   assert.equal(r.status, 0, r.stderr);
   // The tsx CLI's parent process reports too; the child that ran main.ts is the one with probes.
-  const results = r.stderr.split('\n').filter((l) => l.startsWith('MSCOPE_RESULT ')).map((l) => JSON.parse(l.slice(14)));
+  const results = r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('MSCOPE_RESULT '))
+    .map((l) => JSON.parse(l.slice(14)));
   const child = results.find((x) => x.counts['fn:src/db.ts:query:entry'] === 1);
   assert.ok(child !== undefined, r.stderr);
   assert.deepEqual(child.skipped, []);
