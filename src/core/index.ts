@@ -1,7 +1,7 @@
 export { ProbeDescription, formatProbeName, type ProbeName } from './description.js';
 export { Probe, fireProbe, type ProbeHandler, type ProbeArg } from './probe.js';
 export { ProbeEvent, setActivitySource, currentActivity } from './event.js';
-export { ProbeRegistry, registry, type SkippedFunction } from './registry.js';
+export { ProbeRegistry, registry, type SkippedFunction, type ProbeFactory } from './registry.js';
 export { nowNs, wallNs } from './clock.js';
 export { compileGlob, isGlob } from './glob.js';
 export { MscopeError, ErrorCode } from './errors.js';

@@ -10,6 +10,9 @@ export interface SkippedFunction {
 
 type RegisterListener = (probe: Probe) => void;
 
+/** Creates probes that exist only once asked for (a named channel, `profile-97`). */
+export type ProbeFactory = (description: ProbeDescription) => void;
+
 /**
  * All probes of this thread, by id and by full name. Registration is idempotent: the same
  * four-part name always yields the same probe and id within a process.
@@ -19,6 +22,7 @@ export class ProbeRegistry {
   private readonly byKey = new Map<string, Probe>();
   private readonly listeners: RegisterListener[] = [];
   private readonly skippedList: SkippedFunction[] = [];
+  private readonly factories: ProbeFactory[] = [];
 
   register(provider: string, module: string, func: string, name: string, args?: readonly ProbeArg[]): Probe {
     const key = `${provider}\0${module}\0${func}\0${name}`;
@@ -59,6 +63,15 @@ export class ProbeRegistry {
       const i = this.listeners.indexOf(listener);
       if (i >= 0) this.listeners.splice(i, 1);
     };
+  }
+
+  addFactory(factory: ProbeFactory): void {
+    if (!this.factories.includes(factory)) this.factories.push(factory);
+  }
+
+  /** Lets every factory create the probes `description` names before it is matched. */
+  ensure(description: ProbeDescription): void {
+    for (const f of this.factories) f(description);
   }
 
   skip(entry: SkippedFunction): void {

@@ -1,4 +1,4 @@
-import type { Probe, ProbeDescription } from '../core/index.js';
+import { registry, type Probe, type ProbeDescription } from '../core/index.js';
 import { ensureDcProbes, registerDc } from './dc.js';
 import { registerDns } from './dns.js';
 import { registerFs } from './fs.js';
@@ -40,6 +40,7 @@ export function registerProviders(): void {
   registerLoop();
   registerTask();
   registerProfile();
+  registry.addFactory(ensureProbes);
 }
 
 /**

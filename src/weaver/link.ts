@@ -37,6 +37,7 @@ export class LinkHandle {
   ) {
     this.description = description;
     this.binding = makeBinding(options.binding ?? 'direct', monitor, this.id, description.text);
+    registry.ensure(description);
     for (const p of registry.list()) if (description.matches(p)) this.attach(p);
     this.stopWatching = registry.onRegister((p) => {
       if (description.matches(p)) this.attach(p);
