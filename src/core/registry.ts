@@ -8,6 +8,12 @@ export interface SkippedFunction {
   readonly reason: string;
 }
 
+interface ProbeGroup {
+  readonly provider: string;
+  readonly module: string;
+  readonly materialize: () => void;
+}
+
 type RegisterListener = (probe: Probe) => void;
 
 /** Creates probes that exist only once asked for (a named channel, `profile-97`). */
@@ -23,6 +29,8 @@ export class ProbeRegistry {
   private readonly listeners: RegisterListener[] = [];
   private readonly skippedList: SkippedFunction[] = [];
   private readonly factories: ProbeFactory[] = [];
+  private readonly groups: ProbeGroup[] = [];
+  private readonly armed: ProbeDescription[] = [];
 
   register(provider: string, module: string, func: string, name: string, args?: readonly ProbeArg[]): Probe {
     const key = `${provider}\0${module}\0${func}\0${name}`;
@@ -45,15 +53,32 @@ export class ProbeRegistry {
 
   /** All probes in registration order; the array is live, do not mutate it. */
   list(): readonly Probe[] {
+    this.materializeWhere(() => true);
     return this.probes;
   }
 
   get size(): number {
-    return this.probes.length;
+    return this.list().length;
   }
 
   find(description: ProbeDescription): Probe[] {
+    this.ensure(description);
     return this.probes.filter((p) => description.matches(p));
+  }
+
+  /**
+   * Probes of one module whose registration is deferred: `materialize` registers them. It
+   * runs at once when an armed description could match the module, else on demand.
+   */
+  addGroup(provider: string, module: string, materialize: () => void): void {
+    const group: ProbeGroup = { provider, module, materialize };
+    for (const d of this.armed) {
+      if (d.matchesModule(provider, module)) {
+        materialize();
+        return;
+      }
+    }
+    this.groups.push(group);
   }
 
   /** Calls `listener` for every probe registered from now on; returns an unsubscribe. */
@@ -69,9 +94,22 @@ export class ProbeRegistry {
     if (!this.factories.includes(factory)) this.factories.push(factory);
   }
 
-  /** Lets every factory create the probes `description` names before it is matched. */
+  /**
+   * Creates every probe `description` could match (factories, deferred groups) and keeps
+   * it armed, so deferred groups added later that it could match are registered at once.
+   */
   ensure(description: ProbeDescription): void {
+    if (!this.armed.includes(description)) this.armed.push(description);
     for (const f of this.factories) f(description);
+    this.materializeWhere((g) => description.matchesModule(g.provider, g.module));
+  }
+
+  private materializeWhere(test: (g: ProbeGroup) => boolean): void {
+    if (this.groups.length === 0) return;
+    const ready = this.groups.filter(test);
+    if (ready.length === 0) return;
+    for (let i = this.groups.length - 1; i >= 0; i--) if (ready.includes(this.groups[i]!)) this.groups.splice(i, 1);
+    for (const g of ready) g.materialize();
   }
 
   skip(entry: SkippedFunction): void {

@@ -1,5 +1,5 @@
 import { registry } from '../core/index.js';
-import { ModuleSites, enter, fail, leave, type SiteKind } from './sites.js';
+import { ModuleSites, enter, fail, leave } from './sites.js';
 
 /**
  * What transformed code reaches through `globalThis[Symbol.for('microscope.runtime')]`:
@@ -26,17 +26,16 @@ function moduleSites(provider: string, name: string, sites: ReadonlyArray<readon
   const key = `${provider}\0${name}`;
   const existing = modules.get(key);
   if (existing !== undefined && sameSites(existing, sites)) return existing;
-  const m = new ModuleSites(provider, name);
-  for (const [func, kind] of sites) m.add(func, kind as SiteKind);
+  const m = ModuleSites.lazy(provider, name, sites);
   if (existing === undefined) modules.set(key, m);
   return m;
 }
 
 function sameSites(m: ModuleSites, sites: ReadonlyArray<readonly [string, number]>): boolean {
-  if (m.sites.length !== sites.length) return false;
+  const declared = m.declared;
+  if (declared.length !== sites.length) return false;
   for (let i = 0; i < sites.length; i++) {
-    const s = m.sites[i]!;
-    if (s.entry.func !== sites[i]![0] || s.kind !== sites[i]![1]) return false;
+    if (declared[i]![0] !== sites[i]![0] || declared[i]![1] !== sites[i]![1]) return false;
   }
   return true;
 }

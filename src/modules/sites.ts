@@ -28,20 +28,48 @@ export class FunctionSite {
 export class ModuleSites {
   readonly state: number[] = [];
   readonly sites: FunctionSite[] = [];
+  private pending: ReadonlyArray<readonly [string, number]> | null = null;
 
   constructor(
     readonly provider: string,
     readonly module: string,
   ) {}
 
+  /**
+   * Sites whose probes are registered only when a description could match them or the
+   * probes are listed: a program loading thousands of functions pays for an array of zeros.
+   */
+  static lazy(provider: string, module: string, funcs: ReadonlyArray<readonly [string, number]>): ModuleSites {
+    const m = new ModuleSites(provider, module);
+    for (let i = 0; i < funcs.length; i++) m.state.push(0);
+    m.pending = funcs;
+    registry.addGroup(provider, module, () => m.materialize());
+    return m;
+  }
+
+  /** The functions of this module, as the rewrite declared them. */
+  get declared(): ReadonlyArray<readonly [string, number]> {
+    return this.pending ?? this.sites.map((s) => [s.entry.func, s.kind] as const);
+  }
+
   add(func: string, kind: SiteKind): number {
-    const i = this.sites.length;
+    return this.addAt(this.sites.length, func, kind);
+  }
+
+  private materialize(): void {
+    const funcs = this.pending;
+    if (funcs === null) return;
+    this.pending = null;
+    for (let i = 0; i < funcs.length; i++) this.addAt(i, funcs[i]![0], funcs[i]![1] as SiteKind);
+  }
+
+  private addAt(i: number, func: string, kind: SiteKind): number {
     const entry = registry.register(this.provider, this.module, func, 'entry');
     const ret = registry.register(this.provider, this.module, func, 'return');
     const err = registry.register(this.provider, this.module, func, 'error');
     const site = new FunctionSite(entry, ret, err, kind);
-    this.sites.push(site);
-    this.state.push(0);
+    this.sites[i] = site;
+    if (i === this.state.length) this.state.push(0);
     sitesByEntry[entry.id] = site;
     const update = (): void => {
       this.state[i] = (entry.enabled ? ENTRY : 0) | (ret.enabled ? RETURN : 0) | (err.enabled ? ERROR : 0);
