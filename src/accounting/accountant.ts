@@ -159,7 +159,7 @@ export class Accountant {
    * at segment boundaries; the running segment's CPU is added at its end or by `read()`.
    */
   view(): Float64Array | null {
-    return this.current()?.counters ?? null;
+    return this.current()?.view() ?? null;
   }
 
   /** Charges what follows to the open activity `token` (started if none); returns the previous token. */
@@ -210,6 +210,7 @@ export class Accountant {
     if (this.byToken.get(act.token) === act) this.byToken.delete(act.token);
     this.last = act;
     const r = act.toRecord(0);
+    act.release();
     this.ringStore.push(r);
     if (doneProbe.enabled) fireAcct(doneProbe, act, r);
     const sinks = this.sinks;

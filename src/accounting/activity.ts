@@ -1,11 +1,12 @@
-import { wallNs } from '../core/index.js';
-import { FIELDS, FIELD_COUNT, F, type FieldName } from './fields.js';
+import { performance } from 'node:perf_hooks';
+import { FIELD_COUNT, F, type FieldName } from './fields.js';
+import { TRASH, claimSlab, releaseSlot, takeSlot, type Slab } from './counters.js';
 
 /** A finished (or snapshot) activity: one flat object, fields as in `FIELDS`. */
 export type AcctRecord = {
   id: number;
   token: string;
-  /** Start time, ns since the Unix epoch (a double: µs precision is what the clock gives). */
+  /** Start time, ns since the Unix epoch (a double: sub-µs digits are not significant). */
   start_ns: number;
   /** True once stopped; a snapshot of a running activity has `latency_ns` so far. */
   done: boolean;
@@ -13,15 +14,18 @@ export type AcctRecord = {
 } & { [K in FieldName]: number };
 
 let nextId = 1;
+const ORIGIN_NS = performance.timeOrigin * 1e6;
 
 /**
- * One activity: a token and its counters. Counters live in a Float64Array so the owner can
- * read them in place (`acct.view()`), as Resourceful shares results in memory.
+ * One activity: a token and its counters, slots `o…o+FIELD_COUNT` of `c`, which the owner can
+ * read in place (`acct.view()`), as Resourceful shares results in memory.
  */
 export class Activity {
   readonly id = nextId++;
-  readonly counters = new Float64Array(FIELD_COUNT);
-  readonly startWall = Number(wallNs());
+  c: Float64Array;
+  o: number;
+  private slab: Slab | null;
+  private viewed: Float64Array | null = null;
   metrics: Record<string, number> | null = null;
   done = false;
   /** End of its last segment (monotonic ns), for loop-wait accounting. */
@@ -34,6 +38,23 @@ export class Activity {
     readonly startNs: number,
   ) {
     this.lastSegEnd = startNs;
+    const s = claimSlab();
+    this.slab = s;
+    this.c = s.arr;
+    this.o = takeSlot(s);
+  }
+
+  add(slot: number, v: number): void {
+    this.c[this.o + slot] += v;
+  }
+
+  get(slot: number): number {
+    return this.c[this.o + slot]!;
+  }
+
+  /** The live counters; valid while the activity is open (its slot is then never reused). */
+  view(): Float64Array {
+    return (this.viewed ??= this.c.subarray(this.o, this.o + FIELD_COUNT));
   }
 
   metric(name: string, value: number): void {
@@ -42,16 +63,55 @@ export class Activity {
   }
 
   toRecord(nowNs: number): AcctRecord {
-    const c = this.counters;
-    const r: Record<string, unknown> = { id: this.id, token: this.token, start_ns: this.startWall, done: this.done };
-    for (let i = 0; i < FIELD_COUNT; i++) r[FIELDS[i]!.name] = c[i];
-    if (!this.done) r.latency_ns = nowNs - this.startNs;
-    r.metrics = this.metrics === null ? {} : { ...this.metrics };
-    return r as AcctRecord;
+    const c = this.c;
+    const o = this.o;
+    return {
+      id: this.id,
+      token: this.token,
+      start_ns: ORIGIN_NS + this.startNs,
+      done: this.done,
+      latency_ns: this.done ? c[o + F.latency]! : nowNs - this.startNs,
+      cpu_ns: c[o + F.cpu]!,
+      segments_count: c[o + F.segments]!,
+      loop_wait_ns: c[o + F.loopWait]!,
+      gc_ns: c[o + F.gc]!,
+      gc_lifetime_ns: c[o + F.gcLifetime]!,
+      fs_count: c[o + F.fsCount]!,
+      fs_bytes: c[o + F.fsBytes]!,
+      fs_ns: c[o + F.fsNs]!,
+      net_in_bytes: c[o + F.netIn]!,
+      net_out_bytes: c[o + F.netOut]!,
+      net_count: c[o + F.netCount]!,
+      net_ns: c[o + F.netNs]!,
+      dns_count: c[o + F.dnsCount]!,
+      dns_ns: c[o + F.dnsNs]!,
+      pool_count: c[o + F.poolCount]!,
+      pool_wait_ns: c[o + F.poolWait]!,
+      pool_ns: c[o + F.poolNs]!,
+      timer_count: c[o + F.timerCount]!,
+      timer_ns: c[o + F.timerNs]!,
+      child_count: c[o + F.childCount]!,
+      child_ns: c[o + F.childNs]!,
+      runq_wait_ns: c[o + F.runqWait]!,
+      vcsw_count: c[o + F.vcsw]!,
+      ivcsw_count: c[o + F.ivcsw]!,
+      metrics: this.metrics === null ? {} : { ...this.metrics },
+    };
   }
 
+  /** Stops the clock; `release` then frees the counters' slot (after the record is taken). */
   finish(nowNs: number): void {
     this.done = true;
-    this.counters[F.latency] = nowNs - this.startNs;
+    this.c[this.o + F.latency] = nowNs - this.startNs;
+  }
+
+  /** Later charges (a straggling callback, a late GC entry) go to TRASH, not to a reused slot. */
+  release(): void {
+    const s = this.slab;
+    if (s === null) return;
+    this.slab = null;
+    if (this.viewed === null) releaseSlot(s, this.o);
+    this.c = TRASH;
+    this.o = 0;
   }
 }

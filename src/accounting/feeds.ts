@@ -6,6 +6,7 @@ import { F, type Subsystem } from './fields.js';
 
 type Lookup = (id: number) => Activity | undefined;
 type Rec = Record<string, unknown>;
+type Charge = (a: Activity, r: Rec) => void;
 
 function num(v: unknown): number {
   return typeof v === 'number' && v > 0 ? v : 0;
@@ -19,24 +20,24 @@ function num(v: unknown): number {
 export function linkProviderFeeds(enabled: (s: Subsystem) => boolean, lookup: Lookup, handles: LinkHandle[]): Set<Subsystem> {
   registerProviders();
   const fed = new Set<Subsystem>();
-  const feed = (s: Subsystem, description: string, charge: (c: Float64Array, r: Rec) => void): void => {
+  const feed = (s: Subsystem, description: string, charge: Charge): void => {
     if (!enabled(s)) return;
     fed.add(s);
     handles.push(
       link(description, (ev: ProbeEvent) => {
         const a = lookup(ev.activity);
-        if (a !== undefined) charge(a.counters, ev.args[0] as Rec);
+        if (a !== undefined) charge(a, ev.args[0] as Rec);
       }),
     );
   };
-  feed('fs', 'fs:::op-done', (c, r) => {
-    c[F.fsCount]++;
-    c[F.fsBytes] += num(r.bytes);
-    c[F.fsNs] += num(r.latency_ns);
+  feed('fs', 'fs:::op-done', (a, r) => {
+    a.add(F.fsCount, 1);
+    a.add(F.fsBytes, num(r.bytes));
+    a.add(F.fsNs, num(r.latency_ns));
   });
-  feed('dns', 'dns:::lookup-done', (c, r) => {
-    c[F.dnsCount]++;
-    c[F.dnsNs] += num(r.latency_ns);
+  feed('dns', 'dns:::lookup-done', (a, r) => {
+    a.add(F.dnsCount, 1);
+    a.add(F.dnsNs, num(r.latency_ns));
   });
   return fed;
 }
@@ -48,8 +49,8 @@ export function linkNetClientFeed(lookup: Lookup, handles: LinkHandle[]): void {
       const a = lookup(ev.activity);
       if (a === undefined) return;
       const r = ev.args[0] as Rec;
-      a.counters[F.netIn] += num(r.bytes_read);
-      a.counters[F.netOut] += num(r.bytes_written);
+      a.add(F.netIn, num(r.bytes_read));
+      a.add(F.netOut, num(r.bytes_written));
     }),
   );
 }

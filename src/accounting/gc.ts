@@ -31,7 +31,7 @@ export class SegmentLog {
       const e = this.times[i * 2 + 1]!;
       if (e <= start) return;
       const overlap = Math.min(e, end) - Math.max(s, start);
-      if (overlap > 0) a.counters[F.gc] += overlap;
+      if (overlap > 0) a.add(F.gc, overlap);
     }
   }
 }
@@ -60,7 +60,7 @@ export class GcAccounting {
     this.segments.charge(start, end);
     for (const a of this.open.values()) {
       if (a.startNs > start) continue;
-      a.counters[F.gcLifetime] += end - start;
+      a.add(F.gcLifetime, end - start);
     }
   }
 

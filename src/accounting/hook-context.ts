@@ -118,9 +118,8 @@ export class HookContext implements ContextTracker {
   /** A subsystem request's callback is running: charge the wait since it was issued. */
   private complete(a: Activity, k: Kind, r: Tagged): void {
     const t = nowNs();
-    const c = a.counters;
-    c[COUNT_SLOT[k]!]++;
-    c[TIME_SLOT[k]!] += t - r[SINCE]!;
+    a.add(COUNT_SLOT[k]!, 1);
+    a.add(TIME_SLOT[k]!, t - r[SINCE]!);
     if (k === Kind.Timer) r[SINCE] = t;
     else r[KIND] = Kind.None;
   }
@@ -147,18 +146,17 @@ export class HookContext implements ContextTracker {
         this.lastIdleMs = idle;
       }
       const ready = a.lastSegEnd > this.busyStart ? a.lastSegEnd : this.busyStart;
-      if (t > ready) a.counters[F.loopWait] += t - ready;
+      if (t > ready) a.add(F.loopWait, t - ready);
     }
     if (this.o.linux !== null) this.o.linux.begin();
   }
 
   private endSegment(a: Activity, t: number, closing: boolean): void {
-    const c = a.counters;
-    if (this.o.cpu) c[F.cpu] += this.o.cpuClock === null ? t - this.segStart : this.o.cpuClock() - this.segCpuStart;
+    if (this.o.cpu) a.c[a.o + F.cpu] += this.o.cpuClock === null ? t - this.segStart : this.o.cpuClock() - this.segCpuStart;
     if (this.o.segments !== null) this.o.segments.add(a, this.segStart, t);
-    if (this.o.linux !== null) this.o.linux.end(c);
+    if (this.o.linux !== null) this.o.linux.end(a);
     if (!closing) return;
-    c[F.segments]++;
+    a.c[a.o + F.segments]++;
     a.lastSegEnd = t;
   }
 }

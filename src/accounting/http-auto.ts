@@ -66,8 +66,8 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     if (net && act.netIn0 !== undefined) {
       const bytesIn = socket.bytesRead;
       const bytesOut = socket.bytesWritten;
-      act.counters[F.netIn] += bytesIn - act.netIn0;
-      act.counters[F.netOut] += bytesOut - act.netOut0!;
+      act.add(F.netIn, bytesIn - act.netIn0);
+      act.add(F.netOut, bytesOut - act.netOut0!);
       socket[MARK_IN] = bytesIn;
       socket[MARK_OUT] = bytesOut;
     }

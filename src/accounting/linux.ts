@@ -1,4 +1,5 @@
 import { rawCloseSync as closeSync, rawOpenSync as openSync, rawReadSync as readSync } from './raw-fs.js';
+import type { Activity } from './activity.js';
 import { F } from './fields.js';
 
 /**
@@ -33,11 +34,11 @@ export class LinuxSampler {
     this.ivcsw = u.involuntaryContextSwitches;
   }
 
-  end(c: Float64Array): void {
-    c[F.runqWait] += this.readRunq() - this.runq;
+  end(a: Activity): void {
+    a.add(F.runqWait, this.readRunq() - this.runq);
     const u = process.resourceUsage();
-    c[F.vcsw] += u.voluntaryContextSwitches - this.vcsw;
-    c[F.ivcsw] += u.involuntaryContextSwitches - this.ivcsw;
+    a.add(F.vcsw, u.voluntaryContextSwitches - this.vcsw);
+    a.add(F.ivcsw, u.involuntaryContextSwitches - this.ivcsw);
   }
 
   private readRunq(): number {

@@ -1,48 +1,68 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import type { Accountant, AcctRecord } from '../accounting/index.js';
-import { FIELDS } from '../accounting/index.js';
-import { openSql, type SqlBackend } from './sqlite.js';
+import { openSql } from './sqlite.js';
+import { NUMERIC_COLUMNS, packNumbers } from './store-schema.js';
 
-const COLUMNS = ['id', 'token', 'start_ns', ...FIELDS.map((f) => f.name), 'metrics'];
-const CREATE = `CREATE TABLE IF NOT EXISTS activities (id INTEGER, token TEXT, start_ns REAL, ${FIELDS.map((f) => `${f.name} REAL`).join(', ')}, metrics TEXT)`;
-const INSERT = `INSERT INTO activities (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
 
 export interface StoreOptions {
-  /** Records per batch that trigger a flush on the next turn of the loop. */
+  /** Records per batch that trigger a send on the next turn of the loop. */
   batch?: number;
-  /** Longest a record waits before it is written (ms); sql.js also rewrites the file then. */
+  /** Longest a record waits before it is sent (ms); the file is also made durable then. */
   flushMs?: number;
 }
 
+const W = NUMERIC_COLUMNS.length;
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER = new URL(FROM_SOURCE ? './store-worker.ts' : './store-worker.js', import.meta.url);
+/** Run from TypeScript sources (tests), the worker registers tsx before loading its entry. */
+function startWorker(path: string): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER, { workerData: { path } });
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: { path } });
+}
+
 /**
- * Finished records into a SQLite file. `add` only appends to an array (well under 2 µs);
- * rows are inserted in batches, in one transaction each, off the activity's path.
+ * Finished records into a SQLite file, written by a worker thread. On the application
+ * thread `add` appends to an array and a batch costs packing its numbers into one
+ * transferred Float64Array; SQLite's ~8–13 µs per row happen on the worker.
  */
 export class RecordStore {
   private pending: AcctRecord[] = [];
   private scheduled = false;
   private readonly timer: NodeJS.Timeout;
   private readonly batch: number;
+  private inflight = 0;
   written = 0;
-  /** Batches that failed to insert; their records are counted here, never silently lost. */
+  /** Records whose batch failed to insert: counted, never silently lost. */
   lost = 0;
 
   private constructor(
-    private readonly sql: SqlBackend,
+    private readonly worker: Worker,
+    readonly engine: string,
     o: StoreOptions,
   ) {
     this.batch = o.batch ?? 512;
-    this.timer = setInterval(() => this.flush(), o.flushMs ?? 1000);
+    worker.on('message', (m: { written?: number; lost?: number }) => {
+      if (m.written !== undefined) (this.written += m.written), this.inflight--;
+      if (m.lost !== undefined) (this.lost += m.lost), this.inflight--;
+    });
+    worker.unref();
+    this.timer = setInterval(() => {
+      this.flush();
+      this.worker.postMessage('save');
+    }, o.flushMs ?? 1000);
     this.timer.unref();
   }
 
   static async open(path: string, o: StoreOptions = {}): Promise<RecordStore> {
-    const sql = await openSql(path);
-    sql.exec(CREATE);
-    return new RecordStore(sql, o);
-  }
-
-  get engine(): string {
-    return this.sql.engine;
+    const worker = startWorker(path);
+    const [m] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => Promise.reject(e as Error))])) as [{ ready: string }];
+    return new RecordStore(worker, m.ready, o);
   }
 
   add(r: AcctRecord): void {
@@ -58,32 +78,37 @@ export class RecordStore {
     return acct.onRecord((r) => this.add(r));
   }
 
+  /** Sends what is pending to the worker. */
   flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
     const rs = this.pending;
+    if (rs.length === 0) return;
     this.pending = [];
-    try {
-      this.sql.insertMany(INSERT, rs.map(toRow));
-      this.sql.save();
-      this.written += rs.length;
-    } catch {
-      this.lost += rs.length;
+    const nums = new Float64Array(rs.length * W);
+    const tokens: string[] = new Array<string>(rs.length);
+    const metrics: string[] = new Array<string>(rs.length);
+    for (let i = 0; i < rs.length; i++) {
+      const r = rs[i]!;
+      packNumbers(r, nums, i * W);
+      tokens[i] = r.token;
+      metrics[i] = hasKeys(r.metrics) ? JSON.stringify(r.metrics) : '{}';
     }
+    this.inflight++;
+    this.worker.postMessage({ nums, tokens, metrics }, [nums.buffer]);
   }
 
-  close(): void {
+  /** Flushes, waits for every batch to be written and the file to be closed. */
+  async close(): Promise<void> {
     clearInterval(this.timer);
     this.flush();
-    this.sql.close();
+    this.worker.ref();
+    this.worker.postMessage('close');
+    for (;;) {
+      const [m] = (await once(this.worker, 'message')) as [{ closed?: boolean; written?: number; lost?: number }];
+      if (m.closed === true) break;
+    }
+    await this.worker.terminate();
   }
-}
-
-function toRow(r: AcctRecord): unknown[] {
-  const row: unknown[] = [r.id, r.token, r.start_ns];
-  for (const f of FIELDS) row.push(r[f.name]);
-  row.push(JSON.stringify(r.metrics));
-  return row;
 }
 
 /** Every record in a store file, oldest first: what `mscope report FILE` reads. */

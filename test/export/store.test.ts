@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acct } from '../../src/accounting/index.js';
+import { acct, type AcctRecord } from '../../src/accounting/index.js';
+import { NUMERIC_COLUMNS, packNumbers } from '../../src/export/store-schema.js';
 import { MscopeError } from '../../src/core/index.js';
 import { RecordStore, readStore, reportFile } from '../../src/export/index.js';
 
@@ -19,6 +20,13 @@ after(() => {
 });
 
 describe('the embedded store', () => {
+  it('packs every numeric column in schema order', () => {
+    const r = Object.fromEntries(NUMERIC_COLUMNS.map((c, i) => [c, i + 1])) as unknown as AcctRecord;
+    const nums = new Float64Array(NUMERIC_COLUMNS.length);
+    packNumbers(r, nums, 0);
+    assert.deepEqual([...nums], NUMERIC_COLUMNS.map((_, i) => i + 1));
+  });
+
   it('keeps every finished record and mscope report prints them per token', async () => {
     const path = join(dir, 'acct.db');
     const store = await RecordStore.open(path, { batch: 7 });
@@ -30,7 +38,7 @@ describe('the embedded store', () => {
       });
     }
     detach();
-    store.close();
+    await store.close();
     assert.equal(store.written, 30);
     assert.equal(store.lost, 0);
     const rows = await readStore(path);
