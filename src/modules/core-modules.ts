@@ -1,5 +1,5 @@
 import * as nodeModule from 'node:module';
-import { registry } from '../core/index.js';
+import { registry, type ProbeDescription } from '../core/index.js';
 import { ModuleSites, SiteKind, enter, fail, leave } from './sites.js';
 
 /**
@@ -31,6 +31,17 @@ export function registerAllCoreModules(): void {
   for (const name of nodeModule.builtinModules) {
     if (name.startsWith('_')) continue;
     registerCoreModule(name);
+  }
+}
+
+/**
+ * A probe factory for the registry: a description that can match the `node` provider
+ * registers the core modules its module field names (all of them for a glob).
+ */
+export function nodeProbeFactory(description: ProbeDescription): void {
+  for (const name of nodeModule.builtinModules) {
+    if (name.startsWith('_') || registered.has(name)) continue;
+    if (description.matchesModule('node', name)) registerCoreModule(name);
   }
 }
 

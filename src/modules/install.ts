@@ -1,5 +1,7 @@
 import { Instrumenter, patchCommonJs, registerSyncHooks, registerThreadHooks, type InstrumentOptions } from './hooks.js';
 import { installRuntime } from './runtime.js';
+import { nodeProbeFactory } from './core-modules.js';
+import { registry } from '../core/index.js';
 
 export interface InstallOptions {
   /** Application root; default `MSCOPE_ROOT` or the working directory. */
@@ -47,6 +49,7 @@ export function installInstrumentation(options: InstallOptions = {}): Installati
   const existing = g[KEY];
   if (existing !== undefined) return existing;
   const runtime = installRuntime();
+  registry.addFactory(nodeProbeFactory);
   const onSkip = (module: string, func: string, reason: string): void => runtime.skip('fn', module, func, reason);
   const inst = new Instrumenter(options, onSkip);
   const resolved: InstrumentOptions = { root: inst.scope.root, cacheDir: inst.cache.dir ?? undefined, modules: options.modules };

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { ENV_MONITORS, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from '../protocol.js';
 import { Agent } from './agent.js';
+import { registerProviders } from '../../providers/index.js';
+import { registerAllCoreModules } from '../../modules/core-modules.js';
 import { AgentChannel } from './channel.js';
 import { installAgentInstrumentation } from './instrumentation.js';
 import { loadMonitor } from './loaders.js';
@@ -23,6 +25,8 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
   process.on('exit', () => agent.finish());
   flushOnTerminatingSignals(() => agent.finish());
   setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
+  registerProviders();
+  if (options.list === true) registerAllCoreModules();
   for (const spec of specs) {
     try {
       agent.add(spec.name, await loadMonitor(spec));
