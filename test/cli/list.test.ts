@@ -51,10 +51,9 @@ test('a command that starts no Node.js process is reported', async () => {
 test('--skipped lists what was not instrumented and why', async () => {
   const r = await mscope(['list', '--skipped', '--', 'node', 'uses-json.mjs'], join(FIXTURES, 'cjs'));
   assert.equal(r.status, 0, r.stderr);
-  assert.match(
-    r.stdout,
-    /^PROVIDER\s+MODULE\s+FUNCTION REASON\n\s+fn\s+config\.json\s+\* JSON module: no JavaScript functions to instrument\n$/m,
-  );
+  assert.match(r.stdout, /^PROVIDER\s+MODULE\s+FUNCTION REASON$/m);
+  assert.match(r.stdout, /^\s+fn\s+config\.json\s+\* JSON module: no JavaScript functions to instrument$/m);
+  assert.match(r.stdout, /^\s+node\s+zlib\s+createGzip non-writable or non-configurable property$/m);
 });
 
 test('--modules narrows what is instrumented', async () => {
