@@ -75,8 +75,6 @@ export const FIELD_COUNT = FIELDS.length;
 export const SUBSYSTEMS: readonly Subsystem[] = ['wall', 'cpu', 'loop', 'gc', 'fs', 'net', 'dns', 'pool', 'timers', 'child', 'linux'];
 
 /** Time fields (`_ns`) other than latency: the breakdown the report and exporters show. */
-export const TIME_FIELDS: readonly FieldName[] = FIELDS.filter((f) => f.name.endsWith('_ns') && f.name !== 'latency_ns').map(
-  (f) => f.name,
-);
+export const TIME_FIELDS: readonly FieldName[] = FIELDS.filter((f) => f.name.endsWith('_ns') && f.name !== 'latency_ns').map((f) => f.name);
 export const BYTE_FIELDS: readonly FieldName[] = FIELDS.filter((f) => f.name.endsWith('_bytes')).map((f) => f.name);
 export const COUNT_FIELDS: readonly FieldName[] = FIELDS.filter((f) => f.name.endsWith('_count')).map((f) => f.name);

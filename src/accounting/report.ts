@@ -51,7 +51,9 @@ export function renderReport(records: Iterable<AcctRecord>): string {
   const w = Math.max(5, ...sums.map((s) => s.token.length));
   lines.push(`${'TOKEN'.padEnd(w)}  ${'COUNT'.padStart(8)}  ${'P50 ms'.padStart(10)}  ${'P95 ms'.padStart(10)}  ${'P99 ms'.padStart(10)}`);
   for (const s of sums) {
-    lines.push(`${s.token.padEnd(w)}  ${String(s.count).padStart(8)}  ${ms(s.p50_ns).padStart(10)}  ${ms(s.p95_ns).padStart(10)}  ${ms(s.p99_ns).padStart(10)}`);
+    lines.push(
+      `${s.token.padEnd(w)}  ${String(s.count).padStart(8)}  ${ms(s.p50_ns).padStart(10)}  ${ms(s.p95_ns).padStart(10)}  ${ms(s.p99_ns).padStart(10)}`,
+    );
   }
   lines.push('', 'mean per activity:');
   for (const s of sums) {

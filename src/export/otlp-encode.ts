@@ -26,7 +26,9 @@ function nanos(ns: number): string {
 }
 
 export function resource(serviceName: string): { attributes: KeyValue[] } {
-  return { attributes: [attr('service.name', serviceName), attr('telemetry.sdk.name', 'microscope'), attr('telemetry.sdk.language', 'nodejs')] };
+  return {
+    attributes: [attr('service.name', serviceName), attr('telemetry.sdk.name', 'microscope'), attr('telemetry.sdk.language', 'nodejs')],
+  };
 }
 
 const SCOPE = { name: 'microscope.acct', version: '0.1.0' };
@@ -54,7 +56,13 @@ export function encodeSpans(records: readonly AcctRecord[], serviceName: string)
 }
 
 /** Per-token delta histograms of latency and subsystem times (seconds), and byte/operation sums. */
-export function encodeMetrics(records: readonly AcctRecord[], serviceName: string, bounds: readonly number[], startNs: number, endNs: number): unknown {
+export function encodeMetrics(
+  records: readonly AcctRecord[],
+  serviceName: string,
+  bounds: readonly number[],
+  startNs: number,
+  endNs: number,
+): unknown {
   const hist = new Map<string, { attributes: KeyValue[]; count: number; sum: number; buckets: number[] }[]>();
   const sums = new Map<string, Map<string, number>>();
   const seriesOf = new Map<string, { attributes: KeyValue[]; count: number; sum: number; buckets: number[] }>();
@@ -78,7 +86,15 @@ export function encodeMetrics(records: readonly AcctRecord[], serviceName: strin
     observe('mscope.activity.latency', [['token', r.token]], r.latency_ns / 1e9);
     for (const f of FIELDS) {
       const v = r[f.name];
-      if (f.name.endsWith('_ns') && f.name !== 'latency_ns') observe('mscope.activity.subsystem', [['token', r.token], ['subsystem', f.name.slice(0, -3)]], v / 1e9);
+      if (f.name.endsWith('_ns') && f.name !== 'latency_ns')
+        observe(
+          'mscope.activity.subsystem',
+          [
+            ['token', r.token],
+            ['subsystem', f.name.slice(0, -3)],
+          ],
+          v / 1e9,
+        );
       else if (v !== 0 && (f.name.endsWith('_bytes') || f.name.endsWith('_count'))) {
         const m = f.name.endsWith('_bytes') ? 'mscope.activity.bytes' : 'mscope.activity.operations';
         const k = `${r.token}\0${f.name}`;
@@ -118,7 +134,12 @@ export function encodeMetrics(records: readonly AcctRecord[], serviceName: strin
         isMonotonic: true,
         dataPoints: [...by].map(([k, v]) => {
           const [token, field] = k.split('\0') as [string, string];
-          return { attributes: [attr('token', token), attr('field', field)], startTimeUnixNano: start, timeUnixNano: time, asInt: String(v) };
+          return {
+            attributes: [attr('token', token), attr('field', field)],
+            startTimeUnixNano: start,
+            timeUnixNano: time,
+            asInt: String(v),
+          };
         }),
       },
     });

@@ -42,7 +42,13 @@ export class PrometheusExporter {
     this.registry = o.registry ?? new Registry();
     const buckets = o.buckets ?? DEFAULT_BUCKETS;
     const registers = [this.registry];
-    this.latency = new Histogram({ name: 'mscope_activity_latency_seconds', help: 'Activity wall latency', labelNames: ['token'], buckets, registers });
+    this.latency = new Histogram({
+      name: 'mscope_activity_latency_seconds',
+      help: 'Activity wall latency',
+      labelNames: ['token'],
+      buckets,
+      registers,
+    });
     this.subsystem = new Histogram({
       name: 'mscope_activity_subsystem_seconds',
       help: 'Time an activity spent in each subsystem (cpu, loop_wait, fs…)',
@@ -50,11 +56,23 @@ export class PrometheusExporter {
       buckets,
       registers,
     });
-    this.bytes = new Counter({ name: 'mscope_activity_bytes_total', help: 'Bytes moved by activities, by field', labelNames: ['token', 'field'], registers });
-    this.ops = new Counter({ name: 'mscope_activity_operations_total', help: 'Operations by activities, by field', labelNames: ['token', 'field'], registers });
+    this.bytes = new Counter({
+      name: 'mscope_activity_bytes_total',
+      help: 'Bytes moved by activities, by field',
+      labelNames: ['token', 'field'],
+      registers,
+    });
+    this.ops = new Counter({
+      name: 'mscope_activity_operations_total',
+      help: 'Operations by activities, by field',
+      labelNames: ['token', 'field'],
+      registers,
+    });
     this.activities = new Counter({ name: 'mscope_activities_total', help: 'Finished activities', labelNames: ['token'], registers });
     const on = acct.options?.subsystems;
-    this.timeFields = FIELDS.filter((f) => f.name.endsWith('_ns') && f.name !== 'latency_ns' && (on === undefined || on[f.subsystem])).map((f) => f.name);
+    this.timeFields = FIELDS.filter((f) => f.name.endsWith('_ns') && f.name !== 'latency_ns' && (on === undefined || on[f.subsystem])).map(
+      (f) => f.name,
+    );
     this.detach = acct.onRecord((r) => {
       this.pending.push(r);
       if (this.pending.length >= FOLD_AT) setImmediate(() => this.fold());

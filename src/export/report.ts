@@ -10,7 +10,11 @@ export async function reportFile(path: string): Promise<string> {
   try {
     records = await readStore(path);
   } catch (e) {
-    throw new MscopeError(ErrorCode.BadUsage, `mscope report: ${path} is not an accounting store (${e instanceof Error ? e.message : String(e)})`, { cause: e });
+    throw new MscopeError(
+      ErrorCode.BadUsage,
+      `mscope report: ${path} is not an accounting store (${e instanceof Error ? e.message : String(e)})`,
+      { cause: e },
+    );
   }
   return renderReport(records);
 }

@@ -36,7 +36,6 @@ export class RecordStore {
   private scheduled = false;
   private readonly timer: NodeJS.Timeout;
   private readonly batch: number;
-  private inflight = 0;
   written = 0;
   /** Records whose batch failed to insert: counted, never silently lost. */
   lost = 0;
@@ -48,8 +47,8 @@ export class RecordStore {
   ) {
     this.batch = o.batch ?? 512;
     worker.on('message', (m: { written?: number; lost?: number }) => {
-      if (m.written !== undefined) (this.written += m.written), this.inflight--;
-      if (m.lost !== undefined) (this.lost += m.lost), this.inflight--;
+      if (m.written !== undefined) this.written += m.written;
+      if (m.lost !== undefined) this.lost += m.lost;
     });
     worker.unref();
     this.timer = setInterval(() => {
@@ -61,7 +60,9 @@ export class RecordStore {
 
   static async open(path: string, o: StoreOptions = {}): Promise<RecordStore> {
     const worker = startWorker(path);
-    const [m] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => Promise.reject(e as Error))])) as [{ ready: string }];
+    const [m] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => Promise.reject(e as Error))])) as [
+      { ready: string },
+    ];
     return new RecordStore(worker, m.ready, o);
   }
 
@@ -93,7 +94,6 @@ export class RecordStore {
       tokens[i] = r.token;
       metrics[i] = hasKeys(r.metrics) ? JSON.stringify(r.metrics) : '{}';
     }
-    this.inflight++;
     this.worker.postMessage({ nums, tokens, metrics }, [nums.buffer]);
   }
 

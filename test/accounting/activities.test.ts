@@ -45,13 +45,21 @@ describe('acct.run', () => {
         }),
       ),
     );
-    assert.deepEqual(ids, [['a', 'a'], ['b', 'b'], ['c', 'c']]);
+    assert.deepEqual(ids, [
+      ['a', 'a'],
+      ['b', 'b'],
+      ['c', 'c'],
+    ]);
   });
 
   it('stops the activity when fn throws, and rethrows', () => {
-    assert.throws(() => acct.run('throws', () => {
-      throw new Error('boom');
-    }), /boom/);
+    assert.throws(
+      () =>
+        acct.run('throws', () => {
+          throw new Error('boom');
+        }),
+      /boom/,
+    );
     assert.equal(acct.ring.toArray().at(-1)!.token, 'throws');
   });
 
@@ -115,7 +123,10 @@ describe('the acct provider and the query API', () => {
 
   it('maps, filters and folds the ring', async () => {
     for (let i = 0; i < 5; i++) await acct.run(i % 2 === 0 ? 'even' : 'odd', () => sleep(1));
-    const evens = query(acct.ring.toArray()).filter((r) => r.token === 'even').map((r) => r.timer_count).fold((s, x) => s + x, 0);
+    const evens = query(acct.ring.toArray())
+      .filter((r) => r.token === 'even')
+      .map((r) => r.timer_count)
+      .fold((s, x) => s + x, 0);
     assert.equal(evens, 3);
   });
 });
@@ -138,7 +149,10 @@ describe('HTTP server requests', () => {
     }
     off();
     server.close();
-    assert.deepEqual(records.map((r) => r.token), ['GET /a', 'GET /b', 'GET /a']);
+    assert.deepEqual(
+      records.map((r) => r.token),
+      ['GET /a', 'GET /b', 'GET /a'],
+    );
     for (const r of records) {
       assert.ok(r.net_in_bytes > 0 && r.net_out_bytes > 'hello'.length, `net bytes ${r.net_in_bytes}/${r.net_out_bytes}`);
       assert.equal(r.timer_count, 1);

@@ -26,13 +26,19 @@ describe('fidelity: N concurrent activities interleaved on one loop', () => {
     it(`N = ${n}: CPU within 5 % or 0.2 ms, bytes and counts exact, nothing charged to the wrong activity`, () => {
       const r = run(String(n));
       for (const x of r.runs) {
-        console.log(`fidelity N=${n} (${r.clock}): cpu deviation median ${(x.median * 100).toFixed(2)}%, max ${(x.max * 100).toFixed(2)}%, misses ${x.misses}`);
+        console.log(
+          `fidelity N=${n} (${r.clock}): cpu deviation median ${(x.median * 100).toFixed(2)}%, max ${(x.max * 100).toFixed(2)}%, misses ${x.misses}`,
+        );
       }
       assert.equal(r.error, undefined, r.error);
       if (r.clock === 'threadCpuUsage') assert.deepEqual(r.misses, []);
       // Node 20: cpuUsage() also counts the threadpool's CPU wherever it lands, so single
       // activities can be off on a loaded machine; the typical activity must still be right.
-      else assert.ok(r.runs.some((x) => x.median <= 0.05), `median deviation over 5 % in every run: ${r.misses.slice(0, 3).join('; ')}`);
+      else
+        assert.ok(
+          r.runs.some((x) => x.median <= 0.05),
+          `median deviation over 5 % in every run: ${r.misses.slice(0, 3).join('; ')}`,
+        );
     });
   }
 

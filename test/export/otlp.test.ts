@@ -20,7 +20,11 @@ async function receiver(): Promise<{ url: string; got: Received[]; close: () => 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      got.push({ path: req.url!, contentType: String(req.headers['content-type']), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+      got.push({
+        path: req.url!,
+        contentType: String(req.headers['content-type']),
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      });
       res.setHeader('content-type', 'application/json');
       res.end('{}');
     });
@@ -48,7 +52,9 @@ describe('OTLP/HTTP export', () => {
     assert.equal(exporter.dropped, 0);
     const traces = rx.got.find((g) => g.path === '/v1/traces')!;
     assert.equal(traces.contentType, 'application/json');
-    const rs = (traces.body.resourceSpans as { resource: { attributes: Attr[] }; scopeSpans: { spans: Record<string, unknown>[] }[] }[])[0]!;
+    const rs = (
+      traces.body.resourceSpans as { resource: { attributes: Attr[] }; scopeSpans: { spans: Record<string, unknown>[] }[] }[]
+    )[0]!;
     assert.equal(attrs(rs.resource.attributes)['service.name'], 'otlp-test');
     const spans = rs.scopeSpans[0]!.spans;
     assert.equal(spans.length, 4);
@@ -65,13 +71,23 @@ describe('OTLP/HTTP export', () => {
     }
     const metrics = rx.got.find((g) => g.path === '/v1/metrics')!;
     const ms = (metrics.body.resourceMetrics as { scopeMetrics: { metrics: Record<string, unknown>[] }[] }[])[0]!.scopeMetrics[0]!.metrics;
-    const latency = ms.find((m) => m.name === 'mscope.activity.latency') as { histogram: { aggregationTemporality: number; dataPoints: { attributes: Attr[]; count: string; bucketCounts: string[]; explicitBounds: number[] }[] } };
+    const latency = ms.find((m) => m.name === 'mscope.activity.latency') as {
+      histogram: {
+        aggregationTemporality: number;
+        dataPoints: { attributes: Attr[]; count: string; bucketCounts: string[]; explicitBounds: number[] }[];
+      };
+    };
     assert.equal(latency.histogram.aggregationTemporality, 1);
     const job = latency.histogram.dataPoints.find((d) => attrs(d.attributes).token === 'job')!;
     assert.equal(job.count, '3');
     assert.equal(job.bucketCounts.length, job.explicitBounds.length + 1);
-    assert.equal(job.bucketCounts.reduce((s, c) => s + Number(c), 0), 3);
-    const ops = ms.find((m) => m.name === 'mscope.activity.operations') as { sum: { isMonotonic: boolean; dataPoints: { attributes: Attr[]; asInt: string }[] } };
+    assert.equal(
+      job.bucketCounts.reduce((s, c) => s + Number(c), 0),
+      3,
+    );
+    const ops = ms.find((m) => m.name === 'mscope.activity.operations') as {
+      sum: { isMonotonic: boolean; dataPoints: { attributes: Attr[]; asInt: string }[] };
+    };
     const timers = ops.sum.dataPoints.find((d) => attrs(d.attributes).token === 'job' && attrs(d.attributes).field === 'timer_count')!;
     assert.equal(timers.asInt, '3');
   });

@@ -24,7 +24,10 @@ describe('the embedded store', () => {
     const r = Object.fromEntries(NUMERIC_COLUMNS.map((c, i) => [c, i + 1])) as unknown as AcctRecord;
     const nums = new Float64Array(NUMERIC_COLUMNS.length);
     packNumbers(r, nums, 0);
-    assert.deepEqual([...nums], NUMERIC_COLUMNS.map((_, i) => i + 1));
+    assert.deepEqual(
+      [...nums],
+      NUMERIC_COLUMNS.map((_, i) => i + 1),
+    );
   });
 
   it('keeps every finished record and mscope report prints them per token', async () => {
@@ -43,7 +46,10 @@ describe('the embedded store', () => {
     assert.equal(store.lost, 0);
     const rows = await readStore(path);
     assert.equal(rows.length, 30);
-    assert.deepEqual(rows.map((r) => r.metrics.rows), [...Array(30).keys()]);
+    assert.deepEqual(
+      rows.map((r) => r.metrics.rows),
+      [...Array(30).keys()],
+    );
     assert.equal(rows.filter((r) => r.token === 'GET /slow').length, 10);
     for (const r of rows) assert.equal(r.timer_count, 1);
     const text = await reportFile(path);
