@@ -45,7 +45,13 @@ export class Lexer {
     private readonly diags: DiagnosticBag,
   ) {}
 
+  /** The parser re-lexes a token when it switches modes; each problem is reported once. */
+  private readonly reported = new Set<string>();
+
   private err(code: Parameters<DiagnosticBag['report']>[0], start: number, end: number, args: string[] = []): void {
+    const id = `${code}@${start}`;
+    if (this.reported.has(id)) return;
+    this.reported.add(id);
     this.diags.report(code, { file: this.file, start, end }, args);
   }
 
@@ -166,7 +172,10 @@ export class Lexer {
   private escape(): string {
     const s = this.text;
     const e = s[this.pos + 1];
-    if (e === undefined) return '';
+    if (e === undefined) {
+      this.pos++;
+      return '';
+    }
     if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(this.pos + 2, this.pos + 4))) {
       this.pos += 4;
       return String.fromCharCode(parseInt(s.slice(this.pos - 2, this.pos), 16));
@@ -201,7 +210,9 @@ export class Lexer {
   private char(start: number): Token {
     const s = this.text;
     this.pos++;
-    const ch = s[this.pos] === '\\' ? this.escape() : (s[this.pos++] ?? '');
+    let ch = '';
+    if (s[this.pos] === '\\') ch = this.escape();
+    else if (this.pos < s.length) ch = s[this.pos++]!;
     if (s[this.pos] !== "'" || ch.length !== 1) {
       this.err('D1006', start, this.pos);
       while (this.pos < s.length && s[this.pos] !== "'" && s[this.pos] !== '\n') this.pos++;

@@ -54,12 +54,14 @@ export function truthy(v: unknown): boolean {
 /** D's `==` between values of unknown type: numbers compare numerically, missing equals 0 and "". */
 export function looseEq(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return false;
   if (typeof a === 'string' || typeof b === 'string') return toStr(a, Infinity) === toStr(b, Infinity);
   if (typeof a === 'object' || typeof b === 'object') return false;
   return toInt(a) == toInt(b);
 }
 
 export function compare(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'string' || typeof b === 'string') {
     const x = toStr(a, Infinity);
     const y = toStr(b, Infinity);
