@@ -72,6 +72,7 @@ export class Accountant {
       linux,
       kinds: kindTable((x) => on(x) && !fed.has(x)),
       pool: on('pool'),
+      als: null,
     });
     const gc = segments !== null ? new GcAccounting(segments, this.open) : null;
     this.ringStore = new RecordRing(o.ringSize);

@@ -6,7 +6,7 @@ import type { Activity } from './activity.js';
  * boundary, or AsyncLocalStorage where it propagates for free (AsyncContextFrame).
  */
 export interface ContextTracker {
-  readonly kind: 'hooks' | 'als';
+  readonly kind: 'hooks' | 'als' | 'als+hooks';
   current(): Activity | null;
   /** Runs `fn` with `act` current; what `fn` schedules stays with `act`. */
   run<R>(act: Activity | null, fn: () => R): R;
