@@ -104,7 +104,8 @@ class Generator {
     const incrAt = f?.takesIncr === true && s.args.length > first + nParams ? first + nParams : -1;
     const incrArg = incrAt >= 0 ? s.args[incrAt] : undefined;
     const value = takesValue && s.args.length > 0 ? this.int(s.args[0]!) : '0';
-    const valueArgs = !takesValue && incrArg === undefined ? '' : `${value}${incrArg === undefined ? '' : `, Number(${this.int(incrArg)})`}`;
+    const valueArgs =
+      !takesValue && incrArg === undefined ? '' : `${value}${incrArg === undefined ? '' : `, Number(${this.int(incrArg)})`}`;
     const vArg = valueArgs === '' ? '' : `, ${valueArgs}`;
     if (s.keys.length === 0) return `A${i}.record0(${valueArgs});`;
     if (s.keys.length === 1) return `A${i}.record1(toKey(${this.expr(s.keys[0]!)})${vArg});`;

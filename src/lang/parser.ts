@@ -18,8 +18,36 @@ const BINARY_LEVELS: readonly (readonly string[])[] = [
   ['+', '-'],
   ['*', '/', '%'],
 ];
-const CAST_TYPES = new Set(['int', 'uint', 'long', 'char', 'short', 'int64_t', 'uint64_t', 'int32_t', 'uint32_t', 'uintptr_t', 'size_t', 'string']);
-const TICK_UNITS: Record<string, number> = { ns: 1, nsec: 1, us: 1e3, usec: 1e3, ms: 1e6, msec: 1e6, s: 1e9, sec: 1e9, m: 60e9, min: 60e9, h: 3600e9, hour: 3600e9, d: 86400e9, day: 86400e9 };
+const CAST_TYPES = new Set([
+  'int',
+  'uint',
+  'long',
+  'char',
+  'short',
+  'int64_t',
+  'uint64_t',
+  'int32_t',
+  'uint32_t',
+  'uintptr_t',
+  'size_t',
+  'string',
+]);
+const TICK_UNITS: Record<string, number> = {
+  ns: 1,
+  nsec: 1,
+  us: 1e3,
+  usec: 1e3,
+  ms: 1e6,
+  msec: 1e6,
+  s: 1e9,
+  sec: 1e9,
+  m: 60e9,
+  min: 60e9,
+  h: 3600e9,
+  hour: 3600e9,
+  d: 86400e9,
+  day: 86400e9,
+};
 
 class SyntaxError extends Error {}
 
@@ -215,9 +243,9 @@ export class Parser {
       if (t.kind === T.Punct) {
         if (t.text === '(' || t.text === '[') depth++;
         else if ((t.text === ')' || t.text === ']') && depth > 0) depth--;
-        else if (t.text === ';' && depth === 0) return void this.take(), false;
+        else if (t.text === ';' && depth === 0) return (void this.take(), false);
         else if (t.text === '}') return false;
-        else if (t.text === '{') return this.recoverClause(), false;
+        else if (t.text === '{') return (this.recoverClause(), false);
       }
       this.take();
     }

@@ -76,7 +76,10 @@ function bind(e: Expr, names: Names, diags: DiagnosticBag): void {
       return;
     case 'agg':
       if (!names.aggregations.has(e.name || '_')) {
-        const suffix = didYouMean('@' + e.name, [...names.aggregations].map((a) => '@' + (a === '_' ? '' : a)));
+        const suffix = didYouMean(
+          '@' + e.name,
+          [...names.aggregations].map((a) => '@' + (a === '_' ? '' : a)),
+        );
         diags.report('D3009', e.span, ['@' + e.name], { suffix });
       }
       return;

@@ -11,10 +11,70 @@ const seeds = readdirSync(GOLDEN)
   .map((f) => readFileSync(join(GOLDEN, f), 'utf8'));
 
 const TOKENS = [
-  'BEGIN', 'END', 'ERROR', 'tick-1s', 'fn:::entry', 'fn:app:add:return', 'a:b', '{', '}', '(', ')', '[', ']', '/', ';', ',', '=',
-  '+=', '++', '--', '->', '.', '?', ':', '==', '<', '>>=', '&&', '^^', '!', '~', '@', '@a', 'self', 'this', 'args', 'arg0',
-  'x', 'count', 'quantize', 'lquantize', 'printf', 'printa', 'trace', 'speculate', '"s"', '"%d\\n"', "'c'", '0', '1', '0x1f',
-  '99999999999999999999', '-', '*', '#pragma D option quiet\n', '/*', '*/', '//', '\n', '"', '\\', 'for', 'stack', 'json',
+  'BEGIN',
+  'END',
+  'ERROR',
+  'tick-1s',
+  'fn:::entry',
+  'fn:app:add:return',
+  'a:b',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  '/',
+  ';',
+  ',',
+  '=',
+  '+=',
+  '++',
+  '--',
+  '->',
+  '.',
+  '?',
+  ':',
+  '==',
+  '<',
+  '>>=',
+  '&&',
+  '^^',
+  '!',
+  '~',
+  '@',
+  '@a',
+  'self',
+  'this',
+  'args',
+  'arg0',
+  'x',
+  'count',
+  'quantize',
+  'lquantize',
+  'printf',
+  'printa',
+  'trace',
+  'speculate',
+  '"s"',
+  '"%d\\n"',
+  "'c'",
+  '0',
+  '1',
+  '0x1f',
+  '99999999999999999999',
+  '-',
+  '*',
+  '#pragma D option quiet\n',
+  '/*',
+  '*/',
+  '//',
+  '\n',
+  '"',
+  '\\',
+  'for',
+  'stack',
+  'json',
 ];
 
 function checkDiagnostics(text: string, diags: readonly Diagnostic[]): void {
@@ -29,7 +89,11 @@ function checkDiagnostics(text: string, diags: readonly Diagnostic[]): void {
 function compileChecked(text: string): void {
   const r = compile([{ file: 'fuzz.d', text }]);
   checkDiagnostics(text, r.diagnostics);
-  if (r.program === undefined) assert.ok(r.diagnostics.some((d) => d.severity === 'error'), 'a failed compile reports an error');
+  if (r.program === undefined)
+    assert.ok(
+      r.diagnostics.some((d) => d.severity === 'error'),
+      'a failed compile reports an error',
+    );
 }
 
 test('random token streams never crash the front end, and every error has a location', () => {
@@ -51,7 +115,10 @@ test('random characters never crash the front end', () => {
 
 const mutation = fc.record({
   seed: fc.nat(seeds.length - 1),
-  edits: fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom(...TOKENS)), { minLength: 1, maxLength: 5 }),
+  edits: fc.array(fc.tuple(fc.nat(), fc.constantFrom('delete', 'insert', 'replace'), fc.constantFrom(...TOKENS)), {
+    minLength: 1,
+    maxLength: 5,
+  }),
 });
 
 test('mutated real programs never crash the front end', () => {

@@ -49,7 +49,9 @@ function compare(path: string, actual: string): void {
   assert.equal(actual, expected, `${path} differs; re-accept with MSCOPE_ACCEPT=1 if the change is deliberate`);
 }
 
-const cases = readdirSync(DIR).filter((f) => f.endsWith('.d')).sort();
+const cases = readdirSync(DIR)
+  .filter((f) => f.endsWith('.d'))
+  .sort();
 
 test('there are golden cases', () => assert.ok(cases.length > 10));
 

@@ -115,7 +115,9 @@ test('-x options override pragmas', () => {
 });
 
 test('strsize bounds strings', () => {
-  const p = compile([{ file: 's.d', text: 'BEGIN { printf("%s\\n", strjoin("abcdef", "ghijkl")); }' }], { options: [['strsize', '8']] }).program!;
+  const p = compile([{ file: 's.d', text: 'BEGIN { printf("%s\\n", strjoin("abcdef", "ghijkl")); }' }], {
+    options: [['strsize', '8']],
+  }).program!;
   const h = host();
   const s = new ProgramInstance(p, 'solo', h);
   s.start();

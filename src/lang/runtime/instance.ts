@@ -66,6 +66,7 @@ export class ProgramInstance {
     this.aggs = p.aggregations.map((a) => createAggregation(a.name, a.func, a.params));
     const rt = new ClauseRuntime(this.aggs, this.host, p.options, p.selfDefaults, p.format);
     rt.onFault = (clause, error, ev) => this.fault(clause, error, ev);
+    rt.onExit = () => this.unlinkAll();
     this.rt = rt;
     this.fns = p.factory(rt, clauseHelpers.helpers) as ClauseFn[];
     rt.silent = this.role === 'agent';
@@ -120,7 +121,9 @@ export class ProgramInstance {
       return;
     }
     if (++this.faultsReported > MAX_FAULT_REPORTS) return;
-    this.rt?.warn(`error on enabled probe ID ${clause + 1} (${formatProbeName(ev.probe)}): ${kind === 'illegal-operation' ? message : kind}\n`);
+    this.rt?.warn(
+      `error on enabled probe ID ${clause + 1} (${formatProbeName(ev.probe)}): ${kind === 'illegal-operation' ? message : kind}\n`,
+    );
   }
 
   /** Aggregation data recorded since the last call; local state starts again from empty. */
@@ -160,7 +163,8 @@ export class ProgramInstance {
     this.fireSpecial('END', END);
     const rest = this.aggs.filter((a) => a.size > 0 && !this.program.printedByProgram.has(a.name));
     if (rest.length > 0) {
-      if (rt.format === 'json') for (const a of rest) this.host.output(JSON.stringify({ type: 'aggregation', data: aggregationJson(a) }, bigintReplacer) + '\n');
+      if (rt.format === 'json')
+        for (const a of rest) this.host.output(JSON.stringify({ type: 'aggregation', data: aggregationJson(a) }, bigintReplacer) + '\n');
       else this.host.output(printAggregationsAtExit(rest, rt.sortOptions));
     }
     this.reportLosses(rt);

@@ -48,6 +48,8 @@ export class ClauseRuntime {
   readonly specs: Speculations;
   readonly sort: { aggsortkey: boolean; aggsortrev: boolean; aggsortpos: number; aggsortkeypos: number };
   onFault: FaultHandler = () => {};
+  /** Tracing stops at exit(): the instance unlinks its probes and stops its timers. */
+  onExit: () => void = () => {};
 
   constructor(
     readonly aggs: readonly Aggregation[],
@@ -58,7 +60,12 @@ export class ClauseRuntime {
   ) {
     this.strsize = options.strsize;
     this.quiet = options.quiet;
-    this.sort = { aggsortkey: options.aggsortkey, aggsortrev: options.aggsortrev, aggsortpos: options.aggsortpos, aggsortkeypos: options.aggsortkeypos };
+    this.sort = {
+      aggsortkey: options.aggsortkey,
+      aggsortrev: options.aggsortrev,
+      aggsortpos: options.aggsortpos,
+      aggsortkeypos: options.aggsortkeypos,
+    };
     this.specs = new Speculations(options.nspec, options.specsize);
     this.self = selfDefaults.length > 0 ? new SelfStore(selfDefaults) : null;
     this.selfDefaults = (this.self?.defaults ?? []) as unknown[];
@@ -112,6 +119,7 @@ export class ClauseRuntime {
   exit(status: number | bigint): void {
     if (this.silent || this.exitStatus !== null) return;
     this.exitStatus = Number(status);
+    this.onExit();
     this.host.exit(this.exitStatus);
   }
 
@@ -200,7 +208,7 @@ export function aggregationJson(a: Aggregation): unknown {
   const s = a.snapshot();
   const rows = a.cells().map((c) => {
     if (a.isHistogram) {
-      const h = a as unknown as { layout: { label(i: number): string }; };
+      const h = a as unknown as { layout: { label(i: number): string } };
       const counts = (c as unknown as { counts: Float64Array }).counts;
       const buckets: { value: string; count: number }[] = [];
       counts.forEach((n, i) => {

@@ -15,7 +15,7 @@ export function jsStack(depth: number): string {
   const frames: string[] = [];
   for (const line of raw.split('\n').slice(1)) {
     const f = line.trim().replace(/^at /, '');
-    if (f.includes(OWN_ROOT) || f.includes('eval at ') || f.startsWith('c') && /^c\d+ \(/.test(f)) continue;
+    if (f.includes(OWN_ROOT) || f.includes('eval at ') || (f.startsWith('c') && /^c\d+ \(/.test(f))) continue;
     frames.push('              ' + f);
     if (depth > 0 && frames.length >= depth) break;
   }
