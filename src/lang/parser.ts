@@ -173,6 +173,7 @@ export class Parser {
   private clause(): Clause {
     const start = this.peekProbe().start;
     const probes: ProbeSpec[] = [this.probeSpec()];
+    if (this.is('(')) this.fail('D2007', this.peek(), []);
     while (this.accept(',')) probes.push(this.probeSpec());
     let predicate: Expr | null = null;
     if (this.is('/')) {

@@ -63,3 +63,14 @@ for (const name of cases) {
     compare(join(DIR, name.replace(/\.d$/, '.err')), err);
   });
 }
+
+test('every error message in the catalogue has a golden case', async () => {
+  const { Messages } = await import('../../src/lang/diagnostics.js');
+  const errs = readdirSync(DIR)
+    .filter((f) => f.endsWith('.err'))
+    .map((f) => readFileSync(join(DIR, f), 'utf8'))
+    .join('');
+  // D5001 (unmatched description) needs a probe list; test/lang/warnings.test.ts covers it.
+  const missing = Object.keys(Messages).filter((code) => code !== 'D5001' && !errs.includes(`[${code}]`));
+  assert.deepEqual(missing, []);
+});

@@ -79,7 +79,9 @@ export class ProgramInstance {
   private linkProbes(): void {
     for (const c of this.program.clauses) {
       for (const spec of c.probes) {
-        if (spec.description !== null) this.links.push(link(spec.description, this.fns[c.index]! as (ev: ProbeEvent) => void));
+        if (spec.description === null) continue;
+        const fn = this.fns[c.index]! as (ev: ProbeEvent) => void;
+        this.links.push(this.host.link !== undefined ? this.host.link(spec.description, fn) : link(spec.description, fn));
       }
     }
   }

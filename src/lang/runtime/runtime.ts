@@ -3,7 +3,8 @@ import { threadId } from 'node:worker_threads';
 import type { Aggregation } from '../../aggregate/aggregation.js';
 import type { PrintfArg } from '../../aggregate/printf.js';
 import type { SortOptions } from '../../aggregate/types.js';
-import { wallNs, type ProbeEvent } from '../../core/index.js';
+import { wallNs, type ProbeDescription, type ProbeEvent } from '../../core/index.js';
+import type { LinkHandle } from '../../weaver/index.js';
 import type { ProgramOptions } from '../options.js';
 import { printa, printf, scalarValue } from './printing.js';
 import { SelfStore } from './self-store.js';
@@ -17,6 +18,8 @@ export interface Host {
   exit(status: number): void;
   /** Faults and drops, as DTrace reports them on stderr. */
   warn?(text: string): void;
+  /** How clauses are linked; the weaver's `link` unless the host keeps count of its links. */
+  link?(description: ProbeDescription, monitor: (ev: ProbeEvent) => void): LinkHandle;
 }
 
 export type OutputFormat = 'text' | 'json';
