@@ -16,4 +16,5 @@ export const ErrorCode = {
   BadCommand: 'MSCOPE_BAD_COMMAND',
   BadUsage: 'MSCOPE_BAD_USAGE',
   Unlinked: 'MSCOPE_UNLINKED',
+  BadScript: 'MSCOPE_BAD_SCRIPT',
 } as const;
