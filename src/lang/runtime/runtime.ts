@@ -10,7 +10,7 @@ import { printa, printf, scalarValue } from './printing.js';
 import { SelfStore } from './self-store.js';
 import { Speculations } from './speculations.js';
 import { jsStack } from './stack.js';
-import { DFault, readMember, toInt, toStr } from './values.js';
+import { DFault, neg, readMember, toInt, toStr } from './values.js';
 
 /** Where a program's output and requests go; the CLI, an agent, or a test supplies it. */
 export interface Host {
@@ -187,7 +187,10 @@ export class ClauseRuntime {
   errno(ev: ProbeEvent): number | bigint {
     const e = ev.error;
     const n = readMember(e, 'errno');
-    return n === undefined ? (e === undefined ? 0 : 1) : toInt(n);
+    if (n === undefined) return e === undefined ? 0 : 1;
+    // Node's system errors carry negative errno values (-2 for ENOENT); D's errno is positive.
+    const v = toInt(n);
+    return v < 0 ? neg(v) : v;
   }
 
   errmsg(ev: ProbeEvent): string {
