@@ -145,7 +145,13 @@ export class ProgramInstance {
   applyDelta(delta: ProgramDelta): void {
     for (const s of delta.aggregations) {
       const agg = this.aggs.find((a) => a.name === s.name);
-      if (agg !== undefined) agg.merge(s);
+      if (agg === undefined) continue;
+      try {
+        agg.merge(s);
+      } catch (e) {
+        // An agent running another version of the program: its data is reported, not merged.
+        this.rt?.warn(`cannot merge @${s.name} from an agent: ${e instanceof Error ? e.message : String(e)}\n`);
+      }
     }
     this.remote.faults += delta.faults;
     this.remote.specDrops += delta.specDrops;
