@@ -1,11 +1,15 @@
 import type { MonitorSpec } from '../protocol.js';
 import { TsMonitor } from './ts-monitor.js';
+import { ScriptMonitor } from './script-monitor.js';
 import type { AgentMonitor } from './types.js';
 
 type Loader = (spec: MonitorSpec) => Promise<AgentMonitor>;
 
 /** Monitor kinds the agent can run; the script language registers `d` here. */
-const loaders = new Map<string, Loader>([['ts', (s) => TsMonitor.load(s.spec, s.name)]]);
+const loaders = new Map<string, Loader>([
+  ['ts', (s) => TsMonitor.load(s.spec, s.name)],
+  ['d', (s) => Promise.resolve(ScriptMonitor.load(s.spec))],
+]);
 
 export function registerMonitorLoader(kind: string, loader: Loader): void {
   loaders.set(kind, loader);

@@ -4,30 +4,46 @@ import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
 import type { MonitorSpec } from '../protocol.js';
 import { openOutput } from '../session/output.js';
 import { trace } from '../session/trace.js';
+import { compileScript, encodeScript, type ScriptSpec } from '../script/spec.js';
+import { parseSettings, scriptSources } from '../script/sources.js';
+import { runSolo } from '../script/solo.js';
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   monitor: { type: 'string', multiple: true },
+  program: { type: 'string', short: 'e', multiple: true },
+  script: { type: 'string', short: 's', multiple: true },
+  option: { type: 'string', short: 'x', multiple: true },
+  format: { type: 'string', short: 'f' },
+  destructive: { type: 'boolean', short: 'w' },
   quiet: { type: 'boolean', short: 'q' },
   output: { type: 'string', short: 'o' },
   binding: { type: 'string', short: 'b' },
   modules: { type: 'string', multiple: true },
 } as const;
 
-/** `mscope run`: like `dtrace -c`, exits with CMD's status. */
+/** `mscope run`: like `dtrace -c`, exits with CMD's status; with no CMD, like `dtrace -n`. */
 export async function runCommand(args: readonly string[]): Promise<number> {
   const { own, command } = splitCommand(args, OPTIONS);
   const { values } = parseOwn('run', own, OPTIONS);
   if (values.help === true) return printUsage('run');
-  if (command.length === 0) throw usage('mscope run: missing -- CMD');
   const binding = values.binding;
   if (binding !== undefined && !BINDING_KINDS.includes(binding as BindingKind)) {
     throw usage(`mscope run: unknown binding "${binding}"; expected one of ${BINDING_KINDS.join(', ')}`);
   }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw usage(`mscope run: unknown output format "${format}"; expected text or json`);
   const cwd = process.cwd();
+  const quiet = values.quiet === true;
+  const sources = scriptSources(own);
+  const script: ScriptSpec | null =
+    sources.length === 0 ? null : { sources, settings: parseSettings(values.option ?? []), quiet, format };
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));
+  if (script !== null) monitors.push({ kind: 'd', name: 'script', spec: encodeScript(script) });
+  if (command.length === 0 && (script === null || (values.monitor ?? []).length > 0)) throw usage('mscope run: missing -- CMD');
   const out = openOutput(values.output);
   try {
+    if (command.length === 0) return await runSolo(compileScript(script!, (t) => process.stderr.write(t)), out);
     const result = await trace({
       command,
       cwd,
@@ -38,7 +54,7 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         ...(values.modules ? { modules: values.modules } : {}),
       },
       out,
-      quiet: values.quiet === true,
+      quiet,
     });
     return result.failed && result.status === 0 ? 1 : result.status;
   } finally {

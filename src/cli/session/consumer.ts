@@ -11,10 +11,18 @@ export interface ConsumerMonitor {
   end(out: OutputSink): void;
 }
 
+/** What a consumer may do while CMD runs: print, and stop tracing like DTrace's exit(). */
+export interface ConsumerContext {
+  readonly out: OutputSink;
+  exit(code: number): void;
+}
+
 /** What mscope does with one kind of monitor: check it before CMD starts, then consume. */
 export interface MonitorKind {
   validate(spec: MonitorSpec): Promise<void>;
-  consumer(spec: MonitorSpec): ConsumerMonitor;
+  consumer(spec: MonitorSpec, ctx: ConsumerContext): ConsumerMonitor;
+  /** Scripts warn about descriptions that matched nothing, and print no summary line. */
+  readonly script?: boolean;
 }
 
 /** A TypeScript monitor prints from its own process, so there is nothing to merge. */

@@ -1,6 +1,8 @@
 import { loadMonitorFile } from '../agent/monitor-file.js';
 import type { MonitorSpec } from '../protocol.js';
 import { textConsumer, type MonitorKind } from './consumer.js';
+import { compileScript, decodeScript } from '../script/spec.js';
+import { ScriptConsumer } from './script-consumer.js';
 
 /** Monitor kinds mscope accepts; the script language registers `d` here and in agent/loaders. */
 const kinds = new Map<string, MonitorKind>([
@@ -9,6 +11,14 @@ const kinds = new Map<string, MonitorKind>([
     {
       validate: async (s) => void (await loadMonitorFile(s.spec, s.name)),
       consumer: () => textConsumer,
+    },
+  ],
+  [
+    'd',
+    {
+      validate: async (s) => void compileScript(decodeScript(s.spec), (text) => process.stderr.write(text)),
+      consumer: (s, ctx) => new ScriptConsumer(compileScript(decodeScript(s.spec)), ctx),
+      script: true,
     },
   ],
 ]);

@@ -11,7 +11,7 @@ export function openOutput(file: string | undefined): OutputSink {
   if (file === undefined) return { write: (text) => void process.stdout.write(text), close: () => {} };
   let fd: number;
   try {
-    fd = openSync(file, 'w');
+    fd = openSync(file, 'a');
   } catch (error) {
     throw new MscopeError(ErrorCode.BadUsage, `mscope: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }

@@ -24,7 +24,11 @@ export class RunReport {
   /** Fault message → pids that sent it, so that one failure in many processes prints once. */
   private readonly faults = new Map<string, number[]>();
 
-  constructor(monitorNames: readonly string[]) {
+  /** `scripts`: D programs, which warn about unmatched descriptions themselves and print no summary. */
+  constructor(
+    monitorNames: readonly string[],
+    private readonly scripts: ReadonlySet<string> = new Set(),
+  ) {
     for (const name of monitorNames) {
       this.monitors.set(name, { descriptions: new Map(), processes: 0, events: 0, faults: 0, drops: 0, firstFault: undefined });
     }
@@ -64,13 +68,14 @@ export class RunReport {
       if (t.faults > 0)
         lines.push(`monitor ${name} faulted ${t.faults} times${t.firstFault === undefined ? '' : ` (first: ${t.firstFault})`}`);
       if (t.drops > 0) lines.push(`monitor ${name} dropped ${t.drops} events`);
+      const script = this.scripts.has(name);
       for (const [text, d] of t.descriptions) {
-        if (d.probes === 0) {
+        if (d.probes === 0 && !script) {
           lines.push(`monitor ${name}: probe description "${text}" matched no probes`);
           failed = true;
         }
       }
-      if (!quiet && t.processes > 0) {
+      if (!quiet && !script && t.processes > 0) {
         lines.push(`monitor ${name}: ${t.events} events in ${t.processes} process${t.processes === 1 ? '' : 'es'}`);
       }
     }

@@ -31,21 +31,29 @@ export interface TraceResult {
  */
 export async function trace(req: TraceRequest): Promise<TraceResult> {
   for (const spec of req.monitors) await monitorKind(spec).validate(spec);
-  const consumers = new Map(req.monitors.map((s) => [s.name, monitorKind(s).consumer(s)]));
-  const report = new RunReport(req.monitors.map((s) => s.name));
-  const session = Session.create();
   let child: TracedChild | null = null;
   let requestedExit: number | undefined;
+  const stop = (code: number): void => {
+    requestedExit ??= code;
+    child?.kill('SIGTERM');
+  };
+  const consumers = new Map(req.monitors.map((s) => [s.name, monitorKind(s).consumer(s, { out: req.out, exit: stop })]));
+  const scripts = new Set(req.monitors.filter((s) => monitorKind(s).script === true).map((s) => s.name));
+  const report = new RunReport(req.monitors.map((s) => s.name), scripts);
+  const session = Session.create();
   session.onMessage((pid, m) => {
     req.onMessage?.(pid, m);
     if (m.t === 'output') req.out.write(m.text);
     else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);
     else if (m.t === 'final') consumers.get(m.monitor)?.final(pid, m.data);
-    else if (m.t === 'exit-request') {
-      requestedExit ??= m.code;
-      child?.kill('SIGTERM');
-    } else report.add(pid, m);
+    else if (m.t === 'exit-request') stop(m.code);
+    else report.add(pid, m);
   });
+  if (requestedExit !== undefined) {
+    // BEGIN called exit(): DTrace never starts the command then.
+    for (const c of consumers.values()) c.end(req.out);
+    return { status: requestedExit, processes: 0, failed: false };
+  }
   try {
     const env = { ...process.env, ...session.env(req.monitors, req.options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
     child = new TracedChild(req.command, env, req.cwd);

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { ErrorCode, MscopeError } from '../../core/index.js';
+import type { Source } from '../../lang/index.js';
+
+/**
+ * The program named by `-e` and `-s` options, in command-line order: DTrace concatenates
+ * them into one program. `-e` texts are named `-e`, `-e#2`… in diagnostics.
+ */
+export function scriptSources(args: readonly string[]): Source[] {
+  const out: Source[] = [];
+  let inline = 0;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (flag: string): string | undefined => {
+      if (a === flag) return args[++i];
+      if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+      if (flag.length === 2 && a.startsWith(flag) && a.length > 2) return a.slice(2);
+      return undefined;
+    };
+    if (a === '--') break;
+    const e = value('-e') ?? value('--program');
+    if (e !== undefined) {
+      out.push({ file: ++inline === 1 ? '-e' : `-e#${inline}`, text: e });
+      continue;
+    }
+    const s = value('-s') ?? value('--script');
+    if (s !== undefined) out.push({ file: s, text: readScript(s) });
+  }
+  return out;
+}
+
+function readScript(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new MscopeError(ErrorCode.BadScript, `cannot read script ${file}: ${code}`);
+  }
+}
+
+/** `-x name=value` (or `-x name`, meaning 1). */
+export function parseSettings(values: readonly string[]): Array<[string, string]> {
+  return values.map((v) => {
+    const eq = v.indexOf('=');
+    return eq < 0 ? [v, '1'] : [v.slice(0, eq), v.slice(eq + 1)];
+  });
+}

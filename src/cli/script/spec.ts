@@ -1,0 +1,33 @@
+import { ErrorCode, MscopeError } from '../../core/index.js';
+import { compile, renderDiagnostics, type CompiledProgram, type OutputFormat, type Source } from '../../lang/index.js';
+
+/** A D program as mscope hands it to every agent: the sources and the command-line settings. */
+export interface ScriptSpec {
+  readonly sources: readonly Source[];
+  readonly settings: ReadonlyArray<[string, string]>;
+  readonly quiet: boolean;
+  readonly format: OutputFormat;
+}
+
+export function encodeScript(spec: ScriptSpec): string {
+  return JSON.stringify(spec);
+}
+
+export function decodeScript(text: string): ScriptSpec {
+  return JSON.parse(text) as ScriptSpec;
+}
+
+/**
+ * Compiles the program or throws one error whose message is every diagnostic rendered as
+ * `FILE:LINE:COL: message`, the source line and a caret. Warnings go to `warn`.
+ */
+export function compileScript(spec: ScriptSpec, warn: (text: string) => void = () => {}): CompiledProgram {
+  const r = compile(spec.sources, { options: spec.settings, quiet: spec.quiet, format: spec.format });
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  const warnings = r.diagnostics.filter((d) => d.severity !== 'error');
+  if (warnings.length > 0) warn(renderDiagnostics(warnings, spec.sources));
+  if (errors.length > 0 || r.program === undefined) {
+    throw new MscopeError(ErrorCode.BadScript, renderDiagnostics(errors, spec.sources).trimEnd());
+  }
+  return r.program;
+}
