@@ -11,22 +11,31 @@ mscope help <command> prints that command's options.
 `;
 
 export const COMMAND_USAGE: Record<string, string> = {
-  run: `usage: mscope run [--monitor FILE]… [-q] [-o FILE] [-b direct|shm|message] [--modules GLOB]… -- CMD [ARGS…]
+  run: `usage: mscope run [-e PROGRAM | -s FILE]… [--monitor FILE]… [-q] [-o FILE] [-x OPT=VAL]… [-f json]
+                  [-b direct|shm|message] [--modules GLOB]… [-- CMD [ARGS…]]
 
 Runs CMD with the microScope agent loaded into every Node.js process it starts, links the
-monitors to their probes, prints what they report, and exits with CMD's status.
+program's clauses and the monitors to their probes, prints what they report, and exits
+with CMD's status. ^C ends tracing: aggregations are printed and CMD gets the signal.
+Without CMD the program runs on its own until it calls exit() or ^C, like dtrace -n.
 
+  -e, --program TEXT a D program (repeatable; concatenated with -s in order)
+  -s, --script FILE  a D program file (repeatable)
   --monitor FILE     a TypeScript or JavaScript monitor module (repeatable)
-  -q, --quiet        print only the monitors' output and errors, no summary
-  -o, --output FILE  write the monitors' output to FILE instead of stdout
+  -x, --option O=V   quiet, bufsize, nspec, specsize, strsize, aggsortkey, aggsortrev
+  -f, --format json  print records and final aggregations as JSON lines
+  -w, --destructive  allow destructive actions
+  -q, --quiet        print only what the program prints, no summary
+  -o, --output FILE  append the output to FILE instead of stdout
   -b, --binding B    how monitors are bound to probes: direct, shm or message
   --modules GLOB     which modules to instrument (repeatable)
 `,
-  list: `usage: mscope list [PATTERN] [--skipped] [--modules GLOB]… -- CMD [ARGS…]
+  list: `usage: mscope list [PATTERN] [-e PROGRAM | -s FILE]… [--skipped] [--modules GLOB]… [-- CMD [ARGS…]]
 
 Runs CMD with the agent loaded and, when it exits, lists the probes that existed
 (ID, PROVIDER, MODULE, FUNCTION, NAME) matching PATTERN, a probe description
-such as fn:lib/*::entry.
+such as fn:lib/*::entry, and the descriptions of the program given with -e/-s.
+Without CMD, lists the probes every Node.js process has: providers and core modules.
 
   --skipped          list the functions that were not instrumented, and why
   --modules GLOB     which modules to instrument (repeatable)

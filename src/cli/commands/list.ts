@@ -1,4 +1,9 @@
-import { ErrorCode, MscopeError, ProbeDescription, type SkippedFunction } from '../../core/index.js';
+import { ErrorCode, MscopeError, ProbeDescription, registry, type ProbeName, type SkippedFunction } from '../../core/index.js';
+import { registerProviders } from '../../providers/index.js';
+import { registerAllCoreModules } from '../../modules/core-modules.js';
+import { compileScript } from '../script/spec.js';
+import { scriptSources } from '../script/sources.js';
+import type { Source } from '../../lang/index.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
 import { formatProbeTable, formatSkippedTable } from '../probe-table.js';
 import type { ProbeRow } from '../protocol.js';
@@ -7,6 +12,8 @@ import { openOutput } from '../session/output.js';
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
+  program: { type: 'string', short: 'e', multiple: true },
+  script: { type: 'string', short: 's', multiple: true },
   skipped: { type: 'boolean' },
   modules: { type: 'string', multiple: true },
 } as const;
@@ -17,7 +24,6 @@ export async function listCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseOwn('list', own, OPTIONS, true);
   if (values.help === true) return printUsage('list');
   if (positionals.length > 1) throw usage(`mscope list: expected one PATTERN, got ${positionals.length}`);
-  if (command.length === 0) throw usage('mscope list: missing -- CMD');
   const pattern = positionals[0];
   let description: ProbeDescription | undefined;
   try {
@@ -25,6 +31,11 @@ export async function listCommand(args: readonly string[]): Promise<number> {
   } catch (error) {
     throw usage(`mscope list: ${(error as Error).message}`);
   }
+  const sources = scriptSources(own);
+  const selected = sources.length === 0 ? undefined : programDescriptions(sources);
+  const matches = (name: ProbeName): boolean =>
+    (description === undefined || description.matches(name)) && (selected === undefined || selected.some((d) => d.matches(name)));
+  if (command.length === 0) return listHere(matches, pattern ?? sources.map((s) => s.file).join(' '));
   const probes = new Map<string, ProbeRow>();
   const skipped = new Map<string, SkippedFunction>();
   const cwd = process.cwd();
@@ -59,9 +70,7 @@ export async function listCommand(args: readonly string[]): Promise<number> {
     else process.stderr.write('mscope: no functions were skipped\n');
     return result.status;
   }
-  const rows = [...probes.values()].filter(
-    (r) => description === undefined || description.matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }),
-  );
+  const rows = [...probes.values()].filter((r) => matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }));
   if (rows.length === 0) {
     const what = pattern === undefined ? 'no probes exist' : `no probes match ${pattern}`;
     process.stderr.write(`mscope: ${what}\n`);
@@ -69,4 +78,26 @@ export async function listCommand(args: readonly string[]): Promise<number> {
   }
   process.stdout.write(formatProbeTable(rows));
   return result.status;
+}
+
+/** The descriptions of a program's probe clauses (`mscope list -e PROGRAM`). */
+function programDescriptions(sources: Source[]): ProbeDescription[] {
+  const program = compileScript({ sources, settings: [], quiet: true, format: 'text' });
+  return program.clauses.flatMap((c) => c.probes.flatMap((p) => (p.description === null ? [] : [p.description])));
+}
+
+/** Without CMD: the probes that exist in any Node process before it loads code (providers, core modules). */
+function listHere(matches: (name: ProbeName) => boolean, what: string): number {
+  registerProviders();
+  registerAllCoreModules();
+  const rows: ProbeRow[] = registry
+    .list()
+    .filter(matches)
+    .map((p) => [p.id, p.provider, p.module, p.func, p.name]);
+  if (rows.length === 0) {
+    process.stderr.write(`mscope: no probes match ${what}\n`);
+    return 1;
+  }
+  process.stdout.write(formatProbeTable(rows));
+  return 0;
 }
