@@ -42,8 +42,9 @@ Without CMD, lists the probes every Node.js process has: providers and core modu
 `,
   demo: `usage: mscope demo
 
-Runs a small order service (examples/demo) under an example monitor and prints the
-count and latency of every function it called.
+Runs a small order service (examples/demo: an HTTP API and its client) under the example
+D program examples/demo/demo.d and prints calls per function, the latency of placing an
+order, why orders failed, HTTP requests by status and bytes written.
 `,
   help: `usage: mscope help [COMMAND]
 `,

@@ -169,11 +169,14 @@ export class Lexer {
     return { kind: T.Probe, text: s.slice(start, this.pos), start, end: this.pos };
   }
 
-  /** `fn:lib/math.js:add:entry`: a `/` before the third `:` and followed by a name is part of a path. */
+  /**
+   * `fn:lib/math.js:add:entry`, `fn:lib/*::entry`: a `/` before the third `:` followed by a
+   * name or a glob is part of a path (so `lib/*` does not open a comment).
+   */
   private slashInModule(start: number): boolean {
     const sofar = this.text.slice(start, this.pos);
     const colons = sofar.split(':').length - 1;
-    return colons >= 1 && colons <= 2 && /[A-Za-z0-9_.]/.test(this.text[this.pos + 1] ?? '');
+    return colons >= 1 && colons <= 2 && /[A-Za-z0-9_.*?[]/.test(this.text[this.pos + 1] ?? '');
   }
 
   next(): Token {

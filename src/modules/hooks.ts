@@ -27,6 +27,8 @@ const strip = (nodeModule as unknown as { stripTypeScriptTypes?: StripFn }).stri
 export class Instrumenter {
   readonly scope: Scope;
   readonly cache: TransformCache;
+  /** True while transforming: the parser's own modules, loaded lazily, are left as they are. */
+  private busy = false;
 
   constructor(
     options: InstrumentOptions,
@@ -38,7 +40,7 @@ export class Instrumenter {
 
   /** null: evaluate the original unchanged. */
   process(source: string, filename: string, format: string | undefined): Instrumented | null {
-    if (isTransformed(source)) return null;
+    if (this.busy || isTransformed(source)) return null;
     const d = this.scope.classify(filename);
     if (d === null || !d.instrument) return null;
     const fmt = format === 'module' || format === 'module-typescript' ? 'module' : 'commonjs';
@@ -53,6 +55,7 @@ export class Instrumenter {
     const key = TransformCache.key(code, d.module, fmt);
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached === '' ? (code === source ? null : { code, format: fmt }) : { code: cached, format: fmt };
+    this.busy = true;
     try {
       const out = transform(code, { module: d.module, format: fmt as 'module' | 'commonjs' });
       this.cache.set(key, out.sites.length === 0 ? '' : out.code);
@@ -61,6 +64,8 @@ export class Instrumenter {
     } catch (e) {
       this.onSkip(d.module, '*', `does not parse: ${e instanceof Error ? e.message : String(e)}`);
       return code === source ? null : { code, format: fmt };
+    } finally {
+      this.busy = false;
     }
   }
 
