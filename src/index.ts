@@ -1,6 +1,9 @@
 /**
  * microScope: monitoring as a first-class primitive for Node.js programs.
  *
+ * Probes are named `provider:module:function:name`; the weaver links monitors to them
+ * while the program runs, through a binding chosen at link time.
+ *
  * ```ts
  * import { defineModule, link } from 'microscope';
  * const math = defineModule('math', { add: (a: number, b: number) => a + b });
@@ -9,8 +12,16 @@
  * h.unlink();
  * ```
  */
-export { ProbeDescription, ProbeEvent, registry, MscopeError, ErrorCode, nowNs } from './core/index.js';
+export { ProbeDescription, ProbeEvent, registry, MscopeError, ErrorCode, nowNs, formatProbeName } from './core/index.js';
 export type { Probe, ProbeName, ProbeArg } from './core/index.js';
 export { link, links, onFault, LinkHandle } from './weaver/index.js';
 export type { Monitor, BindingKind, LinkOptions, LinkStats, FaultReport } from './weaver/index.js';
 export { defineModule } from './modules/define.js';
+export { installInstrumentation, type InstallOptions } from './modules/install.js';
+export { probe, UsdtProbe, registerProviders } from './providers/index.js';
+export { compile, renderDiagnostics, ProgramInstance } from './lang/index.js';
+export type { CompiledProgram, Diagnostic, Source, Role, Host, ProgramDelta } from './lang/index.js';
+export { acct, query, renderReport, FIELDS } from './accounting/index.js';
+export type { AcctRecord, AcctOptions } from './accounting/index.js';
+export { RecordStore, readStore, reportFile, PrometheusExporter, OtlpExporter } from './export/index.js';
+export { defineMonitor, type MonitorDefinition, type MonitorOutput, type EventHandler } from './cli/agent/define-monitor.js';
