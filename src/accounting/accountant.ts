@@ -16,6 +16,12 @@ import { RecordRing } from './ring.js';
 /** Receives each finished record, on the application thread: keep it short (buffer, batch). */
 export type RecordSink = (record: AcctRecord, activity: Activity) => void;
 
+/** Where finished records come from: an accountant, or mscope's merge of every process's records. */
+export interface RecordSource {
+  onRecord(sink: (record: AcctRecord) => void): () => void;
+  readonly options: ResolvedOptions | null;
+}
+
 /** Installed pieces of one enable(); torn down together. */
 interface Session {
   readonly options: ResolvedOptions;

@@ -57,6 +57,7 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     }
     response[ACT] = act;
     acct.enter(act);
+    bindEmitter(acct, request, act);
   };
   const onFinish = (msg: unknown): void => {
     const { request, response, socket } = msg as RequestStart;
@@ -79,6 +80,24 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     dc.unsubscribe('http.server.request.start', onStart);
     dc.unsubscribe('http.server.response.finish', onFinish);
   };
+}
+
+/**
+ * A request's later events ('data', 'end') are emitted from the socket's reads, whose async
+ * context predates the request: without this, work done in a body handler belongs to no
+ * activity (or, on a kept-alive connection, to whichever one the socket last carried).
+ */
+function bindEmitter(acct: Accountant, request: IncomingMessage, act: Activity): void {
+  const emit = request.emit;
+  request.emit = function (this: IncomingMessage, ...args: Parameters<IncomingMessage['emit']>): boolean {
+    const prev = acct.current();
+    acct.enter(act);
+    try {
+      return emit.apply(this, args);
+    } finally {
+      acct.enter(prev);
+    }
+  } as IncomingMessage['emit'];
 }
 
 /**

@@ -6,7 +6,7 @@ Accountant.extensions.push(installHttpActivities, installTracingActivities);
 /** The thread's accountant: `acct.run(token, fn)`, `start`/`stop`/`read`/`switchTo`, `metric`. */
 export const acct = new Accountant();
 
-export { Accountant, type RecordSink } from './accountant.js';
+export { Accountant, type RecordSink, type RecordSource } from './accountant.js';
 export { Activity, type AcctRecord } from './activity.js';
 export { FIELDS, F, SUBSYSTEMS, TIME_FIELDS, BYTE_FIELDS, COUNT_FIELDS, type FieldName, type Subsystem } from './fields.js';
 export { type AcctOptions } from './options.js';

@@ -3,6 +3,7 @@ import { usage } from './args.js';
 import { demoCommand } from './commands/demo.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
+import { reportCommand } from './commands/report.js';
 import { COMMAND_USAGE, USAGE } from './usage.js';
 
 type Command = (args: readonly string[]) => Promise<number>;
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   run: runCommand,
   list: listCommand,
   demo: demoCommand,
+  report: reportCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

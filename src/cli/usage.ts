@@ -4,7 +4,8 @@ export const USAGE = `usage: mscope <command> [options]
 commands:
   run    run a command with monitors linked to its probes
   list   list the probes of a command's processes
-  demo   run an example program under an example monitor
+  demo   run an example program under an example D program
+  report print the per-activity report of an accounting store
   help   print help for a command
 
 mscope help <command> prints that command's options.
@@ -28,6 +29,11 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
   -q, --quiet        print only what the program prints, no summary
   -o, --output FILE  append the output to FILE instead of stdout
   -b, --binding B    how monitors are bound to probes: direct, shm or message
+  --acct             account every activity (each HTTP request by default): on with
+                     --prom/--otlp or when the program uses acct probes
+  --store FILE       where accounting records go (default mscope.db; "none" for no store)
+  --prom PORT        serve the records as Prometheus metrics on 127.0.0.1:PORT
+  --otlp URL         send one span per activity and metrics over OTLP/HTTP to URL
   --modules GLOB     which modules to instrument (repeatable)
 `,
   list: `usage: mscope list [PATTERN] [-e PROGRAM | -s FILE]… [--skipped] [--modules GLOB]… [-- CMD [ARGS…]]
@@ -45,6 +51,11 @@ Without CMD, lists the probes every Node.js process has: providers and core modu
 Runs a small order service (examples/demo: an HTTP API and its client) under the example
 D program examples/demo/demo.d and prints calls per function, the latency of placing an
 order, why orders failed, HTTP requests by status and bytes written.
+`,
+  report: `usage: mscope report FILE
+
+Prints, per activity token in an accounting store (mscope run --acct), the count,
+p50/p95/p99 latency and the mean time and bytes by subsystem.
 `,
   help: `usage: mscope help [COMMAND]
 `,

@@ -1,4 +1,4 @@
-import type { Accountant, AcctRecord } from '../accounting/index.js';
+import type { RecordSource, AcctRecord } from '../accounting/index.js';
 import { wallNs } from '../core/index.js';
 import { encodeMetrics, encodeSpans } from './otlp-encode.js';
 
@@ -34,7 +34,7 @@ export class OtlpExporter {
   failures = 0;
 
   constructor(
-    acct: Accountant,
+    acct: RecordSource,
     private readonly o: OtlpOptions,
   ) {
     this.detach = acct.onRecord((r) => {

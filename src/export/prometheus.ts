@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { BYTE_FIELDS, COUNT_FIELDS, FIELDS, UNACCOUNTED, type Accountant, type AcctRecord, type FieldName } from '../accounting/index.js';
+import { BYTE_FIELDS, COUNT_FIELDS, FIELDS, UNACCOUNTED, type RecordSource, type AcctRecord, type FieldName } from '../accounting/index.js';
 
 export interface PrometheusOptions {
   /** Port for `/metrics`; 0 picks a free one. */
@@ -36,7 +36,7 @@ export class PrometheusExporter {
   private detach: (() => void) | null = null;
 
   constructor(
-    acct: Accountant,
+    acct: RecordSource,
     private readonly o: PrometheusOptions = {},
   ) {
     this.registry = o.registry ?? new Registry();

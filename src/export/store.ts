@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { Accountant, AcctRecord } from '../accounting/index.js';
+import type { RecordSource, AcctRecord } from '../accounting/index.js';
 import { openSql } from './sqlite.js';
 import { NUMERIC_COLUMNS, packNumbers } from './store-schema.js';
 
@@ -75,7 +75,7 @@ export class RecordStore {
   }
 
   /** Connects the store to an accountant; returns the disconnect. */
-  attach(acct: Accountant): () => void {
+  attach(acct: RecordSource): () => void {
     return acct.onRecord((r) => this.add(r));
   }
 

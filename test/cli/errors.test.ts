@@ -73,7 +73,7 @@ test('--help and help run print usage', async () => {
   assert.match(top.stdout, /^usage: mscope <command>/);
   const run = await mscope(['help', 'run'], esm);
   assert.equal(run.status, 0);
-  assert.match(run.stdout, /^usage: mscope run \[--monitor FILE\]/);
+  assert.match(run.stdout, /^usage: mscope run \[-e PROGRAM \| -s FILE\]/);
   const flag = await mscope(['list', '--help'], esm);
   assert.match(flag.stdout, /^usage: mscope list/);
 });

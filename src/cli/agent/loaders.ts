@@ -1,6 +1,7 @@
 import type { MonitorSpec } from '../protocol.js';
 import { TsMonitor } from './ts-monitor.js';
 import { ScriptMonitor } from './script-monitor.js';
+import { AccountingMonitor } from '../acct/acct-monitor.js';
 import type { AgentMonitor } from './types.js';
 
 type Loader = (spec: MonitorSpec) => Promise<AgentMonitor>;
@@ -9,6 +10,7 @@ type Loader = (spec: MonitorSpec) => Promise<AgentMonitor>;
 const loaders = new Map<string, Loader>([
   ['ts', (s) => TsMonitor.load(s.spec, s.name)],
   ['d', (s) => Promise.resolve(ScriptMonitor.load(s.spec))],
+  ['acct', (s) => Promise.resolve(AccountingMonitor.load(s.spec))],
 ]);
 
 export function registerMonitorLoader(kind: string, loader: Loader): void {

@@ -1,7 +1,7 @@
 import { ErrorCode, MscopeError, ProbeDescription, registry, type ProbeName, type SkippedFunction } from '../../core/index.js';
 import { registerProviders } from '../../providers/index.js';
 import { registerAllCoreModules } from '../../modules/core-modules.js';
-import { compileScript } from '../script/spec.js';
+import { compileScript, printingScriptErrors } from '../script/spec.js';
 import { scriptSources } from '../script/sources.js';
 import type { Source } from '../../lang/index.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
@@ -19,7 +19,11 @@ const OPTIONS = {
 } as const;
 
 /** `mscope list [PATTERN] -- CMD`: the probes of every process CMD started, merged by name. */
-export async function listCommand(args: readonly string[]): Promise<number> {
+export function listCommand(args: readonly string[]): Promise<number> {
+  return printingScriptErrors(() => list(args));
+}
+
+async function list(args: readonly string[]): Promise<number> {
   const { own, command } = splitCommand(args, OPTIONS, true);
   const { values, positionals } = parseOwn('list', own, OPTIONS, true);
   if (values.help === true) return printUsage('list');

@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import { BINDING_KINDS, type BindingKind } from '../../weaver/index.js';
+import { compileGlob } from '../../core/index.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
 import type { MonitorSpec } from '../protocol.js';
 import { openOutput } from '../session/output.js';
 import { trace } from '../session/trace.js';
-import { compileScript, encodeScript, type ScriptSpec } from '../script/spec.js';
+import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../script/spec.js';
 import { parseSettings, scriptSources } from '../script/sources.js';
 import { runSolo } from '../script/solo.js';
+import { AccountingConsumer, type AccountingSinks } from '../acct/acct-consumer.js';
+import type { ConsumerMonitor } from '../session/consumer.js';
+import type { CompiledProgram } from '../../lang/index.js';
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -20,10 +24,20 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   binding: { type: 'string', short: 'b' },
   modules: { type: 'string', multiple: true },
+  acct: { type: 'boolean' },
+  store: { type: 'string' },
+  prom: { type: 'string' },
+  otlp: { type: 'string' },
 } as const;
 
+const DEFAULT_STORE = 'mscope.db';
+
 /** `mscope run`: like `dtrace -c`, exits with CMD's status; with no CMD, like `dtrace -n`. */
-export async function runCommand(args: readonly string[]): Promise<number> {
+export function runCommand(args: readonly string[]): Promise<number> {
+  return printingScriptErrors(() => run(args));
+}
+
+async function run(args: readonly string[]): Promise<number> {
   const { own, command } = splitCommand(args, OPTIONS);
   const { values } = parseOwn('run', own, OPTIONS);
   if (values.help === true) return printUsage('run');
@@ -39,11 +53,19 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   const script: ScriptSpec | null =
     sources.length === 0 ? null : { sources, settings: parseSettings(values.option ?? []), quiet, format };
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));
+  const program = script === null ? null : compileScript(script, (t) => process.stderr.write(t));
+  const consumers = new Map<string, ConsumerMonitor>();
+  const accounting = values.acct === true || values.prom !== undefined || values.otlp !== undefined || (program !== null && usesAcct(program));
+  if (accounting && command.length > 0) {
+    const sinks = accountingSinks(values.store, values.prom, values.otlp);
+    monitors.unshift({ kind: 'acct', name: 'accounting', spec: '{}' });
+    consumers.set('accounting', await AccountingConsumer.open(sinks));
+  }
   if (script !== null) monitors.push({ kind: 'd', name: 'script', spec: encodeScript(script) });
   if (command.length === 0 && (script === null || (values.monitor ?? []).length > 0)) throw usage('mscope run: missing -- CMD');
   const out = openOutput(values.output);
   try {
-    if (command.length === 0) return await runSolo(compileScript(script!, (t) => process.stderr.write(t)), out);
+    if (command.length === 0) return await runSolo(program!, out);
     const result = await trace({
       command,
       cwd,
@@ -55,9 +77,32 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       },
       out,
       quiet,
+      consumers,
     });
     return result.failed && result.status === 0 ? 1 : result.status;
   } finally {
     out.close();
   }
+}
+
+/** A program with `acct` clauses, or that reads `activity`, turns accounting on in every traced process. */
+function usesAcct(program: CompiledProgram): boolean {
+  if (program.sources.some((s) => /\bactivity\b/.test(s.text))) return true;
+  return program.clauses.some((c) =>
+    c.probes.some((p) => p.description !== null && p.description.provider !== '' && compileGlob(p.description.provider)('acct')),
+  );
+}
+
+function accountingSinks(store: string | undefined, prom: string | undefined, otlp: string | undefined): AccountingSinks {
+  let promPort: number | undefined;
+  if (prom !== undefined) {
+    promPort = Number(prom);
+    if (!Number.isInteger(promPort) || promPort < 0 || promPort > 65535) throw usage(`mscope run: --prom expects a port number, got "${prom}"`);
+  }
+  if (otlp !== undefined && !/^https?:\/\//.test(otlp)) throw usage(`mscope run: --otlp expects an http(s) URL, got "${otlp}"`);
+  return {
+    store: store === 'none' ? null : (store ?? DEFAULT_STORE),
+    ...(promPort === undefined ? {} : { promPort }),
+    ...(otlp === undefined ? {} : { otlpUrl: otlp }),
+  };
 }

@@ -9,6 +9,28 @@ export interface ScriptSpec {
   readonly format: OutputFormat;
 }
 
+/** A program that does not compile; its message is the rendered diagnostics, `FILE:LINE:COL: …` first. */
+export class ScriptCompileError extends MscopeError {
+  constructor(message: string) {
+    super(ErrorCode.BadScript, message);
+  }
+}
+
+/**
+ * Runs a command, printing a compile error's diagnostics exactly as rendered (without the
+ * `mscope: ` prefix other errors get, so that each starts `FILE:LINE:COL:` as editors
+ * expect) and returning 1.
+ */
+export async function printingScriptErrors(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ScriptCompileError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+}
+
 export function encodeScript(spec: ScriptSpec): string {
   return JSON.stringify(spec);
 }
@@ -27,7 +49,7 @@ export function compileScript(spec: ScriptSpec, warn: (text: string) => void = (
   const warnings = r.diagnostics.filter((d) => d.severity !== 'error');
   if (warnings.length > 0) warn(renderDiagnostics(warnings, spec.sources));
   if (errors.length > 0 || r.program === undefined) {
-    throw new MscopeError(ErrorCode.BadScript, renderDiagnostics(errors, spec.sources).trimEnd());
+    throw new ScriptCompileError(renderDiagnostics(errors, spec.sources).trimEnd());
   }
   return r.program;
 }

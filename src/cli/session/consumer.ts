@@ -8,7 +8,7 @@ import type { OutputSink } from './output.js';
 export interface ConsumerMonitor {
   delta(pid: number, data: unknown): void;
   final(pid: number, data: unknown): void;
-  end(out: OutputSink): void;
+  end(out: OutputSink): void | Promise<void>;
 }
 
 /** What a consumer may do while CMD runs: print, and stop tracing like DTrace's exit(). */

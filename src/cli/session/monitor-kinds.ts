@@ -21,6 +21,7 @@ const kinds = new Map<string, MonitorKind>([
       script: true,
     },
   ],
+  ['acct', { validate: async () => {}, consumer: () => textConsumer, script: true }],
 ]);
 
 export function registerMonitorKind(kind: string, handler: MonitorKind): void {

@@ -1,6 +1,7 @@
 import type { AgentMessage, AgentOptions, MonitorSpec } from '../protocol.js';
 import { TracedChild, exitStatus, nodeOptionsWithAgent } from './child.js';
 import { monitorKind } from './monitor-kinds.js';
+import type { ConsumerMonitor } from './consumer.js';
 import type { OutputSink } from './output.js';
 import { RunReport } from './run-report.js';
 import { Session } from './session.js';
@@ -12,6 +13,8 @@ export interface TraceRequest {
   readonly options: AgentOptions;
   readonly out: OutputSink;
   readonly quiet: boolean;
+  /** Consumers built by the command itself (accounting sinks), by monitor name. */
+  readonly consumers?: ReadonlyMap<string, ConsumerMonitor>;
   /** Sees every message; `mscope list` collects probes through it. */
   readonly onMessage?: (pid: number, message: AgentMessage) => void;
 }
@@ -37,7 +40,9 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     requestedExit ??= code;
     child?.kill('SIGTERM');
   };
-  const consumers = new Map(req.monitors.map((s) => [s.name, monitorKind(s).consumer(s, { out: req.out, exit: stop })]));
+  const consumers = new Map(
+    req.monitors.map((s) => [s.name, req.consumers?.get(s.name) ?? monitorKind(s).consumer(s, { out: req.out, exit: stop })]),
+  );
   const scripts = new Set(req.monitors.filter((s) => monitorKind(s).script === true).map((s) => s.name));
   const report = new RunReport(req.monitors.map((s) => s.name), scripts);
   const session = Session.create();
@@ -51,7 +56,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   });
   if (requestedExit !== undefined) {
     // BEGIN called exit(): DTrace never starts the command then.
-    for (const c of consumers.values()) c.end(req.out);
+    for (const c of consumers.values()) await c.end(req.out);
     return { status: requestedExit, processes: 0, failed: false };
   }
   try {
@@ -60,7 +65,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     session.startPolling();
     let corrupt = 0;
     const exit = await child.exited.finally(() => (corrupt = session.finish()));
-    for (const c of consumers.values()) c.end(req.out);
+    for (const c of consumers.values()) await c.end(req.out);
     const { lines, failed } = report.lines(req.quiet);
     if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
     if (session.processes.size === 0 && req.monitors.length > 0) {

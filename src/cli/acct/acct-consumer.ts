@@ -1,0 +1,91 @@
+import type { AcctRecord, RecordSource } from '../../accounting/index.js';
+import { OtlpExporter, PrometheusExporter, RecordStore } from '../../export/index.js';
+import { ErrorCode, MscopeError } from '../../core/index.js';
+import type { ConsumerMonitor } from '../session/consumer.js';
+import type { OutputSink } from '../session/output.js';
+
+export interface AccountingSinks {
+  /** SQLite file for the records, or null for none. */
+  readonly store: string | null;
+  readonly promPort?: number;
+  readonly otlpUrl?: string;
+}
+
+/** Every traced process's finished records, merged in mscope: the exporters' one source. */
+class RecordFeed implements RecordSource {
+  readonly options = null;
+  private readonly sinks: Array<(r: AcctRecord) => void> = [];
+
+  onRecord(sink: (r: AcctRecord) => void): () => void {
+    this.sinks.push(sink);
+    return () => void this.sinks.splice(this.sinks.indexOf(sink), 1);
+  }
+
+  push(records: readonly AcctRecord[]): void {
+    for (const r of records) for (const s of this.sinks) s(r);
+  }
+}
+
+/**
+ * The mscope side of accounting: stores records in SQLite, serves them to Prometheus and
+ * sends them over OTLP, for the whole run. Opened before CMD starts, so that a port in use
+ * or an unwritable store is one error line and CMD never runs.
+ */
+export class AccountingConsumer implements ConsumerMonitor {
+  private readonly feed = new RecordFeed();
+  private count = 0;
+
+  private constructor(
+    private readonly sinks: AccountingSinks,
+    private readonly store: RecordStore | null,
+    private readonly prom: PrometheusExporter | null,
+    private readonly otlp: OtlpExporter | null,
+    feed: RecordFeed,
+  ) {
+    this.feed = feed;
+  }
+
+  static async open(sinks: AccountingSinks): Promise<AccountingConsumer> {
+    const feed = new RecordFeed();
+    let store: RecordStore | null = null;
+    if (sinks.store !== null) {
+      try {
+        store = await RecordStore.open(sinks.store);
+      } catch (e) {
+        throw new MscopeError(ErrorCode.BadUsage, `mscope: cannot open store ${sinks.store}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      store.attach(feed);
+    }
+    let prom: PrometheusExporter | null = null;
+    if (sinks.promPort !== undefined) {
+      prom = new PrometheusExporter(feed, { port: sinks.promPort, host: '127.0.0.1' });
+      try {
+        await prom.listen();
+      } catch (e) {
+        await store?.close();
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new MscopeError(ErrorCode.BadUsage, `mscope: cannot serve Prometheus on 127.0.0.1:${sinks.promPort}: ${code ?? String(e)}`);
+      }
+    }
+    const otlp = sinks.otlpUrl === undefined ? null : new OtlpExporter(feed, { url: sinks.otlpUrl });
+    return new AccountingConsumer(sinks, store, prom, otlp, feed);
+  }
+
+  delta(_pid: number, data: unknown): void {
+    const records = data as AcctRecord[];
+    this.count += records.length;
+    this.feed.push(records);
+  }
+
+  final(pid: number, data: unknown): void {
+    this.delta(pid, data);
+  }
+
+  async end(_out: OutputSink): Promise<void> {
+    await this.otlp?.close();
+    await this.prom?.close();
+    await this.store?.close();
+    const where = this.sinks.store === null ? '' : ` in ${this.sinks.store}`;
+    process.stderr.write(`mscope: accounting: ${this.count} activit${this.count === 1 ? 'y' : 'ies'} recorded${where}\n`);
+  }
+}
