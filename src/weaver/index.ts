@@ -1,4 +1,9 @@
+import './bindings/register.js';
 export { link, links, registerBinding, LinkHandle, type LinkOptions, type BindingFactory } from './link.js';
 export { onFault, describeError } from './faults.js';
-export type { Monitor, Binding, BindingKind, LinkStats, FaultReport } from './types.js';
+export type { Monitor, Binding, BindingKind, BindingContext, BindingSettings, LinkStats, FaultReport } from './types.js';
+export type { MonitorRef, RemoteMonitor } from './remote/monitor-ref.js';
+export { RemoteEvent, Unsupported, type RemoteProbe } from './bindings/record-reader.js';
+export { BINDING_CAPABILITIES, capabilityError, type BindingCapabilities, type CapabilityFeature, type Fidelity } from './bindings/capabilities.js';
+export { ShmRing, type ThreadDrops } from './bindings/shm-ring.js';
 export { BINDING_KINDS } from './types.js';

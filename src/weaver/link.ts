@@ -1,12 +1,27 @@
 import { ErrorCode, MscopeError, ProbeDescription, registry, type Probe } from '../core/index.js';
 import { DirectBinding } from './bindings/direct.js';
-import { BINDING_KINDS, type Binding, type BindingKind, type LinkStats, type Monitor } from './types.js';
+import {
+  BINDING_KINDS,
+  type Binding,
+  type BindingContext,
+  type BindingKind,
+  type BindingSettings,
+  type LinkStats,
+  type Monitor,
+} from './types.js';
+import type { MonitorRef } from './remote/monitor-ref.js';
 
 export interface LinkOptions {
   binding?: BindingKind;
+  /** The monitor as a module, for the shm and message bindings (required by them). */
+  remote?: MonitorRef;
+  settings?: BindingSettings;
 }
 
-export type BindingFactory = (monitor: Monitor, linkId: number, description: string) => Binding;
+/** `context` carries the remote monitor and settings; the direct binding ignores it. */
+export type BindingFactory = (monitor: Monitor, linkId: number, description: string, context: BindingContext) => Binding;
+
+type FlushListener = (result: unknown, binding: BindingKind) => void;
 
 const factories = new Map<BindingKind, BindingFactory>([['direct', (m, id, d) => new DirectBinding(m, id, d)]]);
 
@@ -28,6 +43,10 @@ export class LinkHandle {
   private binding: Binding;
   private readonly probeSet = new Set<Probe>();
   private readonly retired: LinkStats = { events: 0, faults: 0, drops: 0 };
+  private readonly closing = new Set<Binding>();
+  private readonly flushListeners: FlushListener[] = [];
+  private remote: MonitorRef | undefined;
+  private settings: BindingSettings;
   private stopWatching: (() => void) | null;
 
   constructor(
@@ -36,9 +55,10 @@ export class LinkHandle {
     options: LinkOptions,
   ) {
     this.description = description;
-    this.binding = makeBinding(options.binding ?? 'direct', monitor, this.id, description.text);
-    registry.ensure(description);
-    for (const p of registry.list()) if (description.matches(p)) this.attach(p);
+    this.remote = options.remote;
+    this.settings = options.settings ?? {};
+    this.binding = this.makeBinding(options.binding ?? 'direct');
+    for (const p of registry.find(description)) this.attach(p);
     this.stopWatching = registry.onRegister((p) => {
       if (description.matches(p)) this.attach(p);
     });
@@ -58,40 +78,61 @@ export class LinkHandle {
     return [...this.probeSet];
   }
 
-  /** Totals over every binding this link has had. */
+  /** Totals over every binding this link has had, including one still draining. */
   get stats(): LinkStats {
-    const s = this.binding.stats;
-    return {
-      events: this.retired.events + s.events,
-      faults: this.retired.faults + s.faults,
-      drops: this.retired.drops + s.drops,
+    const t = { ...this.retired };
+    const live = this.linked ? [this.binding] : [];
+    for (const b of [...live, ...this.closing]) {
+      const s = b.stats;
+      t.events += s.events;
+      t.faults += s.faults;
+      t.drops += s.drops;
+    }
+    return t;
+  }
+
+  /**
+   * Receives each flush result of the remote monitor (shm, message): what it aggregated
+   * since its previous flush, to be merged by the owner. Returns an unsubscribe.
+   */
+  onFlush(listener: FlushListener): () => void {
+    this.flushListeners.push(listener);
+    return () => {
+      const i = this.flushListeners.indexOf(listener);
+      if (i >= 0) this.flushListeners.splice(i, 1);
     };
   }
 
   /**
    * Swaps the binding in place, at the same position in each probe's handler list, so
-   * link order is kept and no event is delivered twice.
+   * link order is kept and no event is delivered twice. Leaving a remote binding drains
+   * it (its ring or queue is processed and its monitor flushed) before the returned
+   * promise resolves; leaving the direct binding is synchronous and returns undefined.
    */
-  relink(options: LinkOptions): void {
+  relink(options: LinkOptions): Promise<void> | undefined {
     if (!this.linked) throw new MscopeError(ErrorCode.Unlinked, `link ${this.id} is unlinked`);
-    const next = makeBinding(options.binding ?? this.binding.kind, this.monitor, this.id, this.description.text);
+    if (options.remote !== undefined) this.remote = options.remote;
+    if (options.settings !== undefined) this.settings = options.settings;
+    const next = this.makeBinding(options.binding ?? this.binding.kind);
     const prev = this.binding;
     for (const p of this.probeSet) p.setHandlers(p.handlers.map((h) => (h === prev ? next : h)));
     this.binding = next;
-    prev.close();
-    this.retire(prev.stats);
+    return this.retire(prev);
   }
 
-  /** Detaches from every probe; probes with no other handlers return to their original code path. */
-  unlink(): void {
-    if (this.stopWatching === null) return;
+  /**
+   * Detaches from every probe; probes with no other handlers return to their original code
+   * path. A remote binding is drained first, as in relink.
+   */
+  unlink(): Promise<void> | undefined {
+    if (this.stopWatching === null) return undefined;
     this.stopWatching();
     this.stopWatching = null;
     const b = this.binding;
     for (const p of this.probeSet) p.setHandlers(p.handlers.filter((h) => h !== b));
     this.probeSet.clear();
-    b.close();
     active.delete(this);
+    return this.retire(b);
   }
 
   private attach(p: Probe): void {
@@ -100,14 +141,40 @@ export class LinkHandle {
     p.setHandlers([...p.handlers, this.binding]);
   }
 
-  private retire(s: LinkStats): void {
+  private retire(b: Binding): Promise<void> | undefined {
+    const closing = b.close();
+    if (closing === undefined) {
+      this.addRetired(b.stats);
+      return undefined;
+    }
+    this.closing.add(b);
+    return closing.then(() => {
+      this.closing.delete(b);
+      this.addRetired(b.stats);
+    });
+  }
+
+  private addRetired(s: LinkStats): void {
     this.retired.events += s.events;
     this.retired.faults += s.faults;
     this.retired.drops += s.drops;
   }
+
+  private makeBinding(kind: BindingKind): Binding {
+    const context: BindingContext = {
+      linkId: this.id,
+      description: this.description.text,
+      remote: this.remote,
+      settings: this.settings,
+      onFlush: (result) => {
+        for (const l of this.flushListeners) l(result, kind);
+      },
+    };
+    return makeBinding(kind, this.monitor, context);
+  }
 }
 
-function makeBinding(kind: BindingKind, monitor: Monitor, id: number, text: string): Binding {
+function makeBinding(kind: BindingKind, monitor: Monitor, context: BindingContext): Binding {
   const factory = factories.get(kind);
   if (factory === undefined) {
     const known = BINDING_KINDS.includes(kind) ? ` (binding "${kind}" is not available in this build)` : '';
@@ -116,7 +183,7 @@ function makeBinding(kind: BindingKind, monitor: Monitor, id: number, text: stri
       `unknown binding "${String(kind)}"; expected one of ${[...factories.keys()].join(', ')}${known}`,
     );
   }
-  return factory(monitor, id, text);
+  return factory(monitor, context.linkId, context.description, context);
 }
 
 /** Links `monitor` to every probe matching `description`, now and later. */

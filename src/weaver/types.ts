@@ -1,4 +1,5 @@
 import type { ProbeEvent, ProbeHandler } from '../core/index.js';
+import type { MonitorRef } from './remote/monitor-ref.js';
 
 /** Monitor code: called once per event of every probe its link matches. */
 export type Monitor = (event: ProbeEvent) => void;
@@ -19,8 +20,42 @@ export interface LinkStats {
 export interface Binding extends ProbeHandler {
   readonly kind: BindingKind;
   readonly stats: LinkStats;
-  /** Stops delivery; events already handed over are processed before it resolves. */
-  close(): void;
+  /**
+   * Stops delivery; events already handed over are processed (and the remote monitor
+   * flushed) before the returned promise resolves. The direct binding returns nothing.
+   */
+  close(): void | Promise<void>;
+}
+
+/** Tuning of the shm and message bindings; every field has a default. */
+export interface BindingSettings {
+  /** Bytes of a string argument copied inline (UTF-8, cut at a character boundary); default 256. */
+  strsize?: number;
+  /** shm: ring data size in bytes; default 4 MiB. */
+  ringBytes?: number;
+  /** shm and message: how often the remote monitor is flushed, ms; default 100. */
+  flushMs?: number;
+  /** message: a batch the monitor has not finished after this many ms is a hang; default 1000. */
+  deadlineMs?: number;
+  /** message: 'worker' (default) or 'process' (child_process.fork + IPC). */
+  isolate?: 'worker' | 'process';
+  /** message: heap limit of the monitor's worker or process, MB; default 64. */
+  maxHeapMb?: number;
+  /** message: restarts allowed before the link gives up (its events then count as drops); default 5. */
+  maxRestarts?: number;
+  /** message: batches in flight before new events are dropped; default 64. */
+  maxBatches?: number;
+}
+
+/** What a binding factory receives beside the in-thread monitor. */
+export interface BindingContext {
+  readonly linkId: number;
+  readonly description: string;
+  /** The module that runs the monitor off-thread (shm and message). */
+  readonly remote: MonitorRef | undefined;
+  readonly settings: BindingSettings;
+  /** Called with each flush result of the remote monitor, in order. */
+  readonly onFlush: (result: unknown) => void;
 }
 
 export interface FaultReport {
@@ -28,4 +63,9 @@ export interface FaultReport {
   readonly description: string;
   readonly error: unknown;
   readonly faults: number;
+  /** What failed: a throw (default), a hang past the deadline, memory, a crash, a failed load. */
+  readonly kind?: 'throw' | 'hang' | 'memory' | 'crash' | 'load';
+  /** For the message binding: restarts so far, and whether it gave up. */
+  readonly restarts?: number;
+  readonly gaveUp?: boolean;
 }

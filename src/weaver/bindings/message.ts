@@ -1,0 +1,139 @@
+import { ErrorCode, MscopeError, type Probe, type ProbeEvent } from '../../core/index.js';
+import type { Binding, BindingContext, LinkStats } from '../types.js';
+import { Supervisor } from '../remote/supervisor.js';
+import type { Batch } from '../remote/protocol.js';
+import { DEFAULT_STRSIZE, RecordWriter, type ObjectSink, type RecordViews } from './record-writer.js';
+import { safeCopy, type CopyLimits } from './safe-copy.js';
+
+const BATCH_BYTES = 64 << 10;
+
+/** A batch being filled on the application thread; its buffer is transferred when posted. */
+class OpenBatch implements RecordViews {
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  readonly u8: Buffer;
+  used = 0;
+  events = 0;
+  readonly objects: unknown[] = [];
+
+  constructor(readonly buffer: ArrayBuffer) {
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.i64 = new BigInt64Array(buffer);
+    this.u8 = Buffer.from(buffer);
+  }
+}
+
+/**
+ * Events are encoded at the probe site into a batch (numbers and strings in the record
+ * layout, objects and `this` as bounded side-effect-free copies), and the batch is posted
+ * once per turn of the event loop or when full. The monitor runs behind a hard boundary
+ * (see Supervisor); while it is down or backed up, events are dropped and counted.
+ */
+export class MessageBinding implements Binding, ObjectSink {
+  readonly kind = 'message' as const;
+  private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
+  private readonly writer: RecordWriter;
+  private readonly limits: CopyLimits;
+  private readonly sup: Supervisor;
+  private defined: number[] = [];
+  private batch = new OpenBatch(new ArrayBuffer(BATCH_BYTES));
+  private scheduled = false;
+  private open = true;
+  private readonly postBound = (): void => this.post();
+  private readonly linkId: number;
+
+  constructor(ctx: BindingContext) {
+    this.linkId = ctx.linkId;
+    const strsize = ctx.settings.strsize ?? DEFAULT_STRSIZE;
+    this.writer = new RecordWriter(strsize, this, true);
+    this.limits = { depth: 3, nodes: 200, strsize };
+    this.sup = new Supervisor(ctx, ctx.remote!);
+    // A new host knows no probe definitions; a half-filled batch may refer to lost ones.
+    this.sup.onRestart = () => {
+      this.defined = [];
+      this.counts.drops += this.batch.events;
+      this.batch = new OpenBatch(new ArrayBuffer(BATCH_BYTES));
+    };
+  }
+
+  get stats(): LinkStats {
+    return { events: this.counts.events, faults: this.sup.faults, drops: this.counts.drops + this.sup.drops };
+  }
+
+  add(value: unknown): number {
+    return this.batch.objects.push(safeCopy(value, this.limits)) - 1;
+  }
+
+  deliver(ev: ProbeEvent): void {
+    if (!this.open) return;
+    if (!this.sup.accepting) {
+      this.counts.drops++;
+      return;
+    }
+    const p = ev.probe;
+    if (this.defined[p.id] !== 1) this.define(p, ev.tid);
+    const words = this.writer.eventWords(ev);
+    if (!this.room(words)) {
+      this.counts.drops++;
+      return;
+    }
+    const b = this.batch;
+    this.writer.writeEvent(b, b.used, ev, this.linkId);
+    b.i32[b.used] = words;
+    b.used += words;
+    b.events++;
+    this.counts.events++;
+  }
+
+  close(): Promise<void> {
+    this.open = false;
+    this.post();
+    return this.sup.close();
+  }
+
+  private define(p: Probe, tid: number): void {
+    const words = this.writer.defWords(p);
+    if (!this.room(words)) return;
+    const b = this.batch;
+    this.writer.writeDef(b, b.used, p, tid);
+    b.i32[b.used] = words;
+    b.used += words;
+    this.defined[p.id] = 1;
+  }
+
+  /** Makes room for `words` in the open batch, posting it when full; false if it can never fit. */
+  private room(words: number): boolean {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.postBound);
+    }
+    if (this.batch.used + words <= this.batch.i32.length) return true;
+    this.post();
+    return words <= this.batch.i32.length && this.sup.accepting;
+  }
+
+  private post(): void {
+    this.scheduled = false;
+    const b = this.batch;
+    if (b.used === 0) return;
+    this.batch = new OpenBatch(new ArrayBuffer(BATCH_BYTES));
+    if (!this.sup.accepting) {
+      this.counts.drops += b.events;
+      return;
+    }
+    const batch: Batch = { seq: this.sup.nextSeq(), buffer: b.buffer, words: b.used, events: b.events, objects: b.objects };
+    this.sup.send(batch);
+  }
+}
+
+export function createMessageBinding(ctx: BindingContext): MessageBinding {
+  if (ctx.remote === undefined) {
+    throw new MscopeError(
+      ErrorCode.BadBinding,
+      `link ${ctx.linkId} (${ctx.description}): the message binding runs its monitor in an isolated worker; pass options.remote = { module, options }`,
+    );
+  }
+  return new MessageBinding(ctx);
+}

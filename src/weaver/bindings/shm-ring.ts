@@ -1,0 +1,150 @@
+import { threadId } from 'node:worker_threads';
+import { CONTROL_WORDS, Ctl, DROP_SLOTS, Rec, addWord, casWord, loadWord, storeWord } from '../../core/record.js';
+
+/** Default data region: 4 MiB, room for about 60 000 typical events. */
+export const DEFAULT_RING_BYTES = 4 << 20;
+
+export interface ThreadDrops {
+  readonly tid: number;
+  readonly drops: number;
+}
+
+/** Visits one committed record; `index` is the word index of its first word in `ring.i32`. */
+export type RecordVisitor = (ring: ShmRing, index: number, words: number) => void;
+
+/**
+ * A multi-producer, single-consumer ring of variable-size records in a SharedArrayBuffer.
+ * Producers reserve space with one compare-and-swap on the write cursor, fill the record,
+ * then publish it by storing its length in word 0; they never wait: with no room the
+ * record is dropped and counted against the producing thread. The consumer reads records
+ * in reservation order, zeroes what it consumed (so an unpublished record reads as 0),
+ * then advances the read cursor.
+ */
+export class ShmRing {
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly i64: BigInt64Array;
+  readonly u8: Buffer;
+  readonly capacity: number;
+  private readonly mask: number;
+  private dropSlot = -1;
+
+  static allocate(dataBytes: number = DEFAULT_RING_BYTES): SharedArrayBuffer {
+    let words = 64;
+    while (words * 4 < dataBytes && words < 1 << 28) words *= 2;
+    const sab = new SharedArrayBuffer((CONTROL_WORDS + words) * 4);
+    new Int32Array(sab)[Ctl.Capacity] = words;
+    return sab;
+  }
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.i32 = new Int32Array(sab);
+    this.f64 = new Float64Array(sab);
+    this.i64 = new BigInt64Array(sab);
+    this.u8 = Buffer.from(sab);
+    this.capacity = this.i32[Ctl.Capacity]!;
+    this.mask = this.capacity - 1;
+  }
+
+  /**
+   * Reserves `words` (even) contiguous words; returns the i32 index of the record, or -1
+   * when the ring is full (the caller then calls `drop`). A record that does not fit before
+   * the end of the ring is preceded by a padding record and placed at the start.
+   */
+  reserve(words: number): number {
+    const i32 = this.i32;
+    const cap = this.capacity;
+    for (;;) {
+      const w = loadWord(i32, Ctl.Write);
+      const used = (w - loadWord(i32, Ctl.Read)) | 0;
+      const pos = w & this.mask;
+      const tail = cap - pos;
+      const need = words <= tail ? words : tail + words;
+      if (used + need > cap) return -1;
+      if (casWord(i32, Ctl.Write, w, (w + need) | 0) !== w) continue;
+      if (need === words) return CONTROL_WORDS + pos;
+      storeWord(i32, CONTROL_WORDS + pos + Rec.Length, -tail);
+      return CONTROL_WORDS;
+    }
+  }
+
+  /** Publishes a reserved record; its payload must be written before this. */
+  commit(index: number, words: number): void {
+    storeWord(this.i32, index + Rec.Length, words);
+  }
+
+  /** Counts a record this thread could not write. */
+  drop(): void {
+    if (this.dropSlot < 0) this.dropSlot = this.claimDropSlot();
+    addWord(this.i32, this.dropSlot + 1, 1);
+  }
+
+  /**
+   * Consumes committed records in order, at most `max`; stops at the first reserved but
+   * unpublished record. Returns the number of records visited (padding excluded).
+   */
+  drain(visit: RecordVisitor, max = Infinity): number {
+    const i32 = this.i32;
+    let r = loadWord(i32, Ctl.Read);
+    const w = loadWord(i32, Ctl.Write);
+    let n = 0;
+    while (r !== w && n < max) {
+      const index = CONTROL_WORDS + (r & this.mask);
+      const len = loadWord(i32, index + Rec.Length);
+      if (len === 0) break;
+      const words = len < 0 ? -len : len;
+      if (len > 0) {
+        visit(this, index, words);
+        n++;
+      }
+      i32.fill(0, index, index + words);
+      r = (r + words) | 0;
+      storeWord(i32, Ctl.Read, r);
+    }
+    return n;
+  }
+
+  /** Words reserved but not yet consumed. */
+  pending(): number {
+    return (loadWord(this.i32, Ctl.Write) - loadWord(this.i32, Ctl.Read)) | 0;
+  }
+
+  /** Write cursor now: `consumedPast(mark)` tells when everything reserved before it is read. */
+  writeMark(): number {
+    return loadWord(this.i32, Ctl.Write);
+  }
+
+  consumedPast(mark: number): boolean {
+    return ((loadWord(this.i32, Ctl.Read) - mark) | 0) >= 0;
+  }
+
+  /** Drops per producing thread, for `mscope: N drops on thread T`. */
+  drops(): ThreadDrops[] {
+    const out: ThreadDrops[] = [];
+    for (let s = 0; s < DROP_SLOTS; s++) {
+      const i = Ctl.Drops + s * 2;
+      const owner = loadWord(this.i32, i);
+      if (owner === 0) break;
+      const drops = loadWord(this.i32, i + 1);
+      if (drops !== 0) out.push({ tid: owner - 1, drops });
+    }
+    return out;
+  }
+
+  totalDrops(): number {
+    let n = 0;
+    for (const d of this.drops()) n += d.drops;
+    return n;
+  }
+
+  /** One slot per thread; when all are taken the last one is shared and owned by the first. */
+  private claimDropSlot(): number {
+    const me = threadId + 1;
+    for (let s = 0; s < DROP_SLOTS; s++) {
+      const i = Ctl.Drops + s * 2;
+      const prev = casWord(this.i32, i, 0, me);
+      if (prev === 0 || prev === me) return i;
+    }
+    return Ctl.Drops + (DROP_SLOTS - 1) * 2;
+  }
+}

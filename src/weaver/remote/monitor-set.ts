@@ -1,0 +1,71 @@
+import type { RemoteMonitor } from './monitor-ref.js';
+
+type Factory = (options: unknown) => RemoteMonitor;
+
+/**
+ * Runs on the remote side: one monitor instance per link, created from the link's module
+ * the first time an event of that link arrives. Faults in `handle` are counted per link,
+ * never thrown past here.
+ */
+export class MonitorSet {
+  private readonly monitors = new Map<number, RemoteMonitor>();
+  private factory: Factory | null = null;
+  faults = 0;
+  lastError: unknown = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: unknown,
+  ) {}
+
+  async load(): Promise<void> {
+    if (this.factory !== null) return;
+    const mod = (await import(this.url)) as { createMonitor?: Factory; default?: { createMonitor?: Factory } };
+    const f = mod.createMonitor ?? mod.default?.createMonitor;
+    if (typeof f !== 'function') throw new Error(`${this.url} does not export createMonitor(options)`);
+    this.factory = f;
+  }
+
+  handle(link: number, event: unknown): void {
+    let m = this.monitors.get(link);
+    if (m === undefined) {
+      m = this.factory!(this.options);
+      this.monitors.set(link, m);
+    }
+    try {
+      m.handle(event);
+    } catch (error) {
+      this.faults++;
+      this.lastError = error;
+    }
+  }
+
+  /** Flush results of every link that has a monitor, as [link, result]. */
+  flushAll(): Array<[number, unknown]> {
+    const out: Array<[number, unknown]> = [];
+    for (const link of this.monitors.keys()) out.push([link, this.flush(link)]);
+    return out;
+  }
+
+  flush(link: number): unknown {
+    const m = this.monitors.get(link);
+    if (m === undefined || typeof m.flush !== 'function') return undefined;
+    try {
+      return m.flush();
+    } catch (error) {
+      this.faults++;
+      this.lastError = error;
+      return undefined;
+    }
+  }
+
+  remove(link: number): unknown {
+    const result = this.flush(link);
+    this.monitors.delete(link);
+    return result;
+  }
+
+  links(): number[] {
+    return [...this.monitors.keys()];
+  }
+}

@@ -1,0 +1,34 @@
+/** Messages between the application side of a binding and its remote host. */
+
+export type ShmToHost = { type: 'close'; link: number; seq: number } | { type: 'flush'; seq: number };
+
+export type ShmFromHost =
+  | { type: 'ready' }
+  | { type: 'load-error'; error: string }
+  | { type: 'fault'; faults: number; error: string }
+  | { type: 'flush'; link: number; result: unknown }
+  | { type: 'closed'; link: number; seq: number; result: unknown }
+  | { type: 'flushed'; seq: number };
+
+/** One batch of records in the layout of core/record.ts, transferred, plus copied objects. */
+export interface Batch {
+  readonly seq: number;
+  readonly buffer: ArrayBuffer;
+  readonly words: number;
+  readonly events: number;
+  readonly objects: unknown[];
+}
+
+export type MessageToHost =
+  | { type: 'init'; monitorUrl: string; options: unknown; flushMs: number }
+  | { type: 'batch'; batch: Batch }
+  | { type: 'close'; seq: number };
+
+export type MessageFromHost =
+  | { type: 'ready' }
+  | { type: 'load-error'; error: string }
+  /** Batches up to `through` are folded; `result` is the monitor's flush since the last one. */
+  | { type: 'flush'; through: number; result: unknown }
+  | { type: 'ack'; through: number }
+  | { type: 'fault'; faults: number; error: string }
+  | { type: 'closed'; seq: number; through: number; result: unknown };

@@ -1,0 +1,58 @@
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
+
+/**
+ * Worker entries are loaded through an eval bootstrap so that a TypeScript host (tests,
+ * tsx) or a TypeScript monitor module can register tsx first: `--import tsx` is not
+ * applied to a worker's entry on Node 20.
+ */
+const BOOT = `const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  await import(workerData.entry);
+})().catch((e) => process.nextTick(() => { throw e; }));`;
+
+/** The URL of a sibling host module, `.ts` when this file runs from source. */
+export function hostUrl(name: string): URL {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./${name}${ext}`, import.meta.url);
+}
+
+export interface HostData {
+  readonly monitorUrl: string;
+  readonly options: unknown;
+  readonly [key: string]: unknown;
+}
+
+/** Starts a host worker whose stdout/stderr never reach the application's. */
+export function startWorker(entry: URL, data: HostData, resourceLimits?: ResourceLimits): Worker {
+  const needsTsx = isTypeScript(entry.href) || isTypeScript(data.monitorUrl);
+  const w = new Worker(BOOT, {
+    eval: true,
+    workerData: { ...data, entry: entry.href, tsx: needsTsx ? tsxApiUrl() : null },
+    stdout: true,
+    stderr: true,
+    ...(resourceLimits ? { resourceLimits } : {}),
+  });
+  w.stdout.resume();
+  w.stderr.resume();
+  w.unref();
+  return w;
+}
+
+/** Starts a host child process; the caller sends `data` as its first message. */
+export function startProcess(entry: URL, data: HostData, maxOldSpaceMb: number | undefined): ChildProcess {
+  const needsTsx = isTypeScript(entry.href) || isTypeScript(data.monitorUrl);
+  const execArgv = needsTsx ? ['--import', tsxLoaderUrl()] : [];
+  if (maxOldSpaceMb !== undefined) execArgv.push(`--max-old-space-size=${maxOldSpaceMb}`);
+  const child = fork(fileURLToPath(entry), [], {
+    execArgv,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'advanced',
+  });
+  child.unref();
+  child.channel?.unref();
+  return child;
+}

@@ -1,0 +1,253 @@
+import type { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
+import { reportFault } from '../faults.js';
+import type { BindingContext, FaultReport } from '../types.js';
+import { monitorUrl, type MonitorRef } from './monitor-ref.js';
+import type { Batch, MessageFromHost, MessageToHost } from './protocol.js';
+import { hostUrl, startProcess, startWorker } from './spawn.js';
+
+type Kind = NonNullable<FaultReport['kind']>;
+
+interface Host {
+  post(m: MessageToHost, transfer?: ArrayBuffer[]): void;
+  kill(): void;
+  ref(): void;
+  unref(): void;
+}
+
+/**
+ * Owns the message binding's monitor host: starts it, posts batches, watches for hangs,
+ * and restarts it with backoff after a throw-free failure (hang, memory, crash). Batches
+ * not covered by a flush when the host dies are counted as drops: their aggregation died
+ * with it.
+ */
+export class Supervisor {
+  faults = 0;
+  drops = 0;
+  restarts = 0;
+  gaveUp = false;
+  private host: Host | null = null;
+  private generation = 0;
+  private seq = 0;
+  /** Batches sent and not yet covered by a flush: [seq, events]. */
+  private unflushed: Array<[number, number]> = [];
+  private acked = 0;
+  private lastProgress = 0;
+  private lastTick = 0;
+  private readonly watchdog: NodeJS.Timeout;
+  private closing: { seq: number; resolve: () => void } | null = null;
+  private readonly settings: Required<Pick<BindingContextSettings, 'deadlineMs' | 'maxRestarts' | 'maxBatches' | 'flushMs' | 'maxHeapMb'>> & {
+    isolate: 'worker' | 'process';
+  };
+  /** Called on (re)start: the next batch must re-send probe definitions. */
+  onRestart: () => void = () => {};
+
+  constructor(
+    private readonly ctx: BindingContext,
+    private readonly ref: MonitorRef,
+  ) {
+    const s = ctx.settings;
+    this.settings = {
+      deadlineMs: s.deadlineMs ?? 1000,
+      maxRestarts: s.maxRestarts ?? 5,
+      maxBatches: s.maxBatches ?? 64,
+      flushMs: s.flushMs ?? 100,
+      maxHeapMb: s.maxHeapMb ?? 64,
+      isolate: s.isolate ?? 'worker',
+    };
+    const tick = Math.max(10, this.settings.deadlineMs / 4);
+    this.watchdog = setInterval(() => this.check(tick), tick);
+    this.watchdog.unref();
+    this.start();
+  }
+
+  /** True while batches can be sent; false during restarts, after giving up, or when backed up. */
+  get accepting(): boolean {
+    return this.host !== null && this.seq - this.acked < this.settings.maxBatches;
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  send(batch: Batch): void {
+    this.unflushed.push([batch.seq, batch.events]);
+    this.host!.post({ type: 'batch', batch }, [batch.buffer]);
+  }
+
+  /** Asks the host to flush its last results; resolves when they are delivered or the host is gone. */
+  close(): Promise<void> {
+    const host = this.host;
+    if (host === null) {
+      this.stop();
+      return Promise.resolve();
+    }
+    host.ref();
+    return new Promise<void>((resolve) => {
+      const seq = this.seq;
+      this.closing = { seq, resolve };
+      host.post({ type: 'close', seq });
+    }).then(() => this.stop());
+  }
+
+  private stop(): void {
+    clearInterval(this.watchdog);
+    this.generation++;
+    this.host?.kill();
+    this.host = null;
+  }
+
+  private start(): void {
+    const gen = ++this.generation;
+    const data = { monitorUrl: monitorUrl(this.ref), options: this.ref.options, flushMs: this.settings.flushMs };
+    const onMessage = (m: MessageFromHost): void => {
+      if (gen === this.generation) this.onMessage(m);
+    };
+    const onDeath = (kind: Kind, error: string): void => {
+      if (gen === this.generation) this.died(kind, error);
+    };
+    this.host = this.settings.isolate === 'process' ? processHost(data, this.settings.maxHeapMb, onMessage, onDeath) : workerHost(data, this.settings.maxHeapMb, onMessage, onDeath);
+    this.acked = this.seq;
+    this.lastProgress = this.lastTick = Date.now();
+    this.onRestart();
+  }
+
+  private onMessage(m: MessageFromHost): void {
+    this.lastProgress = Date.now();
+    switch (m.type) {
+      case 'ack':
+        this.acked = m.through;
+        break;
+      case 'flush':
+        this.covered(m.through);
+        if (m.result !== undefined) this.ctx.onFlush(m.result);
+        break;
+      case 'closed':
+        this.covered(m.through);
+        if (m.result !== undefined) this.ctx.onFlush(m.result);
+        if (this.closing !== null) this.closing.resolve();
+        break;
+      case 'fault':
+        this.fault('throw', m.error, m.faults - this.thrown);
+        this.thrown = m.faults;
+        break;
+      case 'load-error':
+        this.died('load', m.error);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private thrown = 0;
+
+  private covered(through: number): void {
+    let i = 0;
+    while (i < this.unflushed.length && this.unflushed[i]![0] <= through) i++;
+    if (i > 0) this.unflushed.splice(0, i);
+  }
+
+  private check(tick: number): void {
+    const now = Date.now();
+    // A late tick means this thread was busy: the host's replies may still be queued.
+    const late = now - this.lastTick > 2 * tick;
+    this.lastTick = now;
+    if (late || this.host === null || this.acked >= this.seq) {
+      this.lastProgress = now;
+      return;
+    }
+    if (now - this.lastProgress > this.settings.deadlineMs) {
+      this.died('hang', `monitor did not finish a batch within ${this.settings.deadlineMs} ms`);
+    }
+  }
+
+  private died(kind: Kind, error: string): void {
+    this.generation++;
+    this.host?.kill();
+    this.host = null;
+    for (const [, events] of this.unflushed) this.drops += events;
+    this.unflushed = [];
+    this.acked = this.seq;
+    if (this.closing !== null) {
+      this.fault(kind, error, 1);
+      this.closing.resolve();
+      return;
+    }
+    const retry = this.restarts < this.settings.maxRestarts;
+    if (!retry) this.gaveUp = true;
+    this.fault(kind, error, 1);
+    if (!retry) return;
+    this.restarts++;
+    const delay = Math.min(2000, 25 * 2 ** this.restarts);
+    setTimeout(() => {
+      if (this.closing === null && this.host === null) this.start();
+    }, delay).unref();
+  }
+
+  private fault(kind: Kind, error: string, n: number): void {
+    this.faults += n;
+    reportFault({
+      linkId: this.ctx.linkId,
+      description: this.ctx.description,
+      error,
+      faults: this.faults,
+      kind,
+      restarts: this.restarts,
+      gaveUp: this.gaveUp,
+    });
+  }
+}
+
+type BindingContextSettings = BindingContext['settings'];
+type HostData = { monitorUrl: string; options: unknown; flushMs: number };
+
+function workerHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHost) => void, onDeath: (k: Kind, e: string) => void): Host {
+  const w: Worker = startWorker(hostUrl('message-host'), data, { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.max(4, heapMb / 8) });
+  let lastError = '';
+  w.on('message', onMessage);
+  w.on('error', (e: Error & { code?: string }) => {
+    lastError = `${e.name}: ${e.message}`;
+    if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') onDeath('memory', lastError);
+  });
+  w.on('exit', (code) => onDeath('crash', lastError || `monitor worker exited with code ${code}`));
+  return {
+    post: (m, transfer) => w.postMessage(m, transfer ?? []),
+    kill: () => void w.terminate(),
+    ref: () => w.ref(),
+    unref: () => w.unref(),
+  };
+}
+
+function processHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHost) => void, onDeath: (k: Kind, e: string) => void): Host {
+  const child: ChildProcess = startProcess(hostUrl('message-host'), data, heapMb);
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));
+  child.on('message', (m) => onMessage(m as MessageFromHost));
+  child.on('error', () => {});
+  child.on('exit', (code, signal) => {
+    const memory = /heap out of memory|allocation failed/i.test(stderr);
+    const why = `monitor process exited with ${signal ?? `code ${code}`}${stderr ? `: ${lastLine(stderr)}` : ''}`;
+    onDeath(memory ? 'memory' : 'crash', why);
+  });
+  child.send({ type: 'init', ...data } satisfies MessageToHost);
+  return {
+    post: (m) => {
+      if (child.connected) child.send(m);
+    },
+    kill: () => void child.kill('SIGKILL'),
+    ref: () => {
+      child.ref();
+      child.channel?.ref();
+    },
+    unref: () => {
+      child.unref();
+      child.channel?.unref();
+    },
+  };
+}
+
+function lastLine(s: string): string {
+  const lines = s.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}

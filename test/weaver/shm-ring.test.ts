@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker, threadId } from 'node:worker_threads';
+import fc from 'fast-check';
+import { ShmRing } from '../../src/weaver/bindings/shm-ring.js';
+import { readTestRecord, writeTestRecord, type TestRecord } from '../fixtures/weaver/ring-records.js';
+
+const sizeArb = fc.integer({ min: 2, max: 40 }).map((n) => n * 2);
+
+test('single producer: every accepted record is read once, in order, intact; refusals are counted drops', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(256, 512, 1024),
+      fc.array(fc.oneof(sizeArb, fc.constant(0)), { minLength: 1, maxLength: 400 }),
+      (bytes, ops) => {
+        const ring = new ShmRing(ShmRing.allocate(bytes));
+        const expected: number[] = [];
+        const got: TestRecord[] = [];
+        let refused = 0;
+        let seq = 0;
+        const drain = (): void => {
+          ring.drain((r, at, words) => got.push(readTestRecord(r, at, words)));
+        };
+        for (const op of ops) {
+          if (op === 0) {
+            drain();
+            continue;
+          }
+          const pending = ring.pending();
+          const pos = ring.writeMark() & (ring.capacity - 1);
+          const need = op <= ring.capacity - pos ? op : ring.capacity - pos + op;
+          if (writeTestRecord(ring, 1, seq, op)) expected.push(seq);
+          else {
+            refused++;
+            assert.ok(pending + need > ring.capacity, 'refused although the record fit');
+          }
+          seq++;
+        }
+        drain();
+        assert.deepEqual(
+          got.map((r) => r.seq),
+          expected,
+        );
+        assert.ok(got.every((r) => r.intact));
+        assert.equal(ring.pending(), 0);
+        assert.equal(ring.totalDrops(), refused);
+        if (refused > 0) assert.deepEqual(ring.drops(), [{ tid: threadId, drops: refused }]);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('wrap-around: records of every even size from 4 words to half the ring cross the end intact', () => {
+  const ring = new ShmRing(ShmRing.allocate(1024));
+  let seq = 0;
+  let wraps = 0;
+  for (let words = 4; words <= ring.capacity / 2; words += 2) {
+    for (let k = 0; k < 5; k++) {
+      const before = ring.writeMark() & (ring.capacity - 1);
+      assert.ok(writeTestRecord(ring, 2, seq, words));
+      if ((ring.writeMark() & (ring.capacity - 1)) < before) wraps++;
+      let n = 0;
+      ring.drain((r, at, w) => {
+        const rec = readTestRecord(r, at, w);
+        assert.deepEqual(rec, { producer: 2, seq, words, intact: true });
+        n++;
+      });
+      assert.equal(n, 1);
+      seq++;
+    }
+  }
+  assert.ok(wraps > 10, `expected many wraps, saw ${wraps}`);
+});
+
+test('a record larger than the ring is dropped, never written', () => {
+  const ring = new ShmRing(ShmRing.allocate(256));
+  assert.equal(writeTestRecord(ring, 1, 0, ring.capacity + 2), false);
+  assert.equal(ring.totalDrops(), 1);
+  assert.equal(ring.pending(), 0);
+});
+
+test('an unpublished record stops the consumer until it is committed', () => {
+  const ring = new ShmRing(ShmRing.allocate(256));
+  const at = ring.reserve(8);
+  assert.ok(writeTestRecord(ring, 1, 1, 8));
+  assert.equal(ring.drain(() => assert.fail('read past an unpublished record')), 0);
+  ring.i32[at + 1] = 1;
+  ring.i32[at + 2] = 0;
+  ring.i32[at + 3] = 1;
+  for (let i = 4; i < 8; i++) ring.i32[at + i] = (0 * 31 + i * 7 + 1) | 0;
+  ring.i32[at + 3] = [4, 5, 6, 7].reduce((s, i) => (s + ((i * 7 + 1) | 0)) | 0, 1 ^ 0);
+  ring.commit(at, 8);
+  const seqs: number[] = [];
+  ring.drain((r, a, w) => {
+    const rec = readTestRecord(r, a, w);
+    assert.ok(rec.intact);
+    seqs.push(rec.seq);
+  });
+  assert.deepEqual(seqs, [0, 1]);
+});
+
+test('concurrent producers on real worker threads: no torn, duplicated or reordered record; losses are counted', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(4096, 16384),
+      fc.array(sizeArb, { minLength: 1, maxLength: 8 }),
+      async (bytes, sizes) => {
+        const ring = new ShmRing(ShmRing.allocate(bytes));
+        const producers = 3;
+        const count = 3000;
+        const got: TestRecord[] = [];
+        const workers = Array.from(
+          { length: producers },
+          (_, p) =>
+            new Worker(new URL('../fixtures/weaver/ring-producer.ts', import.meta.url), {
+              workerData: { sab: ring.sab, producer: p, count, sizes },
+            }),
+        );
+        const results = workers.map(
+          (w) =>
+            new Promise<number>((resolve, reject) => {
+              w.once('message', (m: { written: number }) => resolve(m.written));
+              w.once('error', reject);
+            }),
+        );
+        let done = false;
+        const all = Promise.all(results).then((r) => {
+          done = true;
+          return r;
+        });
+        while (!done) {
+          ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
+          await new Promise((r) => setImmediate(r));
+        }
+        const written = await all;
+        ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
+        await Promise.all(workers.map((w) => w.terminate()));
+        assert.ok(got.every((r) => r.intact), 'torn record');
+        for (let p = 0; p < producers; p++) {
+          const seqs = got.filter((r) => r.producer === p).map((r) => r.seq);
+          assert.equal(seqs.length, written[p]);
+          for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'duplicated or reordered');
+        }
+        const drops = ring.drops();
+        assert.equal(got.length + ring.totalDrops(), producers * count);
+        assert.ok(drops.every((d) => d.tid !== threadId), 'drops are charged to the producing thread');
+      },
+    ),
+    { numRuns: 6 },
+  );
+});
