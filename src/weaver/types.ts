@@ -8,7 +8,7 @@ export type BindingKind = 'direct' | 'shm' | 'message';
 export const BINDING_KINDS: readonly BindingKind[] = ['direct', 'shm', 'message'];
 
 export interface LinkStats {
-  /** Events delivered to the monitor. */
+  /** Events the probe sites handed to the binding; for shm and message `events - drops` reached the monitor. */
   events: number;
   /** Events the monitor threw on. */
   faults: number;
@@ -43,8 +43,8 @@ export interface BindingSettings {
   maxHeapMb?: number;
   /** message: restarts allowed before the link gives up (its events then count as drops); default 5. */
   maxRestarts?: number;
-  /** message: batches in flight before new events are dropped; default 64. */
-  maxBatches?: number;
+  /** message: events posted and not yet processed before new events are dropped; default 1 000 000. */
+  maxQueued?: number;
 }
 
 /** What a binding factory receives beside the in-thread monitor. */

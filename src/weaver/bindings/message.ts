@@ -68,6 +68,7 @@ export class MessageBinding implements Binding, ObjectSink {
 
   deliver(ev: ProbeEvent): void {
     if (!this.open) return;
+    this.counts.events++;
     if (!this.sup.accepting) {
       this.counts.drops++;
       return;
@@ -84,7 +85,6 @@ export class MessageBinding implements Binding, ObjectSink {
     b.i32[b.used] = words;
     b.used += words;
     b.events++;
-    this.counts.events++;
   }
 
   close(): Promise<void> {

@@ -150,6 +150,7 @@ export class ShmBinding implements Binding {
 
   deliver(ev: ProbeEvent): void {
     if (!this.open) return;
+    this.counts.events++;
     const p = ev.probe;
     if (this.defined[p.id] !== 1 && !this.define(p, ev.tid)) {
       this.counts.drops++;
@@ -164,7 +165,6 @@ export class ShmBinding implements Binding {
     }
     this.writer.writeEvent(this.ring, at, ev, this.linkId);
     this.ring.commit(at, words);
-    this.counts.events++;
   }
 
   close(): Promise<void> {

@@ -7,6 +7,7 @@ import type { Batch, MessageFromHost, MessageToHost } from './protocol.js';
 import { hostUrl, startProcess, startWorker } from './spawn.js';
 
 type Kind = NonNullable<FaultReport['kind']>;
+const STARTUP_MS = 15_000;
 
 interface Host {
   post(m: MessageToHost, transfer?: ArrayBuffer[]): void;
@@ -32,11 +33,17 @@ export class Supervisor {
   /** Batches sent and not yet covered by a flush: [seq, events]. */
   private unflushed: Array<[number, number]> = [];
   private acked = 0;
+  /** Events posted and not yet acknowledged: [seq, events], and their sum. */
+  private inflight: Array<[number, number]> = [];
+  private queued = 0;
   private lastProgress = 0;
   private lastTick = 0;
+  /** The deadline applies once the host has loaded its monitor; loading has its own limit. */
+  private ready = false;
+  private startedAt = 0;
   private readonly watchdog: NodeJS.Timeout;
   private closing: { seq: number; resolve: () => void } | null = null;
-  private readonly settings: Required<Pick<BindingContextSettings, 'deadlineMs' | 'maxRestarts' | 'maxBatches' | 'flushMs' | 'maxHeapMb'>> & {
+  private readonly settings: Required<Pick<BindingContextSettings, 'deadlineMs' | 'maxRestarts' | 'maxQueued' | 'flushMs' | 'maxHeapMb'>> & {
     isolate: 'worker' | 'process';
   };
   /** Called on (re)start: the next batch must re-send probe definitions. */
@@ -50,7 +57,7 @@ export class Supervisor {
     this.settings = {
       deadlineMs: s.deadlineMs ?? 1000,
       maxRestarts: s.maxRestarts ?? 5,
-      maxBatches: s.maxBatches ?? 64,
+      maxQueued: s.maxQueued ?? 1_000_000,
       flushMs: s.flushMs ?? 100,
       maxHeapMb: s.maxHeapMb ?? 64,
       isolate: s.isolate ?? 'worker',
@@ -63,7 +70,7 @@ export class Supervisor {
 
   /** True while batches can be sent; false during restarts, after giving up, or when backed up. */
   get accepting(): boolean {
-    return this.host !== null && this.seq - this.acked < this.settings.maxBatches;
+    return this.host !== null && this.queued < this.settings.maxQueued;
   }
 
   nextSeq(): number {
@@ -72,6 +79,8 @@ export class Supervisor {
 
   send(batch: Batch): void {
     this.unflushed.push([batch.seq, batch.events]);
+    this.inflight.push([batch.seq, batch.events]);
+    this.queued += batch.events;
     this.host!.post({ type: 'batch', batch }, [batch.buffer]);
   }
 
@@ -108,15 +117,20 @@ export class Supervisor {
     };
     this.host = this.settings.isolate === 'process' ? processHost(data, this.settings.maxHeapMb, onMessage, onDeath) : workerHost(data, this.settings.maxHeapMb, onMessage, onDeath);
     this.acked = this.seq;
-    this.lastProgress = this.lastTick = Date.now();
+    this.ready = false;
+    this.startedAt = this.lastProgress = this.lastTick = Date.now();
     this.onRestart();
   }
 
   private onMessage(m: MessageFromHost): void {
     this.lastProgress = Date.now();
     switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        break;
       case 'ack':
         this.acked = m.through;
+        while (this.inflight.length > 0 && this.inflight[0]![0] <= m.through) this.queued -= this.inflight.shift()![1];
         break;
       case 'flush':
         this.covered(m.through);
@@ -152,6 +166,10 @@ export class Supervisor {
     // A late tick means this thread was busy: the host's replies may still be queued.
     const late = now - this.lastTick > 2 * tick;
     this.lastTick = now;
+    if (!this.ready && this.host !== null) {
+      if (now - this.startedAt > STARTUP_MS) this.died('load', `monitor did not load within ${STARTUP_MS} ms`);
+      return;
+    }
     if (late || this.host === null || this.acked >= this.seq) {
       this.lastProgress = now;
       return;
@@ -167,6 +185,8 @@ export class Supervisor {
     this.host = null;
     for (const [, events] of this.unflushed) this.drops += events;
     this.unflushed = [];
+    this.inflight = [];
+    this.queued = 0;
     this.acked = this.seq;
     if (this.closing !== null) {
       this.fault(kind, error, 1);
@@ -174,10 +194,10 @@ export class Supervisor {
       return;
     }
     const retry = this.restarts < this.settings.maxRestarts;
-    if (!retry) this.gaveUp = true;
+    if (retry) this.restarts++;
+    else this.gaveUp = true;
     this.fault(kind, error, 1);
     if (!retry) return;
-    this.restarts++;
     const delay = Math.min(2000, 25 * 2 ** this.restarts);
     setTimeout(() => {
       if (this.closing === null && this.host === null) this.start();
