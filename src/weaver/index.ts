@@ -7,3 +7,13 @@ export { RemoteEvent, Unsupported, type RemoteProbe } from './bindings/record-re
 export { BINDING_CAPABILITIES, capabilityError, type BindingCapabilities, type CapabilityFeature, type Fidelity } from './bindings/capabilities.js';
 export { ShmRing, type ThreadDrops } from './bindings/shm-ring.js';
 export { BINDING_KINDS } from './types.js';
+export {
+  startControlServer,
+  stopControlServer,
+  controlRequest,
+  controlDir,
+  controlPath,
+  type ControlRequest,
+  type ControlResponse,
+  type LinkInfo,
+} from './control.js';

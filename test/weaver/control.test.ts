@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { controlDir, controlPath, controlRequest } from '../../src/weaver/index.js';
+
+const APP = fileURLToPath(new URL('../fixtures/weaver/control-app.ts', import.meta.url));
+
+test('control socket: list links and relink a live link across all bindings; no event lost or repeated', async () => {
+  const child = fork(APP, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [hello] = (await once(child, 'message')) as [{ linkId: number }];
+  const pid = child.pid!;
+
+  const dirMode = statSync(controlDir()).mode & 0o777;
+  assert.equal(dirMode, 0o700, 'only the same user can open the socket directory');
+  assert.ok(statSync(controlPath(pid)).isSocket());
+
+  const listed = await controlRequest(pid, { op: 'links' });
+  assert.ok(listed.ok);
+  const mine = listed.links!.find((l) => l.id === hello.linkId)!;
+  assert.equal(mine.binding, 'message');
+  assert.equal(mine.description, 'fn:ctl:tick:entry');
+
+  for (const binding of ['direct', 'shm', 'message', 'direct'] as const) {
+    const r = await controlRequest(pid, { op: 'relink', link: hello.linkId, binding });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.links![0]!.binding, binding);
+  }
+  const bad = await controlRequest(pid, { op: 'relink', link: 999, binding: 'shm' });
+  assert.deepEqual(bad, { ok: false, error: 'no link 999' });
+
+  const after = await controlRequest(pid, { op: 'links' });
+  assert.ok(after.links!.find((l) => l.id === hello.linkId)!.events > 0);
+
+  child.send('stop');
+  const [final] = (await once(child, 'message')) as [{ calls: number; count: number; drops: number }];
+  assert.equal(final.drops, 0);
+  assert.equal(final.count, final.calls);
+  await once(child, 'exit');
+});
+
+test('controlRequest to a process without a control socket is a typed error', async () => {
+  await assert.rejects(controlRequest(2 ** 22 + 12345, { op: 'links' }), { code: 'MSCOPE_BAD_USAGE' });
+});
