@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURES, mscope } from './mscope.js';
+
+// Script errors, warnings and `mscope list -e` through the built CLI.
+const dir = join(FIXTURES, 'scripts');
+
+/** Runs `mscope ARGS -- node -e <create marker>` and reports whether the target started. */
+async function runWithMarker(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string; started: boolean }> {
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-err-'));
+  try {
+    const marker = join(tmp, 'started');
+    const r = await mscope([...args, '--', 'node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`], dir);
+    return { ...r, started: existsSync(marker) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+test('the marker command does start when the script is good (the checks below can fail)', async () => {
+  const r = await runWithMarker(['run', '-e', 'fn:::entry { @[probefunc] = count(); }']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.started, true);
+});
+
+test('a syntax error: FILE:LINE:COL: message, the line, a caret; exit 1; the target never starts', async () => {
+  const r = await runWithMarker(['run', '-s', 'syntax-error.d']);
+  assert.equal(r.status, 1);
+  assert.equal(r.started, false);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    ['syntax-error.d:4:24: expected an expression, found `;` [D2004]', '    @[probefunc] = count(;', '                         ^', ''].join('\n'),
+  );
+});
+
+test('an unknown function names the nearest known one', async () => {
+  const r = await runWithMarker(['run', '-s', 'unknown-function.d']);
+  assert.equal(r.status, 1);
+  assert.equal(r.started, false);
+  assert.equal(
+    r.stderr,
+    ['unknown-function.d:3:18: unknown function `cuont`; did you mean `count`? [D3001]', '    @[probefunc] = cuont();', '                   ^~~~~', ''].join('\n'),
+  );
+});
+
+test('errors in the second -e are located in `-e#2`; every error is reported', async () => {
+  const r = await runWithMarker(['run', '-e', 'BEGIN { x = 1; }', '-e', 'END { y = ; }\nEND { printf("%d\\n", cuont); }']);
+  assert.equal(r.status, 1);
+  assert.equal(r.started, false);
+  assert.match(r.stderr, /^-e#2:1:11: expected an expression, found `;` \[D2004\]\n {2}END \{ y = ; \}\n {12}\^\n/);
+});
+
+test('a program without CMD that does not compile exits 1 with the same diagnostics', async () => {
+  const r = await mscope(['run', '-e', 'BEGIN { x = ; }'], dir);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, ['-e:1:13: expected an expression, found `;` [D2004]', '  BEGIN { x = ; }', '              ^', ''].join('\n'));
+});
+
+test('a missing -s file is one line and exit 1; the target never starts', async () => {
+  const r = await runWithMarker(['run', '-s', 'no-such-script.d']);
+  assert.equal(r.status, 1);
+  assert.equal(r.started, false);
+  assert.equal(r.stderr, 'mscope: cannot read script no-such-script.d: ENOENT\n');
+});
+
+test('a description that matched no probe in any process is a warning naming it and the nearest probes', async () => {
+  const program = 'fn::squre:entry { @a = count(); } fn:lib.cjs:add:entry { @b = count(); }';
+  const r = await mscope(['run', '-e', program, '--', 'sh', '-c', 'node count.cjs && node count.mjs'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  // fn:lib.cjs:add:entry matched in the first process only: no warning for it.
+  // DTrace's keyless layout, ` %16lld`; @a never fired, so it is not printed.
+  assert.equal(r.stdout, `cjs: 40\nesm: 12\n\n${'5'.padStart(17)}\n`);
+  assert.match(r.stderr, /^-e:1:1: warning: probe description `fn::squre:entry` matched no probes \[D5001\]\n/);
+  assert.match(r.stderr, /nearest probes: fn:lib\.cjs:square:entry/);
+  assert.doesNotMatch(r.stderr, /fn:lib\.cjs:add:entry` matched no probes/);
+});
+
+test('mscope list -e PROGRAM -- CMD shows only the probes the program matches', async () => {
+  const program = 'fn:lib.cjs:add:entry, fn::square:return { @ = count(); } fn::add:error /arg0/ { }';
+  const r = await mscope(['list', '-e', program, '--', 'node', 'count.cjs'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const names = r.stdout
+    .split('\n')
+    .filter((l) => /^\s+\d+\s/.test(l))
+    .map((l) => l.trim().split(/\s+/).slice(1).join(':'));
+  assert.deepEqual(names.sort(), ['fn:lib.cjs:add:entry', 'fn:lib.cjs:add:error', 'fn:lib.cjs:square:return']);
+  assert.match(r.stdout, /^\s+ID\s+PROVIDER\s+MODULE\s+FUNCTION NAME$/m);
+});
+
+test('mscope list -s with an error prints the diagnostic and exits 1', async () => {
+  const r = await runWithMarker(['list', '-s', 'unknown-function.d']);
+  assert.equal(r.status, 1);
+  assert.equal(r.started, false);
+  assert.match(r.stderr, /^unknown-function\.d:3:18: unknown function `cuont`; did you mean `count`\?/);
+});
