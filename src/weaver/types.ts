@@ -43,7 +43,7 @@ export interface BindingSettings {
   maxHeapMb?: number;
   /** message: restarts allowed before the link gives up (its events then count as drops); default 5. */
   maxRestarts?: number;
-  /** message: events posted and not yet processed before new events are dropped; default 1 000 000. */
+  /** message: events posted and not yet processed before new events are dropped; default 200 000. */
   maxQueued?: number;
 }
 

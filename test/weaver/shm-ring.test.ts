@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Worker, threadId } from 'node:worker_threads';
+import { threadId } from 'node:worker_threads';
 import fc from 'fast-check';
 import { ShmRing } from '../../src/weaver/bindings/shm-ring.js';
+import { startWorker } from '../../src/weaver/remote/spawn.js';
 import { readTestRecord, writeTestRecord, type TestRecord } from '../fixtures/weaver/ring-records.js';
 
 const sizeArb = fc.integer({ min: 2, max: 40 }).map((n) => n * 2);
@@ -113,8 +114,13 @@ test('concurrent producers on real worker threads: no torn, duplicated or reorde
         const workers = Array.from(
           { length: producers },
           (_, p) =>
-            new Worker(new URL('../fixtures/weaver/ring-producer.ts', import.meta.url), {
-              workerData: { sab: ring.sab, producer: p, count, sizes },
+            startWorker(new URL('../fixtures/weaver/ring-producer.ts', import.meta.url), {
+              monitorUrl: '',
+              options: null,
+              sab: ring.sab,
+              producer: p,
+              count,
+              sizes,
             }),
         );
         const results = workers.map(

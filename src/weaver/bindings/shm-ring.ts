@@ -28,6 +28,8 @@ export class ShmRing {
   readonly capacity: number;
   private readonly mask: number;
   private dropSlot = -1;
+  /** Last read cursor this producer saw; reloaded only when the ring looks full. */
+  private readSeen = 0;
 
   static allocate(dataBytes: number = DEFAULT_RING_BYTES): SharedArrayBuffer {
     let words = 64;
@@ -55,12 +57,15 @@ export class ShmRing {
     const i32 = this.i32;
     const cap = this.capacity;
     for (;;) {
-      const w = loadWord(i32, Ctl.Write);
-      const used = (w - loadWord(i32, Ctl.Read)) | 0;
+      // A stale cursor only makes the compare-and-swap below fail and retry.
+      const w = i32[Ctl.Write]!;
       const pos = w & this.mask;
       const tail = cap - pos;
       const need = words <= tail ? words : tail + words;
-      if (used + need > cap) return -1;
+      if (((w - this.readSeen) | 0) + need > cap) {
+        this.readSeen = loadWord(i32, Ctl.Read);
+        if (((w - this.readSeen) | 0) + need > cap) return -1;
+      }
       if (casWord(i32, Ctl.Write, w, (w + need) | 0) !== w) continue;
       if (need === words) return CONTROL_WORDS + pos;
       storeWord(i32, CONTROL_WORDS + pos + Rec.Length, -tail);
@@ -99,8 +104,8 @@ export class ShmRing {
       }
       i32.fill(0, index, index + words);
       r = (r + words) | 0;
-      storeWord(i32, Ctl.Read, r);
     }
+    storeWord(i32, Ctl.Read, r);
     return n;
   }
 

@@ -57,7 +57,7 @@ export class Supervisor {
     this.settings = {
       deadlineMs: s.deadlineMs ?? 1000,
       maxRestarts: s.maxRestarts ?? 5,
-      maxQueued: s.maxQueued ?? 1_000_000,
+      maxQueued: s.maxQueued ?? 200_000,
       flushMs: s.flushMs ?? 100,
       maxHeapMb: s.maxHeapMb ?? 64,
       isolate: s.isolate ?? 'worker',
