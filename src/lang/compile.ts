@@ -85,7 +85,7 @@ class Generator {
       const resets = [...this.names.thisVars].map((t) => `t_${t} = ${this.defaultOf('this->' + t)};`).join(' ');
       body.push(`if (ev !== thisEv) { thisEv = ev; ${resets} }`);
     }
-    if (uses.self) body.push('let ss = rt.selfRead();');
+    if (uses.self) body.push('let ss = rt.selfRead(), sw = false;');
     if (c.predicate !== null) body.push(`if (!${this.bool(c.predicate)}) return;`);
     body.push('let $t = 0;');
     if (uses.spec) body.push('let spec = 0;');
@@ -355,7 +355,8 @@ class Generator {
       case 'ident':
         return `(g_${target.name} = ${v})`;
       case 'self':
-        return `((ss === rt.selfDefaults ? (ss = rt.selfWrite()) : ss)[${this.selfIndex.get(target.name)!}] = ${v})`;
+        // The first write of a clause goes through selfWrite: it copies slots inherited from another execution.
+        return `((sw ? ss : ((sw = true), (ss = rt.selfWrite())))[${this.selfIndex.get(target.name)!}] = ${v})`;
       case 'this':
         return `(t_${target.name} = ${v})`;
       case 'index':

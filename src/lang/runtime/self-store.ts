@@ -1,26 +1,34 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
+
+/** The slots of one context, and the execution that made them. */
+interface SelfSlots {
+  readonly owner: number;
+  readonly values: unknown[];
+}
 
 /**
- * `self->` variables: one slot array per activity, kept in an AsyncLocalStorage so it
- * follows the async context across `await`. The store is created on the first write with
- * `enterWith`; reads before that see the shared defaults and allocate nothing.
+ * `self->` variables: slots kept in an AsyncLocalStorage so they follow the async context
+ * across `await`. Copy on write per execution: the first write in a callback, timer or
+ * request copies the slots it inherited and enters the copy, so sibling contexts that
+ * inherited one parent's slots (requests of a server whose setup wrote one) never share
+ * them. Reads before any write see the defaults and allocate nothing.
  */
 export class SelfStore {
-  private readonly als = new AsyncLocalStorage<unknown[]>();
+  private readonly als = new AsyncLocalStorage<SelfSlots>();
 
   constructor(readonly defaults: readonly unknown[]) {}
 
   read(): unknown[] {
-    return this.als.getStore() ?? (this.defaults as unknown[]);
+    return this.als.getStore()?.values ?? (this.defaults as unknown[]);
   }
 
   write(): unknown[] {
-    let s = this.als.getStore();
-    if (s === undefined) {
-      s = this.defaults.slice();
-      this.als.enterWith(s);
-    }
-    return s;
+    const s = this.als.getStore();
+    const id = executionAsyncId();
+    if (s !== undefined && s.owner === id) return s.values;
+    const fresh: SelfSlots = { owner: id, values: s === undefined ? this.defaults.slice() : s.values.slice() };
+    this.als.enterWith(fresh);
+    return fresh.values;
   }
 
   disable(): void {
