@@ -32,6 +32,7 @@ test('control socket: list links and relink a live link across all bindings; no 
   assert.deepEqual(bad, { ok: false, error: 'no link 999' });
 
   const after = await controlRequest(pid, { op: 'links' });
+  assert.ok(after.ok);
   assert.ok(after.links!.find((l) => l.id === hello.linkId)!.events > 0);
 
   child.send('stop');
