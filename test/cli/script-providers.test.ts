@@ -37,7 +37,7 @@ test('http probes split by module: server and client each see every request', as
 test('fs:::op-done: bytes summed per operation', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'mscope-fs-'));
   try {
-    // `write` is left out: the agent's own channel writes show up there (see the todo below).
+    // `write` is checked by the next test.
     const program = 'fs:::op-done /probemod != "write"/ { @[probemod] = sum(args[0].bytes); }';
     const r = await mscope(['run', '-e', program, '--', 'node', 'fs.mjs', tmp], dir);
     assert.equal(r.status, 0, r.stderr);
@@ -52,7 +52,7 @@ test('fs:::op-done: bytes summed per operation', async () => {
   }
 });
 
-test("fs:::op-done sees only the program's own I/O, not the agent's", { todo: "the agent's channel writes reach fs:write probes" }, async () => {
+test("fs:::op-done sees only the program's own I/O, not the agent's", async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'mscope-fs-'));
   try {
     // With stdout a file, console.log writes through fs.writeSync: `fs: 20\n`, 7 bytes.

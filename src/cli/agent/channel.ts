@@ -1,4 +1,8 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import fs from 'node:fs';
+
+// Taken when the agent loads, before the fs provider can wrap them: the agent's own writes
+// must never show up as the traced program's fs operations.
+const { closeSync, openSync, writeSync } = fs;
 import type { AgentMessage } from '../protocol.js';
 
 /**
