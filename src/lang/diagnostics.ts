@@ -42,6 +42,8 @@ export const Messages = {
   D4011: '`{0}` requires speculate() to come before any recording action in the clause',
   D4012: 'aggregations, exit() and destructive actions cannot be speculative',
   D4013: 'division by constant zero',
+  D4014: 'this clause uses {0}, but {1}',
+  D4015: 'unknown binding `{0}`; expected direct, shm or message',
   D5001: 'probe description `{0}` matched no probes',
 } as const;
 

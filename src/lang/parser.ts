@@ -163,7 +163,8 @@ export class Parser {
   private pragma(t: Token): Pragma | null {
     const m = /^#pragma\s+D\s+option\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*(\S+))?\s*$/.exec(t.text);
     if (m === null) {
-      if (/^#pragma\s+D\s+(attributes|binding|depends_on)\b/.test(t.text)) return null;
+      // Bindings are read by bindings.ts, which needs their place among the clauses.
+      if (/^#pragma\s+(D\s+)?(attributes|binding|depends_on)\b/.test(t.text)) return null;
       this.diags.report('D1007', { file: this.file, start: t.start, end: t.end }, [t.text]);
       return null;
     }
@@ -186,8 +187,13 @@ export class Parser {
       }
       this.expect('/');
     }
+    // As `dtrace -n 'syscall::read:entry'` does, descriptions (and a predicate) that end the
+    // program without an action block get the default action.
+    if (this.peek().kind === T.EOF) {
+      return { index: this.clauseIndex++, probes, predicate, body: [], defaultAction: true, span: this.span(start) };
+    }
     const body = this.block();
-    return { index: this.clauseIndex++, probes, predicate, body, span: this.span(start) };
+    return { index: this.clauseIndex++, probes, predicate, body, defaultAction: false, span: this.span(start) };
   }
 
   private probeSpec(): ProbeSpec {

@@ -7,12 +7,18 @@ import { runPasses } from './passes.js';
 import { clauseHelpers, type ClauseFactory } from './runtime/helpers.js';
 import type { OutputFormat } from './runtime/runtime.js';
 import { visitProgram } from './walk.js';
+import { assignBindings } from './bindings.js';
+import type { BindingKind } from '../weaver/index.js';
 
 export interface ClauseInfo {
   readonly index: number;
+  /** How the clause's probes are bound: `#pragma binding`, else `CompileOptions.binding`. */
+  readonly binding: BindingKind;
   readonly probes: readonly ProbeSpec[];
   /** What the clause needs from its binding (live objects, `this`, the stack…). */
   readonly capabilities: readonly Capability[];
+  /** The clause has no action block and prints DTrace's default probe line. */
+  readonly defaultAction: boolean;
 }
 
 /** A checked program, its code generated once; a ProgramInstance runs it. */
@@ -36,6 +42,8 @@ export interface CompileOptions {
   readonly options?: Iterable<[string, string]>;
   readonly quiet?: boolean;
   readonly format?: OutputFormat;
+  /** The binding of clauses without a `#pragma binding` (`-b`); default direct. */
+  readonly binding?: BindingKind;
 }
 
 export interface CompileResult {
@@ -49,7 +57,10 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
   const order = sources.map((s) => s.file);
   diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);
   const cli = [...(options.options ?? [])];
-  if (r.generated === undefined) return { diagnostics: diags.list };
+  const bindings =
+    r.generated === undefined ? [] : assignBindings(sources, r.program.clauses, r.checked.capabilities, options.binding ?? 'direct', diags);
+  diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);
+  if (r.generated === undefined || diags.list.some((d) => d.severity === 'error')) return { diagnostics: diags.list };
   const settings: [string, string][] = [...r.checked.options.entries(), ...cli];
   if (options.quiet === true) settings.push(['quiet', '1']);
   const printed = new Set<string>();
@@ -61,7 +72,12 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
   const gen = r.generated;
   const program: CompiledProgram = {
     sources,
-    clauses: r.program.clauses.map((c) => ({ index: c.index, probes: c.probes, capabilities: r.checked.capabilities[c.index] ?? [] })),
+    clauses: r.program.clauses.map((c) => ({
+      index: c.index,
+      binding: bindings[c.index] ?? 'direct',
+      probes: c.probes,
+      capabilities: r.checked.capabilities[c.index] ?? [],
+    })),
     aggregations: gen.aggregations.map((n) => r.checked.aggregations.get(n)!),
     printedByProgram: printed,
     selfDefaults: gen.selfDefaults,

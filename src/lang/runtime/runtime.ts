@@ -19,7 +19,7 @@ export interface Host {
   /** Faults and drops, as DTrace reports them on stderr. */
   warn?(text: string): void;
   /** How clauses are linked; the weaver's `link` unless the host keeps count of its links. */
-  link?(description: ProbeDescription, monitor: (ev: ProbeEvent) => void): LinkHandle;
+  link?(description: ProbeDescription, monitor: (ev: ProbeEvent) => void, clause: number): LinkHandle;
 }
 
 export type OutputFormat = 'text' | 'json';
@@ -103,6 +103,21 @@ export class ClauseRuntime {
     const value = typeof v === 'object' && v !== null ? toStr(v, this.strsize) : v === undefined ? 0 : v;
     if (this.format === 'json') this.emit(this.json('trace', value), spec);
     else this.emit(this.quiet ? String(value) : `${String(value)}\n`, spec);
+  }
+
+  /**
+   * DTrace's default action: `%3d %6d %32s ` then a newline (dtrace.c, chew and chewrec),
+   * with the thread id in the CPU column. Quiet mode prints nothing, as in DTrace.
+   */
+  probeLine(ev: ProbeEvent, spec: number): void {
+    if (this.quiet) return;
+    const p = ev.probe;
+    if (this.format === 'json') {
+      const data = { cpu: ev.tid, id: p.id, provider: p.provider, module: p.module, function: p.func, name: p.name };
+      this.emit(this.json('probe', data), spec);
+      return;
+    }
+    this.emit(`${String(ev.tid).padStart(3)} ${String(p.id).padStart(6)} ${`${p.func}:${p.name}`.padStart(32)} \n`, spec);
   }
 
   printf(_ev: ProbeEvent, fmt: string, args: PrintfArg[], spec: number): void {

@@ -1,0 +1,71 @@
+import { BINDING_KINDS, capabilityError, type BindingKind } from '../weaver/index.js';
+import type { Clause } from './ast.js';
+import { Capability } from './builtins.js';
+import type { DiagnosticBag, Source } from './diagnostics.js';
+
+const PRAGMA = /^[ \t]*#pragma[ \t]+(?:D[ \t]+)?binding[ \t]+(\S+)[ \t]*$/gm;
+
+type Feature = Parameters<typeof capabilityError>[1];
+
+/** What each capability a clause needs asks of its binding; `self` has no remote form at all. */
+const FEATURES: Partial<Record<Capability, Feature>> = {
+  [Capability.LiveObjects]: 'objects',
+  [Capability.This]: 'thisArg',
+  [Capability.Stack]: 'stack',
+  [Capability.Strings]: 'strings',
+  [Capability.Retval]: 'retval',
+  [Capability.Error]: 'error',
+};
+
+const WHAT: Record<string, string> = {
+  [Capability.LiveObjects]: 'members of object arguments',
+  [Capability.This]: '`this`',
+  [Capability.Stack]: 'stack()',
+  [Capability.Strings]: 'string arguments',
+  [Capability.Retval]: 'the return value',
+  [Capability.Error]: 'the error',
+  [Capability.SelfVars]: 'self-> variables',
+};
+
+/**
+ * The binding of each clause: `#pragma binding NAME` applies to the clauses after it in its
+ * file, `fallback` (from `-b`, default direct) to the rest. A clause that needs what its
+ * binding cannot give (a member of an object through shm, `stack()` in another thread) is
+ * an error at the clause, so the program never starts.
+ */
+export function assignBindings(
+  sources: readonly Source[],
+  clauses: readonly Clause[],
+  capabilities: ReadonlyArray<readonly Capability[] | undefined>,
+  fallback: BindingKind,
+  diags: DiagnosticBag,
+): BindingKind[] {
+  const pragmas = new Map<string, Array<{ at: number; binding: BindingKind }>>();
+  for (const src of sources) {
+    const list: Array<{ at: number; binding: BindingKind }> = [];
+    for (const m of src.text.matchAll(PRAGMA)) {
+      const name = m[1]!;
+      const start = m.index + m[0].indexOf(name);
+      if (!BINDING_KINDS.includes(name as BindingKind)) diags.report('D4015', { file: src.file, start, end: start + name.length }, [name]);
+      else list.push({ at: m.index, binding: name as BindingKind });
+    }
+    pragmas.set(src.file, list);
+  }
+  return clauses.map((c) => {
+    const before = (pragmas.get(c.span.file) ?? []).filter((p) => p.at < c.span.start);
+    const binding = before.length > 0 ? before[before.length - 1]!.binding : fallback;
+    if (binding !== 'direct' && c.probes.some((p) => p.description !== null)) {
+      for (const cap of capabilities[c.index] ?? []) {
+        const feature = FEATURES[cap];
+        const problem =
+          cap === Capability.SelfVars
+            ? `self-> variables follow the application's async context, which only the direct binding sees`
+            : feature === undefined
+              ? null
+              : capabilityError(binding, feature);
+        if (problem !== null) diags.report('D4014', c.probes[0]!.span, [WHAT[cap] ?? cap, problem]);
+      }
+    }
+    return binding;
+  });
+}
