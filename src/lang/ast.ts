@@ -52,6 +52,8 @@ export interface Clause {
   readonly probes: ProbeSpec[];
   readonly predicate: Expr | null;
   readonly body: Stmt[];
+  /** No `{…}` followed the descriptions: DTrace's default action prints one line per firing. */
+  readonly defaultAction: boolean;
   readonly span: Span;
 }
 

@@ -90,6 +90,7 @@ class Generator {
     body.push('let $t = 0;');
     if (uses.spec) body.push('let spec = 0;');
     for (const s of c.body) body.push(this.stmt(s, uses.spec));
+    if (c.defaultAction) body.push('rt.probeLine(ev, 0);');
     return `function c${c.index}(ev) {\n  try {\n    ${body.join('\n    ')}\n  } catch (e) { rt.fault(${c.index}, e, ev); }\n}`;
   }
 

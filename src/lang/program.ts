@@ -77,6 +77,7 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
       binding: bindings[c.index] ?? 'direct',
       probes: c.probes,
       capabilities: r.checked.capabilities[c.index] ?? [],
+      defaultAction: c.defaultAction,
     })),
     aggregations: gen.aggregations.map((n) => r.checked.aggregations.get(n)!),
     printedByProgram: printed,

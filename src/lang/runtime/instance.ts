@@ -69,11 +69,24 @@ export class ProgramInstance {
     rt.onExit = () => this.unlinkAll();
     this.rt = rt;
     this.fns = p.factory(rt, clauseHelpers.helpers) as ClauseFn[];
+    this.printHeader();
     rt.silent = this.role === 'agent';
     this.fireSpecial('BEGIN', BEGIN);
     rt.silent = false;
     if (this.role !== 'consumer' && rt.exitStatus === null) this.linkProbes();
     if (this.role !== 'agent' && rt.exitStatus === null) this.startTicks();
+  }
+
+  /**
+   * DTrace prints its `CPU ID FUNCTION:NAME` header once, before BEGIN, unless quiet; here
+   * only programs with a default-action clause print the lines it heads. Agents (and the far
+   * side of a binding) leave it to the consumer, so that a run over several processes prints it once.
+   */
+  private printHeader(): void {
+    const p = this.program;
+    if (this.role !== 'solo' && this.role !== 'consumer') return;
+    if (p.format !== 'text' || p.options.quiet || !p.clauses.some((c) => c.defaultAction)) return;
+    this.host.output(`${'CPU'.padStart(3)} ${'ID'.padStart(6)} ${'FUNCTION:NAME'.padStart(32)}\n`);
   }
 
   private linkProbes(): void {

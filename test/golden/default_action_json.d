@@ -1,0 +1,2 @@
+// json
+fn:app:greet:entry
