@@ -1,4 +1,5 @@
 import type { DiagnosticBag } from './diagnostics.js';
+import { MACRO_TOKEN } from './macros.js';
 
 export const enum T {
   EOF,
@@ -9,6 +10,8 @@ export const enum T {
   Probe,
   Pragma,
   Punct,
+  /** `$1`, `$$1`, `$#`: a macro argument, replaced by its value while parsing. */
+  Macro,
 }
 
 export interface Token {
@@ -197,6 +200,14 @@ export class Lexer {
       this.pos++;
       while (this.pos < s.length && /[A-Za-z0-9_]/.test(s[this.pos]!)) this.pos++;
       return { kind: T.Agg, text: s.slice(start + 1, this.pos), start, end: this.pos };
+    }
+    if (c === '$') {
+      MACRO_TOKEN.lastIndex = start;
+      const m = MACRO_TOKEN.exec(s);
+      if (m !== null) {
+        this.pos += m[0].length;
+        return { kind: T.Macro, text: m[0], start, end: this.pos };
+      }
     }
     for (const p of PUNCT) {
       if (s.startsWith(p, start)) {

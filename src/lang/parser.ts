@@ -2,6 +2,7 @@ import { ProbeDescription } from '../core/index.js';
 import type { Clause, Expr, Pragma, ProbeSpec, Program, SpecialProbe, Span, Stmt } from './ast.js';
 import { DiagnosticBag, type MessageCode } from './diagnostics.js';
 import { describeToken, Lexer, T, type Token } from './lexer.js';
+import { expandDescription, macroValue, type MacroArgs } from './macros.js';
 
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 /** Binary operators by precedence, loosest first (C's table plus D's `^^`). */
@@ -49,6 +50,8 @@ const TICK_UNITS: Record<string, number> = {
   day: 86400e9,
 };
 
+const MACRO_HINT = { hint: 'macro arguments are given after the script: mscope run -s FILE --arg VALUE…' };
+
 class SyntaxError extends Error {}
 
 /**
@@ -67,6 +70,7 @@ export class Parser {
     private readonly file: string,
     private readonly diags: DiagnosticBag,
     firstClauseIndex = 0,
+    private readonly macros: MacroArgs = [],
   ) {
     this.lex = new Lexer(text, file, diags);
     this.clauseIndex = firstClauseIndex;
@@ -201,17 +205,20 @@ export class Parser {
     if (t.kind !== T.Probe) this.fail('D2002', t, [describeToken(t)]);
     this.take();
     const span = this.span(t.start, t.end);
-    const special = specialProbe(t.text);
+    const text = expandDescription(t.text, this.macros, (offset, token) =>
+      this.diags.report('D2009', this.span(t.start + offset, t.start + offset + token.length), [token.replace(/^\$\$/, '$')], MACRO_HINT),
+    );
+    const special = specialProbe(text);
     if (special === 'bad') {
-      this.diags.report('D2008', span, [t.text]);
-      return { text: t.text, span, description: null, special: null };
+      this.diags.report('D2008', span, [text]);
+      return { text, span, description: null, special: null };
     }
-    if (special !== null) return { text: t.text, span, description: null, special };
+    if (special !== null) return { text, span, description: null, special };
     try {
-      return { text: t.text, span, description: ProbeDescription.parse(t.text), special: null };
+      return { text, span, description: ProbeDescription.parse(text), special: null };
     } catch (e) {
-      this.diags.report('D2003', span, [t.text, e instanceof Error ? e.message.replace(/^probe description "[^"]*"\s*/, '') : String(e)]);
-      return { text: t.text, span, description: null, special: null };
+      this.diags.report('D2003', span, [text, e instanceof Error ? e.message.replace(/^probe description "[^"]*"\s*/, '') : String(e)]);
+      return { text, span, description: null, special: null };
     }
   }
 
@@ -425,6 +432,9 @@ export class Parser {
       case T.Agg:
         this.take();
         return { kind: 'agg', span: this.span(t.start), name: t.text };
+      case T.Macro:
+        this.take();
+        return this.macro(t);
       case T.Ident:
         return this.identifier();
       case T.Punct:
@@ -436,6 +446,17 @@ export class Parser {
         }
     }
     return this.fail('D2004', t, [describeToken(t)]);
+  }
+
+  /** A macro argument becomes the literal it stands for; a missing one is reported and reads as 0. */
+  private macro(t: Token): Expr {
+    const span = this.span(t.start, t.end);
+    const v = macroValue(t.text, this.macros);
+    if (v === undefined) {
+      this.diags.report('D2009', span, [t.text.replace(/^\$\$/, '$')], MACRO_HINT);
+      return { kind: 'int', span, value: 0 };
+    }
+    return v.kind === 'int' ? { kind: 'int', span, value: v.value } : { kind: 'str', span, value: v.value };
   }
 
   private identifier(): Expr {
@@ -475,6 +496,6 @@ export function specialProbe(text: string): SpecialProbe | 'bad' | null {
   return scale === undefined ? 'bad' : { kind: 'tick', periodNs: n * scale };
 }
 
-export function parse(file: string, text: string, diags: DiagnosticBag, firstClauseIndex = 0): Program {
-  return new Parser(text, file, diags, firstClauseIndex).parseProgram();
+export function parse(file: string, text: string, diags: DiagnosticBag, firstClauseIndex = 0, macros: MacroArgs = []): Program {
+  return new Parser(text, file, diags, firstClauseIndex, macros).parseProgram();
 }

@@ -42,6 +42,8 @@ export interface CompileOptions {
   readonly options?: Iterable<[string, string]>;
   readonly quiet?: boolean;
   readonly format?: OutputFormat;
+  /** Macro arguments `$1`, `$2`… (`--arg`); `$0` is the first source's file name. */
+  readonly macroArgs?: readonly string[];
   /** The binding of clauses without a `#pragma binding` (`-b`); default direct. */
   readonly binding?: BindingKind;
 }
@@ -53,7 +55,7 @@ export interface CompileResult {
 
 export function compile(sources: readonly Source[], options: CompileOptions = {}): CompileResult {
   const diags = new DiagnosticBag();
-  const r = runPasses(sources, diags);
+  const r = runPasses(sources, diags, [sources[0]?.file ?? '', ...(options.macroArgs ?? [])]);
   const order = sources.map((s) => s.file);
   diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);
   const cli = [...(options.options ?? [])];

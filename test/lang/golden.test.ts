@@ -15,7 +15,10 @@ async function runCase(file: string, text: string): Promise<{ out: string; err: 
   const sources = [{ file, text }];
   const quiet = /^#!.*-q/.test(text) || text.includes('// quiet');
   const format = text.includes('// json') ? 'json' : 'text';
-  const r = compile(sources, { quiet, format });
+  // `// args: ["42", "world"]` gives the case macro arguments, as `--arg` does.
+  const args = /^\/\/ args: (.*)$/m.exec(text);
+  const macroArgs = args === null ? [] : (JSON.parse(args[1]!) as string[]);
+  const r = compile(sources, { quiet, format, macroArgs });
   const warnings = r.diagnostics.filter((d) => d.severity === 'warning');
   if (r.program === undefined) return { out: '', err: renderDiagnostics(r.diagnostics, sources) };
   let out = '';

@@ -18,6 +18,7 @@ const OPTIONS = {
   program: { type: 'string', short: 'e', multiple: true },
   script: { type: 'string', short: 's', multiple: true },
   option: { type: 'string', short: 'x', multiple: true },
+  arg: { type: 'string', multiple: true },
   format: { type: 'string', short: 'f' },
   destructive: { type: 'boolean', short: 'w' },
   quiet: { type: 'boolean', short: 'q' },
@@ -51,7 +52,7 @@ async function run(args: readonly string[]): Promise<number> {
   const quiet = values.quiet === true;
   const sources = scriptSources(own);
   const script: ScriptSpec | null =
-    sources.length === 0 ? null : { sources, settings: parseSettings(values.option ?? []), quiet, format };
+    sources.length === 0 ? null : { sources, settings: parseSettings(values.option ?? []), quiet, format, args: values.arg ?? [] };
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));
   const program = script === null ? null : compileScript(script, (t) => process.stderr.write(t));
   const consumers = new Map<string, ConsumerMonitor>();

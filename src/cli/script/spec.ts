@@ -7,6 +7,8 @@ export interface ScriptSpec {
   readonly settings: ReadonlyArray<[string, string]>;
   readonly quiet: boolean;
   readonly format: OutputFormat;
+  /** `--arg VALUE`…: the macro arguments `$1`, `$2`…; absent for programs that take none. */
+  readonly args?: readonly string[];
 }
 
 /** A program that does not compile; its message is the rendered diagnostics, `FILE:LINE:COL: …` first. */
@@ -44,7 +46,7 @@ export function decodeScript(text: string): ScriptSpec {
  * `FILE:LINE:COL: message`, the source line and a caret. Warnings go to `warn`.
  */
 export function compileScript(spec: ScriptSpec, warn: (text: string) => void = () => {}): CompiledProgram {
-  const r = compile(spec.sources, { options: spec.settings, quiet: spec.quiet, format: spec.format });
+  const r = compile(spec.sources, { options: spec.settings, quiet: spec.quiet, format: spec.format, macroArgs: spec.args ?? [] });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   const warnings = r.diagnostics.filter((d) => d.severity !== 'error');
   if (warnings.length > 0) warn(renderDiagnostics(warnings, spec.sources));

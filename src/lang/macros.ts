@@ -1,0 +1,51 @@
+/**
+ * Macro arguments, as DTrace's `$1`, `$$1`, `$#` and `$0`: values given after the script on
+ * the command line, substituted while parsing, so that `$1` is a constant like any literal.
+ * `args[0]` is `$0` (the script's name); `args[n]` is `$n`.
+ */
+export type MacroArgs = readonly string[];
+
+export type MacroValue = { readonly kind: 'int'; readonly value: number | bigint } | { readonly kind: 'str'; readonly value: string };
+
+/** `$N`, `$$N` and `$#` in expressions; `$N` and `$$N` inside probe descriptions. */
+export const MACRO_TOKEN = /\$(?:\$?[0-9]+|#)/y;
+const IN_DESCRIPTION = /\$\$?[0-9]+/g;
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/** An argument that reads as a C integer (decimal, 0x hex, 0 octal, optional sign), else null. */
+export function macroInt(text: string): number | bigint | null {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (m === null) return null;
+  const digits = m[2]!;
+  let v = /^0[0-7]+$/.test(digits) ? BigInt('0o' + digits.slice(1)) : BigInt(digits);
+  if (m[1] === '-') v = -v;
+  if (v < INT64_MIN || v > INT64_MAX) return null;
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/**
+ * The value of one macro token, or undefined when its argument was not given. `$N` is an
+ * integer when its argument reads as one and a string otherwise; `$$N` is always a string.
+ */
+export function macroValue(token: string, args: MacroArgs): MacroValue | undefined {
+  if (token === '$#') return { kind: 'int', value: Math.max(0, args.length - 1) };
+  const stringForm = token.startsWith('$$');
+  const v = args[Number(token.slice(stringForm ? 2 : 1))];
+  if (v === undefined) return undefined;
+  const n = stringForm ? null : macroInt(v);
+  return n === null ? { kind: 'str', value: v } : { kind: 'int', value: n };
+}
+
+/**
+ * A probe description with its `$N`/`$$N` replaced by the arguments' text (`fn::$1:entry`);
+ * `missing` is called with the offset and text of each one not given.
+ */
+export function expandDescription(text: string, args: MacroArgs, missing: (offset: number, token: string) => void): string {
+  return text.replace(IN_DESCRIPTION, (token: string, offset: number) => {
+    const v = args[Number(token.replace(/^\$\$?/, ''))];
+    if (v === undefined) missing(offset, token);
+    return v ?? '';
+  });
+}
