@@ -6,6 +6,7 @@ import type { SortOptions } from '../../aggregate/types.js';
 import { wallNs, type ProbeDescription, type ProbeEvent } from '../../core/index.js';
 import type { LinkHandle } from '../../weaver/index.js';
 import type { ProgramOptions } from '../options.js';
+import { joinRows, sortRows } from '../../aggregate/sort.js';
 import { printa, printf, scalarValue } from './printing.js';
 import { SelfStore } from './self-store.js';
 import { Speculations } from './speculations.js';
@@ -128,7 +129,7 @@ export class ClauseRuntime {
   printa(fmt: string | null, aggIndexes: readonly number[], spec: number): void {
     const aggs = aggIndexes.map((i) => this.aggs[i]!);
     if (this.format === 'json') {
-      for (const a of aggs) this.emit(this.json('printa', aggregationJson(a)), spec);
+      for (const a of aggs) this.emit(this.json('printa', aggregationJson(a, this.sort)), spec);
       return;
     }
     this.emit(printa(fmt, aggs, this.sort), spec);
@@ -224,10 +225,14 @@ export class ClauseRuntime {
   }
 }
 
-/** An aggregation as JSON: scalar values per key tuple, or histogram buckets per tuple. */
-export function aggregationJson(a: Aggregation): unknown {
+/**
+ * An aggregation as JSON: scalar values per key tuple, or histogram buckets per tuple, in
+ * the order the text output prints them (by value, honouring aggsortkey and aggsortrev).
+ */
+export function aggregationJson(a: Aggregation, opts: SortOptions): unknown {
   const s = a.snapshot();
-  const rows = a.cells().map((c) => {
+  const rows = sortRows([a], joinRows([a]), opts).map((row) => {
+    const c = row.cells[0]!;
     if (a.isHistogram) {
       const h = a as unknown as { layout: { label(i: number): string } };
       const counts = (c as unknown as { counts: Float64Array }).counts;

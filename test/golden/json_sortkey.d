@@ -1,0 +1,3 @@
+// json
+#pragma D option aggsortkey
+fn:app:*:entry { @f[probefunc] = count(); }

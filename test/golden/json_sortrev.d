@@ -1,0 +1,3 @@
+// json
+#pragma D option aggsortrev
+fn:app:*:entry { @f[probefunc] = count(); }
