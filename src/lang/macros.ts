@@ -5,6 +5,9 @@
  */
 export type MacroArgs = readonly string[];
 
+/** The hint of a missing-argument error (D2009). */
+export const MACRO_HINT = { hint: 'macro arguments are given after the script: mscope run -s FILE --arg VALUE…' };
+
 export type MacroValue = { readonly kind: 'int'; readonly value: number | bigint } | { readonly kind: 'str'; readonly value: string };
 
 /** `$N`, `$$N` and `$#` in expressions; `$N` and `$$N` inside probe descriptions. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DiagnosticBag } from '../../src/lang/diagnostics.js';
-import { parse, specialProbe } from '../../src/lang/parser.js';
+import { parse } from '../../src/lang/parser.js';
+import { specialProbe } from '../../src/lang/parse-probes.js';
 import { Lexer, T } from '../../src/lang/lexer.js';
 
 function tokens(text: string): string[] {
