@@ -1,0 +1,89 @@
+import type { Expr, Stmt } from './ast.js';
+import { AGG_FUNCS } from './builtins.js';
+import { compileFormat } from '../aggregate/printf.js';
+import { ExprCompiler } from './compile-expr.js';
+
+/** Statements: aggregating assignments and actions, which call the runtime (`rt.*`). */
+export abstract class ActionCompiler extends ExprCompiler {
+  protected stmt(s: Stmt, spec: boolean): string {
+    if (s.kind === 'expr') return this.exprStmt(s.expr, spec) + ';';
+    const i = this.aggIndex.get(s.name || '_')!;
+    const info = this.checked.aggregations.get(s.name || '_');
+    const takesValue = info?.kind !== 'count';
+    const f = AGG_FUNCS.get(s.func);
+    const first = takesValue ? 1 : 0;
+    const nParams = f === undefined ? 0 : Math.min(f.maxParams, Math.max(0, s.args.length - first));
+    const incrAt = f?.takesIncr === true && s.args.length > first + nParams ? first + nParams : -1;
+    const incrArg = incrAt >= 0 ? s.args[incrAt] : undefined;
+    const value = takesValue && s.args.length > 0 ? this.int(s.args[0]!) : '0';
+    const valueArgs =
+      !takesValue && incrArg === undefined ? '' : `${value}${incrArg === undefined ? '' : `, Number(${this.int(incrArg)})`}`;
+    const vArg = valueArgs === '' ? '' : `, ${valueArgs}`;
+    if (s.keys.length === 0) return `A${i}.record0(${valueArgs});`;
+    if (s.keys.length === 1) return `A${i}.record1(toKey(${this.expr(s.keys[0]!)})${vArg});`;
+    return `A${i}.record([${s.keys.map((k) => `toKey(${this.expr(k)})`).join(', ')}]${vArg});`;
+  }
+
+  protected exprStmt(e: Expr, spec: boolean): string {
+    if (e.kind !== 'call') return this.expr(e);
+    const a = e.args;
+    const sp = spec ? 'spec' : '0';
+    switch (e.name) {
+      case 'trace':
+      case 'print':
+        return a[0]!.kind === 'agg' ? `rt.printa(null, [${this.aggRef(a[0]!)}], ${sp})` : `rt.trace(ev, ${this.expr(a[0]!)}, ${sp})`;
+      case 'printf':
+        return `rt.printf(ev, ${JSON.stringify(strValue(a[0]))}, [${this.formatArgs(strValue(a[0]), a.slice(1))}], ${sp})`;
+      case 'printa': {
+        const hasFmt = a[0]?.kind === 'str';
+        const aggs = (hasFmt ? a.slice(1) : a).map((x) => this.aggRef(x));
+        return `rt.printa(${hasFmt ? JSON.stringify(strValue(a[0])) : 'null'}, [${aggs.join(', ')}], ${sp})`;
+      }
+      case 'exit':
+        return `rt.exit(${this.int(a[0]!)})`;
+      case 'clear':
+        return `rt.clear(${this.aggRef(a[0]!)})`;
+      case 'trunc':
+        return `rt.trunc(${this.aggRef(a[0]!)}${a[1] === undefined ? '' : `, Number(${this.int(a[1])})`})`;
+      case 'normalize':
+        return `rt.normalize(${this.aggRef(a[0]!)}, ${this.int(a[1]!)})`;
+      case 'denormalize':
+        return `rt.denormalize(${this.aggRef(a[0]!)})`;
+      case 'setopt':
+        return `rt.setopt(${JSON.stringify(strValue(a[0]))}, ${JSON.stringify(a[1] === undefined ? '' : strValue(a[1]))})`;
+      case 'speculate':
+        return spec ? `spec = Number(${this.int(a[0]!)})` : '0';
+      case 'commit':
+        return `rt.commit(Number(${this.int(a[0]!)}))`;
+      case 'discard':
+        return `rt.discard(Number(${this.int(a[0]!)}))`;
+      default:
+        return this.expr(e);
+    }
+  }
+
+  private aggRef(e: Expr): number {
+    return e.kind === 'agg' ? (this.aggIndex.get(e.name || '_') ?? 0) : 0;
+  }
+
+  /** printf arguments converted for their conversion: `%s` gets a string, numbers an integer. */
+  private formatArgs(fmt: string, args: Expr[]): string {
+    let wants: readonly string[] = [];
+    try {
+      wants = compileFormat(fmt).argTypes;
+    } catch {
+      // The checker has reported the format already.
+    }
+    return args
+      .map((x, i) => {
+        const w = wants[i] ?? 'int';
+        if (w === 'string' || (w === 'char' && x.type === 'string')) return this.str(x);
+        return this.int(x);
+      })
+      .join(', ');
+  }
+}
+
+function strValue(e: Expr | undefined): string {
+  return e?.kind === 'str' ? e.value : '';
+}

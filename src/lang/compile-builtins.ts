@@ -1,0 +1,97 @@
+import type { Expr } from './ast.js';
+
+/** Code that reads built-in variable `name` in a clause (`ev` is the event, `rt` the runtime). */
+export function builtinVariable(name: string): string {
+  const m = /^arg([0-9])$/.exec(name);
+  if (m !== null) return `argAt(ev.args, ${m[1]})`;
+  switch (name) {
+    case 'args':
+      return 'ev.args';
+    case 'retval':
+      return 'nv(ev.retval)';
+    case 'errno':
+      return 'rt.errno(ev)';
+    case 'errmsg':
+      return 'rt.errmsg(ev)';
+    case 'timestamp':
+      return 'ev.timestamp';
+    case 'elapsed':
+      return 'ev.elapsed';
+    case 'vtimestamp':
+      return 'rt.vtimestamp()';
+    case 'walltimestamp':
+      return 'rt.walltimestamp()';
+    case 'tid':
+      return 'ev.tid';
+    case 'activity':
+      return 'ev.activity';
+    case 'id':
+      return 'ev.probe.id';
+    case 'cpu':
+      return '0';
+    case 'probeprov':
+      return 'ev.probe.provider';
+    case 'probemod':
+      return 'ev.probe.module';
+    case 'probefunc':
+      return 'ev.probe.func';
+    case 'probename':
+      return 'ev.probe.name';
+    case 'cwd':
+      return 'rt.cwd()';
+    default:
+      return `rt.${name}`;
+  }
+}
+
+/**
+ * Code for a call of a built-in string, stack or speculation function, given how to compile
+ * an argument as a string and as an integer; null for an action (printf, exit…).
+ */
+export function builtinCall(e: Extract<Expr, { kind: 'call' }>, str: (e: Expr) => string, int: (e: Expr) => string): string | null {
+  const a = e.args;
+  const s = (i: number): string => str(a[i]!);
+  const n = (i: number): string => int(a[i]!);
+  const opt = (i: number): string => (a[i] === undefined ? '' : `, ${n(i)}`);
+  switch (e.name) {
+    case 'strlen':
+      return `${s(0)}.length`;
+    case 'strjoin':
+      return `ts(${s(0)} + ${s(1)})`;
+    case 'substr':
+      return `S.substr(${s(0)}, ${n(1)}${opt(2)})`;
+    case 'index':
+    case 'rindex':
+      return `S.${e.name}(${s(0)}, ${s(1)}${opt(2)})`;
+    case 'strstr':
+    case 'json':
+      return `S.${e.name}(${s(0)}, ${s(1)})`;
+    case 'strchr':
+    case 'strrchr':
+      return `S.${e.name}(${s(0)}, ${n(1)})`;
+    case 'tolower':
+      return `${s(0)}.toLowerCase()`;
+    case 'toupper':
+      return `${s(0)}.toUpperCase()`;
+    case 'lltostr':
+      return `S.lltostr(${n(0)}${opt(1)})`;
+    case 'strtoll':
+      return `S.strtoll(${s(0)}${opt(1)})`;
+    case 'basename':
+    case 'dirname':
+      return `S.${e.name}(${s(0)})`;
+    case 'copyinstr':
+    case 'stringof':
+    case 'str':
+      return s(0);
+    case 'stack':
+    case 'ustack':
+      return `rt.stack(${a[0] === undefined ? '0' : `Number(${n(0)})`})`;
+    case 'speculation':
+      return 'rt.speculation()';
+    case 'rand':
+      return 'rt.rand()';
+    default:
+      return null;
+  }
+}

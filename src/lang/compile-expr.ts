@@ -1,0 +1,218 @@
+import type { Expr, Type } from './ast.js';
+import { BUILTIN_VARS } from './builtins.js';
+import { type CheckResult, varKey } from './check.js';
+import { builtinCall, builtinVariable } from './compile-builtins.js';
+import type { Names } from './resolve.js';
+
+const BIN_INT: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod' };
+const BIT_OPS: Record<string, number> = { '&': 0, '|': 1, '^': 2, '<<': 3, '>>': 4 };
+const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const LOGICAL = new Set(['&&', '||', '^^']);
+
+/**
+ * Expressions to JavaScript. Identifiers are D identifiers (letters, digits, `_`) behind a
+ * prefix and every literal goes through JSON.stringify or is a number; integer-typed code
+ * skips the conversions that `dyn` values need.
+ */
+export abstract class ExprCompiler {
+  protected readonly selfIndex = new Map<string, number>();
+  protected readonly aggIndex = new Map<string, number>();
+  protected readonly selfVars: string[];
+  protected readonly aggs: string[];
+
+  constructor(
+    protected readonly names: Names,
+    protected readonly checked: CheckResult,
+  ) {
+    this.selfVars = [...names.selfVars];
+    this.selfVars.forEach((n, i) => this.selfIndex.set(n, i));
+    this.aggs = [...names.aggregations];
+    this.aggs.forEach((n, i) => this.aggIndex.set(n, i));
+  }
+
+  /** An action (printf, exit…) as a statement; `spec` when the clause speculates. */
+  protected abstract exprStmt(e: Expr, spec: boolean): string;
+
+  protected typeOfVar(key: string): Type {
+    return this.checked.varTypes.get(key) ?? 'dyn';
+  }
+
+  protected defaultOf(key: string): string {
+    return this.typeOfVar(key) === 'string' ? '""' : '0';
+  }
+
+  protected int(e: Expr): string {
+    const c = this.expr(e);
+    return e.type === 'int' ? c : `toInt(${c})`;
+  }
+
+  protected str(e: Expr): string {
+    const c = this.expr(e);
+    return e.type === 'string' ? c : `ts(${c})`;
+  }
+
+  /** A JS boolean for D truth (non-zero). */
+  protected bool(e: Expr): string {
+    if (e.kind === 'binary' && (COMPARE.has(e.op) || LOGICAL.has(e.op))) return this.boolBinary(e);
+    if (e.kind === 'unary' && e.op === '!') return `(!${this.bool(e.operand)})`;
+    const c = this.expr(e);
+    return e.type === 'int' ? `(${c} !== 0)` : `truthy(${c})`;
+  }
+
+  private boolBinary(e: Extract<Expr, { kind: 'binary' }>): string {
+    if (e.op === '&&') return `(${this.bool(e.left)} && ${this.bool(e.right)})`;
+    if (e.op === '||') return `(${this.bool(e.left)} || ${this.bool(e.right)})`;
+    if (e.op === '^^') return `(${this.bool(e.left)} !== ${this.bool(e.right)})`;
+    const lt = e.left.type;
+    const rt = e.right.type;
+    const l = this.expr(e.left);
+    const r = this.expr(e.right);
+    const op = e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op;
+    if (lt === rt && (lt === 'int' || lt === 'string')) return `(${l} ${op} ${r})`;
+    if (e.op === '==') return `looseEq(${l}, ${r})`;
+    if (e.op === '!=') return `(!looseEq(${l}, ${r}))`;
+    return `(compare(${l}, ${r}) ${e.op} 0)`;
+  }
+
+  expr(e: Expr): string {
+    switch (e.kind) {
+      case 'int':
+        return typeof e.value === 'bigint' ? `${e.value}n` : e.value < 0 ? `(${e.value})` : String(e.value);
+      case 'str':
+        return JSON.stringify(e.value);
+      case 'agg':
+        return '0';
+      case 'thisarg':
+        return 'nv(ev.thisArg)';
+      case 'ident':
+        return this.ident(e);
+      case 'self':
+        return `ss[${this.selfIndex.get(e.name)!}]`;
+      case 'this':
+        return `t_${e.name}`;
+      case 'index':
+        return this.index(e);
+      case 'member':
+        return `readMember(${this.expr(e.target)}, ${JSON.stringify(e.name)})`;
+      case 'unary':
+        return this.unary(e);
+      case 'binary':
+        return this.binary(e);
+      case 'ternary':
+        return `(${this.bool(e.cond)} ? ${this.expr(e.then)} : ${this.expr(e.else)})`;
+      case 'assign':
+        return this.assign(e.target, e.op, e.value);
+      case 'update':
+        return this.update(e);
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  private ident(e: Extract<Expr, { kind: 'ident' }>): string {
+    const ref = e.ref;
+    if (ref === undefined) return '0';
+    if (ref.kind === 'global') return `g_${e.name}`;
+    if (ref.kind === 'array') return '0';
+    if (!BUILTIN_VARS.has(e.name)) return '0';
+    return builtinVariable(e.name);
+  }
+
+  protected keyOf(keys: Expr[]): string {
+    if (keys.length === 1) return `toKey(${this.expr(keys[0]!)})`;
+    return `tupleKey([${keys.map((k) => this.expr(k)).join(', ')}])`;
+  }
+
+  private index(e: Extract<Expr, { kind: 'index' }>): string {
+    if (e.ref?.kind === 'array') {
+      return `(a_${e.ref.name}.get(${this.keyOf(e.keys)}) ?? ${this.defaultOf(varKey(e))})`;
+    }
+    if (e.target.kind === 'ident' && e.target.ref?.kind === 'builtin' && e.target.name === 'args') {
+      return `argAt(ev.args, ${this.int(e.keys[0]!)})`;
+    }
+    return `readMember(${this.expr(e.target)}, toKey(${this.expr(e.keys[0]!)}))`;
+  }
+
+  private unary(e: Extract<Expr, { kind: 'unary' }>): string {
+    switch (e.op) {
+      case '!':
+        return `(${this.bool(e)} ? 1 : 0)`;
+      case '-':
+        return `neg(${this.int(e.operand)})`;
+      case '~':
+        return `bnot(${this.int(e.operand)})`;
+      case 'cast:string':
+        return this.str(e.operand);
+      default:
+        return this.int(e.operand);
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>): string {
+    if (COMPARE.has(e.op) || LOGICAL.has(e.op)) return `(${this.boolBinary(e)} ? 1 : 0)`;
+    const l = this.int(e.left);
+    const r = this.int(e.right);
+    const f = BIN_INT[e.op];
+    if (f !== undefined) return `${f}(${l}, ${r})`;
+    return `bitop(${BIT_OPS[e.op]!}, ${l}, ${r})`;
+  }
+
+  /** The value to store in `target`, converted to the variable's type. */
+  private coerce(target: Expr, code: string, from: Type | undefined): string {
+    const t = this.typeOfVar(varKey(target));
+    if (t === 'int' && from !== 'int') return `toInt(${code})`;
+    if (t === 'string' && from !== 'string') return `ts(${code})`;
+    if (t === 'dyn' && from !== 'int' && from !== 'string') return `nv(${code})`;
+    return code;
+  }
+
+  private assign(target: Expr, op: string, value: Expr): string {
+    let v: string;
+    let from: Type | undefined = value.type;
+    if (op === '=') v = this.expr(value);
+    else {
+      const base = op.slice(0, -1);
+      const cur = this.expr(target);
+      const curInt = target.type === 'int' ? cur : `toInt(${cur})`;
+      const f = BIN_INT[base];
+      v = f !== undefined ? `${f}(${curInt}, ${this.int(value)})` : `bitop(${BIT_OPS[base]!}, ${curInt}, ${this.int(value)})`;
+      from = 'int';
+    }
+    return this.store(target, this.coerce(target, v, from));
+  }
+
+  private store(target: Expr, v: string): string {
+    switch (target.kind) {
+      case 'ident':
+        return `(g_${target.name} = ${v})`;
+      case 'self':
+        // The first write of a clause goes through selfWrite: it copies slots inherited from another execution.
+        return `((sw ? ss : ((sw = true), (ss = rt.selfWrite())))[${this.selfIndex.get(target.name)!}] = ${v})`;
+      case 'this':
+        return `(t_${target.name} = ${v})`;
+      case 'index':
+        if (target.target.kind === 'ident') return `aset(a_${target.target.name}, ${this.keyOf(target.keys)}, ${v})`;
+    }
+    return v;
+  }
+
+  private update(e: Extract<Expr, { kind: 'update' }>): string {
+    const f = e.op === '++' ? 'add' : 'sub';
+    if (e.target.kind === 'index' && e.target.target.kind === 'ident') {
+      return `aincr(a_${e.target.target.name}, ${this.keyOf(e.target.keys)}, ${e.op === '++' ? 1 : -1}, ${e.prefix})`;
+    }
+    const cur = e.target.type === 'int' ? this.expr(e.target) : `toInt(${this.expr(e.target)})`;
+    const next = this.store(e.target, `${f}($t, 1)`);
+    return e.prefix ? `($t = ${cur}, ${next})` : `($t = ${cur}, ${next}, $t)`;
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>): string {
+    const code = builtinCall(
+      e,
+      (x) => this.str(x),
+      (x) => this.int(x),
+    );
+    // An action used as a value (`x = printf(…)`) runs, then reads as 0.
+    return code ?? `(${this.exprStmt(e, false)}, 0)`;
+  }
+}
