@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import fs from 'node:fs';
+
+// Captured at load, like cache.ts: reading package.json must not show up in fs probes.
+const { readFileSync } = fs;
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileGlob, type Matcher } from '../core/glob.js';

@@ -1,26 +1,42 @@
+import { fileURLToPath } from 'node:url';
 import { registry } from '../../core/index.js';
 import { ProgramInstance, unmatchedProbeWarnings, renderDiagnostics, type CompiledProgram, type ProgramDelta } from '../../lang/index.js';
-import { compileScript, decodeScript } from '../script/spec.js';
+import type { RemoteClauseFlush, RemoteClauseOptions } from '../../lang/remote-monitor.js';
+import type { LinkHandle } from '../../weaver/index.js';
+import { compileScript, decodeScript, type ScriptSpec } from '../script/spec.js';
 import type { AgentContext, AgentMonitor } from './types.js';
+
+/** The weaver loads this module on the far side of a shm or message binding. */
+const REMOTE_MODULE = fileURLToPath(new URL('../../lang/remote-monitor.js', import.meta.url));
 
 /** What a script's agent sends at exit: its last delta and the descriptions it never matched. */
 export interface ScriptFinal {
   readonly delta: ProgramDelta;
   /** Rendered warning per unmatched description text. */
   readonly unmatched: Record<string, string>;
+  /** Events handed to a shm or message binding that no flush had reported when the process exited. */
+  readonly inFlight: number;
 }
 
 /**
  * A D program in a traced process (DTrace's consumer model, agent side): its probe clauses
- * run here, its aggregations are handed to mscope as deltas, END runs in mscope.
+ * run here, its aggregations are handed to mscope as deltas, END runs in mscope. Every
+ * clause link carries its remote form, so a clause bound (or later relinked) to shm or
+ * message runs in a worker whose flushes are merged here.
  */
 export class ScriptMonitor implements AgentMonitor {
   private instance: ProgramInstance | null = null;
+  private readonly handles: LinkHandle[] = [];
+  private remoteEvents = 0;
 
-  constructor(private readonly program: CompiledProgram) {}
+  constructor(
+    private readonly program: CompiledProgram,
+    private readonly spec: ScriptSpec,
+  ) {}
 
   static load(specText: string): ScriptMonitor {
-    return new ScriptMonitor(compileScript(decodeScript(specText)));
+    const spec = decodeScript(specText);
+    return new ScriptMonitor(compileScript(spec), spec);
   }
 
   start(ctx: AgentContext): void {
@@ -28,10 +44,19 @@ export class ScriptMonitor implements AgentMonitor {
       output: (text) => ctx.output(text),
       warn: (text) => ctx.output(text),
       exit: (status) => ctx.exit(status),
-      link: (description, monitor) => ctx.link(description, monitor),
+      link: (description, monitor, clause) => {
+        const options: RemoteClauseOptions = { ...this.spec, clause };
+        const binding = this.program.clauses[clause]!.binding;
+        const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options } });
+        h.onFlush((result) => this.merge(ctx, result as RemoteClauseFlush | undefined));
+        this.handles.push(h);
+        return h;
+      },
     });
     this.instance = instance;
     instance.start();
+    // A program that ends on its own drains its remote links first; process.exit() cannot wait, and what was in flight is counted.
+    process.once('beforeExit', () => void Promise.all(this.handles.map((h) => h.unlink())));
   }
 
   flush(): unknown {
@@ -43,14 +68,24 @@ export class ScriptMonitor implements AgentMonitor {
     const instance = this.instance;
     if (instance === null) return undefined;
     const delta = instance.takeDelta();
+    let handedOver = 0;
+    for (const h of this.handles) if (h.bindingKind !== 'direct' || h.stats.drops > 0) handedOver += h.stats.events - h.stats.drops;
     instance.finish();
     const unmatched: Record<string, string> = {};
     for (const w of unmatchedProbeWarnings(this.program, registry.list())) {
       const text = this.program.sources.find((s) => s.file === w.range.file)?.text.slice(w.range.start, w.range.end) ?? w.message;
       unmatched[text] = renderDiagnostics([w], this.program.sources);
     }
-    const final: ScriptFinal = { delta, unmatched };
+    const final: ScriptFinal = { delta, unmatched, inFlight: Math.max(0, handedOver - this.remoteEvents) };
     return final;
+  }
+
+  private merge(ctx: AgentContext, r: RemoteClauseFlush | undefined): void {
+    if (r === undefined) return;
+    this.remoteEvents += r.events;
+    this.instance?.applyDelta(r.delta);
+    if (r.output !== '') ctx.output(r.output);
+    if (r.exit !== null) ctx.exit(r.exit);
   }
 }
 

@@ -52,7 +52,9 @@ async function run(args: readonly string[]): Promise<number> {
   const quiet = values.quiet === true;
   const sources = scriptSources(own);
   const script: ScriptSpec | null =
-    sources.length === 0 ? null : { sources, settings: parseSettings(values.option ?? []), quiet, format, args: values.arg ?? [] };
+    sources.length === 0
+      ? null
+      : { sources, settings: parseSettings(values.option ?? []), quiet, format, args: values.arg ?? [], ...(binding === undefined ? {} : { binding: binding as BindingKind }) };
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));
   const program = script === null ? null : compileScript(script, (t) => process.stderr.write(t));
   const consumers = new Map<string, ConsumerMonitor>();

@@ -1,4 +1,5 @@
 import { ErrorCode, MscopeError } from '../../core/index.js';
+import type { BindingKind } from '../../weaver/index.js';
 import { compile, renderDiagnostics, type CompiledProgram, type OutputFormat, type Source } from '../../lang/index.js';
 
 /** A D program as mscope hands it to every agent: the sources and the command-line settings. */
@@ -9,6 +10,8 @@ export interface ScriptSpec {
   readonly format: OutputFormat;
   /** `--arg VALUE`…: the macro arguments `$1`, `$2`…; absent for programs that take none. */
   readonly args?: readonly string[];
+  /** `-b`: the binding of clauses without a `#pragma binding`. */
+  readonly binding?: BindingKind;
 }
 
 /** A program that does not compile; its message is the rendered diagnostics, `FILE:LINE:COL: …` first. */
@@ -46,7 +49,7 @@ export function decodeScript(text: string): ScriptSpec {
  * `FILE:LINE:COL: message`, the source line and a caret. Warnings go to `warn`.
  */
 export function compileScript(spec: ScriptSpec, warn: (text: string) => void = () => {}): CompiledProgram {
-  const r = compile(spec.sources, { options: spec.settings, quiet: spec.quiet, format: spec.format, macroArgs: spec.args ?? [] });
+  const r = compile(spec.sources, { options: spec.settings, quiet: spec.quiet, format: spec.format, macroArgs: spec.args ?? [], ...(spec.binding ? { binding: spec.binding } : {}) });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   const warnings = r.diagnostics.filter((d) => d.severity !== 'error');
   if (warnings.length > 0) warn(renderDiagnostics(warnings, spec.sources));

@@ -11,6 +11,7 @@ export class ScriptConsumer implements ConsumerMonitor {
   private readonly instance: ProgramInstance;
   /** Description → warning, for descriptions no process matched; any match removes it. */
   private unmatched: Map<string, string> | null = null;
+  private inFlight = 0;
 
   constructor(program: CompiledProgram, ctx: ConsumerContext) {
     this.instance = new ProgramInstance(program, 'consumer', {
@@ -28,6 +29,7 @@ export class ScriptConsumer implements ConsumerMonitor {
   final(_pid: number, data: unknown): void {
     const f = data as ScriptFinal;
     this.instance.applyDelta(f.delta);
+    this.inFlight += f.inFlight;
     const mine = new Map(Object.entries(f.unmatched));
     if (this.unmatched === null) this.unmatched = mine;
     else for (const k of [...this.unmatched.keys()]) if (!mine.has(k)) this.unmatched.delete(k);
@@ -35,6 +37,7 @@ export class ScriptConsumer implements ConsumerMonitor {
 
   end(_out: OutputSink): void {
     this.instance.finish();
+    if (this.inFlight > 0) process.stderr.write(`mscope: ${this.inFlight} drops (events in a shm or message binding when their process exited)\n`);
     for (const w of this.unmatched?.values() ?? []) process.stderr.write(w);
   }
 }

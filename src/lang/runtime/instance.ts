@@ -15,8 +15,10 @@ export type { Host } from './runtime.js';
  * DTrace's consumer model. `agent`: links the probe clauses in a traced process, runs BEGIN
  * silently so globals are set, and hands out aggregation deltas. `consumer`: the mscope
  * process; runs BEGIN, tick-N and END against the merged aggregations. `solo`: both in one.
+ * `remote`: the other side of a shm or message binding; runs BEGIN silently, links nothing,
+ * and runs clauses on the events handed to `fire`.
  */
-export type Role = 'solo' | 'agent' | 'consumer';
+export type Role = 'solo' | 'agent' | 'consumer' | 'remote';
 
 /** What an agent sends its consumer: aggregation data since the last delta, and losses. */
 export interface ProgramDelta {
@@ -70,11 +72,17 @@ export class ProgramInstance {
     this.rt = rt;
     this.fns = p.factory(rt, clauseHelpers.helpers) as ClauseFn[];
     this.printHeader();
-    rt.silent = this.role === 'agent';
+    rt.silent = this.role === 'agent' || this.role === 'remote';
     this.fireSpecial('BEGIN', BEGIN);
     rt.silent = false;
+    if (this.role === 'remote') return;
     if (this.role !== 'consumer' && rt.exitStatus === null) this.linkProbes();
     if (this.role !== 'agent' && rt.exitStatus === null) this.startTicks();
+  }
+
+  /** Runs clause `clause` on an event delivered by a remote binding. */
+  fire(clause: number, ev: ProbeEvent): void {
+    this.fns[clause]!(ev);
   }
 
   /**
@@ -94,7 +102,7 @@ export class ProgramInstance {
       for (const spec of c.probes) {
         if (spec.description === null) continue;
         const fn = this.fns[c.index]! as (ev: ProbeEvent) => void;
-        this.links.push(this.host.link !== undefined ? this.host.link(spec.description, fn) : link(spec.description, fn));
+        this.links.push(this.host.link !== undefined ? this.host.link(spec.description, fn, c.index) : link(spec.description, fn));
       }
     }
   }

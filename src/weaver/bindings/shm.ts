@@ -52,6 +52,8 @@ export class ShmConsumer {
     this.worker.on('message', (m: ShmFromHost) => this.onMessage(m));
     this.worker.on('error', (e) => this.onMessage({ type: 'load-error', error: String(e) }));
     this.worker.on('exit', () => this.gone());
+    // Adding a 'message' listener refs the worker again; the application must still exit.
+    this.worker.unref();
   }
 
   attach(ctx: BindingContext): LinkEnd {

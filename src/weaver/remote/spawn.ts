@@ -6,9 +6,12 @@ import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
 /**
  * Worker entries are loaded through an eval bootstrap so that a TypeScript host (tests,
  * tsx) or a TypeScript monitor module can register tsx first: `--import tsx` is not
- * applied to a worker's entry on Node 20.
+ * applied to a worker's entry on Node 20. The bootstrap also silences the worker's stdout
+ * and stderr: piping them instead (`stdout: true`) keeps the application alive even
+ * after `unref()` (seen on Node 20 and 24), and the monitor must never write to the app's.
  */
 const BOOT = `const { workerData } = require('node:worker_threads');
+process.stdout.write = process.stderr.write = () => true;
 (async () => {
   if (workerData.tsx) (await import(workerData.tsx)).register();
   await import(workerData.entry);
@@ -32,12 +35,8 @@ export function startWorker(entry: URL, data: HostData, resourceLimits?: Resourc
   const w = new Worker(BOOT, {
     eval: true,
     workerData: { ...data, entry: entry.href, tsx: needsTsx ? tsxApiUrl() : null },
-    stdout: true,
-    stderr: true,
     ...(resourceLimits ? { resourceLimits } : {}),
   });
-  w.stdout.resume();
-  w.stderr.resume();
   w.unref();
   return w;
 }

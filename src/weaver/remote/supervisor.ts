@@ -230,6 +230,8 @@ function workerHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHo
     if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') onDeath('memory', lastError);
   });
   w.on('exit', (code) => onDeath('crash', lastError || `monitor worker exited with code ${code}`));
+  // Adding a 'message' listener refs the worker again; the application must still exit.
+  w.unref();
   return {
     post: (m, transfer) => w.postMessage(m, transfer ?? []),
     kill: () => void w.terminate(),
@@ -244,6 +246,7 @@ function processHost(data: HostData, heapMb: number, onMessage: (m: MessageFromH
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));
   child.on('message', (m) => onMessage(m as MessageFromHost));
+  child.channel?.unref();
   child.on('error', () => {});
   child.on('exit', (code, signal) => {
     const memory = /heap out of memory|allocation failed/i.test(stderr);
