@@ -4,6 +4,7 @@ import { demoCommand } from './commands/demo.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
 import { reportCommand } from './commands/report.js';
+import { linksCommand, relinkCommand } from './commands/links.js';
 import { COMMAND_USAGE, USAGE } from './usage.js';
 
 type Command = (args: readonly string[]) => Promise<number>;
@@ -14,6 +15,8 @@ const COMMANDS: Record<string, Command> = {
   list: listCommand,
   demo: demoCommand,
   report: reportCommand,
+  links: linksCommand,
+  relink: relinkCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {

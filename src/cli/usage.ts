@@ -6,6 +6,8 @@ commands:
   list   list the probes of a command's processes
   demo   run an example program under an example D program
   report print the per-activity report of an accounting store
+  links  list the links of a traced process
+  relink switch a link of a traced process to another binding, live
   help   print help for a command
 
 mscope help <command> prints that command's options.
@@ -56,6 +58,16 @@ order, why orders failed, HTTP requests by status and bytes written.
 
 Prints, per activity token in an accounting store (mscope run --acct), the count,
 p50/p95/p99 latency and the mean time and bytes by subsystem.
+`,
+  links: `usage: mscope links PID
+
+Lists the links of a process traced by mscope run (LINK, BINDING, EVENTS, DROPS, FAULTS,
+DESCRIPTION), through its control socket, which only the same user can open.
+`,
+  relink: `usage: mscope relink PID LINK BINDING
+
+Switches link LINK (an id from mscope links) of a traced process to BINDING (direct, shm
+or message) while it runs: no restart, aggregations carry over, nothing is counted twice.
 `,
   help: `usage: mscope help [COMMAND]
 `,

@@ -1,10 +1,14 @@
 import { createServer, createConnection, type Server } from 'node:net';
-import { chmodSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import fs from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, MscopeError } from '../core/index.js';
+
 import { links } from './link.js';
 import { BINDING_KINDS, type BindingKind } from './types.js';
+
+// Taken at load: the fs provider must never see the control socket's own housekeeping.
+const { chmodSync, lstatSync, mkdirSync, rmSync } = fs;
 
 /** One line of JSON each way. */
 export type ControlRequest = { op: 'links' } | { op: 'relink'; link: number; binding: BindingKind };

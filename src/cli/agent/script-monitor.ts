@@ -28,6 +28,7 @@ export class ScriptMonitor implements AgentMonitor {
   private instance: ProgramInstance | null = null;
   private readonly handles: LinkHandle[] = [];
   private remoteEvents = 0;
+  private directEvents = 0;
 
   constructor(
     private readonly program: CompiledProgram,
@@ -47,7 +48,11 @@ export class ScriptMonitor implements AgentMonitor {
       link: (description, monitor, clause) => {
         const options: RemoteClauseOptions = { ...this.spec, clause };
         const binding = this.program.clauses[clause]!.binding;
-        const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options } });
+        const counted = (ev: Parameters<typeof monitor>[0]): void => {
+          this.directEvents++;
+          monitor(ev);
+        };
+        const h = ctx.link(description, counted, { binding, remote: { module: REMOTE_MODULE, options } });
         h.onFlush((result) => this.merge(ctx, result as RemoteClauseFlush | undefined));
         this.handles.push(h);
         return h;
@@ -68,15 +73,15 @@ export class ScriptMonitor implements AgentMonitor {
     const instance = this.instance;
     if (instance === null) return undefined;
     const delta = instance.takeDelta();
-    let handedOver = 0;
-    for (const h of this.handles) if (h.bindingKind !== 'direct' || h.stats.drops > 0) handedOver += h.stats.events - h.stats.drops;
+    let delivered = 0;
+    for (const h of this.handles) delivered += h.stats.events - h.stats.drops;
     instance.finish();
     const unmatched: Record<string, string> = {};
     for (const w of unmatchedProbeWarnings(this.program, registry.list())) {
       const text = this.program.sources.find((s) => s.file === w.range.file)?.text.slice(w.range.start, w.range.end) ?? w.message;
       unmatched[text] = renderDiagnostics([w], this.program.sources);
     }
-    const final: ScriptFinal = { delta, unmatched, inFlight: Math.max(0, handedOver - this.remoteEvents) };
+    const final: ScriptFinal = { delta, unmatched, inFlight: Math.max(0, delivered - this.directEvents - this.remoteEvents) };
     return final;
   }
 

@@ -3,6 +3,7 @@ import { ENV_MONITORS, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type Monitor
 import { Agent } from './agent.js';
 import { registerProviders } from '../../providers/index.js';
 import { registerAllCoreModules } from '../../modules/core-modules.js';
+import { startControlServer } from '../../weaver/index.js';
 import { AgentChannel } from './channel.js';
 import { installAgentInstrumentation } from './instrumentation.js';
 import { loadMonitor } from './loaders.js';
@@ -27,6 +28,7 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
   setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
   registerProviders();
   if (options.list === true) registerAllCoreModules();
+  else startControlServer().catch((error: unknown) => agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'));
   for (const spec of specs) {
     try {
       agent.add(spec.name, await loadMonitor(spec));
