@@ -1,16 +1,16 @@
 import type { MonitorSpec } from '../protocol.js';
-import { TsMonitor } from './ts-monitor.js';
-import { ScriptMonitor } from './script-monitor.js';
-import { AccountingMonitor } from '../acct/acct-monitor.js';
 import type { AgentMonitor } from './types.js';
 
 type Loader = (spec: MonitorSpec) => Promise<AgentMonitor>;
 
-/** Monitor kinds the agent can run; the script language registers `d` here. */
+/**
+ * Monitor kinds the agent can run. Each is imported when first used: the compiler and
+ * accounting cost tens of milliseconds to load, paid at every traced process's start.
+ */
 const loaders = new Map<string, Loader>([
-  ['ts', (s) => TsMonitor.load(s.spec, s.name)],
-  ['d', (s) => Promise.resolve(ScriptMonitor.load(s.spec))],
-  ['acct', (s) => Promise.resolve(AccountingMonitor.load(s.spec))],
+  ['ts', async (s) => (await import('./ts-monitor.js')).TsMonitor.load(s.spec, s.name)],
+  ['d', async (s) => (await import('./script-monitor.js')).ScriptMonitor.load(s.spec)],
+  ['acct', async (s) => (await import('../acct/acct-monitor.js')).AccountingMonitor.load(s.spec)],
 ]);
 
 export function registerMonitorLoader(kind: string, loader: Loader): void {
