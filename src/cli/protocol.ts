@@ -45,7 +45,7 @@ export type AgentMessage =
   | { t: 'output'; text: string }
   | { t: 'probes'; probes: ProbeRow[] }
   | { t: 'skipped'; skipped: SkippedFunction[] }
-  | { t: 'stats'; monitor: string; links: LinkReport[]; firstFault?: string }
+  | { t: 'stats'; monitor: string; links: LinkReport[]; firstFault?: string; restarts?: number }
   | { t: 'fault'; monitor: string; message: string }
   | { t: 'exit-request'; code: number }
   | { t: 'delta'; monitor: string; data: unknown }

@@ -42,6 +42,7 @@ export class LinkHandle {
   readonly description: ProbeDescription;
   private binding: Binding;
   private readonly probeSet = new Set<Probe>();
+  private matchedCount = 0;
   private readonly retired: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly closing = new Set<Binding>();
   private readonly flushListeners: FlushListener[] = [];
@@ -76,6 +77,14 @@ export class LinkHandle {
   /** Probes this link is attached to right now. */
   probes(): Probe[] {
     return [...this.probeSet];
+  }
+
+  /**
+   * How many probes this link has ever been attached to, unlinked or not: whether its
+   * description matched anything, still answerable after a drain-and-unlink at exit.
+   */
+  get matched(): number {
+    return this.matchedCount;
   }
 
   /** Totals over every binding this link has had, including one still draining. */
@@ -138,6 +147,7 @@ export class LinkHandle {
   private attach(p: Probe): void {
     if (this.probeSet.has(p)) return;
     this.probeSet.add(p);
+    this.matchedCount++;
     p.setHandlers([...p.handlers, this.binding]);
   }
 

@@ -41,15 +41,18 @@ export function mscope(args: readonly string[], cwd: string, env: NodeJS.Process
 export function waitForOutput(child: ChildProcess, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
+    // Removed once the text is seen, so that waiting many times on one child does not pile up listeners.
+    const onExit = (): void => reject(new Error(`exited before printing ${JSON.stringify(text)}; stdout: ${seen}`));
     const onData = (d: Buffer | string): void => {
       seen += d.toString();
       if (seen.includes(text)) {
         child.stdout!.off('data', onData);
+        child.off('exit', onExit);
         resolve();
       }
     };
     child.stdout!.on('data', onData);
-    child.once('exit', () => reject(new Error(`exited before printing ${JSON.stringify(text)}; stdout: ${seen}`)));
+    child.once('exit', onExit);
   });
 }
 

@@ -9,6 +9,8 @@ interface Running {
   readonly monitor: AgentMonitor;
   readonly handles: LinkHandle[];
   firstFault: string | undefined;
+  /** Restarts of message-bound monitors (summed over links), for mscope's stderr report. */
+  restarts: Map<number, number>;
 }
 
 /**
@@ -33,10 +35,13 @@ export class Agent {
 
   /** Starts `monitor`; a monitor that fails to start is reported and left out. */
   add(name: string, monitor: AgentMonitor): void {
-    const r: Running = { name, monitor, handles: [], firstFault: undefined };
+    const r: Running = { name, monitor, handles: [], firstFault: undefined, restarts: new Map() };
     this.stopFaults ??= onFault((report) => {
       const owner = this.byLink.get(report.linkId);
-      if (owner !== undefined) owner.firstFault ??= describeError(report.error);
+      if (owner === undefined) return;
+      owner.firstFault ??= describeError(report.error);
+      // Each report carries the link's restarts so far; one relink starts a new count, so keep the largest.
+      if (report.restarts !== undefined) owner.restarts.set(report.linkId, Math.max(owner.restarts.get(report.linkId) ?? 0, report.restarts));
     });
     try {
       monitor.start(this.contextFor(r));
@@ -112,8 +117,10 @@ export class Agent {
   }
 }
 
-function faultOf(r: Running): { firstFault?: string } {
-  return r.firstFault === undefined ? {} : { firstFault: r.firstFault };
+function faultOf(r: Running): { firstFault?: string; restarts?: number } {
+  let restarts = 0;
+  for (const n of r.restarts.values()) restarts += n;
+  return { ...(r.firstFault === undefined ? {} : { firstFault: r.firstFault }), ...(restarts > 0 ? { restarts } : {}) };
 }
 
 /** Several links can share one description (one per handled probe name): report them together. */
@@ -123,7 +130,8 @@ function reportLinks(handles: readonly LinkHandle[]): LinkReport[] {
     const text = h.description.text;
     const s = h.stats;
     const acc = byText.get(text) ?? { description: text, probes: 0, events: 0, faults: 0, drops: 0 };
-    acc.probes += h.probes().length;
+    // Not probes(): a monitor drains its remote links by unlinking them before exit.
+    acc.probes += h.matched;
     acc.events += s.events;
     acc.faults += s.faults;
     acc.drops += s.drops;

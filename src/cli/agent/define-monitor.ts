@@ -16,6 +16,15 @@ export type EventHandler = (event: ProbeEvent, out: MonitorOutput) => void;
  * `onError` receive the events of probes with that name, `onEvent` those of every other
  * probe (and of entry/return/error when their own handler is absent). `onExit` runs once
  * in each traced process when it exits.
+ *
+ * Bound by shm or message (`-b`, `binding`, or `mscope relink`), the handlers run in a
+ * worker, in the worker's own copy of this module, on copies of the events (see
+ * docs/BINDINGS.md): what they store there is not what `onExit` sees. So a monitor meant
+ * for those bindings exports `onFlush()`, called in the worker about every 100 ms and when
+ * the link leaves the binding, returning what was gathered since the previous call
+ * (structured-clonable), and `onMerge(result)`, called with it in the traced process, where
+ * `onExit` then prints the merged state. `out.write` and `out.exit` work in the worker too
+ * (the text reaches mscope at the next flush).
  */
 export interface MonitorDefinition {
   probes: string | readonly string[];
@@ -25,6 +34,10 @@ export interface MonitorDefinition {
   onError?: EventHandler;
   onEvent?: EventHandler;
   onExit?: (out: MonitorOutput) => void;
+  /** In the worker of a shm or message link: what was gathered since the last call, then forgotten. */
+  onFlush?: () => unknown;
+  /** In the traced process: folds one `onFlush` result into the state `onExit` prints. */
+  onMerge?: (result: unknown) => void;
 }
 
 /** Identity at run time; gives a monitor file's default export its type. */

@@ -14,6 +14,9 @@ export interface LoadedMonitorFile {
   readonly links: readonly MonitorLink[];
   readonly binding: BindingKind | undefined;
   readonly onExit: ((out: MonitorOutput) => void) | undefined;
+  /** Called in the worker of a shm or message link; see MonitorDefinition. */
+  readonly onFlush: (() => unknown) | undefined;
+  readonly onMerge: ((result: unknown) => void) | undefined;
 }
 
 const TS_FILE = /\.[cm]?tsx?$/;
@@ -64,8 +67,19 @@ function checkMonitor(def: Record<string, unknown>, name: string): LoadedMonitor
   if (onEvent === undefined && byName.every(([, h]) => h === undefined)) {
     throw bad(name, 'exports no handler (onEntry, onReturn, onError or onEvent)');
   }
-  const onExit = def.onExit;
-  if (onExit !== undefined && typeof onExit !== 'function') throw bad(name, 'export `onExit` is not a function');
+  const optional = <F>(key: string): F | undefined => {
+    const f = def[key];
+    if (f === undefined) return undefined;
+    if (typeof f !== 'function') throw bad(name, `export \`${key}\` is not a function`);
+    return (f as (...a: unknown[]) => unknown).bind(def) as F;
+  };
+  const onExit = optional<(out: MonitorOutput) => void>('onExit');
+  const onFlush = optional<() => unknown>('onFlush');
+  const onMerge = optional<(result: unknown) => void>('onMerge');
+  // One without the other loses data silently under shm and message: say so before CMD runs.
+  if ((onFlush === undefined) !== (onMerge === undefined)) {
+    throw bad(name, `exports ${onFlush === undefined ? 'onMerge without onFlush' : 'onFlush without onMerge'}; a monitor run in a worker needs both`);
+  }
   const binding = def.binding;
   if (binding !== undefined && !BINDING_KINDS.includes(binding as BindingKind)) {
     throw bad(name, `unknown binding "${String(binding)}"; expected one of ${BINDING_KINDS.join(', ')}`);
@@ -83,7 +97,9 @@ function checkMonitor(def: Record<string, unknown>, name: string): LoadedMonitor
   return {
     links,
     binding: binding as BindingKind | undefined,
-    onExit: onExit === undefined ? undefined : (onExit as (out: MonitorOutput) => void).bind(def),
+    onExit,
+    onFlush,
+    onMerge,
   };
 }
 

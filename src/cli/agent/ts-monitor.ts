@@ -1,28 +1,62 @@
+import { fileURLToPath } from 'node:url';
 import type { ProbeEvent } from '../../core/index.js';
-import type { Monitor } from '../../weaver/index.js';
+import type { LinkHandle, Monitor } from '../../weaver/index.js';
 import type { MonitorOutput } from './define-monitor.js';
 import type { LoadedMonitorFile } from './monitor-file.js';
 import { loadMonitorFile } from './monitor-file.js';
+import type { TsRemoteFlush, TsRemoteOptions } from './ts-remote.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
-/** A `--monitor` file as an agent monitor: its handlers are linked, `onExit` runs at exit. */
+/** The weaver loads this module on the far side of a shm or message binding (`.ts` when run from source). */
+const REMOTE_MODULE = fileURLToPath(new URL(`./ts-remote${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
+/** What a TypeScript monitor's agent sends at exit, when a shm or message link lost events. */
+export interface TsFinal {
+  /** Events handed to a shm or message binding that no flush had reported when the process exited. */
+  readonly inFlight: number;
+}
+
+/**
+ * A `--monitor` file as an agent monitor: its handlers are linked, `onExit` runs at exit.
+ * Every link carries its remote form, so a link bound (or later relinked) to shm or message
+ * runs the file's handler in a worker (src/cli/agent/ts-remote.ts); each of its flushes
+ * hands the file's `onFlush()` result to `onMerge` here, so `onExit` prints one state.
+ */
 export class TsMonitor implements AgentMonitor {
   private out: MonitorOutput | null = null;
+  private readonly handles: LinkHandle[] = [];
+  private directEvents = 0;
+  private remoteEvents = 0;
 
-  constructor(private readonly file: LoadedMonitorFile) {}
+  constructor(
+    private readonly file: LoadedMonitorFile,
+    private readonly path: string,
+    private readonly name: string,
+  ) {}
 
   static async load(path: string, name: string): Promise<TsMonitor> {
-    return new TsMonitor(await loadMonitorFile(path, name));
+    return new TsMonitor(await loadMonitorFile(path, name), path, name);
   }
 
   start(ctx: AgentContext): void {
     const out: MonitorOutput = { write: (text) => ctx.output(text), exit: (code) => ctx.exit(code) };
     const binding = ctx.binding ?? this.file.binding;
-    for (const { description, handler } of this.file.links) {
-      const monitor = handler.length >= 2 ? (ev: ProbeEvent) => handler(ev, out) : (handler as Monitor);
-      ctx.link(description, monitor, binding === undefined ? {} : { binding });
-    }
+    this.file.links.forEach(({ description, handler }, i) => {
+      const call = handler.length >= 2 ? (ev: ProbeEvent) => handler(ev, out) : (handler as Monitor);
+      // Counted before the call, as the worker counts: a throwing handler still got its event.
+      const monitor: Monitor = (ev) => {
+        this.directEvents++;
+        call(ev);
+      };
+      const options: TsRemoteOptions = { file: this.path, name: this.name, link: i };
+      const h = ctx.link(description, monitor, { ...(binding === undefined ? {} : { binding }), remote: { module: REMOTE_MODULE, options } });
+      h.onFlush((r) => this.merge(ctx, r as TsRemoteFlush | undefined));
+      this.handles.push(h);
+    });
     this.out = out;
+    // A program that ends on its own drains its remote links first, so onExit sees their
+    // last flush; process.exit() cannot wait, and what was in flight is counted.
+    process.once('beforeExit', () => void Promise.all(this.handles.map((h) => h.unlink())));
   }
 
   /** Results of a TypeScript monitor are text printed by `onExit`, so there is no delta. */
@@ -32,6 +66,17 @@ export class TsMonitor implements AgentMonitor {
 
   finish(): unknown {
     if (this.file.onExit !== undefined && this.out !== null) this.file.onExit(this.out);
-    return undefined;
+    let delivered = 0;
+    for (const h of this.handles) delivered += h.stats.events - h.stats.drops;
+    const inFlight = Math.max(0, delivered - this.directEvents - this.remoteEvents);
+    return inFlight > 0 ? ({ inFlight } satisfies TsFinal) : undefined;
+  }
+
+  private merge(ctx: AgentContext, r: TsRemoteFlush | undefined): void {
+    if (r === undefined) return;
+    this.remoteEvents += r.events;
+    if (r.result !== undefined) this.file.onMerge?.(r.result);
+    if (r.output !== '') ctx.output(r.output);
+    if (r.exit !== null) ctx.exit(r.exit);
   }
 }

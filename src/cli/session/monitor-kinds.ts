@@ -1,8 +1,23 @@
 import { loadMonitorFile } from '../agent/monitor-file.js';
 import type { MonitorSpec } from '../protocol.js';
-import { textConsumer, type MonitorKind } from './consumer.js';
+import { textConsumer, type ConsumerMonitor, type MonitorKind } from './consumer.js';
 import { compileScript, decodeScript } from '../script/spec.js';
 import { ScriptConsumer } from './script-consumer.js';
+
+/**
+ * A TypeScript monitor prints from its own process; the one thing to collect is what its
+ * shm or message links still held when a process exited, so that the loss is visible.
+ */
+function tsConsumer(): ConsumerMonitor {
+  let inFlight = 0;
+  return {
+    delta: () => {},
+    final: (_pid, data) => void (inFlight += (data as { inFlight?: number } | undefined)?.inFlight ?? 0),
+    end: () => {
+      if (inFlight > 0) process.stderr.write(`mscope: ${inFlight} drops (events in a shm or message binding when their process exited)\n`);
+    },
+  };
+}
 
 /** Monitor kinds mscope accepts; the script language registers `d` here and in agent/loaders. */
 const kinds = new Map<string, MonitorKind>([
@@ -10,7 +25,7 @@ const kinds = new Map<string, MonitorKind>([
     'ts',
     {
       validate: async (s) => void (await loadMonitorFile(s.spec, s.name)),
-      consumer: () => textConsumer,
+      consumer: () => tsConsumer(),
     },
   ],
   [

@@ -13,6 +13,8 @@ interface MonitorTotals {
   faults: number;
   drops: number;
   firstFault: string | undefined;
+  /** Message-bound monitors restarted after a hang, memory exhaustion or crash. */
+  restarts: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export class RunReport {
     private readonly scripts: ReadonlySet<string> = new Set(),
   ) {
     for (const name of monitorNames) {
-      this.monitors.set(name, { descriptions: new Map(), processes: 0, events: 0, faults: 0, drops: 0, firstFault: undefined });
+      this.monitors.set(name, { descriptions: new Map(), processes: 0, events: 0, faults: 0, drops: 0, firstFault: undefined, restarts: 0 });
     }
   }
 
@@ -44,6 +46,7 @@ export class RunReport {
       if (t === undefined) return;
       t.processes++;
       t.firstFault ??= m.firstFault;
+      t.restarts += m.restarts ?? 0;
       for (const l of m.links) {
         const d = t.descriptions.get(l.description) ?? { probes: 0, events: 0 };
         d.probes = Math.max(d.probes, l.probes);
@@ -67,6 +70,7 @@ export class RunReport {
     for (const [name, t] of this.monitors) {
       if (t.faults > 0)
         lines.push(`monitor ${name} faulted ${t.faults} times${t.firstFault === undefined ? '' : ` (first: ${t.firstFault})`}`);
+      if (t.restarts > 0) lines.push(`monitor ${name} was restarted ${t.restarts} time${t.restarts === 1 ? '' : 's'}`);
       if (t.drops > 0) lines.push(`monitor ${name} dropped ${t.drops} events`);
       const script = this.scripts.has(name);
       for (const [text, d] of t.descriptions) {

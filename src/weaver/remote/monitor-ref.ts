@@ -7,6 +7,8 @@ import { ErrorCode, MscopeError } from '../../core/index.js';
  * cross threads, so the monitor is named by module: it exports
  * `createMonitor(options): { handle(event): void; flush?(): unknown }`.
  * `flush` returns what was aggregated since the previous flush (a delta the owner merges).
+ * The module may also export `prepare(options): Promise<void>`, awaited once per host
+ * before it reports ready (the watchdog's startup limit applies, not the batch deadline).
  */
 export interface MonitorRef {
   /** Absolute path or file URL. */

@@ -1,6 +1,8 @@
 import type { RemoteMonitor } from './monitor-ref.js';
 
 type Factory = (options: unknown) => RemoteMonitor;
+type Prepare = (options: unknown) => unknown;
+type RemoteModule = { createMonitor?: Factory; prepare?: Prepare };
 
 /**
  * Runs on the remote side: one monitor instance per link, created from the link's module
@@ -20,9 +22,13 @@ export class MonitorSet {
 
   async load(): Promise<void> {
     if (this.factory !== null) return;
-    const mod = (await import(this.url)) as { createMonitor?: Factory; default?: { createMonitor?: Factory } };
+    const mod = (await import(this.url)) as RemoteModule & { default?: RemoteModule };
     const f = mod.createMonitor ?? mod.default?.createMonitor;
     if (typeof f !== 'function') throw new Error(`${this.url} does not export createMonitor(options)`);
+    // createMonitor is called on the first event and must be synchronous; asynchronous
+    // set-up (importing a user's monitor file) happens here, before the host says ready.
+    const prepare = mod.prepare ?? mod.default?.prepare;
+    if (typeof prepare === 'function') await prepare(this.options);
     this.factory = f;
   }
 
