@@ -33,12 +33,14 @@ export class MonitorSet {
   }
 
   handle(link: number, event: unknown): void {
-    let m = this.monitors.get(link);
-    if (m === undefined) {
-      m = this.factory!(this.options);
-      this.monitors.set(link, m);
-    }
     try {
+      // Created inside the guard: a createMonitor that throws is a monitor fault like any
+      // other, not an uncaught exception that takes the whole host (and every link) down.
+      let m = this.monitors.get(link);
+      if (m === undefined) {
+        m = this.factory!(this.options);
+        this.monitors.set(link, m);
+      }
       m.handle(event);
     } catch (error) {
       this.faults++;
