@@ -58,3 +58,11 @@ test('-b shm with a clause reading args[0].url: exit 1 with the checker error, C
   assert.equal(ok.status, 0, ok.stderr);
   assert.equal(existsSync(started), true);
 });
+
+test('process.exit() with events still in a message worker: the loss is printed as drops, never silent', async () => {
+  const r = await mscope(['run', '-q', '-b', 'message', '--monitor', 'monitors/count.ts', '--', 'node', 'exits.cjs'], DIR);
+  assert.equal(r.status, 0, r.stderr);
+  const counted = Number(/^add calls (\d+) /m.exec(r.stdout)?.[1]);
+  const dropped = Number(/^mscope: (\d+) drops \(events in a shm or message binding when their process exited\)$/m.exec(r.stderr)?.[1] ?? 0);
+  assert.equal(counted + dropped, 1000, `${r.stdout}${r.stderr}`);
+});
