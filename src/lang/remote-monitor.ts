@@ -34,6 +34,7 @@ export function createMonitor(options: RemoteClauseOptions): { handle(ev: unknow
   let output = '';
   let exit: number | null = null;
   let events = 0;
+  let exitReported = false;
   const instance = new ProgramInstance(program, 'remote', {
     output: (text) => void (output += text),
     warn: (text) => void (output += text),
@@ -46,7 +47,8 @@ export function createMonitor(options: RemoteClauseOptions): { handle(ev: unknow
       instance.fire(options.clause, ev as ProbeEvent);
     },
     flush(): RemoteClauseFlush {
-      const out: RemoteClauseFlush = { delta: instance.takeDelta(), output, events, exit };
+      const out: RemoteClauseFlush = { delta: instance.takeDelta(), output, events, exit: exitReported ? null : exit };
+      exitReported ||= exit !== null;
       output = '';
       events = 0;
       return out;
