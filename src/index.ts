@@ -11,6 +11,10 @@
  * math.add(1, 2); // prints: add [ 1, 2 ]
  * h.unlink();
  * ```
+ *
+ * The script language is `microscope/lang` (`compile`, `ProgramInstance`); the store and
+ * the Prometheus and OpenTelemetry exporters are `microscope/export`. They are separate so
+ * that a library importing `probe()` from here pays for neither.
  */
 export { ProbeDescription, ProbeEvent, registry, MscopeError, ErrorCode, nowNs, formatProbeName } from './core/index.js';
 export type { Probe, ProbeName, ProbeArg } from './core/index.js';
@@ -19,9 +23,6 @@ export type { Monitor, BindingKind, LinkOptions, LinkStats, FaultReport } from '
 export { defineModule } from './modules/define.js';
 export { installInstrumentation, type InstallOptions } from './modules/install.js';
 export { probe, UsdtProbe, registerProviders } from './providers/index.js';
-export { compile, renderDiagnostics, ProgramInstance } from './lang/index.js';
-export type { CompiledProgram, Diagnostic, Source, Role, Host, ProgramDelta } from './lang/index.js';
 export { acct, query, renderReport, FIELDS } from './accounting/index.js';
 export type { AcctRecord, AcctOptions } from './accounting/index.js';
-export { RecordStore, readStore, reportFile, PrometheusExporter, OtlpExporter } from './export/index.js';
 export { defineMonitor, type MonitorDefinition, type MonitorOutput, type EventHandler } from './cli/agent/define-monitor.js';

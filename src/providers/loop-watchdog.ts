@@ -51,7 +51,6 @@ export class LoopWatchdog {
       stdout: false,
       stderr: false,
     });
-    this.worker.unref();
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => (markReady = resolve));
     this.worker.on('message', (m: string[] | 'ready') => {
@@ -59,8 +58,15 @@ export class LoopWatchdog {
       if (m === 'ready') markReady();
       else this.stack = m;
     });
+    // After the listener, which refs the worker again: a watchdog never keeps the app alive.
+    this.worker.unref();
     this.worker.on('error', () => {});
+    // An inspector session still attached at exit makes Node print "Waiting for the
+    // debugger to disconnect..." on the application's stderr: detach when the loop empties.
+    process.once('beforeExit', this.closeBound);
   }
+
+  private readonly closeBound = (): void => this.close();
 
   heartbeat(): void {
     Atomics.add(this.beat, 0, 1);
@@ -73,6 +79,7 @@ export class LoopWatchdog {
   }
 
   close(): void {
+    process.off('beforeExit', this.closeBound);
     void this.worker.terminate();
   }
 }
