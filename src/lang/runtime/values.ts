@@ -31,8 +31,20 @@ export function toStr(v: unknown, strsize: number): string {
   if (typeof v === 'string') s = v;
   else if (v === undefined || v === null) s = '';
   else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') s = String(v);
+  else if (Array.isArray(v) && !types.isProxy(v)) s = joinArray(v, strsize);
   else s = Object.prototype.toString.call(v);
   return s.length > strsize ? s.slice(0, strsize) : s;
+}
+
+/** `addresses` of a dns record reads as `127.0.0.1,::1`: primitive elements only, no getters run. */
+function joinArray(a: readonly unknown[], strsize: number): string {
+  let s = '';
+  for (let i = 0; i < a.length && s.length <= strsize; i++) {
+    const d = Object.getOwnPropertyDescriptor(a, i);
+    const e: unknown = d !== undefined && 'value' in d ? d.value : undefined;
+    s += (i === 0 ? '' : ',') + (typeof e === 'object' && e !== null ? Object.prototype.toString.call(e) : String(e ?? ''));
+  }
+  return s;
 }
 
 /** A value as an aggregation or array key: integers and strings only. */
