@@ -128,8 +128,10 @@ function routeOf(request: ServerMessage['request']): string {
   return typeof request.baseUrl === 'string' ? request.baseUrl + path : path;
 }
 
+/** The Host header carries the port (`req.host` does not); it is set by default. */
 function clientUrl(req: ClientRequest): string {
-  return `${req.protocol}//${req.host}${req.path}`;
+  const host = req.getHeader('host');
+  return `${req.protocol}//${typeof host === 'string' ? host : req.host}${req.path}`;
 }
 
 function onClientStart(message: unknown): void {

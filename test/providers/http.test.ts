@@ -65,8 +65,8 @@ test('server and client request-start/request-done fire with method, url, status
   assert.deepEqual(
     clientDone.map((r) => [r.method, r.url, r.status]),
     [
-      ['POST', `http://127.0.0.1/a?x=1`, 200],
-      ['POST', `http://127.0.0.1/missing`, 404],
+      ['POST', `http://127.0.0.1:${port}/a?x=1`, 200],
+      ['POST', `http://127.0.0.1:${port}/missing`, 404],
     ],
   );
   assert.equal(clientDone[0]!.remote_port, port);
