@@ -90,8 +90,11 @@ export class ProbeRegistry {
     };
   }
 
+  /** A factory added after descriptions were armed makes their probes at once. */
   addFactory(factory: ProbeFactory): void {
-    if (!this.factories.includes(factory)) this.factories.push(factory);
+    if (this.factories.includes(factory)) return;
+    this.factories.push(factory);
+    for (const d of this.armed) factory(d);
   }
 
   /**

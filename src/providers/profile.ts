@@ -108,9 +108,12 @@ function start(): void {
   startProfiler();
   timer = setInterval(flush, options.flushMs);
   timer.unref();
+  // The last batch would otherwise be lost when the program ends between two flushes.
+  process.on('beforeExit', flush);
 }
 
 function stop(): void {
+  process.off('beforeExit', flush);
   if (timer !== null) clearInterval(timer);
   timer = null;
   if (session === null) return;
