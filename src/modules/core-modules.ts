@@ -1,6 +1,7 @@
 import * as nodeModule from 'node:module';
 import { registry, type ProbeDescription } from '../core/index.js';
-import { ModuleSites, SiteKind, enter, fail, leave } from './sites.js';
+import { ModuleSites, SiteKind } from './sites.js';
+import { wrapWithSite } from './wrap.js';
 
 /**
  * The `node` provider: Node core modules' exported functions as `node:fs:readFile:entry`.
@@ -109,21 +110,7 @@ function addLazySite(sites: ModuleSites, exports: Record<string, unknown>, key: 
 
 /** From here on the wrapper stays: while no probe is enabled it costs one load and compare. */
 function install(sites: ModuleSites, i: number, exports: Record<string, unknown>, key: string, fn: AnyFunction): void {
-  const state = sites.state;
-  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    if (state[i] === 0) return Reflect.apply(fn, this, args);
-    const token = enter(sites, i, this, args);
-    try {
-      return leave(token, Reflect.apply(fn, this, args));
-    } catch (error) {
-      fail(token, error);
-      throw error;
-    }
-  };
-  for (const k of Reflect.ownKeys(fn)) {
-    if (k === 'prototype') continue;
-    Object.defineProperty(wrapped, k, Object.getOwnPropertyDescriptor(fn, k)!);
-  }
+  const wrapped = wrapWithSite(sites, i, fn);
   const desc = Object.getOwnPropertyDescriptor(exports, key)!;
   Object.defineProperty(exports, key, { ...desc, value: wrapped });
   nodeModule.syncBuiltinESMExports();

@@ -1,4 +1,5 @@
-import { ModuleSites, SiteKind, enter, fail, leave } from './sites.js';
+import { ModuleSites, SiteKind } from './sites.js';
+import { wrapWithSite } from './wrap.js';
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -29,21 +30,5 @@ function kindOf(fn: AnyFunction): SiteKind {
 }
 
 function instrumentFunction(sites: ModuleSites, name: string, fn: AnyFunction): AnyFunction {
-  const i = sites.add(name, kindOf(fn));
-  const state = sites.state;
-  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    if (state[i] === 0) return Reflect.apply(fn, this, args);
-    const token = enter(sites, i, this, args);
-    try {
-      return leave(token, Reflect.apply(fn, this, args));
-    } catch (error) {
-      fail(token, error);
-      throw error;
-    }
-  };
-  for (const key of Reflect.ownKeys(fn)) {
-    if (key === 'prototype') continue;
-    Object.defineProperty(wrapped, key, Object.getOwnPropertyDescriptor(fn, key)!);
-  }
-  return wrapped as AnyFunction;
+  return wrapWithSite(sites, sites.add(name, kindOf(fn)), fn as (this: unknown, ...args: unknown[]) => unknown) as AnyFunction;
 }
