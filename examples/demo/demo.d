@@ -1,6 +1,7 @@
 /*
  * What the order service did: calls per function of its own modules, the latency of
- * placing an order, why orders failed, HTTP requests by status, and file writes.
+ * placing an order, why orders failed, HTTP requests by status, file writes, and what each
+ * request cost (accounting turns on by itself because the program uses acct probes).
  * Run with: mscope run -s demo.d -- node app.js   (or simply: mscope demo)
  */
 BEGIN { printf("tracing the order service...\n"); }
@@ -34,4 +35,15 @@ END {
   printa(@http);
   printf("\nbytes written:");
   printa(@fs_bytes);
+  printf("\nper request (accounting): latency (us), mean on-CPU time (us), fs bytes:");
+  printa(@request_us);
+  printa(@request_cpu_us);
+  printa(@request_fs_bytes);
+}
+
+/* Every HTTP request is an activity: what each one cost, as mscope report shows it. */
+acct:::done {
+  @request_us[args[0].token] = quantize(args[0].latency_ns / 1000);
+  @request_cpu_us[args[0].token] = avg(args[0].cpu_ns / 1000);
+  @request_fs_bytes[args[0].token] = sum(args[0].fs_bytes);
 }

@@ -14,5 +14,8 @@ test('mscope demo runs the order service under demo.d and prints what it saw', a
   assert.match(r.stdout, /^\s+POST\s+\/orders\s+201\s+15$/m);
   assert.match(r.stdout, /^\s+POST\s+\/orders\s+409\s+9$/m);
   assert.match(r.stdout, /^\s+appendFile\s+\d+$/m);
+  // Accounting: one activity per request, with its fs bytes.
+  assert.match(r.stdout, /^per request \(accounting\)/m);
+  assert.match(r.stdout, /^\s+POST \/orders\s+698$/m);
   assert.equal(r.stderr, '');
 });

@@ -9,6 +9,8 @@ export interface AccountingSinks {
   readonly store: string | null;
   readonly promPort?: number;
   readonly otlpUrl?: string;
+  /** `-q`: no summary line at the end. */
+  readonly quiet?: boolean;
 }
 
 /** Every traced process's finished records, merged in mscope: the exporters' one source. */
@@ -85,6 +87,7 @@ export class AccountingConsumer implements ConsumerMonitor {
     await this.otlp?.close();
     await this.prom?.close();
     await this.store?.close();
+    if (this.sinks.quiet === true) return;
     const where = this.sinks.store === null ? '' : ` in ${this.sinks.store}`;
     process.stderr.write(`mscope: accounting: ${this.count} activit${this.count === 1 ? 'y' : 'ies'} recorded${where}\n`);
   }

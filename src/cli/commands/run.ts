@@ -60,7 +60,7 @@ async function run(args: readonly string[]): Promise<number> {
   const consumers = new Map<string, ConsumerMonitor>();
   const accounting = values.acct === true || values.prom !== undefined || values.otlp !== undefined || (program !== null && usesAcct(program));
   if (accounting && command.length > 0) {
-    const sinks = accountingSinks(values.store, values.prom, values.otlp);
+    const sinks = { ...accountingSinks(values.store, values.prom, values.otlp), quiet };
     monitors.unshift({ kind: 'acct', name: 'accounting', spec: '{}' });
     consumers.set('accounting', await AccountingConsumer.open(sinks));
   }
