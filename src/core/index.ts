@@ -5,3 +5,4 @@ export { ProbeRegistry, registry, type SkippedFunction, type ProbeFactory } from
 export { nowNs, wallNs } from './clock.js';
 export { compileGlob, isGlob } from './glob.js';
 export { MscopeError, ErrorCode } from './errors.js';
+export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';

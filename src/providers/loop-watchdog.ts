@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { internalEnv } from '../core/index.js';
 
 /**
  * Catches the stack of a blocked event loop. The main thread bumps a shared counter from a
@@ -48,6 +49,7 @@ export class LoopWatchdog {
       eval: true,
       workerData: { beat: this.beat.buffer, thresholdMs, pollMs },
       execArgv: [],
+      env: internalEnv(),
       stdout: false,
       stderr: false,
     });

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { ENV_MONITORS, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from '../protocol.js';
 import { Agent } from './agent.js';
 import { registerProviders } from '../../providers/index.js';
@@ -8,6 +9,7 @@ import { AgentChannel } from './channel.js';
 import { installAgentInstrumentation } from './instrumentation.js';
 import { loadMonitor } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
+import { INTERNAL_THREAD_ENV } from '../../core/index.js';
 
 const FLUSH_INTERVAL_MS = 50;
 
@@ -17,18 +19,19 @@ const FLUSH_INTERVAL_MS = 50;
  */
 export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
   const session = env[ENV_SESSION];
-  if (session === undefined || session === '') return;
+  if (session === undefined || session === '' || env[INTERNAL_THREAD_ENV] === '1') return;
   const options = JSON.parse(env[ENV_OPTIONS] ?? '{}') as AgentOptions;
   const specs = JSON.parse(env[ENV_MONITORS] ?? '[]') as MonitorSpec[];
-  const channel = new AgentChannel(join(session, `${process.pid}.ndjson`));
+  // A worker thread reports on its own channel; mscope merges its aggregations like a process's.
+  const channel = new AgentChannel(join(session, `${process.pid}${isMainThread ? '' : `-${threadId}`}.ndjson`));
   const agent = new Agent(channel, options);
   agent.hello();
   process.on('exit', () => agent.finish());
-  flushOnTerminatingSignals(() => agent.finish());
+  if (isMainThread) flushOnTerminatingSignals(() => agent.finish());
   setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
   registerProviders();
   if (options.list === true) registerAllCoreModules();
-  else startControlServer().catch((error: unknown) => agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'));
+  else if (isMainThread) startControlServer().catch((error: unknown) => agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'));
   for (const spec of specs) {
     try {
       agent.add(spec.name, await loadMonitor(spec));

@@ -2,6 +2,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
+import { internalEnv } from '../../core/index.js';
 
 /**
  * Worker entries are loaded through an eval bootstrap so that a TypeScript host (tests,
@@ -33,6 +34,7 @@ export interface HostData {
 export function startWorker(entry: URL, data: HostData, resourceLimits?: ResourceLimits): Worker {
   const needsTsx = isTypeScript(entry.href) || isTypeScript(data.monitorUrl);
   const w = new Worker(BOOT, {
+    env: internalEnv(),
     eval: true,
     workerData: { ...data, entry: entry.href, tsx: needsTsx ? tsxApiUrl() : null },
     ...(resourceLimits ? { resourceLimits } : {}),
@@ -48,6 +50,7 @@ export function startProcess(entry: URL, data: HostData, maxOldSpaceMb: number |
   if (maxOldSpaceMb !== undefined) execArgv.push(`--max-old-space-size=${maxOldSpaceMb}`);
   const child = fork(fileURLToPath(entry), [], {
     execArgv,
+    env: internalEnv(),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',
   });
