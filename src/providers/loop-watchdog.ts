@@ -57,11 +57,13 @@ export class LoopWatchdog {
     this.ready = new Promise((resolve) => (markReady = resolve));
     this.worker.on('message', (m: string[] | 'ready') => {
       // A stack left from an earlier stall is replaced by the newest.
-      if (m === 'ready') markReady();
+      if (m === 'ready') {
+        markReady();
+        // Held until attached, so that a caller awaiting `ready` is not left by an empty loop.
+        this.worker.unref();
+      }
       else this.stack = m;
     });
-    // After the listener, which refs the worker again: a watchdog never keeps the app alive.
-    this.worker.unref();
     this.worker.on('error', () => {});
     // An inspector session still attached at exit makes Node print "Waiting for the
     // debugger to disconnect..." on the application's stderr: detach when the loop empties.
