@@ -42,9 +42,14 @@ console.log('runtime tour done');
 
 function fetchText(url) {
   return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let s = '';
-      res.setEncoding('utf8').on('data', (d) => (s += d)).on('end', () => resolve(s));
-    }).on('error', reject);
+    http
+      .get(url, (res) => {
+        let s = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (d) => (s += d))
+          .on('end', () => resolve(s));
+      })
+      .on('error', reject);
   });
 }

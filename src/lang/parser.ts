@@ -15,13 +15,7 @@ import { ParseError } from './parse-tokens.js';
 export class Parser extends ExprParser {
   private clauseIndex = 0;
 
-  constructor(
-    text: string,
-    file: string,
-    diags: DiagnosticBag,
-    firstClauseIndex = 0,
-    macros: MacroArgs = [],
-  ) {
+  constructor(text: string, file: string, diags: DiagnosticBag, firstClauseIndex = 0, macros: MacroArgs = []) {
     super(text, file, diags, macros);
     this.clauseIndex = firstClauseIndex;
   }

@@ -61,7 +61,8 @@ function compiled(o: RemoteClauseOptions): CompiledProgram {
   let p = programs.get(key);
   if (p === undefined) {
     const r = compile(o.sources, { options: o.settings, quiet: o.quiet, format: o.format });
-    if (r.program === undefined) throw new Error(`remote clause: the program no longer compiles (${r.diagnostics[0]?.message ?? 'unknown error'})`);
+    if (r.program === undefined)
+      throw new Error(`remote clause: the program no longer compiles (${r.diagnostics[0]?.message ?? 'unknown error'})`);
     programs.set(key, (p = r.program));
   }
   return p;

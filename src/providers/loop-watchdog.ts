@@ -61,8 +61,7 @@ export class LoopWatchdog {
         markReady();
         // Held until attached, so that a caller awaiting `ready` is not left by an empty loop.
         this.worker.unref();
-      }
-      else this.stack = m;
+      } else this.stack = m;
     });
     this.worker.on('error', () => {});
     // An inspector session still attached at exit makes Node print "Waiting for the

@@ -4,7 +4,13 @@ export { onFault, describeError } from './faults.js';
 export type { Monitor, Binding, BindingKind, BindingContext, BindingSettings, LinkStats, FaultReport } from './types.js';
 export type { MonitorRef, RemoteMonitor } from './remote/monitor-ref.js';
 export { RemoteEvent, Unsupported, type RemoteProbe } from './bindings/record-reader.js';
-export { BINDING_CAPABILITIES, capabilityError, type BindingCapabilities, type CapabilityFeature, type Fidelity } from './bindings/capabilities.js';
+export {
+  BINDING_CAPABILITIES,
+  capabilityError,
+  type BindingCapabilities,
+  type CapabilityFeature,
+  type Fidelity,
+} from './bindings/capabilities.js';
 export { ShmRing, type ThreadDrops } from './bindings/shm-ring.js';
 export { BINDING_KINDS } from './types.js';
 export {

@@ -16,7 +16,15 @@ function demoCopy(): string {
 test('--acct records one activity per HTTP request, attributes body-handler work to it, and report reads the store', async () => {
   const dir = demoCopy();
   const r = await mscope(
-    ['run', '--acct', '-e', 'fs:appendFile:promise:op-done { @fs[activity != 0] = count(); } acct:::done { @n[args[0].token] = count(); }', '--', 'node', 'app.js'],
+    [
+      'run',
+      '--acct',
+      '-e',
+      'fs:appendFile:promise:op-done { @fs[activity != 0] = count(); } acct:::done { @n[args[0].token] = count(); }',
+      '--',
+      'node',
+      'app.js',
+    ],
     dir,
   );
   assert.equal(r.status, 0, r.stderr);
@@ -32,7 +40,10 @@ test('--acct records one activity per HTTP request, attributes body-handler work
 
 test('a program that reads activity turns accounting on; --store none writes no file', async () => {
   const dir = demoCopy();
-  const r = await mscope(['run', '--store', 'none', '-e', 'http:server::request-done { @[activity != 0] = count(); }', '--', 'node', 'app.js'], dir);
+  const r = await mscope(
+    ['run', '--store', 'none', '-e', 'http:server::request-done { @[activity != 0] = count(); }', '--', 'node', 'app.js'],
+    dir,
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^\s+1\s+24$/m);
   assert.ok(!existsSync(join(dir, 'mscope.db')));

@@ -14,7 +14,11 @@ function baseline(): string {
   // RESTARTED names a file that exists, so the target does not wait for a monitor.
   const marker = join(mkdtempSync(join(tmpdir(), 'mscope-faults-')), 'restarted');
   writeFileSync(marker, 'baseline');
-  const r = spawnSync(process.execPath, ['rounds.cjs'], { cwd: DIR, env: { ...process.env, RESTARTED: marker, APP_EXIT_CODE: String(STATUS) }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['rounds.cjs'], {
+    cwd: DIR,
+    env: { ...process.env, RESTARTED: marker, APP_EXIT_CODE: String(STATUS) },
+    encoding: 'utf8',
+  });
   assert.equal(r.status, STATUS, r.stderr);
   assert.equal(r.stderr, '');
   return r.stdout;

@@ -25,7 +25,9 @@ test('a D program gives byte-identical stdout under -b direct, shm and message',
 });
 
 test('a TypeScript monitor gives byte-identical stdout under -b direct, shm and message', async () => {
-  const runs = await Promise.all(BINDINGS.map((b) => mscope(['run', '-q', '-b', b, '--monitor', 'monitors/count.ts', '--', 'node', 'parity.cjs'], DIR)));
+  const runs = await Promise.all(
+    BINDINGS.map((b) => mscope(['run', '-q', '-b', b, '--monitor', 'monitors/count.ts', '--', 'node', 'parity.cjs'], DIR)),
+  );
   for (const [i, r] of runs.entries()) {
     assert.equal(r.status, 0, `${BINDINGS[i]}: ${r.stderr}`);
     assert.equal(r.stderr, '', `${BINDINGS[i]}: no drops or faults`);
@@ -36,7 +38,9 @@ test('a TypeScript monitor gives byte-identical stdout under -b direct, shm and 
 
 test('a monitor file exporting onFlush without onMerge is rejected before CMD starts', async () => {
   const started = join(mkdtempSync(join(tmpdir(), 'mscope-bind-')), 'started');
-  const r = await mscope(['run', '-b', 'message', '--monitor', 'monitors/flush-only.ts', '--', 'node', 'started.cjs'], DIR, { STARTED: started });
+  const r = await mscope(['run', '-b', 'message', '--monitor', 'monitors/flush-only.ts', '--', 'node', 'started.cjs'], DIR, {
+    STARTED: started,
+  });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /monitors\/flush-only\.ts: exports onFlush without onMerge/);
   assert.equal(existsSync(started), false, 'the target was started');
@@ -63,6 +67,8 @@ test('process.exit() with events still in a message worker: the loss is printed 
   const r = await mscope(['run', '-q', '-b', 'message', '--monitor', 'monitors/count.ts', '--', 'node', 'exits.cjs'], DIR);
   assert.equal(r.status, 0, r.stderr);
   const counted = Number(/^add calls (\d+) /m.exec(r.stdout)?.[1]);
-  const dropped = Number(/^mscope: (\d+) drops \(events in a shm or message binding when their process exited\)$/m.exec(r.stderr)?.[1] ?? 0);
+  const dropped = Number(
+    /^mscope: (\d+) drops \(events in a shm or message binding when their process exited\)$/m.exec(r.stderr)?.[1] ?? 0,
+  );
   assert.equal(counted + dropped, 1000, `${r.stdout}${r.stderr}`);
 });

@@ -9,7 +9,9 @@ const RELINKS = 30;
 const CYCLE = ['shm', 'message', 'direct'] as const;
 
 /** Starts busy.cjs under mscope; resolves with the target's pid once it runs. */
-async function startBusy(monitorArgs: string[]): Promise<{ pid: number; done: Promise<Result>; output: () => string; child: ReturnType<typeof spawnMscope> }> {
+async function startBusy(
+  monitorArgs: string[],
+): Promise<{ pid: number; done: Promise<Result>; output: () => string; child: ReturnType<typeof spawnMscope> }> {
   const child = spawnMscope(['run', ...monitorArgs, '--', 'node', 'busy.cjs'], DIR);
   let stdout = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -57,7 +59,9 @@ async function relinkMany(monitorArgs: string[], finalCount: (stdout: string) =>
 }
 
 test(`a busy D clause relinked ${RELINKS} times between direct, shm and message counts every call once`, () =>
-  relinkMany(['-e', 'fn::add:entry { @n = count(); } END { printa("counted %@d\\n", @n); }', '-q'], (out) => Number(/^counted (\d+)$/m.exec(out)?.[1])));
+  relinkMany(['-e', 'fn::add:entry { @n = count(); } END { printa("counted %@d\\n", @n); }', '-q'], (out) =>
+    Number(/^counted (\d+)$/m.exec(out)?.[1]),
+  ));
 
 test(`a busy TypeScript monitor relinked ${RELINKS} times between direct, shm and message counts every call once`, () =>
   relinkMany(['-q', '--monitor', 'monitors/count.ts'], (out) => Number(/^add calls (\d+) /m.exec(out)?.[1])));
@@ -70,11 +74,19 @@ test('mscope links and relink: one line and a non-zero exit for each bad request
   try {
     const cases: Array<[string, string[], RegExp]> = [
       ['links, untraced pid', ['links', String(plain.pid)], new RegExp(`^mscope: .*process ${plain.pid} has no mscope control socket`)],
-      ['relink, untraced pid', ['relink', String(plain.pid), '1', 'shm'], new RegExp(`^mscope: .*process ${plain.pid} has no mscope control socket`)],
+      [
+        'relink, untraced pid',
+        ['relink', String(plain.pid), '1', 'shm'],
+        new RegExp(`^mscope: .*process ${plain.pid} has no mscope control socket`),
+      ],
       ['links, not a pid', ['links', 'nope'], /^mscope links: PID must be a process id, got "nope"/],
       ['relink, unknown link', ['relink', String(t.pid), '9999', 'shm'], /^mscope relink: no link 9999\n$/],
       ['relink, bad link id', ['relink', String(t.pid), 'x1', 'shm'], /^mscope relink: LINK must be a link id/],
-      ['relink, unknown binding', ['relink', String(t.pid), String(l!.id), 'carrier-pigeon'], /^mscope relink: unknown binding "carrier-pigeon"/],
+      [
+        'relink, unknown binding',
+        ['relink', String(t.pid), String(l!.id), 'carrier-pigeon'],
+        /^mscope relink: unknown binding "carrier-pigeon"/,
+      ],
     ];
     for (const [what, args, message] of cases) {
       const r = await mscope(args, DIR);

@@ -9,7 +9,9 @@ import { FIXTURES, mscope } from './mscope.js';
 const dir = join(FIXTURES, 'scripts');
 
 /** Runs `mscope ARGS -- node -e <create marker>` and reports whether the target started. */
-async function runWithMarker(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string; started: boolean }> {
+async function runWithMarker(
+  args: readonly string[],
+): Promise<{ status: number | null; stdout: string; stderr: string; started: boolean }> {
   const tmp = mkdtempSync(join(tmpdir(), 'mscope-err-'));
   try {
     const marker = join(tmp, 'started');
@@ -33,7 +35,9 @@ test('a syntax error: FILE:LINE:COL: message, the line, a caret; exit 1; the tar
   assert.equal(r.stdout, '');
   assert.equal(
     r.stderr,
-    ['syntax-error.d:4:24: expected an expression, found `;` [D2004]', '    @[probefunc] = count(;', '                         ^', ''].join('\n'),
+    ['syntax-error.d:4:24: expected an expression, found `;` [D2004]', '    @[probefunc] = count(;', '                         ^', ''].join(
+      '\n',
+    ),
   );
 });
 
@@ -43,7 +47,12 @@ test('an unknown function names the nearest known one', async () => {
   assert.equal(r.started, false);
   assert.equal(
     r.stderr,
-    ['unknown-function.d:3:18: unknown function `cuont`; did you mean `count`? [D3001]', '    @[probefunc] = cuont();', '                   ^~~~~', ''].join('\n'),
+    [
+      'unknown-function.d:3:18: unknown function `cuont`; did you mean `count`? [D3001]',
+      '    @[probefunc] = cuont();',
+      '                   ^~~~~',
+      '',
+    ].join('\n'),
   );
 });
 

@@ -136,7 +136,10 @@ test('exit(0) in BEGIN: CMD never starts, END runs, status 0', async () => {
     assert.equal(r.stdout, 'begin\nend\n');
     assert.equal(existsSync(marker), false, 'CMD ran');
     // The same command does create the file when BEGIN does not exit: the check above can fail.
-    const control = await mscope(['run', '-e', COUNT, '--', 'node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`], dir);
+    const control = await mscope(
+      ['run', '-e', COUNT, '--', 'node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`],
+      dir,
+    );
     assert.equal(control.status, 0, control.stderr);
     assert.equal(existsSync(marker), true);
   } finally {
@@ -162,7 +165,10 @@ test('tick-100ms with printa and clear prints merged data while the targets run'
   assert.equal(r.status, 130, r.stderr);
   // clear() zeroes what was printed: each call was printed by exactly one tick, none twice.
   assert.equal(addTotal(r.stdout), 4, r.stdout);
-  assert.ok(rows(r.stdout).every(([k, v]) => k === 'add' && v >= 0 && v <= 2), r.stdout);
+  assert.ok(
+    rows(r.stdout).every(([k, v]) => k === 'add' && v >= 0 && v <= 2),
+    r.stdout,
+  );
 });
 
 test('without CMD: tick-1ms and a counter that exits after 5 ticks', async () => {

@@ -31,7 +31,10 @@ test('http probes split by module: server and client each see every request', as
   const r = await mscope(['run', '-e', program, '--', 'node', 'http.mjs'], dir);
   assert.equal(r.status, 0, r.stderr);
   const table = r.stdout.slice(r.stdout.indexOf('\n\n') + 2);
-  assert.equal(table, [row2('client', 'POST', 1), row2('server', 'POST', 1), row2('client', 'GET', 3), row2('server', 'GET', 3), ''].join('\n'));
+  assert.equal(
+    table,
+    [row2('client', 'POST', 1), row2('server', 'POST', 1), row2('client', 'GET', 3), row2('server', 'GET', 3), ''].join('\n'),
+  );
 });
 
 test('fs:::op-done: bytes summed per operation', async () => {

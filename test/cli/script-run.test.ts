@@ -54,7 +54,10 @@ test('-s FILE: several clauses, predicates, self-> timing across await, quantize
     return { value: Number(m[1]), bar: m[2]!, count: Number(m[3]) };
   });
   assert.ok(buckets.length >= 3);
-  assert.equal(buckets.reduce((n, b) => n + b.count, 0), 4);
+  assert.equal(
+    buckets.reduce((n, b) => n + b.count, 0),
+    4,
+  );
   // Power-of-two buckets, a zero row above and below the data as DTrace prints them.
   for (let i = 1; i < buckets.length; i++) assert.equal(buckets[i]!.value, buckets[i - 1]!.value * 2);
   assert.equal(buckets[0]!.count, 0);
@@ -83,7 +86,18 @@ test('-e and -s together form one program, concatenated in command-line order', 
 });
 
 test('-q: trace() output has no separator, BEGIN and END output in order, aggregations still printed', async () => {
-  const r = await mscope(['run', '-q', '-e', `BEGIN { printf("begin\\n"); } fn::square:entry { trace(arg0); } ${COUNT} END { printf("\\nend\\n"); }`, '--', 'node', 'count.cjs'], dir);
+  const r = await mscope(
+    [
+      'run',
+      '-q',
+      '-e',
+      `BEGIN { printf("begin\\n"); } fn::square:entry { trace(arg0); } ${COUNT} END { printf("\\nend\\n"); }`,
+      '--',
+      'node',
+      'count.cjs',
+    ],
+    dir,
+  );
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, ['begin', 'cjs: 40', '62', 'end', '', row('square', 2), row('add', 5), ''].join('\n'));
   const loud = await mscope(['run', '-e', 'fn::square:entry { trace(arg0); }', '--', 'node', 'count.cjs'], dir);
@@ -128,15 +142,15 @@ test('-f json: every line is JSON, printf records and the final aggregations are
   const aggs = records.filter((x) => x.type === 'aggregation').map((x) => x.data as { name: string; kind: string; rows: unknown[] });
   const counts = aggs.find((a) => a.name === '@') as { kind: string; rows: Array<{ keys: string[]; value: number }> };
   assert.equal(counts.kind, 'count');
-  assert.deepEqual(
-    counts.rows.map((x) => [...x.keys, x.value]).sort(),
-    [
-      ['add', 5],
-      ['square', 2],
-    ],
-  );
+  assert.deepEqual(counts.rows.map((x) => [...x.keys, x.value]).sort(), [
+    ['add', 5],
+    ['square', 2],
+  ]);
   // add's second arguments: 0, 1, 2, 3 and square(2) = 4.
-  const q = aggs.find((a) => a.name === '@q') as unknown as { kind: string; rows: Array<{ keys: unknown[]; buckets: Array<{ value: string; count: number }> }> };
+  const q = aggs.find((a) => a.name === '@q') as unknown as {
+    kind: string;
+    rows: Array<{ keys: unknown[]; buckets: Array<{ value: string; count: number }> }>;
+  };
   assert.equal(q.kind, 'quantize');
   assert.deepEqual(
     q.rows[0]!.buckets.filter((b) => b.count > 0),

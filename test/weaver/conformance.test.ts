@@ -20,7 +20,7 @@ for (const binding of BINDINGS) {
       let sum = 0;
       for (let i = 0; i < 5000; i++) sum += m.add(i, 1);
       const c = await l.finish();
-      assert.equal(sum, 5000 * 4999 / 2 + 5000);
+      assert.equal(sum, (5000 * 4999) / 2 + 5000);
       assert.deepEqual(c.byProbe, { 'add:entry': 5000, 'add:return': 5000 });
       assert.equal(l.handle.stats.drops, 0);
       assert.equal(l.handle.stats.events, 10000);

@@ -83,7 +83,10 @@ test('errors and rejections fire the error probe and propagate unchanged', async
   });
   const errors: unknown[] = [];
   const h = link(`fn:${name}::error`, (ev) => errors.push(ev.error));
-  assert.throws(() => api.sync(), (e) => e === boom);
+  assert.throws(
+    () => api.sync(),
+    (e) => e === boom,
+  );
   await assert.rejects(api.later(), (e) => e === boom);
   assert.deepEqual(errors, [boom, boom]);
   h.unlink();

@@ -45,10 +45,16 @@ for (const c of CASES) {
       stats: { events: number; drops: number; faults: number };
       flushed: number;
     };
-    assert.ok(rep.faults.some((f) => f.kind === c.kind), `expected a ${c.kind} fault, got ${JSON.stringify(rep.faults)}`);
+    assert.ok(
+      rep.faults.some((f) => f.kind === c.kind),
+      `expected a ${c.kind} fault, got ${JSON.stringify(rep.faults)}`,
+    );
     assert.ok(rep.stats.faults >= 1);
     if (c.kind !== 'throw') {
-      assert.ok(rep.faults.some((f) => f.restarts >= 1), 'the monitor was restarted');
+      assert.ok(
+        rep.faults.some((f) => f.restarts >= 1),
+        'the monitor was restarted',
+      );
       assert.ok(rep.stats.drops >= 1, 'the events the dead monitor held are counted as drops');
     }
     // Every event is either folded into a flush that reached the owner or counted as a drop.

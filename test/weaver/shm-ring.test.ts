@@ -85,7 +85,10 @@ test('an unpublished record stops the consumer until it is committed', () => {
   const ring = new ShmRing(ShmRing.allocate(256));
   const at = ring.reserve(8);
   assert.ok(writeTestRecord(ring, 1, 1, 8));
-  assert.equal(ring.drain(() => assert.fail('read past an unpublished record')), 0);
+  assert.equal(
+    ring.drain(() => assert.fail('read past an unpublished record')),
+    0,
+  );
   ring.i32[at + 1] = 1;
   ring.i32[at + 2] = 0;
   ring.i32[at + 3] = 1;
@@ -103,56 +106,56 @@ test('an unpublished record stops the consumer until it is committed', () => {
 
 test('concurrent producers on real worker threads: no torn, duplicated or reordered record; losses are counted', async () => {
   await fc.assert(
-    fc.asyncProperty(
-      fc.constantFrom(4096, 16384),
-      fc.array(sizeArb, { minLength: 1, maxLength: 8 }),
-      async (bytes, sizes) => {
-        const ring = new ShmRing(ShmRing.allocate(bytes));
-        const producers = 3;
-        const count = 3000;
-        const got: TestRecord[] = [];
-        const workers = Array.from(
-          { length: producers },
-          (_, p) =>
-            startWorker(new URL('../fixtures/weaver/ring-producer.ts', import.meta.url), {
-              monitorUrl: '',
-              options: null,
-              sab: ring.sab,
-              producer: p,
-              count,
-              sizes,
-            }),
-        );
-        const results = workers.map(
-          (w) =>
-            new Promise<number>((resolve, reject) => {
-              w.once('message', (m: { written: number }) => resolve(m.written));
-              w.once('error', reject);
-            }),
-        );
-        let done = false;
-        const all = Promise.all(results).then((r) => {
-          done = true;
-          return r;
-        });
-        while (!done) {
-          ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
-          await new Promise((r) => setImmediate(r));
-        }
-        const written = await all;
+    fc.asyncProperty(fc.constantFrom(4096, 16384), fc.array(sizeArb, { minLength: 1, maxLength: 8 }), async (bytes, sizes) => {
+      const ring = new ShmRing(ShmRing.allocate(bytes));
+      const producers = 3;
+      const count = 3000;
+      const got: TestRecord[] = [];
+      const workers = Array.from({ length: producers }, (_, p) =>
+        startWorker(new URL('../fixtures/weaver/ring-producer.ts', import.meta.url), {
+          monitorUrl: '',
+          options: null,
+          sab: ring.sab,
+          producer: p,
+          count,
+          sizes,
+        }),
+      );
+      const results = workers.map(
+        (w) =>
+          new Promise<number>((resolve, reject) => {
+            w.once('message', (m: { written: number }) => resolve(m.written));
+            w.once('error', reject);
+          }),
+      );
+      let done = false;
+      const all = Promise.all(results).then((r) => {
+        done = true;
+        return r;
+      });
+      while (!done) {
         ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
-        await Promise.all(workers.map((w) => w.terminate()));
-        assert.ok(got.every((r) => r.intact), 'torn record');
-        for (let p = 0; p < producers; p++) {
-          const seqs = got.filter((r) => r.producer === p).map((r) => r.seq);
-          assert.equal(seqs.length, written[p]);
-          for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'duplicated or reordered');
-        }
-        const drops = ring.drops();
-        assert.equal(got.length + ring.totalDrops(), producers * count);
-        assert.ok(drops.every((d) => d.tid !== threadId), 'drops are charged to the producing thread');
-      },
-    ),
+        await new Promise((r) => setImmediate(r));
+      }
+      const written = await all;
+      ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
+      await Promise.all(workers.map((w) => w.terminate()));
+      assert.ok(
+        got.every((r) => r.intact),
+        'torn record',
+      );
+      for (let p = 0; p < producers; p++) {
+        const seqs = got.filter((r) => r.producer === p).map((r) => r.seq);
+        assert.equal(seqs.length, written[p]);
+        for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'duplicated or reordered');
+      }
+      const drops = ring.drops();
+      assert.equal(got.length + ring.totalDrops(), producers * count);
+      assert.ok(
+        drops.every((d) => d.tid !== threadId),
+        'drops are charged to the producing thread',
+      );
+    }),
     { numRuns: 6 },
   );
 });

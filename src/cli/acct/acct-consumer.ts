@@ -54,7 +54,10 @@ export class AccountingConsumer implements ConsumerMonitor {
       try {
         store = await RecordStore.open(sinks.store);
       } catch (e) {
-        throw new MscopeError(ErrorCode.BadUsage, `mscope: cannot open store ${sinks.store}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new MscopeError(
+          ErrorCode.BadUsage,
+          `mscope: cannot open store ${sinks.store}: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       store.attach(feed);
     }

@@ -41,7 +41,8 @@ export class Agent {
       if (owner === undefined) return;
       owner.firstFault ??= describeError(report.error);
       // Each report carries the link's restarts so far; one relink starts a new count, so keep the largest.
-      if (report.restarts !== undefined) owner.restarts.set(report.linkId, Math.max(owner.restarts.get(report.linkId) ?? 0, report.restarts));
+      if (report.restarts !== undefined)
+        owner.restarts.set(report.linkId, Math.max(owner.restarts.get(report.linkId) ?? 0, report.restarts));
     });
     try {
       monitor.start(this.contextFor(r));

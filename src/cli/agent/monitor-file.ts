@@ -78,7 +78,10 @@ function checkMonitor(def: Record<string, unknown>, name: string): LoadedMonitor
   const onMerge = optional<(result: unknown) => void>('onMerge');
   // One without the other loses data silently under shm and message: say so before CMD runs.
   if ((onFlush === undefined) !== (onMerge === undefined)) {
-    throw bad(name, `exports ${onFlush === undefined ? 'onMerge without onFlush' : 'onFlush without onMerge'}; a monitor run in a worker needs both`);
+    throw bad(
+      name,
+      `exports ${onFlush === undefined ? 'onMerge without onFlush' : 'onFlush without onMerge'}; a monitor run in a worker needs both`,
+    );
   }
   const binding = def.binding;
   if (binding !== undefined && !BINDING_KINDS.includes(binding as BindingKind)) {

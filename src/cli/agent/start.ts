@@ -31,7 +31,10 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
   setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
   registerProviders();
   if (options.list === true) registerAllCoreModules();
-  else if (isMainThread) startControlServer().catch((error: unknown) => agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'));
+  else if (isMainThread)
+    startControlServer().catch((error: unknown) =>
+      agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'),
+    );
   for (const spec of specs) {
     try {
       agent.add(spec.name, await loadMonitor(spec));

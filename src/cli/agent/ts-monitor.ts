@@ -49,7 +49,10 @@ export class TsMonitor implements AgentMonitor {
         call(ev);
       };
       const options: TsRemoteOptions = { file: this.path, name: this.name, link: i };
-      const h = ctx.link(description, monitor, { ...(binding === undefined ? {} : { binding }), remote: { module: REMOTE_MODULE, options } });
+      const h = ctx.link(description, monitor, {
+        ...(binding === undefined ? {} : { binding }),
+        remote: { module: REMOTE_MODULE, options },
+      });
       h.onFlush((r) => this.merge(ctx, r as TsRemoteFlush | undefined));
       this.handles.push(h);
     });

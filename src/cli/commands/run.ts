@@ -54,11 +54,19 @@ async function run(args: readonly string[]): Promise<number> {
   const script: ScriptSpec | null =
     sources.length === 0
       ? null
-      : { sources, settings: parseSettings(values.option ?? []), quiet, format, args: values.arg ?? [], ...(binding === undefined ? {} : { binding: binding as BindingKind }) };
+      : {
+          sources,
+          settings: parseSettings(values.option ?? []),
+          quiet,
+          format,
+          args: values.arg ?? [],
+          ...(binding === undefined ? {} : { binding: binding as BindingKind }),
+        };
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));
   const program = script === null ? null : compileScript(script, (t) => process.stderr.write(t));
   const consumers = new Map<string, ConsumerMonitor>();
-  const accounting = values.acct === true || values.prom !== undefined || values.otlp !== undefined || (program !== null && usesAcct(program));
+  const accounting =
+    values.acct === true || values.prom !== undefined || values.otlp !== undefined || (program !== null && usesAcct(program));
   if (accounting && command.length > 0) {
     const sinks = { ...accountingSinks(values.store, values.prom, values.otlp), quiet };
     monitors.unshift({ kind: 'acct', name: 'accounting', spec: '{}' });
@@ -100,7 +108,8 @@ function accountingSinks(store: string | undefined, prom: string | undefined, ot
   let promPort: number | undefined;
   if (prom !== undefined) {
     promPort = Number(prom);
-    if (!Number.isInteger(promPort) || promPort < 0 || promPort > 65535) throw usage(`mscope run: --prom expects a port number, got "${prom}"`);
+    if (!Number.isInteger(promPort) || promPort < 0 || promPort > 65535)
+      throw usage(`mscope run: --prom expects a port number, got "${prom}"`);
   }
   if (otlp !== undefined && !/^https?:\/\//.test(otlp)) throw usage(`mscope run: --otlp expects an http(s) URL, got "${otlp}"`);
   return {

@@ -49,7 +49,13 @@ export function decodeScript(text: string): ScriptSpec {
  * `FILE:LINE:COL: message`, the source line and a caret. Warnings go to `warn`.
  */
 export function compileScript(spec: ScriptSpec, warn: (text: string) => void = () => {}): CompiledProgram {
-  const r = compile(spec.sources, { options: spec.settings, quiet: spec.quiet, format: spec.format, macroArgs: spec.args ?? [], ...(spec.binding ? { binding: spec.binding } : {}) });
+  const r = compile(spec.sources, {
+    options: spec.settings,
+    quiet: spec.quiet,
+    format: spec.format,
+    macroArgs: spec.args ?? [],
+    ...(spec.binding ? { binding: spec.binding } : {}),
+  });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   const warnings = r.diagnostics.filter((d) => d.severity !== 'error');
   if (warnings.length > 0) warn(renderDiagnostics(warnings, spec.sources));

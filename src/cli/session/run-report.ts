@@ -32,7 +32,15 @@ export class RunReport {
     private readonly scripts: ReadonlySet<string> = new Set(),
   ) {
     for (const name of monitorNames) {
-      this.monitors.set(name, { descriptions: new Map(), processes: 0, events: 0, faults: 0, drops: 0, firstFault: undefined, restarts: 0 });
+      this.monitors.set(name, {
+        descriptions: new Map(),
+        processes: 0,
+        events: 0,
+        faults: 0,
+        drops: 0,
+        firstFault: undefined,
+        restarts: 0,
+      });
     }
   }
 

@@ -37,7 +37,8 @@ export class ScriptConsumer implements ConsumerMonitor {
 
   end(_out: OutputSink): void {
     this.instance.finish();
-    if (this.inFlight > 0) process.stderr.write(`mscope: ${this.inFlight} drops (events in a shm or message binding when their process exited)\n`);
+    if (this.inFlight > 0)
+      process.stderr.write(`mscope: ${this.inFlight} drops (events in a shm or message binding when their process exited)\n`);
     for (const w of this.unmatched?.values() ?? []) process.stderr.write(w);
   }
 }

@@ -44,7 +44,10 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     req.monitors.map((s) => [s.name, req.consumers?.get(s.name) ?? monitorKind(s).consumer(s, { out: req.out, exit: stop })]),
   );
   const scripts = new Set(req.monitors.filter((s) => monitorKind(s).script === true).map((s) => s.name));
-  const report = new RunReport(req.monitors.map((s) => s.name), scripts);
+  const report = new RunReport(
+    req.monitors.map((s) => s.name),
+    scripts,
+  );
   const session = Session.create();
   session.onMessage((pid, m) => {
     req.onMessage?.(pid, m);

@@ -193,7 +193,8 @@ export class ProgramInstance {
     const rest = this.aggs.filter((a) => a.size > 0 && !this.program.printedByProgram.has(a.name));
     if (rest.length > 0) {
       if (rt.format === 'json')
-        for (const a of rest) this.host.output(JSON.stringify({ type: 'aggregation', data: aggregationJson(a, rt.sortOptions) }, bigintReplacer) + '\n');
+        for (const a of rest)
+          this.host.output(JSON.stringify({ type: 'aggregation', data: aggregationJson(a, rt.sortOptions) }, bigintReplacer) + '\n');
       else this.host.output(printAggregationsAtExit(rest, rt.sortOptions));
     }
     this.reportLosses(rt);

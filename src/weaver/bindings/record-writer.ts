@@ -1,14 +1,5 @@
 import type { Probe, ProbeEvent } from '../../core/index.js';
-import {
-  Rec,
-  RecordFlag,
-  RecordKind,
-  Tag,
-  TRUNCATED,
-  UnsupportedKind,
-  VALUE_HEADER_WORDS,
-  roundWords,
-} from '../../core/record.js';
+import { Rec, RecordFlag, RecordKind, Tag, TRUNCATED, UnsupportedKind, VALUE_HEADER_WORDS, roundWords } from '../../core/record.js';
 
 /** Typed views over one buffer: the ring's SharedArrayBuffer or a message batch. */
 export interface RecordViews {

@@ -120,7 +120,6 @@ export class ShmConsumer {
         break;
     }
   }
-
 }
 
 /**

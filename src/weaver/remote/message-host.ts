@@ -31,7 +31,7 @@ function views(b: Batch): RecordViews {
 function fold(b: Batch): void {
   const v = views(b);
   const m = monitors!;
-  for (let at = 0; at < b.words; ) {
+  for (let at = 0; at < b.words;) {
     const words = v.i32[at]!;
     const ev = reader.read(v, at, b.objects);
     if (ev !== null) m.handle(ev.link, ev);

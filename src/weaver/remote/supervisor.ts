@@ -43,7 +43,9 @@ export class Supervisor {
   private startedAt = 0;
   private readonly watchdog: NodeJS.Timeout;
   private closing: { seq: number; resolve: () => void } | null = null;
-  private readonly settings: Required<Pick<BindingContextSettings, 'deadlineMs' | 'maxRestarts' | 'maxQueued' | 'flushMs' | 'maxHeapMb'>> & {
+  private readonly settings: Required<
+    Pick<BindingContextSettings, 'deadlineMs' | 'maxRestarts' | 'maxQueued' | 'flushMs' | 'maxHeapMb'>
+  > & {
     isolate: 'worker' | 'process';
   };
   /** Called on (re)start: the next batch must re-send probe definitions. */
@@ -115,7 +117,10 @@ export class Supervisor {
     const onDeath = (kind: Kind, error: string): void => {
       if (gen === this.generation) this.died(kind, error);
     };
-    this.host = this.settings.isolate === 'process' ? processHost(data, this.settings.maxHeapMb, onMessage, onDeath) : workerHost(data, this.settings.maxHeapMb, onMessage, onDeath);
+    this.host =
+      this.settings.isolate === 'process'
+        ? processHost(data, this.settings.maxHeapMb, onMessage, onDeath)
+        : workerHost(data, this.settings.maxHeapMb, onMessage, onDeath);
     this.acked = this.seq;
     this.ready = false;
     this.startedAt = this.lastProgress = this.lastTick = Date.now();
@@ -222,7 +227,10 @@ type BindingContextSettings = BindingContext['settings'];
 type HostData = { monitorUrl: string; options: unknown; flushMs: number };
 
 function workerHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHost) => void, onDeath: (k: Kind, e: string) => void): Host {
-  const w: Worker = startWorker(hostUrl('message-host'), data, { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.max(4, heapMb / 8) });
+  const w: Worker = startWorker(hostUrl('message-host'), data, {
+    maxOldGenerationSizeMb: heapMb,
+    maxYoungGenerationSizeMb: Math.max(4, heapMb / 8),
+  });
   let lastError = '';
   w.on('message', onMessage);
   w.on('error', (e: Error & { code?: string }) => {
