@@ -7,11 +7,12 @@
 // A benchmark module exports: title, description, unit, rounds, isolate (sample each
 // variant in its own child process), cases() → [{ name, title, baseline, variants }],
 // sample(caseName, variant) → number, and optionally setup(), teardown(), notes() → [text].
+// A case may carry its own `unit` when one benchmark measures things of different kinds.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
-import { describeMachine } from './lib/machine.mjs';
+import { cpuSnapshot, describeMachine, otherWorkNote } from './lib/machine.mjs';
 import { markdownSection, writeBenchmarksFile } from './lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,6 +76,7 @@ async function runBench(bench, file) {
     return r.value;
   };
   console.log(`== ${bench.name}: ${bench.title}`);
+  const cpuBefore = cpuSnapshot();
   if (!bench.isolate) await bench.setup?.();
   try {
     // In-process benchmarks discard one round to warm the runner's own code paths.
@@ -93,8 +95,10 @@ async function runBench(bench, file) {
     if (!bench.isolate) await bench.teardown?.();
   }
   for (const n of bench.notes?.() ?? []) notes.add(n);
+  const busy = otherWorkNote(cpuBefore, cpuSnapshot());
+  if (busy !== null) notes.add(busy);
   const done = cases.map((c) => ({ ...c, results: stats.compareVariants(samples.get(c.name), c.baseline ?? c.variants[0]) }));
-  for (const c of done) console.log(`\n${c.title}\n${stats.formatTextTable(c.results, bench.unit)}`);
+  for (const c of done) console.log(`\n${c.title}\n${stats.formatTextTable(c.results, c.unit ?? bench.unit)}`);
   for (const n of notes) console.log(`note: ${n}`);
   console.log('');
   const meta = {

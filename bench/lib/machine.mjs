@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /** One line describing where the numbers come from. */
@@ -10,4 +11,35 @@ export function describeMachine() {
     .map((l) => l.toFixed(2))
     .join(' ');
   return `${model}, ${cpus.length} CPUs, ${gib} GiB, ${os.type()} ${os.release()} (${os.arch()}); load average at start ${load}`;
+}
+
+/**
+ * CPU time used by everything but this process and its reaped children, from /proc (Linux):
+ * the machine's busy time minus our own. Call once before and once after a benchmark and
+ * pass both to `otherWorkNote`; other work running meanwhile makes every sample noisier.
+ */
+export function cpuSnapshot() {
+  try {
+    const stat = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+    const busy = stat.slice(0, 8).reduce((s, x) => s + x, 0) - stat[3] - stat[4];
+    // Fields after the command name: utime stime cutime cstime are the 14th–17th overall.
+    const self = readFileSync('/proc/self/stat', 'utf8');
+    const f = self.slice(self.lastIndexOf(')') + 2).split(' ');
+    const own = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    return { busy, own, at: process.hrtime.bigint() };
+  } catch {
+    return null;
+  }
+}
+
+/** A note when other processes kept the CPUs more than 5 % busy between two snapshots. */
+export function otherWorkNote(before, after) {
+  if (before === null || after === null) return null;
+  const ticks = 100; // USER_HZ on Linux
+  const seconds = Number(after.at - before.at) / 1e9;
+  const other = (after.busy - before.busy - (after.own - before.own)) / ticks;
+  const share = other / (seconds * os.cpus().length);
+  if (share < 0.05) return null;
+  return `other work was running: processes outside this benchmark used ${other.toFixed(0)} CPU-seconds in ${seconds.toFixed(0)} s (${(share * 100).toFixed(0)} % of the ${os.cpus().length} CPUs)`;
 }

@@ -25,7 +25,7 @@ export function markdownSection(bench, meta, cases, stats) {
   for (const note of meta.notes) lines.push(`- ${note}`);
   if (meta.notes.length > 0) lines.push('');
   for (const c of cases) {
-    lines.push(`### ${c.title}`, '', stats.formatMarkdownTable(c.results, bench.unit), '');
+    lines.push(`### ${c.title}`, '', stats.formatMarkdownTable(c.results, c.unit ?? bench.unit), '');
   }
   lines.push(`<!-- /bench:${bench.name} -->`);
   return lines.join('\n');

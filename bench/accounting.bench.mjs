@@ -1,0 +1,97 @@
+// Throughput and p99 latency of a hello-world HTTP server with resource accounting off and
+// on, and with OpenTelemetry's http instrumentation as the peer.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const SERVER = fileURLToPath(new URL('./fixtures/hello-server.mjs', import.meta.url));
+const CONNECTIONS = 20;
+const SECONDS = 3;
+
+export const title = 'resource accounting on a hello-world HTTP server';
+export const description = `
+Each sample starts \`bench/fixtures/hello-server.mjs\` in a fresh process and loads it with
+autocannon from the benchmark process (${CONNECTIONS} connections, ${SECONDS} s, loopback); one
+autocannon run gives both the throughput sample and the p99 sample. p99 is taken from every
+response's own duration (autocannon's histogram keeps whole milliseconds, and this server
+answers in well under one). \`none\`: the plain server.
+\`acct\`: \`acct.enable()\` with the default subsystems. \`acct wall\`: only the wall clock
+(every other subsystem off). \`otel\`: OpenTelemetry's \`NodeSDK\` with
+\`@opentelemetry/instrumentation-http\` and an exporter that drops the spans.
+`;
+export const unit = 'req/s';
+export const rounds = 6;
+export const isolate = false;
+
+const VARIANTS = ['none', 'acct', 'acct wall', 'otel'];
+const otel = otelInstalled();
+
+export function cases() {
+  const variants = otel ? VARIANTS : VARIANTS.filter((v) => v !== 'otel');
+  return [
+    { name: 'throughput', title: 'throughput', baseline: 'none', variants },
+    { name: 'p99', title: 'p99 latency', unit: 'ms', baseline: 'none', variants },
+  ];
+}
+
+export function notes() {
+  return otel ? [] : ['`otel` left out: @opentelemetry/sdk-node or @opentelemetry/instrumentation-http is not installed'];
+}
+
+// The runner asks for one case's variants, then the next case's, every round; the p99 case
+// takes the latency of the throughput case's run of the same variant in the same round, so
+// both figures come from one load run and the server is loaded once per variant per round.
+const latest = new Map();
+
+export async function sample(caseName, variant) {
+  if (caseName === 'p99') {
+    const p99 = latest.get(variant);
+    if (p99 === undefined) throw new Error(`accounting bench: no throughput run of ${variant} to take p99 from`);
+    latest.delete(variant);
+    return p99;
+  }
+  const { rps, p99 } = await load(variant);
+  latest.set(variant, p99);
+  return rps;
+}
+
+async function load(variant) {
+  const child = fork(SERVER, [variant], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  try {
+    const [{ port }] = await once(child, 'message');
+    const { out, p99 } = await run(port);
+    if (out.errors > 0 || out.non2xx > 0) throw new Error(`accounting bench: ${variant}: ${out.errors} errors, ${out.non2xx} non-2xx`);
+    child.send('seen');
+    const [{ seen }] = await once(child, 'message');
+    if (!seen) throw new Error(`accounting bench: ${variant} did not see the requests`);
+    return { rps: out.requests.average, p99 };
+  } finally {
+    child.kill();
+    await once(child, 'exit').catch(() => {});
+  }
+}
+
+function run(port) {
+  const ms = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: SECONDS }, (err, out) => {
+      if (err) return reject(err);
+      const sorted = Float64Array.from(ms).sort();
+      resolve({ out, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] });
+    });
+    instance.on('response', (_client, _status, _bytes, duration) => ms.push(duration));
+  });
+}
+
+function otelInstalled() {
+  const require = createRequire(import.meta.url);
+  try {
+    require.resolve('@opentelemetry/sdk-node');
+    require.resolve('@opentelemetry/instrumentation-http');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,125 @@
+// The three bindings side by side: what an entry probe with two number arguments costs the
+// application thread under direct, shm and message, and how fast the shm consumer folds.
+import { fileURLToPath } from 'node:url';
+import { timeCalls } from './lib/loop.mjs';
+import { samplePaced } from './lib/paced.mjs';
+import { loadInstrumentedTarget, MODULE_NAME } from './lib/instrumented.mjs';
+import { timeConsumer } from './lib/shm-consumer.mjs';
+
+export const title = 'bindings: direct, shared memory, message passing';
+export const description = `
+Each sample is one fresh process. Call cases loop over the trivial \`add(a, b)\` of the
+call benchmark, loaded instrumentable by the same rewrite, with a counting monitor on its
+\`entry\` probe. \`nothing attached\`: no link. \`direct\`: a counting closure on the
+application thread. \`shm\` (64 MiB ring) and \`message\` (default queue): the counting
+remote monitor \`bench/fixtures/counting-monitor.mjs\` on a worker. The application-thread
+case times batches of 10,000 calls with 20 ms pauses (at most 500,000 events/s offered,
+so nothing is dropped) and keeps the fastest batch after 30 warm-up batches. The delivery
+case calls \`add\` 500,000 times flat out (a queue of 1,000,000 for \`message\`, so the
+64 MiB ring and the queue hold them all) and divides the events that reached the monitor
+(\`events - drops\`) by the time from the first call until \`unlink()\` has drained the
+binding, in millions of events per second. The paced case offers 2,000,000 events/s for
+one second with the default ring and queue (small bursts, yielding to the event loop in
+between) and reports the share of events that reached the monitor. The consumer case fills a 64 MiB ring
+with that probe's records and times draining it on one thread: \`ring walk\` only steps
+over the records, \`decode+fold\` also decodes each into an event and hands it to the
+counting monitor, which is what the shm worker does. 1000 / (ns/event) is the rate in
+millions of events per second.
+`;
+export const unit = 'ns/op';
+export const rounds = 10;
+export const isolate = true;
+
+const MONITOR = fileURLToPath(new URL('./fixtures/counting-monitor.mjs', import.meta.url));
+const RING_BYTES = 64 << 20;
+/** Fits the 64 MiB ring: a record of this probe is 20 words (80 bytes). */
+const OFFERED = 500_000;
+
+export function cases() {
+  return [
+    {
+      name: 'app-thread',
+      title: 'application thread, `add(a, b)` with a counting monitor on `entry`',
+      baseline: 'nothing attached',
+      variants: ['nothing attached', 'direct', 'shm', 'message'],
+    },
+    {
+      name: 'delivered',
+      title: '500,000 events offered flat out: delivered per second until drained',
+      unit: 'M events/s',
+      baseline: 'direct',
+      variants: ['direct', 'shm', 'message'],
+    },
+    {
+      name: 'paced',
+      title: '2,000,000 events/s offered for 1 s, default ring and queue: share delivered',
+      unit: '%',
+      baseline: 'direct',
+      variants: ['direct', 'shm', 'message'],
+    },
+    {
+      name: 'consumer',
+      title: 'shm consumer, one thread',
+      unit: 'ns/event',
+      baseline: 'ring walk',
+      variants: ['ring walk', 'decode+fold'],
+    },
+  ];
+}
+
+const found = [];
+export function notes() {
+  return found;
+}
+
+export async function sample(caseName, variant) {
+  if (caseName === 'consumer') return timeConsumer(variant === 'decode+fold', RING_BYTES);
+  const { api } = await loadInstrumentedTarget();
+  if (variant === 'nothing attached') return samplePaced(api.add);
+  const { link } = await import('../dist/weaver/index.js');
+  let count = 0;
+  const h = link(`fn:${MODULE_NAME}:add:entry`, () => void count++, {
+    binding: variant,
+    remote: { module: MONITOR, options: {} },
+    settings: caseName === 'paced' ? {} : { ringBytes: RING_BYTES, maxQueued: 2 * OFFERED },
+  });
+  // Remote bindings start their worker asynchronously; events before it is ready are queued.
+  if (variant !== 'direct') await new Promise((r) => setTimeout(r, 200));
+  const t0 = process.hrtime.bigint();
+  const value = caseName === 'app-thread' ? await samplePaced(api.add) : null;
+  if (caseName === 'delivered') timeCalls(api.add, OFFERED);
+  if (caseName === 'paced') await offerAt(api.add, 2e6, 1e9);
+  await h.unlink();
+  const { events, drops } = h.stats;
+  if (events === 0 && count === 0) throw new Error(`bindings bench: ${variant} saw no events`);
+  if (caseName === 'paced') return ((events - drops) / events) * 100;
+  if (caseName === 'delivered') {
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (drops > 0) found.push(`delivery, ${variant}: the binding dropped events (${dropShare(drops / events)})`);
+    return (events - drops) / s / 1e6;
+  }
+  // Dropping is cheaper than recording, so a sample taken while dropping understates the cost.
+  if (drops > 0)
+    found.push(`application thread, ${variant}: events were dropped even when paced; its figure includes cheaper dropped events`);
+  return value;
+}
+
+/** Calls f `perSecond` times a second on average for `ns`, in bursts of at most 1,000. */
+async function offerAt(f, perSecond, ns) {
+  const t0 = process.hrtime.bigint();
+  let made = 0;
+  for (;;) {
+    const elapsed = Number(process.hrtime.bigint() - t0);
+    if (elapsed >= ns) return;
+    const due = Math.min(Math.floor((elapsed * perSecond) / 1e9), made + 1000);
+    if (due > made) timeCalls(f, due - made);
+    made = Math.max(made, due);
+    // The message binding posts its batches from this thread; let it.
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** A coarse share, so that notes from different samples collapse into a few lines. */
+function dropShare(x) {
+  return x < 0.01 ? 'under 1 %' : x < 0.1 ? '1–10 %' : x < 0.5 ? '10–50 %' : 'over half';
+}
