@@ -33,7 +33,8 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
   -b, --binding B    how monitors are bound to probes: direct, shm or message
   --acct             account every activity (each HTTP request by default): on with
                      --prom/--otlp or when the program uses acct probes
-  --store FILE       where accounting records go (default mscope.db; "none" for no store)
+  --store FILE       where accounting records go (with --acct the default is mscope.db;
+                     "none" for no store)
   --prom PORT        serve the records as Prometheus metrics on 127.0.0.1:PORT
   --otlp URL         send one span per activity and metrics over OTLP/HTTP to URL
   --modules GLOB     which modules to instrument (repeatable)

@@ -68,7 +68,9 @@ async function run(args: readonly string[]): Promise<number> {
   const accounting =
     values.acct === true || values.prom !== undefined || values.otlp !== undefined || (program !== null && usesAcct(program));
   if (accounting && command.length > 0) {
-    const sinks = { ...accountingSinks(values.store, values.prom, values.otlp), quiet };
+    // Only an explicit --acct (or --store) writes a store by default; accounting a program turned on by itself writes no file.
+    const store = values.store ?? (values.acct === true ? undefined : 'none');
+    const sinks = { ...accountingSinks(store, values.prom, values.otlp), quiet };
     monitors.unshift({ kind: 'acct', name: 'accounting', spec: '{}' });
     consumers.set('accounting', await AccountingConsumer.open(sinks));
   }
