@@ -2,6 +2,7 @@ import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { TransformCache } from './cache.js';
+import { internalWork } from '../core/index.js';
 import { Scope, type ScopeOptions } from './scope.js';
 import { isTransformed, transform } from './transform.js';
 
@@ -146,7 +147,14 @@ export function registerSyncHooks(inst: Instrumenter): boolean {
   if (registerHooks === undefined) return false;
   registerHooks({
     load(url, context, nextLoad) {
-      const r = nextLoad(url, context);
+      // Node's default loader reads through the public fs functions here: not the program's I/O.
+      internalWork.depth++;
+      let r: LoadResult;
+      try {
+        r = nextLoad(url, context);
+      } finally {
+        internalWork.depth--;
+      }
       return url.startsWith('file:') ? rewriteLoad(inst, url, r) : r;
     },
   });

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { nowNs, type Probe } from '../core/index.js';
+import { nowNs, type Probe, internalWork } from '../core/index.js';
 import type { FsOp } from './catalogue.js';
 import { declare, emit, errorCode, HookGroup } from './hooks.js';
 import { FunctionPatch, type AnyFunction } from './patch.js';
@@ -96,7 +96,7 @@ export function registerFs(): void {
 function makeWrapper(site: FsSite, fn: AnyFunction): AnyFunction {
   if (site.form === 'sync') {
     return function (this: unknown, ...args: unknown[]): unknown {
-      if (syncDepth !== 0 || !(site.start.enabled || site.done.enabled)) return Reflect.apply(fn, this, args);
+      if (syncDepth !== 0 || internalWork.depth !== 0 || !(site.start.enabled || site.done.enabled)) return Reflect.apply(fn, this, args);
       const t0 = begin(site, args);
       let value: unknown;
       syncDepth++;
