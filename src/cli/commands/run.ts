@@ -76,7 +76,13 @@ async function run(args: readonly string[]): Promise<number> {
   }
   if (script !== null) monitors.push({ kind: 'd', name: 'script', spec: encodeScript(script) });
   if (command.length === 0 && (script === null || (values.monitor ?? []).length > 0)) throw usage('mscope run: missing -- CMD');
-  const out = openOutput(values.output);
+  let out: ReturnType<typeof openOutput>;
+  try {
+    out = openOutput(values.output);
+  } catch (error) {
+    await consumers.get('accounting')?.end(openOutput(undefined));
+    throw error;
+  }
   try {
     if (command.length === 0) return await runSolo(program!, out);
     const result = await trace({
@@ -91,6 +97,10 @@ async function run(args: readonly string[]): Promise<number> {
       out,
       quiet,
       consumers,
+    }).catch(async (error: unknown) => {
+      // A monitor that failed its check before CMD started: the exporters must not keep mscope alive.
+      await consumers.get('accounting')?.end(out);
+      throw error;
     });
     return result.failed && result.status === 0 ? 1 : result.status;
   } finally {
