@@ -69,3 +69,10 @@ test('bad accounting flags and a port in use are one line each, and CMD never st
   assert.equal(missing.status, 2);
   assert.equal(missing.stderr, 'mscope report: no such file: nope.db\n');
 });
+
+test('exporters opened before CMD starts are closed when the run fails early, so mscope exits', async () => {
+  const dir = demoCopy();
+  const r = await mscope(['run', '-q', '--store', 'none', '--prom', '0', '-o', '/nonexistent-dir/out.txt', '--', 'node', 'app.js'], dir);
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'mscope: cannot write /nonexistent-dir/out.txt: ENOENT\n');
+});
