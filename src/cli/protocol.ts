@@ -48,5 +48,6 @@ export type AgentMessage =
   | { t: 'stats'; monitor: string; links: LinkReport[]; firstFault?: string; restarts?: number }
   | { t: 'fault'; monitor: string; message: string }
   | { t: 'exit-request'; code: number }
+  | { t: 'drops'; tid: number; drops: number }
   | { t: 'delta'; monitor: string; data: unknown }
   | { t: 'final'; monitor: string; data: unknown };

@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import { ErrorCode, MscopeError, registry, type ProbeDescription } from '../../core/index.js';
 import { describeError, link, onFault, type LinkHandle, type LinkOptions, type Monitor } from '../../weaver/index.js';
 import type { AgentOptions, LinkReport, ProbeRow } from '../protocol.js';
@@ -21,6 +22,7 @@ export class Agent {
   private readonly running: Running[] = [];
   private readonly byLink = new Map<number, Running>();
   private finished = false;
+  private dropsReported = 0;
   private stopFaults: (() => void) | null = null;
 
   constructor(
@@ -68,7 +70,18 @@ export class Agent {
       const data = this.guard(r, 'flush', () => r.monitor.flush());
       if (data !== undefined) this.channel.send({ t: 'delta', monitor: r.name, data });
     }
+    this.reportDrops();
     this.channel.flush();
+  }
+
+  /** Drops as they happen, as DTrace prints them while tracing: the increase since the last flush. */
+  private reportDrops(): void {
+    let total = 0;
+    for (const r of this.running) for (const h of r.handles) total += h.stats.drops;
+    if (total > this.dropsReported) {
+      this.channel.send({ t: 'drops', tid: threadId, drops: total - this.dropsReported });
+      this.dropsReported = total;
+    }
   }
 
   /** Final values and stats, once; later calls do nothing. Synchronous: runs from `exit`. */
@@ -82,6 +95,7 @@ export class Agent {
       this.channel.send({ t: 'stats', monitor: r.name, links: reportLinks(r.handles), ...faultOf(r) });
       for (const h of r.handles) h.unlink();
     }
+    this.reportDrops();
     this.stopFaults?.();
     if (this.options.list === true) {
       const rows: ProbeRow[] = registry.list().map((p) => [p.id, p.provider, p.module, p.func, p.name]);

@@ -55,6 +55,8 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);
     else if (m.t === 'final') consumers.get(m.monitor)?.final(pid, m.data);
     else if (m.t === 'exit-request') stop(m.code);
+    else if (m.t === 'drops')
+      process.stderr.write(`mscope: ${m.drops} drops on thread ${m.tid}${session.processes.size > 1 ? ` of process ${pid}` : ''}\n`);
     else report.add(pid, m);
   });
   if (requestedExit !== undefined) {
