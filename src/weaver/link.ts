@@ -44,6 +44,7 @@ export class LinkHandle {
   private readonly probeSet = new Set<Probe>();
   private matchedCount = 0;
   private readonly retired: LinkStats = { events: 0, faults: 0, drops: 0 };
+  private retiredRemoteEvents = 0;
   private readonly closing = new Set<Binding>();
   private readonly flushListeners: FlushListener[] = [];
   private remote: MonitorRef | undefined;
@@ -85,6 +86,14 @@ export class LinkHandle {
    */
   get matched(): number {
     return this.matchedCount;
+  }
+
+  /** Events handed to shm or message bindings over this link's life: what remote flushes must account for. */
+  get remoteEvents(): number {
+    let n = this.retiredRemoteEvents;
+    const live = this.linked ? [this.binding] : [];
+    for (const b of [...live, ...this.closing]) if (b.kind !== 'direct') n += b.stats.events;
+    return n;
   }
 
   /** Totals over every binding this link has had, including one still draining. */
@@ -154,17 +163,19 @@ export class LinkHandle {
   private retire(b: Binding): Promise<void> | undefined {
     const closing = b.close();
     if (closing === undefined) {
-      this.addRetired(b.stats);
+      this.addRetired(b);
       return undefined;
     }
     this.closing.add(b);
     return closing.then(() => {
       this.closing.delete(b);
-      this.addRetired(b.stats);
+      this.addRetired(b);
     });
   }
 
-  private addRetired(s: LinkStats): void {
+  private addRetired(b: Binding): void {
+    const s = b.stats;
+    if (b.kind !== 'direct') this.retiredRemoteEvents += s.events;
     this.retired.events += s.events;
     this.retired.faults += s.faults;
     this.retired.drops += s.drops;

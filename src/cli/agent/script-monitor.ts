@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { registry } from '../../core/index.js';
 import { ProgramInstance, unmatchedProbeWarnings, renderDiagnostics, type CompiledProgram, type ProgramDelta } from '../../lang/index.js';
 import type { RemoteClauseFlush, RemoteClauseOptions } from '../../lang/remote-monitor.js';
-import type { LinkHandle } from '../../weaver/index.js';
 import { compileScript, decodeScript, type ScriptSpec } from '../script/spec.js';
+import { RemoteLinks } from './remote-links.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
 /** The weaver loads this module on the far side of a shm or message binding. */
@@ -26,9 +26,7 @@ export interface ScriptFinal {
  */
 export class ScriptMonitor implements AgentMonitor {
   private instance: ProgramInstance | null = null;
-  private readonly handles: LinkHandle[] = [];
-  private remoteEvents = 0;
-  private directEvents = 0;
+  private readonly remote = new RemoteLinks();
 
   constructor(
     private readonly program: CompiledProgram,
@@ -48,20 +46,14 @@ export class ScriptMonitor implements AgentMonitor {
       link: (description, monitor, clause) => {
         const options: RemoteClauseOptions = { ...this.spec, clause };
         const binding = this.program.clauses[clause]!.binding;
-        const counted = (ev: Parameters<typeof monitor>[0]): void => {
-          this.directEvents++;
-          monitor(ev);
-        };
-        const h = ctx.link(description, counted, { binding, remote: { module: REMOTE_MODULE, options } });
+        const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options } });
         h.onFlush((result) => this.merge(ctx, result as RemoteClauseFlush | undefined));
-        this.handles.push(h);
+        this.remote.add(h);
         return h;
       },
     });
     this.instance = instance;
     instance.start();
-    // A program that ends on its own drains its remote links first; process.exit() cannot wait, and what was in flight is counted.
-    process.once('beforeExit', () => void Promise.all(this.handles.map((h) => h.unlink())));
   }
 
   flush(): unknown {
@@ -73,21 +65,19 @@ export class ScriptMonitor implements AgentMonitor {
     const instance = this.instance;
     if (instance === null) return undefined;
     const delta = instance.takeDelta();
-    let delivered = 0;
-    for (const h of this.handles) delivered += h.stats.events - h.stats.drops;
     instance.finish();
     const unmatched: Record<string, string> = {};
     for (const w of unmatchedProbeWarnings(this.program, registry.list())) {
       const text = this.program.sources.find((s) => s.file === w.range.file)?.text.slice(w.range.start, w.range.end) ?? w.message;
       unmatched[text] = renderDiagnostics([w], this.program.sources);
     }
-    const final: ScriptFinal = { delta, unmatched, inFlight: Math.max(0, delivered - this.directEvents - this.remoteEvents) };
+    const final: ScriptFinal = { delta, unmatched, inFlight: this.remote.inFlight() };
     return final;
   }
 
   private merge(ctx: AgentContext, r: RemoteClauseFlush | undefined): void {
     if (r === undefined) return;
-    this.remoteEvents += r.events;
+    this.remote.noteFlushed(r.events);
     this.instance?.applyDelta(r.delta);
     if (r.output !== '') ctx.output(r.output);
     if (r.exit !== null) ctx.exit(r.exit);

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { ProbeEvent } from '../../core/index.js';
-import type { LinkHandle, Monitor } from '../../weaver/index.js';
+import type { Monitor } from '../../weaver/index.js';
 import type { MonitorOutput } from './define-monitor.js';
 import type { LoadedMonitorFile } from './monitor-file.js';
 import { loadMonitorFile } from './monitor-file.js';
 import type { TsRemoteFlush, TsRemoteOptions } from './ts-remote.js';
+import { RemoteLinks } from './remote-links.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
 /** The weaver loads this module on the far side of a shm or message binding (`.ts` when run from source). */
@@ -24,9 +25,7 @@ export interface TsFinal {
  */
 export class TsMonitor implements AgentMonitor {
   private out: MonitorOutput | null = null;
-  private readonly handles: LinkHandle[] = [];
-  private directEvents = 0;
-  private remoteEvents = 0;
+  private readonly remote = new RemoteLinks();
 
   constructor(
     private readonly file: LoadedMonitorFile,
@@ -42,24 +41,16 @@ export class TsMonitor implements AgentMonitor {
     const out: MonitorOutput = { write: (text) => ctx.output(text), exit: (code) => ctx.exit(code) };
     const binding = ctx.binding ?? this.file.binding;
     this.file.links.forEach(({ description, handler }, i) => {
-      const call = handler.length >= 2 ? (ev: ProbeEvent) => handler(ev, out) : (handler as Monitor);
-      // Counted before the call, as the worker counts: a throwing handler still got its event.
-      const monitor: Monitor = (ev) => {
-        this.directEvents++;
-        call(ev);
-      };
+      const monitor = handler.length >= 2 ? (ev: ProbeEvent) => handler(ev, out) : (handler as Monitor);
       const options: TsRemoteOptions = { file: this.path, name: this.name, link: i };
       const h = ctx.link(description, monitor, {
         ...(binding === undefined ? {} : { binding }),
         remote: { module: REMOTE_MODULE, options },
       });
       h.onFlush((r) => this.merge(ctx, r as TsRemoteFlush | undefined));
-      this.handles.push(h);
+      this.remote.add(h);
     });
     this.out = out;
-    // A program that ends on its own drains its remote links first, so onExit sees their
-    // last flush; process.exit() cannot wait, and what was in flight is counted.
-    process.once('beforeExit', () => void Promise.all(this.handles.map((h) => h.unlink())));
   }
 
   /** Results of a TypeScript monitor are text printed by `onExit`, so there is no delta. */
@@ -69,15 +60,13 @@ export class TsMonitor implements AgentMonitor {
 
   finish(): unknown {
     if (this.file.onExit !== undefined && this.out !== null) this.file.onExit(this.out);
-    let delivered = 0;
-    for (const h of this.handles) delivered += h.stats.events - h.stats.drops;
-    const inFlight = Math.max(0, delivered - this.directEvents - this.remoteEvents);
+    const inFlight = this.remote.inFlight();
     return inFlight > 0 ? ({ inFlight } satisfies TsFinal) : undefined;
   }
 
   private merge(ctx: AgentContext, r: TsRemoteFlush | undefined): void {
     if (r === undefined) return;
-    this.remoteEvents += r.events;
+    this.remote.noteFlushed(r.events);
     if (r.result !== undefined) this.file.onMerge?.(r.result);
     if (r.output !== '') ctx.output(r.output);
     if (r.exit !== null) ctx.exit(r.exit);
