@@ -41,7 +41,8 @@ export class Accountant {
   private readonly open = new Map<number, Activity>();
   private readonly byToken = new Map<string, Activity>();
   private readonly sinks: RecordSink[] = [];
-  private last: Activity | null = null;
+  /** The record last finished on this thread: its activity's counters are released at finish. */
+  private lastRecord: AcctRecord | null = null;
   /** Sinks that threw; a sink's fault never reaches the application. */
   sinkFaults = 0;
   private ringStore = new RecordRing(1024);
@@ -158,7 +159,8 @@ export class Accountant {
       s.tracker.flush();
       return act.toRecord(nowNs());
     }
-    return this.last === null ? null : this.last.toRecord(nowNs());
+    const last = this.lastRecord;
+    return last === null ? null : { ...last, metrics: { ...last.metrics } };
   }
 
   /**
@@ -215,8 +217,8 @@ export class Accountant {
     act.finish(nowNs());
     this.open.delete(act.id);
     if (this.byToken.get(act.token) === act) this.byToken.delete(act.token);
-    this.last = act;
     const r = act.toRecord(0);
+    this.lastRecord = r;
     act.release();
     this.ringStore.push(r);
     if (doneProbe.enabled) fireAcct(doneProbe, act, r);

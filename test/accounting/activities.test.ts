@@ -92,6 +92,26 @@ describe('start, stop, read, switchTo, metric, view', () => {
     assert.equal(acct.current(), null);
   });
 
+  it('read() after run or stop returns the finished record with its counters, as a copy', async () => {
+    const ran = await acct.run('ran', async () => {
+      await readFile(SELF);
+      return acct.current()!.id;
+    });
+    const afterRun = acct.read()!;
+    assert.equal(afterRun.id, ran);
+    assert.equal(afterRun.done, true);
+    assert.equal(afterRun.fs_count, 1);
+    assert.ok(afterRun.latency_ns > 0);
+    assert.ok(afterRun.segments_count > 0);
+    afterRun.fs_count = 99;
+    assert.equal(acct.read()!.fs_count, 1, 'each read() is a fresh copy');
+
+    acct.start('stopped');
+    await readFile(SELF);
+    const stopped = acct.stop()!;
+    assert.deepEqual(acct.read(), stopped);
+  });
+
   it('switchTo charges what follows to another open activity', () => {
     acct.start('stage-1');
     const prev = acct.switchTo('stage-2');
