@@ -14,7 +14,11 @@ export interface ProbeArg {
   readonly fields?: readonly ProbeArg[];
 }
 
+/** Called when a probe's first handler arrives or its last one leaves. */
+export type ToggleListener = (probe: Probe, enabled: boolean) => void;
+
 const NO_HANDLERS: readonly ProbeHandler[] = Object.freeze([]);
+const NO_LISTENERS: readonly ToggleListener[] = Object.freeze([]);
 
 /**
  * A probe site. While nothing is linked, `handlers` is empty and `enabled` false: probe
@@ -23,8 +27,7 @@ const NO_HANDLERS: readonly ProbeHandler[] = Object.freeze([]);
 export class Probe implements ProbeName {
   handlers: readonly ProbeHandler[] = NO_HANDLERS;
   enabled = false;
-  /** Called by the weaver when the first handler arrives or the last one leaves. */
-  onToggle: ((probe: Probe, enabled: boolean) => void) | null = null;
+  private toggleListeners: readonly ToggleListener[] = NO_LISTENERS;
 
   constructor(
     readonly id: number,
@@ -35,11 +38,21 @@ export class Probe implements ProbeName {
     readonly args: readonly ProbeArg[] = [],
   ) {}
 
+  /**
+   * Adds a listener the weaver calls when the first handler arrives or the last one leaves,
+   * after the listeners added before it. Every site sharing this probe's name adds its own.
+   */
+  onToggle(listener: ToggleListener): void {
+    this.toggleListeners = [...this.toggleListeners, listener];
+  }
+
   setHandlers(handlers: readonly ProbeHandler[]): void {
     const was = this.enabled;
     this.handlers = handlers.length === 0 ? NO_HANDLERS : handlers;
     this.enabled = handlers.length !== 0;
-    if (was !== this.enabled && this.onToggle !== null) this.onToggle(this, this.enabled);
+    if (was === this.enabled) return;
+    const ls = this.toggleListeners;
+    for (let i = 0; i < ls.length; i++) ls[i]!(this, this.enabled);
   }
 }
 

@@ -97,14 +97,12 @@ function addLazySite(sites: ModuleSites, exports: Record<string, unknown>, key: 
   const site = sites.sites[i]!;
   let installed = false;
   for (const probe of [site.entry, site.ret, site.err]) {
-    const update = probe.onToggle;
-    probe.onToggle = (p, enabled) => {
-      if (update !== null) update(p, enabled);
+    probe.onToggle((_p, enabled) => {
       if (enabled && !installed) {
         installed = true;
         install(sites, i, exports, key, fn);
       }
-    };
+    });
   }
 }
 

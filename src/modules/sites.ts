@@ -74,7 +74,9 @@ export class ModuleSites {
     const update = (): void => {
       this.state[i] = (entry.enabled ? ENTRY : 0) | (ret.enabled ? RETURN : 0) | (err.enabled ? ERROR : 0);
     };
-    entry.onToggle = ret.onToggle = err.onToggle = update;
+    entry.onToggle(update);
+    ret.onToggle(update);
+    err.onToggle(update);
     update();
     return i;
   }

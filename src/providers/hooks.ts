@@ -27,9 +27,9 @@ export class HookGroup {
   }
 }
 
-/** Sets a probe's toggle callback; a probe already enabled when registered toggles at once. */
+/** Adds a probe toggle callback; a probe already enabled when registered toggles at once. */
 export function onToggle(probe: Probe, fn: (enabled: boolean) => void): void {
-  probe.onToggle = (_p, on) => fn(on);
+  probe.onToggle((_p, on) => fn(on));
   if (probe.enabled) fn(true);
 }
 

@@ -37,11 +37,9 @@ export function registerLoop(): void {
     utilization: group.add(declare('loop', '', '', 'utilization', 'loop_t')),
   };
   // The watchdog thread exists only while `blocked` is enabled; a restart picks the new period.
-  const toggle = probes.blocked.onToggle!;
-  probes.blocked.onToggle = (p, on) => {
-    toggle(p, on);
+  probes.blocked.onToggle((_p, on) => {
     if (timer !== null && (watchdog !== null) !== on) restart();
-  };
+  });
 }
 
 /** Changes the sampling interval and the blocked threshold; applies at once if running. */

@@ -68,9 +68,7 @@ function profileProbe(hz: number): Probe {
   rates.set(probe, { hz, probe, nextUs: 0 });
   group!.add(probe);
   // A new rate may be faster than the one V8 samples at now.
-  const toggle = probe.onToggle!;
-  onToggle(probe, (on) => {
-    toggle(probe, on);
+  onToggle(probe, () => {
     if (session !== null && highestRate() !== activeHz) restartProfiler();
   });
   return probe;

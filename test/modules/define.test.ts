@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/define.js';
 import { registry } from '../../src/core/index.js';
+import { link } from '../../src/weaver/index.js';
 
 test('defineModule keeps keys, name, length, own properties and non-function values', () => {
   function add(a: number, b: number): number {
@@ -24,4 +25,18 @@ test('generators keep their iteration semantics', () => {
     },
   });
   assert.deepEqual([...api.count(3)], [0, 1, 2]);
+});
+
+test('two defineModules of one name both fire, whichever was linked first', () => {
+  const first = defineModule('define-twice', { get: (k: string) => `a:${k}` });
+  const second = defineModule('define-twice', { get: (k: string) => `b:${k}`, put: (k: string) => k });
+  const seen: string[] = [];
+  const h = link('fn:define-twice:get:return', (ev) => seen.push(String(ev.retval)));
+  first.get('x');
+  second.get('y');
+  second.put('z');
+  h.unlink();
+  first.get('after');
+  second.get('after');
+  assert.deepEqual(seen, ['a:x', 'b:y']);
 });
