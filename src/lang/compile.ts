@@ -68,8 +68,9 @@ class Generator extends ActionCompiler {
       body.push(`if (ev !== thisEv) { thisEv = ev; ${resets} }`);
     }
     if (uses.self) body.push('let ss = rt.selfRead(), sw = false;');
-    if (c.predicate !== null) body.push(`if (!${this.bool(c.predicate)}) return;`);
+    // `$t` holds the old value in `x++`, which a predicate may contain too.
     body.push('let $t = 0;');
+    if (c.predicate !== null) body.push(`if (!${this.bool(c.predicate)}) return;`);
     if (uses.spec) body.push('let spec = 0;');
     for (const s of c.body) body.push(this.stmt(s, uses.spec));
     if (c.defaultAction) body.push('rt.probeLine(ev, 0);');

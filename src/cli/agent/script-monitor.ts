@@ -1,6 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { registry } from '../../core/index.js';
-import { ProgramInstance, unmatchedProbeWarnings, renderDiagnostics, type CompiledProgram, type ProgramDelta } from '../../lang/index.js';
+import {
+  ProgramInstance,
+  isEmptyDelta,
+  unmatchedProbeWarnings,
+  renderDiagnostics,
+  type CompiledProgram,
+  type ProgramDelta,
+} from '../../lang/index.js';
 import type { RemoteClauseFlush, RemoteClauseOptions } from '../../lang/remote-monitor.js';
 import { compileScript, decodeScript, type ScriptSpec } from '../script/spec.js';
 import { RemoteLinks } from './remote-links.js';
@@ -58,7 +65,7 @@ export class ScriptMonitor implements AgentMonitor {
 
   flush(): unknown {
     const d = this.instance?.takeDelta();
-    return d === undefined || isEmpty(d) ? undefined : d;
+    return d === undefined || isEmptyDelta(d) ? undefined : d;
   }
 
   finish(): unknown {
@@ -82,8 +89,4 @@ export class ScriptMonitor implements AgentMonitor {
     if (r.output !== '') ctx.output(r.output);
     if (r.exit !== null) ctx.exit(r.exit);
   }
-}
-
-function isEmpty(d: ProgramDelta): boolean {
-  return d.aggregations.length === 0 && d.faults === 0 && d.specDrops === 0 && d.specBusy === 0;
 }

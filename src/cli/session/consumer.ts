@@ -11,10 +11,12 @@ export interface ConsumerMonitor {
   end(out: OutputSink): void | Promise<void>;
 }
 
-/** What a consumer may do while CMD runs: print, and stop tracing like DTrace's exit(). */
+/** What a consumer may do while CMD runs: print, stop tracing like DTrace's exit(), fail the run. */
 export interface ConsumerContext {
   readonly out: OutputSink;
   exit(code: number): void;
+  /** Something went wrong that is not the program's doing (a microScope bug): mscope must not exit 0. */
+  fail(): void;
 }
 
 /** What mscope does with one kind of monitor: check it before CMD starts, then consume. */

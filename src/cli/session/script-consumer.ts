@@ -18,6 +18,7 @@ export class ScriptConsumer implements ConsumerMonitor {
       output: (text) => ctx.out.write(text),
       warn: (text) => process.stderr.write(text.startsWith('mscope') || text.includes(': warning') ? text : `mscope: ${text}`),
       exit: (status) => ctx.exit(status),
+      fail: () => ctx.fail(),
     });
     this.instance.start();
   }

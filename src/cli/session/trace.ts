@@ -36,12 +36,16 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   for (const spec of req.monitors) await monitorKind(spec).validate(spec);
   let child: TracedChild | null = null;
   let requestedExit: number | undefined;
+  let consumerFailed = false;
   const stop = (code: number): void => {
     requestedExit ??= code;
     child?.kill('SIGTERM');
   };
   const consumers = new Map(
-    req.monitors.map((s) => [s.name, req.consumers?.get(s.name) ?? monitorKind(s).consumer(s, { out: req.out, exit: stop })]),
+    req.monitors.map((s) => [
+      s.name,
+      req.consumers?.get(s.name) ?? monitorKind(s).consumer(s, { out: req.out, exit: stop, fail: () => (consumerFailed = true) }),
+    ]),
   );
   const scripts = new Set(req.monitors.filter((s) => monitorKind(s).script === true).map((s) => s.name));
   const report = new RunReport(
@@ -62,7 +66,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   if (requestedExit !== undefined) {
     // BEGIN called exit(): DTrace never starts the command then.
     for (const c of consumers.values()) await c.end(req.out);
-    return { status: requestedExit, processes: 0, failed: false };
+    return { status: requestedExit, processes: 0, failed: consumerFailed };
   }
   try {
     const env = { ...process.env, ...session.env(req.monitors, req.options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
@@ -77,7 +81,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
       lines.push('mscope: no Node.js process started by the command reported back; nothing was traced');
     }
     for (const l of lines) process.stderr.write(`${l}\n`);
-    return { status: requestedExit ?? exitStatus(exit), processes: session.processes.size, failed };
+    return { status: requestedExit ?? exitStatus(exit), processes: session.processes.size, failed: failed || consumerFailed };
   } finally {
     session.dispose();
   }

@@ -6,7 +6,7 @@ import { formatProbeName, Probe, ProbeEvent } from '../../core/index.js';
 import { link, type LinkHandle } from '../../weaver/index.js';
 import type { CompiledProgram } from '../program.js';
 import { clauseHelpers } from './helpers.js';
-import { aggregationJson, ClauseRuntime, type Host } from './runtime.js';
+import { aggregationJson, ClauseRuntime, isInternalError, type Host } from './runtime.js';
 import { DFault } from './values.js';
 
 export type { Host } from './runtime.js';
@@ -24,8 +24,15 @@ export type Role = 'solo' | 'agent' | 'consumer' | 'remote';
 export interface ProgramDelta {
   readonly aggregations: AggSnapshot[];
   readonly faults: number;
+  /** Exceptions in clauses that are microScope bugs, not D faults. */
+  readonly internalErrors: number;
   readonly specDrops: number;
   readonly specBusy: number;
+}
+
+/** A delta with nothing to send: an agent skips it. */
+export function isEmptyDelta(d: ProgramDelta): boolean {
+  return d.aggregations.length === 0 && d.faults === 0 && d.internalErrors === 0 && d.specDrops === 0 && d.specBusy === 0;
 }
 
 type ClauseFn = (ev: ProbeEvent) => void;
@@ -44,7 +51,7 @@ export class ProgramInstance {
   private inError = false;
   private finished = false;
   private faultsReported = 0;
-  private remote = { faults: 0, specDrops: 0, specBusy: 0 };
+  private remote = { faults: 0, internalErrors: 0, specDrops: 0, specBusy: 0 };
 
   constructor(
     readonly program: CompiledProgram,
@@ -131,6 +138,7 @@ export class ProgramInstance {
 
   /** A fault in a clause: counted, then the ERROR clauses run (or a warning is printed). */
   private fault(clause: number, error: unknown, ev: ProbeEvent): void {
+    if (isInternalError(error)) return this.internalError(clause, error, ev);
     if (this.inError) return;
     const kind = error instanceof DFault ? error.fault : 'illegal-operation';
     const message = error instanceof Error ? error.message : String(error);
@@ -149,13 +157,34 @@ export class ProgramInstance {
     );
   }
 
+  /**
+   * Not a D fault but a bug in microScope (generated code or runtime): never handed to the
+   * program's ERROR clauses, always on stderr with the exception, and the run fails.
+   */
+  private internalError(clause: number, error: unknown, ev: ProbeEvent): void {
+    this.host.fail?.();
+    if (++this.faultsReported > MAX_FAULT_REPORTS) return;
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.rt?.warn(`internal error on enabled probe ID ${clause + 1} (${formatProbeName(ev.probe)}): ${what}; this is a microScope bug\n`);
+  }
+
   /** Aggregation data recorded since the last call; local state starts again from empty. */
   takeDelta(): ProgramDelta {
     const rt = this.rt;
     const aggregations = this.aggs.filter((a) => a.size > 0).map((a) => a.takeDelta());
-    const d: ProgramDelta = { aggregations, faults: rt?.faults ?? 0, specDrops: rt?.specs.drops ?? 0, specBusy: rt?.specs.busy ?? 0 };
+    // Counts merged from this process's shm and message clauses travel on with its own.
+    const r = this.remote;
+    const d: ProgramDelta = {
+      aggregations,
+      faults: (rt?.faults ?? 0) + r.faults,
+      internalErrors: (rt?.internalErrors ?? 0) + r.internalErrors,
+      specDrops: (rt?.specs.drops ?? 0) + r.specDrops,
+      specBusy: (rt?.specs.busy ?? 0) + r.specBusy,
+    };
+    this.remote = { faults: 0, internalErrors: 0, specDrops: 0, specBusy: 0 };
     if (rt !== null) {
       rt.faults = 0;
+      rt.internalErrors = 0;
       rt.specs.drops = 0;
       rt.specs.busy = 0;
     }
@@ -175,6 +204,8 @@ export class ProgramInstance {
       }
     }
     this.remote.faults += delta.faults;
+    if (delta.internalErrors > 0) this.host.fail?.();
+    this.remote.internalErrors += delta.internalErrors;
     this.remote.specDrops += delta.specDrops;
     this.remote.specBusy += delta.specBusy;
   }
@@ -205,7 +236,9 @@ export class ProgramInstance {
     const faults = rt.faults + this.remote.faults;
     const drops = rt.specs.drops + this.remote.specDrops;
     const busy = rt.specs.busy + this.remote.specBusy;
+    const internal = rt.internalErrors + this.remote.internalErrors;
     if (faults > 0) rt.warn(`${faults} error${faults === 1 ? '' : 's'} in clauses\n`);
+    if (internal > 0) rt.warn(`${internal} internal error${internal === 1 ? '' : 's'} in clauses (a microScope bug; please report it)\n`);
     if (busy > 0) rt.warn(`${busy} failed speculation${busy === 1 ? '' : 's'} (busy)\n`);
     if (drops > 0) rt.warn(`${drops} speculative drop${drops === 1 ? '' : 's'}\n`);
   }

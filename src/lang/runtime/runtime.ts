@@ -19,6 +19,8 @@ export interface Host {
   exit(status: number): void;
   /** Faults and drops, as DTrace reports them on stderr. */
   warn?(text: string): void;
+  /** An internal error (a microScope bug, not a D fault) happened: the run must not exit 0. */
+  fail?(): void;
   /** How clauses are linked; the weaver's `link` unless the host keeps count of its links. */
   link?(description: ProbeDescription, monitor: (ev: ProbeEvent) => void, clause: number): LinkHandle;
 }
@@ -47,7 +49,10 @@ export class ClauseRuntime {
   /** Output is discarded (an agent's BEGIN, run only so that globals are initialised). */
   silent = false;
   exitStatus: number | null = null;
+  /** D faults (division by zero, bad JSON…): reported, and as in DTrace they leave the exit status alone. */
   faults = 0;
+  /** Exceptions that are not D faults: bugs in the generated code or the runtime. */
+  internalErrors = 0;
   private readonly self: SelfStore | null;
   readonly specs: Speculations;
   readonly sort: { aggsortkey: boolean; aggsortrev: boolean; aggsortpos: number; aggsortkeypos: number };
@@ -216,13 +221,23 @@ export class ClauseRuntime {
   }
 
   fault(clause: number, error: unknown, ev: ProbeEvent): void {
-    this.faults++;
+    if (isInternalError(error)) this.internalErrors++;
+    else this.faults++;
     this.onFault(clause, error, ev);
   }
 
   warn(text: string): void {
     if (this.host.warn !== undefined) this.host.warn(text);
   }
+}
+
+/**
+ * A clause's exception that no D program can cause: not a D fault, nor the stack running out
+ * (a probe can fire at any depth). Generated code that throws anything else is a compiler bug.
+ */
+export function isInternalError(error: unknown): boolean {
+  if (error instanceof DFault) return false;
+  return !(error instanceof RangeError && /call stack/i.test(error.message));
 }
 
 /**

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compile, ProgramInstance, type CompiledProgram } from '../../src/lang/index.js';
+import { defineModule } from '../../src/modules/define.js';
+
+const mod = defineModule('clauseerrors', {
+  hit(n: number): number {
+    return n;
+  },
+});
+
+function program(text: string): CompiledProgram {
+  const r = compile([{ file: 'errors.d', text }], { quiet: true });
+  assert.deepEqual(r.diagnostics, []);
+  return r.program!;
+}
+
+/** The program with its clauses' code replaced by code that throws as a compiler bug would. */
+function buggy(p: CompiledProgram): CompiledProgram {
+  return {
+    ...p,
+    factory: (rt, h) =>
+      p
+        .factory(rt, h)
+        .map((_fn, i) => (ev: unknown) => rt.fault(i, new ReferenceError("Cannot access '$t' before initialization"), ev as never)),
+  };
+}
+
+function host() {
+  const h = { out: '', warnings: '', failed: 0 };
+  return {
+    h,
+    host: {
+      output: (t: string) => void (h.out += t),
+      warn: (t: string) => void (h.warnings += t),
+      exit: () => {},
+      fail: () => void h.failed++,
+    },
+  };
+}
+
+test('a D fault is reported and leaves the exit status alone, as in DTrace', () => {
+  const { h, host: hs } = host();
+  const inst = new ProgramInstance(program('fn:clauseerrors:hit:entry { x = 1 / arg0; }'), 'solo', hs);
+  inst.start();
+  mod.hit(0);
+  inst.finish();
+  assert.match(h.warnings, /error on enabled probe ID 1 \(fn:clauseerrors:hit:entry\): divide-by-zero/);
+  assert.match(h.warnings, /1 error in clauses/);
+  assert.equal(h.failed, 0);
+});
+
+test('an exception that is not a D fault is a microScope bug: it says so, skips ERROR clauses, and fails the run', () => {
+  const { h, host: hs } = host();
+  const p = buggy(program('fn:clauseerrors:hit:entry { @n = count(); } ERROR { printf("user error clause\\n"); }'));
+  const inst = new ProgramInstance(p, 'solo', hs);
+  inst.start();
+  mod.hit(1);
+  mod.hit(2);
+  inst.finish();
+  assert.equal(h.out.includes('user error clause'), false);
+  assert.match(h.warnings, /internal error on enabled probe ID 1 \(fn:clauseerrors:hit:entry\): ReferenceError: Cannot access/);
+  assert.match(h.warnings, /2 internal errors in clauses \(a microScope bug; please report it\)/);
+  assert.ok(h.failed > 0);
+});
+
+test("an agent's internal errors reach the consumer, which fails the run", () => {
+  const p = buggy(program('fn:clauseerrors:hit:entry { @n = count(); }'));
+  const agent = new ProgramInstance(p, 'agent', host().host);
+  agent.start();
+  mod.hit(1);
+  const delta = agent.takeDelta();
+  agent.finish();
+  assert.equal(delta.internalErrors, 1);
+  const { h, host: hs } = host();
+  const consumer = new ProgramInstance(program('fn:clauseerrors:hit:entry { @n = count(); }'), 'consumer', hs);
+  consumer.start();
+  consumer.applyDelta(delta);
+  consumer.finish();
+  assert.ok(h.failed > 0);
+  assert.match(h.warnings, /1 internal error in clauses/);
+});
