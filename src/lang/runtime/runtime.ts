@@ -106,7 +106,8 @@ export class ClauseRuntime {
   }
 
   trace(_ev: ProbeEvent, v: unknown, spec: number): void {
-    const value = typeof v === 'object' && v !== null ? toStr(v, this.strsize) : v === undefined ? 0 : v;
+    // Objects and functions print as toStr makes them: never their own toString or source text.
+    const value = (typeof v === 'object' && v !== null) || typeof v === 'function' ? toStr(v, this.strsize) : v === undefined ? 0 : v;
     if (this.format === 'json') this.emit(this.json('trace', value), spec);
     else this.emit(this.quiet ? String(value) : `${String(value)}\n`, spec);
   }

@@ -32,7 +32,7 @@ export function toStr(v: unknown, strsize: number): string {
   else if (v === undefined || v === null) s = '';
   else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') s = String(v);
   else if (Array.isArray(v) && !types.isProxy(v)) s = joinArray(v, strsize);
-  else s = Object.prototype.toString.call(v);
+  else s = objectTag(v);
   return s.length > strsize ? s.slice(0, strsize) : s;
 }
 
@@ -42,7 +42,7 @@ function joinArray(a: readonly unknown[], strsize: number): string {
   for (let i = 0; i < a.length && s.length <= strsize; i++) {
     const d = Object.getOwnPropertyDescriptor(a, i);
     const e: unknown = d !== undefined && 'value' in d ? d.value : undefined;
-    s += (i === 0 ? '' : ',') + (typeof e === 'object' && e !== null ? Object.prototype.toString.call(e) : String(e ?? ''));
+    s += (i === 0 ? '' : ',') + ((typeof e === 'object' && e !== null) || typeof e === 'function' ? objectTag(e) : String(e ?? ''));
   }
   return s;
 }
@@ -53,7 +53,40 @@ export function toKey(v: unknown): number | bigint | string {
   if (typeof v === 'bigint') return normInt(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (v === undefined || v === null) return 0;
-  return Object.prototype.toString.call(v);
+  return objectTag(v);
+}
+
+/**
+ * `[object TAG]` as Object.prototype.toString gives it, without running program code: TAG is a
+ * `Symbol.toStringTag` found as a data property up the prototype chain (an accessor is never
+ * called), else the built-in kind; a proxy is `[object Proxy]` and none of its traps run.
+ */
+export function objectTag(v: unknown): string {
+  if (types.isProxy(v)) return '[object Proxy]';
+  let o = v as object | null;
+  for (let depth = 0; o !== null && depth < 32; depth++) {
+    const d = Object.getOwnPropertyDescriptor(o, Symbol.toStringTag);
+    if (d !== undefined) {
+      if ('value' in d && typeof d.value === 'string') return `[object ${d.value}]`;
+      break;
+    }
+    o = Object.getPrototypeOf(o) as object | null;
+    if (types.isProxy(o)) break;
+  }
+  return `[object ${builtinTag(v)}]`;
+}
+
+function builtinTag(v: unknown): string {
+  if (typeof v === 'function') return 'Function';
+  if (Array.isArray(v)) return 'Array';
+  if (types.isArgumentsObject(v)) return 'Arguments';
+  if (types.isNativeError(v)) return 'Error';
+  if (types.isDate(v)) return 'Date';
+  if (types.isRegExp(v)) return 'RegExp';
+  if (types.isBooleanObject(v)) return 'Boolean';
+  if (types.isNumberObject(v)) return 'Number';
+  if (types.isStringObject(v)) return 'String';
+  return 'Object';
 }
 
 export function truthy(v: unknown): boolean {
