@@ -96,13 +96,20 @@ function addLazySite(sites: ModuleSites, exports: Record<string, unknown>, key: 
   const i = sites.add(key, kindOf(fn));
   const site = sites.sites[i]!;
   let installed = false;
-  for (const probe of [site.entry, site.ret, site.err]) {
+  const probes = [site.entry, site.ret, site.err];
+  for (const probe of probes) {
     probe.onToggle((_p, enabled) => {
       if (enabled && !installed) {
         installed = true;
         install(sites, i, exports, key, fn);
       }
     });
+  }
+  // A description linked before the module was registered (mscope run links, then installs
+  // the factory) enables the probe as it is registered, before the hook above exists.
+  if (!installed && probes.some((p) => p.enabled)) {
+    installed = true;
+    install(sites, i, exports, key, fn);
   }
 }
 

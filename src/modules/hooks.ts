@@ -39,8 +39,17 @@ export class Instrumenter {
     this.cache = TransformCache.open(this.scope.root, options.cacheDir);
   }
 
-  /** null: evaluate the original unchanged. */
+  /** null: evaluate the original unchanged. Our own work: providers do not see its fs and path calls. */
   process(source: string, filename: string, format: string | undefined): Instrumented | null {
+    internalWork.depth++;
+    try {
+      return this.instrument(source, filename, format);
+    } finally {
+      internalWork.depth--;
+    }
+  }
+
+  private instrument(source: string, filename: string, format: string | undefined): Instrumented | null {
     if (this.busy || isTransformed(source)) return null;
     const d = this.scope.classify(filename);
     if (d === null || !d.instrument) return null;
@@ -72,7 +81,9 @@ export class Instrumenter {
 
   /** JSON, native addons, WebAssembly: nothing to rewrite, but `list --skipped` says so. */
   skipFile(filename: string, format: string): void {
+    internalWork.depth++;
     const d = this.scope.classify(filename);
+    internalWork.depth--;
     if (d === null || !d.instrument) return;
     const what = format === 'json' ? 'JSON module' : format === 'addon' ? 'native addon' : `${format} module`;
     this.onSkip(d.module, '*', `${what}: no JavaScript functions to instrument`);
@@ -119,10 +130,29 @@ export function patchCommonJs(inst: Instrumenter): void {
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (this: CjsModule, content: string, filename: string, format?: string): unknown {
     const out = inst.process(content, filename, format);
-    if (out === null) return compile.call(this, content, filename, format);
-    const stripped = format === 'commonjs-typescript' || format === 'module-typescript';
-    return compile.call(this, out.code, filename, stripped ? out.format : format);
+    // The module's own code is the program's again, even when the loader read it (below).
+    const outer = internalWork.depth;
+    internalWork.depth = 0;
+    try {
+      if (out === null) return compile.call(this, content, filename, format);
+      const stripped = format === 'commonjs-typescript' || format === 'module-typescript';
+      return compile.call(this, out.code, filename, stripped ? out.format : format);
+    } finally {
+      internalWork.depth = outer;
+    }
   };
+  // Node 20's loader reads a CommonJS file through the public fs.readFileSync: not the program's I/O.
+  const js = Module._extensions['.js'];
+  if (js !== undefined) {
+    Module._extensions['.js'] = function (this: unknown, module: unknown, filename: string): unknown {
+      internalWork.depth++;
+      try {
+        return js.call(this, module, filename);
+      } finally {
+        internalWork.depth--;
+      }
+    };
+  }
   for (const ext of ['.json', '.node']) {
     const original = Module._extensions[ext];
     if (original === undefined) continue;

@@ -3,7 +3,7 @@ import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { installRuntime } from './runtime.js';
 import { nodeProbeFactory } from './core-modules.js';
-import { registry } from '../core/index.js';
+import { internalWork, registry } from '../core/index.js';
 
 export interface InstallOptions {
   /** Application root; default `MSCOPE_ROOT` or the working directory. */
@@ -50,6 +50,16 @@ export function installInstrumentation(options: InstallOptions = {}): Installati
   const g = globalThis as WithInstallation;
   const existing = g[KEY];
   if (existing !== undefined) return existing;
+  // Our own setup (cache directory, paths): no provider sees its fs and path calls.
+  internalWork.depth++;
+  try {
+    return install(g, options);
+  } finally {
+    internalWork.depth--;
+  }
+}
+
+function install(g: WithInstallation, options: InstallOptions): Installation {
   const runtime = installRuntime();
   registry.addFactory(nodeProbeFactory);
   const onSkip = (module: string, func: string, reason: string): void => runtime.skip('fn', module, func, reason);

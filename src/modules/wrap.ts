@@ -1,3 +1,4 @@
+import { internalWork } from '../core/index.js';
 import { enter, fail, leave, type ModuleSites } from './sites.js';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
@@ -6,18 +7,28 @@ type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
  * A function that fires site `i`'s probes around `fn`, for code we cannot rewrite (a
  * `defineModule` API, a core module's export). It keeps `name`, `length` and own
  * properties; while no probe of the site is enabled it costs one load and compare.
+ * Calls microScope makes itself (its module hooks, a monitor run by a probe) fire nothing.
  */
 export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction): AnyFunction {
   const state = sites.state;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    if (state[i] === 0) return Reflect.apply(fn, this, args);
+    if (state[i] === 0 || internalWork.depth !== 0) return Reflect.apply(fn, this, args);
+    internalWork.depth++;
     const token = enter(sites, i, this, args);
+    internalWork.depth--;
+    let value: unknown;
     try {
-      return leave(token, Reflect.apply(fn, this, args));
+      value = Reflect.apply(fn, this, args);
     } catch (error) {
+      internalWork.depth++;
       fail(token, error);
+      internalWork.depth--;
       throw error;
     }
+    internalWork.depth++;
+    const out = leave(token, value);
+    internalWork.depth--;
+    return out;
   };
   for (const key of Reflect.ownKeys(fn)) {
     if (key === 'prototype') continue;
