@@ -7,8 +7,8 @@ import { wrapWithSite } from './wrap.js';
  * The `node` provider: Node core modules' exported functions as `node:fs:readFile:entry`.
  * Probes are registered per module on request; a function's wrapper is installed only
  * when one of its probes is first enabled, so unused core functions stay untouched.
- * `return` fires when the function returns (a returned promise: when it settles); the
- * completion of a callback API is the `fs`/`net` providers' job, not this one.
+ * `return` fires when the function returns, a returned promise as retval (never observed:
+ * that would mark a rejection handled); completion is the `fs`/`net` providers' job.
  */
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;

@@ -98,22 +98,13 @@ export function enter(m: ModuleSites, i: number, thisArg: unknown, args: readonl
   return tracked ? ev : 0;
 }
 
-/** Wraps every return value of an instrumented function; free when the call is not tracked. */
+/**
+ * Wraps every return value of an instrumented function; free when the call is not tracked.
+ * A returned promise is the return value: observing its settlement would mark a rejection
+ * handled and run program code (`then`, a subclass's constructor), so it is never touched.
+ */
 export function leave<T>(token: ProbeEvent | 0, value: T): T {
-  return token === 0 ? value : leaveTracked(token, value);
-}
-
-function leaveTracked<T>(token: ProbeEvent, value: T): T {
-  const site = sitesByEntry[token.probe.id]!;
-  if (site.kind === SiteKind.Plain && value instanceof Promise) {
-    // Elapsed time covers the async work: return fires when the promise settles.
-    value.then(
-      (v: unknown) => fireReturn(site, token, v),
-      (e: unknown) => fireError(site, token, e),
-    );
-    return value;
-  }
-  fireReturn(site, token, value);
+  if (token !== 0) fireReturn(sitesByEntry[token.probe.id]!, token, value);
   return value;
 }
 

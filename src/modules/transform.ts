@@ -10,7 +10,7 @@ import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sour
  */
 
 /** Bump when the emitted code changes: it is part of the cache key. */
-export const TRANSFORM_VERSION = 4;
+export const TRANSFORM_VERSION = 5;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -55,7 +55,8 @@ export function transform(source: string, options: TransformOptions): TransformR
   const rewriter = new Rewriter(source, p, esm);
   rewriter.visit(ast, 0);
   if (rewriter.sites.length === 0) return { code: source, sites: [] };
-  rewriter.edits.push(new Edit(headerPosition(source, ast), OPEN, -1, header(p, options, rewriter.sites)));
+  const at = headerPosition(source, ast);
+  rewriter.edits.push(new Edit(at.pos, OPEN, -1, at.semicolon + header(p, options, rewriter.sites)));
   const code = applyEdits(source, rewriter.edits);
   return { code: hasInlineSourceMap(code) ? shiftInlineSourceMap(code, insertions(source, rewriter.edits)) : code, sites: rewriter.sites };
 }
@@ -116,17 +117,29 @@ function pickPrefix(source: string): string {
 }
 
 /** After a `#!` line and after a leading directive prologue ("use strict"). */
-function headerPosition(source: string, ast: AnyNode): number {
+function headerPosition(source: string, ast: AnyNode): Prologue {
   let pos = 0;
   if (source.startsWith('#!')) {
     const nl = source.indexOf('\n');
     pos = nl < 0 ? source.length : nl + 1;
   }
-  for (const stmt of ast.body as AnyNode[]) {
+  return afterDirectives(source, ast.body as AnyNode[], pos);
+}
+
+/** Where code may follow a directive prologue, and the `;` it needs when a directive relied on ASI. */
+interface Prologue {
+  readonly pos: number;
+  readonly semicolon: string;
+}
+
+function afterDirectives(source: string, body: readonly AnyNode[], pos: number): Prologue {
+  let semicolon = '';
+  for (const stmt of body) {
     if (stmt.type !== 'ExpressionStatement' || typeof stmt.directive !== 'string') break;
     pos = stmt.end;
+    semicolon = source.charCodeAt(stmt.end - 1) === 59 ? '' : ';';
   }
-  return pos;
+  return { pos, semicolon };
 }
 
 /**
@@ -198,13 +211,10 @@ class Rewriter {
     const body = fn.body as AnyNode;
     let open: number;
     let close: number;
+    let semicolon = '';
     let expression = false;
     if (body.type === 'BlockStatement') {
-      open = body.start + 1;
-      for (const stmt of body.body as AnyNode[]) {
-        if (stmt.type !== 'ExpressionStatement' || typeof stmt.directive !== 'string') break;
-        open = stmt.end;
-      }
+      ({ pos: open, semicolon } = afterDirectives(this.source, body.body as AnyNode[], body.start + 1));
       close = body.end - 1;
     } else {
       // Expression body: `=>` may be followed by parentheses that belong to the arrow.
@@ -228,7 +238,7 @@ class Rewriter {
       this.edits.push(new Edit(open, OPEN, depth, `{${prologue}try{return ${p}L(${p}E,(`));
       this.edits.push(new Edit(close, CLOSE, depth, `))${epilogue}}`));
     } else {
-      const head = `${prologue}try{`;
+      const head = `${semicolon}${prologue}try{`;
       // `;` first: the last statement may rely on ASI (`return x}`).
       const tail = `;${p}L(${p}E)${epilogue}`;
       if (open === close) this.edits.push(new Edit(open, OPEN, depth, head + tail));

@@ -49,11 +49,11 @@ test('ESM: classes, async, rejections, generators, getters never invoked at load
   assert.ok(!r.probes.some((p) => p.includes('label')), 'getters are not sites');
 });
 
-test('return of a promise-returning function fires on settle with the resolved value', () => {
+test('return of a promise-returning (non-async) function fires when it returns, the promise as retval', () => {
   const r = runFixture(APP, ['esm.mjs'], { MSCOPE_TEST_RECORD: '1', MSCOPE_TEST_PROBES: 'fn:lib/flow.mjs:later:return' });
   assert.deepEqual(
     r.events.map((e) => e.retval),
-    ['2'],
+    ['[object Promise]'],
   );
 });
 

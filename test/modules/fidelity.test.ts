@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { FIXTURES, runFixture } from './run-fixture.js';
+
+/** Programs run plainly and with every `fn` probe enabled must behave the same. */
+
+const DIR = join(FIXTURES, 'fidelity');
+
+function plain(file: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [file], { cwd: DIR, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('directive prologues without a semicolon (module and function) still load', () => {
+  const r = runFixture(DIR, ['directives.mjs']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^directives 1 2$/m);
+  assert.equal(r.counts['fn:directives-cjs.js:strict:entry'], 1);
+  assert.equal(r.counts['fn:directives-lib.mjs:loose:return'], 1);
+});
+
+test('a promise returned by a non-async function is left alone: an unhandled rejection still exits 1', () => {
+  assert.equal(plain('unhandled.js').status, 1);
+  const r = runFixture(DIR, ['unhandled.js']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /nobody handles this/);
+  assert.equal(r.counts['fn:unhandled.js:later:return'], 1);
+});
+
+test('return never calls program code: Promise subclasses and a patched then run as often as untraced', () => {
+  assert.match(plain('promises.js').stdout, /^promises 1 1 3$/m);
+  const r = runFixture(DIR, ['promises.js']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^promises 1 1 3$/m);
+  assert.equal(r.counts['fn:promises.js:awaited:return'], 1);
+  assert.equal(r.counts['fn:promises.js:counted:return'], 1);
+});
