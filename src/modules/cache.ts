@@ -1,19 +1,22 @@
 import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { claimPrivateDir, effectiveUid, isPrivateFile } from '../core/private-dir.js';
 import { TRANSFORM_VERSION } from './transform.js';
 
 // Captured once: a `node:fs` probe wrapping these later must not see the agent's own reads.
-const { mkdirSync, readFileSync, writeFileSync, renameSync, accessSync, constants } = fs;
+const { openSync, closeSync, fstatSync, readFileSync, writeFileSync, renameSync, rmSync, accessSync, constants } = fs;
 
-function hex(n: number): string {
-  return (n >>> 0).toString(16).padStart(8, '0');
-}
+const HEADER = '//mscope-cache ';
+let written = 0;
 
 /**
- * Transformed code on disk, keyed by a hash of (source, module name, format, transform
- * version): a warm cache skips parsing entirely. Writes go through a rename so that
- * concurrent processes never read a half-written entry.
+ * Transformed code on disk, keyed by a SHA-256 of (source, module name, format, transform
+ * version): a warm cache skips parsing entirely. The code is run inside traced processes, root's
+ * included, so a directory is used only if this user owns it and it is 0700, and an entry only if
+ * it is this user's private file whose first line repeats its key. Writes go through a rename so
+ * that concurrent processes never read a half-written entry.
  */
 export class TransformCache {
   readonly dir: string | null;
@@ -23,15 +26,16 @@ export class TransformCache {
   }
 
   static open(root: string, dir?: string): TransformCache {
+    const uid = effectiveUid();
     const candidates = [
       dir ?? process.env.MSCOPE_CACHE_DIR,
       resolve(root, 'node_modules', '.cache', 'mscope'),
-      join(tmpdir(), 'mscope-cache'),
+      join(tmpdir(), uid === null ? 'mscope-cache' : `mscope-cache-${uid}`),
     ];
     for (const c of candidates) {
       if (c === undefined || c === '') continue;
       try {
-        mkdirSync(c, { recursive: true });
+        if (claimPrivateDir(c) !== null) continue;
         accessSync(c, constants.W_OK);
         return new TransformCache(c);
       } catch {
@@ -41,40 +45,46 @@ export class TransformCache {
     return new TransformCache(null);
   }
 
-  /**
-   * Two independent 32-bit FNV-1a style hashes plus the length: node:crypto would cost
-   * ~20 ms of startup just to load, more than hashing a few hundred files here.
-   */
+  /** Hex SHA-256: what an entry is named and what its first line must repeat. */
   static key(source: string, module: string, format: string): string {
-    const text = `${TRANSFORM_VERSION}\0${format}\0${module}\0${source}`;
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
-    }
-    return `${hex(h1)}${hex(h2)}${text.length.toString(16)}`;
+    return createHash('sha256').update(`${TRANSFORM_VERSION}\0${format}\0${module}\0${source}`).digest('hex');
   }
 
   get(key: string): string | undefined {
     if (this.dir === null) return undefined;
+    let fd = -1;
     try {
-      return readFileSync(join(this.dir, `${key}.js`), 'utf8');
+      fd = openSync(join(this.dir, `${key}.js`), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+      if (!isPrivateFile(fstatSync(fd))) return undefined;
+      const text = readFileSync(fd, 'utf8');
+      const head = `${HEADER}${key}\n`;
+      return text.startsWith(head) ? text.slice(head.length) : undefined;
     } catch {
       return undefined;
+    } finally {
+      if (fd >= 0) closeSync(fd);
     }
   }
 
   set(key: string, code: string): void {
     if (this.dir === null) return;
     const file = join(this.dir, `${key}.js`);
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${process.pid}-${written++}.tmp`;
     try {
-      writeFileSync(tmp, code);
+      // 'wx' refuses an existing path (a planted file or symlink) instead of writing through it.
+      writeFileSync(tmp, `${HEADER}${key}\n${code}`, { flag: 'wx', mode: 0o600 });
       renameSync(tmp, file);
     } catch {
       // A read-only or full disk only costs the next start a re-transform.
+      removeQuietly(tmp);
     }
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // The directory itself is gone or read-only: nothing was left behind to remove.
   }
 }

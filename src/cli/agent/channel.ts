@@ -15,7 +15,7 @@ export class AgentChannel {
   private fd: number;
 
   constructor(path: string) {
-    this.fd = openSync(path, 'a');
+    this.fd = openSync(path, 'a', 0o600);
   }
 
   send(message: AgentMessage): void {
