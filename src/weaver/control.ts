@@ -1,14 +1,15 @@
-import { createServer, createConnection, type Server } from 'node:net';
+import { createServer, createConnection, type Server, type Socket } from 'node:net';
 import fs from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, MscopeError } from '../core/index.js';
+import { claimPrivateDir, effectiveUid, notPrivateDir } from '../core/private-dir.js';
 
 import { links } from './link.js';
 import { BINDING_KINDS, type BindingKind } from './types.js';
 
 // Taken at load: the fs provider must never see the control socket's own housekeeping.
-const { chmodSync, lstatSync, mkdirSync, rmSync } = fs;
+const { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync } = fs;
 
 /** One line of JSON each way. */
 export type ControlRequest = { op: 'links' } | { op: 'relink'; link: number; binding: BindingKind };
@@ -24,53 +25,100 @@ export interface LinkInfo {
 
 export type ControlResponse = { ok: true; links?: LinkInfo[] } | { ok: false; error: string };
 
+/** A request longer than this is cut off: real ones are under 100 bytes. */
+export const MAX_REQUEST_BYTES = 4096;
+/** An answer longer than this is refused by the client: a links list of ~50,000 links. */
+const MAX_ANSWER_BYTES = 16 << 20;
+
+/** Where this user's control sockets are looked for, in order. */
+function controlDirCandidates(): string[] {
+  const base = process.env.XDG_RUNTIME_DIR;
+  const uid = effectiveUid() ?? userInfo().uid;
+  return [...(base ? [join(base, 'mscope')] : []), join(tmpdir(), `mscope-${uid}`)];
+}
+
+/** The private directories a fallback server may have made: `<tmpdir>/mscope-<uid>-XXXXXX`. */
+function fallbackDirs(): string[] {
+  const prefix = `mscope-${effectiveUid() ?? userInfo().uid}-`;
+  try {
+    return readdirSync(tmpdir())
+      .filter((n) => n.startsWith(prefix))
+      .map((n) => join(tmpdir(), n));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The per-user directory holding control sockets: `$XDG_RUNTIME_DIR/mscope` or
- * `os.tmpdir()/mscope-<uid>`, mode 0700, so only the same user can connect.
+ * `os.tmpdir()/mscope-<uid>`, mode 0700 and owned by this user, so only the same user can
+ * connect. When another user has taken both, a fresh `mscope-<uid>-XXXXXX` is made instead:
+ * squatting on the name must not switch tracing off.
  */
 export function controlDir(): string {
-  const base = process.env.XDG_RUNTIME_DIR;
-  const dir = base ? join(base, 'mscope') : join(tmpdir(), `mscope-${userInfo().uid}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = lstatSync(dir);
-  if (!st.isDirectory() || st.uid !== userInfo().uid) {
-    throw new MscopeError(ErrorCode.BadUsage, `control directory ${dir} is not a directory owned by this user`);
-  }
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  for (const dir of controlDirCandidates()) if (claimPrivateDir(dir) === null) return dir;
+  const dir = mkdtempSync(join(tmpdir(), `mscope-${effectiveUid() ?? userInfo().uid}-`));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
+/** Where process `pid`'s socket is, searching every private directory it may be in. */
 export function controlPath(pid: number): string {
-  return join(controlDir(), `${pid}.sock`);
+  const name = `${pid}.sock`;
+  const dirs = [...controlDirCandidates(), ...fallbackDirs()];
+  for (const dir of dirs) {
+    const path = join(dir, name);
+    if (notPrivateDir(dir) !== null) continue;
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSocket() === true) return path;
+  }
+  return join(dirs[0]!, name);
 }
 
 let server: Server | null = null;
 
 /** Starts this process's control server; unref'd, so it never keeps the process alive. */
-export function startControlServer(): Promise<string> {
-  const path = controlPath(process.pid);
-  if (server !== null) return Promise.resolve(path);
+export async function startControlServer(): Promise<string> {
+  const path = join(controlDir(), `${process.pid}.sock`);
+  if (server !== null) return path;
   rmSync(path, { force: true });
-  const s = createServer((socket) => {
-    let buf = '';
-    socket.setEncoding('utf8');
-    socket.on('error', () => {});
-    socket.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        void answer(line).then((r) => socket.write(`${JSON.stringify(r)}\n`));
-      }
-    });
-  });
+  const s = createServer(serveConnection);
+  s.maxConnections = 8;
   server = s;
   s.unref();
   process.once('exit', () => rmSync(path, { force: true }));
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     s.once('error', reject);
-    s.listen(path, () => resolve(path));
+    s.listen(path, () => resolve());
+  });
+  chmodSync(path, 0o600);
+  return path;
+}
+
+/** One client: lines of JSON in, one answer line per request out; nothing it sends can throw here. */
+function serveConnection(socket: Socket): void {
+  let buf = '';
+  socket.setEncoding('utf8');
+  socket.on('error', () => {});
+  const reply = (r: ControlResponse): void => {
+    if (!socket.writable) return;
+    socket.write(`${JSON.stringify(r)}\n`);
+    // A client that sends requests but never reads its answers is dropped, not buffered for.
+    if (socket.writableLength > MAX_ANSWER_BYTES) socket.destroy();
+  };
+  socket.on('data', (chunk: string) => {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      answer(line).then(reply, (e: unknown) => reply({ ok: false, error: `internal error: ${String(e)}` }));
+    }
+    if (Buffer.byteLength(buf) > MAX_REQUEST_BYTES) {
+      buf = '';
+      reply({ ok: false, error: `request too long (over ${MAX_REQUEST_BYTES} bytes without a newline)` });
+      socket.removeAllListeners('data');
+      socket.end(() => socket.destroy());
+    }
   });
 }
 
@@ -81,26 +129,40 @@ export function stopControlServer(): Promise<void> {
   return new Promise((resolve) => s.close(() => resolve()));
 }
 
-async function answer(line: string): Promise<ControlResponse> {
-  let req: ControlRequest;
+/** The request a line stands for, or why it is not one. Client bytes are never trusted as typed. */
+export function parseRequest(line: string): ControlRequest | string {
+  let v: unknown;
   try {
-    req = JSON.parse(line) as ControlRequest;
+    v = JSON.parse(line);
   } catch {
-    return { ok: false, error: 'request is not JSON' };
+    return 'request is not JSON';
   }
-  if (req.op === 'links') return { ok: true, links: links().map(info) };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'request is not a JSON object';
+  const req = v as Record<string, unknown>;
+  if (req.op === 'links') return { op: 'links' };
   if (req.op === 'relink') {
-    const h = links().find((l) => l.id === req.link);
-    if (h === undefined) return { ok: false, error: `no link ${req.link}` };
-    if (!BINDING_KINDS.includes(req.binding)) return { ok: false, error: `unknown binding "${req.binding}"` };
-    try {
-      await h.relink({ binding: req.binding });
-      return { ok: true, links: [info(h)] };
-    } catch (e) {
-      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    const { link, binding } = req;
+    if (typeof link !== 'number' || !Number.isSafeInteger(link) || link <= 0) return 'relink: "link" must be a positive integer';
+    if (typeof binding !== 'string' || !BINDING_KINDS.includes(binding as BindingKind)) {
+      return `relink: "binding" must be one of ${BINDING_KINDS.join(', ')}`;
     }
+    return { op: 'relink', link, binding: binding as BindingKind };
   }
-  return { ok: false, error: `unknown op "${(req as { op: unknown }).op}"` };
+  return `unknown op; expected "links" or "relink"`;
+}
+
+async function answer(line: string): Promise<ControlResponse> {
+  const req = parseRequest(line);
+  if (typeof req === 'string') return { ok: false, error: req };
+  if (req.op === 'links') return { ok: true, links: links().map(info) };
+  const h = links().find((l) => l.id === req.link);
+  if (h === undefined) return { ok: false, error: `no link ${req.link}` };
+  try {
+    await h.relink({ binding: req.binding });
+    return { ok: true, links: [info(h)] };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 function info(h: ReturnType<typeof links>[number]): LinkInfo {
@@ -122,7 +184,11 @@ export function controlRequest(pid: number, request: ControlRequest, timeoutMs =
       const nl = buf.indexOf('\n');
       if (nl >= 0) {
         sock.end();
-        resolve(JSON.parse(buf.slice(0, nl)) as ControlResponse);
+        const r = parseResponse(buf.slice(0, nl));
+        if (typeof r === 'string') reject(new MscopeError(ErrorCode.BadUsage, `process ${pid} answered ${r}`));
+        else resolve(r);
+      } else if (buf.length > MAX_ANSWER_BYTES) {
+        sock.destroy(new Error(`the answer of process ${pid} is over ${MAX_ANSWER_BYTES} bytes`));
       }
     });
     sock.on('error', (e: NodeJS.ErrnoException) => {
@@ -130,4 +196,18 @@ export function controlRequest(pid: number, request: ControlRequest, timeoutMs =
       reject(new MscopeError(ErrorCode.BadUsage, why, { cause: e }));
     });
   });
+}
+
+function parseResponse(line: string): ControlResponse | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return 'with something that is not JSON';
+  }
+  if (typeof v !== 'object' || v === null || typeof (v as { ok?: unknown }).ok !== 'boolean') return 'with something that is not an answer';
+  const r = v as ControlResponse;
+  if (!r.ok && typeof r.error !== 'string') return 'an error without a message';
+  if (r.ok && r.links !== undefined && !Array.isArray(r.links)) return 'a links list that is not a list';
+  return r;
 }
