@@ -6,4 +6,4 @@ export { nowNs, wallNs } from './clock.js';
 export { compileGlob, isGlob } from './glob.js';
 export { MscopeError, ErrorCode } from './errors.js';
 export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';
-export { internalWork } from './internal.js';
+export { internalWork, internally } from './internal.js';

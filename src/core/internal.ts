@@ -4,3 +4,13 @@
  * it, so the program's probes show the program's own work. A field load on the hot path.
  */
 export const internalWork = { depth: 0 };
+
+/** Runs `fn` as microScope's own work: a thread or process it starts is not the program's. */
+export function internally<T>(fn: () => T): T {
+  internalWork.depth++;
+  try {
+    return fn();
+  } finally {
+    internalWork.depth--;
+  }
+}

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { RecordSource, AcctRecord } from '../accounting/index.js';
 import { openSql } from './sqlite.js';
 import { NUMERIC_COLUMNS, packNumbers } from './store-schema.js';
-import { internalEnv } from '../core/index.js';
+import { internalEnv, internally } from '../core/index.js';
 
 function hasKeys(o: object): boolean {
   for (const _ in o) return true;
@@ -22,9 +22,9 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER = new URL(FROM_SOURCE ? './store-worker.ts' : './store-worker.js', import.meta.url);
 /** Run from TypeScript sources (tests), the worker registers tsx before loading its entry. */
 function startWorker(path: string): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER, { workerData: { path }, env: internalEnv() });
+  if (!FROM_SOURCE) return internally(() => new Worker(WORKER, { workerData: { path }, env: internalEnv() }));
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: { path }, env: internalEnv() });
+  return internally(() => new Worker(boot, { eval: true, workerData: { path }, env: internalEnv() }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { internalEnv } from '../core/index.js';
+import { internalEnv, internally } from '../core/index.js';
 
 /**
  * Catches the stack of a blocked event loop. The main thread bumps a shared counter from a
@@ -45,14 +45,9 @@ export class LoopWatchdog {
 
   constructor(thresholdMs: number) {
     const pollMs = Math.max(1, Math.floor(thresholdMs / 4));
-    this.worker = new Worker(WATCHDOG_SOURCE, {
-      eval: true,
-      workerData: { beat: this.beat.buffer, thresholdMs, pollMs },
-      execArgv: [],
-      env: internalEnv(),
-      stdout: false,
-      stderr: false,
-    });
+    const workerData = { beat: this.beat.buffer, thresholdMs, pollMs };
+    const options = { eval: true, workerData, execArgv: [], env: internalEnv(), stdout: false, stderr: false };
+    this.worker = internally(() => new Worker(WATCHDOG_SOURCE, options));
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => (markReady = resolve));
     this.worker.on('message', (m: string[] | 'ready') => {

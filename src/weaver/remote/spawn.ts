@@ -2,7 +2,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
-import { internalEnv } from '../../core/index.js';
+import { internalEnv, internally } from '../../core/index.js';
 
 /**
  * Worker entries are loaded through an eval bootstrap so that a TypeScript host (tests,
@@ -33,12 +33,13 @@ export interface HostData {
 /** Starts a host worker whose stdout/stderr never reach the application's. */
 export function startWorker(entry: URL, data: HostData, resourceLimits?: ResourceLimits): Worker {
   const needsTsx = isTypeScript(entry.href) || isTypeScript(data.monitorUrl);
-  const w = new Worker(BOOT, {
+  const options = {
     env: internalEnv(),
     eval: true,
     workerData: { ...data, entry: entry.href, tsx: needsTsx ? tsxApiUrl() : null },
     ...(resourceLimits ? { resourceLimits } : {}),
-  });
+  };
+  const w = internally(() => new Worker(BOOT, options));
   w.unref();
   return w;
 }
@@ -48,12 +49,14 @@ export function startProcess(entry: URL, data: HostData, maxOldSpaceMb: number |
   const needsTsx = isTypeScript(entry.href) || isTypeScript(data.monitorUrl);
   const execArgv = needsTsx ? ['--import', tsxLoaderUrl()] : [];
   if (maxOldSpaceMb !== undefined) execArgv.push(`--max-old-space-size=${maxOldSpaceMb}`);
-  const child = fork(fileURLToPath(entry), [], {
-    execArgv,
-    env: internalEnv(),
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    serialization: 'advanced',
-  });
+  const child = internally(() =>
+    fork(fileURLToPath(entry), [], {
+      execArgv,
+      env: internalEnv(),
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    }),
+  );
   child.unref();
   child.channel?.unref();
   return child;
