@@ -11,32 +11,44 @@ export interface JsonBucket {
   readonly count: number;
 }
 
-export interface JsonRow {
-  readonly key: (number | string)[];
-  readonly value: SnapInt | { count: number; average: SnapInt; total: SnapInt } | JsonBucket[];
-}
+export type JsonRow =
+  | { readonly keys: (number | string)[]; readonly value: SnapInt | { count: number; average: SnapInt; total: SnapInt } }
+  | { readonly keys: (number | string)[]; readonly buckets: JsonBucket[] };
 
-/** One aggregation for `-f json`: one line per aggregation; integers beyond 2^53 as strings. */
+/** One aggregation for `-f json`; integers beyond 2^53 as strings. */
 export interface JsonAggregation {
-  readonly type: 'aggregation';
+  /** With its `@`; the anonymous aggregation is `@`. */
   readonly name: string;
   readonly kind: string;
-  readonly data: JsonRow[];
+  readonly rows: JsonRow[];
 }
 
 function jsonKey(k: KeyValue): number | string {
   return typeof k === 'bigint' ? k.toString() : k;
 }
 
-/** Rows in printed order; histograms list the buckets DTrace's table would show, zeros included. */
+/**
+ * An aggregation as `-f json` prints it: rows in the order the text output prints them (by
+ * value, honouring aggsortkey and aggsortrev), values and histogram counts divided by
+ * normalize()'s factor as the text tables are; a histogram lists its non-empty buckets.
+ */
 export function aggregationToJson(agg: Aggregation, opts: SortOptions = {}): JsonAggregation {
-  const rows = sortRows([agg], joinRows([agg]), opts);
-  const data = rows.map((r) => ({ key: r.key.map(jsonKey), value: jsonValue(agg, r.cells[0]!) }));
-  return { type: 'aggregation', name: agg.name, kind: agg.kind, data };
+  const rows = sortRows([agg], joinRows([agg]), opts).map((r): JsonRow => {
+    const keys = r.key.map(jsonKey);
+    const cell = r.cells[0]!;
+    return agg.isHistogram
+      ? { keys, buckets: buckets(agg as HistogramAggregation, cell as HistogramCell) }
+      : { keys, value: value(agg, cell) };
+  });
+  return { name: '@' + (agg.name === '_' ? '' : agg.name), kind: agg.kind, rows };
 }
 
-function jsonValue(agg: Aggregation, cell: Cell): JsonRow['value'] {
-  if (agg.isHistogram) return buckets(agg as HistogramAggregation, cell as HistogramCell);
+/** One line of `-f json` output: `{"type":…,"data":…}`; bigints anywhere become strings. */
+export function jsonLine(type: string, data: unknown): string {
+  return JSON.stringify({ type, data }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
+}
+
+function value(agg: Aggregation, cell: Cell): SnapInt | { count: number; average: SnapInt; total: SnapInt } {
   if (agg.kind === 'stats') {
     const a = agg as unknown as AvgAggregation;
     const c = cell as Parameters<AvgAggregation['count']>[0];
@@ -46,14 +58,9 @@ function jsonValue(agg: Aggregation, cell: Cell): JsonRow['value'] {
 }
 
 function buckets(agg: HistogramAggregation, cell: HistogramCell): JsonBucket[] {
-  const counts = cell.counts;
-  let first = 0;
-  while (first < counts.length && counts[first] === 0) first++;
-  if (first === counts.length) return [];
-  let last = counts.length - 1;
-  while (counts[last] === 0) last--;
   const out: JsonBucket[] = [];
-  for (let i = Math.max(0, first - 1); i <= Math.min(counts.length - 1, last + 1); i++)
-    out.push({ value: agg.layout.label(i), count: Math.trunc(counts[i]! / agg.normal) });
+  cell.counts.forEach((n, i) => {
+    if (n !== 0) out.push({ value: agg.layout.label(i), count: Math.trunc(n / agg.normal) });
+  });
   return out;
 }

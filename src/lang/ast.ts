@@ -57,11 +57,10 @@ export interface Clause {
   readonly span: Span;
 }
 
-export interface Pragma {
-  readonly option: string;
-  readonly value: string;
-  readonly span: Span;
-}
+/** `#pragma D option NAME[=VALUE]`, or `#pragma [D] binding NAME` for the clauses after it in its file. */
+export type Pragma =
+  | { readonly kind: 'option'; readonly option: string; readonly value: string; readonly span: Span }
+  | { readonly kind: 'binding'; readonly name: string; readonly nameSpan: Span; readonly span: Span };
 
 export interface Program {
   readonly clauses: Clause[];

@@ -1,9 +1,7 @@
 import { BINDING_KINDS, capabilityError, type BindingKind } from '../weaver/index.js';
-import type { Clause } from './ast.js';
+import type { Program } from './ast.js';
 import { Capability } from './builtins.js';
-import type { DiagnosticBag, Source } from './diagnostics.js';
-
-const PRAGMA = /^[ \t]*#pragma[ \t]+(?:D[ \t]+)?binding[ \t]+(\S+)[ \t]*$/gm;
+import type { DiagnosticBag } from './diagnostics.js';
 
 type Feature = Parameters<typeof capabilityError>[1];
 
@@ -34,23 +32,22 @@ const WHAT: Record<string, string> = {
  * an error at the clause, so the program never starts.
  */
 export function assignBindings(
-  sources: readonly Source[],
-  clauses: readonly Clause[],
+  program: Program,
   capabilities: ReadonlyArray<readonly Capability[] | undefined>,
   fallback: BindingKind,
   diags: DiagnosticBag,
 ): BindingKind[] {
   const pragmas = new Map<string, Array<{ at: number; binding: BindingKind }>>();
-  for (const src of sources) {
-    const list: Array<{ at: number; binding: BindingKind }> = [];
-    for (const m of src.text.matchAll(PRAGMA)) {
-      const name = m[1]!;
-      const start = m.index + m[0].indexOf(name);
-      if (!BINDING_KINDS.includes(name as BindingKind)) diags.report('D4015', { file: src.file, start, end: start + name.length }, [name]);
-      else list.push({ at: m.index, binding: name as BindingKind });
+  for (const p of program.pragmas) {
+    if (p.kind !== 'binding') continue;
+    if (!BINDING_KINDS.includes(p.name as BindingKind)) diags.report('D4015', p.nameSpan, [p.name]);
+    else {
+      const list = pragmas.get(p.span.file) ?? [];
+      list.push({ at: p.span.start, binding: p.name as BindingKind });
+      pragmas.set(p.span.file, list);
     }
-    pragmas.set(src.file, list);
   }
+  const clauses = program.clauses;
   return clauses.map((c) => {
     const before = (pragmas.get(c.span.file) ?? []).filter((p) => p.at < c.span.start);
     const binding = before.length > 0 ? before[before.length - 1]!.binding : fallback;

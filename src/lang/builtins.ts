@@ -112,20 +112,3 @@ export function aggArity(f: AggFunctionInfo): { min: number; max: number } {
   const v = f.takesValue ? 1 : 0;
   return { min: v + f.minParams, max: v + f.maxParams + (f.takesIncr ? 1 : 0) };
 }
-
-export const OPTIONS: ReadonlyMap<string, 'bool' | 'size' | 'int' | 'string'> = new Map([
-  ['quiet', 'bool'],
-  ['bufsize', 'size'],
-  ['nspec', 'int'],
-  ['specsize', 'size'],
-  ['strsize', 'size'],
-  ['aggsortkey', 'bool'],
-  ['aggsortrev', 'bool'],
-  ['aggsortpos', 'int'],
-  ['aggsortkeypos', 'int'],
-  ['destructive', 'bool'],
-  ['switchrate', 'string'],
-  ['aggrate', 'string'],
-  ['dynvarsize', 'size'],
-  ['rawbytes', 'bool'],
-] as const);

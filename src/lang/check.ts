@@ -1,9 +1,10 @@
 import type { Clause, Expr, Program, Stmt, Type } from './ast.js';
 import { createAggregation } from '../aggregate/create.js';
-import { AGG_FUNCS, aggArity, BUILTIN_FUNCS, BUILTIN_VARS, Capability, OPTIONS } from './builtins.js';
+import { AGG_FUNCS, aggArity, BUILTIN_FUNCS, BUILTIN_VARS, Capability } from './builtins.js';
+import { OPTIONS, optionValueError } from './options.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { compileFormat, type CompiledFormat } from '../aggregate/printf.js';
-import type { Names } from './resolve.js';
+import { varKey, type VarTypes } from './types.js';
 import { didYouMean } from './suggest.js';
 
 export interface AggregationInfo {
@@ -18,39 +19,36 @@ export interface AggregationInfo {
 }
 
 export interface CheckResult {
-  readonly varTypes: Map<string, Type>;
+  readonly varTypes: VarTypes;
   readonly aggregations: Map<string, AggregationInfo>;
   /** Per clause index: the binding capabilities it needs. */
   readonly capabilities: Capability[][];
   readonly options: Map<string, string>;
+  /** Aggregations some printa(), print() or trace() names: DTrace does not print them again at exit. */
+  readonly printedByProgram: Set<string>;
 }
 
 const INT_OPS = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
 const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 
 /**
- * Types every expression (int, string, or dyn for values read from live objects), fixes the
- * type of each variable by its first assignment, checks calls and aggregations, and records
- * each clause's binding capabilities. Runs twice over the clauses so a variable assigned in
- * a later clause is typed where an earlier one reads it.
+ * The checker, over typed expressions (types.ts runs first): operand and argument types,
+ * assignments against each variable's type, calls and aggregations, options, and each
+ * clause's binding capabilities. It reports and changes nothing in the tree.
  */
-export function checkProgram(program: Program, names: Names, diags: DiagnosticBag): CheckResult {
-  const result: CheckResult = { varTypes: new Map(), aggregations: new Map(), capabilities: [], options: new Map() };
-  const silent = { list: [] as unknown[], report() {} } as unknown as DiagnosticBag;
-  new Checker(result, names, silent).clauses(program.clauses);
-  result.aggregations.clear();
-  new Checker(result, names, diags).clauses(program.clauses);
-  for (const p of program.pragmas) checkOption(p.option, p.value, p.span, diags, result);
+export function checkProgram(program: Program, varTypes: VarTypes, diags: DiagnosticBag): CheckResult {
+  const result: CheckResult = { varTypes, aggregations: new Map(), capabilities: [], options: new Map(), printedByProgram: new Set() };
+  new Checker(result, diags).clauses(program.clauses);
+  for (const p of program.pragmas) if (p.kind === 'option') checkOption(p.option, p.value, p.span, diags, result);
   return result;
 }
 
 function checkOption(name: string, value: string, span: Expr['span'], diags: DiagnosticBag, r: CheckResult): void {
-  const kind = OPTIONS.get(name);
-  if (kind === undefined) {
+  if (!OPTIONS.has(name)) {
     diags.report('D3007', span, [name], { suffix: didYouMean(name, OPTIONS.keys()) });
     return;
   }
-  if ((kind === 'size' || kind === 'int') && value !== '' && !/^[0-9]+[kmgtKMGT]?$/.test(value)) {
+  if (optionValueError(name, value) !== null) {
     diags.report('D3012', span, [name, value]);
     return;
   }
@@ -64,7 +62,6 @@ class Checker {
 
   constructor(
     private readonly r: CheckResult,
-    private readonly names: Names,
     private readonly diags: DiagnosticBag,
   ) {}
 
@@ -116,64 +113,52 @@ class Checker {
     else if (prev.keyCount !== s.keys.length) this.diags.report('D3006', s.nameSpan, ['@' + s.name, s.keys.length, prev.keyCount]);
   }
 
+  /** Checks `e` and what it contains; returns the type the typing pass gave it. */
   private expr(e: Expr): Type {
-    const t = this.typeOf(e);
-    e.type = t;
-    return t;
+    this.check(e);
+    return e.type ?? 'dyn';
   }
 
-  private varType(key: string): Type | undefined {
-    return this.r.varTypes.get(key);
-  }
-
-  private typeOf(e: Expr): Type {
+  private check(e: Expr): void {
     switch (e.kind) {
       case 'int':
-        return 'int';
+      case 'agg':
+        return;
       case 'str':
         this.caps.add(Capability.Strings);
-        return 'string';
-      case 'agg':
-        return 'void';
+        return;
       case 'thisarg':
         this.caps.add(Capability.This);
         this.caps.add(Capability.LiveObjects);
-        return 'dyn';
+        return;
       case 'ident': {
-        const ref = e.ref;
-        if (ref === undefined) return 'dyn';
-        if (ref.kind === 'builtin') {
-          const b = BUILTIN_VARS.get(e.name)!;
-          if (b.needs !== undefined) this.caps.add(b.needs);
-          if (e.name === 'args') return 'dyn';
-          return b.type;
-        }
-        return this.varType(varKey(e)) ?? 'dyn';
+        if (e.ref?.kind !== 'builtin') return;
+        const b = BUILTIN_VARS.get(e.name)!;
+        if (b.needs !== undefined) this.caps.add(b.needs);
+        return;
       }
       case 'self':
         this.caps.add(Capability.SelfVars);
-        return this.varType(varKey(e)) ?? 'dyn';
+        return;
       case 'this':
-        return this.varType(varKey(e)) ?? 'dyn';
-      case 'index': {
+        return;
+      case 'index':
         for (const k of e.keys) this.expr(k);
-        if (e.ref?.kind === 'array') return this.varType(varKey(e)) ?? 'dyn';
-        this.expr(e.target);
-        return 'dyn';
-      }
+        if (e.ref?.kind !== 'array') this.expr(e.target);
+        return;
       case 'member':
         this.caps.add(Capability.LiveObjects);
         this.expr(e.target);
-        return 'dyn';
+        return;
       case 'unary': {
         const t = this.expr(e.operand);
-        if (e.op === 'cast:string') return 'string';
-        if (e.op === 'cast:int' || e.op === '!') return 'int';
-        if (t === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
-        return 'int';
+        if (e.op !== 'cast:string' && e.op !== 'cast:int' && e.op !== '!' && t === 'string')
+          this.diags.report('D4001', e.span, [e.op, 'a string']);
+        return;
       }
       case 'update':
-        return this.assignTo(e.target, 'int', e.span, e.op);
+        this.assignTo(e.target, 'int', e.span, e.op);
+        return;
       case 'binary': {
         const l = this.expr(e.left);
         const r = this.expr(e.right);
@@ -183,44 +168,40 @@ class Checker {
         } else if (COMPARE_OPS.has(e.op) && l !== 'dyn' && r !== 'dyn' && l !== r) {
           this.diags.report('D4002', e.span, [describe(l), describe(r)]);
         }
-        return 'int';
+        return;
       }
       case 'ternary': {
         this.expr(e.cond);
         const a = this.expr(e.then);
         const b = this.expr(e.else);
         if (a !== b && a !== 'dyn' && b !== 'dyn') this.diags.report('D4002', e.span, [describe(a), describe(b)]);
-        return a === 'dyn' ? b : a;
+        return;
       }
       case 'assign': {
         const v = this.expr(e.value);
         if (e.op !== '=' && v === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
-        return this.assignTo(e.target, e.op === '=' ? v : 'int', e.span, e.op);
+        this.assignTo(e.target, e.op === '=' ? v : 'int', e.span, e.op);
+        return;
       }
       case 'call':
-        return this.call(e);
+        this.call(e);
     }
   }
 
-  private assignTo(target: Expr, value: Type, span: Expr['span'], op: string): Type {
+  /** An assignment of a `value`-typed value: the variable's type was fixed by its first assignment. */
+  private assignTo(target: Expr, value: Type, span: Expr['span'], op: string): void {
     if (target.kind === 'index') for (const k of target.keys) this.expr(k);
     if (target.kind === 'self') this.caps.add(Capability.SelfVars);
-    const key = varKey(target);
-    const prev = this.varType(key);
-    if (value === 'void') value = 'dyn';
-    if (prev === undefined || prev === 'dyn') {
-      if (prev === undefined || value !== 'dyn') this.r.varTypes.set(key, value);
-    } else if (value !== 'dyn' && value !== prev) {
-      this.diags.report('D4004', span, [displayName(target), describe(prev), describe(value)]);
-    } else if (op !== '=' && prev === 'string') this.diags.report('D4001', span, [op, 'a string']);
-    target.type = this.varType(key) ?? value;
-    return target.type;
+    const held = this.r.varTypes.get(varKey(target));
+    if (held === undefined || held === 'dyn' || value === 'void' || value === 'dyn') return;
+    if (value !== held) this.diags.report('D4004', span, [displayName(target), describe(held), describe(value)]);
+    else if (op !== '=' && held === 'string') this.diags.report('D4001', span, [op, 'a string']);
   }
 
-  private call(e: Extract<Expr, { kind: 'call' }>): Type {
+  private call(e: Extract<Expr, { kind: 'call' }>): void {
     const f = BUILTIN_FUNCS.get(e.name);
     const types = e.args.map((a) => this.expr(a));
-    if (f === undefined) return 'dyn';
+    if (f === undefined) return;
     if (f.needs !== undefined) this.caps.add(f.needs);
     const max = f.variadic === true ? Infinity : f.params.length;
     if (e.args.length < f.min || e.args.length > max) {
@@ -237,7 +218,6 @@ class Checker {
       }
     });
     this.action(e);
-    return f.returns;
   }
 
   private action(e: Extract<Expr, { kind: 'call' }>): void {
@@ -247,6 +227,9 @@ class Checker {
       this.speculative = true;
     } else if (name === 'exit' && this.speculative) this.diags.report('D4012', e.span);
     else if (name === 'trace' || name === 'printf' || name === 'printa' || name === 'print') this.recorded = true;
+    if (name === 'printa' || name === 'print' || name === 'trace') {
+      for (const a of e.args) if (a.kind === 'agg') this.r.printedByProgram.add(a.name || '_');
+    }
     if (name === 'printf' || name === 'printa') this.format(e);
     if (name === 'setopt' && e.args[0]?.kind === 'str') {
       const v = e.args[1];
@@ -278,21 +261,6 @@ class Checker {
         if (a.kind !== 'agg') this.diags.report('D4010', a.span, [i + 2, e.name]);
       });
     }
-  }
-}
-
-export function varKey(e: Expr): string {
-  switch (e.kind) {
-    case 'self':
-      return 'self->' + e.name;
-    case 'this':
-      return 'this->' + e.name;
-    case 'index':
-      return e.target.kind === 'ident' ? e.target.name + '[]' : '?';
-    case 'ident':
-      return e.name;
-    default:
-      return '?';
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Expr, Type } from './ast.js';
 import { BUILTIN_VARS } from './builtins.js';
-import { type CheckResult, varKey } from './check.js';
+import type { CheckResult } from './check.js';
+import { varKey } from './types.js';
 import { builtinCall, builtinVariable } from './compile-builtins.js';
 import type { Names } from './resolve.js';
 

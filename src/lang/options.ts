@@ -1,4 +1,7 @@
-/** Options from `-x`, `#pragma D option` and `setopt()`, with DTrace's defaults. */
+/**
+ * The one table of D options: `-x NAME=VALUE`, `#pragma D option NAME[=VALUE]` and
+ * `setopt("NAME"[, "VALUE"])` all check and apply them here, with DTrace's defaults.
+ */
 export interface ProgramOptions {
   quiet: boolean;
   bufsize: number;
@@ -11,6 +14,26 @@ export interface ProgramOptions {
   aggsortkeypos: number;
   destructive: boolean;
 }
+
+export type OptionKind = 'bool' | 'size' | 'int' | 'string';
+
+/** Every option a program may name; those outside ProgramOptions are accepted and have no effect here. */
+export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKind>([
+  ['quiet', 'bool'],
+  ['bufsize', 'size'],
+  ['nspec', 'int'],
+  ['specsize', 'size'],
+  ['strsize', 'size'],
+  ['aggsortkey', 'bool'],
+  ['aggsortrev', 'bool'],
+  ['aggsortpos', 'int'],
+  ['aggsortkeypos', 'int'],
+  ['destructive', 'bool'],
+  ['switchrate', 'string'],
+  ['aggrate', 'string'],
+  ['dynvarsize', 'size'],
+  ['rawbytes', 'bool'],
+]);
 
 export const DEFAULT_OPTIONS: ProgramOptions = {
   quiet: false,
@@ -34,29 +57,28 @@ export function parseSize(v: string): number | null {
   return Number(m[1]) * (m[2] === '' ? 1 : SUFFIX[m[2]!.toLowerCase()]!);
 }
 
-/** Applies `name=value` settings in order; unknown names are the checker's business. */
+/** Why `value` is not a value of option `name`, or null when it is (or the option is unknown: the caller reports that). */
+export function optionValueError(name: string, value: string): string | null {
+  const kind = OPTIONS.get(name);
+  if ((kind === 'size' || kind === 'int') && value !== '' && parseSize(value) === null) return 'not a size';
+  return null;
+}
+
+/** Sets one option; a boolean is on for "", 1, true and on (a bare `#pragma D option quiet`). */
+export function applyOption(o: ProgramOptions, name: string, value: string): void {
+  const kind = OPTIONS.get(name);
+  if (!(name in DEFAULT_OPTIONS)) return;
+  const key = name as keyof ProgramOptions;
+  if (kind === 'bool') (o[key] as boolean) = value === '' || value === '1' || value === 'true' || value === 'on';
+  else {
+    const n = parseSize(value);
+    if (n !== null) (o[key] as number) = n;
+  }
+}
+
+/** Applies `name=value` settings in order, over DTrace's defaults. */
 export function resolveOptions(settings: Iterable<[string, string]>): ProgramOptions {
   const o: ProgramOptions = { ...DEFAULT_OPTIONS };
-  for (const [name, value] of settings) {
-    const on = value === '' || value === '1' || value === 'true' || value === 'on';
-    switch (name) {
-      case 'quiet':
-      case 'aggsortkey':
-      case 'aggsortrev':
-      case 'destructive':
-        o[name] = on;
-        break;
-      case 'bufsize':
-      case 'nspec':
-      case 'specsize':
-      case 'strsize':
-      case 'aggsortpos':
-      case 'aggsortkeypos': {
-        const n = parseSize(value);
-        if (n !== null) o[name] = n;
-        break;
-      }
-    }
-  }
+  for (const [name, value] of settings) applyOption(o, name, value);
   return o;
 }

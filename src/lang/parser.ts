@@ -54,14 +54,17 @@ export class Parser extends ExprParser {
   }
 
   private pragma(t: Token): Pragma | null {
-    const m = /^#pragma\s+D\s+option\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*(\S+))?\s*$/.exec(t.text);
-    if (m === null) {
-      // Bindings are read by bindings.ts, which needs their place among the clauses.
-      if (/^#pragma\s+(D\s+)?(attributes|binding|depends_on)\b/.test(t.text)) return null;
-      this.diags.report('D1007', { file: this.file, start: t.start, end: t.end }, [t.text]);
-      return null;
+    const span = this.span(t.start, t.end);
+    const option = /^#pragma\s+D\s+option\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*(\S+))?\s*$/.exec(t.text);
+    if (option !== null) return { kind: 'option', option: option[1]!, value: option[2] ?? '', span };
+    const binding = /^#pragma\s+(?:D\s+)?binding\s+(\S+)\s*$/.exec(t.text);
+    if (binding !== null) {
+      const at = t.start + binding[0].lastIndexOf(binding[1]!);
+      return { kind: 'binding', name: binding[1]!, nameSpan: this.span(at, at + binding[1]!.length), span };
     }
-    return { option: m[1]!, value: m[2] ?? '', span: this.span(t.start, t.end) };
+    if (/^#pragma\s+(D\s+)?(attributes|depends_on)\b/.test(t.text)) return null;
+    this.diags.report('D1007', span, [t.text]);
+    return null;
   }
 
   private clause(): Clause {

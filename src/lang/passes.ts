@@ -1,28 +1,38 @@
+import type { BindingKind } from '../weaver/index.js';
 import type { Program } from './ast.js';
+import { assignBindings } from './bindings.js';
 import { checkProgram, type CheckResult } from './check.js';
 import { generate, type GeneratedProgram } from './compile.js';
 import type { DiagnosticBag, Source } from './diagnostics.js';
 import type { MacroArgs } from './macros.js';
 import { parse } from './parser.js';
 import { resolveNames, type Names } from './resolve.js';
+import { typeProgram } from './types.js';
 
 export interface PassResult {
   readonly program: Program;
   readonly names: Names;
   readonly checked: CheckResult;
-  /** Absent when an earlier pass reported an error. */
+  /** Per clause index: the binding its probes are linked with. */
+  readonly bindings: readonly BindingKind[];
+  /** Absent when a pass reported an error. */
   readonly generated?: GeneratedProgram;
 }
 
 /**
- * The pass order, written once:
+ * The whole pipeline, in order; no pass runs anywhere else:
  * 1. parse every source into one program (clause indexes run on across files, so clause
- *    order is link order); macro arguments are substituted here, so later passes see literals;
+ *    order is link order); macro arguments are substituted here, so later passes see
+ *    literals; `#pragma` lines become options and bindings with their place in the file;
  * 2. resolve names: needs every clause, since a global is declared by an assignment anywhere;
- * 3. check types and capabilities: needs resolved names to type variables;
- * 4. generate code: only for a program without errors, since it trusts the types.
+ * 3. type every expression and variable: needs resolved names; reports nothing;
+ * 4. check types, calls, aggregations and options once, and record each clause's capabilities;
+ * 5. bind each clause (`#pragma binding`, else `fallback`) and check its capabilities
+ *    against what its binding can give;
+ * 6. generate code: only for a program without errors, since it trusts the types.
+ * Diagnostics come out in source order: by file as given, then by position.
  */
-export function runPasses(sources: readonly Source[], diags: DiagnosticBag, macros: MacroArgs = []): PassResult {
+export function runPasses(sources: readonly Source[], diags: DiagnosticBag, macros: MacroArgs, fallback: BindingKind): PassResult {
   const program: Program = { clauses: [], pragmas: [] };
   for (const s of sources) {
     const p = parse(s.file, s.text, diags, program.clauses.length, macros);
@@ -30,7 +40,10 @@ export function runPasses(sources: readonly Source[], diags: DiagnosticBag, macr
     program.pragmas.push(...p.pragmas);
   }
   const names = resolveNames(program, diags);
-  const checked = checkProgram(program, names, diags);
-  if (diags.hasErrors) return { program, names, checked };
-  return { program, names, checked, generated: generate(program, names, checked) };
+  const checked = checkProgram(program, typeProgram(program.clauses), diags);
+  const bindings = assignBindings(program, checked.capabilities, fallback, diags);
+  const order = sources.map((s) => s.file);
+  diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);
+  if (diags.hasErrors) return { program, names, checked, bindings };
+  return { program, names, checked, bindings, generated: generate(program, names, checked) };
 }

@@ -6,8 +6,6 @@ import { resolveOptions, type ProgramOptions } from './options.js';
 import { runPasses } from './passes.js';
 import { clauseHelpers, type ClauseFactory } from './runtime/helpers.js';
 import type { OutputFormat } from './runtime/runtime.js';
-import { visitProgram } from './walk.js';
-import { assignBindings } from './bindings.js';
 import type { BindingKind } from '../weaver/index.js';
 
 export interface ClauseInfo {
@@ -55,34 +53,23 @@ export interface CompileResult {
 
 export function compile(sources: readonly Source[], options: CompileOptions = {}): CompileResult {
   const diags = new DiagnosticBag();
-  const r = runPasses(sources, diags, [sources[0]?.file ?? '', ...(options.macroArgs ?? [])]);
-  const order = sources.map((s) => s.file);
-  diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);
-  const cli = [...(options.options ?? [])];
-  const bindings =
-    r.generated === undefined ? [] : assignBindings(sources, r.program.clauses, r.checked.capabilities, options.binding ?? 'direct', diags);
-  diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);
-  if (r.generated === undefined || diags.list.some((d) => d.severity === 'error')) return { diagnostics: diags.list };
-  const settings: [string, string][] = [...r.checked.options.entries(), ...cli];
-  if (options.quiet === true) settings.push(['quiet', '1']);
-  const printed = new Set<string>();
-  visitProgram(r.program, (e) => {
-    if (e.kind === 'call' && (e.name === 'printa' || e.name === 'print' || e.name === 'trace')) {
-      for (const a of e.args) if (a.kind === 'agg') printed.add(a.name || '_');
-    }
-  });
+  const macros = [sources[0]?.file ?? '', ...(options.macroArgs ?? [])];
+  const r = runPasses(sources, diags, macros, options.binding ?? 'direct');
   const gen = r.generated;
+  if (gen === undefined) return { diagnostics: diags.list };
+  const settings: [string, string][] = [...r.checked.options.entries(), ...(options.options ?? [])];
+  if (options.quiet === true) settings.push(['quiet', '1']);
   const program: CompiledProgram = {
     sources,
     clauses: r.program.clauses.map((c) => ({
       index: c.index,
-      binding: bindings[c.index] ?? 'direct',
+      binding: r.bindings[c.index] ?? 'direct',
       probes: c.probes,
       capabilities: r.checked.capabilities[c.index] ?? [],
       defaultAction: c.defaultAction,
     })),
     aggregations: gen.aggregations.map((n) => r.checked.aggregations.get(n)!),
-    printedByProgram: printed,
+    printedByProgram: r.checked.printedByProgram,
     selfDefaults: gen.selfDefaults,
     options: resolveOptions(settings),
     format: options.format ?? 'text',

@@ -1,12 +1,13 @@
 import type { Aggregation } from '../../aggregate/aggregation.js';
 import { createAggregation } from '../../aggregate/create.js';
+import { aggregationToJson, jsonLine } from '../../aggregate/json.js';
 import { printAggregationsAtExit } from '../../aggregate/print.js';
 import type { AggSnapshot } from '../../aggregate/types.js';
 import { formatProbeName, Probe, ProbeEvent } from '../../core/index.js';
 import { link, type LinkHandle } from '../../weaver/index.js';
 import type { CompiledProgram } from '../program.js';
 import { clauseHelpers } from './helpers.js';
-import { aggregationJson, ClauseRuntime, isInternalError, type Host } from './runtime.js';
+import { ClauseRuntime, isInternalError, type Host } from './runtime.js';
 import { DFault } from './values.js';
 
 export type { Host } from './runtime.js';
@@ -223,9 +224,7 @@ export class ProgramInstance {
     this.fireSpecial('END', END);
     const rest = this.aggs.filter((a) => a.size > 0 && !this.program.printedByProgram.has(a.name));
     if (rest.length > 0) {
-      if (rt.format === 'json')
-        for (const a of rest)
-          this.host.output(JSON.stringify({ type: 'aggregation', data: aggregationJson(a, rt.sortOptions) }, bigintReplacer) + '\n');
+      if (rt.format === 'json') for (const a of rest) this.host.output(jsonLine('aggregation', aggregationToJson(a, rt.sortOptions)));
       else this.host.output(printAggregationsAtExit(rest, rt.sortOptions));
     }
     this.reportLosses(rt);
@@ -255,8 +254,4 @@ export class ProgramInstance {
     this.unlinkAll();
     this.rt?.close();
   }
-}
-
-function bigintReplacer(_k: string, v: unknown): unknown {
-  return typeof v === 'bigint' ? v.toString() : v;
 }

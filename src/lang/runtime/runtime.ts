@@ -5,9 +5,11 @@ import type { PrintfArg } from '../../aggregate/printf.js';
 import type { SortOptions } from '../../aggregate/types.js';
 import { wallNs, type ProbeDescription, type ProbeEvent } from '../../core/index.js';
 import type { LinkHandle } from '../../weaver/index.js';
-import type { ProgramOptions } from '../options.js';
-import { joinRows, sortRows } from '../../aggregate/sort.js';
-import { printa, printf, scalarValue } from './printing.js';
+import { applyOption, type ProgramOptions } from '../options.js';
+import { aggregationToJson, jsonLine } from '../../aggregate/json.js';
+import { printaDefault } from '../../aggregate/print.js';
+import { printaFormatted } from '../../aggregate/printa.js';
+import { compiled, printf } from './printing.js';
 import { SelfStore } from './self-store.js';
 import { Speculations } from './speculations.js';
 import { jsStack } from './stack.js';
@@ -44,8 +46,8 @@ export class ClauseRuntime {
   readonly execname = basename(process.execPath).replace(/\.exe$/, '');
   readonly tid = threadId;
   readonly selfDefaults: unknown[];
-  strsize: number;
-  quiet: boolean;
+  /** This instance's options: the program's, then what setopt() changes. */
+  private readonly options: ProgramOptions;
   /** Output is discarded (an agent's BEGIN, run only so that globals are initialised). */
   silent = false;
   exitStatus: number | null = null;
@@ -55,7 +57,6 @@ export class ClauseRuntime {
   internalErrors = 0;
   private readonly self: SelfStore | null;
   readonly specs: Speculations;
-  readonly sort: { aggsortkey: boolean; aggsortrev: boolean; aggsortpos: number; aggsortkeypos: number };
   onFault: FaultHandler = () => {};
   /** Tracing stops at exit(): the instance unlinks its probes and stops its timers. */
   onExit: () => void = () => {};
@@ -67,21 +68,22 @@ export class ClauseRuntime {
     selfDefaults: readonly unknown[],
     readonly format: OutputFormat,
   ) {
-    this.strsize = options.strsize;
-    this.quiet = options.quiet;
-    this.sort = {
-      aggsortkey: options.aggsortkey,
-      aggsortrev: options.aggsortrev,
-      aggsortpos: options.aggsortpos,
-      aggsortkeypos: options.aggsortkeypos,
-    };
+    this.options = { ...options };
     this.specs = new Speculations(options.nspec, options.specsize);
     this.self = selfDefaults.length > 0 ? new SelfStore(selfDefaults) : null;
     this.selfDefaults = (this.self?.defaults ?? []) as unknown[];
   }
 
+  get quiet(): boolean {
+    return this.options.quiet;
+  }
+
+  get strsize(): number {
+    return this.options.strsize;
+  }
+
   get sortOptions(): SortOptions {
-    return this.sort;
+    return this.options;
   }
 
   selfRead(): unknown[] {
@@ -101,14 +103,10 @@ export class ClauseRuntime {
     else if (!this.silent) this.host.output(text);
   }
 
-  private json(type: string, data: unknown): string {
-    return JSON.stringify({ type, data }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) + '\n';
-  }
-
   trace(_ev: ProbeEvent, v: unknown, spec: number): void {
     // Objects and functions print as toStr makes them: never their own toString or source text.
     const value = (typeof v === 'object' && v !== null) || typeof v === 'function' ? toStr(v, this.strsize) : v === undefined ? 0 : v;
-    if (this.format === 'json') this.emit(this.json('trace', value), spec);
+    if (this.format === 'json') this.emit(jsonLine('trace', value), spec);
     else this.emit(this.quiet ? String(value) : `${String(value)}\n`, spec);
   }
 
@@ -121,7 +119,7 @@ export class ClauseRuntime {
     const p = ev.probe;
     if (this.format === 'json') {
       const data = { cpu: ev.tid, id: p.id, provider: p.provider, module: p.module, function: p.func, name: p.name };
-      this.emit(this.json('probe', data), spec);
+      this.emit(jsonLine('probe', data), spec);
       return;
     }
     this.emit(`${String(ev.tid).padStart(3)} ${String(p.id).padStart(6)} ${`${p.func}:${p.name}`.padStart(32)} \n`, spec);
@@ -129,16 +127,16 @@ export class ClauseRuntime {
 
   printf(_ev: ProbeEvent, fmt: string, args: PrintfArg[], spec: number): void {
     const text = printf(fmt, args);
-    this.emit(this.format === 'json' ? this.json('printf', text) : text, spec);
+    this.emit(this.format === 'json' ? jsonLine('printf', text) : text, spec);
   }
 
   printa(fmt: string | null, aggIndexes: readonly number[], spec: number): void {
     const aggs = aggIndexes.map((i) => this.aggs[i]!);
     if (this.format === 'json') {
-      for (const a of aggs) this.emit(this.json('printa', aggregationJson(a, this.sort)), spec);
+      for (const a of aggs) this.emit(jsonLine('printa', aggregationToJson(a, this.options)), spec);
       return;
     }
-    this.emit(printa(fmt, aggs, this.sort), spec);
+    this.emit(fmt === null ? printaDefault(aggs, this.options) : printaFormatted(compiled(fmt), aggs, this.options), spec);
   }
 
   exit(status: number | bigint): void {
@@ -166,11 +164,7 @@ export class ClauseRuntime {
   }
 
   setopt(name: string, value: string): void {
-    const on = value === '' || value === '1' || value === 'true';
-    if (name === 'quiet') this.quiet = on;
-    else if (name === 'strsize') this.strsize = Number(value) || this.strsize;
-    else if (name === 'aggsortkey') this.sort.aggsortkey = on;
-    else if (name === 'aggsortrev') this.sort.aggsortrev = on;
+    applyOption(this.options, name, value);
   }
 
   speculation(): number {
@@ -239,26 +233,4 @@ export class ClauseRuntime {
 export function isInternalError(error: unknown): boolean {
   if (error instanceof DFault) return false;
   return !(error instanceof RangeError && /call stack/i.test(error.message));
-}
-
-/**
- * An aggregation as JSON: scalar values per key tuple, or histogram buckets per tuple, in
- * the order the text output prints them (by value, honouring aggsortkey and aggsortrev).
- */
-export function aggregationJson(a: Aggregation, opts: SortOptions): unknown {
-  const s = a.snapshot();
-  const rows = sortRows([a], joinRows([a]), opts).map((row) => {
-    const c = row.cells[0]!;
-    if (a.isHistogram) {
-      const h = a as unknown as { layout: { label(i: number): string } };
-      const counts = (c as unknown as { counts: Float64Array }).counts;
-      const buckets: { value: string; count: number }[] = [];
-      counts.forEach((n, i) => {
-        if (n !== 0) buckets.push({ value: h.layout.label(i), count: n });
-      });
-      return { keys: c.key, buckets };
-    }
-    return { keys: c.key, value: scalarValue(a, c) };
-  });
-  return { name: '@' + (s.name === '_' ? '' : s.name), kind: s.kind, rows };
 }
