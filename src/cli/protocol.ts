@@ -27,6 +27,8 @@ export interface AgentOptions {
   readonly root: string;
   /** Report every probe and skipped function at exit (`mscope list`). */
   readonly list?: boolean;
+  /** `mscope list --skipped`: also say why each file or function was not instrumented. */
+  readonly skipped?: boolean;
 }
 
 /** `[id, provider, module, function, name]`, compact because a process can have thousands. */

@@ -46,7 +46,7 @@ Runs CMD with the agent loaded and, when it exits, lists the probes that existed
 such as fn:lib/*::entry, and the descriptions of the program given with -e/-s.
 Without CMD, lists the probes every Node.js process has: providers and core modules.
 
-  --skipped          list the functions that were not instrumented, and why
+  --skipped          list the files and functions that were not instrumented, and why
   --modules GLOB     which modules to instrument (repeatable)
 `,
   demo: `usage: mscope demo

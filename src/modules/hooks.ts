@@ -5,9 +5,15 @@ import { TransformCache } from './cache.js';
 import { internalWork } from '../core/index.js';
 import { Scope, type ScopeOptions } from './scope.js';
 import { isTransformed, transform } from './transform.js';
+import { summarizeUnnamed } from './naming.js';
 
 export interface InstrumentOptions extends ScopeOptions {
   readonly cacheDir?: string;
+  /**
+   * Also report each file left out of scope and each function that is not a site, with the
+   * reason (`mscope list --skipped`). Every file is then transformed afresh: the cache holds code only.
+   */
+  readonly explain?: boolean;
 }
 
 export type SkipSink = (module: string, func: string, reason: string) => void;
@@ -30,12 +36,14 @@ export class Instrumenter {
   readonly cache: TransformCache;
   /** True while transforming: the parser's own modules, loaded lazily, are left as they are. */
   private busy = false;
+  private readonly explain: boolean;
 
   constructor(
     options: InstrumentOptions,
     private readonly onSkip: SkipSink,
   ) {
     this.scope = new Scope(options);
+    this.explain = options.explain === true;
     this.cache = TransformCache.open(this.scope.root, options.cacheDir);
   }
 
@@ -52,22 +60,30 @@ export class Instrumenter {
   private instrument(source: string, filename: string, format: string | undefined): Instrumented | null {
     if (this.busy || isTransformed(source)) return null;
     const d = this.scope.classify(filename);
-    if (d === null || !d.instrument) return null;
+    if (d === null) return null;
+    if (!d.instrument) {
+      if (this.explain) this.onSkip(d.module, '*', d.reason!);
+      return null;
+    }
     const fmt = format === 'module' || format === 'module-typescript' ? 'module' : 'commonjs';
     let code = source;
     if (format === 'module-typescript' || format === 'commonjs-typescript') {
-      if (strip === undefined) return null;
+      if (strip === undefined) {
+        this.onSkip(d.module, '*', 'TypeScript that this Node cannot strip: load it through tsx');
+        return null;
+      }
       code = stripQuietly(strip, source);
     } else if (format !== undefined && format !== 'module' && format !== 'commonjs') {
       this.skipFile(filename, format);
       return null;
     }
     const key = TransformCache.key(code, d.module, fmt);
-    const cached = this.cache.get(key);
+    const cached = this.explain ? undefined : this.cache.get(key);
     if (cached !== undefined) return cached === '' ? (code === source ? null : { code, format: fmt }) : { code: cached, format: fmt };
     this.busy = true;
     try {
       const out = transform(code, { module: d.module, format: fmt as 'module' | 'commonjs' });
+      if (this.explain) for (const u of summarizeUnnamed(out.unnamed)) this.onSkip(d.module, u.func, u.reason);
       this.cache.set(key, out.sites.length === 0 ? '' : out.code);
       if (out.sites.length === 0 && code === source) return null;
       return { code: out.code, format: fmt };

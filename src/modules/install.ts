@@ -12,6 +12,8 @@ export interface InstallOptions {
   modules?: string[];
   /** Where transformed code is cached; default `MSCOPE_CACHE_DIR` or node_modules/.cache/mscope. */
   cacheDir?: string;
+  /** Report why each file or function is not instrumented (`mscope list --skipped`); slower starts. */
+  explain?: boolean;
 }
 
 export interface Installation {
@@ -64,7 +66,12 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
   registry.addFactory(nodeProbeFactory);
   const onSkip = (module: string, func: string, reason: string): void => runtime.skip('fn', module, func, reason);
   const inst = new Instrumenter(options, onSkip);
-  const resolved: InstrumentOptions = { root: inst.scope.root, cacheDir: inst.cache.dir ?? undefined, modules: options.modules };
+  const resolved: InstrumentOptions = {
+    root: inst.scope.root,
+    cacheDir: inst.cache.dir ?? undefined,
+    modules: options.modules,
+    explain: options.explain,
+  };
   patchCommonJs(inst);
   const sync = registerSyncHooks(inst);
   if (!sync) registerThreadHooks(resolved, onSkip);

@@ -57,41 +57,157 @@ export const COMPILER_HELPERS = new Set([
   '_createClass',
 ]);
 
-/** The probe function name of a function node from where it appears, or null when it is not a site. */
-export function functionName(fn: AnyNode, ancestors: AnyNode[]): string | null {
-  const parent = ancestors[ancestors.length - 1];
+/** Why a function is not a probe site, for `mscope list --skipped`. */
+export interface Unnamed {
+  readonly func: string;
+  readonly reason: string;
+}
+
+export const ANONYMOUS = '(anonymous)';
+const NO_NAME: Unnamed = { func: ANONYMOUS, reason: 'without a name' };
+
+/**
+ * The probe function name of a function node from where it appears; an `Unnamed` when it is
+ * the program's but not a site; null for code a compiler generated (helpers, export getters).
+ */
+export function functionName(fn: AnyNode, ancestors: AnyNode[]): string | Unnamed | null {
+  if (isGenerated(ancestors) || isTsxWrapper(fn, ancestors)) return null;
   const own = fn.id ? (fn.id.name as string) : null;
+  if (own !== null && COMPILER_HELPERS.has(own)) return null;
+  const name = nameFromPlace(fn, ancestors, ancestors.length - 1, own);
+  if (typeof name === 'string' && COMPILER_HELPERS.has(name)) return null;
+  return name ?? NO_NAME;
+}
+
+/** `fn` seen at `ancestors[at]`'s child position; `__name(fn, "x")` (esbuild's keepNames) is looked through. */
+function nameFromPlace(fn: AnyNode, ancestors: AnyNode[], at: number, own: string | null): string | Unnamed | null {
+  const parent = ancestors[at];
   if (parent === undefined) return own;
   switch (parent.type) {
+    case 'CallExpression':
+      return isNameCall(parent, fn) ? nameFromPlace(parent, ancestors, at - 1, own) : own;
     case 'VariableDeclarator':
       return parent.init === fn && parent.id.type === 'Identifier' ? (parent.id.name as string) : own;
     case 'AssignmentExpression':
       return parent.right === fn ? (assignedName(parent.left) ?? own) : own;
     case 'Property': {
       if (parent.value !== fn) return own;
-      if (parent.kind !== 'init') return null;
       const key = keyName(parent);
-      if (key === null) return own;
-      const obj = ancestors[ancestors.length - 2];
-      const holder = ancestors[ancestors.length - 3];
-      if (obj?.type === 'ObjectExpression' && holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier') {
-        return `${holder.id.name as string}.${key}`;
-      }
-      return key;
+      const obj = ancestors[at - 1];
+      const holder = ancestors[at - 2];
+      if (parent.kind !== 'init') return accessor(parent.kind as string, key === null ? null : qualified(key, obj, holder));
+      const described = descriptorAccessor(key, obj, holder, ancestors[at - 3], ancestors[at - 4]);
+      if (described !== null) return described;
+      if (key === null) return own ?? { func: COMPUTED, reason: COMPUTED_REASON };
+      return qualified(key, obj, holder);
     }
     case 'MethodDefinition':
     case 'PropertyDefinition': {
-      if (parent.value !== fn || parent.kind === 'get' || parent.kind === 'set') return null;
+      if (parent.value !== fn) return own;
       const key = keyName(parent);
-      if (key === null) return null;
-      const cls = className(ancestors[ancestors.length - 3], ancestors[ancestors.length - 4]);
-      return cls === null ? key : `${cls}.${key}`;
+      const cls = className(ancestors[at - 2], ancestors[at - 3]);
+      const func = key === null ? COMPUTED : cls === null ? key : `${cls}.${key}`;
+      if (parent.kind === 'get' || parent.kind === 'set') return accessor(parent.kind as string, func);
+      return key === null ? { func, reason: COMPUTED_REASON } : func;
     }
     case 'ExportDefaultDeclaration':
       return own ?? 'default';
     default:
       return own;
   }
+}
+
+const COMPUTED = '(computed)';
+const COMPUTED_REASON = 'computed key: no name known before it runs';
+
+function accessor(kind: string, func: string | null): Unnamed {
+  return { func: func ?? COMPUTED, reason: `${kind === 'get' ? 'getter' : 'setter'}: accessors are not probe sites` };
+}
+
+/** `api.key` for a property of `const api = {…}`, else `key`. */
+function qualified(key: string, obj: AnyNode | undefined, holder: AnyNode | undefined): string {
+  if (obj?.type === 'ObjectExpression' && holder?.type === 'VariableDeclarator' && holder.id.type === 'Identifier') {
+    return `${holder.id.name as string}.${key}`;
+  }
+  return key;
+}
+
+const DEFINE_PROPERTY = new Set(['Object.defineProperty', 'Reflect.defineProperty', '__defProp']);
+
+/**
+ * `get`/`set` of a property descriptor (`Object.defineProperty(o, "x", { get() {…} })`, as tsc
+ * and Babel emit for re-exports) is an accessor of `x`, not a function named `get`.
+ */
+function descriptorAccessor(
+  key: string | null,
+  desc: AnyNode | undefined,
+  up1: AnyNode | undefined,
+  up2: AnyNode | undefined,
+  up3: AnyNode | undefined,
+): Unnamed | null {
+  if ((key !== 'get' && key !== 'set') || desc?.type !== 'ObjectExpression') return null;
+  if (up1?.type === 'CallExpression' && up1.arguments[2] === desc && DEFINE_PROPERTY.has(calleeName(up1))) {
+    const target = up1.arguments[1] as AnyNode | undefined;
+    return accessor(key, target?.type === 'Literal' && typeof target.value === 'string' ? target.value : null);
+  }
+  // `Object.defineProperties(o, { x: { get() {…} } })`: up1 is `x: …`, up2 the map, up3 the call.
+  if (up1?.type === 'Property' && up1.value === desc && up2?.type === 'ObjectExpression' && up3?.type === 'CallExpression') {
+    if (up3.arguments[1] === up2 && calleeName(up3) === 'Object.defineProperties') return accessor(key, keyName(up1));
+  }
+  return null;
+}
+
+function calleeName(call: AnyNode): string {
+  const c = call.callee as AnyNode;
+  if (c.type === 'Identifier') return c.name as string;
+  if (c.type === 'MemberExpression' && !c.computed && c.object.type === 'Identifier' && c.property.type === 'Identifier') {
+    return `${c.object.name as string}.${c.property.name as string}`;
+  }
+  return '';
+}
+
+/** esbuild's `__name(fn, "name")`: the function keeps the name of the place the call is in. */
+function isNameCall(call: AnyNode, fn: AnyNode): boolean {
+  return call.arguments[0] === fn && call.callee.type === 'Identifier' && call.callee.name === '__name';
+}
+
+/**
+ * Inside a compiler helper's definition (`var __awaiter = … function step() {…}`), or an
+ * export getter that esbuild passes to `__export(exports, { f: () => f })`.
+ */
+function isGenerated(ancestors: AnyNode[]): boolean {
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i]!;
+    if (a.type === 'VariableDeclarator' || a.type === 'FunctionDeclaration') {
+      if (a.id?.type === 'Identifier' && COMPILER_HELPERS.has(a.id.name as string)) return true;
+    } else if (a.type === 'CallExpression' && a.callee.type === 'Identifier' && a.callee.name === '__export') return true;
+  }
+  return false;
+}
+
+/** tsx's CommonJS banner and footer: `__filename="…";(()=>{` … `})()`. */
+function isTsxWrapper(fn: AnyNode, ancestors: AnyNode[]): boolean {
+  const [program, stmt, call] = ancestors;
+  if (ancestors.length !== 3 || call!.callee !== fn || call!.arguments.length !== 0 || fn.params.length !== 0) return false;
+  const body = program!.body as AnyNode[];
+  const prev = body[body.indexOf(stmt!) - 1]?.expression as AnyNode | undefined;
+  return prev?.type === 'AssignmentExpression' && prev.left.type === 'Identifier' && prev.left.name === '__filename';
+}
+
+/** Anonymous functions of a module become one line: a count, not one line each. */
+export function summarizeUnnamed(unnamed: readonly Unnamed[]): Unnamed[] {
+  const out: Unnamed[] = [];
+  let anonymous = 0;
+  for (const u of unnamed) {
+    if (u === NO_NAME) anonymous++;
+    else out.push(u);
+  }
+  if (anonymous > 0) {
+    const what =
+      anonymous === 1 ? '1 function without a name (a callback or IIFE)' : `${anonymous} functions without a name (callbacks, IIFEs)`;
+    out.push({ func: ANONYMOUS, reason: `${what}: give it one to probe it` });
+  }
+  return out;
 }
 
 function keyName(prop: AnyNode): string | null {

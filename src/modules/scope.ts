@@ -2,7 +2,7 @@ import fs from 'node:fs';
 
 // Captured at load, like cache.ts: reading package.json must not show up in fs probes.
 const { readFileSync } = fs;
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, parse, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileGlob, type Matcher } from '../core/glob.js';
 
@@ -20,11 +20,14 @@ export interface ScopeOptions {
 export interface ScopeDecision {
   readonly module: string;
   readonly instrument: boolean;
+  /** Why the file is not instrumented, when it is not (`mscope list --skipped`). */
+  readonly reason?: string;
 }
 
 interface Rule {
   readonly include: boolean;
   readonly match: Matcher;
+  readonly text: string;
 }
 
 /** microScope's own files are never instrumented, whatever the globs say. */
@@ -40,7 +43,7 @@ export class Scope {
     this.root = resolve(options.root ?? process.env.MSCOPE_ROOT ?? process.cwd());
     this.deps = directDependencies(this.root);
     this.rules = (options.modules ?? []).map((g) =>
-      g.startsWith('!') ? { include: false, match: compileGlob(g.slice(1)) } : { include: true, match: compileGlob(g) },
+      g.startsWith('!') ? { include: false, match: compileGlob(g.slice(1)), text: g } : { include: true, match: compileGlob(g), text: g },
     );
   }
 
@@ -49,19 +52,20 @@ export class Scope {
     if (!isAbsolute(filename) || isOwn(filename)) return null;
     const nm = filename.lastIndexOf(`${sep}node_modules${sep}`);
     let module: string;
-    let instrument: boolean;
+    let reason: string | undefined;
     // The root itself may sit inside node_modules (a package's own test suite run in place).
     if (nm < 0 || (filename.startsWith(this.root + sep) && nm < this.root.length)) {
-      module = toPosix(relative(this.root, filename));
-      instrument = !module.startsWith('../') && module !== '..';
+      module = applicationModule(this.root, filename);
     } else {
       const pkg = packageOf(filename, nm);
       if (pkg === null) return null;
       module = this.isMain(pkg.dir, pkg.sub) ? pkg.name : `${pkg.name}/${pkg.sub}`;
-      instrument = this.deps.has(pkg.name) && isTopLevel(this.root, filename, nm);
+      if (!this.deps.has(pkg.name)) reason = `${pkg.name} is not a dependency in ${this.root}${sep}package.json`;
+      else if (!isTopLevel(this.root, filename, nm))
+        reason = `a nested copy of ${pkg.name}, not ${this.root}${sep}node_modules${sep}${pkg.name}`;
     }
-    for (const r of this.rules) if (r.match(module)) instrument = r.include;
-    return { module, instrument };
+    for (const r of this.rules) if (r.match(module)) reason = r.include ? undefined : `excluded by --modules ${r.text}`;
+    return reason === undefined ? { module, instrument: true } : { module, instrument: false, reason };
   }
 
   private isMain(dir: string, sub: string): boolean {
@@ -85,6 +89,22 @@ function isTopLevel(root: string, filename: string, nm: number): boolean {
   if (nm === root.length) return true;
   const between = filename.slice(top.length, nm).split(sep);
   return between.length === 3 && between[1] === '.pnpm';
+}
+
+/**
+ * The path from the root (`lib/a.js`). A file outside it keeps `../` when both lie under one
+ * top-level directory (`../lib/a.js` in a monorepo), else it is named by its absolute path.
+ */
+function applicationModule(root: string, filename: string): string {
+  const rel = relative(root, filename);
+  if (!isAbsolute(rel) && (!rel.startsWith(`..${sep}`) || topDirectory(root) === topDirectory(filename))) return toPosix(rel);
+  return toPosix(filename);
+}
+
+/** `/home` of `/home/me/app`, `C:\\Users` on Windows. */
+function topDirectory(p: string): string {
+  const end = p.indexOf(sep, parse(p).root.length);
+  return end < 0 ? p : p.slice(0, end);
 }
 
 function toPosix(p: string): string {

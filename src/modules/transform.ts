@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { parse as acornParse } from 'acorn';
-import { COMPILER_HELPERS, functionName, type AnyNode } from './naming.js';
+import { functionName, type AnyNode, type Unnamed } from './naming.js';
 import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sourcemap.js';
 
 /**
@@ -9,8 +9,8 @@ import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sour
  * an insertion on an existing line, so line numbers and most columns stay exact.
  */
 
-/** Bump when the emitted code changes: it is part of the cache key. */
-export const TRANSFORM_VERSION = 5;
+/** Bump when the emitted code or the naming rules change: it is part of the cache key. */
+export const TRANSFORM_VERSION = 6;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -30,6 +30,8 @@ export interface TransformOptions {
 export interface TransformResult {
   readonly code: string;
   readonly sites: ReadonlyArray<readonly [string, Kind]>;
+  /** The program's functions that are not sites, and why (`mscope list --skipped`). */
+  readonly unnamed: readonly Unnamed[];
 }
 
 // Loaded on first use: a warm cache never needs the parser, and loading it costs startup.
@@ -54,11 +56,15 @@ export function transform(source: string, options: TransformOptions): TransformR
   const p = pickPrefix(source);
   const rewriter = new Rewriter(source, p, esm);
   rewriter.visit(ast, 0);
-  if (rewriter.sites.length === 0) return { code: source, sites: [] };
+  if (rewriter.sites.length === 0) return { code: source, sites: [], unnamed: rewriter.unnamed };
   const at = headerPosition(source, ast);
   rewriter.edits.push(new Edit(at.pos, OPEN, -1, at.semicolon + header(p, options, rewriter.sites)));
   const code = applyEdits(source, rewriter.edits);
-  return { code: hasInlineSourceMap(code) ? shiftInlineSourceMap(code, insertions(source, rewriter.edits)) : code, sites: rewriter.sites };
+  return {
+    code: hasInlineSourceMap(code) ? shiftInlineSourceMap(code, insertions(source, rewriter.edits)) : code,
+    sites: rewriter.sites,
+    unnamed: rewriter.unnamed,
+  };
 }
 
 const OPEN = 1;
@@ -164,6 +170,7 @@ class Frame {
 class Rewriter {
   readonly edits: Edit[] = [];
   readonly sites: Array<readonly [string, Kind]> = [];
+  readonly unnamed: Unnamed[] = [];
   private readonly seen = new Map<string, number>();
   private readonly frames: Frame[] = [new Frame(false)];
   private readonly ancestors: AnyNode[] = [];
@@ -177,9 +184,9 @@ class Rewriter {
   visit(node: AnyNode, depth: number): void {
     const isFn = node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression';
     if (isFn) {
-      let name = functionName(node, this.ancestors);
-      if (name !== null && COMPILER_HELPERS.has(name)) name = null;
-      const site = name !== null && this.instrument(node, name, depth);
+      const name = functionName(node, this.ancestors);
+      if (typeof name === 'object' && name !== null) this.unnamed.push(name);
+      const site = typeof name === 'string' && this.instrument(node, name, depth);
       this.frames.push(new Frame(site));
     } else if (node.type === 'ReturnStatement' && this.frames[this.frames.length - 1]!.site) {
       this.rewriteReturn(node, depth);

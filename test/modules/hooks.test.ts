@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { Instrumenter } from '../../src/modules/hooks.js';
 import { MARKER } from '../../src/modules/transform.js';
 
-function setup(): { inst: Instrumenter; root: string; cacheDir: string; skips: string[] } {
+function setup(explain = false): { inst: Instrumenter; root: string; cacheDir: string; skips: string[] } {
   const root = mkdtempSync(join(tmpdir(), 'mscope-hooks-'));
   writeFileSync(join(root, 'package.json'), '{}');
   const cacheDir = mkdtempSync(join(tmpdir(), 'mscope-hooks-cache-'));
   const skips: string[] = [];
-  const inst = new Instrumenter({ root, cacheDir }, (m, f, r) => skips.push(`${m}:${f}:${r}`));
+  const inst = new Instrumenter({ root, cacheDir, explain }, (m, f, r) => skips.push(`${m}:${f}:${r}`));
   return { inst, root, cacheDir, skips };
 }
 
@@ -25,9 +25,26 @@ test('an in-scope file is rewritten once, cached, and not rewritten again', () =
   assert.equal(inst.process(out.code, join(root, 'a.js'), 'commonjs'), null);
 });
 
-test('out-of-scope files are left alone', () => {
-  const { inst, root } = setup();
-  assert.equal(inst.process('function f() {}', join(root, '..', 'outside.js'), 'commonjs'), null);
+test('out-of-scope files are left alone; when explaining, each says why', () => {
+  const quiet = setup();
+  const dep = (root: string): string => join(root, 'node_modules', 'other', 'index.js');
+  assert.equal(quiet.inst.process('function f() {}', dep(quiet.root), 'commonjs'), null);
+  assert.deepEqual(quiet.skips, []);
+  const { inst, root, skips } = setup(true);
+  assert.equal(inst.process('function f() {}', dep(root), 'commonjs'), null);
+  assert.deepEqual(skips, [`other:*:other is not a dependency in ${join(root, 'package.json')}`]);
+});
+
+test('when explaining, functions that are not sites are reported on a warm cache too', () => {
+  const source = 'function f() { return [1].map((x) => x); }';
+  const cold = setup();
+  assert.ok(cold.inst.process(source, join(cold.root, 'a.js'), 'commonjs') !== null);
+  assert.deepEqual(cold.skips, [], 'not explaining: nothing reported');
+  const warm = new Instrumenter({ root: cold.root, cacheDir: cold.cacheDir, explain: true }, (m, f, r) =>
+    cold.skips.push(`${m}:${f}:${r}`),
+  );
+  assert.ok(warm.process(source, join(cold.root, 'a.js'), 'commonjs') !== null);
+  assert.deepEqual(cold.skips, ['a.js:(anonymous):1 function without a name (a callback or IIFE): give it one to probe it']);
 });
 
 test('a file that does not parse is skipped with its reason', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { Scope } from '../../src/modules/scope.js';
 
 function app(): string {
@@ -34,16 +34,28 @@ test('direct dependencies are in scope: the main file by package name, others by
   assert.deepEqual(s.classify(join(root, 'node_modules/@scope/tool/cjs/main.cjs')), { module: '@scope/tool', instrument: true });
 });
 
-test('transitive and nested dependencies are out of scope by default', () => {
+test('transitive and nested dependencies are out of scope by default, each with its reason', () => {
   const root = app();
   const s = new Scope({ root });
-  assert.deepEqual(s.classify(join(root, 'node_modules/other/index.js')), { module: 'other', instrument: false });
-  assert.equal(s.classify(join(root, 'node_modules/qs/node_modules/side/index.js'))?.instrument, false);
+  assert.deepEqual(s.classify(join(root, 'node_modules/other/index.js')), {
+    module: 'other',
+    instrument: false,
+    reason: `other is not a dependency in ${join(root, 'package.json')}`,
+  });
+  assert.deepEqual(s.classify(join(root, 'node_modules/qs/node_modules/qs/index.js')), {
+    module: 'qs',
+    instrument: false,
+    reason: `a nested copy of qs, not ${join(root, 'node_modules', 'qs')}`,
+  });
 });
 
-test('files outside the root are out of scope', () => {
+test('application files outside the root: ../ under the same top directory, else the absolute path', () => {
   const root = app();
-  assert.equal(new Scope({ root }).classify(join(root, '..', 'elsewhere.js'))?.instrument, false);
+  const s = new Scope({ root });
+  assert.deepEqual(s.classify(join(root, '..', 'lib', 'a.js')), { module: `../lib/a.js`, instrument: true });
+  const top = root.split(sep).slice(0, 2).join(sep);
+  const farTop = `${top}-elsewhere`;
+  assert.deepEqual(s.classify(join(farTop, 'x', 'app.js')), { module: join(farTop, 'x', 'app.js'), instrument: true });
 });
 
 test('--modules globs apply in order: a glob includes, !glob excludes', () => {
@@ -55,7 +67,11 @@ test('--modules globs apply in order: a glob includes, !glob excludes', () => {
   assert.equal(narrow.classify(join(root, 'src/db.ts'))?.instrument, false);
   assert.equal(narrow.classify(join(root, 'node_modules/qs/lib/index.js'))?.instrument, false);
   const exclude = new Scope({ root, modules: ['!qs*'] });
-  assert.equal(exclude.classify(join(root, 'node_modules/qs/lib/utils.js'))?.instrument, false);
+  assert.deepEqual(exclude.classify(join(root, 'node_modules/qs/lib/utils.js')), {
+    module: 'qs/lib/utils.js',
+    instrument: false,
+    reason: 'excluded by --modules !qs*',
+  });
 });
 
 test('a root inside node_modules (a package tested in place) names files from that root', () => {

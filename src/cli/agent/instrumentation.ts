@@ -9,6 +9,7 @@ export async function installAgentInstrumentation(options: AgentOptions): Promis
   await importPendingLoaders();
   installInstrumentation({
     root: options.root,
+    explain: options.skipped === true,
     ...(options.modules !== undefined && options.modules.length > 0 ? { modules: [...options.modules] } : {}),
   });
 }

@@ -48,7 +48,7 @@ async function list(args: readonly string[]): Promise<number> {
     command,
     cwd,
     monitors: [],
-    options: { root: cwd, list: true, ...(values.modules ? { modules: values.modules } : {}) },
+    options: { root: cwd, list: true, skipped: values.skipped === true, ...(values.modules ? { modules: values.modules } : {}) },
     out,
     quiet: true,
     onMessage: (_pid, m) => {
