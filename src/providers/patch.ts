@@ -36,7 +36,7 @@ export class FunctionPatch {
 }
 
 /** The wrapper keeps the original's `name`, `length` and own properties (`realpath.native`). */
-function copyIdentity(wrapper: AnyFunction, fn: AnyFunction): AnyFunction {
+export function copyIdentity(wrapper: AnyFunction, fn: AnyFunction): AnyFunction {
   for (const key of Reflect.ownKeys(fn)) {
     if (key === 'prototype') continue;
     Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(fn, key)!);

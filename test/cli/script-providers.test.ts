@@ -68,3 +68,36 @@ test("fs:::op-done sees only the program's own I/O, not the agent's", async () =
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('fs sees FileHandle methods, with the handle fd, and not the handles readFile opens for itself', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-fs-'));
+  try {
+    const program =
+      'fs:::op-done /args[0].form == "filehandle" || args[0].form == "promise"/ { printf("%s %s %d %d\\n", probemod, probefunc, args[0].fd > 2, args[0].bytes); }';
+    const r = await mscope(['run', '-q', '-e', program, '--', 'node', 'filehandle.mjs', tmp], dir);
+    assert.equal(r.status, 0, r.stderr);
+    // The program's own line and the agent's output are two writers: compare the traced lines.
+    assert.match(r.stdout, /^filehandle done$/m);
+    assert.equal(
+      r.stdout.replace('filehandle done\n', ''),
+      [
+        'open promise 1 0',
+        'write filehandle 1 5',
+        'writeFile filehandle 1 6',
+        'appendFile filehandle 1 2',
+        'read filehandle 1 13',
+        'fstat filehandle 1 0',
+        'ftruncate filehandle 1 0',
+        'fsync filehandle 1 0',
+        'close filehandle 1 0',
+        'open promise 1 0',
+        'readFile filehandle 1 5',
+        'close filehandle 1 0',
+        'readFile promise 0 5',
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
