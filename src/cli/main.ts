@@ -1,4 +1,4 @@
-import { MscopeError, ErrorCode } from '../core/index.js';
+import { MscopeError, ErrorCode, escapeDiagnostic } from '../core/index.js';
 import { usage } from './args.js';
 import { demoCommand } from './commands/demo.js';
 import { listCommand } from './commands/list.js';
@@ -37,6 +37,17 @@ async function main(argv: readonly string[]): Promise<number> {
   return command(rest);
 }
 
+/**
+ * Everything mscope itself writes to stderr is a diagnostic (the program's stderr is its own fd),
+ * and many quote what a traced program named or threw: one guard escapes their control
+ * characters, newlines aside, so that none of them can drive the terminal.
+ */
+function escapeDiagnostics(): void {
+  const write = process.stderr.write.bind(process.stderr) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(typeof chunk === 'string' ? escapeDiagnostic(chunk) : chunk, ...rest)) as typeof process.stderr.write;
+}
+
 /** Usage errors exit 2, every other error 1; each prints as one line. */
 function report(error: unknown): number {
   if (error instanceof MscopeError) {
@@ -47,4 +58,5 @@ function report(error: unknown): number {
   return 1;
 }
 
+escapeDiagnostics();
 process.exitCode = await main(process.argv.slice(2)).catch(report);

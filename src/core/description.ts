@@ -1,5 +1,6 @@
 import { compileGlob, type Matcher } from './glob.js';
 import { ErrorCode, MscopeError } from './errors.js';
+import { escapeText } from './escape.js';
 
 /** The four fields of a probe's name; `ProbeDescription` selects probes by globbing them. */
 export interface ProbeName {
@@ -51,8 +52,9 @@ export class ProbeDescription implements ProbeName {
   }
 }
 
+/** A probe's name for display: fields quoted when they hold ':', control characters escaped. */
 export function formatProbeName(p: ProbeName): string {
-  return [p.provider, p.module, p.func, p.name].map(quoteField).join(':');
+  return escapeText([p.provider, p.module, p.func, p.name].map(quoteField).join(':'));
 }
 
 function quoteField(f: string): string {

@@ -169,3 +169,24 @@ test('malformed control messages are answered with an error and never reach the 
   assert.match(r.stdout, /^bye$/m);
   assert.doesNotMatch(r.stderr, /TypeError|Unhandled|fault/);
 });
+
+test('names and strings from the program reach the terminal escaped: no escape sequence, NUL or forged line', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-esc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const name = '\\x1b[31mred\\nX\\0';
+  writeFileSync(join(dir, 'esc.js'), `const o = { "${name}": function () { return 1; } };\no["${name}"]();\n`);
+  const shown = 'o.\\033[31mred\\nX\\0:entry';
+
+  const defaults = await collect(spawnMscope(['run', '-e', 'fn:::entry', '--', 'node', 'esc.js'], dir));
+  assert.equal(defaults.status, 0, defaults.stderr);
+  assert.doesNotMatch(defaults.stdout, /[\x00\x1b]/);
+  assert.ok(defaults.stdout.includes(` ${shown} \n`), defaults.stdout);
+
+  const faults = await collect(
+    spawnMscope(['run', '-q', '-e', 'fn:::entry { this->z = 0; x = 1 / this->z; }', '--', 'node', 'esc.js'], dir),
+  );
+  // The fault line is a diagnostic: checked wherever it is printed, stdout or stderr.
+  const both = faults.stdout + faults.stderr;
+  assert.doesNotMatch(both, /[\x00\x1b]/);
+  assert.ok(both.includes(`(fn:esc.js:${shown}): divide-by-zero\n`), both);
+});

@@ -1,5 +1,5 @@
 import { BINDING_KINDS, controlRequest, type BindingKind, type LinkInfo } from '../../weaver/index.js';
-import { ErrorCode, MscopeError } from '../../core/index.js';
+import { ErrorCode, MscopeError, escapeText } from '../../core/index.js';
 import { parseOwn, printUsage, usage } from '../args.js';
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
@@ -45,7 +45,7 @@ function formatLinks(rows: readonly LinkInfo[]): string {
     rows
       .map(
         (l) =>
-          `${String(l.id).padStart(5)} ${l.binding.padEnd(8)} ${String(l.events).padStart(10)} ${String(l.drops).padStart(8)} ${String(l.faults).padStart(7)} ${l.description}\n`,
+          `${String(l.id).padStart(5)} ${l.binding.padEnd(8)} ${String(l.events).padStart(10)} ${String(l.drops).padStart(8)} ${String(l.faults).padStart(7)} ${escapeText(l.description)}\n`,
       )
       .join('')
   );

@@ -3,7 +3,7 @@ import { threadId } from 'node:worker_threads';
 import type { Aggregation } from '../../aggregate/aggregation.js';
 import type { PrintfArg } from '../../aggregate/printf.js';
 import type { SortOptions } from '../../aggregate/types.js';
-import { wallNs, type ProbeDescription, type ProbeEvent } from '../../core/index.js';
+import { escapeText, wallNs, type ProbeDescription, type ProbeEvent } from '../../core/index.js';
 import type { LinkHandle } from '../../weaver/index.js';
 import { applyOption, type ProgramOptions } from '../options.js';
 import { aggregationToJson, jsonLine } from '../../aggregate/json.js';
@@ -122,7 +122,7 @@ export class ClauseRuntime {
       this.emit(jsonLine('probe', data), spec);
       return;
     }
-    this.emit(`${String(ev.tid).padStart(3)} ${String(p.id).padStart(6)} ${`${p.func}:${p.name}`.padStart(32)} \n`, spec);
+    this.emit(`${String(ev.tid).padStart(3)} ${String(p.id).padStart(6)} ${escapeText(`${p.func}:${p.name}`).padStart(32)} \n`, spec);
   }
 
   printf(_ev: ProbeEvent, fmt: string, args: PrintfArg[], spec: number): void {
