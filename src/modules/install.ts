@@ -2,6 +2,7 @@ import { Instrumenter, patchCommonJs, registerSyncHooks, registerThreadHooks, ty
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { installRuntime } from './runtime.js';
+import { installToString } from './to-string.js';
 import { nodeProbeFactory } from './core-modules.js';
 import { internalWork, registry } from '../core/index.js';
 
@@ -63,6 +64,7 @@ export function installInstrumentation(options: InstallOptions = {}): Installati
 
 function install(g: WithInstallation, options: InstallOptions): Installation {
   const runtime = installRuntime();
+  installToString();
   registry.addFactory(nodeProbeFactory);
   const onSkip = (module: string, func: string, reason: string): void => runtime.skip('fn', module, func, reason);
   const inst = new Instrumenter(options, onSkip);

@@ -1,15 +1,14 @@
 import { registry } from '../core/index.js';
-import { ModuleSites, enter, fail, leave } from './sites.js';
+import { ModuleSites, untrack } from './sites.js';
 
 /**
  * What transformed code reaches through `globalThis[Symbol.for('microscope.runtime')]`:
- * a module's header calls `module()` once, its functions call `enter/leave/fail`.
+ * a module's header calls `module()` and `untrack()` once, its functions call the module's
+ * `enter` and store to the token it returns.
  */
 export interface Runtime {
   module(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>): ModuleSites;
-  readonly enter: typeof enter;
-  readonly leave: typeof leave;
-  readonly fail: typeof fail;
+  readonly untrack: typeof untrack;
   skip(provider: string, module: string, func: string, reason: string): void;
 }
 
@@ -47,5 +46,5 @@ function skip(provider: string, module: string, func: string, reason: string): v
 /** Installs the global runtime once per thread; later calls return the first one. */
 export function installRuntime(): Runtime {
   const g = globalThis as WithRuntime;
-  return (g[RUNTIME_KEY] ??= { module: moduleSites, enter, leave, fail, skip });
+  return (g[RUNTIME_KEY] ??= { module: moduleSites, untrack, skip });
 }

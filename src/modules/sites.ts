@@ -28,6 +28,8 @@ export class FunctionSite {
 export class ModuleSites {
   readonly state: number[] = [];
   readonly sites: FunctionSite[] = [];
+  /** What a rewritten function's prologue calls when its state is non-zero. */
+  readonly enter = (packed: unknown[]): Call | typeof UNTRACKED => enterPacked(this, packed);
   private pending: ReadonlyArray<readonly [string, number]> | null = null;
 
   constructor(
@@ -70,7 +72,6 @@ export class ModuleSites {
     const site = new FunctionSite(entry, ret, err, kind);
     this.sites[i] = site;
     if (i === this.state.length) this.state.push(0);
-    sitesByEntry[entry.id] = site;
     const update = (): void => {
       this.state[i] = (entry.enabled ? ENTRY : 0) | (ret.enabled ? RETURN : 0) | (err.enabled ? ERROR : 0);
     };
@@ -82,35 +83,54 @@ export class ModuleSites {
   }
 }
 
-const sitesByEntry: FunctionSite[] = [];
-
 /**
- * Called by an instrumented function's prologue when its state is non-zero. Returns the
- * entry event when return or error is traced (the call's token), else 0.
+ * The token of a traced call: the rewritten function stores its return value to `msv` and
+ * what it throws to `msx` (an assignment needs no closing text after the value, and costs
+ * the frame no register), which fire `return` and `error`.
  */
-export function enter(m: ModuleSites, i: number, thisArg: unknown, args: readonly unknown[]): ProbeEvent | 0 {
+export class Call {
+  constructor(
+    readonly site: FunctionSite,
+    readonly entry: ProbeEvent,
+  ) {}
+
+  set msv(value: unknown) {
+    fireReturn(this.site, this.entry, value);
+  }
+
+  set msx(error: unknown) {
+    fireError(this.site, this.entry, error);
+  }
+}
+
+function ignore(): void {}
+const defineProperties = Object.defineProperties;
+const IGNORED = { msv: { set: ignore }, msx: { set: ignore } };
+
+/** Makes `token` a token of an untraced call: its stores do nothing. */
+export function untrack<T extends object>(token: T): T {
+  return defineProperties(token, IGNORED);
+}
+
+/** The token of a call whose return and error are not traced. */
+export const UNTRACKED: { msv: unknown; msx: unknown } = untrack({ msv: undefined, msx: undefined });
+
+/** Fires entry when traced; returns the call's token. */
+export function enter(m: ModuleSites, i: number, thisArg: unknown, args: unknown[]): Call | typeof UNTRACKED {
   const site = m.sites[i]!;
   const st = m.state[i]!;
   const ev = new ProbeEvent(site.entry, args, thisArg);
   const tracked = (st & (RETURN | ERROR)) !== 0;
   if (tracked) ev.timestamp = ev.timestamp;
   if ((st & ENTRY) !== 0) fireProbe(site.entry, ev);
-  return tracked ? ev : 0;
+  return tracked ? new Call(site, ev) : UNTRACKED;
 }
 
-/**
- * Wraps every return value of an instrumented function; free when the call is not tracked.
- * A returned promise is the return value: observing its settlement would mark a rejection
- * handled and run program code (`then`, a subclass's constructor), so it is never touched.
- */
-export function leave<T>(token: ProbeEvent | 0, value: T): T {
-  if (token !== 0) fireReturn(sitesByEntry[token.probe.id]!, token, value);
-  return value;
-}
-
-/** Called from an instrumented function's catch clause before it rethrows. */
-export function fail(token: ProbeEvent | 0, error: unknown): void {
-  if (token !== 0) fireError(sitesByEntry[token.probe.id]!, token, error);
+/** A rewritten function's prologue passes `[...args, this, i]`: one array, few registers. */
+function enterPacked(m: ModuleSites, packed: unknown[]): Call | typeof UNTRACKED {
+  const i = packed.pop() as number;
+  const thisArg = packed.pop();
+  return enter(m, i, thisArg, packed);
 }
 
 function fireReturn(site: FunctionSite, token: ProbeEvent, value: unknown): void {

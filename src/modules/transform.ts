@@ -2,15 +2,18 @@ import { createRequire } from 'node:module';
 import type { parse as acornParse } from 'acorn';
 import { functionName, type AnyNode, type Unnamed } from './naming.js';
 import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sourcemap.js';
+import { fragment, RETURN_MARK, RETURN_MARK_PREFIX } from './fragments.js';
 
 /**
  * Load-time rewrite of a module's named functions into probe sites. Self-contained (no
  * runtime state) because Node 20 runs ESM load hooks on a separate thread. Every edit is
- * an insertion on an existing line, so line numbers and most columns stay exact.
+ * an insertion on an existing line, placed where it moves no original token when it can
+ * (docs/CONFORMANCE.md, "Rewrite fidelity"), and delimited as a fragment (fragments.ts)
+ * so that `Function.prototype.toString` can give back the original text exactly.
  */
 
 /** Bump when the emitted code or the naming rules change: it is part of the cache key. */
-export const TRANSFORM_VERSION = 6;
+export const TRANSFORM_VERSION = 7;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -46,19 +49,21 @@ export function isTransformed(source: string): boolean {
 export function transform(source: string, options: TransformOptions): TransformResult {
   const esm = options.format === 'module';
   parse ??= (require('acorn') as { parse: typeof acornParse }).parse;
+  const comments = new Map<number, number>();
   const ast = parse(source, {
     ecmaVersion: 'latest',
     sourceType: esm ? 'module' : 'script',
     allowHashBang: true,
     allowReturnOutsideFunction: !esm,
     allowAwaitOutsideFunction: esm,
+    onComment: (_block, _text, start, end) => void comments.set(end, start),
   }) as unknown as AnyNode;
   const p = pickPrefix(source);
-  const rewriter = new Rewriter(source, p, esm);
+  const rewriter = new Rewriter(source, p, esm, comments);
   rewriter.visit(ast, 0);
   if (rewriter.sites.length === 0) return { code: source, sites: [], unnamed: rewriter.unnamed };
   const at = headerPosition(source, ast);
-  rewriter.edits.push(new Edit(at.pos, OPEN, -1, at.semicolon + header(p, options, rewriter.sites)));
+  rewriter.edits.push(new Edit(at.pos, OPEN, -1, fragment(p, at.semicolon + header(p, options, rewriter.sites))));
   const code = applyEdits(source, rewriter.edits);
   return {
     code: hasInlineSourceMap(code) ? shiftInlineSourceMap(code, insertions(source, rewriter.edits)) : code,
@@ -70,13 +75,17 @@ export function transform(source: string, options: TransformOptions): TransformR
 const OPEN = 1;
 const CLOSE = 0;
 
-/** An insertion. At one position closers go first (innermost first), then openers (outermost first). */
+/**
+ * An insertion, or a same-length replacement of `removed` characters. At one position closers
+ * go first (innermost first), then openers (outermost first).
+ */
 class Edit {
   constructor(
     readonly pos: number,
     readonly side: number,
     readonly depth: number,
     readonly text: string,
+    readonly removed = 0,
   ) {}
 }
 
@@ -92,7 +101,7 @@ function applyEdits(source: string, edits: Edit[]): string {
   let last = 0;
   for (const e of edits) {
     out += source.slice(last, e.pos) + e.text;
-    last = e.pos;
+    last = e.pos + e.removed;
   }
   return out + source.slice(last);
 }
@@ -104,6 +113,7 @@ function insertions(source: string, edits: readonly Edit[]): Insertion[] {
   let lineStart = 0;
   let scanned = 0;
   for (const e of edits) {
+    if (e.removed === e.text.length) continue;
     for (; scanned < e.pos; scanned++) {
       if (source.charCodeAt(scanned) === 10) {
         line++;
@@ -149,16 +159,16 @@ function afterDirectives(source: string, body: readonly AnyNode[], pos: number):
 }
 
 /**
- * One line. `$msL`/`$msF` are hoisted declarations so that an ESM function called
- * through an import cycle before this module's body ran still works (untraced).
+ * One line. `${p}U` (the token of an untraced call: stores to `msv`/`msx` do nothing) is a
+ * hoisted declaration so that an ESM function called through an import cycle before this
+ * module's body ran still works, untraced.
  */
 function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [string, Kind]>): string {
   const list = JSON.stringify(sites);
   return (
-    `${MARKER}var ${p}R = globalThis[Symbol.for("microscope.runtime")] || { module: function (p, m, s) { return { state: s.map(function () { return 0; }) }; } }, ` +
-    `${p}M = ${p}R.module(${JSON.stringify(o.provider ?? 'fn')}, ${JSON.stringify(o.module)}, ${list}), ${p}S = ${p}M.state, ${p}N = ${p}R.enter; ` +
-    `function ${p}L(t, v) { return t === 0 ? v : ${p}R.leave(t, v); } ` +
-    `function ${p}F(t, e) { if (t !== 0) ${p}R.fail(t, e); return e; }`
+    `${MARKER}var ${p}R = globalThis[Symbol.for("microscope.runtime")] || { module: function (p, m, s) { return { state: s.map(function () { return 0; }) }; }, untrack: function () {} }, ` +
+    `${p}M = ${p}R.module(${JSON.stringify(o.provider ?? 'fn')}, ${JSON.stringify(o.module)}, ${list}), ${p}S = ${p}M.state, ${p}N = ${p}M.enter; ` +
+    `${p}R.untrack(${p}U); function ${p}U() {}`
   );
 }
 
@@ -166,6 +176,9 @@ function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [s
 class Frame {
   constructor(readonly site: boolean) {}
 }
+
+/** Statements whose parent holds a list of them: a `;` may be inserted between two. */
+const STATEMENT_LISTS = new Set(['BlockStatement', 'Program', 'SwitchCase', 'StaticBlock']);
 
 class Rewriter {
   readonly edits: Edit[] = [];
@@ -179,6 +192,8 @@ class Rewriter {
     private readonly source: string,
     private readonly p: string,
     private readonly esm: boolean,
+    /** Comment end → start, to step back over comments. */
+    private readonly comments: ReadonlyMap<number, number>,
   ) {}
 
   visit(node: AnyNode, depth: number): void {
@@ -203,13 +218,60 @@ class Rewriter {
     if (isFn) this.frames.pop();
   }
 
+  private add(pos: number, side: number, depth: number, code: string): void {
+    this.edits.push(new Edit(pos, side, depth, fragment(this.p, code)));
+  }
+
+  /**
+   * `return X` becomes `return ${p}E.msv=X`: an assignment needs no closing text, and the
+   * setter sees the value. When `return ` starts its line, the keyword and the capture move
+   * to the end of the previous token and `return ` becomes a comment of the same length, so
+   * that no token of X moves; otherwise the capture is inserted before X.
+   */
   private rewriteReturn(node: AnyNode, depth: number): void {
     const p = this.p;
-    if (node.argument === null) {
-      this.edits.push(new Edit(node.start + 6, OPEN, depth, ` ${p}L(${p}E)`));
+    const arg = node.argument as AnyNode | null;
+    if (arg === null) {
+      const asi = this.source.charCodeAt(node.end - 1) === 59 ? '' : ';';
+      this.add(node.start + 6, OPEN, depth, ` ${p}E.msv=void 0${asi}`);
+      return;
+    }
+    const sequence = arg.type === 'SequenceExpression';
+    if (sequence) this.add(arg.end, CLOSE, depth, ')');
+    const capture = `${p}E.msv=${sequence ? '(' : ''}`;
+    if (
+      RETURN_MARK.length === 7 &&
+      p === RETURN_MARK_PREFIX &&
+      arg.start === node.start + 7 &&
+      this.source.startsWith('return ', node.start) &&
+      this.startsLine(node.start)
+    ) {
+      const parent = this.ancestors[this.ancestors.length - 1]!;
+      const before = STATEMENT_LISTS.has(parent.type as string) ? ';' : ' ';
+      this.add(this.previousTokenEnd(node.start), OPEN, depth, `${before}return ${capture}`);
+      this.edits.push(new Edit(node.start, OPEN, depth, RETURN_MARK, 7));
     } else {
-      this.edits.push(new Edit(node.argument.start, OPEN, depth, `${p}L(${p}E,(`));
-      this.edits.push(new Edit(node.argument.end, CLOSE, depth, `))`));
+      this.add(arg.start, OPEN, depth, capture);
+    }
+  }
+
+  /** Only spaces and tabs between the start of the line and `pos`. */
+  private startsLine(pos: number): boolean {
+    for (let i = pos - 1; i >= 0; i--) {
+      const c = this.source.charCodeAt(i);
+      if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+      if (c !== 32 && c !== 9) return false;
+    }
+    return true;
+  }
+
+  private previousTokenEnd(pos: number): number {
+    let i = pos;
+    for (;;) {
+      while (i > 0 && /\s/.test(this.source[i - 1]!)) i--;
+      const start = this.comments.get(i);
+      if (start === undefined) return i;
+      i = start;
     }
   }
 
@@ -238,20 +300,22 @@ class Rewriter {
     this.sites.push([count === 1 ? name : `${name}#${count}`, kindOf(fn)]);
     const self = fn.type === 'ArrowFunctionExpression' || isDerivedConstructor(fn, this.ancestors) ? 'undefined' : 'this';
     const guard = this.esm ? `${p}S===undefined||${p}S[${index}]===0` : `${p}S[${index}]===0`;
-    // Compact on purpose: source size is what V8 pays for at startup (parse, preparse, GC).
-    const prologue = `const ${p}E=${guard}?0:${p}N(${p}M,${index},${self},[${fn.params.map(argOf).join(',')}]);`;
-    const epilogue = `}catch(${p}X){throw ${p}F(${p}E,${p}X)}`;
+    // Compact on purpose: source size is what V8 pays for at startup, and every register of the
+    // prologue is in every frame (one array argument keeps the call's registers few).
+    const args = fn.params.map(argOf);
+    const prologue = `const ${p}E=${guard}?${p}U:${p}N([${[...args, self, index].join(',')}]);`;
+    const epilogue = `}catch(${p}X){${p}E.msx=${p}X;throw ${p}X}`;
     if (expression) {
-      this.edits.push(new Edit(open, OPEN, depth, `{${prologue}try{return ${p}L(${p}E,(`));
-      this.edits.push(new Edit(close, CLOSE, depth, `))${epilogue}}`));
+      this.add(open, OPEN, depth, `{${prologue}try{return ${p}E.msv=`);
+      this.add(close, CLOSE, depth, `${epilogue}}`);
     } else {
       const head = `${semicolon}${prologue}try{`;
       // `;` first: the last statement may rely on ASI (`return x}`).
-      const tail = `;${p}L(${p}E)${epilogue}`;
-      if (open === close) this.edits.push(new Edit(open, OPEN, depth, head + tail));
+      const tail = `;${p}E.msv=void 0${epilogue}`;
+      if (open === close) this.add(open, OPEN, depth, head + tail);
       else {
-        this.edits.push(new Edit(open, OPEN, depth, head));
-        this.edits.push(new Edit(close, CLOSE, depth, tail));
+        this.add(open, OPEN, depth, head);
+        this.add(close, CLOSE, depth, tail);
       }
     }
     return true;

@@ -1,5 +1,5 @@
 import { internalWork } from '../core/index.js';
-import { enter, fail, leave, type ModuleSites } from './sites.js';
+import { enter, type ModuleSites } from './sites.js';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -21,14 +21,14 @@ export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction): An
       value = Reflect.apply(fn, this, args);
     } catch (error) {
       internalWork.depth++;
-      fail(token, error);
+      token.msx = error;
       internalWork.depth--;
       throw error;
     }
     internalWork.depth++;
-    const out = leave(token, value);
+    token.msv = value;
     internalWork.depth--;
-    return out;
+    return value;
   };
   for (const key of Reflect.ownKeys(fn)) {
     if (key === 'prototype') continue;

@@ -13,6 +13,15 @@ function plain(file: string): { status: number | null; stdout: string; stderr: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * What Node prints for an uncaught error after its source line and caret, without the test
+ * agent's report. The source line itself is the traced one (docs/CONFORMANCE.md).
+ */
+function uncaught(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l !== '' && !l.startsWith('MSCOPE_RESULT '));
+  return lines.slice(3).join('\n');
+}
+
 test('directive prologues without a semicolon (module and function) still load', () => {
   const r = runFixture(DIR, ['directives.mjs']);
   assert.equal(r.status, 0, r.stderr);
@@ -36,4 +45,27 @@ test('return never calls program code: Promise subclasses and a patched then run
   assert.match(r.stdout, /^promises 1 1 3$/m);
   assert.equal(r.counts['fn:promises.js:awaited:return'], 1);
   assert.equal(r.counts['fn:promises.js:counted:return'], 1);
+});
+
+test('Function.prototype.toString gives back the original text, and is indistinguishable from the native one', () => {
+  const untraced = plain('tostring.js');
+  assert.equal(untraced.status, 0, untraced.stderr);
+  assert.match(untraced.stdout, /^revived 5 8$/m);
+  const r = runFixture(DIR, ['tostring.js']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, untraced.stdout);
+  assert.ok(r.probes.includes('tostring.js:add:entry'));
+});
+
+test('err.stack, Error.captureStackTrace and the uncaught error are what the program sees untraced', () => {
+  const untraced = plain('stacks.js');
+  assert.equal(untraced.status, 1);
+  assert.match(untraced.stdout, /^deep at thrower \(F:3:9\) \| at deep \(F:52:12\) \| at deep \(F:54:10\)/m);
+  for (const env of [{ MSCOPE_TEST_LATE: '1' }, {}] as Array<Record<string, string>>) {
+    const r = runFixture(DIR, ['stacks.js'], env);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, untraced.stdout);
+    assert.equal(uncaught(r.stderr), uncaught(untraced.stderr));
+    assert.equal(r.counts['fn:stacks.js:deep:error'], env.MSCOPE_TEST_LATE === undefined ? 4 : undefined);
+  }
 });

@@ -91,7 +91,7 @@ test('line count is unchanged and code is only inserted into existing lines', ()
   assert.equal(code.split('\n').length, src.split('\n').length);
   const lines = code.split('\n');
   assert.equal(lines[0], '#!/usr/bin/env node');
-  assert.ok(lines[1]!.startsWith(`"use strict";${MARKER}`), 'header after the file directive');
+  assert.ok(lines[1]!.startsWith(`"use strict";/*$ms:*/${MARKER}`), 'header after the file directive');
   assert.ok(lines[3]!.startsWith('  "use strict";'), "prologue after the function's own directive");
 });
 

@@ -1,0 +1,24 @@
+import { stripFragments } from './fragments.js';
+
+const nativeToString = Function.prototype.toString;
+const apply = Reflect.apply;
+const defineProperty = Object.defineProperty;
+const NATIVE_SELF = 'function toString() { [native code] }';
+
+/**
+ * `Function.prototype.toString` as the program would see it untraced: the native text with
+ * the rewrite's fragments removed. A method, so that like the native one it has no
+ * `prototype`, is not a constructor, and is named `toString` with length 0.
+ */
+const toString = {
+  toString(this: unknown): string {
+    if (this === toString) return NATIVE_SELF;
+    return stripFragments(apply(nativeToString, this, []) as string);
+  },
+}.toString;
+
+/** Installed where the rewrite is active; idempotent. */
+export function installToString(): void {
+  if (Function.prototype.toString === toString) return;
+  defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false, configurable: true });
+}
