@@ -11,6 +11,9 @@ import type { Names } from './resolve.js';
  */
 export interface GeneratedProgram {
   readonly source: string;
+  /** Global scalars and associative arrays, in the order the factory's `globals` indexes them. */
+  readonly globals: readonly string[];
+  readonly arrays: readonly string[];
   readonly selfVars: readonly string[];
   readonly selfDefaults: readonly (number | string)[];
   readonly aggregations: readonly string[];
@@ -42,9 +45,18 @@ class Generator extends ActionCompiler {
     this.aggs.forEach((_, i) => out.push(`const A${i} = rt.aggs[${i}];`));
     const fns = this.program.clauses.map((c) => this.clause(c));
     out.push(...fns);
-    out.push(`return [${this.program.clauses.map((c) => `c${c.index}`).join(', ')}];`);
+    const globals = [...this.names.globals];
+    const arrays = [...this.names.arrays];
+    // How an instance reads and sets the globals, so that END in mscope sees what probe clauses set.
+    const writes = globals.map((g, i) => `case ${i}: g_${g} = v; break;`).join(' ');
+    out.push(
+      `const globals = { read: () => [${globals.map((g) => `g_${g}`).join(', ')}], write: (i, v) => { switch (i) { ${writes} } }, arrays: [${arrays.map((a) => `a_${a}`).join(', ')}] };`,
+    );
+    out.push(`return { clauses: [${this.program.clauses.map((c) => `c${c.index}`).join(', ')}], globals };`);
     return {
       source: out.join('\n'),
+      globals,
+      arrays,
       selfVars: this.selfVars,
       selfDefaults: this.selfVars.map((n) => (this.typeOfVar('self->' + n) === 'string' ? '' : 0)),
       aggregations: this.aggs,

@@ -28,6 +28,9 @@ export interface CompiledProgram {
   /** Aggregations some printa() names: DTrace does not print them again at exit. */
   readonly printedByProgram: ReadonlySet<string>;
   readonly selfDefaults: readonly (number | string)[];
+  /** Global scalars and associative arrays by name, in the order `factory`'s globals index them. */
+  readonly globals: readonly string[];
+  readonly arrays: readonly string[];
   readonly options: ProgramOptions;
   readonly format: OutputFormat;
   /** The generated JavaScript, for `-x debug` style inspection and tests. */
@@ -71,6 +74,8 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
     aggregations: gen.aggregations.map((n) => r.checked.aggregations.get(n)!),
     printedByProgram: r.checked.printedByProgram,
     selfDefaults: gen.selfDefaults,
+    globals: gen.globals,
+    arrays: gen.arrays,
     options: resolveOptions(settings),
     format: options.format ?? 'text',
     code: gen.source,

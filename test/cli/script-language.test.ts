@@ -14,3 +14,23 @@ test('side effects in a predicate run once per firing, with no errors', async ()
   // The program's own line and the relayed trace output may interleave either way.
   assert.deepEqual(r.stdout.split('\n').sort(), ['', 'add 1', 'esm: 12', 'square 2']);
 });
+
+test('END in mscope sees the globals that probe clauses set in the traced process', async () => {
+  const script =
+    'fn:::entry { n++; last = probefunc; a[probefunc] = n; } END { printf("%d %s %d %d\\n", n, last, a["add"], a["square"]); }';
+  const r = await mscope(['run', '-q', '-e', script, '--', 'node', 'count.mjs'], dir);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  // count.mjs calls add, square, add, add.
+  assert.deepEqual(r.stdout.split('\n').sort(), ['', '4 add 4 2', 'esm: 12']);
+});
+
+test('globals from several processes: the last value reported wins, while an aggregation sums', async () => {
+  // The parent calls add(1, 1) and forks a child that calls add three times; once the child
+  // has exited, the parent calls add(2, 2), and its report comes last.
+  const script = 'fn::add:entry { n++; last = arg0; @calls = count(); } END { printf("n=%d last=%d\\n", n, last); }';
+  const r = await mscope(['run', '-q', '-e', script, '--', 'node', 'parent.mjs'], dir);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /n=2 last=2\n\n\s+5\n$/);
+});

@@ -19,10 +19,11 @@ function program(text: string): CompiledProgram {
 function buggy(p: CompiledProgram): CompiledProgram {
   return {
     ...p,
-    factory: (rt, h) =>
-      p
-        .factory(rt, h)
-        .map((_fn, i) => (ev: unknown) => rt.fault(i, new ReferenceError("Cannot access '$t' before initialization"), ev as never)),
+    factory: (rt, h) => {
+      const set = p.factory(rt, h);
+      const bug = new ReferenceError("Cannot access '$t' before initialization");
+      return { clauses: set.clauses.map((_fn, i) => (ev: unknown) => rt.fault(i, bug, ev as never)), globals: set.globals };
+    },
   };
 }
 

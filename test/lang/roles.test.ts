@@ -139,3 +139,37 @@ test('a fault never reaches the traced function', () => {
     '2 errors in clauses\n',
   ]);
 });
+
+test('globals set by probe clauses reach the consumer with the deltas; the last delta applied wins', () => {
+  const text = `BEGIN { b = 7; }
+    fn:roles:hit:entry { n = arg0; s = "x"; a[arg0] = arg0 + 1; }
+    fn:roles:hit:entry /arg0 == 2/ { g["k"] = 1; }
+    fn:roles:hit:entry /arg0 == 1/ { g["k"] = 0; }
+    END { printf("%d %d %s %d %d %d %d\\n", b, n, s, a[1], a[2], a[5], g["k"]); }`;
+  const p = program(text);
+  const consumerHost = host();
+  const consumer = new ProgramInstance(p, 'consumer', consumerHost);
+  consumer.start();
+  const one = new ProgramInstance(p, 'agent', host());
+  one.start();
+  assert.equal(one.takeDelta().globals, undefined, "BEGIN's values are the consumer's already");
+  mod.hit(2);
+  mod.hit(0);
+  const d1 = one.takeDelta();
+  mod.hit(1);
+  const d2 = one.takeDelta();
+  assert.equal(one.takeDelta().globals, undefined, 'nothing changed since the last delta');
+  one.finish();
+  const other = new ProgramInstance(p, 'agent', host());
+  other.start();
+  mod.hit(5);
+  const d3 = other.takeDelta();
+  other.finish();
+  consumer.applyDelta(d1);
+  consumer.applyDelta(d3);
+  consumer.applyDelta(d2);
+  consumer.finish();
+  // n: d2 came last; a[1] from d2, a[2] from d1, a[5] from the other process; g["k"] was
+  // set in d1 and freed (stored 0) in d2.
+  assert.equal(consumerHost.out, '7 1 x 2 3 6 0\n');
+});

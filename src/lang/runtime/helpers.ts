@@ -37,7 +37,20 @@ function aincr(m: AnyMap, k: unknown, d: number, prefix: boolean): number | bigi
   return prefix ? next : old;
 }
 
-export type ClauseFactory = (rt: ClauseRuntime, h: typeof helpers) => ((ev: unknown) => void)[];
+/** What the generated factory returns: one function per clause, and access to the program's globals. */
+export interface ClauseSet {
+  readonly clauses: ((ev: unknown) => void)[];
+  readonly globals: GlobalAccess;
+}
+
+/** The globals of one instance: scalars read and set by index, associative arrays as their Maps. */
+export interface GlobalAccess {
+  read(): unknown[];
+  write(index: number, value: unknown): void;
+  readonly arrays: readonly Map<unknown, unknown>[];
+}
+
+export type ClauseFactory = (rt: ClauseRuntime, h: typeof helpers) => ClauseSet;
 
 const helpers = {
   add,

@@ -9,6 +9,7 @@ import type { CompiledProgram } from '../program.js';
 import { clauseHelpers } from './helpers.js';
 import { ClauseRuntime, isInternalError, type Host } from './runtime.js';
 import { DFault } from './values.js';
+import { GlobalsSync, type GlobalsDelta } from './globals.js';
 
 export type { Host } from './runtime.js';
 
@@ -29,11 +30,20 @@ export interface ProgramDelta {
   readonly internalErrors: number;
   readonly specDrops: number;
   readonly specBusy: number;
+  /** Globals the probe clauses changed since the last delta; absent when none did. */
+  readonly globals?: GlobalsDelta;
 }
 
 /** A delta with nothing to send: an agent skips it. */
 export function isEmptyDelta(d: ProgramDelta): boolean {
-  return d.aggregations.length === 0 && d.faults === 0 && d.internalErrors === 0 && d.specDrops === 0 && d.specBusy === 0;
+  return (
+    d.aggregations.length === 0 &&
+    d.globals === undefined &&
+    d.faults === 0 &&
+    d.internalErrors === 0 &&
+    d.specDrops === 0 &&
+    d.specBusy === 0
+  );
 }
 
 type ClauseFn = (ev: ProbeEvent) => void;
@@ -47,6 +57,7 @@ export class ProgramInstance {
   private rt: ClauseRuntime | null = null;
   private aggs: Aggregation[] = [];
   private fns: ClauseFn[] = [];
+  private globals: GlobalsSync | null = null;
   private readonly links: LinkHandle[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private inError = false;
@@ -78,11 +89,14 @@ export class ProgramInstance {
     rt.onFault = (clause, error, ev) => this.fault(clause, error, ev);
     rt.onExit = () => this.unlinkAll();
     this.rt = rt;
-    this.fns = p.factory(rt, clauseHelpers.helpers) as ClauseFn[];
+    const set = p.factory(rt, clauseHelpers.helpers);
+    this.fns = set.clauses as ClauseFn[];
+    this.globals = new GlobalsSync(set.globals, p.globals, p.arrays, () => rt.strsize);
     this.printHeader();
     rt.silent = this.role === 'agent' || this.role === 'remote';
     this.fireSpecial('BEGIN', BEGIN);
     rt.silent = false;
+    this.globals.markSent();
     if (this.role === 'remote') return;
     if (this.role !== 'consumer' && rt.exitStatus === null) this.linkProbes();
     if (this.role !== 'agent' && rt.exitStatus === null) this.startTicks();
@@ -175,8 +189,10 @@ export class ProgramInstance {
     const aggregations = this.aggs.filter((a) => a.size > 0).map((a) => a.takeDelta());
     // Counts merged from this process's shm and message clauses travel on with its own.
     const r = this.remote;
+    const globals = this.globals?.takeDelta();
     const d: ProgramDelta = {
       aggregations,
+      ...(globals === undefined ? {} : { globals }),
       faults: (rt?.faults ?? 0) + r.faults,
       internalErrors: (rt?.internalErrors ?? 0) + r.internalErrors,
       specDrops: (rt?.specs.drops ?? 0) + r.specDrops,
@@ -192,8 +208,9 @@ export class ProgramInstance {
     return d;
   }
 
-  /** Merges an agent's delta into this (consumer's) aggregations. */
+  /** Merges an agent's delta into this (consumer's) aggregations and assigns its globals. */
   applyDelta(delta: ProgramDelta): void {
+    if (delta.globals !== undefined) this.globals?.apply(delta.globals);
     for (const s of delta.aggregations) {
       const agg = this.aggs.find((a) => a.name === s.name);
       if (agg === undefined) continue;
