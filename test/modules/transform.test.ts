@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { runInThisContext } from 'node:vm';
 import { parse } from 'acorn';
 import { isTransformed, transform, MARKER } from '../../src/modules/transform.js';
+import { stripFragments } from '../../src/modules/fragments.js';
 import { installRuntime } from '../../src/modules/runtime.js';
 import { link } from '../../src/weaver/index.js';
 import type { ProbeEvent } from '../../src/core/index.js';
@@ -240,4 +241,24 @@ test('name, length and own properties are those of the original function', () =>
 
 test('syntax errors propagate so that the caller can record a skip', () => {
   assert.throws(() => transform('function (', { module: 'm.js', format: 'commonjs' }), SyntaxError);
+});
+
+test('the original text of every function is recovered from the rewritten code, whatever the prefix', () => {
+  const src = [
+    "const $ms = '/*$ms*/ and /*$ms:*/ as written';",
+    'function f(a) {',
+    '  if (a) return a, 1;',
+    '  return g(a);',
+    '}',
+    'const g = (x) => x * 2;',
+    'class K {\n  m() {\n    return;\n  }\n}',
+  ].join('\n');
+  const { code } = transform(src, { module: 'm.js', format: 'commonjs' });
+  assert.match(code, /\/\*\$ms1_:\*\//);
+  const fns = runInThisContext(`(function () {${code}\nreturn [f, g, K];})`)() as Array<() => unknown>;
+  assert.deepEqual(
+    fns.map((fn) => stripFragments(Function.prototype.toString.call(fn))),
+    ['function f(a) {\n  if (a) return a, 1;\n  return g(a);\n}', '(x) => x * 2', 'class K {\n  m() {\n    return;\n  }\n}'],
+  );
+  assert.equal(stripFragments(code), src);
 });
