@@ -16,7 +16,7 @@ export type Expr =
   | { kind: 'self' | 'this'; span: Span; name: string; type?: Type; ref?: VarRef }
   | { kind: 'thisarg'; span: Span; type?: Type }
   | { kind: 'index'; span: Span; target: Expr; keys: Expr[]; type?: Type; ref?: VarRef }
-  | { kind: 'member'; span: Span; target: Expr; name: string; type?: Type }
+  | { kind: 'member'; span: Span; target: Expr; name: string; nameSpan: Span; type?: Type }
   | { kind: 'call'; span: Span; name: string; nameSpan: Span; args: Expr[]; type?: Type }
   | { kind: 'agg'; span: Span; name: string; type?: Type }
   | { kind: 'unary'; span: Span; op: string; operand: Expr; type?: Type }

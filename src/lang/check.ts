@@ -2,6 +2,7 @@ import type { Clause, Expr, Program, Stmt, Type } from './ast.js';
 import { createAggregation } from '../aggregate/create.js';
 import { AGG_FUNCS, aggArity, BUILTIN_FUNCS, BUILTIN_VARS, Capability } from './builtins.js';
 import { OPTIONS, optionValueError } from './options.js';
+import { PROVIDER_RECORDS, RECORDS, type RecordType } from '../providers/catalogue.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { compileFormat, type CompiledFormat } from '../aggregate/printf.js';
 import { varKey, type VarTypes } from './types.js';
@@ -55,8 +56,48 @@ function checkOption(name: string, value: string, span: Expr['span'], diags: Dia
   r.options.set(name, value);
 }
 
+/**
+ * The records a clause's probes pass as `args[0]`, by provider, when every probe is of a stable
+ * provider named without a glob (the catalogue knows their fields); null otherwise, since
+ * `fn`, `node`, `dc` and `usdt` probes pass the program's own values.
+ */
+function clauseRecords(c: Clause): Array<{ provider: string; type: RecordType }> | null {
+  const out: Array<{ provider: string; type: RecordType }> = [];
+  for (const p of c.probes) {
+    const provider = p.description?.provider;
+    const type = provider === undefined ? undefined : PROVIDER_RECORDS[provider];
+    if (provider === undefined || type === undefined || !Object.hasOwn(PROVIDER_RECORDS, provider)) return null;
+    if (!out.some((r) => r.provider === provider)) out.push({ provider, type });
+  }
+  return out;
+}
+
+/** `args[0]` or `arg0`: the record, on a stable provider's probe. */
+function isRecord(e: Expr): boolean {
+  if (e.kind === 'ident') return e.ref?.kind === 'builtin' && e.name === 'arg0';
+  return (
+    e.kind === 'index' &&
+    e.target.kind === 'ident' &&
+    e.target.ref?.kind === 'builtin' &&
+    e.target.name === 'args' &&
+    constValue(e.keys[0]!) === 0
+  );
+}
+
+/** N of `args[N]` or `argN`, when constant; null for anything else. */
+function argumentIndex(e: Expr): number | null {
+  if (e.kind === 'ident' && e.ref?.kind === 'builtin') {
+    const m = /^arg([0-9])$/.exec(e.name);
+    return m === null ? null : Number(m[1]);
+  }
+  if (e.kind !== 'index' || e.target.kind !== 'ident' || e.target.ref?.kind !== 'builtin' || e.target.name !== 'args') return null;
+  const v = constValue(e.keys[0]!);
+  return v === null ? null : Number(v);
+}
+
 class Checker {
   private caps = new Set<Capability>();
+  private records: Array<{ provider: string; type: RecordType }> | null = null;
   private speculative = false;
   private recorded = false;
 
@@ -70,6 +111,7 @@ class Checker {
       this.caps = new Set();
       this.speculative = false;
       this.recorded = false;
+      this.records = clauseRecords(c);
       if (c.predicate !== null) this.expr(c.predicate);
       for (const s of c.body) this.stmt(s);
       this.r.capabilities[c.index] = [...this.caps].sort();
@@ -120,6 +162,7 @@ class Checker {
   }
 
   private check(e: Expr): void {
+    if (this.records !== null) this.recordAccess(e);
     switch (e.kind) {
       case 'int':
       case 'agg':
@@ -185,6 +228,23 @@ class Checker {
       }
       case 'call':
         this.call(e);
+    }
+  }
+
+  /** On a stable provider's probe: `args[0].FIELD` must be a field of its record, and there is no `args[1]`. */
+  private recordAccess(e: Expr): void {
+    const n = argumentIndex(e);
+    if (n !== null && n >= 1) {
+      const r = this.records![0]!;
+      this.diags.report('D3015', e.span, [r.provider, r.type, e.kind === 'ident' ? e.name : `args[${n}]`]);
+      return;
+    }
+    if (e.kind !== 'member' || !isRecord(e.target)) return;
+    for (const r of this.records!) {
+      const fields = RECORDS[r.type];
+      if (Object.hasOwn(fields, e.name)) continue;
+      this.diags.report('D3014', e.nameSpan, [r.type, e.name], { suffix: didYouMean(e.name, Object.keys(fields)) });
+      return;
     }
   }
 

@@ -151,7 +151,7 @@ export class ExprParser extends TokenStream {
         const n = this.peek();
         if (n.kind !== T.Ident) this.fail('D2001', n, ['a member name', describeToken(n)]);
         this.take();
-        e = { kind: 'member', span: this.span(e.span.start), target: e, name: n.text };
+        e = { kind: 'member', span: this.span(e.span.start), target: e, name: n.text, nameSpan: this.span(n.start, n.end) };
       } else if (t.text === '++' || t.text === '--') {
         if (!isLvalue(e)) return e;
         this.take();

@@ -130,3 +130,16 @@ export const MESSAGE_ARGS: readonly ProbeArg[] = Object.freeze([
   { name: 'args[0]', type: 'unknown' },
   { name: 'args[1]', type: 'string' },
 ]);
+
+/** The record type every probe of each stable provider passes as `args[0]`; the D checker reads it. */
+export const PROVIDER_RECORDS: Readonly<Record<string, RecordType>> = {
+  http: 'http_request_t',
+  net: 'net_socket_t',
+  fs: 'fs_op_t',
+  dns: 'dns_lookup_t',
+  gc: 'gc_t',
+  loop: 'loop_t',
+  task: 'task_t',
+  profile: 'profile_t',
+  proc: 'proc_t',
+};

@@ -34,3 +34,18 @@ test('globals from several processes: the last value reported wins, while an agg
   assert.equal(r.status, 0);
   assert.match(r.stdout, /n=2 last=2\n\n\s+5\n$/);
 });
+
+test('a misspelled record field is an error at compile time, located, with a suggestion; CMD never runs', async () => {
+  const r = await mscope(['run', '-e', 'http:::request-done { @[args[0].urll] = count(); }', '--', 'node', 'count.mjs'], dir);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    [
+      '-e:1:33: `http_request_t` records have no field `urll`; did you mean `url`? [D3014]',
+      '  http:::request-done { @[args[0].urll] = count(); }',
+      '                                  ^~~~',
+      '',
+    ].join('\n'),
+  );
+});
