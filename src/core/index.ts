@@ -8,3 +8,4 @@ export { escapeText, escapeDiagnostic } from './escape.js';
 export { MscopeError, ErrorCode } from './errors.js';
 export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';
 export { internalWork, internally } from './internal.js';
+export { eventStack, isOwnFrame } from './own-frames.js';

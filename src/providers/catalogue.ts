@@ -84,7 +84,7 @@ export const RECORDS = {
     run_ns: 'number',
   },
   profile_t: {
-    stack: 'string[]',
+    stack: 'string',
     top: 'string',
     activity: 'number',
   },

@@ -1,5 +1,7 @@
 import { Session } from 'node:inspector';
-import { compileGlob, isGlob, nowNs, registry, type Probe, type ProbeDescription } from '../core/index.js';
+import { findSourceMap, type SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { compileGlob, eventStack, isGlob, isOwnFrame, nowNs, registry, type Probe, type ProbeDescription } from '../core/index.js';
 import { recordArgs, type ProfileRecord } from './catalogue.js';
 import { emit, HookGroup, onToggle } from './hooks.js';
 
@@ -10,7 +12,9 @@ import { emit, HookGroup, onToggle } from './hooks.js';
  * turned into one event per sample (timestamp set to the sample's time) and restarted,
  * so events arrive in batches up to `flushMs` late. With several rates enabled, V8 samples
  * at the highest and each probe keeps one sample per period. The activity of a sample is
- * not known (0).
+ * not known (0). Frames are source-mapped as Error stacks are (when Node has the module's
+ * map), microScope's own frames are left out, and a sample of only our work (the flush,
+ * a monitor run from a timer) is dropped. ustack() in a clause prints the sample's stack.
  */
 const COMMON_RATES = [97, 99, 199, 499, 997, 1000];
 const NAME = /^profile-([1-9][0-9]*)$/;
@@ -149,33 +153,59 @@ function deliver(profile: CpuProfile, deliveredNs: number): void {
     byId.set(n.id, n);
     for (const c of n.children ?? []) parent.set(c, n.id);
   }
-  const stacks = new Map<number, string[]>();
+  const stacks = new Map<number, string[] | null>();
   let t = profile.startTime;
   for (let i = 0; i < samples.length; i++) {
     t += deltas[i] ?? 0;
     const id = samples[i]!;
     let stack = stacks.get(id);
     if (stack === undefined) stacks.set(id, (stack = stackOf(id, byId, parent)));
+    if (stack === null) continue;
     const tsNs = deliveredNs - Math.round((profile.endTime - t) * 1e3);
     for (const r of rates.values()) {
       if (!r.probe.enabled || t < r.nextUs) continue;
       r.nextUs = t + 1e6 / r.hz;
-      const rec: ProfileRecord = { stack, top: stack[0] ?? '', activity: 0 };
+      const rec: ProfileRecord = { stack: stack.join('\n'), top: stack[0] ?? '', activity: 0 };
+      eventStack.frames = stack;
       emit(r.probe, rec, tsNs);
+      eventStack.frames = null;
     }
   }
 }
 
-function stackOf(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): string[] {
+/** Innermost first; null for a sample of microScope's own work, which is not the program's. */
+function stackOf(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): string[] | null {
   const out: string[] = [];
+  let own = false;
   for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
     const f = byId.get(cur)!.callFrame;
     if (f.functionName === '(root)') break;
-    out.push(
-      f.url === ''
-        ? f.functionName || '(anonymous)'
-        : `${f.functionName || '(anonymous)'} (${f.url}:${f.lineNumber + 1}:${f.columnNumber + 1})`,
-    );
+    const frame = frameText(f);
+    if (isOwnFrame(frame)) own = true;
+    else out.push(frame);
   }
+  if (own && out.every((f) => f.includes('(node:'))) return null;
   return out;
+}
+
+/** As an Error stack prints it: `name (location:line:col)`, at the original position when mapped. */
+function frameText(f: CallFrame): string {
+  const name = f.functionName || '(anonymous)';
+  if (f.url === '') return name;
+  const map = sourceMapOf(f.url);
+  const e = map?.findEntry(f.lineNumber, f.columnNumber);
+  if (e === undefined || !('originalSource' in e)) return `${name} (${f.url}:${f.lineNumber + 1}:${f.columnNumber + 1})`;
+  const source = e.originalSource.startsWith('file://') ? fileURLToPath(e.originalSource) : e.originalSource;
+  return `${name} (${source}:${e.originalLine + 1}:${e.originalColumn + 1})`;
+}
+
+const sourceMaps = new Map<string, SourceMap | null>();
+
+function sourceMapOf(url: string): SourceMap | null {
+  let map = sourceMaps.get(url);
+  if (map === undefined) {
+    map = findSourceMap(url) ?? (url.startsWith('file://') ? findSourceMap(fileURLToPath(url)) : undefined) ?? null;
+    sourceMaps.set(url, map);
+  }
+  return map;
 }

@@ -17,12 +17,12 @@ test('profile-N fires sampled stacks whose top names the busy function', async (
   const cap = capture<ProfileRecord>('profile:::profile-997');
   assert.equal(profiling(), true);
   burnCpu(200);
-  await until(() => cap.records().some((r) => r.stack.some((f) => f.startsWith('burnCpu'))));
+  await until(() => cap.records().some((r) => r.stack.split('\n').some((f) => f.startsWith('burnCpu'))));
   cap.unlink();
   assert.equal(profiling(), false);
-  const hits = cap.records().filter((r) => r.stack.some((f) => f.startsWith('burnCpu')));
+  const hits = cap.records().filter((r) => r.stack.split('\n').some((f) => f.startsWith('burnCpu')));
   assert.ok(hits.length > 10, `${hits.length} samples in burnCpu`);
-  assert.ok(hits.every((r) => r.top !== '' && r.stack[0] === r.top));
+  assert.ok(hits.every((r) => r.top !== '' && r.stack.split('\n')[0] === r.top));
   const ts = cap.events.map((e) => e.timestamp);
   assert.deepEqual(
     ts,

@@ -1,13 +1,14 @@
-import { fileURLToPath } from 'node:url';
+import { eventStack, isOwnFrame } from '../../core/index.js';
 
-/** The package's own source folder (src/ or dist/): frames under it are ours, not the program's. */
-const OWN_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const INDENT = '              ';
 
 /**
  * The JS stack of the probe firing, as DTrace prints ustack(): one frame per line, indented,
- * without microScope's own frames (the instrumented wrapper, the weaver, the clause).
+ * without microScope's own frames (the instrumented wrapper, the weaver, the clause). An
+ * event that stands for another stack (a profile sample) prints that one.
  */
 export function jsStack(depth: number): string {
+  if (eventStack.frames !== null) return format(eventStack.frames, depth);
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = (depth > 0 ? depth : 20) + 30;
   const raw = new Error().stack ?? '';
@@ -15,9 +16,14 @@ export function jsStack(depth: number): string {
   const frames: string[] = [];
   for (const line of raw.split('\n').slice(1)) {
     const f = line.trim().replace(/^at /, '');
-    if (f.includes(OWN_ROOT) || f.includes('eval at ') || (f.startsWith('c') && /^c\d+ \(/.test(f))) continue;
-    frames.push('              ' + f);
+    if (isOwnFrame(f) || f.includes('eval at ') || (f.startsWith('c') && /^c\d+ \(/.test(f))) continue;
+    frames.push(f);
     if (depth > 0 && frames.length >= depth) break;
   }
-  return '\n' + frames.join('\n') + '\n';
+  return format(frames, depth);
+}
+
+function format(frames: readonly string[], depth: number): string {
+  const shown = depth > 0 && frames.length > depth ? frames.slice(0, depth) : frames;
+  return '\n' + shown.map((f) => INDENT + f).join('\n') + '\n';
 }
