@@ -4,7 +4,7 @@ export { ProbeEvent, setActivitySource, currentActivity } from './event.js';
 export { ProbeRegistry, registry, type SkippedFunction, type ProbeFactory } from './registry.js';
 export { nowNs, wallNs } from './clock.js';
 export { compileGlob, isGlob } from './glob.js';
-export { escapeText, escapeDiagnostic } from './escape.js';
+export { escapeText, escapeDiagnostic, traceString } from './escape.js';
 export { MscopeError, ErrorCode } from './errors.js';
 export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';
 export { internalWork, internally } from './internal.js';

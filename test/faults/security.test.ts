@@ -191,3 +191,13 @@ test('names and strings from the program reach the terminal escaped: no escape s
   assert.doesNotMatch(both, /[\x00\x1b]/);
   assert.ok(both.includes(`(fn:esc.js:${shown}): divide-by-zero\n`), both);
 });
+
+test('trace() of a program string that is not printable prints a hex dump, as DTrace does', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-esc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'esc.js'), 'const o = { "\\x1b]0;owned\\x07": function () { return 1; } };\no["\\x1b]0;owned\\x07"]();\n');
+  const r = await collect(spawnMscope(['run', '-q', '-e', 'fn:::entry { trace(probefunc); }', '--', 'node', 'esc.js'], dir));
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /\x1b/);
+  assert.match(r.stdout, /^ {9}0: 6f 2e 1b 5d 30 3b 6f 77 6e 65 64 07 {14}o\.\.\]0;owned\.$/m);
+});

@@ -3,7 +3,7 @@ import { threadId } from 'node:worker_threads';
 import type { Aggregation } from '../../aggregate/aggregation.js';
 import type { PrintfArg } from '../../aggregate/printf.js';
 import type { SortOptions } from '../../aggregate/types.js';
-import { escapeText, wallNs, type ProbeDescription, type ProbeEvent } from '../../core/index.js';
+import { escapeText, traceString, wallNs, type ProbeDescription, type ProbeEvent } from '../../core/index.js';
 import type { LinkHandle } from '../../weaver/index.js';
 import { applyOption, type ProgramOptions } from '../options.js';
 import { aggregationToJson, jsonLine } from '../../aggregate/json.js';
@@ -107,7 +107,10 @@ export class ClauseRuntime {
     // Objects and functions print as toStr makes them: never their own toString or source text.
     const value = (typeof v === 'object' && v !== null) || typeof v === 'function' ? toStr(v, this.strsize) : v === undefined ? 0 : v;
     if (this.format === 'json') this.emit(jsonLine('trace', value), spec);
-    else this.emit(this.quiet ? String(value) : `${String(value)}\n`, spec);
+    else {
+      const text = typeof value === 'string' ? traceString(value) : String(value);
+      this.emit(this.quiet ? text : `${text}\n`, spec);
+    }
   }
 
   /**
