@@ -1,0 +1,43 @@
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { TEST262 } from './runner.mjs';
+
+/** The fixed sample `npm test` runs: every `step`-th test (sorted) of each directory. */
+const SAMPLE = [
+  ['directive-prologue', 1],
+  ['function-code', 4],
+  ['global-code', 2],
+  ['statements/class', 100],
+  ['expressions/class', 120],
+  ['expressions/async-arrow-function', 4],
+  ['expressions/async-function', 4],
+  ['statements/async-function', 4],
+  ['expressions/async-generator', 20],
+  ['statements/generators', 12],
+  ['expressions/generators', 12],
+  ['module-code', 8],
+  ['eval-code', 25],
+  ['arguments-object', 25],
+];
+
+export function listTests(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js') && !e.name.includes('_FIXTURE')) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+export function sampleFiles() {
+  const out = [];
+  for (const [dir, step] of SAMPLE) {
+    const all = listTests(resolve(TEST262, 'test/language', dir));
+    for (let i = 0; i < all.length; i += step) out.push(all[i]);
+  }
+  return out;
+}
