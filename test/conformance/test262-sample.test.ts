@@ -11,11 +11,7 @@ import { join, resolve } from 'node:path';
  * and through the rewrite with every fn probe linked. Differences are listed in
  * docs/CONFORMANCE.md; this list must match it.
  */
-const KNOWN_DIFFERENCES: string[] = [
-  // The header or prologue glued after a directive without `;` (issue 9, being fixed in transform.ts).
-  'directive-prologue/14.1-13-s.js [sloppy]',
-  'directive-prologue/func-decl-no-semi-runtime.js [sloppy]',
-];
+const KNOWN_DIFFERENCES: string[] = [];
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CANARY = join(ROOT, 'test/fixtures/conformance/canary.js');
