@@ -42,6 +42,11 @@ export class ProbeDescription implements ProbeName {
     return m[0](p.provider) && m[1](p.module) && m[2](p.func) && m[3](p.name);
   }
 
+  /** Whether some probe of this provider could match. */
+  matchesProvider(provider: string): boolean {
+    return this.matchers[0](provider);
+  }
+
   /** Whether some probe of this provider and module could match. */
   matchesModule(provider: string, module: string): boolean {
     return this.matchers[0](provider) && this.matchers[1](module);

@@ -107,6 +107,11 @@ export class ProbeRegistry {
     this.materializeWhere((g) => description.matchesModule(g.provider, g.module));
   }
 
+  /** Whether a description linked so far could match a probe of `provider`. */
+  isArmedFor(provider: string): boolean {
+    return this.armed.some((d) => d.matchesProvider(provider));
+  }
+
   private materializeWhere(test: (g: ProbeGroup) => boolean): void {
     if (this.groups.length === 0) return;
     const ready = this.groups.filter(test);

@@ -9,9 +9,17 @@ import { AgentChannel } from './channel.js';
 import { installAgentInstrumentation } from './instrumentation.js';
 import { loadMonitor } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
-import { INTERNAL_THREAD_ENV } from '../../core/index.js';
+import { INTERNAL_THREAD_ENV, registry } from '../../core/index.js';
 
 const FLUSH_INTERVAL_MS = 50;
+
+/**
+ * The load-time rewrite serves `fn` probes only: a program traced by other providers alone
+ * runs its own unchanged code (and starts faster).
+ */
+function needsRewrite(options: AgentOptions): boolean {
+  return options.list === true || (options.modules?.length ?? 0) > 0 || registry.isArmedFor('fn');
+}
 
 /**
  * Starts the agent of this process from what `mscope` put in the environment. Monitors are
@@ -43,7 +51,7 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
     }
   }
   try {
-    await installAgentInstrumentation(options);
+    if (needsRewrite(options)) await installAgentInstrumentation(options);
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }
