@@ -22,13 +22,14 @@ export function defineModule<T extends object>(name: string, api: T): T {
   return out as T;
 }
 
-/** The wrapper sees an async function's promise, so only generators differ from plain calls. */
 function kindOf(fn: AnyFunction): SiteKind {
   const tag = Object.prototype.toString.call(fn);
   if (tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]') return SiteKind.Generator;
-  return SiteKind.Plain;
+  return tag === '[object AsyncFunction]' ? SiteKind.Async : SiteKind.Plain;
 }
 
 function instrumentFunction(sites: ModuleSites, name: string, fn: AnyFunction): AnyFunction {
-  return wrapWithSite(sites, sites.add(name, kindOf(fn)), fn as (this: unknown, ...args: unknown[]) => unknown) as AnyFunction;
+  const kind = kindOf(fn);
+  const i = sites.add(name, kind);
+  return wrapWithSite(sites, i, fn as (this: unknown, ...args: unknown[]) => unknown, kind === SiteKind.Async) as AnyFunction;
 }

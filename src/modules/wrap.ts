@@ -1,15 +1,17 @@
 import { internalWork } from '../core/index.js';
-import { enter, type ModuleSites } from './sites.js';
+import { enter, UNTRACKED, type Call, type ModuleSites } from './sites.js';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
+type Token = Call | typeof UNTRACKED;
 
 /**
  * A function that fires site `i`'s probes around `fn`, for code we cannot rewrite (a
  * `defineModule` API, a core module's export). It keeps `name`, `length` and own
  * properties; while no probe of the site is enabled it costs one load and compare.
  * Calls microScope makes itself (its module hooks, a monitor run by a probe) fire nothing.
+ * With `settles`, fn is an async function: its return and error fire when its promise settles.
  */
-export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction): AnyFunction {
+export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction, settles = false): AnyFunction {
   const state = sites.state;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     if (state[i] === 0 || internalWork.depth !== 0) return Reflect.apply(fn, this, args);
@@ -25,6 +27,7 @@ export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction): An
       internalWork.depth--;
       throw error;
     }
+    if (settles && token !== UNTRACKED) return settle(value as Promise<unknown>, token);
     internalWork.depth++;
     token.msv = value;
     internalWork.depth--;
@@ -35,4 +38,24 @@ export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction): An
     Object.defineProperty(wrapped, key, Object.getOwnPropertyDescriptor(fn, key)!);
   }
   return wrapped;
+}
+
+/**
+ * Awaits an async function's own (native) promise: no program `then` runs, and the caller
+ * gets a promise that rejects, handled or not, exactly as the original would.
+ */
+async function settle(promise: Promise<unknown>, token: Token): Promise<unknown> {
+  let value: unknown;
+  try {
+    value = await promise;
+  } catch (error) {
+    internalWork.depth++;
+    token.msx = error;
+    internalWork.depth--;
+    throw error;
+  }
+  internalWork.depth++;
+  token.msv = value;
+  internalWork.depth--;
+  return value;
 }

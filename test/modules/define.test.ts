@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { defineModule } from '../../src/modules/define.js';
 import { registry } from '../../src/core/index.js';
 import { link } from '../../src/weaver/index.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 test('defineModule keeps keys, name, length, own properties and non-function values', () => {
   function add(a: number, b: number): number {
@@ -39,4 +41,12 @@ test('two defineModules of one name both fire, whichever was linked first', () =
   first.get('after');
   second.get('after');
   assert.deepEqual(seen, ['a:x', 'b:y']);
+});
+
+test('an async API: return and error fire when its promise settles, and a rejection nobody handles still ends the program', () => {
+  const fixture = fileURLToPath(new URL('../fixtures/modules/define-async.ts', import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
+  assert.equal(r.stdout, 'return 4\nerror negative\n');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /RangeError: negative/);
 });
