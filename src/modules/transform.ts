@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import type { parse as acornParse } from 'acorn';
 import { functionName, type AnyNode, type Unnamed } from './naming.js';
 import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sourcemap.js';
 import { fragment, RETURN_MARK, RETURN_MARK_PREFIX } from './fragments.js';
+import { loadPrivateParser } from './private-parser.js';
 
 /**
  * Load-time rewrite of a module's named functions into probe sites. Self-contained (no
@@ -38,7 +38,6 @@ export interface TransformResult {
 }
 
 // Loaded on first use: a warm cache never needs the parser, and loading it costs startup.
-const require = createRequire(import.meta.url);
 let parse: typeof acornParse | null = null;
 
 export function isTransformed(source: string): boolean {
@@ -48,7 +47,7 @@ export function isTransformed(source: string): boolean {
 /** Throws acorn's SyntaxError when the source does not parse; callers record a skip. */
 export function transform(source: string, options: TransformOptions): TransformResult {
   const esm = options.format === 'module';
-  parse ??= (require('acorn') as { parse: typeof acornParse }).parse;
+  parse ??= loadPrivateParser();
   const comments = new Map<number, number>();
   const ast = parse(source, {
     ecmaVersion: 'latest',

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { FIXTURES, mscope } from './mscope.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { FIXTURES, ROOT, mscope } from './mscope.js';
 
 /** The load-time rewrite serves `fn` probes only; without them the program runs its own code. */
 
@@ -27,4 +29,18 @@ test('a script with fn probes still instruments the program', async () => {
   const r = await mscope(['run', '-q', '-e', 'fn::add:entry { @[probefunc] = count(); }', '--', process.execPath, 'app.js'], DIR);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /add\s+1\n/);
+});
+
+test('a program that uses acorn, the parser microScope rewrites with, gets its own instrumented acorn', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'mscope-acorn-'));
+  const program = "console.log(require('acorn').parse('1 + 2', { ecmaVersion: 2020 }).body.length)";
+  const r = await mscope(['run', '-q', '-e', 'fn:acorn::entry { @ = count(); }', '--', process.execPath, '-e', program], ROOT, {
+    MSCOPE_CACHE_DIR: cache,
+  });
+  rmSync(cache, { recursive: true, force: true });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /circular|warning/i);
+  const [printed, count] = r.stdout.trim().split(/\s+/);
+  assert.equal(printed, '1');
+  assert.ok(Number(count) > 0, r.stdout);
 });
