@@ -6,7 +6,8 @@ import type { SkippedFunction } from '../core/index.js';
  * and what each agent writes back: newline-delimited JSON in `<session>/<pid>.ndjson`.
  */
 export const ENV_SESSION = 'MSCOPE_SESSION';
-export const ENV_MONITORS = 'MSCOPE_MONITORS';
+/** The monitors travel in a file of the session directory: a script can outgrow an environment variable (E2BIG). */
+export const ENV_MONITORS_FILE = 'MSCOPE_MONITORS_FILE';
 export const ENV_OPTIONS = 'MSCOPE_OPTIONS';
 
 /** One monitor to load in every process; `kind` selects the loader (`ts`, later `d`). */
@@ -45,6 +46,10 @@ export interface LinkReport {
 export type AgentMessage =
   | { t: 'hello'; pid: number; ppid: number; argv: string[] }
   | { t: 'output'; text: string }
+  /** A runtime error or warning of a monitor (DTrace's `error on enabled probe`): mscope's stderr. */
+  | { t: 'warn'; text: string }
+  /** The agent saw a terminating signal: the process is not stuck in JavaScript. */
+  | { t: 'signal'; signal: string }
   | { t: 'probes'; probes: ProbeRow[] }
   | { t: 'skipped'; skipped: SkippedFunction[] }
   | { t: 'stats'; monitor: string; links: LinkReport[]; firstFault?: string; restarts?: number }

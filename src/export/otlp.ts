@@ -13,6 +13,14 @@ export interface OtlpOptions {
   /** Records held while the collector is slow; beyond it they are dropped and counted. */
   maxQueue?: number;
   bounds?: number[];
+  /** Longest one request may take; the OTLP default, or `OTEL_EXPORTER_OTLP_TIMEOUT`, is 10 s. */
+  timeoutMs?: number;
+}
+
+/** OTLP exporters' standard setting (ms), as the OpenTelemetry SDKs read it. */
+function envTimeoutMs(): number | undefined {
+  const v = Number(process.env.OTEL_EXPORTER_OTLP_TIMEOUT);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 const DEFAULT_BOUNDS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
@@ -32,11 +40,15 @@ export class OtlpExporter {
   sent = 0;
   dropped = 0;
   failures = 0;
+  /** Why the last failed request failed, for the one line mscope prints. */
+  lastError: string | undefined;
+  private readonly timeoutMs: number;
 
   constructor(
     acct: RecordSource,
     private readonly o: OtlpOptions,
   ) {
+    this.timeoutMs = o.timeoutMs ?? envTimeoutMs() ?? 10_000;
     this.detach = acct.onRecord((r) => {
       if (this.queue.length >= (o.maxQueue ?? 65536)) {
         this.dropped++;
@@ -70,11 +82,19 @@ export class OtlpExporter {
 
   private async post(url: string, body: unknown): Promise<boolean> {
     try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       await res.arrayBuffer();
       if (res.ok) return true;
-    } catch {
-      // counted below
+      this.lastError = `HTTP ${res.status}`;
+    } catch (e) {
+      const name = (e as Error).name;
+      this.lastError =
+        name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${this.timeoutMs} ms` : ((e as Error).message ?? String(e));
     }
     this.failures++;
     return false;

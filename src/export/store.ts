@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { RecordSource, AcctRecord } from '../accounting/index.js';
 import { openSql } from './sqlite.js';
@@ -60,6 +61,7 @@ export class RecordStore {
   }
 
   static async open(path: string, o: StoreOptions = {}): Promise<RecordStore> {
+    checkStoreFile(path, true);
     const worker = startWorker(path);
     const [m] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => Promise.reject(e as Error))])) as [
       { ready: string },
@@ -114,6 +116,7 @@ export class RecordStore {
 
 /** Every record in a store file, oldest first: what `mscope report FILE` reads. */
 export async function readStore(path: string): Promise<AcctRecord[]> {
+  checkStoreFile(path, false);
   const sql = await openSql(path, true);
   try {
     return sql.all('SELECT * FROM activities ORDER BY rowid').map((row) => {
@@ -123,4 +126,20 @@ export async function readStore(path: string): Promise<AcctRecord[]> {
   } finally {
     sql.close();
   }
+}
+
+/**
+ * A store is a regular file: a device (`/dev/zero`) would be read forever. Writing, it is
+ * created now, so that a path that cannot be written fails before CMD starts, not at its end.
+ */
+function checkStoreFile(path: string, create: boolean): void {
+  if (path === '') throw new Error('the file name is empty');
+  let isFile: boolean | undefined;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    if (!create || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (isFile === false) throw new Error('not a regular file');
+  if (create) closeSync(openSync(path, 'a'));
 }

@@ -17,6 +17,8 @@ export interface RemoteClauseOptions {
 export interface RemoteClauseFlush {
   readonly delta: ProgramDelta;
   readonly output: string;
+  /** Runtime errors and warnings, kept apart from the output: they go to mscope's stderr. */
+  readonly warnings: string;
   readonly events: number;
   readonly exit: number | null;
 }
@@ -32,12 +34,13 @@ const programs = new Map<string, CompiledProgram>();
 export function createMonitor(options: RemoteClauseOptions): { handle(ev: unknown): void; flush(): RemoteClauseFlush } {
   const program = compiled(options);
   let output = '';
+  let warnings = '';
   let exit: number | null = null;
   let events = 0;
   let exitReported = false;
   const instance = new ProgramInstance(program, 'remote', {
     output: (text) => void (output += text),
-    warn: (text) => void (output += text),
+    warn: (text) => void (warnings += text),
     exit: (status) => void (exit ??= status),
   });
   instance.start();
@@ -47,9 +50,10 @@ export function createMonitor(options: RemoteClauseOptions): { handle(ev: unknow
       instance.fire(options.clause, ev as ProbeEvent);
     },
     flush(): RemoteClauseFlush {
-      const out: RemoteClauseFlush = { delta: instance.takeDelta(), output, events, exit: exitReported ? null : exit };
+      const out: RemoteClauseFlush = { delta: instance.takeDelta(), output, warnings, events, exit: exitReported ? null : exit };
       exitReported ||= exit !== null;
       output = '';
+      warnings = '';
       events = 0;
       return out;
     },

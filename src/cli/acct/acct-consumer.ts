@@ -86,12 +86,25 @@ export class AccountingConsumer implements ConsumerMonitor {
     this.delta(pid, data);
   }
 
+  /** Each sink is closed even when another fails; a failure is one line, never a lost summary. */
   async end(_out: OutputSink): Promise<void> {
-    await this.otlp?.close();
-    await this.prom?.close();
-    await this.store?.close();
+    await this.closing('OTLP export', this.otlp?.close());
+    if (this.otlp !== null && this.otlp.dropped > 0)
+      process.stderr.write(
+        `mscope: OTLP export to ${this.sinks.otlpUrl} failed: ${this.otlp.dropped} of ${this.otlp.dropped + this.otlp.sent} records not sent (${this.otlp.lastError ?? 'no answer'})\n`,
+      );
+    await this.closing('Prometheus endpoint', this.prom?.close());
+    await this.closing(`store ${this.sinks.store}`, this.store?.close());
     if (this.sinks.quiet === true) return;
     const where = this.sinks.store === null ? '' : ` in ${this.sinks.store}`;
     process.stderr.write(`mscope: accounting: ${this.count} activit${this.count === 1 ? 'y' : 'ies'} recorded${where}\n`);
+  }
+
+  private async closing(what: string, done: Promise<void> | undefined): Promise<void> {
+    try {
+      await done;
+    } catch (e) {
+      process.stderr.write(`mscope: ${what} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
   }
 }

@@ -35,6 +35,12 @@ export class Agent {
     this.channel.flush();
   }
 
+  /** Tells mscope at once that a terminating signal reached this process's JavaScript. */
+  signalled(signal: NodeJS.Signals): void {
+    this.channel.send({ t: 'signal', signal });
+    this.channel.flush();
+  }
+
   /** Starts `monitor`; a monitor that fails to start is reported and left out. */
   add(name: string, monitor: AgentMonitor): void {
     const r: Running = { name, monitor, handles: [], firstFault: undefined, restarts: new Map() };
@@ -115,6 +121,7 @@ export class Agent {
         return h;
       },
       output: (text: string) => this.channel.send({ t: 'output', text }),
+      warn: (text: string) => this.channel.send({ t: 'warn', text }),
       exit: (code = 0) => {
         this.channel.send({ t: 'exit-request', code });
         this.finish();

@@ -48,7 +48,7 @@ export class ScriptMonitor implements AgentMonitor {
   start(ctx: AgentContext): void {
     const instance = new ProgramInstance(this.program, 'agent', {
       output: (text) => ctx.output(text),
-      warn: (text) => ctx.output(text),
+      warn: (text) => ctx.warn(text),
       exit: (status) => ctx.exit(status),
       link: (description, monitor, clause) => {
         const options: RemoteClauseOptions = { ...this.spec, clause };
@@ -87,6 +87,7 @@ export class ScriptMonitor implements AgentMonitor {
     this.remote.noteFlushed(r.events);
     this.instance?.applyDelta(r.delta);
     if (r.output !== '') ctx.output(r.output);
+    if (r.warnings !== '') ctx.warn(r.warnings);
     if (r.exit !== null) ctx.exit(r.exit);
   }
 }

@@ -1,13 +1,16 @@
-const TERMINATING = ['SIGINT', 'SIGTERM'] as const;
+const TERMINATING = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Runs `flush` when a terminating signal arrives that the application does not handle,
- * then re-raises it with the default disposition so the process dies as it would have.
- * When the application has its own listener, it decides; `exit` handlers flush then.
+ * Tells mscope at once that a terminating signal arrived (`seen`: the process is not stuck
+ * in JavaScript, so mscope need not kill it), then, when the application does not handle
+ * the signal, runs `flush` and re-raises it with the default disposition so the process
+ * dies as it would have. When the application has its own listener, it decides; `exit`
+ * handlers flush then.
  */
-export function flushOnTerminatingSignals(flush: () => void): void {
+export function flushOnTerminatingSignals(seen: (signal: NodeJS.Signals) => void, flush: () => void): void {
   for (const signal of TERMINATING) {
     const onSignal = (): void => {
+      seen(signal);
       if (process.listenerCount(signal) > 1) return;
       flush();
       process.removeListener(signal, onSignal);

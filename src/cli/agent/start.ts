@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { ENV_MONITORS, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from '../protocol.js';
+import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from '../protocol.js';
 import { Agent } from './agent.js';
 import { registerProviders } from '../../providers/index.js';
 import { registerAllCoreModules } from '../../modules/core-modules.js';
@@ -29,13 +30,18 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
   const session = env[ENV_SESSION];
   if (session === undefined || session === '' || env[INTERNAL_THREAD_ENV] === '1') return;
   const options = JSON.parse(env[ENV_OPTIONS] ?? '{}') as AgentOptions;
-  const specs = JSON.parse(env[ENV_MONITORS] ?? '[]') as MonitorSpec[];
+  const monitorsFile = env[ENV_MONITORS_FILE];
+  const specs = (monitorsFile === undefined ? [] : JSON.parse(readFileSync(monitorsFile, 'utf8'))) as MonitorSpec[];
   // A worker thread reports on its own channel; mscope merges its aggregations like a process's.
   const channel = new AgentChannel(join(session, `${process.pid}${isMainThread ? '' : `-${threadId}`}.ndjson`));
   const agent = new Agent(channel, options);
   agent.hello();
   process.on('exit', () => agent.finish());
-  if (isMainThread) flushOnTerminatingSignals(() => agent.finish());
+  if (isMainThread)
+    flushOnTerminatingSignals(
+      (signal) => agent.signalled(signal),
+      () => agent.finish(),
+    );
   setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
   registerProviders();
   if (options.list === true) registerAllCoreModules();

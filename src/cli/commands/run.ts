@@ -66,7 +66,11 @@ async function run(args: readonly string[]): Promise<number> {
   const program = script === null ? null : compileScript(script, (t) => process.stderr.write(t));
   const consumers = new Map<string, ConsumerMonitor>();
   const accounting =
-    values.acct === true || values.prom !== undefined || values.otlp !== undefined || (program !== null && usesAcct(program));
+    values.acct === true ||
+    values.store !== undefined ||
+    values.prom !== undefined ||
+    values.otlp !== undefined ||
+    (program !== null && usesAcct(program));
   if (accounting && command.length > 0) {
     // Only an explicit --acct (or --store) writes a store by default; accounting a program turned on by itself writes no file.
     const store = values.store ?? (values.acct === true ? undefined : 'none');
@@ -123,6 +127,7 @@ function accountingSinks(store: string | undefined, prom: string | undefined, ot
     if (!Number.isInteger(promPort) || promPort < 0 || promPort > 65535)
       throw usage(`mscope run: --prom expects a port number, got "${prom}"`);
   }
+  if (store === '') throw usage('mscope run: --store expects a file name, got an empty one');
   if (otlp !== undefined && !/^https?:\/\//.test(otlp)) throw usage(`mscope run: --otlp expects an http(s) URL, got "${otlp}"`);
   return {
     store: store === 'none' ? null : (store ?? DEFAULT_STORE),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { ErrorCode, MscopeError } from '../../core/index.js';
 import type { Source } from '../../lang/index.js';
 
@@ -29,12 +29,27 @@ export function scriptSources(args: readonly string[]): Source[] {
   return out;
 }
 
+/** Far beyond any real D program; a bound, so that a huge or endless file is refused rather than read forever. */
+const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
+
 function readScript(file: string): string {
+  const fail = (why: string): MscopeError => new MscopeError(ErrorCode.BadScript, `cannot read script ${file}: ${why}`);
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new MscopeError(ErrorCode.BadScript, `cannot read script ${file}: ${code}`);
+    throw fail((error as NodeJS.ErrnoException).code ?? String(error));
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw fail('not a regular file');
+    if (st.size > MAX_SCRIPT_BYTES) throw fail(`larger than ${MAX_SCRIPT_BYTES / 1024 / 1024} MiB`);
+    return readFileSync(fd, 'utf8');
+  } catch (error) {
+    if (error instanceof MscopeError) throw error;
+    throw fail((error as NodeJS.ErrnoException).code ?? String(error));
+  } finally {
+    closeSync(fd);
   }
 }
 

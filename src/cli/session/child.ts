@@ -7,8 +7,6 @@ export interface ChildExit {
   readonly signal: NodeJS.Signals | null;
 }
 
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /** The file `--import` loads in every Node process CMD starts. */
 export const REGISTER_URL = new URL('../register.js', import.meta.url);
 
@@ -19,10 +17,7 @@ export function nodeOptionsWithAgent(current: string | undefined): string {
   return current.includes(flag) ? current : `${current} ${flag}`;
 }
 
-/**
- * Runs CMD with the terminal's stdio. SIGINT, SIGTERM and SIGHUP sent to mscope are
- * forwarded to CMD, and mscope itself keeps running until CMD has exited.
- */
+/** Runs CMD with the terminal's stdio; mscope's `Stopper` passes signals on to it. */
 export class TracedChild {
   private readonly child: ChildProcess;
   readonly exited: Promise<ChildExit>;
@@ -30,17 +25,11 @@ export class TracedChild {
   constructor(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string) {
     const [file, ...args] = command as [string, ...string[]];
     this.child = spawn(file, args, { stdio: 'inherit', env, cwd });
-    const forward = (signal: NodeJS.Signals): void => {
-      this.kill(signal);
-    };
-    for (const s of FORWARDED) process.on(s, forward);
     this.exited = new Promise<ChildExit>((resolve, reject) => {
       this.child.once('error', (error: NodeJS.ErrnoException) => {
-        for (const s of FORWARDED) process.removeListener(s, forward);
         reject(spawnError(file, error));
       });
       this.child.once('exit', (code, signal) => {
-        for (const s of FORWARDED) process.removeListener(s, forward);
         resolve({ code, signal });
       });
     });

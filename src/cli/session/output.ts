@@ -7,16 +7,75 @@ export interface OutputSink {
   close(): void;
 }
 
+const brokenPipeListeners: Array<() => void> = [];
+let stdoutBroken = false;
+
+/**
+ * A reader that went away (`mscope run … | head -1`) is an `EPIPE` error on stdout, which
+ * Node throws unless handled: mscope stops writing, and the listeners end CMD as a SIGPIPE
+ * would. A broken stderr is ignored the same way. Other write errors are reported once.
+ */
+function watchStdio(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (stdoutBroken) return;
+    stdoutBroken = true;
+    if (error.code !== 'EPIPE') process.stderr.write(`mscope: cannot write to stdout: ${error.code ?? error.message}\n`);
+    for (const l of brokenPipeListeners.splice(0)) l();
+  });
+  process.stderr.on('error', () => {});
+}
+watchStdio();
+
+/** Runs `listener` once if stdout's reader goes away; returns the removal. */
+export function onBrokenStdout(listener: () => void): () => void {
+  if (stdoutBroken) {
+    listener();
+    return () => {};
+  }
+  brokenPipeListeners.push(listener);
+  return () => {
+    const i = brokenPipeListeners.indexOf(listener);
+    if (i >= 0) brokenPipeListeners.splice(i, 1);
+  };
+}
+
+const stdoutSink: OutputSink = {
+  write: (text) => {
+    if (!stdoutBroken) process.stdout.write(text);
+  },
+  close: () => {},
+};
+
+/**
+ * `-o FILE`, opened for appending before CMD starts. A write that fails later (a full disk)
+ * is reported in one line, and what follows goes to stdout rather than being lost.
+ */
 export function openOutput(file: string | undefined): OutputSink {
-  if (file === undefined) return { write: (text) => void process.stdout.write(text), close: () => {} };
+  if (file === undefined) return stdoutSink;
   let fd: number;
   try {
     fd = openSync(file, 'a');
   } catch (error) {
     throw new MscopeError(ErrorCode.BadUsage, `mscope: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  let failed = false;
   return {
-    write: (text) => void writeSync(fd, text),
+    write: (text) => {
+      if (failed) return stdoutSink.write(text);
+      try {
+        writeAll(fd, Buffer.from(text));
+      } catch (error) {
+        failed = true;
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        process.stderr.write(`mscope: cannot write ${file}: ${code}; the rest of the output goes to stdout\n`);
+        stdoutSink.write(text);
+      }
+    },
     close: () => closeSync(fd),
   };
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  let off = 0;
+  while (off < data.length) off += writeSync(fd, data, off);
 }

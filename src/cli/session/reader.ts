@@ -8,8 +8,8 @@ interface OpenFile {
   readonly pid: number;
   readonly fd: number;
   offset: number;
-  /** Bytes after the last newline: a message still being written. */
-  partial: Buffer;
+  /** Bytes after the last newline, in the chunks they came in: a message still being written. */
+  partial: Buffer[];
 }
 
 const CHUNK = 64 * 1024;
@@ -34,7 +34,7 @@ export class SessionReader {
     for (const name of names.sort((a, b) => parseInt(a, 10) - parseInt(b, 10))) {
       let f = this.files.get(name);
       if (f === undefined) {
-        f = { pid: parseInt(name, 10), fd: openSync(join(this.dir, name), 'r'), offset: 0, partial: Buffer.alloc(0) };
+        f = { pid: parseInt(name, 10), fd: openSync(join(this.dir, name), 'r'), offset: 0, partial: [] };
         this.files.set(name, f);
       }
       this.drain(f);
@@ -44,25 +44,33 @@ export class SessionReader {
   /** Counts what never got its newline as corrupt; call after the last poll. */
   close(): void {
     for (const f of this.files.values()) {
-      if (f.partial.length > 0) this.corrupt++;
+      if (f.partial.some((b) => b.length > 0)) this.corrupt++;
       closeSync(f.fd);
     }
     this.files.clear();
   }
 
+  /**
+   * Linear in the bytes read, however long a line: each chunk is scanned once, and a line
+   * spanning many chunks is joined once, when its newline arrives.
+   */
   private drain(f: OpenFile): void {
     for (;;) {
       const n = readSync(f.fd, this.buffer, 0, CHUNK, f.offset);
       if (n === 0) return;
       f.offset += n;
-      let data = Buffer.concat([f.partial, this.buffer.subarray(0, n)]);
+      const data = this.buffer.subarray(0, n);
+      let start = 0;
       let nl = data.indexOf(0x0a);
       while (nl >= 0) {
-        this.deliver(f.pid, data.subarray(0, nl).toString('utf8'));
-        data = data.subarray(nl + 1);
-        nl = data.indexOf(0x0a);
+        const tail = data.subarray(start, nl);
+        const line = f.partial.length === 0 ? tail : Buffer.concat([...f.partial, tail]);
+        f.partial = [];
+        this.deliver(f.pid, line.toString('utf8'));
+        start = nl + 1;
+        nl = data.indexOf(0x0a, start);
       }
-      f.partial = Buffer.from(data);
+      if (start < n) f.partial.push(Buffer.from(data.subarray(start)));
     }
   }
 

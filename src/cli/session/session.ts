@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENV_MONITORS, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from '../protocol.js';
+import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from '../protocol.js';
 import { SessionReader, type MessageListener } from './reader.js';
 
 const POLL_INTERVAL_MS = 50;
@@ -29,17 +29,24 @@ export class Session {
     this.listeners.push(listener);
   }
 
-  /** The variables that make an agent report to this session. */
+  /** The variables that make an agent report to this session; the monitors go in a private file. */
   env(monitors: readonly MonitorSpec[], options: AgentOptions): Record<string, string> {
+    const monitorsFile = join(this.dir, 'monitors.json');
+    writeFileSync(monitorsFile, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
     return {
       [ENV_SESSION]: this.dir,
-      [ENV_MONITORS]: JSON.stringify(monitors),
+      [ENV_MONITORS_FILE]: monitorsFile,
       [ENV_OPTIONS]: JSON.stringify(options),
     };
   }
 
+  /** Reads what the agents have written since the last poll. */
+  poll(): void {
+    this.reader.poll();
+  }
+
   startPolling(): void {
-    this.timer ??= setInterval(() => this.reader.poll(), POLL_INTERVAL_MS);
+    this.timer ??= setInterval(() => this.poll(), POLL_INTERVAL_MS);
   }
 
   /** Stops polling and reads everything that is left. Returns the count of corrupt lines. */

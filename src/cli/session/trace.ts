@@ -2,9 +2,10 @@ import type { AgentMessage, AgentOptions, MonitorSpec } from '../protocol.js';
 import { TracedChild, exitStatus, nodeOptionsWithAgent } from './child.js';
 import { monitorKind } from './monitor-kinds.js';
 import type { ConsumerMonitor } from './consumer.js';
-import type { OutputSink } from './output.js';
+import { onBrokenStdout, type OutputSink } from './output.js';
 import { RunReport } from './run-report.js';
 import { Session } from './session.js';
+import { Stopper } from './stopper.js';
 
 export interface TraceRequest {
   readonly command: readonly string[];
@@ -35,11 +36,12 @@ export interface TraceResult {
 export async function trace(req: TraceRequest): Promise<TraceResult> {
   for (const spec of req.monitors) await monitorKind(spec).validate(spec);
   let child: TracedChild | null = null;
+  let stopper: Stopper | null = null;
   let requestedExit: number | undefined;
   let consumerFailed = false;
   const stop = (code: number): void => {
     requestedExit ??= code;
-    child?.kill('SIGTERM');
+    stopper?.stop('SIGTERM', false);
   };
   const consumers = new Map(
     req.monitors.map((s) => [
@@ -56,24 +58,35 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   session.onMessage((pid, m) => {
     req.onMessage?.(pid, m);
     if (m.t === 'output') req.out.write(m.text);
+    else if (m.t === 'warn') process.stderr.write(m.text);
+    else if (m.t === 'signal') stopper?.answer(pid);
     else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);
     else if (m.t === 'final') consumers.get(m.monitor)?.final(pid, m.data);
     else if (m.t === 'exit-request') stop(m.code);
     else if (m.t === 'drops')
       process.stderr.write(`mscope: ${m.drops} drops on thread ${m.tid}${session.processes.size > 1 ? ` of process ${pid}` : ''}\n`);
-    else report.add(pid, m);
+    else {
+      if (m.t === 'stats') stopper?.answer(pid);
+      report.add(pid, m);
+    }
   });
   if (requestedExit !== undefined) {
     // BEGIN called exit(): DTrace never starts the command then.
     for (const c of consumers.values()) await c.end(req.out);
     return { status: requestedExit, processes: 0, failed: consumerFailed };
   }
+  let stopOnBrokenPipe = (): void => {};
   try {
     const env = { ...process.env, ...session.env(req.monitors, req.options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
     child = new TracedChild(req.command, env, req.cwd);
+    stopper = new Stopper(child, session);
+    stopOnBrokenPipe = onBrokenStdout(() => stopper?.stop('SIGPIPE', false));
     session.startPolling();
     let corrupt = 0;
-    const exit = await child.exited.finally(() => (corrupt = session.finish()));
+    const exit = await child.exited.finally(() => {
+      stopper?.childExited();
+      corrupt = session.finish();
+    });
     for (const c of consumers.values()) await c.end(req.out);
     const { lines, failed } = report.lines(req.quiet);
     if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
@@ -81,8 +94,11 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
       lines.push('mscope: no Node.js process started by the command reported back; nothing was traced');
     }
     for (const l of lines) process.stderr.write(`${l}\n`);
-    return { status: requestedExit ?? exitStatus(exit), processes: session.processes.size, failed: failed || consumerFailed };
+    const status = stopper.killedFor === null ? exitStatus(exit) : exitStatus({ code: null, signal: stopper.killedFor });
+    return { status: requestedExit ?? status, processes: session.processes.size, failed: failed || consumerFailed };
   } finally {
+    stopOnBrokenPipe();
+    stopper?.dispose();
     session.dispose();
   }
 }

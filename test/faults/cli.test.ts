@@ -1,0 +1,135 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { collect, mscope, spawnMscope } from '../cli/mscope.js';
+
+// Hostile conditions around mscope itself: closed pipes, full disks, bad files, dead collectors.
+const dir = fileURLToPath(new URL('../fixtures/cli-faults/', import.meta.url));
+const COUNT_ADD = 'fn::add:entry { @calls = count(); } END { printa("calls %@d\\n", @calls); }';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a reader that goes away (| head -1) ends mscope quietly and the program as a SIGPIPE would', { timeout: 30_000 }, async () => {
+  const child = spawnMscope(['run', '-e', 'fn::add:entry { printf("add %d\\n", arg0); }', '--', 'node', 'forever.mjs'], dir);
+  const done = collect(child);
+  // Read one chunk, then close the pipe as `head -1` does.
+  await new Promise((resolve) => child.stdout!.once('data', resolve));
+  child.stdout!.destroy();
+  const r = await done;
+  assert.equal(r.status, 141, r.stderr);
+  const pid = Number(/^pid (\d+)$/m.exec(r.stderr)?.[1]);
+  assert.ok(pid > 0, r.stderr);
+  assert.equal(alive(pid), false, 'the program was left running');
+  assert.equal(r.stderr, `pid ${pid}\n`);
+});
+
+test('-o on a full disk: one line on stderr, and the aggregations still reach stdout', async () => {
+  const r = await mscope(['run', '-o', '/dev/full', '-e', COUNT_ADD, '--', 'node', 'once.mjs'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'done\ncalls 1\n');
+  assert.equal(r.stderr, 'mscope: cannot write /dev/full: ENOSPC; the rest of the output goes to stdout\n');
+});
+
+for (const [store, why] of [
+  ['/nonexistent/x.db', /ENOENT/],
+  ['', /empty/],
+  ['/dev/zero', /not a regular file/],
+] as const) {
+  test(`--store ${JSON.stringify(store)} is refused in one line before the program starts`, { timeout: 30_000 }, async () => {
+    const r = await mscope(['run', '--acct', '--store', store, '--', 'node', 'once.mjs'], dir);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^mscope( run)?: [^\n]*store[^\n]*\n$/);
+    assert.match(r.stderr, why);
+  });
+}
+
+test('-s of a device or of an oversized file is refused in one line', { timeout: 30_000 }, async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-faults-'));
+  try {
+    const big = join(tmp, 'big.d');
+    writeFileSync(big, `/* ${'x'.repeat(9 * 1024 * 1024)} */\nBEGIN { exit(0); }\n`);
+    for (const [file, why] of [
+      ['/dev/zero', /not a regular file/],
+      [big, /larger than/],
+    ] as const) {
+      const r = await mscope(['run', '-s', file, '--', 'node', 'once.mjs'], dir);
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^mscope: cannot read script [^\n]*\n$/);
+      assert.match(r.stderr, why);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('a script larger than an environment variable may hold still reaches the agents', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-faults-'));
+  try {
+    const file = join(tmp, 'long.d');
+    writeFileSync(file, `/* ${'x'.repeat(200 * 1024)} */\n${COUNT_ADD}\n`);
+    const r = await mscope(['run', '-s', file, '--', 'node', 'once.mjs'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'done\ncalls 1\n');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test(
+  'an OTLP collector that never answers: the export times out, is reported in one line, the rest is kept',
+  {
+    timeout: 30_000,
+  },
+  async () => {
+    const sockets: Socket[] = [];
+    const server = createServer((s) => void sockets.push(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const r = await mscope(['run', '--otlp', `http://127.0.0.1:${port}`, '--', 'node', 'http.mjs'], dir, {
+        OTEL_EXPORTER_OTLP_TIMEOUT: '300',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'http: 200 200 200 404\n');
+      assert.match(r.stderr, /^mscope: accounting: 4 activities recorded\n/m);
+      assert.match(r.stderr, /^mscope: OTLP export to http:\/\/127\.0\.0\.1:\d+ failed[^\n]*timed out[^\n]*\n/m);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+    }
+  },
+);
+
+test('a program with no command whose probes match nothing says so and fails, as dtrace -n does', { timeout: 30_000 }, async () => {
+  const r = await mscope(['run', '-e', 'fn:::entry { @c = count(); }'], dir);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /matched no probes/);
+});
+
+for (const binding of ['direct', 'shm', 'message']) {
+  test(`runtime errors of a D clause go to stderr, never into the -f json output (${binding})`, async () => {
+    const r = await mscope(
+      ['run', '-b', binding, '-f', 'json', '-e', 'fn::add:entry { @calls = count(); x = 1 / (arg0 - 1); }', '--', 'node', 'once.mjs'],
+      dir,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l !== '' && l !== 'done');
+    assert.ok(lines.length > 0, r.stdout);
+    for (const l of lines) assert.doesNotThrow(() => JSON.parse(l), `not JSON: ${l}`);
+    assert.match(r.stderr, /divide-by-zero|division by zero/i);
+  });
+}
