@@ -84,6 +84,7 @@ export class Agent {
   private reportDrops(): void {
     let total = 0;
     for (const r of this.running) for (const h of r.handles) total += h.stats.drops;
+    total += this.channel.lost;
     if (total > this.dropsReported) {
       this.channel.send({ t: 'drops', tid: threadId, drops: total - this.dropsReported });
       this.dropsReported = total;

@@ -5,17 +5,27 @@ import fs from 'node:fs';
 const { closeSync, openSync, writeSync } = fs;
 import type { AgentMessage } from '../protocol.js';
 
+/** A file is continued in `<file>.1`, `<file>.2`…, once this size is passed; mscope deletes each once read. */
+export const SEGMENT_BYTES = 4 * 1024 * 1024;
+
 /**
  * Appends messages to this process's file in the session directory. Messages are buffered
  * and written with one synchronous write per flush, so a flush from an `exit` handler or a
- * signal handler completes before the process goes away.
+ * signal handler completes before the process goes away. A write that fails (a full disk)
+ * never reaches the program: its messages are counted as lost, for the agent to report.
  */
 export class AgentChannel {
   private pending: string[] = [];
   private fd: number;
+  private segment = 0;
+  private written = 0;
+  /** A failed write left part of a line in the file: the next write ends it first. */
+  private midLine = false;
+  /** Messages dropped because they could not be written. */
+  lost = 0;
 
-  constructor(path: string) {
-    this.fd = openSync(path, 'a', 0o600);
+  constructor(private readonly path: string) {
+    this.fd = openSync(path, 'a');
   }
 
   send(message: AgentMessage): void {
@@ -31,15 +41,41 @@ export class AgentChannel {
 
   flush(): void {
     if (this.pending.length === 0 || this.fd < 0) return;
-    const data = Buffer.from(this.pending.join(''));
+    const lines = this.pending;
     this.pending = [];
+    const data = Buffer.from((this.midLine ? '\n' : '') + lines.join(''));
     let off = 0;
-    while (off < data.length) off += writeSync(this.fd, data, off);
+    try {
+      while (off < data.length) off += writeSync(this.fd, data, off);
+      this.midLine = false;
+    } catch {
+      this.lost += lines.length;
+      this.midLine ||= off > 0;
+      // A new file lets mscope delete this one once read, which frees the disk for what follows.
+      this.written = SEGMENT_BYTES;
+    }
+    this.written += off;
+    if (this.written >= SEGMENT_BYTES) this.nextSegment();
   }
 
   close(): void {
     this.flush();
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+  }
+
+  /** mscope has read the file up to here, or will: it deletes it once the next one exists. */
+  private nextSegment(): void {
+    let fd: number;
+    try {
+      fd = openSync(`${this.path}.${this.segment + 1}`, 'a');
+    } catch {
+      return;
+    }
+    closeSync(this.fd);
+    this.fd = fd;
+    this.segment++;
+    this.written = 0;
+    this.midLine = false;
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentMessage } from '../protocol.js';
 
@@ -6,7 +6,10 @@ export type MessageListener = (pid: number, message: AgentMessage) => void;
 
 interface OpenFile {
   readonly pid: number;
-  readonly fd: number;
+  /** The stream's first file; later segments are `<path>.1`, `<path>.2`… */
+  readonly path: string;
+  fd: number;
+  segment: number;
   offset: number;
   /** Bytes after the last newline, in the chunks they came in: a message still being written. */
   partial: Buffer[];
@@ -30,15 +33,13 @@ export class SessionReader {
   ) {}
 
   poll(): void {
-    const names = readdirSync(this.dir).filter((n) => n.endsWith('.ndjson'));
-    for (const name of names.sort((a, b) => parseInt(a, 10) - parseInt(b, 10))) {
-      let f = this.files.get(name);
-      if (f === undefined) {
-        f = { pid: parseInt(name, 10), fd: openSync(join(this.dir, name), 'r'), offset: 0, partial: [] };
-        this.files.set(name, f);
-      }
-      this.drain(f);
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith('.ndjson') || this.files.has(name)) continue;
+      const path = join(this.dir, name);
+      this.files.set(name, { pid: parseInt(name, 10), path, fd: openSync(path, 'r'), segment: 0, offset: 0, partial: [] });
     }
+    // Known streams, not the listing: a stream's first file is gone once it has been read.
+    for (const f of [...this.files.values()].sort((a, b) => a.pid - b.pid)) this.drain(f);
   }
 
   /** Counts what never got its newline as corrupt; call after the last poll. */
@@ -56,8 +57,15 @@ export class SessionReader {
    */
   private drain(f: OpenFile): void {
     for (;;) {
+      // Checked before reading to the end: once the next segment exists, this one is complete.
+      const next = `${f.path}.${f.segment + 1}`;
+      const continued = existsSync(next);
       const n = readSync(f.fd, this.buffer, 0, CHUNK, f.offset);
-      if (n === 0) return;
+      if (n === 0) {
+        if (!continued) return;
+        this.nextSegment(f, next);
+        continue;
+      }
       f.offset += n;
       const data = this.buffer.subarray(0, n);
       let start = 0;
@@ -72,6 +80,15 @@ export class SessionReader {
       }
       if (start < n) f.partial.push(Buffer.from(data.subarray(start)));
     }
+  }
+
+  /** The agent writes no more to a segment once it has begun the next: it is deleted, bounding the disk used. */
+  private nextSegment(f: OpenFile, next: string): void {
+    closeSync(f.fd);
+    unlinkSync(f.segment === 0 ? f.path : `${f.path}.${f.segment}`);
+    f.fd = openSync(next, 'r');
+    f.segment++;
+    f.offset = 0;
   }
 
   private deliver(pid: number, line: string): void {

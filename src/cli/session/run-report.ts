@@ -67,6 +67,11 @@ export class RunReport {
     }
   }
 
+  /** A monitor failed to load or start somewhere: it may have sent no final report. */
+  hasFaults(): boolean {
+    return this.faults.size > 0;
+  }
+
   /**
    * Lines for stderr, and whether the run failed: a monitor did not load, start or finish,
    * or a description matched no probe in any process. Faults inside handlers do not fail it.

@@ -25,6 +25,8 @@ export class Stopper {
   private exited = false;
   private readonly answered = new Set<number>();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Processes mscope killed because they did not answer. */
+  readonly killed = new Set<number>();
   /** The signal mscope killed CMD for, when CMD did not answer it. */
   killedFor: NodeJS.Signals | null = null;
   private readonly onSignal = (signal: NodeJS.Signals): void => this.stop(signal, true);
@@ -78,6 +80,7 @@ export class Stopper {
     if (signal === null || this.exited) return;
     for (const pid of this.traced.processes.keys()) {
       if (this.answered.has(pid) || !kill(pid, 'SIGKILL')) continue;
+      this.killed.add(pid);
       if (pid === this.child.pid) this.killedFor = signal;
       // Node ignores SIGPIPE, so a Node program never answers it: ending it is the expected outcome.
       if (signal !== 'SIGPIPE')

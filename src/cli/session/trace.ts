@@ -66,7 +66,10 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     else if (m.t === 'drops')
       process.stderr.write(`mscope: ${m.drops} drops on thread ${m.tid}${session.processes.size > 1 ? ` of process ${pid}` : ''}\n`);
     else {
-      if (m.t === 'stats') stopper?.answer(pid);
+      if (m.t === 'stats') {
+        stopper?.answer(pid);
+        reported.add(pid);
+      }
       report.add(pid, m);
     }
   });
@@ -75,6 +78,8 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     for (const c of consumers.values()) await c.end(req.out);
     return { status: requestedExit, processes: 0, failed: consumerFailed };
   }
+  /** Processes whose agent sent its final report. */
+  const reported = new Set<number>();
   let stopOnBrokenPipe = (): void => {};
   try {
     const env = { ...process.env, ...session.env(req.monitors, req.options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
@@ -90,6 +95,12 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     for (const c of consumers.values()) await c.end(req.out);
     const { lines, failed } = report.lines(req.quiet);
     if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
+    const unreported = [...session.processes.keys()].filter((pid) => !reported.has(pid) && !stopper!.killed.has(pid));
+    if (req.monitors.length > 0 && unreported.length > 0 && !report.hasFaults()) {
+      lines.push(
+        `mscope: process${unreported.length === 1 ? '' : 'es'} ${unreported.join(', ')} sent no final report (killed, or the session directory's disk is full); their last results are missing`,
+      );
+    }
     if (session.processes.size === 0 && req.monitors.length > 0) {
       lines.push('mscope: no Node.js process started by the command reported back; nothing was traced');
     }
