@@ -25,7 +25,7 @@ export class AgentChannel {
   lost = 0;
 
   constructor(private readonly path: string) {
-    this.fd = openSync(path, 'a');
+    this.fd = openSync(path, 'a', 0o600);
   }
 
   send(message: AgentMessage): void {
@@ -68,7 +68,7 @@ export class AgentChannel {
   private nextSegment(): void {
     let fd: number;
     try {
-      fd = openSync(`${this.path}.${this.segment + 1}`, 'a');
+      fd = openSync(`${this.path}.${this.segment + 1}`, 'a', 0o600);
     } catch {
       return;
     }
