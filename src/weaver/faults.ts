@@ -12,8 +12,15 @@ export function onFault(listener: FaultListener): () => void {
   };
 }
 
+const queued: FaultReport[] = [];
+
 export function reportFault(report: FaultReport): void {
-  process.nextTick(deliverFault, report);
+  if (queued.push(report) === 1) process.nextTick(flushFaults);
+}
+
+/** Delivers queued reports now: at exit no later tick comes, and the listeners must still hear them. */
+export function flushFaults(): void {
+  for (const report of queued.splice(0)) deliverFault(report);
 }
 
 function deliverFault(report: FaultReport): void {

@@ -153,6 +153,12 @@ export class LinkHandle {
     return this.retire(b);
   }
 
+  /** Drains the live binding and any still closing, synchronously (Binding#drainSync). */
+  drainSync(): void {
+    if (this.linked) this.binding.drainSync?.();
+    for (const b of this.closing) b.drainSync?.();
+  }
+
   private attach(p: Probe): void {
     if (this.probeSet.has(p)) return;
     this.probeSet.add(p);

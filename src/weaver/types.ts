@@ -25,6 +25,12 @@ export interface Binding extends ProbeHandler {
    * flushed) before the returned promise resolves. The direct binding returns nothing.
    */
   close(): void | Promise<void>;
+  /**
+   * shm and message: delivers what was handed over and the monitor's last flush before
+   * returning, blocking this thread while the monitor makes progress (for `exit` handlers,
+   * where no later turn comes). What cannot be delivered stays counted as in flight.
+   */
+  drainSync?(): void;
 }
 
 /** Tuning of the shm and message bindings; every field has a default. */
@@ -35,11 +41,11 @@ export interface BindingSettings {
   ringBytes?: number;
   /** shm and message: how often the remote monitor is flushed, ms; default 100. */
   flushMs?: number;
-  /** message: a batch the monitor has not finished after this many ms is a hang; default 1000. */
+  /** shm and message: a monitor silent this many ms on a batch, a close or a drain is hung; default 1000; Infinity: never. */
   deadlineMs?: number;
   /** message: 'worker' (default) or 'process' (child_process.fork + IPC). */
   isolate?: 'worker' | 'process';
-  /** message: heap limit of the monitor's worker or process, MB; default 64. */
+  /** shm and message: heap limit of the monitor's worker (or process), MB; default 64. */
   maxHeapMb?: number;
   /** message: restarts allowed before the link gives up (its events then count as drops); default 5. */
   maxRestarts?: number;

@@ -1,6 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import { ErrorCode, MscopeError, registry, type ProbeDescription } from '../../core/index.js';
-import { describeError, link, onFault, type LinkHandle, type LinkOptions, type Monitor } from '../../weaver/index.js';
+import { describeError, flushFaults, link, onFault, type LinkHandle, type LinkOptions, type Monitor } from '../../weaver/index.js';
 import type { AgentOptions, LinkReport, ProbeRow } from '../protocol.js';
 import type { AgentChannel } from './channel.js';
 import type { AgentContext, AgentMonitor } from './types.js';
@@ -94,6 +94,9 @@ export class Agent {
   /** Final values and stats, once; later calls do nothing. Synchronous: runs from `exit`. */
   finish(): void {
     if (this.finished) return;
+    // Remote links hand back what they hold first (at exit no later turn would deliver it).
+    for (const r of this.running) for (const h of r.handles) h.drainSync();
+    flushFaults();
     this.flush();
     this.finished = true;
     for (const r of this.running) {

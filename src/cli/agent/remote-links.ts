@@ -2,15 +2,14 @@ import type { LinkHandle } from '../../weaver/index.js';
 
 /**
  * The links of one agent monitor whose remote form may run in a worker (shm, message, or
- * after a relink): counts what the remote side reported, drains it when the program ends
- * on its own, and says how much was still in flight when it could not (process.exit()).
+ * after a relink): counts what the remote side reported, and says how much was still in
+ * flight at exit, after the agent drained them (a hung monitor, a process host).
  */
 export class RemoteLinks {
   readonly handles: LinkHandle[] = [];
   private reported = 0;
 
   add(handle: LinkHandle): void {
-    if (this.handles.length === 0) process.once('beforeExit', () => void Promise.all(this.handles.map((h) => h.unlink())));
     this.handles.push(handle);
   }
 

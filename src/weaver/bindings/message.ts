@@ -93,6 +93,11 @@ export class MessageBinding implements Binding, ObjectSink {
     return this.sup.close();
   }
 
+  drainSync(): void {
+    this.post();
+    this.sup.drainSync();
+  }
+
   private define(p: Probe, tid: number): void {
     const words = this.writer.defWords(p);
     if (!this.room(words)) return;

@@ -114,6 +114,11 @@ export class ShmRing {
     return (loadWord(this.i32, Ctl.Write) - loadWord(this.i32, Ctl.Read)) | 0;
   }
 
+  /** Read cursor now: moves whenever the consumer makes progress. */
+  readCursor(): number {
+    return loadWord(this.i32, Ctl.Read);
+  }
+
   /** Write cursor now: `consumedPast(mark)` tells when everything reserved before it is read. */
   writeMark(): number {
     return loadWord(this.i32, Ctl.Write);

@@ -1,10 +1,12 @@
 import type { Worker } from 'node:worker_threads';
 import { ErrorCode, MscopeError, type Probe, type ProbeEvent } from '../../core/index.js';
 import { reportFault } from '../faults.js';
-import type { Binding, BindingContext, LinkStats } from '../types.js';
+import type { Binding, BindingContext, FaultReport, LinkStats } from '../types.js';
 import { monitorKey, monitorUrl, type MonitorRef } from '../remote/monitor-ref.js';
 import type { ShmFromHost } from '../remote/protocol.js';
 import { hostUrl, startWorker } from '../remote/spawn.js';
+import { HostPort } from '../remote/host-port.js';
+import { heapLimits } from '../remote/supervisor.js';
 import { DEFAULT_STRSIZE, RecordWriter } from './record-writer.js';
 import { ShmRing } from './shm-ring.js';
 
@@ -12,6 +14,10 @@ interface LinkEnd {
   readonly ctx: BindingContext;
   faults: number;
 }
+
+type Kind = NonNullable<FaultReport['kind']>;
+/** A consumer still loading its monitor is given this long before it counts as hung. */
+const STARTUP_MS = 15_000;
 
 /**
  * One ring and one consumer worker per remote monitor (module + options) in this thread,
@@ -24,9 +30,16 @@ export class ShmConsumer {
   /** Probe ids of this thread already defined in the ring (1 = defined). */
   readonly defined: number[] = [];
   private readonly worker: Worker;
+  private readonly port: HostPort<ShmFromHost>;
   private readonly ends = new Map<number, LinkEnd>();
   private readonly waiting = new Map<number, () => void>();
+  private readonly deadlineMs: number;
   private seq = 0;
+  private ready = false;
+  /** The worker is gone or stopped answering: nothing more will be read. */
+  private dead = false;
+  private lastError = '';
+  private received = 0;
 
   static for(ref: MonitorRef, ctx: BindingContext): ShmConsumer {
     const key = monitorKey(ref);
@@ -41,19 +54,23 @@ export class ShmConsumer {
     ctx: BindingContext,
   ) {
     const s = ctx.settings;
+    this.deadlineMs = s.deadlineMs ?? 1000;
     this.ring = new ShmRing(ShmRing.allocate(s.ringBytes));
     this.writer = new RecordWriter(s.strsize ?? DEFAULT_STRSIZE);
-    this.worker = startWorker(hostUrl('shm-host'), {
-      monitorUrl: monitorUrl(ref),
-      options: ref.options,
-      ring: this.ring.sab,
-      flushMs: s.flushMs ?? 100,
+    this.port = new HostPort<ShmFromHost>((m) => this.onMessage(m));
+    this.worker = startWorker(
+      hostUrl('shm-host'),
+      { monitorUrl: monitorUrl(ref), options: ref.options, ring: this.ring.sab, flushMs: s.flushMs ?? 100 },
+      { port: this.port.remote, signal: this.port.signal, resourceLimits: heapLimits(s.maxHeapMb ?? 64) },
+    );
+    this.worker.on('error', (e: Error & { code?: string }) => {
+      this.lastError = `${e.name}: ${e.message}`;
+      this.fault(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', this.lastError, 1);
     });
-    this.worker.on('message', (m: ShmFromHost) => this.onMessage(m));
-    this.worker.on('error', (e) => this.onMessage({ type: 'load-error', error: String(e) }));
-    this.worker.on('exit', () => this.gone());
-    // Adding a 'message' listener refs the worker again; the application must still exit.
-    this.worker.unref();
+    this.worker.on('exit', (code) => {
+      if (!this.dead && this.lastError === '') this.fault('crash', `monitor worker exited with code ${code}`, 1);
+      this.gone();
+    });
   }
 
   attach(ctx: BindingContext): LinkEnd {
@@ -70,56 +87,142 @@ export class ShmConsumer {
   /** Drains everything written for `linkId`, delivers its last flush, and forgets it. */
   detach(linkId: number): Promise<void> {
     const seq = ++this.seq;
-    this.worker.ref();
     return new Promise<void>((resolve) => {
-      this.waiting.set(seq, resolve);
-      this.worker.postMessage({ type: 'close', link: linkId, seq });
+      if (this.dead) return resolve();
+      this.worker.ref();
+      const timer = this.watch(seq);
+      this.waiting.set(seq, () => {
+        clearTimeout(timer.current);
+        resolve();
+      });
+      this.port.post({ type: 'close', link: linkId, seq });
     }).then(() => {
       this.ends.delete(linkId);
       if (this.waiting.size === 0) this.worker.unref();
-      if (this.ends.size === 0) {
-        ShmConsumer.byKey.delete(this.key);
-        void this.worker.terminate();
-      }
+      if (this.ends.size === 0) this.stop();
     });
   }
 
-  /** The consumer died (a failed load or a crash): nothing more will be read; release waiters. */
+  /**
+   * Drains the ring and delivers every link's flush synchronously (an `exit` handler), while
+   * the worker makes progress: a worker silent for the deadline is reported as hung, and
+   * what it holds stays in flight.
+   */
+  drainSync(): void {
+    if (this.dead) return;
+    const seq = ++this.seq;
+    let done = false;
+    this.waiting.set(seq, () => (done = true));
+    this.port.post({ type: 'flush', seq });
+    if (
+      this.port.receiveUntil(
+        () => done,
+        () => (this.ready ? this.deadlineMs : Math.max(STARTUP_MS, this.deadlineMs)),
+      )
+    )
+      return;
+    const code = this.port.exitCode;
+    if (code === null) return this.hung();
+    this.fault('crash', `monitor worker exited with code ${code}`, 1);
+    this.stop();
+    this.gone();
+  }
+
+  /**
+   * A close is hung when the worker neither reads the ring nor says anything for the
+   * deadline once its monitor has loaded; a late tick (this thread was starved) starts over.
+   */
+  private watch(seq: number): { current?: NodeJS.Timeout } {
+    const timer: { current?: NodeJS.Timeout } = {};
+    const tick = Number.isFinite(this.deadlineMs) ? Math.max(10, this.deadlineMs / 4) : 1000;
+    let mark = this.progress();
+    let since = Date.now();
+    let last = since;
+    const check = (): void => {
+      if (!this.waiting.has(seq) || this.dead) return;
+      const now = Date.now();
+      const m = this.progress();
+      if (!this.ready || m !== mark || now - last > 2 * tick) {
+        mark = m;
+        since = now;
+      } else if (now - since > this.deadlineMs) return this.hung();
+      last = now;
+      timer.current = setTimeout(check, tick);
+    };
+    timer.current = setTimeout(check, tick);
+    return timer;
+  }
+
+  /** Changes whenever the worker reads the ring or posts a message. */
+  private progress(): number {
+    return (this.ring.readCursor() + this.received) | 0;
+  }
+
+  private hung(): void {
+    this.fault('hang', `monitor did not finish within ${this.deadlineMs} ms`, 1);
+    this.stop();
+    this.gone();
+  }
+
+  private stop(): void {
+    this.dead = true;
+    ShmConsumer.byKey.delete(this.key);
+    void this.worker.terminate();
+  }
+
+  /** The consumer died (a failed load, a crash, a hang): nothing more will be read; release waiters. */
   private gone(): void {
+    this.dead = true;
     ShmConsumer.byKey.delete(this.key);
     for (const done of this.waiting.values()) done();
     this.waiting.clear();
   }
 
   private onMessage(m: ShmFromHost): void {
+    this.received++;
     switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        break;
       case 'flush':
         this.ends.get(m.link)?.ctx.onFlush(m.result);
         break;
-      case 'closed': {
-        if (m.result !== undefined) this.ends.get(m.link)?.ctx.onFlush(m.result);
+      case 'closed':
+      case 'flushed': {
+        if (m.type === 'closed' && m.result !== undefined) this.ends.get(m.link)?.ctx.onFlush(m.result);
         const done = this.waiting.get(m.seq);
         this.waiting.delete(m.seq);
         done?.();
         break;
       }
-      case 'fault':
+      case 'fault': {
+        const end = this.ends.get(m.link);
+        if (end === undefined || m.faults <= end.faults) break;
+        end.faults = m.faults;
+        report(end, 'throw', m.error);
+        break;
+      }
       case 'load-error':
-        for (const end of this.ends.values()) {
-          end.faults++;
-          reportFault({
-            linkId: end.ctx.linkId,
-            description: end.ctx.description,
-            error: m.error,
-            faults: end.faults,
-            kind: m.type === 'fault' ? 'throw' : 'load',
-          });
-        }
+        this.lastError = m.error;
+        this.fault('load', m.error, 1);
+        this.stop();
+        this.gone();
         break;
       default:
         break;
     }
   }
+
+  private fault(kind: Kind, error: string, n: number): void {
+    for (const end of this.ends.values()) {
+      end.faults += n;
+      report(end, kind, error);
+    }
+  }
+}
+
+function report(end: LinkEnd, kind: Kind, error: string): void {
+  reportFault({ linkId: end.ctx.linkId, description: end.ctx.description, error, faults: end.faults, kind });
 }
 
 /**
@@ -171,6 +274,10 @@ export class ShmBinding implements Binding {
   close(): Promise<void> {
     this.open = false;
     return this.consumer.detach(this.linkId);
+  }
+
+  drainSync(): void {
+    this.consumer.drainSync();
   }
 
   private define(p: Probe, tid: number): boolean {

@@ -1,4 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { hostSender } from './host-port.js';
 import { RecordReader } from '../bindings/record-reader.js';
 import type { RecordViews } from '../bindings/record-writer.js';
 import { MonitorSet } from './monitor-set.js';
@@ -10,8 +11,10 @@ import type { Batch, MessageFromHost, MessageToHost } from './protocol.js';
  * covers, so that the application side can count exactly what a crash lost.
  */
 type Send = (m: MessageFromHost) => void;
+type WorkerData = { monitorUrl: string; options: unknown; flushMs: number; port: MessagePort; signal: Int32Array };
 
-const send: Send = parentPort !== null ? (m) => parentPort!.postMessage(m) : (m) => process.send!(m);
+const wd = parentPort !== null ? (workerData as WorkerData) : null;
+const send: Send = wd !== null ? hostSender(wd.port, wd.signal) : (m) => process.send!(m);
 const reader = new RecordReader();
 let monitors: MonitorSet | null = null;
 let through = 0;
@@ -59,7 +62,9 @@ function onMessage(m: MessageToHost): void {
   if (m.type === 'batch') fold(m.batch);
   else if (m.type === 'close') {
     const results = monitors.flushAll();
-    send({ type: 'closed', seq: m.seq, through, result: results.length > 0 ? results[0]![1] : undefined });
+    const seq = m.seq;
+    // Answered after the monitor's queued microtasks, as in shm-host: a crash they hold is seen first.
+    queueMicrotask(() => send({ type: 'closed', seq, through, result: results.length > 0 ? results[0]![1] : undefined }));
   }
 }
 
@@ -76,10 +81,9 @@ function start(url: string, options: unknown, flushMs: number): void {
   );
 }
 
-if (parentPort !== null) {
-  parentPort.on('message', onMessage);
-  const d = workerData as { monitorUrl: string; options: unknown; flushMs: number };
-  start(d.monitorUrl, d.options, d.flushMs);
+if (wd !== null) {
+  wd.port.on('message', onMessage);
+  start(wd.monitorUrl, wd.options, wd.flushMs);
 } else {
   process.on('message', (m) => onMessage(m as MessageToHost));
   process.on('disconnect', () => process.exit(0));

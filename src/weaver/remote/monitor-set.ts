@@ -13,6 +13,8 @@ export class MonitorSet {
   private readonly monitors = new Map<number, RemoteMonitor>();
   private factory: Factory | null = null;
   faults = 0;
+  /** Faults per link, for hosts (shm) that serve several links. */
+  readonly linkFaults = new Map<number, number>();
   lastError: unknown = null;
 
   constructor(
@@ -43,8 +45,7 @@ export class MonitorSet {
       }
       m.handle(event);
     } catch (error) {
-      this.faults++;
-      this.lastError = error;
+      this.fault(link, error);
     }
   }
 
@@ -61,10 +62,15 @@ export class MonitorSet {
     try {
       return m.flush();
     } catch (error) {
-      this.faults++;
-      this.lastError = error;
+      this.fault(link, error);
       return undefined;
     }
+  }
+
+  private fault(link: number, error: unknown): void {
+    this.faults++;
+    this.linkFaults.set(link, (this.linkFaults.get(link) ?? 0) + 1);
+    this.lastError = error;
   }
 
   remove(link: number): unknown {

@@ -5,7 +5,8 @@ export type ShmToHost = { type: 'close'; link: number; seq: number } | { type: '
 export type ShmFromHost =
   | { type: 'ready' }
   | { type: 'load-error'; error: string }
-  | { type: 'fault'; faults: number; error: string }
+  /** `faults`: the link's total so far. */
+  | { type: 'fault'; link: number; faults: number; error: string }
   | { type: 'flush'; link: number; result: unknown }
   | { type: 'closed'; link: number; seq: number; result: unknown }
   | { type: 'flushed'; seq: number };

@@ -1,4 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { hostSender } from './host-port.js';
 import { ShmRing } from '../bindings/shm-ring.js';
 import { RecordReader } from '../bindings/record-reader.js';
 import { MonitorSet } from './monitor-set.js';
@@ -9,14 +10,21 @@ import type { ShmToHost } from './protocol.js';
  * flush results every `flushMs` and on request. Polls: producers never notify, so the
  * application thread never pays for a wake-up.
  */
-const data = workerData as { ring: SharedArrayBuffer; monitorUrl: string; options: unknown; flushMs: number };
+const data = workerData as {
+  ring: SharedArrayBuffer;
+  monitorUrl: string;
+  options: unknown;
+  flushMs: number;
+  port: MessagePort;
+  signal: Int32Array;
+};
 const ring = new ShmRing(data.ring);
 const reader = new RecordReader();
 const monitors = new MonitorSet(data.monitorUrl, data.options);
-const port = parentPort!;
+const send = hostSender(data.port, data.signal);
 const IDLE_MS = 1;
 const CHUNK = 4096;
-let faultsReported = 0;
+const faultsReported = new Map<number, number>();
 
 function visit(r: ShmRing, index: number): void {
   const ev = reader.read(r, index);
@@ -29,9 +37,15 @@ function drainAll(): void {
 }
 
 function reportFaults(): void {
-  if (monitors.faults === faultsReported) return;
-  faultsReported = monitors.faults;
-  port.postMessage({ type: 'fault', faults: monitors.faults, error: String(monitors.lastError) });
+  for (const [link, faults] of monitors.linkFaults) {
+    if (faultsReported.get(link) === faults) continue;
+    faultsReported.set(link, faults);
+    send({ type: 'fault', link, faults, error: describe(monitors.lastError) });
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 function poll(): void {
@@ -41,7 +55,7 @@ function poll(): void {
 }
 
 function flushAll(): void {
-  for (const [link, result] of monitors.flushAll()) port.postMessage({ type: 'flush', link, result });
+  for (const [link, result] of monitors.flushAll()) send({ type: 'flush', link, result });
 }
 
 const early: ShmToHost[] = [];
@@ -52,20 +66,23 @@ function onMessage(m: ShmToHost): void {
   if (m.type === 'close') {
     drainAll();
     const result = monitors.remove(m.link);
-    port.postMessage({ type: 'closed', link: m.link, seq: m.seq, result });
+    send({ type: 'closed', link: m.link, seq: m.seq, result });
   } else if (m.type === 'flush') {
     drainAll();
     flushAll();
-    port.postMessage({ type: 'flushed', seq: m.seq });
+    // Answered once the monitor's own queued work (microtasks) has run: a crash it
+    // scheduled while handling the last events is seen before the drain says done.
+    const seq = m.seq;
+    queueMicrotask(() => send({ type: 'flushed', seq }));
   }
 }
 
-port.on('message', onMessage);
+data.port.on('message', onMessage);
 
 monitors.load().then(
   () => {
     loaded = true;
-    port.postMessage({ type: 'ready' });
+    send({ type: 'ready' });
     for (const m of early.splice(0)) onMessage(m);
     poll();
     setInterval(() => {
@@ -73,5 +90,5 @@ monitors.load().then(
       flushAll();
     }, data.flushMs);
   },
-  (error: unknown) => port.postMessage({ type: 'load-error', error: String(error) }),
+  (error: unknown) => send({ type: 'load-error', error: String(error) }),
 );

@@ -1,4 +1,4 @@
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
@@ -10,9 +10,12 @@ import { internalEnv, internally } from '../../core/index.js';
  * applied to a worker's entry on Node 20. The bootstrap also silences the worker's stdout
  * and stderr: piping them instead (`stdout: true`) keeps the application alive even
  * after `unref()` (seen on Node 20 and 24), and the monitor must never write to the app's.
+ * With a HostPort signal it records the worker's exit for a synchronous drain (host-port.ts).
  */
 const BOOT = `const { workerData } = require('node:worker_threads');
 process.stdout.write = process.stderr.write = () => true;
+const signal = workerData.signal;
+if (signal) process.on('exit', (code) => { Atomics.store(signal, 1, code + 1); Atomics.add(signal, 0, 1); Atomics.notify(signal, 0); });
 (async () => {
   if (workerData.tsx) (await import(workerData.tsx)).register();
   await import(workerData.entry);
@@ -30,16 +33,25 @@ export interface HostData {
   readonly [key: string]: unknown;
 }
 
+export interface WorkerOptions {
+  /** A HostPort's remote end (transferred): the host talks over it and bumps `signal` after each message. */
+  readonly port?: MessagePort;
+  readonly signal?: Int32Array;
+  readonly resourceLimits?: ResourceLimits;
+}
+
 /** Starts a host worker whose stdout/stderr never reach the application's. */
-export function startWorker(entry: URL, data: HostData, resourceLimits?: ResourceLimits): Worker {
+export function startWorker(entry: URL, data: HostData, options: WorkerOptions = {}): Worker {
   const needsTsx = isTypeScript(entry.href) || isTypeScript(data.monitorUrl);
-  const options = {
+  const { port, signal, resourceLimits } = options;
+  const workerOptions = {
     env: internalEnv(),
     eval: true,
-    workerData: { ...data, entry: entry.href, tsx: needsTsx ? tsxApiUrl() : null },
+    workerData: { ...data, entry: entry.href, tsx: needsTsx ? tsxApiUrl() : null, port, signal },
+    transferList: port === undefined ? [] : [port],
     ...(resourceLimits ? { resourceLimits } : {}),
   };
-  const w = internally(() => new Worker(BOOT, options));
+  const w = internally(() => new Worker(BOOT, workerOptions));
   w.unref();
   return w;
 }

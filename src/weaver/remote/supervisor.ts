@@ -5,8 +5,10 @@ import type { BindingContext, FaultReport } from '../types.js';
 import { monitorUrl, type MonitorRef } from './monitor-ref.js';
 import type { Batch, MessageFromHost, MessageToHost } from './protocol.js';
 import { hostUrl, startProcess, startWorker } from './spawn.js';
+import { HostPort } from './host-port.js';
 
 type Kind = NonNullable<FaultReport['kind']>;
+/** Loading the monitor may take this long, or the deadline if longer (Infinity: no limit). */
 const STARTUP_MS = 15_000;
 
 interface Host {
@@ -14,6 +16,9 @@ interface Host {
   kill(): void;
   ref(): void;
   unref(): void;
+  /** Worker hosts only: handles replies synchronously (HostPort#receiveUntil). */
+  receiveUntil?(done: () => boolean, limitMs: () => number): boolean;
+  exitCode?(): number | null;
 }
 
 /**
@@ -64,7 +69,9 @@ export class Supervisor {
       maxHeapMb: s.maxHeapMb ?? 64,
       isolate: s.isolate ?? 'worker',
     };
-    const tick = Math.max(10, this.settings.deadlineMs / 4);
+    // An infinite deadline turns hang detection off; the load limit is still watched.
+    const d = this.settings.deadlineMs;
+    const tick = Number.isFinite(d) ? Math.max(10, d / 4) : 1000;
     this.watchdog = setInterval(() => this.check(tick), tick);
     this.watchdog.unref();
     this.start();
@@ -99,6 +106,38 @@ export class Supervisor {
       this.closing = { seq, resolve };
       host.post({ type: 'close', seq });
     }).then(() => this.stop());
+  }
+
+  /**
+   * Delivers what was posted and the monitor's last flush synchronously, for an `exit`
+   * handler where no later turn comes. Waits while the host makes progress: at most
+   * `deadlineMs` without a message (STARTUP_MS while it loads); silence past that is a
+   * hang. A process host cannot be read synchronously: what it holds stays in flight.
+   */
+  drainSync(): void {
+    const host = this.host;
+    if (host === null || host.receiveUntil === undefined) return;
+    let closed = false;
+    const earlier = this.closing;
+    this.closing = {
+      seq: this.seq,
+      resolve: () => {
+        closed = true;
+        earlier?.resolve();
+      },
+    };
+    host.post({ type: 'close', seq: this.seq });
+    const limit = (): number => (this.ready ? this.settings.deadlineMs : this.startupMs);
+    if (!host.receiveUntil(() => closed, limit)) {
+      const code = host.exitCode?.() ?? null;
+      if (code !== null) this.died('crash', `monitor worker exited with code ${code}`);
+      else this.died('hang', `monitor did not finish within ${this.settings.deadlineMs} ms when the program exited`);
+    }
+    this.stop();
+  }
+
+  private get startupMs(): number {
+    return Math.max(STARTUP_MS, this.settings.deadlineMs);
   }
 
   private stop(): void {
@@ -172,7 +211,7 @@ export class Supervisor {
     const late = now - this.lastTick > 2 * tick;
     this.lastTick = now;
     if (!this.ready && this.host !== null) {
-      if (now - this.startedAt > STARTUP_MS) this.died('load', `monitor did not load within ${STARTUP_MS} ms`);
+      if (now - this.startedAt > this.startupMs) this.died('load', `monitor did not load within ${this.startupMs} ms`);
       return;
     }
     if (late || this.host === null || this.acked >= this.seq) {
@@ -227,25 +266,31 @@ type BindingContextSettings = BindingContext['settings'];
 type HostData = { monitorUrl: string; options: unknown; flushMs: number };
 
 function workerHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHost) => void, onDeath: (k: Kind, e: string) => void): Host {
+  const port = new HostPort<MessageFromHost>(onMessage);
   const w: Worker = startWorker(hostUrl('message-host'), data, {
-    maxOldGenerationSizeMb: heapMb,
-    maxYoungGenerationSizeMb: Math.max(4, heapMb / 8),
+    port: port.remote,
+    signal: port.signal,
+    resourceLimits: heapLimits(heapMb),
   });
   let lastError = '';
-  w.on('message', onMessage);
   w.on('error', (e: Error & { code?: string }) => {
     lastError = `${e.name}: ${e.message}`;
     if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') onDeath('memory', lastError);
   });
   w.on('exit', (code) => onDeath('crash', lastError || `monitor worker exited with code ${code}`));
-  // Adding a 'message' listener refs the worker again; the application must still exit.
-  w.unref();
   return {
-    post: (m, transfer) => w.postMessage(m, transfer ?? []),
+    post: (m, transfer) => port.post(m, transfer),
     kill: () => void w.terminate(),
     ref: () => w.ref(),
     unref: () => w.unref(),
+    receiveUntil: (done, limitMs) => port.receiveUntil(done, limitMs),
+    exitCode: () => port.exitCode,
   };
+}
+
+/** A monitor host's heap limit: past it the worker ends with ERR_WORKER_OUT_OF_MEMORY, the program lives on. */
+export function heapLimits(heapMb: number): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
+  return { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.max(4, heapMb / 8) };
 }
 
 function processHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHost) => void, onDeath: (k: Kind, e: string) => void): Host {
