@@ -4,7 +4,7 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from '../protocol.js';
 import { Agent } from './agent.js';
 import { registerProviders } from '../../providers/index.js';
-import { registerAllCoreModules } from '../../modules/core-modules.js';
+import { nodeProbeFactory, registerAllCoreModules } from '../../modules/core-modules.js';
 import { startControlServer } from '../../weaver/index.js';
 import { AgentChannel } from './channel.js';
 import { installAgentInstrumentation } from './instrumentation.js';
@@ -44,6 +44,8 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
     );
   setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
   registerProviders();
+  // Core modules are wrapped, never rewritten: their probes do not need the rewrite.
+  registry.addFactory(nodeProbeFactory);
   if (options.list === true) registerAllCoreModules();
   else if (isMainThread)
     startControlServer().catch((error: unknown) =>
