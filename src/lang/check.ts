@@ -7,6 +7,7 @@ import type { DiagnosticBag } from './diagnostics.js';
 import { compileFormat, type CompiledFormat } from '../aggregate/printf.js';
 import { varKey, type VarTypes } from './types.js';
 import { didYouMean } from './suggest.js';
+import { leftSpine } from './walk.js';
 
 export interface AggregationInfo {
   readonly name: string;
@@ -203,14 +204,9 @@ class Checker {
         this.assignTo(e.target, 'int', e.span, e.op);
         return;
       case 'binary': {
-        const l = this.expr(e.left);
-        const r = this.expr(e.right);
-        if (INT_OPS.has(e.op)) {
-          if (l === 'string' || r === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
-          if ((e.op === '/' || e.op === '%') && constValue(e.right) === 0) this.diags.report('D4013', e.right.span);
-        } else if (COMPARE_OPS.has(e.op) && l !== 'dyn' && r !== 'dyn' && l !== r) {
-          this.diags.report('D4002', e.span, [describe(l), describe(r)]);
-        }
+        const spine = leftSpine(e);
+        this.expr(spine[0]!.left);
+        for (const b of spine) this.binary(b, b.left.type ?? 'dyn', this.expr(b.right));
         return;
       }
       case 'ternary': {
@@ -228,6 +224,15 @@ class Checker {
       }
       case 'call':
         this.call(e);
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): void {
+    if (INT_OPS.has(e.op)) {
+      if (l === 'string' || r === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
+      if ((e.op === '/' || e.op === '%') && constValue(e.right) === 0) this.diags.report('D4013', e.right.span);
+    } else if (COMPARE_OPS.has(e.op) && l !== 'dyn' && r !== 'dyn' && l !== r) {
+      this.diags.report('D4002', e.span, [describe(l), describe(r)]);
     }
   }
 

@@ -2,6 +2,7 @@ import type { Expr, Type } from './ast.js';
 import { BUILTIN_VARS } from './builtins.js';
 import type { CheckResult } from './check.js';
 import { varKey } from './types.js';
+import { leftSpine } from './walk.js';
 import { builtinCall, builtinVariable } from './compile-builtins.js';
 import type { Names } from './resolve.js';
 
@@ -9,6 +10,8 @@ const BIN_INT: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/
 const BIT_OPS: Record<string, number> = { '&': 0, '|': 1, '^': 2, '<<': 3, '>>': 4 };
 const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const LOGICAL = new Set(['&&', '||', '^^']);
+/** Longer left-leaning chains are generated as a flat sequence on `$c`: V8 cannot parse 10,000 nested calls. */
+const MAX_NESTED_CHAIN = 32;
 
 /**
  * Expressions to JavaScript. Identifiers are D identifiers (letters, digits, `_`) behind a
@@ -20,6 +23,8 @@ export abstract class ExprCompiler {
   protected readonly aggIndex = new Map<string, number>();
   protected readonly selfVars: string[];
   protected readonly aggs: string[];
+  /** Binary nodes whose value already sits in `$c`, while a long chain is being generated. */
+  private readonly spilled = new Set<Expr>();
 
   constructor(
     protected readonly names: Names,
@@ -54,6 +59,7 @@ export abstract class ExprCompiler {
 
   /** A JS boolean for D truth (non-zero). */
   protected bool(e: Expr): string {
+    if (this.spilled.has(e)) return '($c !== 0)';
     if (e.kind === 'binary' && (COMPARE.has(e.op) || LOGICAL.has(e.op))) return this.boolBinary(e);
     if (e.kind === 'unary' && e.op === '!') return `(!${this.bool(e.operand)})`;
     const c = this.expr(e);
@@ -61,8 +67,7 @@ export abstract class ExprCompiler {
   }
 
   private boolBinary(e: Extract<Expr, { kind: 'binary' }>): string {
-    if (e.op === '&&') return `(${this.bool(e.left)} && ${this.bool(e.right)})`;
-    if (e.op === '||') return `(${this.bool(e.left)} || ${this.bool(e.right)})`;
+    if (e.op === '&&' || e.op === '||') return this.logicalChain(e);
     if (e.op === '^^') return `(${this.bool(e.left)} !== ${this.bool(e.right)})`;
     const lt = e.left.type;
     const rt = e.right.type;
@@ -75,7 +80,20 @@ export abstract class ExprCompiler {
     return `(compare(${l}, ${r}) ${e.op} 0)`;
   }
 
+  /** `a && b && c` flat, however long: the operators associate, so no parentheses are needed. */
+  private logicalChain(e: Extract<Expr, { kind: 'binary' }>): string {
+    const operands: Expr[] = [];
+    let x: Expr = e;
+    for (; x.kind === 'binary' && x.op === e.op && !this.spilled.has(x); x = x.left) operands.push(x.right);
+    operands.push(x);
+    return `(${operands
+      .reverse()
+      .map((o) => this.bool(o))
+      .join(` ${e.op} `)})`;
+  }
+
   expr(e: Expr): string {
+    if (this.spilled.has(e)) return '$c';
     switch (e.kind) {
       case 'int':
         return typeof e.value === 'bigint' ? `${e.value}n` : e.value < 0 ? `(${e.value})` : String(e.value);
@@ -149,7 +167,26 @@ export abstract class ExprCompiler {
     }
   }
 
+  /**
+   * A binary operation. A long chain (`1 + 1 + … + 1` nests to the left) becomes
+   * `($c = 1 + 1, $c = $c + 1, …, $c)`: each step reads `$c` before its right operand, which
+   * may hold a chain of its own, so one variable serves them all.
+   */
   private binary(e: Extract<Expr, { kind: 'binary' }>): string {
+    if (e.left.kind !== 'binary' || this.spilled.has(e.left)) return this.binaryStep(e);
+    const spine = leftSpine(e);
+    if (spine.length <= MAX_NESTED_CHAIN) return this.binaryStep(e);
+    if ((e.op === '&&' || e.op === '||') && spine.every((b) => b.op === e.op)) return `(${this.logicalChain(e)} ? 1 : 0)`;
+    const steps: string[] = [];
+    for (const b of spine) {
+      steps.push(`$c = ${this.binaryStep(b)}`);
+      this.spilled.add(b);
+    }
+    for (const b of spine) this.spilled.delete(b);
+    return `(${steps.join(', ')}, $c)`;
+  }
+
+  private binaryStep(e: Extract<Expr, { kind: 'binary' }>): string {
     if (COMPARE.has(e.op) || LOGICAL.has(e.op)) return `(${this.boolBinary(e)} ? 1 : 0)`;
     const l = this.int(e.left);
     const r = this.int(e.right);

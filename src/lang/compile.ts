@@ -2,6 +2,7 @@ import type { Clause, Expr, Program } from './ast.js';
 import type { CheckResult } from './check.js';
 import { ActionCompiler } from './compile-actions.js';
 import type { Names } from './resolve.js';
+import { stmtExprs, visitExpr } from './walk.js';
 
 /**
  * Generated code for the whole program: one factory that, given a runtime, returns one
@@ -70,41 +71,20 @@ class Generator extends ActionCompiler {
       if (e.kind === 'self') uses.self = true;
       if (e.kind === 'this') uses.this = true;
       if (e.kind === 'call' && e.name === 'speculate') uses.spec = true;
-      if ('target' in e && e.target !== undefined) scan(e.target);
-      for (const k of childExprs(e)) scan(k);
     };
-    if (c.predicate !== null) scan(c.predicate);
-    for (const s of c.body) for (const e of s.kind === 'expr' ? [s.expr] : [...s.keys, ...s.args]) scan(e);
+    if (c.predicate !== null) visitExpr(c.predicate, scan);
+    for (const s of c.body) for (const e of stmtExprs(s)) visitExpr(e, scan);
     if (uses.this) {
       const resets = [...this.names.thisVars].map((t) => `t_${t} = ${this.defaultOf('this->' + t)};`).join(' ');
       body.push(`if (ev !== thisEv) { thisEv = ev; ${resets} }`);
     }
     if (uses.self) body.push('let ss = rt.selfRead(), sw = false;');
-    // `$t` holds the old value in `x++`, which a predicate may contain too.
-    body.push('let $t = 0;');
+    // `$t` holds the old value in `x++`, `$c` a long chain's value so far; a predicate may use either.
+    body.push('let $t = 0, $c = 0;');
     if (c.predicate !== null) body.push(`if (!${this.bool(c.predicate)}) return;`);
     if (uses.spec) body.push('let spec = 0;');
     for (const s of c.body) body.push(this.stmt(s, uses.spec));
     if (c.defaultAction) body.push('rt.probeLine(ev, 0);');
     return `function c${c.index}(ev) {\n  try {\n    ${body.join('\n    ')}\n  } catch (e) { rt.fault(${c.index}, e, ev); }\n}`;
-  }
-}
-
-function childExprs(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'index':
-      return e.keys;
-    case 'call':
-      return e.args;
-    case 'unary':
-      return [e.operand];
-    case 'binary':
-      return [e.left, e.right];
-    case 'ternary':
-      return [e.cond, e.then, e.else];
-    case 'assign':
-      return [e.value];
-    default:
-      return [];
   }
 }

@@ -19,6 +19,7 @@ export const Messages = {
   D2007: 'user-defined functions are not allowed in D',
   D2008: 'invalid tick probe `{0}`; expected tick-N with unit ns, us, ms, s or hz',
   D2009: 'macro argument {0} is not defined',
+  D2010: 'expression nested more than {0} levels deep',
   D3001: 'unknown function `{0}`',
   D3002: 'unknown variable `{0}`',
   D3004: '`{0}` takes {1} argument(s), got {2}',

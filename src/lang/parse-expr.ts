@@ -19,6 +19,11 @@ const BINARY_LEVELS: readonly (readonly string[])[] = [
   ['+', '-'],
   ['*', '/', '%'],
 ];
+/**
+ * How deeply expressions may nest (parentheses, operands of prefix operators, ternary
+ * branches, assignments, arguments): the parser and later passes recurse once per level.
+ */
+export const MAX_NESTING = 128;
 const CAST_TYPES = new Set([
   'int',
   'uint',
@@ -37,6 +42,7 @@ const CAST_TYPES = new Set([
 /** Expressions, by precedence climbing over C's operator table, with D's casts and macros. */
 export class ExprParser extends TokenStream {
   protected inPredicate = false;
+  private depth = 0;
 
   constructor(
     text: string,
@@ -62,7 +68,22 @@ export class ExprParser extends TokenStream {
     return this.assignment();
   }
 
+  /** Parses one nesting level deeper, refusing past MAX_NESTING with a located error. */
+  private nested(parse: () => Expr): Expr {
+    if (this.depth >= MAX_NESTING) this.fail('D2010', this.peek(), [String(MAX_NESTING)]);
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   protected assignment(): Expr {
+    return this.nested(() => this.assignmentAt());
+  }
+
+  private assignmentAt(): Expr {
     const left = this.ternary();
     const t = this.peek();
     if (t.kind === T.Punct && ASSIGN_OPS.has(t.text)) {
@@ -79,7 +100,7 @@ export class ExprParser extends TokenStream {
     if (!this.accept('?')) return cond;
     const then = this.assignment();
     this.expect(':');
-    const otherwise = this.ternary();
+    const otherwise = this.nested(() => this.ternary());
     return { kind: 'ternary', span: this.span(cond.span.start), cond, then, else: otherwise };
   }
 
@@ -108,13 +129,13 @@ export class ExprParser extends TokenStream {
     if (t.kind === T.Punct) {
       if (t.text === '++' || t.text === '--') {
         this.take();
-        const target = this.unary();
+        const target = this.nested(() => this.unary());
         if (!isLvalue(target)) this.fail('D2005', t, [this.text.slice(target.span.start, target.span.end)]);
         return { kind: 'update', span: this.span(t.start), op: t.text, prefix: true, target };
       }
       if (t.text === '!' || t.text === '~' || t.text === '-' || t.text === '+') {
         this.take();
-        const operand = this.unary();
+        const operand = this.nested(() => this.unary());
         return { kind: 'unary', span: this.span(t.start), op: t.text, operand };
       }
       if (t.text === '(') {
@@ -132,7 +153,7 @@ export class ExprParser extends TokenStream {
       /* pointer casts read as integers */
     }
     this.expect(')');
-    const operand = this.unary();
+    const operand = this.nested(() => this.unary());
     return { kind: 'unary', span: this.span(open.start), op: type === 'string' ? 'cast:string' : 'cast:int', operand };
   }
 

@@ -1,5 +1,6 @@
 import type { Clause, Expr, Stmt, Type } from './ast.js';
 import { BUILTIN_FUNCS, BUILTIN_VARS } from './builtins.js';
+import { leftSpine } from './walk.js';
 
 /** Each variable's type by key (`x`, `a[]`, `self->x`, `this->x`): fixed by its first typed assignment. */
 export type VarTypes = Map<string, Type>;
@@ -85,10 +86,15 @@ class Typer {
         return e.op === 'cast:string' ? 'string' : 'int';
       case 'update':
         return this.assignTo(e.target, 'int');
-      case 'binary':
-        this.expr(e.left);
-        this.expr(e.right);
+      case 'binary': {
+        const spine = leftSpine(e);
+        this.expr(spine[0]!.left);
+        for (const b of spine) {
+          this.expr(b.right);
+          b.type = 'int';
+        }
         return 'int';
+      }
       case 'ternary': {
         this.expr(e.cond);
         const a = this.expr(e.then);

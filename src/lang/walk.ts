@@ -24,9 +24,24 @@ export function childrenOf(e: Expr): readonly Expr[] {
   }
 }
 
+/** Calls `f` on `e` and everything under it, parents first; a stack, not recursion, so long chains walk too. */
 export function visitExpr(e: Expr, f: (e: Expr) => void): void {
-  f(e);
-  for (const c of childrenOf(e)) visitExpr(c, f);
+  const todo: Expr[] = [e];
+  for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
+    f(x);
+    const cs = childrenOf(x);
+    for (let i = cs.length - 1; i >= 0; i--) todo.push(cs[i]!);
+  }
+}
+
+/**
+ * The binary nodes down the left side of `e`, innermost first: `1 + 2 + 3` parses as
+ * `(1 + 2) + 3`, so a long chain is a deep left spine that passes walk by loop, not recursion.
+ */
+export function leftSpine(e: Extract<Expr, { kind: 'binary' }>): Array<Extract<Expr, { kind: 'binary' }>> {
+  const spine = [e];
+  for (let x = e.left; x.kind === 'binary'; x = x.left) spine.push(x);
+  return spine.reverse();
 }
 
 export function stmtExprs(s: Stmt): readonly Expr[] {
