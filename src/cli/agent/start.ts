@@ -15,11 +15,15 @@ import { INTERNAL_THREAD_ENV, registry } from '../../core/index.js';
 const FLUSH_INTERVAL_MS = 50;
 
 /**
- * The load-time rewrite serves `fn` probes only: a program traced by other providers alone
- * runs its own unchanged code (and starts faster).
+ * The load-time rewrite serves `fn` probes; its CommonJS loader also keeps module loading out
+ * of what `fs`, `node` and accounting report. A program traced by other providers alone runs
+ * its own unchanged code (and starts faster).
  */
-function needsRewrite(options: AgentOptions): boolean {
-  return options.list === true || (options.modules?.length ?? 0) > 0 || registry.isArmedFor('fn');
+const REWRITE_PROVIDERS = ['fn', 'fs', 'node', 'acct'];
+
+function needsRewrite(options: AgentOptions, specs: readonly MonitorSpec[]): boolean {
+  if (specs.some((s) => s.kind === 'acct')) return true;
+  return options.list === true || (options.modules?.length ?? 0) > 0 || REWRITE_PROVIDERS.some((p) => registry.isArmedFor(p));
 }
 
 /**
@@ -59,7 +63,7 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
     }
   }
   try {
-    if (needsRewrite(options)) await installAgentInstrumentation(options);
+    if (needsRewrite(options, specs)) await installAgentInstrumentation(options);
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }
