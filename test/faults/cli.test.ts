@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collect, mscope, spawnMscope } from '../cli/mscope.js';
+import { collect, FIXTURES, mscope, spawnMscope } from '../cli/mscope.js';
 
 // Hostile conditions around mscope itself: closed pipes, full disks, bad files, dead collectors.
 const dir = fileURLToPath(new URL('../fixtures/cli-faults/', import.meta.url));
@@ -99,7 +99,7 @@ test(
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
-      const r = await mscope(['run', '--otlp', `http://127.0.0.1:${port}`, '--', 'node', 'http.mjs'], dir, {
+      const r = await mscope(['run', '--otlp', `http://127.0.0.1:${port}`, '--', 'node', join(FIXTURES, 'scripts', 'http.mjs')], dir, {
         OTEL_EXPORTER_OTLP_TIMEOUT: '300',
       });
       assert.equal(r.status, 0, r.stderr);
