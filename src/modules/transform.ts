@@ -13,7 +13,7 @@ import { loadPrivateParser } from './private-parser.js';
  */
 
 /** Bump when the emitted code or the naming rules change: it is part of the cache key. */
-export const TRANSFORM_VERSION = 7;
+export const TRANSFORM_VERSION = 8;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -173,7 +173,10 @@ function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [s
 
 /** A function being walked: returns inside it are rewritten when it is a site. */
 class Frame {
-  constructor(readonly site: boolean) {}
+  constructor(
+    readonly site: boolean,
+    readonly asyncGenerator: boolean,
+  ) {}
 }
 
 /** Statements whose parent holds a list of them: a `;` may be inserted between two. */
@@ -184,7 +187,7 @@ class Rewriter {
   readonly sites: Array<readonly [string, Kind]> = [];
   readonly unnamed: Unnamed[] = [];
   private readonly seen = new Map<string, number>();
-  private readonly frames: Frame[] = [new Frame(false)];
+  private readonly frames: Frame[] = [new Frame(false, false)];
   private readonly ancestors: AnyNode[] = [];
 
   constructor(
@@ -201,7 +204,7 @@ class Rewriter {
       const name = functionName(node, this.ancestors);
       if (typeof name === 'object' && name !== null) this.unnamed.push(name);
       const site = typeof name === 'string' && this.instrument(node, name, depth);
-      this.frames.push(new Frame(site));
+      this.frames.push(new Frame(site, node.async === true && node.generator === true));
     } else if (node.type === 'ReturnStatement' && this.frames[this.frames.length - 1]!.site) {
       this.rewriteReturn(node, depth);
     }
@@ -230,6 +233,12 @@ class Rewriter {
   private rewriteReturn(node: AnyNode, depth: number): void {
     const p = this.p;
     const arg = node.argument as AnyNode | null;
+    if (arg === null && this.frames[this.frames.length - 1]!.asyncGenerator) {
+      // `return X` awaits X in an async generator and a bare `return` does not: keep it bare.
+      this.add(node.start, OPEN, depth, `{${p}E.msv=void 0;`);
+      this.add(node.end, CLOSE, depth, `${this.source.charCodeAt(node.end - 1) === 59 ? '' : ';'}}`);
+      return;
+    }
     if (arg === null) {
       const asi = this.source.charCodeAt(node.end - 1) === 59 ? '' : ';';
       this.add(node.start + 6, OPEN, depth, ` ${p}E.msv=void 0${asi}`);
@@ -282,6 +291,9 @@ class Rewriter {
     let semicolon = '';
     let expression = false;
     if (body.type === 'BlockStatement') {
+      // The body moves into a try block, where a function declaration is lexical: one named
+      // like a var of the body would no longer parse. Such a function is left as it is.
+      if (declaresVarAndFunction(body)) return false;
       ({ pos: open, semicolon } = afterDirectives(this.source, body.body as AnyNode[], body.start + 1));
       close = body.end - 1;
     } else {
@@ -338,4 +350,52 @@ function isDerivedConstructor(fn: AnyNode, ancestors: AnyNode[]): boolean {
   if (method?.type !== 'MethodDefinition' || method.kind !== 'constructor') return false;
   const cls = ancestors[ancestors.length - 3];
   return cls !== undefined && cls.superClass !== null && cls.superClass !== undefined;
+}
+
+/** Whether a function body declares a function and a `var` of one name (legal only at body level). */
+function declaresVarAndFunction(body: AnyNode): boolean {
+  const functions = new Set<string>();
+  for (const stmt of body.body as AnyNode[]) if (stmt.type === 'FunctionDeclaration' && stmt.id) functions.add(stmt.id.name as string);
+  if (functions.size === 0) return false;
+  const names: string[] = [];
+  collectVarNames(body, names);
+  return names.some((n) => functions.has(n));
+}
+
+function collectVarNames(node: AnyNode, out: string[]): void {
+  if (node.type === 'VariableDeclaration' && node.kind === 'var') {
+    for (const d of node.declarations as AnyNode[]) collectBindingNames(d.id as AnyNode, out);
+  }
+  for (const key in node) {
+    if (key === 'type' || key === 'start' || key === 'end') continue;
+    const v = node[key];
+    const children = Array.isArray(v) ? v : [v];
+    for (const c of children) {
+      if (c === null || typeof c !== 'object' || typeof c.type !== 'string') continue;
+      if (c.type === 'FunctionDeclaration' || c.type === 'FunctionExpression' || c.type === 'ArrowFunctionExpression') continue;
+      if (c.type === 'ClassDeclaration' || c.type === 'ClassExpression') continue;
+      collectVarNames(c as AnyNode, out);
+    }
+  }
+}
+
+function collectBindingNames(pattern: AnyNode, out: string[]): void {
+  switch (pattern.type) {
+    case 'Identifier':
+      out.push(pattern.name as string);
+      break;
+    case 'ObjectPattern':
+      for (const p of pattern.properties as AnyNode[])
+        collectBindingNames((p.type === 'RestElement' ? p.argument : p.value) as AnyNode, out);
+      break;
+    case 'ArrayPattern':
+      for (const e of pattern.elements as (AnyNode | null)[]) if (e !== null) collectBindingNames(e, out);
+      break;
+    case 'AssignmentPattern':
+      collectBindingNames(pattern.left as AnyNode, out);
+      break;
+    case 'RestElement':
+      collectBindingNames(pattern.argument as AnyNode, out);
+      break;
+  }
 }
