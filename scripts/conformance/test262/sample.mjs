@@ -21,10 +21,7 @@ const SAMPLE = [
 ];
 
 /** Tests that once differed in the full run, kept in the sample so that they stay fixed. */
-const FOUND = [
-  'function-code/S10.2.1_A4_T2.js',
-  'statements/async-generator/return-undefined-implicit-and-explicit.js',
-];
+const FOUND = ['function-code/S10.2.1_A4_T2.js', 'statements/async-generator/return-undefined-implicit-and-explicit.js'];
 
 export function listTests(dir) {
   const out = [];
