@@ -1,6 +1,7 @@
 import type { AcctRecord } from './activity.js';
 import { BYTE_FIELDS, COUNT_FIELDS, TIME_FIELDS, type FieldName } from './fields.js';
 import { query } from './query.js';
+import { percentileOfSorted } from '../stats/index.js';
 
 export interface TokenSummary {
   token: string;
@@ -10,12 +11,6 @@ export interface TokenSummary {
   p99_ns: number;
   /** Mean of each `_ns`, `_bytes` and `_count` field over the token's records. */
   mean: Record<FieldName, number>;
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 const MEAN_FIELDS: readonly FieldName[] = [...TIME_FIELDS, ...BYTE_FIELDS, ...COUNT_FIELDS];
@@ -31,7 +26,14 @@ export function summarize(records: Iterable<AcctRecord>): TokenSummary[] {
     const lat = rs.map((r) => r.latency_ns).sort((a, b) => a - b);
     const mean = {} as Record<FieldName, number>;
     for (const f of MEAN_FIELDS) mean[f] = rs.reduce((s, r) => s + (r[f] ?? 0), 0) / rs.length;
-    out.push({ token, count: rs.length, p50_ns: percentile(lat, 50), p95_ns: percentile(lat, 95), p99_ns: percentile(lat, 99), mean });
+    out.push({
+      token,
+      count: rs.length,
+      p50_ns: percentileOfSorted(lat, 50),
+      p95_ns: percentileOfSorted(lat, 95),
+      p99_ns: percentileOfSorted(lat, 99),
+      mean,
+    });
   }
   return out.sort((a, b) => b.count - a.count || (a.token < b.token ? -1 : 1));
 }
