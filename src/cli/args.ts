@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ErrorCode, MscopeError } from '../core/index.js';
+import { nearest } from '../lang/suggest.js';
 import { COMMAND_USAGE } from './usage.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -44,10 +45,17 @@ export function parseOwn<O extends Options>(command: string, args: string[], opt
   } catch (error) {
     const e = error as { code?: string; message?: string };
     const quoted = /'([^']+)'/.exec(e.message ?? '')?.[1];
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw usage(`mscope ${command}: unknown option ${quoted ?? ''}`.trimEnd());
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw unknownOption(`mscope ${command}`, quoted ?? '', Object.keys(options));
     if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw usage(`mscope ${command}: unexpected argument ${quoted ?? ''}`.trimEnd());
     throw usage(`mscope ${command}: ${(e.message ?? String(error)).split('. ')[0]}`);
   }
+}
+
+/** `PREFIX: unknown option '--quite'; did you mean '--quiet'?`: long options get the nearest long name. */
+export function unknownOption(prefix: string, option: string, longNames: readonly string[]): MscopeError {
+  const long = /^--([^=]+)/.exec(option)?.[1];
+  const best = long === undefined ? undefined : nearest(long, longNames)[0];
+  return usage(`${prefix}: unknown option '${option}'${best === undefined ? '' : `; did you mean '--${best}'?`}`);
 }
 
 export function usage(message: string): MscopeError {

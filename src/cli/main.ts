@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { MscopeError, ErrorCode, escapeDiagnostic } from '../core/index.js';
-import { usage } from './args.js';
+import { didYouMean } from '../lang/suggest.js';
+import { unknownOption, usage } from './args.js';
 import { demoCommand } from './commands/demo.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
@@ -19,22 +21,40 @@ const COMMANDS: Record<string, Command> = {
   relink: relinkCommand,
 };
 
+/** The options mscope takes before a command. */
+const TOP_OPTIONS = ['help', 'version'];
+
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     process.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`mscope ${packageVersion()}\n`);
+    return 0;
+  }
+  if (name.startsWith('-')) throw unknownOption('mscope', name, TOP_OPTIONS);
   if (name === 'help') {
     const topic = rest[0];
     if (topic === undefined) process.stdout.write(USAGE);
     else if (COMMAND_USAGE[topic] !== undefined) process.stdout.write(COMMAND_USAGE[topic]);
-    else throw usage(`mscope help: unknown command "${topic}"`);
+    else throw unknownCommand('mscope help', topic);
     return 0;
   }
   const command = COMMANDS[name];
-  if (command === undefined) throw usage(`mscope: unknown command "${name}" (try mscope --help)`);
+  if (command === undefined) throw unknownCommand('mscope', name);
   return command(rest);
+}
+
+function unknownCommand(prefix: string, name: string): MscopeError {
+  const hint = didYouMean(name, [...Object.keys(COMMANDS), 'help'], "'");
+  return usage(`${prefix}: unknown command '${name}'${hint === '' ? ' (try mscope --help)' : hint}`);
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 /**

@@ -10,7 +10,7 @@ commands:
   relink switch a link of a traced process to another binding, live
   help   print help for a command
 
-mscope help <command> prints that command's options.
+mscope help <command> prints that command's options; mscope --version (-V) the version.
 `;
 
 export const COMMAND_USAGE: Record<string, string> = {

@@ -38,10 +38,20 @@ const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
  * assignments against each variable's type, calls and aggregations, options, and each
  * clause's binding capabilities. It reports and changes nothing in the tree.
  */
-export function checkProgram(program: Program, varTypes: VarTypes, diags: DiagnosticBag): CheckResult {
+export function checkProgram(
+  program: Program,
+  varTypes: VarTypes,
+  diags: DiagnosticBag,
+  settings: Iterable<[string, string]> = [],
+): CheckResult {
   const result: CheckResult = { varTypes, aggregations: new Map(), capabilities: [], options: new Map(), printedByProgram: new Set() };
   new Checker(result, diags).clauses(program.clauses);
   for (const p of program.pragmas) if (p.kind === 'option') checkOption(p.option, p.value, p.span, diags, result);
+  // `-x` settings are checked as pragmas are; with no source line, the diagnostic names the setting.
+  for (const [name, value] of settings) {
+    const file = OPTIONS.has(name) ? `-x ${name}=${value}` : `-x ${name}`;
+    checkOption(name, value, { file, start: 0, end: 0 }, diags, result);
+  }
   return result;
 }
 

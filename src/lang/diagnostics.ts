@@ -133,7 +133,9 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], sources: r
     const text = src?.text ?? '';
     const lc = lineColOf(text, d.range.start);
     const kind = d.severity === 'warning' ? 'warning: ' : '';
-    out += `${d.range.file}:${lc.line}:${lc.col}: ${kind}${d.message} [${d.code}]\n`;
+    // A diagnostic outside every source (a `-x` setting) has no line to point at.
+    const where = src === undefined ? d.range.file : `${d.range.file}:${lc.line}:${lc.col}`;
+    out += `${where}: ${kind}${d.message} [${d.code}]\n`;
     if (src !== undefined) {
       const lineText = text.slice(lc.lineStart, lc.lineEnd).replace(/\t/g, ' ');
       const width = Math.max(1, Math.min(d.range.end, lc.lineEnd) - d.range.start);

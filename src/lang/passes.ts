@@ -26,13 +26,20 @@ export interface PassResult {
  *    literals; `#pragma` lines become options and bindings with their place in the file;
  * 2. resolve names: needs every clause, since a global is declared by an assignment anywhere;
  * 3. type every expression and variable: needs resolved names; reports nothing;
- * 4. check types, calls, aggregations and options once, and record each clause's capabilities;
+ * 4. check types, calls, aggregations and options (the program's and `-x` settings) once, and
+ *    record each clause's capabilities;
  * 5. bind each clause (`#pragma binding`, else `fallback`) and check its capabilities
  *    against what its binding can give;
  * 6. generate code: only for a program without errors, since it trusts the types.
  * Diagnostics come out in source order: by file as given, then by position.
  */
-export function runPasses(sources: readonly Source[], diags: DiagnosticBag, macros: MacroArgs, fallback: BindingKind): PassResult {
+export function runPasses(
+  sources: readonly Source[],
+  diags: DiagnosticBag,
+  macros: MacroArgs,
+  fallback: BindingKind,
+  settings: Iterable<[string, string]> = [],
+): PassResult {
   const program: Program = { clauses: [], pragmas: [] };
   for (const s of sources) {
     const p = parse(s.file, s.text, diags, program.clauses.length, macros);
@@ -40,7 +47,7 @@ export function runPasses(sources: readonly Source[], diags: DiagnosticBag, macr
     program.pragmas.push(...p.pragmas);
   }
   const names = resolveNames(program, diags);
-  const checked = checkProgram(program, typeProgram(program.clauses), diags);
+  const checked = checkProgram(program, typeProgram(program.clauses), diags, settings);
   const bindings = assignBindings(program, checked.capabilities, fallback, diags);
   const order = sources.map((s) => s.file);
   diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);

@@ -57,10 +57,11 @@ export interface CompileResult {
 export function compile(sources: readonly Source[], options: CompileOptions = {}): CompileResult {
   const diags = new DiagnosticBag();
   const macros = [sources[0]?.file ?? '', ...(options.macroArgs ?? [])];
-  const r = runPasses(sources, diags, macros, options.binding ?? 'direct');
+  const cliSettings = [...(options.options ?? [])];
+  const r = runPasses(sources, diags, macros, options.binding ?? 'direct', cliSettings);
   const gen = r.generated;
   if (gen === undefined) return { diagnostics: diags.list };
-  const settings: [string, string][] = [...r.checked.options.entries(), ...(options.options ?? [])];
+  const settings: [string, string][] = [...r.checked.options.entries(), ...cliSettings];
   if (options.quiet === true) settings.push(['quiet', '1']);
   const program: CompiledProgram = {
     sources,

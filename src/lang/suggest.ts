@@ -37,7 +37,8 @@ export function nearest(name: string, candidates: Iterable<string>, max = 1): st
   return scored.slice(0, max).map((s) => s[1]);
 }
 
-export function didYouMean(name: string, candidates: Iterable<string>): string {
+/** `; did you mean `count`?` for the nearest candidate, or '' when none is near; the CLI quotes with '. */
+export function didYouMean(name: string, candidates: Iterable<string>, quote = '`'): string {
   const best = nearest(name, candidates)[0];
-  return best === undefined ? '' : `; did you mean \`${best}\`?`;
+  return best === undefined ? '' : `; did you mean ${quote}${best}${quote}?`;
 }

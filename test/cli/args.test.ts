@@ -28,7 +28,8 @@ test('with positionals before the command, only -- or the first positional ends 
 });
 
 test('parse errors become one-line usage errors with the offending option', () => {
-  assert.throws(() => parseOwn('run', ['--frob'], OPTIONS), { code: 'MSCOPE_BAD_USAGE', message: 'mscope run: unknown option --frob' });
+  assert.throws(() => parseOwn('run', ['--frob'], OPTIONS), { code: 'MSCOPE_BAD_USAGE', message: "mscope run: unknown option '--frob'" });
+  assert.throws(() => parseOwn('run', ['--quite'], OPTIONS), { message: "mscope run: unknown option '--quite'; did you mean '--quiet'?" });
   assert.throws(() => parseOwn('run', ['stray'], OPTIONS), { code: 'MSCOPE_BAD_USAGE', message: 'mscope run: unexpected argument stray' });
   assert.throws(
     () => parseOwn('run', ['-o'], OPTIONS),

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, mscope } from './mscope.js';
+import { FIXTURES, ROOT, mscope } from './mscope.js';
 
 const esm = join(FIXTURES, 'esm');
 
@@ -43,10 +44,33 @@ const cases: [string, string[], number, RegExp, boolean][] = [
     true,
   ],
   ['command not found', ['run', '--', 'no-such-command-mscope'], 1, /^mscope: no-such-command-mscope: command not found$/, false],
-  ['unknown flag', ['run', '--frob', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown option --frob$/, false],
+  ['unknown flag', ['run', '--frob', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown option '--frob'$/, false],
+  [
+    'misspelt flag',
+    ['run', '--quite', '--', 'node', 'app.mjs'],
+    2,
+    /^mscope run: unknown option '--quite'; did you mean '--quiet'\?$/,
+    false,
+  ],
+  ['misspelt top-level flag', ['--verison'], 2, /^mscope: unknown option '--verison'; did you mean '--version'\?$/, false],
   ['unknown binding', ['run', '-b', 'tcp', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown binding "tcp"/, false],
   ['missing command', ['run', '--monitor', '../monitors/count.ts'], 2, /^mscope run: missing -- CMD$/, false],
-  ['unknown command', ['frobnicate'], 2, /^mscope: unknown command "frobnicate"/, false],
+  ['unknown command', ['frobnicate'], 2, /^mscope: unknown command 'frobnicate' \(try mscope --help\)$/, false],
+  ['misspelt command', ['rnu'], 2, /^mscope: unknown command 'rnu'; did you mean 'run'\?$/, false],
+  [
+    'unknown -x option',
+    ['run', '-x', 'quite', '-e', 'BEGIN { exit(0); }', '--', 'node', 'app.mjs'],
+    1,
+    /^-x quite: unknown option `quite`; did you mean `quiet`\? \[D3007\]$/,
+    false,
+  ],
+  [
+    'bad -x value',
+    ['run', '-x', 'nspec=lots', '-e', 'BEGIN { exit(0); }', '--', 'node', 'app.mjs'],
+    1,
+    /^-x nspec=lots: invalid value `lots` for option `nspec` \[D3012\]$/,
+    false,
+  ],
   [
     'unwritable output file',
     ['run', '-o', '/nonexistent-dir/out.txt', '--', 'node', 'app.mjs'],
@@ -66,6 +90,15 @@ for (const [name, args, status, line, ran] of cases) {
     assert.equal(r.stdout.includes('app: total'), ran, 'CMD runs only when the monitors are valid');
   });
 }
+
+test('--version and -V print the package version', async () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const r = await mscope([flag], esm);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `mscope ${version}\n`);
+  }
+});
 
 test('--help and help run print usage', async () => {
   const top = await mscope(['--help'], esm);
