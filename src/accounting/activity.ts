@@ -11,6 +11,8 @@ export type AcctRecord = {
   /** True once stopped; a snapshot of a running activity has `latency_ns` so far. */
   done: boolean;
   metrics: Record<string, number>;
+  /** The process it was recorded in, set where records of many processes meet (mscope). */
+  pid?: number;
 } & { [K in FieldName]: number };
 
 let nextId = 1;

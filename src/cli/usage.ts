@@ -55,10 +55,13 @@ Runs a small order service (examples/demo: an HTTP API and its client) under the
 D program examples/demo/demo.d and prints calls per function, the latency of placing an
 order, why orders failed, HTTP requests by status and bytes written.
 `,
-  report: `usage: mscope report FILE
+  report: `usage: mscope report [--run ID | --runs] FILE
 
 Prints, per activity token in an accounting store (mscope run --acct), the count,
-p50/p95/p99 latency and the mean time and bytes by subsystem.
+p50/p95/p99 latency and the mean time and bytes by subsystem, for one run of the file.
+
+  --run ID           the run to report (default: the latest one)
+  --runs             list the runs in FILE: id, start, pids, activities, command
 `,
   links: `usage: mscope links PID
 

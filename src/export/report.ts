@@ -1,20 +1,42 @@
 import { existsSync } from 'node:fs';
 import { ErrorCode, MscopeError } from '../core/index.js';
 import { renderReport } from '../accounting/index.js';
-import { readStore } from './store.js';
+import { NoSuchRun, readRuns, readStore } from './store.js';
+import type { RunSummary } from './store-runs.js';
 
-/** `mscope report FILE`: the per-token table of a store file, as text. */
-export async function reportFile(path: string): Promise<string> {
+/** `mscope report FILE`: the per-token table of one run of a store file (default: the latest), as text. */
+export async function reportFile(path: string, run?: number): Promise<string> {
+  return renderReport(await reading(path, () => readStore(path, run)));
+}
+
+/** `mscope report --runs FILE`: one line per run, oldest first. */
+export async function reportRuns(path: string): Promise<string> {
+  return renderRuns(await reading(path, () => readRuns(path)));
+}
+
+export function renderRuns(runs: readonly RunSummary[]): string {
+  const rows = runs.map((r) => [
+    String(r.run),
+    r.startedNs === null ? '-' : new Date(r.startedNs / 1e6).toISOString(),
+    r.pids.length === 0 ? '-' : r.pids.join(','),
+    String(r.activities),
+    r.command ?? '-',
+  ]);
+  const header = ['RUN', 'STARTED', 'PIDS', 'ACTIVITIES', 'COMMAND'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  return [header, ...rows].map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+async function reading<T>(path: string, read: () => Promise<T>): Promise<T> {
   if (!existsSync(path)) throw new MscopeError(ErrorCode.BadUsage, `mscope report: no such file: ${path}`);
-  let records;
   try {
-    records = await readStore(path);
+    return await read();
   } catch (e) {
+    if (e instanceof NoSuchRun) throw new MscopeError(ErrorCode.BadUsage, `mscope report: ${path} ${e.message}`);
     throw new MscopeError(
       ErrorCode.BadUsage,
       `mscope report: ${path} is not an accounting store (${e instanceof Error ? e.message : String(e)})`,
       { cause: e },
     );
   }
-  return renderReport(records);
 }

@@ -5,6 +5,8 @@ import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 export interface SqlBackend {
   readonly engine: 'node:sqlite' | 'sql.js';
   exec(sql: string): void;
+  /** One statement with parameters, in the caller's transaction if any. */
+  run(sql: string, params: readonly unknown[]): void;
   /** Inserts rows with one prepared statement inside one transaction. */
   insertMany(sql: string, rows: readonly (readonly unknown[])[]): void;
   all(sql: string): Record<string, unknown>[];
@@ -28,7 +30,7 @@ interface SqlJsStatement {
 }
 interface SqlJsDb {
   exec(sql: string): { columns: string[]; values: unknown[][] }[];
-  run(sql: string): void;
+  run(sql: string, params?: unknown[]): void;
   prepare(sql: string): SqlJsStatement;
   export(): Uint8Array;
   close(): void;
@@ -72,6 +74,9 @@ class NodeSqliteBackend implements SqlBackend {
   exec(sql: string): void {
     this.db.exec(sql);
   }
+  run(sql: string, params: readonly unknown[]): void {
+    this.db.prepare(sql).run(...params);
+  }
   insertMany(sql: string, rows: readonly (readonly unknown[])[]): void {
     let st = this.stmts.get(sql);
     if (st === undefined) this.stmts.set(sql, (st = this.db.prepare(sql)));
@@ -102,6 +107,9 @@ class SqlJsBackend implements SqlBackend {
   ) {}
   exec(sql: string): void {
     this.db.run(sql);
+  }
+  run(sql: string, params: readonly unknown[]): void {
+    this.db.run(sql, [...params]);
   }
   insertMany(sql: string, rows: readonly (readonly unknown[])[]): void {
     const st = this.db.prepare(sql);

@@ -1,10 +1,12 @@
 import { FIELDS, type AcctRecord } from '../accounting/index.js';
 
-/** One row per activity: id, token, start_ns, every field, metrics as JSON. */
-export const COLUMNS = ['id', 'token', 'start_ns', ...FIELDS.map((f) => f.name), 'metrics'];
-/** The numeric columns in the order a batch carries them (id first, then start_ns, fields). */
-export const NUMERIC_COLUMNS = ['id', 'start_ns', ...FIELDS.map((f) => f.name)];
-export const CREATE = `CREATE TABLE IF NOT EXISTS activities (id INTEGER, token TEXT, start_ns REAL, ${FIELDS.map((f) => `${f.name} REAL`).join(', ')}, metrics TEXT)`;
+/** The numeric columns in the order a batch carries them (id first, then start_ns, fields, pid). */
+export const NUMERIC_COLUMNS = ['id', 'start_ns', ...FIELDS.map((f) => f.name), 'pid'];
+/** One row per activity: its run, the process and the run's command, and the record. */
+export const COLUMNS = ['id', 'token', ...NUMERIC_COLUMNS.slice(1), 'metrics', 'run', 'command'];
+/** One row per `mscope run` (or library store) that wrote to the file. */
+export const CREATE_RUNS = 'CREATE TABLE IF NOT EXISTS runs (run INTEGER PRIMARY KEY, started_ns REAL, command TEXT)';
+export const CREATE = `CREATE TABLE IF NOT EXISTS activities (id INTEGER, token TEXT, start_ns REAL, ${FIELDS.map((f) => `${f.name} REAL`).join(', ')}, metrics TEXT, run INTEGER, pid INTEGER, command TEXT)`;
 export const INSERT = `INSERT INTO activities (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
 
 /**
@@ -12,7 +14,7 @@ export const INSERT = `INSERT INTO activities (${COLUMNS.join(', ')}) VALUES (${
  * `r[name]` is a megamorphic keyed load per field (~1.5 µs a record, measured); the test
  * store.test.ts checks this order against NUMERIC_COLUMNS.
  */
-export function packNumbers(r: AcctRecord, nums: Float64Array, k: number): void {
+export function packNumbers(r: AcctRecord, nums: Float64Array, k: number, pid: number): void {
   nums[k] = r.id;
   nums[k + 1] = r.start_ns;
   nums[k + 2] = r.latency_ns;
@@ -40,4 +42,5 @@ export function packNumbers(r: AcctRecord, nums: Float64Array, k: number): void 
   nums[k + 24] = r.runq_wait_ns;
   nums[k + 25] = r.vcsw_count;
   nums[k + 26] = r.ivcsw_count;
+  nums[k + 27] = pid;
 }

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSql } from './sqlite.js';
-import { INSERT, CREATE, NUMERIC_COLUMNS } from './store-schema.js';
+import { INSERT, NUMERIC_COLUMNS } from './store-schema.js';
+import { openRun } from './store-runs.js';
 
 /**
  * The store's SQLite side, off the application thread: receives batches (numbers in a
@@ -12,8 +13,9 @@ interface Batch {
   metrics: string[];
 }
 
-const sql = await openSql((workerData as { path: string }).path);
-sql.exec(CREATE);
+const { path, command } = workerData as { path: string; command: string };
+const sql = await openSql(path);
+const run = openRun(sql, command);
 const port = parentPort!;
 port.on('message', (m: Batch | 'save' | 'close') => {
   if (m === 'save') {
@@ -30,7 +32,7 @@ port.on('message', (m: Batch | 'save' | 'close') => {
   const rows: unknown[][] = [];
   const w = NUMERIC_COLUMNS.length;
   for (let i = 0; i < m.tokens.length; i++) {
-    const row: unknown[] = [m.nums[i * w], m.tokens[i], ...m.nums.subarray(i * w + 1, (i + 1) * w), m.metrics[i]];
+    const row: unknown[] = [m.nums[i * w], m.tokens[i], ...m.nums.subarray(i * w + 1, (i + 1) * w), m.metrics[i], run, command];
     rows.push(row);
   }
   try {
@@ -40,4 +42,4 @@ port.on('message', (m: Batch | 'save' | 'close') => {
     port.postMessage({ lost: rows.length });
   }
 });
-port.postMessage({ ready: sql.engine });
+port.postMessage({ ready: sql.engine, run });

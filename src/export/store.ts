@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { closeSync, openSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { RecordSource, AcctRecord } from '../accounting/index.js';
-import { openSql } from './sqlite.js';
+import { openSql, type SqlBackend } from './sqlite.js';
 import { NUMERIC_COLUMNS, packNumbers } from './store-schema.js';
+import { layoutOf, listRuns, type RunSummary } from './store-runs.js';
 import { internalEnv, internally } from '../core/index.js';
 
 function hasKeys(o: object): boolean {
@@ -16,16 +17,18 @@ export interface StoreOptions {
   batch?: number;
   /** Longest a record waits before it is sent (ms); the file is also made durable then. */
   flushMs?: number;
+  /** What every row of this run names as its command; default: this process's own. */
+  command?: string;
 }
 
 const W = NUMERIC_COLUMNS.length;
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER = new URL(FROM_SOURCE ? './store-worker.ts' : './store-worker.js', import.meta.url);
 /** Run from TypeScript sources (tests), the worker registers tsx before loading its entry. */
-function startWorker(path: string): Worker {
-  if (!FROM_SOURCE) return internally(() => new Worker(WORKER, { workerData: { path }, env: internalEnv() }));
+function startWorker(workerData: { path: string; command: string }): Worker {
+  if (!FROM_SOURCE) return internally(() => new Worker(WORKER, { workerData, env: internalEnv() }));
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER.href)}); })`;
-  return internally(() => new Worker(boot, { eval: true, workerData: { path }, env: internalEnv() }));
+  return internally(() => new Worker(boot, { eval: true, workerData, env: internalEnv() }));
 }
 
 /**
@@ -45,6 +48,8 @@ export class RecordStore {
   private constructor(
     private readonly worker: Worker,
     readonly engine: string,
+    /** This store's run in the file: `mscope report --run ID`. */
+    readonly run: number,
     o: StoreOptions,
   ) {
     this.batch = o.batch ?? 512;
@@ -62,11 +67,11 @@ export class RecordStore {
 
   static async open(path: string, o: StoreOptions = {}): Promise<RecordStore> {
     checkStoreFile(path, true);
-    const worker = startWorker(path);
+    const worker = startWorker({ path, command: o.command ?? process.argv.slice(1).join(' ') });
     const [m] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => Promise.reject(e as Error))])) as [
-      { ready: string },
+      { ready: string; run: number },
     ];
-    return new RecordStore(worker, m.ready, o);
+    return new RecordStore(worker, m.ready, m.run, o);
   }
 
   add(r: AcctRecord): void {
@@ -91,9 +96,10 @@ export class RecordStore {
     const nums = new Float64Array(rs.length * W);
     const tokens: string[] = new Array<string>(rs.length);
     const metrics: string[] = new Array<string>(rs.length);
+    const own = process.pid;
     for (let i = 0; i < rs.length; i++) {
       const r = rs[i]!;
-      packNumbers(r, nums, i * W);
+      packNumbers(r, nums, i * W, r.pid ?? own);
       tokens[i] = r.token;
       metrics[i] = hasKeys(r.metrics) ? JSON.stringify(r.metrics) : '{}';
     }
@@ -114,15 +120,37 @@ export class RecordStore {
   }
 }
 
-/** Every record in a store file, oldest first: what `mscope report FILE` reads. */
-export async function readStore(path: string): Promise<AcctRecord[]> {
-  checkStoreFile(path, false);
-  const sql = await openSql(path, true);
-  try {
-    return sql.all('SELECT * FROM activities ORDER BY rowid').map((row) => {
+/** Raised when the run asked for is not in the file; the message lists those that are. */
+export class NoSuchRun extends Error {}
+
+/**
+ * The records of one run in a store file (default: the latest), oldest first: what
+ * `mscope report FILE` reads. A file of the first layout is read as it is, as run 1.
+ */
+export async function readStore(path: string, run?: number): Promise<AcctRecord[]> {
+  return withStore(path, (sql) => {
+    const runs = listRuns(sql);
+    const pick = run ?? runs.at(-1)?.run;
+    if (pick === undefined) return [];
+    if (!runs.some((r) => r.run === pick)) throw new NoSuchRun(`has no run ${pick} (runs: ${runs.map((r) => r.run).join(', ')})`);
+    const where = layoutOf(sql) === 'legacy' ? '' : ` WHERE run = ${pick}`;
+    return sql.all(`SELECT * FROM activities${where} ORDER BY rowid`).map((row) => {
       const r = { ...row, done: true, metrics: JSON.parse(String(row.metrics ?? '{}')) as Record<string, number> };
       return r as unknown as AcctRecord;
     });
+  });
+}
+
+/** The runs a store file holds, oldest first: `mscope report --runs FILE`. */
+export function readRuns(path: string): Promise<RunSummary[]> {
+  return withStore(path, listRuns);
+}
+
+async function withStore<T>(path: string, read: (sql: SqlBackend) => T): Promise<T> {
+  checkStoreFile(path, false);
+  const sql = await openSql(path, true);
+  try {
+    return read(sql);
   } finally {
     sql.close();
   }

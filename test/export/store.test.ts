@@ -23,7 +23,7 @@ describe('the embedded store', () => {
   it('packs every numeric column in schema order', () => {
     const r = Object.fromEntries(NUMERIC_COLUMNS.map((c, i) => [c, i + 1])) as unknown as AcctRecord;
     const nums = new Float64Array(NUMERIC_COLUMNS.length);
-    packNumbers(r, nums, 0);
+    packNumbers(r, nums, 0, NUMERIC_COLUMNS.length);
     assert.deepEqual(
       [...nums],
       NUMERIC_COLUMNS.map((_, i) => i + 1),

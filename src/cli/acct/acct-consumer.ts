@@ -7,6 +7,8 @@ import type { OutputSink } from '../session/output.js';
 export interface AccountingSinks {
   /** SQLite file for the records, or null for none. */
   readonly store: string | null;
+  /** CMD as given to `mscope run`, on every row of the store. */
+  readonly command?: string;
   readonly promPort?: number;
   readonly otlpUrl?: string;
   /** `-q`: no summary line at the end. */
@@ -52,7 +54,7 @@ export class AccountingConsumer implements ConsumerMonitor {
     let store: RecordStore | null = null;
     if (sinks.store !== null) {
       try {
-        store = await RecordStore.open(sinks.store);
+        store = await RecordStore.open(sinks.store, sinks.command === undefined ? {} : { command: sinks.command });
       } catch (e) {
         throw new MscopeError(
           ErrorCode.BadUsage,
@@ -76,8 +78,9 @@ export class AccountingConsumer implements ConsumerMonitor {
     return new AccountingConsumer(sinks, store, prom, otlp, feed);
   }
 
-  delta(_pid: number, data: unknown): void {
+  delta(pid: number, data: unknown): void {
     const records = data as AcctRecord[];
+    for (const r of records) r.pid = pid;
     this.count += records.length;
     this.feed.push(records);
   }
@@ -96,7 +99,7 @@ export class AccountingConsumer implements ConsumerMonitor {
     await this.closing('Prometheus endpoint', this.prom?.close());
     await this.closing(`store ${this.sinks.store}`, this.store?.close());
     if (this.sinks.quiet === true) return;
-    const where = this.sinks.store === null ? '' : ` in ${this.sinks.store}`;
+    const where = this.store === null ? '' : ` in ${this.sinks.store} (run ${this.store.run})`;
     process.stderr.write(`mscope: accounting: ${this.count} activit${this.count === 1 ? 'y' : 'ies'} recorded${where}\n`);
   }
 

@@ -74,7 +74,7 @@ async function run(args: readonly string[]): Promise<number> {
   if (accounting && command.length > 0) {
     // Only an explicit --acct (or --store) writes a store by default; accounting a program turned on by itself writes no file.
     const store = values.store ?? (values.acct === true ? undefined : 'none');
-    const sinks = { ...accountingSinks(store, values.prom, values.otlp), quiet };
+    const sinks = { ...accountingSinks(store, values.prom, values.otlp), quiet, command: command.join(' ') };
     monitors.unshift({ kind: 'acct', name: 'accounting', spec: '{}' });
     consumers.set('accounting', await AccountingConsumer.open(sinks));
   }
