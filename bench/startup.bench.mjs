@@ -7,14 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { generateProgram, MODULE_COUNT } from './lib/generate-program.mjs';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const register = join(dist, 'cli/register.js');
+const register = join(dist, 'agent/register.js');
 const standIn = join(dist, 'index.js');
 
 export const title = `startup of a program that loads ${MODULE_COUNT} modules`;
 export const description = `
 Each sample is the wall time of one \`node main.mjs\` run of a generated program (50 ESM and
 50 CommonJS application files, 10 packages of 20 CommonJS files; 5 functions and a class
-each). \`agent\`: \`node --import dist/cli/register.js\` with the environment \`mscope run\`
+each). \`agent\`: \`node --import dist/agent/register.js\` with the environment \`mscope run\`
 gives it (a session directory, the program's root, no monitors), so every application
 file and direct dependency is instrumented. \`cold\`: the agent's transform cache
 (\`MSCOPE_CACHE_DIR\`) is emptied before every run; \`warm\`: it was filled by one earlier
@@ -36,7 +36,7 @@ export function cases() {
 
 export function notes() {
   const n = [];
-  if (!existsSync(register)) n.push('dist/cli/register.js is missing: `agent` is a stand-in that only preloads dist/index.js');
+  if (!existsSync(register)) n.push('dist/agent/register.js is missing: `agent` is a stand-in that only preloads dist/index.js');
   if (primed !== null) n.push(`the agent's cache held ${primed} transformed files after one run`);
   if (!existsSync(join(dist, 'modules/install.js')))
     n.push('dist/modules/install.js is missing: the agent does not instrument anything yet');

@@ -1,5 +1,5 @@
 import { escapeText, type SkippedFunction } from '../core/index.js';
-import type { ProbeRow } from './protocol.js';
+import type { ProbeRow } from '../agent/protocol.js';
 
 /** `dtrace -l`'s layout: right-aligned columns at least as wide as DTrace's, then NAME. */
 const MIN_WIDTHS = [5, 10, 20, 32] as const;

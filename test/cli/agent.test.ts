@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { registry } from '../../src/core/index.js';
 import { defineModule } from '../../src/modules/define.js';
-import { Agent } from '../../src/cli/agent/agent.js';
-import { AgentChannel } from '../../src/cli/agent/channel.js';
-import type { AgentContext, AgentMonitor } from '../../src/cli/agent/types.js';
-import { SessionReader } from '../../src/cli/session/reader.js';
-import type { AgentMessage } from '../../src/cli/protocol.js';
+import { Agent } from '../../src/agent/agent.js';
+import { AgentChannel } from '../../src/agent/channel.js';
+import type { AgentContext, AgentMonitor } from '../../src/agent/types.js';
+import { SessionReader } from '../../src/consumer/reader.js';
+import type { AgentMessage } from '../../src/agent/protocol.js';
 
 const math = defineModule('agent-test-math', {
   add: (a: number, b: number) => a + b,

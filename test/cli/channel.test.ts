@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentChannel } from '../../src/cli/agent/channel.js';
+import { AgentChannel } from '../../src/agent/channel.js';
 
 test('messages are written only on flush, one JSON object per line; unserialisable data becomes a fault', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mscope-channel-'));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Probe, ProbeEvent } from '../../src/core/index.js';
-import { loadMonitorFile } from '../../src/cli/agent/monitor-file.js';
+import { loadMonitorFile } from '../../src/agent/monitor-file.js';
 import { FIXTURES } from './mscope.js';
 
 const monitor = (name: string): string => join(FIXTURES, 'monitors', name);

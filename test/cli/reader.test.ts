@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SessionReader } from '../../src/cli/session/reader.js';
-import type { AgentMessage } from '../../src/cli/protocol.js';
+import { SessionReader } from '../../src/consumer/reader.js';
+import type { AgentMessage } from '../../src/agent/protocol.js';
 
 function withDir(f: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'mscope-reader-'));

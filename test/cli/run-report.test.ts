@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunReport } from '../../src/cli/session/run-report.js';
+import { RunReport } from '../../src/consumer/run-report.js';
 
 const link = (description: string, probes: number, events: number, faults = 0, drops = 0) => ({
   description,

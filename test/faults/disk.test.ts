@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mscope } from '../cli/mscope.js';
-import { AgentChannel, SEGMENT_BYTES } from '../../src/cli/agent/channel.js';
-import { SessionReader } from '../../src/cli/session/reader.js';
+import { AgentChannel, SEGMENT_BYTES } from '../../src/agent/channel.js';
+import { SessionReader } from '../../src/consumer/reader.js';
 
 // A full disk under the session directory: a 1 MB tmpfs as TMPDIR, where mounting is allowed.
 const dir = fileURLToPath(new URL('../fixtures/cli-faults/', import.meta.url));

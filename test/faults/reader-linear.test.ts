@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SessionReader } from '../../src/cli/session/reader.js';
+import { SessionReader } from '../../src/consumer/reader.js';
 
 // A shm or message flush of a monitor that printed much is one long line in the session file.
 test('a line of many chunks is reassembled with a linear number of copied bytes', () => {

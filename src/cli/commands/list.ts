@@ -6,9 +6,9 @@ import { scriptSources } from '../script/sources.js';
 import type { Source } from '../../lang/index.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
 import { formatProbeTable, formatSkippedTable } from '../probe-table.js';
-import type { ProbeRow } from '../protocol.js';
-import { trace } from '../session/trace.js';
-import { openOutput } from '../session/output.js';
+import type { ProbeRow } from '../../agent/protocol.js';
+import { trace } from '../../consumer/trace.js';
+import { openOutput } from '../../consumer/output.js';
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },

@@ -2,14 +2,14 @@ import { resolve } from 'node:path';
 import { BINDING_KINDS, type BindingKind } from '../../weaver/index.js';
 import { compileGlob } from '../../core/index.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
-import type { MonitorSpec } from '../protocol.js';
-import { openOutput } from '../session/output.js';
-import { trace } from '../session/trace.js';
+import type { MonitorSpec } from '../../agent/protocol.js';
+import { openOutput } from '../../consumer/output.js';
+import { trace } from '../../consumer/trace.js';
 import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../script/spec.js';
 import { parseSettings, scriptSources } from '../script/sources.js';
 import { runSolo } from '../script/solo.js';
-import { AccountingConsumer, type AccountingSinks } from '../acct/acct-consumer.js';
-import type { ConsumerMonitor } from '../session/consumer.js';
+import { AccountingConsumer, type AccountingSinks } from '../../consumer/acct-consumer.js';
+import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import type { CompiledProgram } from '../../lang/index.js';
 
 const OPTIONS = {

@@ -1,7 +1,7 @@
 import { registry } from '../../core/index.js';
 import { ProgramInstance, renderDiagnostics, unmatchedProbeWarnings, type CompiledProgram } from '../../lang/index.js';
-import type { OutputSink } from '../session/output.js';
-import { onBrokenStdout } from '../session/output.js';
+import type { OutputSink } from '../../consumer/output.js';
+import { onBrokenStdout } from '../../consumer/output.js';
 
 /**
  * A program with no command runs inside mscope itself, as `dtrace -n` does: BEGIN, tick-N

@@ -1,4 +1,4 @@
-import type { AgentMessage } from '../protocol.js';
+import type { AgentMessage } from '../agent/protocol.js';
 
 interface DescriptionTotals {
   /** Most probes this description matched in any one process. */

@@ -1,5 +1,5 @@
-import type { ProbeDescription } from '../../core/index.js';
-import type { BindingKind, LinkHandle, LinkOptions, Monitor } from '../../weaver/index.js';
+import type { ProbeDescription } from '../core/index.js';
+import type { BindingKind, LinkHandle, LinkOptions, Monitor } from '../weaver/index.js';
 
 /** What the agent gives each monitor it runs in a traced process. */
 export interface AgentContext {

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from '../protocol.js';
+import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from './protocol.js';
 import { Agent } from './agent.js';
-import { registerProviders } from '../../providers/index.js';
-import { nodeProbeFactory, registerAllCoreModules } from '../../modules/core-modules.js';
-import { startControlServer } from '../../weaver/index.js';
+import { registerProviders } from '../providers/index.js';
+import { nodeProbeFactory, registerAllCoreModules } from '../modules/core-modules.js';
+import { startControlServer } from '../weaver/index.js';
 import { AgentChannel } from './channel.js';
 import { installAgentInstrumentation } from './instrumentation.js';
 import { loadMonitor } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
-import { INTERNAL_THREAD_ENV, registry } from '../../core/index.js';
+import { INTERNAL_THREAD_ENV, registry } from '../core/index.js';
 
 const FLUSH_INTERVAL_MS = 50;
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { ProbeEvent } from '../../core/index.js';
-import type { Monitor } from '../../weaver/index.js';
+import type { ProbeEvent } from '../core/index.js';
+import type { Monitor } from '../weaver/index.js';
 import type { MonitorOutput } from './define-monitor.js';
 import type { LoadedMonitorFile } from './monitor-file.js';
 import { loadMonitorFile } from './monitor-file.js';
@@ -20,7 +20,7 @@ export interface TsFinal {
 /**
  * A `--monitor` file as an agent monitor: its handlers are linked, `onExit` runs at exit.
  * Every link carries its remote form, so a link bound (or later relinked) to shm or message
- * runs the file's handler in a worker (src/cli/agent/ts-remote.ts); each of its flushes
+ * runs the file's handler in a worker (src/agent/ts-remote.ts); each of its flushes
  * hands the file's `onFlush()` result to `onMerge` here, so `onExit` prints one state.
  */
 export class TsMonitor implements AgentMonitor {

@@ -1,4 +1,4 @@
-import type { MonitorSpec } from '../protocol.js';
+import type { MonitorSpec } from '../agent/protocol.js';
 import type { OutputSink } from './output.js';
 
 /**

@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ErrorCode, MscopeError } from '../../core/index.js';
+import { ErrorCode, MscopeError } from '../core/index.js';
 
 /** Where traced results go: mscope's stdout, or the file given with `-o`. */
 export interface OutputSink {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { ErrorCode, MscopeError } from '../../core/index.js';
+import { ErrorCode, MscopeError } from '../core/index.js';
 
 export interface ChildExit {
   readonly code: number | null;
@@ -8,7 +8,7 @@ export interface ChildExit {
 }
 
 /** The file `--import` loads in every Node process CMD starts. */
-export const REGISTER_URL = new URL('../register.js', import.meta.url);
+export const REGISTER_URL = new URL('../agent/register.js', import.meta.url);
 
 /** NODE_OPTIONS with the agent added once; a file URL needs no quoting even with spaces in the path. */
 export function nodeOptionsWithAgent(current: string | undefined): string {

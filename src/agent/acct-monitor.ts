@@ -1,5 +1,5 @@
-import { acct, type AcctOptions, type AcctRecord } from '../../accounting/index.js';
-import type { AgentContext, AgentMonitor } from '../agent/types.js';
+import { acct, type AcctOptions, type AcctRecord } from '../accounting/index.js';
+import type { AgentContext, AgentMonitor } from './types.js';
 
 /**
  * Accounting in a traced process: activities are recorded here and their finished records

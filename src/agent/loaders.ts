@@ -1,4 +1,4 @@
-import type { MonitorSpec } from '../protocol.js';
+import type { MonitorSpec } from './protocol.js';
 import type { AgentMonitor } from './types.js';
 
 type Loader = (spec: MonitorSpec) => Promise<AgentMonitor>;
@@ -10,7 +10,7 @@ type Loader = (spec: MonitorSpec) => Promise<AgentMonitor>;
 const loaders = new Map<string, Loader>([
   ['ts', async (s) => (await import('./ts-monitor.js')).TsMonitor.load(s.spec, s.name)],
   ['d', async (s) => (await import('./script-monitor.js')).ScriptMonitor.load(s.spec)],
-  ['acct', async (s) => (await import('../acct/acct-monitor.js')).AccountingMonitor.load(s.spec)],
+  ['acct', async (s) => (await import('./acct-monitor.js')).AccountingMonitor.load(s.spec)],
 ]);
 
 export function registerMonitorLoader(kind: string, loader: Loader): void {

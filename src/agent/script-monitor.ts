@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { registry } from '../../core/index.js';
+import { registry } from '../core/index.js';
 import {
   ProgramInstance,
   isEmptyDelta,
@@ -7,14 +7,14 @@ import {
   renderDiagnostics,
   type CompiledProgram,
   type ProgramDelta,
-} from '../../lang/index.js';
-import type { RemoteClauseFlush, RemoteClauseOptions } from '../../lang/remote-monitor.js';
-import { compileScript, decodeScript, type ScriptSpec } from '../script/spec.js';
+} from '../lang/index.js';
+import type { RemoteClauseFlush, RemoteClauseOptions } from '../lang/remote-monitor.js';
+import { compileScript, decodeScript, type ScriptSpec } from '../cli/script/spec.js';
 import { RemoteLinks } from './remote-links.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
 /** The weaver loads this module on the far side of a shm or message binding. */
-const REMOTE_MODULE = fileURLToPath(new URL('../../lang/remote-monitor.js', import.meta.url));
+const REMOTE_MODULE = fileURLToPath(new URL('../lang/remote-monitor.js', import.meta.url));
 
 /** What a script's agent sends at exit: its last delta and the descriptions it never matched. */
 export interface ScriptFinal {

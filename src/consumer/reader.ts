@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentMessage } from '../protocol.js';
+import type { AgentMessage } from '../agent/protocol.js';
 
 export type MessageListener = (pid: number, message: AgentMessage) => void;
 

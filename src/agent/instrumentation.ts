@@ -1,5 +1,5 @@
-import { importPendingLoaders, installInstrumentation } from '../../modules/install.js';
-import type { AgentOptions } from '../protocol.js';
+import { importPendingLoaders, installInstrumentation } from '../modules/install.js';
+import type { AgentOptions } from './protocol.js';
 
 /**
  * Installs brownfield instrumentation for this process. A TypeScript loader given on the

@@ -1,4 +1,4 @@
-import type { AgentMessage, AgentOptions, MonitorSpec } from '../protocol.js';
+import type { AgentMessage, AgentOptions, MonitorSpec } from '../agent/protocol.js';
 import { TracedChild, exitStatus, nodeOptionsWithAgent } from './child.js';
 import { monitorKind } from './monitor-kinds.js';
 import type { ConsumerMonitor } from './consumer.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type ProbeEvent } from '../../core/index.js';
-import { BINDING_KINDS, type BindingKind } from '../../weaver/index.js';
+import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type ProbeEvent } from '../core/index.js';
+import { BINDING_KINDS, type BindingKind } from '../weaver/index.js';
 import type { EventHandler, MonitorOutput } from './define-monitor.js';
 
 /** One link a monitor file asks for: a description narrowed to the probe names it handles. */

@@ -1,7 +1,7 @@
 import { threadId } from 'node:worker_threads';
-import { ErrorCode, MscopeError, registry, type ProbeDescription } from '../../core/index.js';
-import { describeError, flushFaults, link, onFault, type LinkHandle, type LinkOptions, type Monitor } from '../../weaver/index.js';
-import type { AgentOptions, LinkReport, ProbeRow } from '../protocol.js';
+import { ErrorCode, MscopeError, registry, type ProbeDescription } from '../core/index.js';
+import { describeError, flushFaults, link, onFault, type LinkHandle, type LinkOptions, type Monitor } from '../weaver/index.js';
+import type { AgentOptions, LinkReport, ProbeRow } from './protocol.js';
 import type { AgentChannel } from './channel.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 

@@ -1,5 +1,5 @@
-import type { ProbeEvent } from '../../core/index.js';
-import type { BindingKind } from '../../weaver/index.js';
+import type { ProbeEvent } from '../core/index.js';
+import type { BindingKind } from '../weaver/index.js';
 
 /** Handed to handlers and `onExit`: output goes to mscope's stdout, not the application's. */
 export interface MonitorOutput {

@@ -1,8 +1,8 @@
-import type { AcctRecord, RecordSource } from '../../accounting/index.js';
-import { OtlpExporter, PrometheusExporter, RecordStore } from '../../export/index.js';
-import { ErrorCode, MscopeError } from '../../core/index.js';
-import type { ConsumerMonitor } from '../session/consumer.js';
-import type { OutputSink } from '../session/output.js';
+import type { AcctRecord, RecordSource } from '../accounting/index.js';
+import { OtlpExporter, PrometheusExporter, RecordStore } from '../export/index.js';
+import { ErrorCode, MscopeError } from '../core/index.js';
+import type { ConsumerMonitor } from './consumer.js';
+import type { OutputSink } from './output.js';
 
 export interface AccountingSinks {
   /** SQLite file for the records, or null for none. */

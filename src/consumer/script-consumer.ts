@@ -1,4 +1,4 @@
-import { ProgramInstance, type CompiledProgram, type ProgramDelta } from '../../lang/index.js';
+import { ProgramInstance, type CompiledProgram, type ProgramDelta } from '../lang/index.js';
 import type { ScriptFinal } from '../agent/script-monitor.js';
 import type { ConsumerContext, ConsumerMonitor } from './consumer.js';
 import type { OutputSink } from './output.js';

@@ -1,4 +1,4 @@
-import { startAgent } from './agent/start.js';
+import { startAgent } from './start.js';
 
 // Loaded by `node --import microscope/register`; mscope puts it in NODE_OPTIONS, so every
 // Node process CMD starts runs it, and every worker thread those processes start.

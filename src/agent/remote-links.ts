@@ -1,4 +1,4 @@
-import type { LinkHandle } from '../../weaver/index.js';
+import type { LinkHandle } from '../weaver/index.js';
 
 /**
  * The links of one agent monitor whose remote form may run in a worker (shm, message, or

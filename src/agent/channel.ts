@@ -3,7 +3,7 @@ import fs from 'node:fs';
 // Taken when the agent loads, before the fs provider can wrap them: the agent's own writes
 // must never show up as the traced program's fs operations.
 const { closeSync, openSync, writeSync } = fs;
-import type { AgentMessage } from '../protocol.js';
+import type { AgentMessage } from './protocol.js';
 
 /** A file is continued in `<file>.1`, `<file>.2`…, once this size is passed; mscope deletes each once read. */
 export const SEGMENT_BYTES = 4 * 1024 * 1024;

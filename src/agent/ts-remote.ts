@@ -1,4 +1,4 @@
-import type { ProbeEvent } from '../../core/index.js';
+import type { ProbeEvent } from '../core/index.js';
 import type { MonitorOutput } from './define-monitor.js';
 import { loadMonitorFile, type LoadedMonitorFile } from './monitor-file.js';
 
