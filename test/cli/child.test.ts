@@ -13,5 +13,5 @@ test('the agent is added to NODE_OPTIONS once, after what is already there', () 
   assert.equal(nodeOptionsWithAgent(undefined), flag);
   assert.equal(nodeOptionsWithAgent('--max-old-space-size=100'), `--max-old-space-size=100 ${flag}`);
   assert.equal(nodeOptionsWithAgent(nodeOptionsWithAgent('--trace-warnings')), `--trace-warnings ${flag}`);
-  assert.match(REGISTER_URL.href, /\/cli\/register\.js$/);
+  assert.match(REGISTER_URL.href, /\/agent\/register\.js$/);
 });
