@@ -1,14 +1,14 @@
 import { registry } from '../core/index.js';
-import { ModuleSites, untrack } from './sites.js';
+import { ModuleSites, untrack, type Token } from './sites.js';
 
 /**
  * What transformed code reaches through `globalThis[Symbol.for('microscope.runtime')]`:
- * a module's header calls `module()` and `untrack()` once, its functions call the module's
- * `enter` and store to the token it returns.
+ * a module's header calls `module()` once with its untraced token `$msU` (a hoisted function,
+ * so that a call through an ESM import cycle before the header ran still has one); its
+ * functions call the module's `enter` and store to the token it returns.
  */
 export interface Runtime {
-  module(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>): ModuleSites;
-  readonly untrack: typeof untrack;
+  module(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>, untracked?: object): ModuleSites;
   skip(provider: string, module: string, func: string, reason: string): void;
 }
 
@@ -21,11 +21,13 @@ const modules = new Map<string, ModuleSites>();
  * A module evaluated twice (ESM and CJS copies, a test runner's fresh require cache)
  * shares its sites, so a probe keeps driving every copy's state array.
  */
-function moduleSites(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>): ModuleSites {
+function moduleSites(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>, untracked?: object): ModuleSites {
+  if (untracked !== undefined) untrack(untracked);
   const key = `${provider}\0${name}`;
   const existing = modules.get(key);
   if (existing !== undefined && sameSites(existing, sites)) return existing;
   const m = ModuleSites.lazy(provider, name, sites);
+  if (untracked !== undefined) m.untracked = untracked as Token;
   if (existing === undefined) modules.set(key, m);
   return m;
 }
@@ -46,5 +48,5 @@ function skip(provider: string, module: string, func: string, reason: string): v
 /** Installs the global runtime once per thread; later calls return the first one. */
 export function installRuntime(): Runtime {
   const g = globalThis as WithRuntime;
-  return (g[RUNTIME_KEY] ??= { module: moduleSites, untrack, skip });
+  return (g[RUNTIME_KEY] ??= { module: moduleSites, skip });
 }

@@ -1,4 +1,4 @@
-import { fireProbe, ProbeEvent, registry, type Probe } from '../core/index.js';
+import { fireProbe, nowNs, ProbeEvent, registry, type Probe } from '../core/index.js';
 
 /** Bits of a function site's state word: which of its probes have handlers. */
 export const ENTRY = 1;
@@ -28,8 +28,13 @@ export class FunctionSite {
 export class ModuleSites {
   readonly state: number[] = [];
   readonly sites: FunctionSite[] = [];
-  /** What a rewritten function's prologue calls when its state is non-zero. */
-  readonly enter = (packed: unknown[]): Call | typeof UNTRACKED => enterPacked(this, packed);
+  /** What `enter` returns for a call whose return and error are not traced: the module's own `$msU`. */
+  untracked: Token = UNTRACKED;
+  /**
+   * What a rewritten function's prologue calls when its state is non-zero: index and `this`
+   * first, then the arguments, so the call needs no array of its own.
+   */
+  readonly enter = (i: number, thisArg: unknown, ...args: unknown[]): Token => enter(this, i, thisArg, args);
   private pending: ReadonlyArray<readonly [string, number]> | null = null;
 
   constructor(
@@ -71,6 +76,7 @@ export class ModuleSites {
     const err = registry.register(this.provider, this.module, func, 'error');
     const site = new FunctionSite(entry, ret, err, kind);
     this.sites[i] = site;
+    sitesByEntry[entry.id] = site;
     if (i === this.state.length) this.state.push(0);
     const update = (): void => {
       this.state[i] = (entry.enabled ? ENTRY : 0) | (ret.enabled ? RETURN : 0) | (err.enabled ? ERROR : 0);
@@ -84,56 +90,57 @@ export class ModuleSites {
 }
 
 /**
- * The token of a traced call: the rewritten function stores its return value to `msv` and
- * what it throws to `msx` (an assignment needs no closing text after the value, and costs
- * the frame no register), which fire `return` and `error`.
+ * The token of a call: the rewritten function stores its return value to `msv` and what it
+ * throws to `msx` (an assignment needs no closing text after the value, and costs the frame
+ * no register). A traced call's token is its entry event, whose setters fire `return` and
+ * `error`; an untraced call's token ignores both stores.
  */
-export class Call {
-  constructor(
-    readonly site: FunctionSite,
-    readonly entry: ProbeEvent,
-  ) {}
-
-  set msv(value: unknown) {
-    fireReturn(this.site, this.entry, value);
-  }
-
-  set msx(error: unknown) {
-    fireError(this.site, this.entry, error);
-  }
+export interface Token {
+  msv: unknown;
+  msx: unknown;
 }
+
+/** The site of each entry probe, by probe id: how an entry event finds its return and error probes. */
+const sitesByEntry: FunctionSite[] = [];
+
+Object.defineProperties(ProbeEvent.prototype, {
+  msv: {
+    set(this: ProbeEvent, value: unknown) {
+      fireReturn(this, value);
+    },
+  },
+  msx: {
+    set(this: ProbeEvent, error: unknown) {
+      fireError(this, error);
+    },
+  },
+});
 
 function ignore(): void {}
 const defineProperties = Object.defineProperties;
 const IGNORED = { msv: { set: ignore }, msx: { set: ignore } };
 
 /** Makes `token` a token of an untraced call: its stores do nothing. */
-export function untrack<T extends object>(token: T): T {
-  return defineProperties(token, IGNORED);
+export function untrack<T extends object>(token: T): T & Token {
+  return defineProperties(token, IGNORED) as T & Token;
 }
 
 /** The token of a call whose return and error are not traced. */
-export const UNTRACKED: { msv: unknown; msx: unknown } = untrack({ msv: undefined, msx: undefined });
+export const UNTRACKED: Token = untrack({});
 
 /** Fires entry when traced; returns the call's token. */
-export function enter(m: ModuleSites, i: number, thisArg: unknown, args: unknown[]): Call | typeof UNTRACKED {
+export function enter(m: ModuleSites, i: number, thisArg: unknown, args: unknown[]): Token {
   const site = m.sites[i]!;
   const st = m.state[i]!;
   const ev = new ProbeEvent(site.entry, args, thisArg);
   const tracked = (st & (RETURN | ERROR)) !== 0;
-  if (tracked) ev.timestamp = ev.timestamp;
+  if (tracked) ev.timestamp = nowNs();
   if ((st & ENTRY) !== 0) fireProbe(site.entry, ev);
-  return tracked ? new Call(site, ev) : UNTRACKED;
+  return tracked ? (ev as ProbeEvent & Token) : m.untracked;
 }
 
-/** A rewritten function's prologue passes `[...args, this, i]`: one array, few registers. */
-function enterPacked(m: ModuleSites, packed: unknown[]): Call | typeof UNTRACKED {
-  const i = packed.pop() as number;
-  const thisArg = packed.pop();
-  return enter(m, i, thisArg, packed);
-}
-
-function fireReturn(site: FunctionSite, token: ProbeEvent, value: unknown): void {
+function fireReturn(token: ProbeEvent, value: unknown): void {
+  const site = sitesByEntry[token.probe.id]!;
   if (!site.ret.enabled) return;
   const ev = new ProbeEvent(site.ret, token.args, token.thisArg);
   ev.retval = value;
@@ -141,7 +148,8 @@ function fireReturn(site: FunctionSite, token: ProbeEvent, value: unknown): void
   fireProbe(site.ret, ev);
 }
 
-function fireError(site: FunctionSite, token: ProbeEvent, error: unknown): void {
+function fireError(token: ProbeEvent, error: unknown): void {
+  const site = sitesByEntry[token.probe.id]!;
   if (!site.err.enabled) return;
   const ev = new ProbeEvent(site.err, token.args, token.thisArg);
   ev.error = error;

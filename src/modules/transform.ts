@@ -13,7 +13,7 @@ import { loadPrivateParser } from './private-parser.js';
  */
 
 /** Bump when the emitted code or the naming rules change: it is part of the cache key. */
-export const TRANSFORM_VERSION = 8;
+export const TRANSFORM_VERSION = 9;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -165,9 +165,9 @@ function afterDirectives(source: string, body: readonly AnyNode[], pos: number):
 function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [string, Kind]>): string {
   const list = JSON.stringify(sites);
   return (
-    `${MARKER}var ${p}R = globalThis[Symbol.for("microscope.runtime")] || { module: function (p, m, s) { return { state: s.map(function () { return 0; }) }; }, untrack: function () {} }, ` +
-    `${p}M = ${p}R.module(${JSON.stringify(o.provider ?? 'fn')}, ${JSON.stringify(o.module)}, ${list}), ${p}S = ${p}M.state, ${p}N = ${p}M.enter; ` +
-    `${p}R.untrack(${p}U); function ${p}U() {}`
+    `${MARKER}var ${p}R = globalThis[Symbol.for("microscope.runtime")] || { module: function (p, m, s) { return { state: s.map(function () { return 0; }) }; } }, ` +
+    `${p}M = ${p}R.module(${JSON.stringify(o.provider ?? 'fn')}, ${JSON.stringify(o.module)}, ${list}, ${p}U), ${p}S = ${p}M.state, ${p}N = ${p}M.enter; ` +
+    `function ${p}U() {}`
   );
 }
 
@@ -311,10 +311,10 @@ class Rewriter {
     this.sites.push([count === 1 ? name : `${name}#${count}`, kindOf(fn)]);
     const self = fn.type === 'ArrowFunctionExpression' || isDerivedConstructor(fn, this.ancestors) ? 'undefined' : 'this';
     const guard = this.esm ? `${p}S===undefined||${p}S[${index}]===0` : `${p}S[${index}]===0`;
-    // Compact on purpose: source size is what V8 pays for at startup, and every register of the
-    // prologue is in every frame (one array argument keeps the call's registers few).
+    // Compact on purpose: source size is what V8 pays for at startup. The arguments are passed
+    // as they are (no array): the traced path allocates only its event.
     const args = fn.params.map(argOf);
-    const prologue = `const ${p}E=${guard}?${p}U:${p}N([${[...args, self, index].join(',')}]);`;
+    const prologue = `const ${p}E=${guard}?${p}U:${p}N(${[index, self, ...args].join(',')});`;
     const epilogue = `}catch(${p}X){${p}E.msx=${p}X;throw ${p}X}`;
     if (expression) {
       this.add(open, OPEN, depth, `{${prologue}try{return ${p}E.msv=`);

@@ -1,8 +1,7 @@
 import { internalWork } from '../core/index.js';
-import { enter, UNTRACKED, type Call, type ModuleSites } from './sites.js';
+import { enter, type ModuleSites, type Token } from './sites.js';
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
-type Token = Call | typeof UNTRACKED;
 
 /**
  * A function that fires site `i`'s probes around `fn`, for code we cannot rewrite (a
@@ -27,7 +26,7 @@ export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction, set
       internalWork.depth--;
       throw error;
     }
-    if (settles && token !== UNTRACKED) return settle(value as Promise<unknown>, token);
+    if (settles && token !== sites.untracked) return settle(value as Promise<unknown>, token);
     internalWork.depth++;
     token.msv = value;
     internalWork.depth--;
