@@ -106,3 +106,29 @@ test('only enabled operations are wrapped, and disabling restores every original
   for (const [k, v] of before) assert.equal((fs as unknown as Record<string, unknown>)[k], v, k);
   for (const [k, v] of beforeP) assert.equal((fs.promises as unknown as Record<string, unknown>)[k], v, k);
 });
+
+test('the opens inside readFile and writeFile fire only where Node calls the exported function (PROVIDERS.md table)', async () => {
+  const cap = capture<FsOp>('fs:::op-start');
+  const cb = (call: (done: (e: unknown) => void) => void) =>
+    new Promise<void>((resolve, reject) => call((e) => (e ? reject(e) : resolve())));
+  await cb((done) => fs.writeFile(file, 'ab', done));
+  await cb((done) => fs.appendFile(file, 'c', done));
+  await cb((done) => fs.readFile(file, done));
+  await fs.promises.readFile(file);
+  await fs.promises.writeFile(file, 'abc');
+  fs.readFileSync(file, 'utf8');
+  fs.readFileSync(file);
+  fs.writeFileSync(file, Buffer.from('abc'));
+  cap.unlink();
+  // Node 26 writes a file in one C++ job unless `flush` is set.
+  const inner = Number(process.versions.node.split('.')[0]) >= 26 ? [] : ['open callback', 'write callback', 'close callback'];
+  assert.deepEqual(
+    cap.records().map((r) => `${r.op} ${r.form}`),
+    [
+      ...['writeFile callback', ...inner],
+      ...['appendFile callback', 'writeFile callback', ...inner],
+      ...['readFile callback', 'readFile promise', 'writeFile promise'],
+      ...['readFile sync', 'readFile sync', 'writeFile sync'],
+    ],
+  );
+});
