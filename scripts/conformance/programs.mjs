@@ -109,14 +109,33 @@ const PROGRAMS = [
   },
 ];
 
+/**
+ * CPU seconds (user + system) of this process's waited-for descendants, from Linux's
+ * /proc/self/stat (cutime, cstime): a spawned program's CPU including its own children and
+ * threads, which Node does not report. NaN where there is no /proc.
+ */
+function childrenCpuSeconds() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ, which Linux fixes at 100 for /proc whatever the kernel's HZ. */
+const CLOCK_TICKS = 100;
+
 function run(argv, env = {}) {
   const t = performance.now();
+  const cpu = childrenCpuSeconds();
   const r = spawnSync(process.execPath, argv, {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
     maxBuffer: 1 << 30,
   });
-  return { ms: performance.now() - t, stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal };
+  const cpuS = childrenCpuSeconds() - cpu;
+  return { ms: performance.now() - t, cpuS, stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal };
 }
 
 /** Every file under `dir`, relative, with its bytes. */
@@ -220,8 +239,11 @@ for (const p of chosen) {
     covers: p.covers,
     ok: diffs.length === 0,
     plainMs: plain.ms,
+    plainCpuS: plain.cpuS,
     tracedMs: warm.ms,
+    tracedCpuS: warm.cpuS,
     coldMs: cold.ms,
+    coldCpuS: cold.cpuS,
     ratio,
     own,
     all,
@@ -229,8 +251,9 @@ for (const p of chosen) {
     diffs,
   });
   if (diffs.length > 0) failed++;
+  const secs = (ms, cpuS) => `${(ms / 1000).toFixed(1).padStart(6)} s (cpu ${cpuS.toFixed(1).padStart(6)} s)`;
   process.stdout.write(
-    `${diffs.length === 0 ? 'same  ' : 'DIFFER'} ${p.name.padEnd(36)} exit ${String(plain.status).padEnd(3)} plain ${(plain.ms / 1000).toFixed(1).padStart(6)} s  traced ${(warm.ms / 1000).toFixed(1).padStart(6)} s (cold ${(cold.ms / 1000).toFixed(1)} s)  ratio ${ratio.toFixed(2).padStart(5)}  firings ${own} own / ${all} all\n`,
+    `${diffs.length === 0 ? 'same  ' : 'DIFFER'} ${p.name.padEnd(36)} exit ${String(plain.status).padEnd(3)} plain ${secs(plain.ms, plain.cpuS)}  traced ${secs(warm.ms, warm.cpuS)}  cold ${secs(cold.ms, cold.cpuS)}  ratio ${ratio.toFixed(2).padStart(5)} wall ${(warm.cpuS / plain.cpuS).toFixed(2).padStart(5)} cpu  firings ${own} own / ${all} all\n`,
   );
   for (const d of diffs) process.stdout.write(`         ${d}\n`);
 }
