@@ -83,7 +83,10 @@ export class Agent {
   /** Drops as they happen, as DTrace prints them while tracing: the increase since the last flush. */
   private reportDrops(): void {
     let total = 0;
-    for (const r of this.running) for (const h of r.handles) total += h.stats.drops;
+    for (const r of this.running) {
+      for (const h of r.handles) total += h.stats.drops;
+      total += r.monitor.drops?.() ?? 0;
+    }
     total += this.channel.lost;
     if (total > this.dropsReported) {
       this.channel.send({ t: 'drops', tid: threadId, drops: total - this.dropsReported });

@@ -8,14 +8,17 @@ import type { LinkHandle } from '../weaver/index.js';
 export class RemoteLinks {
   readonly handles: LinkHandle[] = [];
   private reported = 0;
+  /** Events the remote monitor refused (its output buffer full): drops the links' stats do not hold. */
+  dropped = 0;
 
   add(handle: LinkHandle): void {
     this.handles.push(handle);
   }
 
-  /** Events a remote flush says it processed. */
-  noteFlushed(events: number): void {
-    this.reported += events;
+  /** Events a remote flush says it processed, and those it refused. */
+  noteFlushed(events: number, dropped: number): void {
+    this.reported += events + dropped;
+    this.dropped += dropped;
   }
 
   /** Events handed to remote bindings that neither a flush nor a drop accounts for. */

@@ -68,6 +68,10 @@ export class ScriptMonitor implements AgentMonitor {
     return d === undefined || isEmptyDelta(d) ? undefined : d;
   }
 
+  drops(): number {
+    return this.remote.dropped;
+  }
+
   finish(): unknown {
     const instance = this.instance;
     if (instance === null) return undefined;
@@ -84,7 +88,7 @@ export class ScriptMonitor implements AgentMonitor {
 
   private merge(ctx: AgentContext, r: RemoteClauseFlush | undefined): void {
     if (r === undefined) return;
-    this.remote.noteFlushed(r.events);
+    this.remote.noteFlushed(r.events, r.dropped);
     this.instance?.applyDelta(r.delta);
     if (r.output !== '') ctx.output(r.output);
     if (r.warnings !== '') ctx.warn(r.warnings);

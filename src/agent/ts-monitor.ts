@@ -58,6 +58,10 @@ export class TsMonitor implements AgentMonitor {
     return undefined;
   }
 
+  drops(): number {
+    return this.remote.dropped;
+  }
+
   finish(): unknown {
     if (this.file.onExit !== undefined && this.out !== null) this.file.onExit(this.out);
     const inFlight = this.remote.inFlight();
@@ -66,7 +70,7 @@ export class TsMonitor implements AgentMonitor {
 
   private merge(ctx: AgentContext, r: TsRemoteFlush | undefined): void {
     if (r === undefined) return;
-    this.remote.noteFlushed(r.events);
+    this.remote.noteFlushed(r.events, r.dropped);
     if (r.result !== undefined) this.file.onMerge?.(r.result);
     if (r.output !== '') ctx.output(r.output);
     if (r.exit !== null) ctx.exit(r.exit);

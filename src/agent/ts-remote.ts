@@ -1,4 +1,5 @@
 import type { ProbeEvent } from '../core/index.js';
+import { OutputBuffer } from '../weaver/remote/output-buffer.js';
 import type { MonitorOutput } from './define-monitor.js';
 import { loadMonitorFile, type LoadedMonitorFile } from './monitor-file.js';
 
@@ -19,6 +20,8 @@ export interface TsRemoteFlush {
   /** Text the handlers wrote through `out.write` since the previous flush. */
   readonly output: string;
   readonly events: number;
+  /** Events not handed to the handler because `output` was full (OutputBuffer). */
+  readonly dropped: number;
   readonly exit: number | null;
 }
 
@@ -42,17 +45,18 @@ export function createMonitor(options: TsRemoteOptions): { handle(ev: unknown): 
   const file = loaded;
   const l = file?.links[options.link];
   if (file === null || l === undefined) throw new Error(`monitor ${options.name}: link ${options.link} not found in the worker's copy`);
-  let output = '';
+  const output = new OutputBuffer();
   let exit: number | null = null;
   let exitSent = false;
   let events = 0;
   const out: MonitorOutput = {
-    write: (text) => void (output += String(text)),
+    write: (text) => output.write(String(text)),
     exit: (code = 0) => void (exit ??= code),
   };
   const handler = l.handler;
   return {
     handle(ev: unknown): void {
+      if (!output.open) return output.refuse();
       // Counted first: an event whose handler throws was still delivered, as in direct.
       events++;
       handler(ev as ProbeEvent, out);
@@ -60,9 +64,8 @@ export function createMonitor(options: TsRemoteOptions): { handle(ev: unknown): 
     flush(): TsRemoteFlush {
       const result = file.onFlush?.();
       // exit() is reported once: the traced process acts on it the first time it sees it.
-      const r: TsRemoteFlush = { result, output, events, exit: exitSent ? null : exit };
+      const r: TsRemoteFlush = { result, ...output.take(), events, exit: exitSent ? null : exit };
       exitSent ||= exit !== null;
-      output = '';
       events = 0;
       return r;
     },

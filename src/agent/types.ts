@@ -26,6 +26,8 @@ export interface AgentMonitor {
   flush(): unknown;
   /** Called once at process exit, synchronously; `undefined` sends nothing. */
   finish(): unknown;
+  /** Events dropped inside the monitor (a remote one's output buffer full), beside its links' drops. */
+  drops?(): number;
 }
 
 export type MonitorLoader = (spec: string) => Promise<AgentMonitor>;

@@ -1,4 +1,5 @@
 import type { ProbeEvent } from '../core/index.js';
+import { OutputBuffer } from '../weaver/remote/output-buffer.js';
 import type { Source } from './diagnostics.js';
 import { compile, type CompiledProgram } from './program.js';
 import { ProgramInstance, type ProgramDelta } from './runtime/instance.js';
@@ -20,6 +21,8 @@ export interface RemoteClauseFlush {
   /** Runtime errors and warnings, kept apart from the output: they go to mscope's stderr. */
   readonly warnings: string;
   readonly events: number;
+  /** Events not run because `output` was full (`bufsize`): counted as drops. */
+  readonly dropped: number;
   readonly exit: number | null;
 }
 
@@ -33,26 +36,26 @@ const programs = new Map<string, CompiledProgram>();
  */
 export function createMonitor(options: RemoteClauseOptions): { handle(ev: unknown): void; flush(): RemoteClauseFlush } {
   const program = compiled(options);
-  let output = '';
+  const output = new OutputBuffer(program.options.bufsize);
   let warnings = '';
   let exit: number | null = null;
   let events = 0;
   let exitReported = false;
   const instance = new ProgramInstance(program, 'remote', {
-    output: (text) => void (output += text),
+    output: (text) => output.write(text),
     warn: (text) => void (warnings += text),
     exit: (status) => void (exit ??= status),
   });
   instance.start();
   return {
     handle(ev: unknown): void {
+      if (!output.open) return output.refuse();
       events++;
       instance.fire(options.clause, ev as ProbeEvent);
     },
     flush(): RemoteClauseFlush {
-      const out: RemoteClauseFlush = { delta: instance.takeDelta(), output, warnings, events, exit: exitReported ? null : exit };
+      const out: RemoteClauseFlush = { delta: instance.takeDelta(), ...output.take(), warnings, events, exit: exitReported ? null : exit };
       exitReported ||= exit !== null;
-      output = '';
       warnings = '';
       events = 0;
       return out;

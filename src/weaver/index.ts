@@ -12,6 +12,7 @@ export {
   type Fidelity,
 } from './bindings/capabilities.js';
 export { ShmRing, type ThreadDrops } from './bindings/shm-ring.js';
+export { OutputBuffer, DEFAULT_OUTPUT_BYTES } from './remote/output-buffer.js';
 export { BINDING_KINDS } from './types.js';
 export {
   startControlServer,

@@ -51,6 +51,8 @@ export interface BindingSettings {
   maxRestarts?: number;
   /** message: events posted and not yet processed before new events are dropped; default 200 000. */
   maxQueued?: number;
+  /** message: bytes of records and object copies posted and not yet processed before new events are dropped; default 16 MiB. */
+  maxQueuedBytes?: number;
 }
 
 /** What a binding factory receives beside the in-thread monitor. */

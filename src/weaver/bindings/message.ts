@@ -3,9 +3,11 @@ import type { Binding, BindingContext, LinkStats } from '../types.js';
 import { Supervisor } from '../remote/supervisor.js';
 import type { Batch } from '../remote/protocol.js';
 import { DEFAULT_STRSIZE, RecordWriter, type ObjectSink, type RecordViews } from './record-writer.js';
-import { safeCopy, type CopyLimits } from './safe-copy.js';
+import { safeCopy, type CopyLimits, type CopyMeter } from './safe-copy.js';
 
 const BATCH_BYTES = 64 << 10;
+/** A batch is posted once the objects copied beside its records pass this, as when its buffer fills. */
+const BATCH_OBJECT_BYTES = 1 << 20;
 
 /** A batch being filled on the application thread; its buffer is transferred when posted. */
 class OpenBatch implements RecordViews {
@@ -16,6 +18,8 @@ class OpenBatch implements RecordViews {
   used = 0;
   events = 0;
   readonly objects: unknown[] = [];
+  /** What the copies in `objects` hold, roughly (safeCopy's meter). */
+  readonly copied: CopyMeter = { bytes: 0 };
 
   constructor(readonly buffer: ArrayBuffer) {
     this.i32 = new Int32Array(buffer);
@@ -63,7 +67,8 @@ export class MessageBinding implements Binding, ObjectSink {
   }
 
   add(value: unknown): number {
-    return this.batch.objects.push(safeCopy(value, this.limits)) - 1;
+    const b = this.batch;
+    return b.objects.push(safeCopy(value, this.limits, b.copied)) - 1;
   }
 
   deliver(ev: ProbeEvent): void {
@@ -114,7 +119,7 @@ export class MessageBinding implements Binding, ObjectSink {
       this.scheduled = true;
       setImmediate(this.postBound);
     }
-    if (this.batch.used + words <= this.batch.i32.length) return true;
+    if (this.batch.used + words <= this.batch.i32.length && this.batch.copied.bytes < BATCH_OBJECT_BYTES) return true;
     this.post();
     return words <= this.batch.i32.length && this.sup.accepting;
   }
@@ -129,7 +134,7 @@ export class MessageBinding implements Binding, ObjectSink {
       return;
     }
     const batch: Batch = { seq: this.sup.nextSeq(), buffer: b.buffer, words: b.used, events: b.events, objects: b.objects };
-    this.sup.send(batch);
+    this.sup.send(batch, b.used * 4 + b.copied.bytes);
   }
 }
 

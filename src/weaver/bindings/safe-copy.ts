@@ -11,20 +11,39 @@ export interface CopyLimits {
 
 export const DEFAULT_COPY_LIMITS: CopyLimits = { depth: 3, nodes: 200, strsize: 256 };
 
+/** What a copy holds, roughly, in bytes: for bounding what the message binding queues. */
+export interface CopyMeter {
+  bytes: number;
+}
+
+/** A node's own cost beside the strings it holds (a property slot, an element, a header). */
+const NODE_BYTES = 16;
+
 /**
  * A structured-clone-safe copy taken at the probe site that never runs application code:
  * only own data properties are read (getters show as "[Getter]"), proxies are not entered,
  * functions and symbols become text, and depth and size are bounded.
  */
-export function safeCopy(value: unknown, limits: CopyLimits = DEFAULT_COPY_LIMITS): unknown {
-  const budget = { left: limits.nodes };
-  return copy(value, limits, limits.depth, budget);
+export function safeCopy(value: unknown, limits: CopyLimits = DEFAULT_COPY_LIMITS, meter?: CopyMeter): unknown {
+  const budget: Budget = { left: limits.nodes, bytes: 0 };
+  const c = copy(value, limits, limits.depth, budget);
+  if (meter !== undefined) meter.bytes += budget.bytes;
+  return c;
 }
 
-function copy(v: unknown, limits: CopyLimits, depth: number, budget: { left: number }): unknown {
+interface Budget {
+  left: number;
+  bytes: number;
+}
+
+function copy(v: unknown, limits: CopyLimits, depth: number, budget: Budget): unknown {
+  budget.bytes += NODE_BYTES;
   switch (typeof v) {
-    case 'string':
-      return v.length > limits.strsize ? v.slice(0, limits.strsize) : v;
+    case 'string': {
+      const s = v.length > limits.strsize ? v.slice(0, limits.strsize) : v;
+      budget.bytes += 2 * s.length;
+      return s;
+    }
     case 'function':
       return `[Function${v.name ? `: ${v.name}` : ''}]`;
     case 'symbol':
@@ -39,6 +58,7 @@ function copy(v: unknown, limits: CopyLimits, depth: number, budget: { left: num
   if (v instanceof Date) return new Date(Date.prototype.getTime.call(v));
   if (ArrayBuffer.isView(v)) {
     const bytes = new Uint8Array(v.buffer, v.byteOffset, Math.min(v.byteLength, limits.strsize));
+    budget.bytes += bytes.byteLength;
     return new Uint8Array(bytes);
   }
   if (depth <= 0 || budget.left <= 0) return '[Object]';
@@ -62,6 +82,7 @@ function copy(v: unknown, limits: CopyLimits, depth: number, budget: { left: num
   for (const k of Object.keys(v)) {
     if (budget.left-- <= 0) break;
     const d = Object.getOwnPropertyDescriptor(v, k)!;
+    budget.bytes += 2 * k.length;
     out[k] = 'value' in d ? copy(d.value, limits, depth - 1, budget) : '[Getter]';
   }
   return out;

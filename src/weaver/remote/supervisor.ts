@@ -10,6 +10,8 @@ import { HostPort } from './host-port.js';
 type Kind = NonNullable<FaultReport['kind']>;
 /** Loading the monitor may take this long, or the deadline if longer (Infinity: no limit). */
 const STARTUP_MS = 15_000;
+/** Bytes of records and object copies posted and not yet processed, past which events are dropped. */
+export const DEFAULT_MAX_QUEUED_BYTES = 16 << 20;
 
 interface Host {
   post(m: MessageToHost, transfer?: ArrayBuffer[]): void;
@@ -38,9 +40,10 @@ export class Supervisor {
   /** Batches sent and not yet covered by a flush: [seq, events]. */
   private unflushed: Array<[number, number]> = [];
   private acked = 0;
-  /** Events posted and not yet acknowledged: [seq, events], and their sum. */
-  private inflight: Array<[number, number]> = [];
+  /** Batches posted and not yet acknowledged: [seq, events, bytes], and the sums of both. */
+  private inflight: Array<[number, number, number]> = [];
   private queued = 0;
+  private queuedBytes = 0;
   private lastProgress = 0;
   private lastTick = 0;
   /** The deadline applies once the host has loaded its monitor; loading has its own limit. */
@@ -49,7 +52,7 @@ export class Supervisor {
   private readonly watchdog: NodeJS.Timeout;
   private closing: { seq: number; resolve: () => void } | null = null;
   private readonly settings: Required<
-    Pick<BindingContextSettings, 'deadlineMs' | 'maxRestarts' | 'maxQueued' | 'flushMs' | 'maxHeapMb'>
+    Pick<BindingContextSettings, 'deadlineMs' | 'maxRestarts' | 'maxQueued' | 'maxQueuedBytes' | 'flushMs' | 'maxHeapMb'>
   > & {
     isolate: 'worker' | 'process';
   };
@@ -65,6 +68,7 @@ export class Supervisor {
       deadlineMs: s.deadlineMs ?? 1000,
       maxRestarts: s.maxRestarts ?? 5,
       maxQueued: s.maxQueued ?? 200_000,
+      maxQueuedBytes: s.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
       flushMs: s.flushMs ?? 100,
       maxHeapMb: s.maxHeapMb ?? 64,
       isolate: s.isolate ?? 'worker',
@@ -79,17 +83,19 @@ export class Supervisor {
 
   /** True while batches can be sent; false during restarts, after giving up, or when backed up. */
   get accepting(): boolean {
-    return this.host !== null && this.queued < this.settings.maxQueued;
+    return this.host !== null && this.queued < this.settings.maxQueued && this.queuedBytes < this.settings.maxQueuedBytes;
   }
 
   nextSeq(): number {
     return ++this.seq;
   }
 
-  send(batch: Batch): void {
+  /** Posts a batch; `bytes` is what it holds (records and copies), counted until the host acknowledges it. */
+  send(batch: Batch, bytes: number): void {
     this.unflushed.push([batch.seq, batch.events]);
-    this.inflight.push([batch.seq, batch.events]);
+    this.inflight.push([batch.seq, batch.events, bytes]);
     this.queued += batch.events;
+    this.queuedBytes += bytes;
     this.host!.post({ type: 'batch', batch }, [batch.buffer]);
   }
 
@@ -174,7 +180,11 @@ export class Supervisor {
         break;
       case 'ack':
         this.acked = m.through;
-        while (this.inflight.length > 0 && this.inflight[0]![0] <= m.through) this.queued -= this.inflight.shift()![1];
+        while (this.inflight.length > 0 && this.inflight[0]![0] <= m.through) {
+          const [, events, bytes] = this.inflight.shift()!;
+          this.queued -= events;
+          this.queuedBytes -= bytes;
+        }
         break;
       case 'flush':
         this.covered(m.through);
@@ -231,6 +241,7 @@ export class Supervisor {
     this.unflushed = [];
     this.inflight = [];
     this.queued = 0;
+    this.queuedBytes = 0;
     this.acked = this.seq;
     if (this.closing !== null) {
       this.fault(kind, error, 1);
