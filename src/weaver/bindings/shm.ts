@@ -64,6 +64,8 @@ export class ShmConsumer {
       { port: this.port.remote, signal: this.port.signal, resourceLimits: heapLimits(s.maxHeapMb ?? 64) },
     );
     this.worker.on('error', (e: Error & { code?: string }) => {
+      // A throw the host already reported (its `crash` message) comes here again.
+      if (this.lastError !== '') return;
       this.lastError = `${e.name}: ${e.message}`;
       this.fault(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : 'crash', this.lastError, 1);
     });
@@ -123,7 +125,7 @@ export class ShmConsumer {
       return;
     const code = this.port.exitCode;
     if (code === null) return this.hung();
-    this.fault('crash', `monitor worker exited with code ${code}`, 1);
+    if (this.lastError === '') this.fault('crash', `monitor worker exited with code ${code}`, 1);
     this.stop();
     this.gone();
   }
@@ -202,6 +204,10 @@ export class ShmConsumer {
         report(end, 'throw', m.error);
         break;
       }
+      case 'crash':
+        this.lastError = m.error;
+        this.fault('crash', m.error, 1);
+        break;
       case 'load-error':
         this.lastError = m.error;
         this.fault('load', m.error, 1);

@@ -81,6 +81,7 @@ function start(url: string, options: unknown, flushMs: number): void {
   );
 }
 
+process.on('uncaughtExceptionMonitor', (error) => send({ type: 'crash', error: describe(error) }));
 if (wd !== null) {
   wd.port.on('message', onMessage);
   start(wd.monitorUrl, wd.options, wd.flushMs);

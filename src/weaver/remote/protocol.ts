@@ -9,7 +9,14 @@ export type ShmFromHost =
   | { type: 'fault'; link: number; faults: number; error: string }
   | { type: 'flush'; link: number; result: unknown }
   | { type: 'closed'; link: number; seq: number; result: unknown }
-  | { type: 'flushed'; seq: number };
+  | { type: 'flushed'; seq: number }
+  | HostCrash;
+
+/**
+ * Sent by a host from `uncaughtExceptionMonitor`, before an uncaught throw ends it: the
+ * application reads it even from its exit drain, where the Worker's `error` event never comes.
+ */
+export type HostCrash = { type: 'crash'; error: string };
 
 /** One batch of records in the layout of core/record.ts, transferred, plus copied objects. */
 export interface Batch {
@@ -32,4 +39,5 @@ export type MessageFromHost =
   | { type: 'flush'; through: number; result: unknown }
   | { type: 'ack'; through: number }
   | { type: 'fault'; faults: number; error: string }
-  | { type: 'closed'; seq: number; through: number; result: unknown };
+  | { type: 'closed'; seq: number; through: number; result: unknown }
+  | HostCrash;

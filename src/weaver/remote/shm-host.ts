@@ -78,6 +78,7 @@ function onMessage(m: ShmToHost): void {
 }
 
 data.port.on('message', onMessage);
+process.on('uncaughtExceptionMonitor', (error) => send({ type: 'crash', error: describe(error) }));
 
 monitors.load().then(
   () => {

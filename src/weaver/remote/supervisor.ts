@@ -202,6 +202,9 @@ export class Supervisor {
       case 'load-error':
         this.died('load', m.error);
         break;
+      case 'crash':
+        this.died('crash', m.error);
+        break;
       default:
         break;
     }
