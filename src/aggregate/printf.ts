@@ -8,6 +8,7 @@ import { AggErrorCode } from './types.js';
  * (either may be *), length modifiers (h hh l ll L j z t) accepted and ignored, and in printa
  * `%@` (optionally `%@d`, `%@u`…) for an aggregation's value. Integers are 64-bit, as in D:
  * %d wraps to int64, %u %x %o show the two's-complement uint64. Formats are parsed once.
+ * Hand-written: no printf library (sprintf-js, util.format) does 64-bit BigInt, `%@` or D's checks.
  */
 
 export type PrintfArg = number | bigint | string;

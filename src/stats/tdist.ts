@@ -1,6 +1,8 @@
 /**
  * Student's t distribution: CDF through the regularized incomplete beta function and its
  * quantile by bisection, for any real degrees of freedom (Welch's df are fractional).
+ * Hand-written: jstat (1.9.6) is unmaintained, @stdlib's CDF and quantile are two packages with
+ * their own trees of @stdlib/math-* packages, for 120 lines that only the bench uses.
  */
 
 /** P(T ≤ t) for T ~ t(df). */
