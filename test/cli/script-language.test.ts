@@ -49,3 +49,12 @@ test('a misspelled record field is an error at compile time, located, with a sug
     ].join('\n'),
   );
 });
+
+test('self-> variables follow each async call, even when its promises were made before the first write', async () => {
+  // Found on Node 20 while checking LANGUAGE.md: every return saw the last call's self->n.
+  const script =
+    'fn::wait:entry { self->n = arg0; } fn::wait:return /self->n/ { printf("wait(%d) = %d\\n", self->n, retval); self->n = 0; }';
+  const r = await mscope(['run', '-q', '-e', script, '--', 'node', 'concurrent-waits.mjs'], dir);
+  assert.equal(r.stderr, '');
+  assert.deepEqual(r.stdout.split('\n').sort(), ['', 'wait(1) = 2', 'wait(2) = 4', 'wait(3) = 6']);
+});

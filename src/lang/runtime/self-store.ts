@@ -16,7 +16,12 @@ interface SelfSlots {
 export class SelfStore {
   private readonly als = new AsyncLocalStorage<SelfSlots>();
 
-  constructor(readonly defaults: readonly unknown[]) {}
+  constructor(readonly defaults: readonly unknown[]) {
+    // Where AsyncLocalStorage runs on async hooks (Node < 24), promises made before it first
+    // holds a store have no context of their own, and every async call would share the first
+    // write's slots. Running once with a store (undefined does not count) turns tracking on.
+    this.als.run({ owner: -1, values: [] }, () => {});
+  }
 
   read(): unknown[] {
     return this.als.getStore()?.values ?? (this.defaults as unknown[]);
