@@ -1,9 +1,24 @@
-import { startAgent } from './start.js';
+import { ENV_SESSION } from './protocol.js';
+import { hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
 
-// Loaded by `node --import microscope/register`; mscope puts it in NODE_OPTIONS, so every
-// Node process CMD starts runs it, and every worker thread those processes start.
+// `node --import microscope/register`. Under mscope (which puts it in NODE_OPTIONS, so every
+// Node process and worker CMD starts runs it) it starts the agent that reports to mscope; on its
+// own, the standalone preload. Each part is imported only when needed: a process given nothing
+// to do loads this file, the control server and nothing else.
 try {
-  await startAgent(process.env);
+  if (process.env[ENV_SESSION]) {
+    await (await import('./start.js')).startAgent(process.env);
+  } else {
+    const plan = readPreloadEnv(process.env);
+    if (plan !== null) {
+      serveControl();
+      if (hasWork(plan)) {
+        // A TypeScript loader later on the command line must sit inside the rewrite's hooks.
+        await (await import('../modules/install.js')).importPendingLoaders();
+        await (await import('./standalone.js')).startStandalone(plan);
+      }
+    }
+  }
 } catch (error) {
-  process.stderr.write(`mscope agent: ${error instanceof Error ? error.message : String(error)}\n`);
+  preloadWarning(`agent: ${error instanceof Error ? error.message : String(error)}`);
 }

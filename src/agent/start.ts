@@ -21,9 +21,14 @@ const FLUSH_INTERVAL_MS = 50;
  */
 const REWRITE_PROVIDERS = ['fn', 'fs', 'node', 'acct'];
 
+/** Whether what is linked so far could match a probe that only the rewrite serves. */
+export function armedForRewrite(): boolean {
+  return REWRITE_PROVIDERS.some((p) => registry.isArmedFor(p));
+}
+
 function needsRewrite(options: AgentOptions, specs: readonly MonitorSpec[]): boolean {
   if (specs.some((s) => s.kind === 'acct')) return true;
-  return options.list === true || (options.modules?.length ?? 0) > 0 || REWRITE_PROVIDERS.some((p) => registry.isArmedFor(p));
+  return options.list === true || (options.modules?.length ?? 0) > 0 || armedForRewrite();
 }
 
 /**

@@ -126,6 +126,11 @@ export class PrometheusExporter {
     return (server.address() as AddressInfo).port;
   }
 
+  /** Lets the process exit while the endpoint is open: a preload serving its own process must not keep it alive. */
+  unref(): void {
+    this.server?.unref();
+  }
+
   async close(): Promise<void> {
     this.detach?.();
     this.detach = null;

@@ -37,7 +37,8 @@ after(() => {
 });
 
 test('the tarball ships the CLI, the built code, the README and the demo, and no tests, sources or maps', () => {
-  for (const f of ['package.json', 'README.md', 'bin/mscope.js', 'dist/cli/main.js', 'dist/index.d.ts', 'examples/demo/demo.d']) {
+  const needed = ['package.json', 'README.md', 'bin/mscope.js', 'dist/cli/main.js', 'dist/index.d.ts', 'examples/demo/demo.d'];
+  for (const f of [...needed, 'dist/agent/register.js', 'dist/agent/register-require.cjs']) {
     assert.ok(files.includes(f), `${f} is missing from the ${files.length} files packed`);
   }
   const unwanted = files.filter((f) => /^(test|src|scripts|bench|\.ci)\/|\.map$|\.test\./.test(f));
@@ -55,4 +56,14 @@ test('npx mscope demo traces the order service from the installed package', asyn
   assert.match(r.stdout, /^order service: 15 orders placed, 9 failed/m);
   assert.match(r.stdout, /^\s+lib\/orders\.js\s+OrderService\.placeOrder\s+24$/m);
   assert.equal(r.stderr, '');
+});
+
+test('node --import and --require microscope/register preload the installed agent', async () => {
+  writeFileSync(join(project, 'app.js'), "console.log('app ran');\n");
+  const env = { ...process.env, MSCOPE_PROGRAM: 'BEGIN { printf("traced\\n"); exit(0); }' };
+  for (const preload of ['--import', '--require']) {
+    const r = await run(process.execPath, [preload, 'microscope/register', 'app.js'], { cwd: project, env });
+    assert.equal(r.stdout, 'app ran\n');
+    assert.equal(r.stderr, 'traced\n');
+  }
 });

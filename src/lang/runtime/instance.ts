@@ -135,7 +135,9 @@ export class ProgramInstance {
         if (spec.special?.kind !== 'tick') continue;
         const probe = new Probe(0, 'profile', '', '', spec.text.replace(/^.*:/, ''));
         const fn = this.fns[c.index]!;
-        this.timers.push(setInterval(() => fn(new ProbeEvent(probe)), Math.max(1, spec.special.periodNs / 1e6)));
+        const timer = setInterval(() => fn(new ProbeEvent(probe)), Math.max(1, spec.special.periodNs / 1e6));
+        if (this.host.keepAlive === false) timer.unref();
+        this.timers.push(timer);
       }
     }
   }

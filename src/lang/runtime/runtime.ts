@@ -25,6 +25,8 @@ export interface Host {
   fail?(): void;
   /** How clauses are linked; the weaver's `link` unless the host keeps count of its links. */
   link?(description: ProbeDescription, monitor: (ev: ProbeEvent) => void, clause: number): LinkHandle;
+  /** false: tick-N timers do not keep the process alive (a preload must not keep its program running). */
+  readonly keepAlive?: boolean;
 }
 
 export type OutputFormat = 'text' | 'json';

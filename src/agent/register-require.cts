@@ -1,0 +1,25 @@
+// `node --require microscope/register`: the standalone preload of register.ts, for programs
+// started with --require. Synchronous (Node's require of ES modules, 20.19+ and 22.12+), so that
+// the rewrite is in place before the main module loads.
+import { ENV_SESSION } from './protocol.js';
+import { hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+
+try {
+  if (process.env[ENV_SESSION]) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('./start.js') as typeof import('./start.js')).startAgent(process.env).catch(report);
+  } else {
+    const plan = readPreloadEnv(process.env);
+    if (plan !== null) {
+      serveControl();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      if (hasWork(plan)) (require('./standalone.js') as typeof import('./standalone.js')).startStandalone(plan).catch(report);
+    }
+  }
+} catch (error) {
+  report(error);
+}
+
+function report(error: unknown): void {
+  preloadWarning(`agent: ${error instanceof Error ? error.message : String(error)}`);
+}
