@@ -1,5 +1,6 @@
 import { importPendingLoaders, installInstrumentation } from '../modules/install.js';
 import type { AgentOptions } from './protocol.js';
+import { registry } from '../core/index.js';
 
 /**
  * Installs brownfield instrumentation for this process. A TypeScript loader given on the
@@ -10,6 +11,9 @@ export async function installAgentInstrumentation(options: AgentOptions): Promis
   installInstrumentation({
     root: options.root,
     explain: options.skipped === true,
+    // Monitors are linked before this runs: when none can enable a return or error probe,
+    // functions get only their entry prologue (exact banners and columns, deeper recursion).
+    exits: options.list === true || registry.isArmedForName('fn', 'return') || registry.isArmedForName('fn', 'error'),
     ...(options.modules !== undefined && options.modules.length > 0 ? { modules: [...options.modules] } : {}),
   });
 }

@@ -112,6 +112,11 @@ export class ProbeRegistry {
     return this.armed.some((d) => d.matchesProvider(provider));
   }
 
+  /** Whether an armed description could match a probe of this provider with this name. */
+  isArmedForName(provider: string, name: string): boolean {
+    return this.armed.some((d) => d.matchesProviderAndName(provider, name));
+  }
+
   private materializeWhere(test: (g: ProbeGroup) => boolean): void {
     if (this.groups.length === 0) return;
     const ready = this.groups.filter(test);

@@ -14,6 +14,8 @@ export interface InstrumentOptions extends ScopeOptions {
    * reason (`mscope list --skipped`). Every file is then transformed afresh: the cache holds code only.
    */
   readonly explain?: boolean;
+  /** TransformOptions.exits: whether `return` and `error` probes can be enabled. Default true. */
+  readonly exits?: boolean;
 }
 
 export type SkipSink = (module: string, func: string, reason: string) => void;
@@ -37,6 +39,7 @@ export class Instrumenter {
   /** True while transforming: the parser's own modules, loaded lazily, are left as they are. */
   private busy = false;
   private readonly explain: boolean;
+  private readonly exits: boolean;
 
   constructor(
     options: InstrumentOptions,
@@ -44,6 +47,7 @@ export class Instrumenter {
   ) {
     this.scope = new Scope(options);
     this.explain = options.explain === true;
+    this.exits = options.exits !== false;
     this.cache = TransformCache.open(this.scope.root, options.cacheDir);
   }
 
@@ -77,12 +81,12 @@ export class Instrumenter {
       this.skipFile(filename, format);
       return null;
     }
-    const key = TransformCache.key(code, d.module, fmt);
+    const key = TransformCache.key(code, d.module, this.exits ? fmt : `${fmt}:entry`);
     const cached = this.explain ? undefined : this.cache.get(key);
     if (cached !== undefined) return cached === '' ? (code === source ? null : { code, format: fmt }) : { code: cached, format: fmt };
     this.busy = true;
     try {
-      const out = transform(code, { module: d.module, format: fmt as 'module' | 'commonjs' });
+      const out = transform(code, { module: d.module, format: fmt as 'module' | 'commonjs', exits: this.exits });
       if (this.explain) for (const u of summarizeUnnamed(out.unnamed)) this.onSkip(d.module, u.func, u.reason);
       this.cache.set(key, out.sites.length === 0 ? '' : out.code);
       if (out.sites.length === 0 && code === source) return null;

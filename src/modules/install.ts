@@ -15,6 +15,11 @@ export interface InstallOptions {
   cacheDir?: string;
   /** Report why each file or function is not instrumented (`mscope list --skipped`); slower starts. */
   explain?: boolean;
+  /**
+   * False when no `fn` return or error probe will be linked: functions get only their entry
+   * prologue (docs/CONFORMANCE.md, "Rewrite fidelity"). Default true.
+   */
+  exits?: boolean;
 }
 
 export interface Installation {
@@ -73,6 +78,7 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
     cacheDir: inst.cache.dir ?? undefined,
     modules: options.modules,
     explain: options.explain,
+    exits: options.exits,
   };
   patchCommonJs(inst);
   const sync = registerSyncHooks(inst);

@@ -13,7 +13,7 @@ import { loadPrivateParser } from './private-parser.js';
  */
 
 /** Bump when the emitted code or the naming rules change: it is part of the cache key. */
-export const TRANSFORM_VERSION = 9;
+export const TRANSFORM_VERSION = 10;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -28,6 +28,12 @@ export interface TransformOptions {
   readonly module: string;
   readonly format: 'module' | 'commonjs';
   readonly provider?: string;
+  /**
+   * False when no `return` or `error` probe can be enabled (`mscope run` of a script that
+   * enables only `entry`): a function gets its entry prologue and nothing else, so no line
+   * but the one of its `{` changes. Default true.
+   */
+  readonly exits?: boolean;
 }
 
 export interface TransformResult {
@@ -58,7 +64,7 @@ export function transform(source: string, options: TransformOptions): TransformR
     onComment: (_block, _text, start, end) => void comments.set(end, start),
   }) as unknown as AnyNode;
   const p = pickPrefix(source);
-  const rewriter = new Rewriter(source, p, esm, comments);
+  const rewriter = new Rewriter(source, p, esm, options.exits !== false, comments);
   rewriter.visit(ast, 0);
   if (rewriter.sites.length === 0) return { code: source, sites: [], unnamed: rewriter.unnamed };
   const at = headerPosition(source, ast);
@@ -194,6 +200,8 @@ class Rewriter {
     private readonly source: string,
     private readonly p: string,
     private readonly esm: boolean,
+    /** Whether returns and throws are observed (TransformOptions.exits). */
+    private readonly exits: boolean,
     /** Comment end → start, to step back over comments. */
     private readonly comments: ReadonlyMap<number, number>,
   ) {}
@@ -205,7 +213,7 @@ class Rewriter {
       if (typeof name === 'object' && name !== null) this.unnamed.push(name);
       const site = typeof name === 'string' && this.instrument(node, name, depth);
       this.frames.push(new Frame(site, node.async === true && node.generator === true));
-    } else if (node.type === 'ReturnStatement' && this.frames[this.frames.length - 1]!.site) {
+    } else if (node.type === 'ReturnStatement' && this.exits && this.frames[this.frames.length - 1]!.site) {
       this.rewriteReturn(node, depth);
     }
     this.ancestors.push(node);
@@ -314,6 +322,14 @@ class Rewriter {
     // Compact on purpose: source size is what V8 pays for at startup. The arguments are passed
     // as they are (no array): the traced path allocates only its event.
     const args = fn.params.map(argOf);
+    if (!this.exits) {
+      const call = `${guard}||${p}N(${[index, self, ...args].join(',')})`;
+      if (expression) {
+        this.add(open, OPEN, depth, `(${call},`);
+        this.add(close, CLOSE, depth, ')');
+      } else this.add(open, OPEN, depth, `${semicolon}${call};`);
+      return true;
+    }
     const prologue = `const ${p}E=${guard}?${p}U:${p}N(${[index, self, ...args].join(',')});`;
     const epilogue = `}catch(${p}X){${p}E.msx=${p}X;throw ${p}X}`;
     if (expression) {

@@ -96,6 +96,27 @@ test('line count is unchanged and code is only inserted into existing lines', ()
   assert.ok(lines[3]!.startsWith('  "use strict";'), "prologue after the function's own directive");
 });
 
+test('entry only (exits: false): a function changes on the line of its { alone, and entry still fires', () => {
+  const src = 'function f(a) {\n  if (a) return a + 1;\n  throw new Error("no");\n}\nconst g = (x) => x * 2;\nmodule.exports = { f, g };\n';
+  const module = `t${++moduleCounter}.js`;
+  const { code } = transform(src, { module, format: 'commonjs', exits: false });
+  const before = src.split('\n');
+  const after = code.split('\n');
+  assert.equal(after.length, before.length);
+  for (const i of [1, 2, 3, 5]) assert.equal(after[i], before[i], `line ${i + 1} unchanged`);
+  assert.match(after[4]!, /^const g = \(x\) =>\/\*\$ms:\*\/\(.*,\/\*\*\/ x \* 2\/\*\$ms:\*\/\)\/\*\*\/;$/);
+  assert.doesNotMatch(code, /try\{|catch\(/);
+  const fn = runInThisContext(`(function (exports, require, module) {${code}\n})`) as (e: object, r: unknown, m: object) => void;
+  const m = { exports: {} as Exports };
+  fn(m.exports, null, m);
+  const { events, unlink } = record(module);
+  assert.equal(m.exports.f(1), 2);
+  assert.equal(m.exports.g(3), 6);
+  assert.throws(() => m.exports.f(0), /no/);
+  unlink();
+  assert.deepEqual(events, ['f:entry:1', 'g:entry:3', 'f:entry:0']);
+});
+
 test('directive prologues that end without a semicolon keep their meaning', () => {
   const { exports } = load(
     `'use strict'\nfunction f(a) {\n  'use strict'\n  return this === undefined && a;\n}\nconst g = function () {\n  ''\n}\nmodule.exports = { f, g };`,
