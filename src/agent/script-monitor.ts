@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { registry } from '../core/index.js';
+import { registry, threadEntryUrl } from '../core/index.js';
 import {
   ProgramInstance,
   isEmptyDelta,
@@ -14,7 +14,7 @@ import { RemoteLinks } from './remote-links.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
 /** The weaver loads this module on the far side of a shm or message binding. */
-const REMOTE_MODULE = fileURLToPath(new URL('../lang/remote-monitor.js', import.meta.url));
+const REMOTE_MODULE = fileURLToPath(threadEntryUrl('../lang/remote-monitor', import.meta.url));
 
 /** What a script's agent sends at exit: its last delta and the descriptions it never matched. */
 export interface ScriptFinal {

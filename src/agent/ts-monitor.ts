@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { ProbeEvent } from '../core/index.js';
+import { threadEntryUrl, type ProbeEvent } from '../core/index.js';
 import type { Monitor } from '../weaver/index.js';
 import type { MonitorOutput } from './define-monitor.js';
 import type { LoadedMonitorFile } from './monitor-file.js';
@@ -8,8 +8,8 @@ import type { TsRemoteFlush, TsRemoteOptions } from './ts-remote.js';
 import { RemoteLinks } from './remote-links.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
-/** The weaver loads this module on the far side of a shm or message binding (`.ts` when run from source). */
-const REMOTE_MODULE = fileURLToPath(new URL(`./ts-remote${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+/** The weaver loads this module on the far side of a shm or message binding. */
+const REMOTE_MODULE = fileURLToPath(threadEntryUrl('ts-remote', import.meta.url));
 
 /** What a TypeScript monitor's agent sends at exit, when a shm or message link lost events. */
 export interface TsFinal {

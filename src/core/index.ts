@@ -7,5 +7,6 @@ export { compileGlob, isGlob } from './glob.js';
 export { escapeText, escapeDiagnostic, traceString } from './escape.js';
 export { MscopeError, ErrorCode } from './errors.js';
 export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';
+export { BUILT_THREADS_ENV, threadEntryUrl } from './thread-entry.js';
 export { internalWork, internally } from './internal.js';
 export { eventStack, isOwnFrame } from './own-frames.js';

@@ -5,7 +5,7 @@ import type { RecordSource, AcctRecord } from '../accounting/index.js';
 import { openSql, type SqlBackend } from './sqlite.js';
 import { NUMERIC_COLUMNS, packNumbers } from './store-schema.js';
 import { layoutOf, listRuns, type RunSummary } from './store-runs.js';
-import { internalEnv, internally } from '../core/index.js';
+import { internalEnv, internally, threadEntryUrl } from '../core/index.js';
 
 function hasKeys(o: object): boolean {
   for (const _ in o) return true;
@@ -22,11 +22,10 @@ export interface StoreOptions {
 }
 
 const W = NUMERIC_COLUMNS.length;
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER = new URL(FROM_SOURCE ? './store-worker.ts' : './store-worker.js', import.meta.url);
-/** Run from TypeScript sources (tests), the worker registers tsx before loading its entry. */
+const WORKER = threadEntryUrl('store-worker', import.meta.url);
+/** A TypeScript entry (run from source) registers tsx before loading it. */
 function startWorker(workerData: { path: string; command: string }): Worker {
-  if (!FROM_SOURCE) return internally(() => new Worker(WORKER, { workerData, env: internalEnv() }));
+  if (!WORKER.href.endsWith('.ts')) return internally(() => new Worker(WORKER, { workerData, env: internalEnv() }));
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER.href)}); })`;
   return internally(() => new Worker(boot, { eval: true, workerData, env: internalEnv() }));
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { controlRequest } from '../../src/weaver/index.js';
 import { FIXTURES, collect, mscope, spawnMscope, waitForOutput, type Result } from './mscope.js';
 
 const DIR = join(FIXTURES, 'bindings');
@@ -33,16 +34,35 @@ async function listLinks(pid: number): Promise<Array<{ id: number; binding: stri
   });
 }
 
-/** Relinks a busy link RELINKS times through every binding; each switch is followed by a signalled batch. */
+/** Relinks `link` of `pid` through the real CLI, as a user would. */
+async function relinkByCli(pid: number, link: number, binding: string): Promise<void> {
+  const r = await mscope(['relink', String(pid), String(link), binding], DIR);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `link ${link} of process ${pid} is now bound by ${binding}\n`);
+}
+
+/** Relinks `link` with the control-socket client `mscope relink` calls, in this process: no CLI start per step. */
+async function relinkInProcess(pid: number, link: number, binding: (typeof CYCLE)[number]): Promise<void> {
+  const r = await controlRequest(pid, { op: 'relink', link, binding });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(
+    r.links!.map((l) => [l.id, l.binding]),
+    [[link, binding]],
+  );
+}
+
+/**
+ * Relinks a busy link RELINKS times through every binding; each switch is followed by a signalled
+ * batch. The first switch goes through `mscope relink`; the rest through its client function.
+ */
 async function relinkMany(monitorArgs: string[], finalCount: (stdout: string) => number): Promise<void> {
   const t = await startBusy(monitorArgs);
   const [l] = await listLinks(t.pid);
   assert.ok(l !== undefined && l.id > 0);
   for (let i = 0; i < RELINKS; i++) {
     const binding = CYCLE[i % CYCLE.length]!;
-    const r = await mscope(['relink', String(t.pid), String(l.id), binding], DIR);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, `link ${l.id} of process ${t.pid} is now bound by ${binding}\n`);
+    if (i === 0) await relinkByCli(t.pid, l.id, binding);
+    else await relinkInProcess(t.pid, l.id, binding);
     // A batch through the new binding, acknowledged by the target: events flow through each.
     process.kill(t.pid, 'SIGUSR2');
     await waitForOutput(t.child, `batch ${i + 1} done\n`);

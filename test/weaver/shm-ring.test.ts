@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { threadId } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { ShmRing } from '../../src/weaver/bindings/shm-ring.js';
 import { startWorker } from '../../src/weaver/remote/spawn.js';
@@ -105,57 +105,62 @@ test('an unpublished record stops the consumer until it is committed', () => {
 });
 
 test('concurrent producers on real worker threads: no torn, duplicated or reordered record; losses are counted', async () => {
-  await fc.assert(
-    fc.asyncProperty(fc.constantFrom(4096, 16384), fc.array(sizeArb, { minLength: 1, maxLength: 8 }), async (bytes, sizes) => {
-      const ring = new ShmRing(ShmRing.allocate(bytes));
-      const producers = 3;
-      const count = 3000;
-      const got: TestRecord[] = [];
-      const workers = Array.from({ length: producers }, (_, p) =>
-        startWorker(new URL('../fixtures/weaver/ring-producer.ts', import.meta.url), {
-          monitorUrl: '',
-          options: null,
-          sab: ring.sab,
-          producer: p,
-          count,
-          sizes,
-        }),
-      );
-      const results = workers.map(
-        (w) =>
-          new Promise<number>((resolve, reject) => {
-            w.once('message', (m: { written: number }) => resolve(m.written));
-            w.once('error', reject);
-          }),
-      );
-      let done = false;
-      const all = Promise.all(results).then((r) => {
-        done = true;
-        return r;
-      });
-      while (!done) {
-        ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
-        await new Promise((r) => setImmediate(r));
-      }
-      const written = await all;
-      ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
-      await Promise.all(workers.map((w) => w.terminate()));
-      assert.ok(
-        got.every((r) => r.intact),
-        'torn record',
-      );
-      for (let p = 0; p < producers; p++) {
-        const seqs = got.filter((r) => r.producer === p).map((r) => r.seq);
-        assert.equal(seqs.length, written[p]);
-        for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'duplicated or reordered');
-      }
-      const drops = ring.drops();
-      assert.equal(got.length + ring.totalDrops(), producers * count);
-      assert.ok(
-        drops.every((d) => d.tid !== threadId),
-        'drops are charged to the producing thread',
-      );
-    }),
-    { numRuns: 6 },
+  const producers = 3;
+  const count = 3000;
+  // Three producer threads serve every run (a fresh ring each): a thread start costs far more than a run.
+  const workers = Array.from({ length: producers }, (_, p) =>
+    startWorker(new URL('../fixtures/weaver/ring-producer.ts', import.meta.url), { monitorUrl: '', options: null, producer: p }),
   );
+  const reply = (w: Worker): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const onError = (e: Error): void => reject(e);
+      w.once('error', onError);
+      w.once('message', (m: unknown) => {
+        w.off('error', onError);
+        resolve(m);
+      });
+    });
+  try {
+    await Promise.all(workers.map(reply));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(4096, 16384), fc.array(sizeArb, { minLength: 1, maxLength: 8 }), async (bytes, sizes) => {
+        const ring = new ShmRing(ShmRing.allocate(bytes));
+        const got: TestRecord[] = [];
+        const results = workers.map((w) => {
+          const r = reply(w) as Promise<{ written: number }>;
+          w.postMessage({ sab: ring.sab, count, sizes });
+          return r.then((m) => m.written);
+        });
+        let done = false;
+        const all = Promise.all(results).then((r) => {
+          done = true;
+          return r;
+        });
+        while (!done) {
+          ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
+          await new Promise((r) => setImmediate(r));
+        }
+        const written = await all;
+        ring.drain((r, at, w) => got.push(readTestRecord(r, at, w)));
+        assert.ok(
+          got.every((r) => r.intact),
+          'torn record',
+        );
+        for (let p = 0; p < producers; p++) {
+          const seqs = got.filter((r) => r.producer === p).map((r) => r.seq);
+          assert.equal(seqs.length, written[p]);
+          for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'duplicated or reordered');
+        }
+        const drops = ring.drops();
+        assert.equal(got.length + ring.totalDrops(), producers * count);
+        assert.ok(
+          drops.every((d) => d.tid !== threadId),
+          'drops are charged to the producing thread',
+        );
+      }),
+      { numRuns: 6 },
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 });

@@ -2,7 +2,7 @@ import { Worker, type MessagePort, type ResourceLimits } from 'node:worker_threa
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
-import { internalEnv, internally } from '../../core/index.js';
+import { internalEnv, internally, threadEntryUrl } from '../../core/index.js';
 
 /**
  * Worker entries are loaded through an eval bootstrap so that a TypeScript host (tests,
@@ -21,10 +21,9 @@ if (signal) process.on('exit', (code) => { Atomics.store(signal, 1, code + 1); A
   await import(workerData.entry);
 })().catch((e) => process.nextTick(() => { throw e; }));`;
 
-/** The URL of a sibling host module, `.ts` when this file runs from source. */
+/** The URL of a sibling host module (see threadEntryUrl for source and built). */
 export function hostUrl(name: string): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./${name}${ext}`, import.meta.url);
+  return threadEntryUrl(name, import.meta.url);
 }
 
 export interface HostData {
