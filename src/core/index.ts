@@ -10,3 +10,12 @@ export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';
 export { BUILT_THREADS_ENV, threadEntryUrl } from './thread-entry.js';
 export { internalWork, internally } from './internal.js';
 export { eventStack, isOwnFrame } from './own-frames.js';
+export {
+  BINDING_KINDS,
+  BINDING_CAPABILITIES,
+  capabilityError,
+  type BindingKind,
+  type BindingCapabilities,
+  type CapabilityFeature,
+  type Fidelity,
+} from './bindings.js';

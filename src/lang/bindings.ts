@@ -1,4 +1,4 @@
-import { BINDING_KINDS, capabilityError, type BindingKind } from '../weaver/index.js';
+import { BINDING_KINDS, capabilityError, type BindingKind } from '../core/index.js';
 import type { Program } from './ast.js';
 import { Capability } from './builtins.js';
 import type { DiagnosticBag } from './diagnostics.js';

@@ -1,4 +1,4 @@
-import type { BindingKind } from '../weaver/index.js';
+import type { BindingKind } from '../core/index.js';
 import type { Program } from './ast.js';
 import { assignBindings } from './bindings.js';
 import { checkProgram, type CheckResult } from './check.js';

@@ -6,7 +6,7 @@ import { resolveOptions, type ProgramOptions } from './options.js';
 import { runPasses } from './passes.js';
 import { clauseHelpers, type ClauseFactory } from './runtime/helpers.js';
 import type { OutputFormat } from './runtime/runtime.js';
-import type { BindingKind } from '../weaver/index.js';
+import type { BindingKind } from '../core/index.js';
 
 export interface ClauseInfo {
   readonly index: number;

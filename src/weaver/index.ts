@@ -10,7 +10,7 @@ export {
   type BindingCapabilities,
   type CapabilityFeature,
   type Fidelity,
-} from './bindings/capabilities.js';
+} from '../core/index.js';
 export { ShmRing, type ThreadDrops } from './bindings/shm-ring.js';
 export { OutputBuffer, DEFAULT_OUTPUT_BYTES } from './remote/output-buffer.js';
 export { BINDING_KINDS } from './types.js';

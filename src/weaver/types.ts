@@ -1,11 +1,9 @@
-import type { ProbeEvent, ProbeHandler } from '../core/index.js';
+import type { BindingKind, ProbeEvent, ProbeHandler } from '../core/index.js';
+export { BINDING_KINDS, type BindingKind } from '../core/index.js';
 import type { MonitorRef } from './remote/monitor-ref.js';
 
 /** Monitor code: called once per event of every probe its link matches. */
 export type Monitor = (event: ProbeEvent) => void;
-
-export type BindingKind = 'direct' | 'shm' | 'message';
-export const BINDING_KINDS: readonly BindingKind[] = ['direct', 'shm', 'message'];
 
 export interface LinkStats {
   /** Events the probe sites handed to the binding; for shm and message `events - drops` reached the monitor. */

@@ -1,4 +1,6 @@
-import type { BindingKind } from '../types.js';
+/** How a monitor is bound to its probe sites; chosen at link time (docs/BINDINGS.md). */
+export type BindingKind = 'direct' | 'shm' | 'message';
+export const BINDING_KINDS: readonly BindingKind[] = ['direct', 'shm', 'message'];
 
 /** What the monitor can see of one feature through a binding. */
 export type Fidelity = 'live' | 'copy' | 'text' | 'none';
