@@ -9,8 +9,8 @@ export const description = `
 Each sample is one fresh process. Call cases loop over the trivial \`add(a, b)\` of the
 call benchmark, loaded instrumentable by the same rewrite. \`none\`: the plain module.
 \`disabled\`: instrumentable, nothing linked. \`count() clause\`: the program
-\`fn:::entry { @[probefunc] = count(); }\` compiled and run by \`ProgramInstance\` in the
-\`solo\` role (direct binding). \`bare enabled probe\`: \`link\` with an empty monitor.
+\`fn:::entry { @[probefunc] = count(); }\` compiled and run by \`ConsumerProgram.solo\`
+(direct binding). \`bare enabled probe\`: \`link\` with an empty monitor.
 \`false predicate\`: \`fn:::entry /arg0 < 0/ { @n = count(); }\` (arg0 is never negative).
 The compile case times the first \`compile()\` in a process (what \`mscope\` pays), of a
 1-clause program and of a 200-clause program.
@@ -62,12 +62,13 @@ export async function sample(caseName, variant) {
 }
 
 async function startProgram(text) {
-  const { compile, ProgramInstance } = await import('../dist/lang/index.js');
+  const { compile } = await import('../dist/lang/index.js');
+  const { ConsumerProgram } = await import('../dist/consumer/consumer-program.js');
   const r = compile([{ file: 'bench.d', text }], { quiet: true });
   if (r.program === undefined) throw new Error(`lang bench: ${JSON.stringify(r.diagnostics)}`);
   // Output goes nowhere: the aggregation is printed at exit, after the sample is taken.
   const host = { output() {}, exit() {} };
-  const instance = new ProgramInstance(r.program, 'solo', host);
+  const instance = ConsumerProgram.solo(r.program, host);
   instance.start();
   return instance.linkHandles;
 }

@@ -12,7 +12,7 @@
  * h.unlink();
  * ```
  *
- * The script language is `microscope/lang` (`compile`, `ProgramInstance`); the store and
+ * The script language is `microscope/lang` (`compile`, `ConsumerProgram`); the store and
  * the Prometheus and OpenTelemetry exporters are `microscope/export`. They are separate so
  * that a library importing `probe()` from here pays for neither.
  */

@@ -1,20 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { registry, threadEntryUrl } from '../core/index.js';
-import {
-  ProgramInstance,
-  isEmptyDelta,
-  unmatchedProbeWarnings,
-  renderDiagnostics,
-  type CompiledProgram,
-  type ProgramDelta,
-} from '../lang/index.js';
-import type { RemoteClauseFlush, RemoteClauseOptions } from '../lang/remote-monitor.js';
+import { isEmptyDelta, unmatchedProbeWarnings, renderDiagnostics, type CompiledProgram, type ProgramDelta } from '../lang/index.js';
+import type { RemoteClauseFlush, RemoteClauseOptions } from './remote-clauses.js';
+import { AgentProgram } from './agent-program.js';
 import { compileScript, decodeScript, type ScriptSpec } from '../cli/script/spec.js';
 import { RemoteLinks } from './remote-links.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
 /** The weaver loads this module on the far side of a shm or message binding. */
-const REMOTE_MODULE = fileURLToPath(threadEntryUrl('../lang/remote-monitor', import.meta.url));
+const REMOTE_MODULE = fileURLToPath(threadEntryUrl('./remote-clauses', import.meta.url));
 
 /** What a script's agent sends at exit: its last delta and the descriptions it never matched. */
 export interface ScriptFinal {
@@ -32,7 +26,7 @@ export interface ScriptFinal {
  * message runs in a worker whose flushes are merged here.
  */
 export class ScriptMonitor implements AgentMonitor {
-  private instance: ProgramInstance | null = null;
+  private instance: AgentProgram | null = null;
   private readonly remote = new RemoteLinks();
 
   constructor(
@@ -46,18 +40,18 @@ export class ScriptMonitor implements AgentMonitor {
   }
 
   start(ctx: AgentContext): void {
-    const instance = new ProgramInstance(this.program, 'agent', {
-      output: (text) => ctx.output(text),
-      warn: (text) => ctx.warn(text),
-      exit: (status) => ctx.exit(status),
-      link: (description, monitor, clause) => {
-        const options: RemoteClauseOptions = { ...this.spec, clause };
-        const binding = this.program.clauses[clause]!.binding;
-        const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options } });
-        h.onFlush((result) => this.merge(ctx, result as RemoteClauseFlush | undefined));
-        this.remote.add(h);
-        return h;
-      },
+    const host = {
+      output: (text: string) => ctx.output(text),
+      warn: (text: string) => ctx.warn(text),
+      exit: (status: number) => ctx.exit(status),
+    };
+    const instance = new AgentProgram(this.program, host, (description, monitor, clause) => {
+      const options: RemoteClauseOptions = { ...this.spec, clause };
+      const binding = this.program.clauses[clause]!.binding;
+      const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options } });
+      h.onFlush((result) => this.merge(ctx, result as RemoteClauseFlush | undefined));
+      this.remote.add(h);
+      return h;
     });
     this.instance = instance;
     instance.start();

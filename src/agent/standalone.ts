@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { acct } from '../accounting/index.js';
 import { internalWork, registry } from '../core/index.js';
 import { PrometheusExporter } from '../export/index.js';
-import { compile, ProgramInstance, renderDiagnostics } from '../lang/index.js';
+import { compile, renderDiagnostics } from '../lang/index.js';
+import { ConsumerProgram } from '../consumer/consumer-program.js';
 import { nodeProbeFactory } from '../modules/core-modules.js';
 import { installInstrumentation } from '../modules/install.js';
 import { registerProviders } from '../providers/index.js';
@@ -58,7 +59,7 @@ function runProgram(plan: PreloadPlan): void {
     finished = true;
     instance.finish();
   };
-  const instance = new ProgramInstance(r.program, 'solo', {
+  const instance = ConsumerProgram.solo(r.program, {
     output: write,
     warn: (text) => write(`mscope: ${text}`),
     exit: () => setImmediate(finish),

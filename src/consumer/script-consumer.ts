@@ -1,4 +1,5 @@
-import { ProgramInstance, type CompiledProgram, type ProgramDelta } from '../lang/index.js';
+import type { CompiledProgram, ProgramDelta } from '../lang/index.js';
+import { ConsumerProgram } from './consumer-program.js';
 import type { ScriptFinal } from '../agent/script-monitor.js';
 import type { ConsumerContext, ConsumerMonitor } from './consumer.js';
 import type { OutputSink } from './output.js';
@@ -8,13 +9,13 @@ import type { OutputSink } from './output.js';
  * runs, merges every process's aggregation deltas, and runs END and prints at the end.
  */
 export class ScriptConsumer implements ConsumerMonitor {
-  private readonly instance: ProgramInstance;
+  private readonly instance: ConsumerProgram;
   /** Description → warning, for descriptions no process matched; any match removes it. */
   private unmatched: Map<string, string> | null = null;
   private inFlight = 0;
 
   constructor(program: CompiledProgram, ctx: ConsumerContext) {
-    this.instance = new ProgramInstance(program, 'consumer', {
+    this.instance = new ConsumerProgram(program, {
       output: (text) => ctx.out.write(text),
       warn: (text) => process.stderr.write(text.startsWith('mscope') || text.includes(': warning') ? text : `mscope: ${text}`),
       exit: (status) => ctx.exit(status),

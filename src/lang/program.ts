@@ -19,7 +19,7 @@ export interface ClauseInfo {
   readonly defaultAction: boolean;
 }
 
-/** A checked program, its code generated once; a ProgramInstance runs it. */
+/** A checked program, its code generated once; a ProgramInstance makes it live. */
 export interface CompiledProgram {
   readonly sources: readonly Source[];
   readonly clauses: readonly ClauseInfo[];

@@ -4,13 +4,7 @@ export { onFault, flushFaults, describeError } from './faults.js';
 export type { Monitor, Binding, BindingKind, BindingContext, BindingSettings, LinkStats, FaultReport } from './types.js';
 export type { MonitorRef, RemoteMonitor } from './remote/monitor-ref.js';
 export { RemoteEvent, Unsupported, type RemoteProbe } from './bindings/record-reader.js';
-export {
-  BINDING_CAPABILITIES,
-  capabilityError,
-  type BindingCapabilities,
-  type CapabilityFeature,
-  type Fidelity,
-} from '../core/index.js';
+export { BINDING_CAPABILITIES, capabilityError, type BindingCapabilities, type CapabilityFeature, type Fidelity } from '../core/index.js';
 export { ShmRing, type ThreadDrops } from './bindings/shm-ring.js';
 export { OutputBuffer, DEFAULT_OUTPUT_BYTES } from './remote/output-buffer.js';
 export { BINDING_KINDS } from './types.js';

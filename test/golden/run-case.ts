@@ -1,4 +1,5 @@
-import { compile, ProgramInstance, renderDiagnostics } from '../../src/lang/index.js';
+import { compile, renderDiagnostics } from '../../src/lang/index.js';
+import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
 import { workload } from './fixture.js';
 
 /**
@@ -21,7 +22,7 @@ export async function runCase(file: string, text: string): Promise<{ out: string
   let exited: number | null = null;
   let resolveExit: () => void = () => {};
   const exitPromise = new Promise<void>((resolve) => (resolveExit = resolve));
-  const inst = new ProgramInstance(r.program, 'solo', {
+  const inst = ConsumerProgram.solo(r.program, {
     output: (t) => (out += t),
     exit: (n) => {
       exited = n;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compile, ProgramInstance, type CompiledProgram } from '../../src/lang/index.js';
+import { compile, type CompiledProgram } from '../../src/lang/index.js';
 import { defineModule } from '../../src/modules/define.js';
+import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
+import { AgentProgram } from '../../src/agent/agent-program.js';
 
 const mod = defineModule('clauseerrors', {
   hit(n: number): number {
@@ -42,7 +44,7 @@ function host() {
 
 test('a D fault is reported and leaves the exit status alone, as in DTrace', () => {
   const { h, host: hs } = host();
-  const inst = new ProgramInstance(program('fn:clauseerrors:hit:entry { x = 1 / arg0; }'), 'solo', hs);
+  const inst = ConsumerProgram.solo(program('fn:clauseerrors:hit:entry { x = 1 / arg0; }'), hs);
   inst.start();
   mod.hit(0);
   inst.finish();
@@ -54,7 +56,7 @@ test('a D fault is reported and leaves the exit status alone, as in DTrace', () 
 test('an exception that is not a D fault is a microScope bug: it says so, skips ERROR clauses, and fails the run', () => {
   const { h, host: hs } = host();
   const p = buggy(program('fn:clauseerrors:hit:entry { @n = count(); } ERROR { printf("user error clause\\n"); }'));
-  const inst = new ProgramInstance(p, 'solo', hs);
+  const inst = ConsumerProgram.solo(p, hs);
   inst.start();
   mod.hit(1);
   mod.hit(2);
@@ -67,14 +69,14 @@ test('an exception that is not a D fault is a microScope bug: it says so, skips 
 
 test("an agent's internal errors reach the consumer, which fails the run", () => {
   const p = buggy(program('fn:clauseerrors:hit:entry { @n = count(); }'));
-  const agent = new ProgramInstance(p, 'agent', host().host);
+  const agent = new AgentProgram(p, host().host);
   agent.start();
   mod.hit(1);
   const delta = agent.takeDelta();
   agent.finish();
   assert.equal(delta.internalErrors, 1);
   const { h, host: hs } = host();
-  const consumer = new ProgramInstance(program('fn:clauseerrors:hit:entry { @n = count(); }'), 'consumer', hs);
+  const consumer = new ConsumerProgram(program('fn:clauseerrors:hit:entry { @n = count(); }'), hs);
   consumer.start();
   consumer.applyDelta(delta);
   consumer.finish();

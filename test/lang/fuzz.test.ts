@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compile, ProgramInstance, type Diagnostic } from '../../src/lang/index.js';
+import { compile, type Diagnostic } from '../../src/lang/index.js';
+import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
 
 const GOLDEN = join(import.meta.dirname, '..', 'golden');
 const seeds = readdirSync(GOLDEN)
@@ -167,7 +168,7 @@ test('strings, identifiers and probe descriptions cannot inject code', () => {
         const r = compile([{ file: 'fuzz.d', text }]);
         checkDiagnostics(text, r.diagnostics);
         if (r.program === undefined) continue;
-        const inst = new ProgramInstance(r.program, 'solo', { output() {}, exit() {} });
+        const inst = ConsumerProgram.solo(r.program, { output() {}, exit() {} });
         inst.start();
         inst.finish();
       }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { compile, ProgramInstance } from '../../src/lang/index.js';
+import { compile } from '../../src/lang/index.js';
 import { defineModule } from '../../src/modules/define.js';
+import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
 
 // A monitor reads the program's values; it never runs the program's code, whatever it does with them.
 let runs = 0;
@@ -52,7 +53,7 @@ test('keys, printf, trace, string functions and comparisons of objects run no pr
   assert.deepEqual(r.diagnostics, []);
   let out = '';
   let warnings = '';
-  const inst = new ProgramInstance(r.program!, 'solo', { output: (t) => (out += t), warn: (t) => (warnings += t), exit: () => {} });
+  const inst = ConsumerProgram.solo(r.program!, { output: (t) => (out += t), warn: (t) => (warnings += t), exit: () => {} });
   inst.start();
   for (const v of [hostile, new Tagged(), proxy, fn, [hostile, proxy, 1, 'a'], new Map(), Promise.resolve()]) mod.take(v);
   inst.finish();

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compile, ProgramInstance, type CompiledProgram, type Host } from '../../src/lang/index.js';
+import { compile, type CompiledProgram, type Host } from '../../src/lang/index.js';
 import { defineModule } from '../../src/modules/define.js';
+import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
+import { AgentProgram } from '../../src/agent/agent-program.js';
 
 const mod = defineModule('roles', {
   hit(n: number): number {
@@ -32,12 +34,12 @@ function host(): Host & { out: string; exits: number[] } {
 test('agents hand out deltas that a consumer merges, and the consumer runs BEGIN and END', () => {
   const text = 'BEGIN { printf("begin\\n"); } fn:roles:hit:entry { @n = count(); @s[arg0 % 2] = sum(arg0); } END { printf("end\\n"); }';
   const p = program(text);
-  const consumer = new ProgramInstance(p, 'consumer', host());
+  const consumer = new ConsumerProgram(p, host());
   const ch = host();
-  const c2 = new ProgramInstance(p, 'consumer', ch);
+  const c2 = new ConsumerProgram(p, ch);
   c2.start();
   const agentHost = host();
-  const a = new ProgramInstance(p, 'agent', agentHost);
+  const a = new AgentProgram(p, agentHost);
   a.start();
   for (let i = 0; i < 4; i++) mod.hit(i);
   const d1 = a.takeDelta();
@@ -57,12 +59,12 @@ test('agents hand out deltas that a consumer merges, and the consumer runs BEGIN
 test('the consumer links no probes; the agent runs no END', () => {
   const p = program('fn:roles:hit:entry { @n = count(); } END { printf("end\\n"); }');
   const h = host();
-  const c = new ProgramInstance(p, 'consumer', h);
+  const c = new ConsumerProgram(p, h);
   c.start();
   mod.hit(1);
-  assert.equal(c.takeDelta().aggregations.length, 0);
+  assert.equal(c.instance.takeDelta().aggregations.length, 0);
   const ah = host();
-  const a = new ProgramInstance(p, 'agent', ah);
+  const a = new AgentProgram(p, ah);
   a.start();
   mod.hit(1);
   a.finish();
@@ -74,7 +76,7 @@ test('the consumer links no probes; the agent runs no END', () => {
 test('exit() in BEGIN calls host.exit and links nothing', () => {
   const p = program('BEGIN { exit(7); } fn:roles:hit:entry { @n = count(); }');
   const h = host();
-  const s = new ProgramInstance(p, 'solo', h);
+  const s = ConsumerProgram.solo(p, h);
   s.start();
   assert.deepEqual(h.exits, [7]);
   assert.equal(s.exitStatus, 7);
@@ -86,7 +88,7 @@ test('exit() in BEGIN calls host.exit and links nothing', () => {
 
 test('one link per probe description, in clause order', () => {
   const p = program('fn:roles:hit:entry, fn:roles:hit:return { @a = count(); } fn:roles::entry { @b = count(); }');
-  const s = new ProgramInstance(p, 'solo', host());
+  const s = ConsumerProgram.solo(p, host());
   s.start();
   assert.deepEqual(
     s.linkHandles.map((l) => l.description.text),
@@ -119,7 +121,7 @@ test('strsize bounds strings', () => {
     options: [['strsize', '8']],
   }).program!;
   const h = host();
-  const s = new ProgramInstance(p, 'solo', h);
+  const s = ConsumerProgram.solo(p, h);
   s.start();
   s.finish();
   assert.equal(h.out, 'abcdefgh\n');
@@ -129,7 +131,7 @@ test('a fault never reaches the traced function', () => {
   const p = program('fn:roles:hit:entry { x = arg0 / (arg0 - arg0); } fn:roles:hit:entry { y = json("{", "a"); }');
   const h = host();
   const warnings: string[] = [];
-  const s = new ProgramInstance(p, 'solo', { ...h, warn: (t) => warnings.push(t) });
+  const s = ConsumerProgram.solo(p, { ...h, warn: (t) => warnings.push(t) });
   s.start();
   assert.equal(mod.hit(5), 5);
   s.finish();
@@ -148,9 +150,9 @@ test('globals set by probe clauses reach the consumer with the deltas; the last 
     END { printf("%d %d %s %d %d %d %d\\n", b, n, s, a[1], a[2], a[5], g["k"]); }`;
   const p = program(text);
   const consumerHost = host();
-  const consumer = new ProgramInstance(p, 'consumer', consumerHost);
+  const consumer = new ConsumerProgram(p, consumerHost);
   consumer.start();
-  const one = new ProgramInstance(p, 'agent', host());
+  const one = new AgentProgram(p, host());
   one.start();
   assert.equal(one.takeDelta().globals, undefined, "BEGIN's values are the consumer's already");
   mod.hit(2);
@@ -160,7 +162,7 @@ test('globals set by probe clauses reach the consumer with the deltas; the last 
   const d2 = one.takeDelta();
   assert.equal(one.takeDelta().globals, undefined, 'nothing changed since the last delta');
   one.finish();
-  const other = new ProgramInstance(p, 'agent', host());
+  const other = new AgentProgram(p, host());
   other.start();
   mod.hit(5);
   const d3 = other.takeDelta();

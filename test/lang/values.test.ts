@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { add, bitop, div, looseEq, mul, readMember, subInt, toInt, tupleKey } from '../../src/lang/runtime/values.js';
-import { compile, ProgramInstance } from '../../src/lang/index.js';
+import { compile } from '../../src/lang/index.js';
+import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
 
 test('member reads never invoke getters or proxy traps', () => {
   let calls = 0;
@@ -83,7 +84,7 @@ test('tuple keys distinguish types and boundaries', () => {
 test('walltimestamp keeps nanosecond precision (a bigint beyond 2^53)', () => {
   const p = compile([{ file: 'w.d', text: 'BEGIN { w = walltimestamp; printf("%d %d\\n", w, w > 1600000000000000000); }' }]).program!;
   let out = '';
-  const inst = new ProgramInstance(p, 'solo', { output: (t) => (out += t), exit() {} });
+  const inst = ConsumerProgram.solo(p, { output: (t) => (out += t), exit() {} });
   inst.start();
   inst.finish();
   const [w, big] = out.trim().split(' ');

@@ -1,6 +1,7 @@
 import { registry } from '../../core/index.js';
-import { ProgramInstance, renderDiagnostics, unmatchedProbeWarnings, type CompiledProgram } from '../../lang/index.js';
+import { renderDiagnostics, unmatchedProbeWarnings, type CompiledProgram } from '../../lang/index.js';
 import type { OutputSink } from '../../consumer/output.js';
+import { ConsumerProgram } from '../../consumer/consumer-program.js';
 import { onBrokenStdout } from '../../consumer/output.js';
 
 /**
@@ -33,7 +34,7 @@ export function runSolo(program: CompiledProgram, out: OutputSink): Promise<numb
     };
     const onSigint = (): void => finish(0);
     const stopOnBrokenPipe = onBrokenStdout(() => finish(141));
-    const instance = new ProgramInstance(program, 'solo', {
+    const instance = ConsumerProgram.solo(program, {
       output: (text) => out.write(text),
       warn: (text) => process.stderr.write(`mscope: ${text}`),
       exit: (status) => finish(status),

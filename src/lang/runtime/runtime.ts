@@ -3,8 +3,7 @@ import { threadId } from 'node:worker_threads';
 import type { Aggregation } from '../../aggregate/aggregation.js';
 import type { PrintfArg } from '../../aggregate/printf.js';
 import type { SortOptions } from '../../aggregate/types.js';
-import { escapeText, traceString, wallNs, type ProbeDescription, type ProbeEvent } from '../../core/index.js';
-import type { LinkHandle } from '../../weaver/index.js';
+import { escapeText, traceString, wallNs, type ProbeEvent } from '../../core/index.js';
 import { applyOption, type ProgramOptions } from '../options.js';
 import { aggregationToJson, jsonLine } from '../../aggregate/json.js';
 import { printaDefault } from '../../aggregate/print.js';
@@ -23,8 +22,6 @@ export interface Host {
   warn?(text: string): void;
   /** An internal error (a microScope bug, not a D fault) happened: the run must not exit 0. */
   fail?(): void;
-  /** How clauses are linked; the weaver's `link` unless the host keeps count of its links. */
-  link?(description: ProbeDescription, monitor: (ev: ProbeEvent) => void, clause: number): LinkHandle;
   /** false: tick-N timers do not keep the process alive (a preload must not keep its program running). */
   readonly keepAlive?: boolean;
 }
@@ -60,7 +57,7 @@ export class ClauseRuntime {
   private readonly self: SelfStore | null;
   readonly specs: Speculations;
   onFault: FaultHandler = () => {};
-  /** Tracing stops at exit(): the instance unlinks its probes and stops its timers. */
+  /** Tracing stops at exit(): whoever linked the clauses unlinks them and stops their timers. */
   onExit: () => void = () => {};
 
   constructor(

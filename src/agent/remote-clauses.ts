@@ -1,9 +1,6 @@
 import type { ProbeEvent } from '../core/index.js';
 import { OutputBuffer } from '../weaver/remote/output-buffer.js';
-import type { Source } from './diagnostics.js';
-import { compile, type CompiledProgram } from './program.js';
-import { ProgramInstance, type ProgramDelta } from './runtime/instance.js';
-import type { OutputFormat } from './runtime/runtime.js';
+import { compile, ProgramInstance, type CompiledProgram, type OutputFormat, type ProgramDelta, type Source } from '../lang/index.js';
 
 /** What the agent passes through a shm or message binding: the program, and which clause this link runs. */
 export interface RemoteClauseOptions {
@@ -41,12 +38,13 @@ export function createMonitor(options: RemoteClauseOptions): { handle(ev: unknow
   let exit: number | null = null;
   let events = 0;
   let exitReported = false;
-  const instance = new ProgramInstance(program, 'remote', {
+  const instance = new ProgramInstance(program, {
     output: (text) => output.write(text),
     warn: (text) => void (warnings += text),
     exit: (status) => void (exit ??= status),
   });
-  instance.start();
+  // BEGIN sets the globals this clause reads; its output is the consumer's, and nothing is linked here.
+  instance.begin(true);
   return {
     handle(ev: unknown): void {
       if (!output.open) return output.refuse();

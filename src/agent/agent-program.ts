@@ -1,0 +1,75 @@
+import type { ProbeDescription, ProbeEvent } from '../core/index.js';
+import { ProgramInstance, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
+import { link, type LinkHandle } from '../weaver/index.js';
+
+/** Links one probe description of clause `clause`; the weaver's `link` unless the caller keeps count of its links. */
+export type ClauseLinker = (description: ProbeDescription, monitor: (ev: ProbeEvent) => void, clause: number) => LinkHandle;
+
+const weaverLink: ClauseLinker = (description, monitor) => link(description, monitor);
+
+/** Links every probe clause of a program, one link per description, in clause order, into `into`. */
+export function linkClauses(instance: ProgramInstance, linker: ClauseLinker = weaverLink, into: LinkHandle[] = []): LinkHandle[] {
+  for (const c of instance.program.clauses) {
+    for (const spec of c.probes) {
+      if (spec.description === null) continue;
+      into.push(linker(spec.description, instance.clause(c.index), c.index));
+    }
+  }
+  return into;
+}
+
+/**
+ * A D program in a traced process (DTrace's consumer model, agent side): BEGIN runs silently
+ * so that globals are set, the probe clauses are linked, and aggregation deltas are handed
+ * out; mscope (src/consumer) runs BEGIN, tick-N and END and prints.
+ */
+export class AgentProgram {
+  readonly instance: ProgramInstance;
+  private readonly links: LinkHandle[] = [];
+  private started = false;
+  private finished = false;
+
+  constructor(
+    program: CompiledProgram,
+    host: Host,
+    private readonly linker: ClauseLinker = weaverLink,
+  ) {
+    this.instance = new ProgramInstance(program, host);
+  }
+
+  /** The clause links this program made, in clause order. */
+  get linkHandles(): readonly LinkHandle[] {
+    return this.links;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const instance = this.instance;
+    instance.onExit = () => this.unlinkAll();
+    instance.begin(true);
+    if (instance.exitStatus === null) linkClauses(instance, this.linker, this.links);
+  }
+
+  takeDelta(): ProgramDelta {
+    return this.instance.takeDelta();
+  }
+
+  /** Merges what a shm or message clause of this process recorded: it travels on with the next delta. */
+  applyDelta(delta: ProgramDelta): void {
+    this.instance.applyDelta(delta);
+  }
+
+  /** Unlinks every clause; END and printing are the consumer's. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.unlinkAll();
+    this.instance.close();
+  }
+
+  private unlinkAll(): void {
+    for (const l of this.links) l.unlink();
+    this.links.length = 0;
+  }
+}

@@ -1,0 +1,123 @@
+import { aggregationToJson, jsonLine } from '../aggregate/json.js';
+import { printAggregationsAtExit } from '../aggregate/print.js';
+import { Probe, ProbeEvent } from '../core/index.js';
+import { ProgramInstance, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
+import type { LinkHandle } from '../weaver/index.js';
+import { linkClauses } from '../agent/agent-program.js';
+
+/**
+ * A D program in mscope (DTrace's consumer): prints the header, runs BEGIN, then tick-N on
+ * timers, merges the agents' deltas, and at the end runs END, prints every aggregation the
+ * program did not print itself in DTrace's layout, and reports losses. A solo program (no
+ * command: mscope traces itself, as `dtrace -n` does) also links its probe clauses here.
+ */
+export class ConsumerProgram {
+  readonly instance: ProgramInstance;
+  private readonly links: LinkHandle[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private started = false;
+  private finished = false;
+
+  /** A program that is its own agent: its probe clauses are linked in this process. */
+  static solo(program: CompiledProgram, host: Host): ConsumerProgram {
+    return new ConsumerProgram(program, host, true);
+  }
+
+  constructor(
+    readonly program: CompiledProgram,
+    private readonly host: Host,
+    private readonly linksProbes = false,
+  ) {
+    this.instance = new ProgramInstance(program, host);
+  }
+
+  /** The status passed to exit(), or null while the program has not called it. */
+  get exitStatus(): number | null {
+    return this.instance.exitStatus;
+  }
+
+  /** The clause links a solo program made, in clause order. */
+  get linkHandles(): readonly LinkHandle[] {
+    return this.links;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const instance = this.instance;
+    instance.onExit = () => this.stopTracing();
+    this.printHeader();
+    instance.begin(false);
+    if (this.linksProbes && instance.exitStatus === null) linkClauses(instance, undefined, this.links);
+    if (instance.exitStatus === null) this.startTicks();
+  }
+
+  /** Merges an agent's delta into this program's aggregations and assigns its globals. */
+  applyDelta(delta: ProgramDelta): void {
+    this.instance.applyDelta(delta);
+  }
+
+  /**
+   * DTrace prints its `CPU ID FUNCTION:NAME` header once, before BEGIN, unless quiet; here
+   * only programs with a default-action clause print the lines it heads. Agents leave it to
+   * the consumer, so that a run over several processes prints it once.
+   */
+  private printHeader(): void {
+    const p = this.program;
+    if (p.format !== 'text' || p.options.quiet || !p.clauses.some((c) => c.defaultAction)) return;
+    this.host.output(`${'CPU'.padStart(3)} ${'ID'.padStart(6)} ${'FUNCTION:NAME'.padStart(32)}\n`);
+  }
+
+  private startTicks(): void {
+    for (const c of this.program.clauses) {
+      for (const spec of c.probes) {
+        if (spec.special?.kind !== 'tick') continue;
+        const probe = new Probe(0, 'profile', '', '', spec.text.replace(/^.*:/, ''));
+        const fn = this.instance.clause(c.index);
+        const timer = setInterval(() => fn(new ProbeEvent(probe)), Math.max(1, spec.special.periodNs / 1e6));
+        if (this.host.keepAlive === false) timer.unref();
+        this.timers.push(timer);
+      }
+    }
+  }
+
+  /** Ends tracing: unlinks, runs END, prints what the program did not print, then reports losses. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.stopTracing();
+    if (!this.started) return this.stop();
+    const instance = this.instance;
+    instance.end();
+    const rest = instance.unprinted();
+    if (rest.length > 0) {
+      if (instance.format === 'json')
+        for (const a of rest) this.host.output(jsonLine('aggregation', aggregationToJson(a, instance.sortOptions)));
+      else this.host.output(printAggregationsAtExit(rest, instance.sortOptions));
+    }
+    this.reportLosses();
+    this.stop();
+  }
+
+  private reportLosses(): void {
+    const { faults, internalErrors: internal, specDrops: drops, specBusy: busy } = this.instance.losses();
+    const warn = (text: string): void => this.instance.warn(text);
+    if (faults > 0) warn(`${faults} error${faults === 1 ? '' : 's'} in clauses\n`);
+    if (internal > 0) warn(`${internal} internal error${internal === 1 ? '' : 's'} in clauses (a microScope bug; please report it)\n`);
+    if (busy > 0) warn(`${busy} failed speculation${busy === 1 ? '' : 's'} (busy)\n`);
+    if (drops > 0) warn(`${drops} speculative drop${drops === 1 ? '' : 's'}\n`);
+  }
+
+  private stopTracing(): void {
+    for (const l of this.links) l.unlink();
+    this.links.length = 0;
+    for (const t of this.timers) clearInterval(t);
+    this.timers.length = 0;
+  }
+
+  /** Stops without END or printing: unlinks every probe and stops the timers. */
+  stop(): void {
+    this.stopTracing();
+    this.instance.close();
+  }
+}
