@@ -13,6 +13,8 @@ export type AcctRecord = {
   metrics: Record<string, number>;
   /** The process it was recorded in, set where records of many processes meet (mscope). */
   pid?: number;
+  /** The W3C traceparent the activity's incoming request carried (captured only when asked for). */
+  traceparent?: string;
 } & { [K in FieldName]: number };
 
 let nextId = 1;
@@ -34,6 +36,8 @@ export class Activity {
   lastSegEnd: number;
   /** Exporters and transports may hang state here (a span id); never read by accounting. */
   carrier: unknown = undefined;
+  /** The incoming request's W3C traceparent, when accounting was asked to keep it. */
+  traceparent: string | null = null;
 
   constructor(
     public token: string,
@@ -67,7 +71,7 @@ export class Activity {
   toRecord(nowNs: number): AcctRecord {
     const c = this.c;
     const o = this.o;
-    return {
+    const r: AcctRecord = {
       id: this.id,
       token: this.token,
       start_ns: ORIGIN_NS + this.startNs,
@@ -99,6 +103,8 @@ export class Activity {
       ivcsw_count: c[o + F.ivcsw]!,
       metrics: this.metrics === null ? {} : { ...this.metrics },
     };
+    if (this.traceparent !== null) r.traceparent = this.traceparent;
+    return r;
   }
 
   /** Stops the clock; `release` then frees the counters' slot (after the record is taken). */

@@ -45,10 +45,12 @@ export function httpToken(req: IncomingMessage): string {
 export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () => void {
   if (!o.http) return () => {};
   const net = o.subsystems.net;
+  const traceparent = o.traceparent;
   const onStart = (msg: unknown): void => {
     const { request, response, socket, server } = msg as RequestStart;
     if (server[UNACCOUNTED] === true) return;
     const act = acct.begin(httpToken(request)) as HttpActivity;
+    if (traceparent) act.traceparent = rawHeader(request.rawHeaders, 'traceparent');
     if (net) {
       // The request's head was read before this channel fires: count from the previous
       // request's end on this connection (or its start).
@@ -80,6 +82,18 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     dc.unsubscribe('http.server.request.start', onStart);
     dc.unsubscribe('http.server.response.finish', onFinish);
   };
+}
+
+/**
+ * A header's value from the raw list, without building `request.headers` (a lazy object of
+ * every header); `name` is lower case. Null when absent.
+ */
+function rawHeader(raw: readonly string[], name: string): string | null {
+  for (let i = 0; i < raw.length; i += 2) {
+    const k = raw[i]!;
+    if (k.length === name.length && k.toLowerCase() === name) return raw[i + 1]!;
+  }
+  return null;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface AcctOptions {
   context?: 'auto' | 'hooks' | 'als';
   /** Every HTTP server request is an activity (token: method and route or path). */
   http?: boolean;
+  /** HTTP activities keep their request's W3C `traceparent` header in their record (for OTLP spans). */
+  traceparent?: boolean;
   /** diagnostics_channel TracingChannel names whose traces are activities. */
   tracingChannels?: readonly string[];
   /** Finished records kept in memory. */
@@ -25,6 +27,7 @@ export interface ResolvedOptions {
   context: 'auto' | 'hooks' | 'als';
   cpuClock: 'wall' | 'thread';
   http: boolean;
+  traceparent: boolean;
   tracingChannels: readonly string[];
   ringSize: number;
   providers: boolean;
@@ -50,6 +53,7 @@ export function resolveOptions(o: AcctOptions = {}): ResolvedOptions {
     context: o.context ?? 'auto',
     cpuClock: o.cpuClock ?? 'wall',
     http: o.http ?? true,
+    traceparent: o.traceparent ?? false,
     tracingChannels: o.tracingChannels ?? [],
     ringSize: o.ringSize ?? 1024,
     providers: o.providers ?? true,

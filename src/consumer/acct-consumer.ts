@@ -1,5 +1,5 @@
 import type { AcctRecord, RecordSource } from '../accounting/index.js';
-import { OtlpExporter, PrometheusExporter, RecordStore } from '../export/index.js';
+import { OtlpConfigError, OtlpExporter, PrometheusExporter, RecordStore } from '../export/index.js';
 import { ErrorCode, MscopeError } from '../core/index.js';
 import type { ConsumerMonitor } from './consumer.js';
 import type { OutputSink } from './output.js';
@@ -10,7 +10,8 @@ export interface AccountingSinks {
   /** CMD as given to `mscope run`, on every row of the store. */
   readonly command?: string;
   readonly promPort?: number;
-  readonly otlpUrl?: string;
+  /** OTLP export: the `--otlp` URL (else the OTEL_* variables say where) and which signals. */
+  readonly otlp?: { readonly url?: string; readonly spans: boolean; readonly metrics: boolean };
   /** `-q`: no summary line at the end. */
   readonly quiet?: boolean;
 }
@@ -74,7 +75,17 @@ export class AccountingConsumer implements ConsumerMonitor {
         throw new MscopeError(ErrorCode.BadUsage, `mscope: cannot serve Prometheus on 127.0.0.1:${sinks.promPort}: ${code ?? String(e)}`);
       }
     }
-    const otlp = sinks.otlpUrl === undefined ? null : new OtlpExporter(feed, { url: sinks.otlpUrl });
+    let otlp: OtlpExporter | null = null;
+    if (sinks.otlp !== undefined) {
+      try {
+        otlp = await OtlpExporter.open(feed, sinks.otlp);
+      } catch (e) {
+        await prom?.close();
+        await store?.close();
+        if (e instanceof OtlpConfigError) throw new MscopeError(ErrorCode.BadUsage, `mscope: ${e.message}`);
+        throw e;
+      }
+    }
     return new AccountingConsumer(sinks, store, prom, otlp, feed);
   }
 
@@ -92,10 +103,7 @@ export class AccountingConsumer implements ConsumerMonitor {
   /** Each sink is closed even when another fails; a failure is one line, never a lost summary. */
   async end(_out: OutputSink): Promise<void> {
     await this.closing('OTLP export', this.otlp?.close());
-    if (this.otlp !== null && this.otlp.dropped > 0)
-      process.stderr.write(
-        `mscope: OTLP export to ${this.sinks.otlpUrl} failed: ${this.otlp.dropped} of ${this.otlp.dropped + this.otlp.sent} records not sent (${this.otlp.lastError ?? 'no answer'})\n`,
-      );
+    if (this.otlp !== null && this.otlp.lost > 0) process.stderr.write(`${otlpFailure(this.otlp)}\n`);
     await this.closing('Prometheus endpoint', this.prom?.close());
     await this.closing(`store ${this.sinks.store}`, this.store?.close());
     if (this.sinks.quiet === true) return;
@@ -110,4 +118,13 @@ export class AccountingConsumer implements ConsumerMonitor {
       process.stderr.write(`mscope: ${what} failed: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }
+}
+
+/** The one line an OTLP export that lost data prints: what was not sent, and why. */
+function otlpFailure(otlp: OtlpExporter): string {
+  const t = otlp.tally;
+  const parts: string[] = [];
+  if (t.spans > t.spansSent) parts.push(`${t.spans - t.spansSent} of ${t.spans} spans`);
+  if (t.metricExportsFailed > 0) parts.push(`${t.metricExportsFailed} of ${t.metricExports} metric exports`);
+  return `mscope: OTLP export to ${otlp.endpoint} failed: ${parts.join(' and ')} not sent (${t.lastError ?? 'no answer'})`;
 }

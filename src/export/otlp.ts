@@ -1,108 +1,107 @@
-import type { RecordSource, AcctRecord } from '../accounting/index.js';
-import { wallNs } from '../core/index.js';
-import { encodeMetrics, encodeSpans } from './otlp-encode.js';
+import type { RecordSource } from '../accounting/index.js';
+
+/** The OTLP encodings over HTTP that the official exporters offer (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
 export interface OtlpOptions {
-  /** Collector base URL (`http://127.0.0.1:4318`); `/v1/traces` and `/v1/metrics` are appended. */
-  url: string;
+  /**
+   * Collector base URL (`http://127.0.0.1:4318`); `/v1/traces` and `/v1/metrics` are appended.
+   * Without it, the standard variables say where (`OTEL_EXPORTER_OTLP_ENDPOINT`, the per-signal
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`/`…_METRICS_ENDPOINT`, default `http://localhost:4318`).
+   */
+  url?: string;
+  /** Default service.name when neither OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES gives one. */
   serviceName?: string;
-  /** Export period, ms. */
+  /** Metric export period, ms (default OTEL_METRIC_EXPORT_INTERVAL, else 5000). */
   intervalMs?: number;
-  /** Spans per request; a full batch is sent at once. */
-  maxBatch?: number;
-  /** Records held while the collector is slow; beyond it they are dropped and counted. */
-  maxQueue?: number;
+  /** Latency histogram bounds, seconds. */
   bounds?: number[];
-  /** Longest one request may take; the OTLP default, or `OTEL_EXPORTER_OTLP_TIMEOUT`, is 10 s. */
-  timeoutMs?: number;
+  spans?: boolean;
+  metrics?: boolean;
 }
 
-/** OTLP exporters' standard setting (ms), as the OpenTelemetry SDKs read it. */
-function envTimeoutMs(): number | undefined {
-  const v = Number(process.env.OTEL_EXPORTER_OTLP_TIMEOUT);
-  return Number.isFinite(v) && v > 0 ? v : undefined;
+/** What an export reports at its end: counts, and why the last failed request failed. */
+export interface OtlpTally {
+  spans: number;
+  spansSent: number;
+  metricExports: number;
+  metricExportsFailed: number;
+  lastError: string | undefined;
 }
 
-const DEFAULT_BOUNDS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
+/** The half that holds the OpenTelemetry SDK, loaded only when an export is configured. */
+export interface OtlpPipeline {
+  readonly tally: OtlpTally;
+  close(): Promise<void>;
+}
+
+/** A bad OTLP setting in the environment: one line for the user. */
+export class OtlpConfigError extends Error {}
+
+/** The protocol for one signal: per-signal variable, then the general one, then the spec's default. */
+export function protocolFor(signal: 'TRACES' | 'METRICS', env: NodeJS.ProcessEnv = process.env): OtlpProtocol {
+  const name =
+    env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] !== undefined ? `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL` : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const v = (env[name] ?? 'http/protobuf').trim();
+  if (v === 'http/protobuf' || v === 'http/json') return v;
+  throw new OtlpConfigError(`${name}=${v} is not supported; use http/protobuf or http/json`);
+}
+
+/** Whether the standard variables ask for OTLP (`OTEL_TRACES_EXPORTER=otlp`, `OTEL_METRICS_EXPORTER=otlp`). */
+export function otlpFromEnv(env: NodeJS.ProcessEnv = process.env): { spans: boolean; metrics: boolean } {
+  const has = (v: string | undefined): boolean => (v ?? '').split(',').some((x) => x.trim() === 'otlp');
+  return { spans: has(env.OTEL_TRACES_EXPORTER), metrics: has(env.OTEL_METRICS_EXPORTER) };
+}
+
+/** Where the spans go, for the messages: the flag's URL, else what the variables say. */
+export function describeEndpoint(url: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (url !== undefined) return url;
+  return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
+}
 
 /**
- * OpenTelemetry over OTLP/HTTP with the JSON encoding, hand-written: one span per activity
- * and per-token delta metrics, POSTed from a batch, so the activity's path only queues.
- * No @opentelemetry dependency: the SDK's per-span cost (~3 µs) and its context manager are
- * what we avoid; what is sent is the same wire format.
+ * One span per activity and per-token metrics, through OpenTelemetry's own SDK and OTLP
+ * exporters. The SDK is imported here, lazily: a run without OTLP never loads it.
  */
 export class OtlpExporter {
-  private queue: AcctRecord[] = [];
-  private readonly timer: NodeJS.Timeout;
-  private readonly detach: () => void;
-  private lastExportNs = Number(wallNs());
-  private inflight: Promise<void> = Promise.resolve();
-  sent = 0;
-  dropped = 0;
-  failures = 0;
-  /** Why the last failed request failed, for the one line mscope prints. */
-  lastError: string | undefined;
-  private readonly timeoutMs: number;
+  private constructor(
+    private readonly pipeline: OtlpPipeline,
+    private readonly detach: () => void,
+    readonly endpoint: string,
+  ) {}
 
-  constructor(
-    acct: RecordSource,
-    private readonly o: OtlpOptions,
-  ) {
-    this.timeoutMs = o.timeoutMs ?? envTimeoutMs() ?? 10_000;
-    this.detach = acct.onRecord((r) => {
-      if (this.queue.length >= (o.maxQueue ?? 65536)) {
-        this.dropped++;
-        return;
-      }
-      this.queue.push(r);
-      if (this.queue.length >= (o.maxBatch ?? 512)) setImmediate(() => void this.flush());
-    });
-    this.timer = setInterval(() => void this.flush(), o.intervalMs ?? 5000);
-    this.timer.unref();
+  static async open(source: RecordSource, o: OtlpOptions): Promise<OtlpExporter> {
+    const spans = o.spans ?? true;
+    const metrics = o.metrics ?? true;
+    const protocols = { spans: spans ? protocolFor('TRACES') : null, metrics: metrics ? protocolFor('METRICS') : null };
+    const { openPipeline } = await import('./otlp-sdk.js');
+    const { pipeline, record } = await openPipeline(o, protocols);
+    return new OtlpExporter(pipeline, source.onRecord(record), describeEndpoint(o.url));
   }
 
-  /** Sends what is queued; resolves when the collector answered (or failed: counted). */
-  flush(): Promise<void> {
-    const rs = this.queue;
-    if (rs.length === 0) return this.inflight;
-    this.queue = [];
-    const now = Number(wallNs());
-    const since = this.lastExportNs;
-    this.lastExportNs = now;
-    const service = this.o.serviceName ?? 'mscope';
-    const base = this.o.url.replace(/\/+$/, '');
-    this.inflight = this.inflight.then(async () => {
-      const ok1 = await this.post(`${base}/v1/traces`, encodeSpans(rs, service));
-      const ok2 = await this.post(`${base}/v1/metrics`, encodeMetrics(rs, service, this.o.bounds ?? DEFAULT_BOUNDS, since, now));
-      if (ok1 && ok2) this.sent += rs.length;
-      else this.dropped += rs.length;
-    });
-    return this.inflight;
+  get tally(): OtlpTally {
+    return this.pipeline.tally;
   }
 
-  private async post(url: string, body: unknown): Promise<boolean> {
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.arrayBuffer();
-      if (res.ok) return true;
-      this.lastError = `HTTP ${res.status}`;
-    } catch (e) {
-      const name = (e as Error).name;
-      this.lastError =
-        name === 'TimeoutError' || name === 'AbortError' ? `timed out after ${this.timeoutMs} ms` : ((e as Error).message ?? String(e));
-    }
-    this.failures++;
-    return false;
+  /** Spans or metric exports that did not reach the collector. */
+  get lost(): number {
+    const t = this.pipeline.tally;
+    return t.spans - t.spansSent + t.metricExportsFailed;
   }
 
-  async close(): Promise<void> {
-    clearInterval(this.timer);
+  /** Flushes and shuts the SDK down; resolves within `boundMs` whatever the collector does. */
+  async close(boundMs = closeBoundMs()): Promise<void> {
     this.detach();
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), boundMs)));
+    const r = await Promise.race([this.pipeline.close().then(() => 'done' as const), bound]);
+    clearTimeout(timer);
+    if (r === 'late') this.pipeline.tally.lastError ??= `no answer within ${boundMs} ms`;
   }
+}
+
+/** The exporters' own timeout (OTEL_EXPORTER_OTLP_TIMEOUT, default 10 s) and a second of slack. */
+function closeBoundMs(): number {
+  const v = Number(process.env.OTEL_EXPORTER_OTLP_TIMEOUT);
+  return (Number.isFinite(v) && v > 0 ? v : 10_000) + 1000;
 }

@@ -1,105 +1,161 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { acct } from '../../src/accounting/index.js';
-import { OtlpExporter } from '../../src/export/index.js';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FIXTURES, mscope } from '../cli/mscope.js';
+import { attrs, receiver, type Receiver, type Span } from './otlp-receiver.js';
 
-interface Received {
-  path: string;
-  contentType: string;
-  body: Record<string, unknown>;
+const REQUESTS = join(FIXTURES, 'scripts', 'requests.mjs');
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PARENT_ID = '00f067aa0ba902b7';
+const TRACEPARENT = `00-${TRACE_ID}-${PARENT_ID}-01`;
+/** GET /joined continues the caller's trace; GET /fresh carries none and starts its own. */
+const CMD = ['node', REQUESTS, `GET:/joined@${TRACEPARENT}`, 'GET:/fresh'];
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'mscope-otlp-'));
 }
 
-/** A collector stand-in: accepts OTLP/HTTP JSON and keeps what it decoded. */
-async function receiver(): Promise<{ url: string; got: Received[]; close: () => void }> {
-  const got: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({
-        path: req.url!,
-        contentType: String(req.headers['content-type']),
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
-      });
-      res.setHeader('content-type', 'application/json');
-      res.end('{}');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got, close: () => server.close() };
+/** The assertions every protocol must pass: the spans join the incoming trace, the breakdown is on them, metrics came. */
+function checkExport(rx: Receiver, service: string): void {
+  const spans = rx.spans();
+  assert.deepEqual(spans.map((s) => s.name).sort(), ['GET /fresh', 'GET /joined']);
+  const joined = spans.find((s) => s.name === 'GET /joined')!;
+  const fresh = spans.find((s) => s.name === 'GET /fresh')!;
+  assert.equal(joined.traceId, TRACE_ID, 'the activity continues the request’s trace');
+  assert.equal(joined.parentSpanId, PARENT_ID, 'its parent is the caller’s span');
+  assert.match(joined.spanId, /^[0-9a-f]{16}$/);
+  assert.notEqual(joined.spanId, PARENT_ID);
+  assert.match(fresh.traceId, /^[0-9a-f]{32}$/);
+  assert.notEqual(fresh.traceId, TRACE_ID);
+  assert.ok(fresh.parentSpanId === undefined || fresh.parentSpanId === '', 'no traceparent: a new trace, a root span');
+  for (const s of [joined, fresh] as Span[]) {
+    assert.equal(s.kind, 2, 'SERVER');
+    const a = attrs(s.attributes);
+    assert.equal(a['mscope.token'], s.name);
+    assert.equal(a['http.request.method'], 'GET');
+    assert.ok(Number(a['process.pid']) > 0);
+    assert.ok(Number(a['mscope.cpu_ns']) > 0, 'per-subsystem: cpu');
+    assert.ok(Number(a['mscope.net_in_bytes']) > 0, 'per-subsystem: net');
+    assert.equal(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano) > 0n, true);
+  }
+  const traces = rx.got.find((g) => g.body.resourceSpans !== undefined)!;
+  const resource = attrs(traces.body.resourceSpans![0]!.resource.attributes);
+  assert.equal(resource['service.name'], service);
+  assert.equal(resource['telemetry.sdk.language'], 'nodejs');
+
+  const metrics = rx.got.flatMap((g) => (g.body.resourceMetrics ?? []).flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics)));
+  const latency = metrics.find((m) => m.name === 'mscope.activity.latency') as {
+    unit: string;
+    histogram: { dataPoints: { attributes: { key: string; value: { stringValue: string } }[]; count: string }[] };
+  };
+  assert.ok(latency, `metrics arrived: ${metrics.map((m) => m.name).join(', ')}`);
+  assert.equal(latency.unit, 's');
+  const counts = Object.fromEntries(latency.histogram.dataPoints.map((d) => [attrs(d.attributes).token, d.count]));
+  assert.deepEqual(counts, { 'GET /joined': '1', 'GET /fresh': '1' });
+  assert.ok(metrics.some((m) => m.name === 'mscope.activity.subsystem'));
+  assert.equal(
+    attrs(rx.got.find((g) => g.body.resourceMetrics !== undefined)!.body.resourceMetrics![0]!.resource.attributes)['service.name'],
+    service,
+  );
 }
 
-type Attr = { key: string; value: Record<string, unknown> };
-const attrs = (list: Attr[]): Record<string, unknown> => Object.fromEntries(list.map((a) => [a.key, Object.values(a.value)[0]]));
-
-before(() => acct.enable({ http: false }));
-after(() => acct.disable());
-
-describe('OTLP/HTTP export', () => {
-  it('sends one span per activity with its breakdown, and per-token metrics', async () => {
+test(
+  '--otlp URL: http/protobuf by default; spans join the incoming traceparent; OTEL_SERVICE_NAME names the service',
+  { timeout: 120_000 },
+  async () => {
     const rx = await receiver();
-    const exporter = new OtlpExporter(acct, { url: rx.url, serviceName: 'otlp-test', intervalMs: 60_000 });
-    for (let i = 0; i < 3; i++) await acct.run('job', () => sleep(2));
-    await acct.run('other', () => sleep(1));
-    await exporter.close();
-    rx.close();
-    assert.equal(exporter.sent, 4);
-    assert.equal(exporter.dropped, 0);
-    const traces = rx.got.find((g) => g.path === '/v1/traces')!;
-    assert.equal(traces.contentType, 'application/json');
-    const rs = (
-      traces.body.resourceSpans as { resource: { attributes: Attr[] }; scopeSpans: { spans: Record<string, unknown>[] }[] }[]
-    )[0]!;
-    assert.equal(attrs(rs.resource.attributes)['service.name'], 'otlp-test');
-    const spans = rs.scopeSpans[0]!.spans;
-    assert.equal(spans.length, 4);
-    for (const s of spans) {
-      assert.match(String(s.traceId), /^[0-9a-f]{32}$/);
-      assert.match(String(s.spanId), /^[0-9a-f]{16}$/);
-      const start = BigInt(String(s.startTimeUnixNano));
-      const end = BigInt(String(s.endTimeUnixNano));
-      const a = attrs(s.attributes as Attr[]);
-      assert.equal(a['mscope.token'], s.name);
-      assert.equal(end - start, BigInt(Math.round(Number(a['mscope.latency_ns']))));
-      assert.equal(a['mscope.timer_count'], '1');
-      assert.ok(Number(a['mscope.cpu_ns']) > 0);
+    try {
+      const r = await mscope(['run', '--otlp', rx.url, '--', ...CMD], tmp(), { OTEL_SERVICE_NAME: 'checkout' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'requests: 200 200\n');
+      assert.doesNotMatch(r.stderr, /OTLP/);
+      assert.ok(rx.got.length > 0);
+      for (const g of rx.got) assert.equal(g.contentType, 'application/x-protobuf');
+      assert.ok(rx.got.some((g) => g.path === '/v1/traces'));
+      assert.ok(rx.got.some((g) => g.path === '/v1/metrics'));
+      checkExport(rx, 'checkout');
+    } finally {
+      rx.close();
     }
-    const metrics = rx.got.find((g) => g.path === '/v1/metrics')!;
-    const ms = (metrics.body.resourceMetrics as { scopeMetrics: { metrics: Record<string, unknown>[] }[] }[])[0]!.scopeMetrics[0]!.metrics;
-    const latency = ms.find((m) => m.name === 'mscope.activity.latency') as {
-      histogram: {
-        aggregationTemporality: number;
-        dataPoints: { attributes: Attr[]; count: string; bucketCounts: string[]; explicitBounds: number[] }[];
-      };
-    };
-    assert.equal(latency.histogram.aggregationTemporality, 1);
-    const job = latency.histogram.dataPoints.find((d) => attrs(d.attributes).token === 'job')!;
-    assert.equal(job.count, '3');
-    assert.equal(job.bucketCounts.length, job.explicitBounds.length + 1);
-    assert.equal(
-      job.bucketCounts.reduce((s, c) => s + Number(c), 0),
-      3,
-    );
-    const ops = ms.find((m) => m.name === 'mscope.activity.operations') as {
-      sum: { isMonotonic: boolean; dataPoints: { attributes: Attr[]; asInt: string }[] };
-    };
-    const timers = ops.sum.dataPoints.find((d) => attrs(d.attributes).token === 'job' && attrs(d.attributes).field === 'timer_count')!;
-    assert.equal(timers.asInt, '3');
-  });
+  },
+);
 
-  it('counts what a dead collector could not take', async () => {
+test(
+  'the standard variables alone: OTEL_*_EXPORTER=otlp, endpoint, per-signal endpoint, headers, http/json',
+  { timeout: 120_000 },
+  async () => {
     const rx = await receiver();
-    rx.close();
-    const exporter = new OtlpExporter(acct, { url: rx.url, intervalMs: 60_000 });
-    await acct.run('lost', () => sleep(1));
-    await exporter.close();
-    assert.equal(exporter.sent, 0);
-    assert.equal(exporter.dropped, 1);
-    assert.ok(exporter.failures >= 1);
-  });
+    try {
+      const r = await mscope(['run', '--store', 'none', '--', ...CMD], tmp(), {
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${rx.url}/custom/traces`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=secret',
+        OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes,deployment.environment=test',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'requests: 200 200\n');
+      for (const g of rx.got) {
+        assert.equal(g.contentType, 'application/json');
+        assert.equal(g.headers['x-api-key'], 'secret');
+      }
+      assert.ok(rx.got.some((g) => g.path === '/custom/traces'));
+      assert.ok(rx.got.some((g) => g.path === '/v1/metrics'));
+      checkExport(rx, 'from-attributes');
+    } finally {
+      rx.close();
+    }
+  },
+);
+
+async function closedPort(): Promise<string> {
+  const s = createServer();
+  await new Promise<void>((res) => s.listen(0, '127.0.0.1', res));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((res) => s.close(() => res()));
+  return `http://127.0.0.1:${port}`;
+}
+
+for (const failure of ['refused', 'HTTP 400', 'HTTP 503'] as const) {
+  test(
+    `an OTLP endpoint that fails (${failure}): one line on stderr, the store and the output are kept, mscope exits`,
+    { timeout: 120_000 },
+    async () => {
+      const rx = failure === 'refused' ? null : await receiver({ kind: 'status', status: Number(failure.slice(5)) });
+      const url = rx?.url ?? (await closedPort());
+      const dir = tmp();
+      try {
+        const r = await mscope(['run', '--store', 'acct.db', '--otlp', url, '--', ...CMD], dir, { OTEL_EXPORTER_OTLP_TIMEOUT: '300' });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, 'requests: 200 200\n');
+        const lines = r.stderr.split('\n').filter((l) => l.includes('OTLP'));
+        assert.equal(lines.length, 1, r.stderr);
+        assert.match(
+          lines[0]!,
+          new RegExp(`^mscope: OTLP export to ${url} failed: 2 of 2 spans and (\\d+) of \\1 metric exports not sent \\(.+\\)$`),
+        );
+        if (failure === 'HTTP 400') assert.match(lines[0]!, /\(HTTP 400 Bad Request\)$/);
+        if (failure === 'HTTP 503') assert.match(lines[0]!, /\(Export failed with retryable status\)$/);
+        if (failure === 'refused') assert.match(lines[0]!, /\(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
+        assert.match(r.stderr, /^mscope: accounting: 2 activities recorded in acct\.db \(run 1\)$/m);
+        assert.ok(existsSync(join(dir, 'acct.db')));
+        const rep = await mscope(['report', 'acct.db'], dir);
+        assert.match(rep.stdout, /^GET \/joined\s+1\s/m);
+      } finally {
+        rx?.close();
+      }
+    },
+  );
+}
+
+test('an OTLP protocol the exporters do not speak is one line, and CMD never starts', { timeout: 60_000 }, async () => {
+  const r = await mscope(['run', '--otlp', 'http://127.0.0.1:9', '--', ...CMD], tmp(), { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, 'mscope: OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; use http/protobuf or http/json\n');
 });

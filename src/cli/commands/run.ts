@@ -8,6 +8,8 @@ import { trace } from '../../consumer/trace.js';
 import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../script/spec.js';
 import { parseSettings, scriptSources } from '../script/sources.js';
 import { runSolo } from '../script/solo.js';
+import { otlpFromEnv } from '../../export/index.js';
+import type { AcctOptions } from '../../accounting/index.js';
 import { AccountingConsumer, type AccountingSinks } from '../../consumer/acct-consumer.js';
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import type { CompiledProgram } from '../../lang/index.js';
@@ -65,17 +67,20 @@ async function run(args: readonly string[]): Promise<number> {
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));
   const program = script === null ? null : compileScript(script, (t) => process.stderr.write(t));
   const consumers = new Map<string, ConsumerMonitor>();
+  const otlp = otlpSinks(values.otlp);
   const accounting =
     values.acct === true ||
     values.store !== undefined ||
     values.prom !== undefined ||
-    values.otlp !== undefined ||
+    otlp !== undefined ||
     (program !== null && usesAcct(program));
   if (accounting && command.length > 0) {
     // Only an explicit --acct (or --store) writes a store by default; accounting a program turned on by itself writes no file.
     const store = values.store ?? (values.acct === true ? undefined : 'none');
-    const sinks = { ...accountingSinks(store, values.prom, values.otlp), quiet, command: command.join(' ') };
-    monitors.unshift({ kind: 'acct', name: 'accounting', spec: '{}' });
+    const sinks = { ...accountingSinks(store, values.prom), ...(otlp === undefined ? {} : { otlp }), quiet, command: command.join(' ') };
+    // Spans continue the requests' traces: only then does each HTTP activity read its traceparent.
+    const options: AcctOptions = otlp?.spans === true ? { traceparent: true } : {};
+    monitors.unshift({ kind: 'acct', name: 'accounting', spec: JSON.stringify(options) });
     consumers.set('accounting', await AccountingConsumer.open(sinks));
   }
   if (script !== null) monitors.push({ kind: 'd', name: 'script', spec: encodeScript(script) });
@@ -120,7 +125,7 @@ function usesAcct(program: CompiledProgram): boolean {
   );
 }
 
-function accountingSinks(store: string | undefined, prom: string | undefined, otlp: string | undefined): AccountingSinks {
+function accountingSinks(store: string | undefined, prom: string | undefined): AccountingSinks {
   let promPort: number | undefined;
   if (prom !== undefined) {
     promPort = Number(prom);
@@ -128,10 +133,18 @@ function accountingSinks(store: string | undefined, prom: string | undefined, ot
       throw usage(`mscope run: --prom expects a port number, got "${prom}"`);
   }
   if (store === '') throw usage('mscope run: --store expects a file name, got an empty one');
-  if (otlp !== undefined && !/^https?:\/\//.test(otlp)) throw usage(`mscope run: --otlp expects an http(s) URL, got "${otlp}"`);
   return {
     store: store === 'none' ? null : (store ?? DEFAULT_STORE),
     ...(promPort === undefined ? {} : { promPort }),
-    ...(otlp === undefined ? {} : { otlpUrl: otlp }),
   };
+}
+
+/** OTLP export, from `--otlp URL` (spans and metrics) or the standard OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER. */
+function otlpSinks(url: string | undefined): AccountingSinks['otlp'] {
+  if (url !== undefined) {
+    if (!/^https?:\/\//.test(url)) throw usage(`mscope run: --otlp expects an http(s) URL, got "${url}"`);
+    return { url, spans: true, metrics: true };
+  }
+  const env = otlpFromEnv();
+  return env.spans || env.metrics ? env : undefined;
 }
