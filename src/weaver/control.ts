@@ -2,10 +2,10 @@ import { createServer, createConnection, type Server, type Socket } from 'node:n
 import fs from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, MscopeError } from '../core/index.js';
+import { ErrorCode, MscopeError } from '../core/errors.js';
 import { claimPrivateDir, effectiveUid, notPrivateDir } from '../core/private-dir.js';
 
-import { links } from './link.js';
+import type { LinkHandle } from './link.js';
 import { BINDING_KINDS, type BindingKind } from './types.js';
 
 // Taken at load: the fs provider must never see the control socket's own housekeeping.
@@ -154,6 +154,8 @@ export function parseRequest(line: string): ControlRequest | string {
 async function answer(line: string): Promise<ControlResponse> {
   const req = parseRequest(line);
   if (typeof req === 'string') return { ok: false, error: req };
+  // Imported at the first request: a process preloaded with nothing linked loads only this file and its socket.
+  const { links } = await import('./link.js');
   if (req.op === 'links') return { ok: true, links: links().map(info) };
   const h = links().find((l) => l.id === req.link);
   if (h === undefined) return { ok: false, error: `no link ${req.link}` };
@@ -165,7 +167,7 @@ async function answer(line: string): Promise<ControlResponse> {
   }
 }
 
-function info(h: ReturnType<typeof links>[number]): LinkInfo {
+function info(h: LinkHandle): LinkInfo {
   const s = h.stats;
   return { id: h.id, description: h.description.text, binding: h.bindingKind, events: s.events, drops: s.drops, faults: s.faults };
 }
