@@ -1,4 +1,5 @@
 import { MscopeError } from '../core/index.js';
+import { HISTOGRAM_BYTES, UNBOUNDED, type AggBudget } from './budget.js';
 import { compareKeys, decodeKey, encodeKey, normKey } from './keys.js';
 import {
   AggErrorCode,
@@ -33,6 +34,9 @@ export abstract class Aggregation<C extends Cell = Cell> {
   private scalar: C | undefined = undefined;
   private root = new Map<KeyValue, unknown>();
   private tuples = 0;
+  /** Shared by the aggregations of one program instance (aggsize); this one's share in `bytes`. */
+  budget: AggBudget = UNBOUNDED;
+  private bytes = 0;
 
   constructor(
     readonly name: string,
@@ -50,20 +54,20 @@ export abstract class Aggregation<C extends Cell = Cell> {
 
   /** Records into the tuple `key`; `incr` weights histogram samples (quantize's second argument). */
   record(key: readonly KeyValue[], value: AggValue = 0, incr = 1): void {
-    const n = key.length;
-    if (n === 0) this.add(this.cell0(), value, incr);
-    else if (n === 1) this.add(this.cell1(key[0]!), value, incr);
-    else this.add(this.cellN(key), value, incr);
+    const c = this.cellFor(key);
+    if (c !== null) this.add(c, value, incr);
   }
 
   /** `@name = f(value)`: the empty tuple. */
   record0(value: AggValue = 0, incr = 1): void {
-    this.add(this.cell0(), value, incr);
+    const c = this.cell0();
+    if (c !== null) this.add(c, value, incr);
   }
 
   /** `@name[key] = f(value)`: one key, no tuple array needed. */
   record1(key: KeyValue, value: AggValue = 0, incr = 1): void {
-    this.add(this.cell1(key), value, incr);
+    const c = this.cell1(key);
+    if (c !== null) this.add(c, value, incr);
   }
 
   get size(): number {
@@ -87,53 +91,65 @@ export abstract class Aggregation<C extends Cell = Cell> {
     return m?.get(normKey(key[key.length - 1]!)) as C | undefined;
   }
 
-  protected cell0(): C {
+  /** The tuple's cell, created if new; null when the budget (aggsize) has no room for it. */
+  protected cell0(): C | null {
     const c = this.scalar;
     return c !== undefined ? c : this.insert0();
   }
 
-  protected cell1(key: KeyValue): C {
+  protected cell1(key: KeyValue): C | null {
     if (this.arity !== 1) this.fixArity(1);
     const k = typeof key === 'bigint' ? normKey(key) : key;
     const c = this.root.get(k) as C | undefined;
     return c !== undefined ? c : this.insert1(k);
   }
 
-  protected cellN(key: readonly KeyValue[]): C {
+  protected cellN(key: readonly KeyValue[]): C | null {
     const n = key.length;
     if (this.arity !== n) this.fixArity(n);
-    let m = this.root;
-    for (let i = 0; i < n - 1; i++) {
-      const k = normKey(key[i]!);
-      let next = m.get(k) as Map<KeyValue, unknown> | undefined;
-      if (next === undefined) {
-        next = new Map();
-        m.set(k, next);
-      }
-      m = next;
-    }
-    const last = normKey(key[n - 1]!);
-    const c = m.get(last) as C | undefined;
-    if (c !== undefined) return c;
-    const cell = this.newCell(key.map(normKey));
-    m.set(last, cell);
-    this.tuples++;
-    return cell;
+    let m: Map<KeyValue, unknown> | undefined = this.root;
+    for (let i = 0; i < n - 1 && m !== undefined; i++) m = m.get(normKey(key[i]!)) as Map<KeyValue, unknown> | undefined;
+    const c = m?.get(normKey(key[n - 1]!)) as C | undefined;
+    return c !== undefined ? c : this.insertN(key);
   }
 
-  private insert0(): C {
+  private insert0(): C | null {
     if (this.arity !== 0) this.fixArity(0);
+    if (!this.charge([])) return null;
     const c = this.newCell([]);
     this.scalar = c;
     this.tuples++;
     return c;
   }
 
-  private insert1(k: KeyValue): C {
+  private insert1(k: KeyValue): C | null {
+    if (!this.charge([k])) return null;
     const c = this.newCell([k]);
     this.root.set(k, c);
     this.tuples++;
     return c;
+  }
+
+  /** Checked before any level is made: a dropped tuple leaves no empty inner Map behind. */
+  private insertN(key: readonly KeyValue[]): C | null {
+    const norm = key.map(normKey);
+    if (!this.charge(norm)) return null;
+    let m = this.root;
+    for (let i = 0; i < norm.length - 1; i++) {
+      let next = m.get(norm[i]!) as Map<KeyValue, unknown> | undefined;
+      if (next === undefined) m.set(norm[i]!, (next = new Map()));
+      m = next;
+    }
+    const cell = this.newCell(norm);
+    m.set(norm[norm.length - 1]!, cell);
+    this.tuples++;
+    return cell;
+  }
+
+  private charge(key: readonly KeyValue[]): boolean {
+    const cost = this.budget.take(key, this.isHistogram ? HISTOGRAM_BYTES : 0);
+    this.bytes += cost;
+    return cost > 0;
   }
 
   private fixArity(n: number): void {
@@ -144,7 +160,7 @@ export abstract class Aggregation<C extends Cell = Cell> {
     throw new MscopeError(AggErrorCode.KeyArity, `aggregation @${this.name} is keyed by ${this.arity} value(s), not ${n}`);
   }
 
-  private cellFor(key: readonly KeyValue[]): C {
+  private cellFor(key: readonly KeyValue[]): C | null {
     if (key.length === 0) return this.cell0();
     if (key.length === 1) return this.cell1(key[0]!);
     return this.cellN(key);
@@ -154,6 +170,8 @@ export abstract class Aggregation<C extends Cell = Cell> {
     this.scalar = undefined;
     this.root = new Map();
     this.tuples = 0;
+    this.budget.give(this.bytes);
+    this.bytes = 0;
   }
 
   /** DTrace's clear(): values back to zero, tuples kept. */
@@ -178,7 +196,7 @@ export abstract class Aggregation<C extends Cell = Cell> {
 
   private adopt(c: C): void {
     const fresh = this.cellFor(c.key);
-    this.mergeValue(fresh, this.encodeValue(c));
+    if (fresh !== null) this.mergeValue(fresh, this.encodeValue(c));
   }
 
   /** DTrace's normalize(@, n): printed values are divided by n. */
@@ -215,7 +233,10 @@ export abstract class Aggregation<C extends Cell = Cell> {
         `cannot merge ${s.kind}(${JSON.stringify(s.params)}) into @${this.name} (${this.kind}(${JSON.stringify(this.params)}))`,
       );
     if (s.normal > this.normal) this.normal = s.normal;
-    for (const e of s.entries) this.mergeValue(this.cellFor(e.key.map(decodeKey)), e.value);
+    for (const e of s.entries) {
+      const c = this.cellFor(e.key.map(decodeKey));
+      if (c !== null) this.mergeValue(c, e.value);
+    }
   }
 
   /** The snapshot, after which the aggregation starts again from nothing (agents send deltas). */

@@ -70,10 +70,12 @@ export class CountAggregation extends ScalarAggregation<CountCell> {
     c.n++;
   }
   override record1(key: KeyValue): void {
-    this.cell1(key).n++;
+    const c = this.cell1(key);
+    if (c !== null) c.n++;
   }
   override record0(): void {
-    this.cell0().n++;
+    const c = this.cell0();
+    if (c !== null) c.n++;
   }
   protected resetCell(c: CountCell): void {
     c.n = 0;

@@ -25,7 +25,8 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
   -e, --program TEXT a D program (repeatable; concatenated with -s in order)
   -s, --script FILE  a D program file (repeatable)
   --monitor FILE     a TypeScript or JavaScript monitor module (repeatable)
-  -x, --option O=V   quiet, bufsize, nspec, specsize, strsize, aggsortkey, aggsortrev
+  -x, --option O=V   quiet, bufsize, aggsize, dynvarsize, nspec, specsize, strsize,
+                     aggsortkey, aggsortrev
   -f, --format json  print records and final aggregations as JSON lines
   -w, --destructive  allow destructive actions
   -q, --quiet        print only what the program prints, no summary

@@ -229,7 +229,7 @@ export abstract class ExprCompiler {
       case 'this':
         return `(t_${target.name} = ${v})`;
       case 'index':
-        if (target.target.kind === 'ident') return `aset(a_${target.target.name}, ${this.keyOf(target.keys)}, ${v})`;
+        if (target.target.kind === 'ident') return `aset(a_${target.target.name}, ${this.keyOf(target.keys)}, ${v}, dv)`;
     }
     return v;
   }
@@ -237,7 +237,7 @@ export abstract class ExprCompiler {
   private update(e: Extract<Expr, { kind: 'update' }>): string {
     const f = e.op === '++' ? 'add' : 'sub';
     if (e.target.kind === 'index' && e.target.target.kind === 'ident') {
-      return `aincr(a_${e.target.target.name}, ${this.keyOf(e.target.keys)}, ${e.op === '++' ? 1 : -1}, ${e.prefix})`;
+      return `aincr(a_${e.target.target.name}, ${this.keyOf(e.target.keys)}, ${e.op === '++' ? 1 : -1}, ${e.prefix}, dv)`;
     }
     const cur = e.target.type === 'int' ? this.expr(e.target) : `toInt(${this.expr(e.target)})`;
     const next = this.store(e.target, `${f}($t, 1)`);

@@ -5,6 +5,8 @@
 export interface ProgramOptions {
   quiet: boolean;
   bufsize: number;
+  aggsize: number;
+  dynvarsize: number;
   nspec: number;
   specsize: number;
   strsize: number;
@@ -21,6 +23,7 @@ export type OptionKind = 'bool' | 'size' | 'int' | 'string';
 export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKind>([
   ['quiet', 'bool'],
   ['bufsize', 'size'],
+  ['aggsize', 'size'],
   ['nspec', 'int'],
   ['specsize', 'size'],
   ['strsize', 'size'],
@@ -38,6 +41,10 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
 export const DEFAULT_OPTIONS: ProgramOptions = {
   quiet: false,
   bufsize: 4 << 20,
+  // DTrace's are 4m and 1m; a Node process holds more than a kernel buffer, and the estimates
+  // (aggregate/budget.ts, runtime/dynvars.ts) count what V8 keeps, not packed bytes.
+  aggsize: 16 << 20,
+  dynvarsize: 16 << 20,
   nspec: 1,
   specsize: 4 << 20,
   strsize: 256,

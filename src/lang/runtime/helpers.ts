@@ -1,5 +1,6 @@
 import * as S from './strings.js';
 import type { ClauseRuntime } from './runtime.js';
+import type { DynVars } from './dynvars.js';
 import {
   add,
   argAt,
@@ -23,17 +24,17 @@ import {
 
 type AnyMap = Map<unknown, unknown>;
 
-/** Stores into an associative array; storing 0 or "" frees the element, as in D. */
-function aset<T>(m: AnyMap, k: unknown, v: T): T {
-  if ((v as unknown) === 0 || (v as unknown) === '' || v === undefined) m.delete(k);
-  else m.set(k, v);
+/** Stores into an associative array; storing 0 or "" frees the element, as in D; `dv` bounds them (dynvarsize). */
+function aset<T>(m: AnyMap, k: unknown, v: T, dv: DynVars): T {
+  if ((v as unknown) === 0 || (v as unknown) === '' || v === undefined) dv.free(m, k);
+  else dv.set(m, k, v);
   return v;
 }
 
-function aincr(m: AnyMap, k: unknown, d: number, prefix: boolean): number | bigint {
+function aincr(m: AnyMap, k: unknown, d: number, prefix: boolean, dv: DynVars): number | bigint {
   const old = toInt(m.get(k));
   const next = add(old, d);
-  aset(m, k, next);
+  aset(m, k, next, dv);
   return prefix ? next : old;
 }
 
@@ -85,5 +86,6 @@ export const clauseHelpers = {
   prologue:
     '"use strict";\n' +
     'const { add, sub, mul, div, mod, bitop, bnot, neg, toInt, toKey, tupleKey, truthy, looseEq, compare, readMember, argAt, nv, aset, aincr, S } = h;\n' +
-    'const ts = (v) => h.toStr(v, rt.strsize);\n',
+    'const ts = (v) => h.toStr(v, rt.strsize);\n' +
+    'const dv = rt.dynvars;\n',
 };

@@ -1,4 +1,5 @@
 import type { Aggregation } from '../../aggregate/aggregation.js';
+import { AggBudget } from '../../aggregate/budget.js';
 import { createAggregation } from '../../aggregate/create.js';
 import type { AggSnapshot, SortOptions } from '../../aggregate/types.js';
 import { formatProbeName, Probe, ProbeEvent } from '../../core/index.js';
@@ -18,6 +19,10 @@ export interface ProgramDelta {
   readonly internalErrors: number;
   readonly specDrops: number;
   readonly specBusy: number;
+  /** Records whose new tuple did not fit `aggsize`. */
+  readonly aggDrops?: number;
+  /** Associative-array elements that did not fit `dynvarsize`. */
+  readonly dynDrops?: number;
   /** Globals the probe clauses changed since the last delta; absent when none did. */
   readonly globals?: GlobalsDelta;
 }
@@ -30,7 +35,9 @@ export function isEmptyDelta(d: ProgramDelta): boolean {
     d.faults === 0 &&
     d.internalErrors === 0 &&
     d.specDrops === 0 &&
-    d.specBusy === 0
+    d.specBusy === 0 &&
+    (d.aggDrops ?? 0) === 0 &&
+    (d.dynDrops ?? 0) === 0
   );
 }
 
@@ -40,7 +47,12 @@ export interface ProgramLosses {
   readonly internalErrors: number;
   readonly specDrops: number;
   readonly specBusy: number;
+  readonly aggDrops: number;
+  readonly dynDrops: number;
 }
+
+/** Losses merged from other instances (agents, shm and message clauses), reported with this one's. */
+const NO_LOSSES = (): ProgramLosses => ({ faults: 0, internalErrors: 0, specDrops: 0, specBusy: 0, aggDrops: 0, dynDrops: 0 });
 
 export type ClauseFn = (ev: ProbeEvent) => void;
 export type SpecialKind = 'BEGIN' | 'END' | 'ERROR';
@@ -65,14 +77,17 @@ export class ProgramInstance {
   private readonly globals: GlobalsSync;
   private inError = false;
   private faultsReported = 0;
-  private remote = { faults: 0, internalErrors: 0, specDrops: 0, specBusy: 0 };
+  private remote: { -readonly [K in keyof ProgramLosses]: number } = NO_LOSSES();
+  private readonly budget: AggBudget;
 
   constructor(
     readonly program: CompiledProgram,
     private readonly host: Host,
   ) {
     const p = program;
+    const budget = (this.budget = new AggBudget(p.options.aggsize));
     this.aggs = p.aggregations.map((a) => createAggregation(a.name, a.func, a.params));
+    for (const a of this.aggs) a.budget = budget;
     const rt = new ClauseRuntime(this.aggs, host, p.options, p.selfDefaults, p.format);
     rt.onFault = (clause, error, ev) => this.fault(clause, error, ev);
     this.rt = rt;
@@ -181,8 +196,12 @@ export class ProgramInstance {
       internalErrors: rt.internalErrors + r.internalErrors,
       specDrops: rt.specs.drops + r.specDrops,
       specBusy: rt.specs.busy + r.specBusy,
+      aggDrops: this.budget.drops + r.aggDrops,
+      dynDrops: rt.dynvars.drops + r.dynDrops,
     };
-    this.remote = { faults: 0, internalErrors: 0, specDrops: 0, specBusy: 0 };
+    this.remote = NO_LOSSES();
+    this.budget.drops = 0;
+    rt.dynvars.drops = 0;
     rt.faults = 0;
     rt.internalErrors = 0;
     rt.specs.drops = 0;
@@ -208,6 +227,8 @@ export class ProgramInstance {
     this.remote.internalErrors += delta.internalErrors;
     this.remote.specDrops += delta.specDrops;
     this.remote.specBusy += delta.specBusy;
+    this.remote.aggDrops += delta.aggDrops ?? 0;
+    this.remote.dynDrops += delta.dynDrops ?? 0;
   }
 
   /** Aggregations with data that the program did not printa() itself: printed at the end. */
@@ -223,6 +244,8 @@ export class ProgramInstance {
       internalErrors: rt.internalErrors + r.internalErrors,
       specDrops: rt.specs.drops + r.specDrops,
       specBusy: rt.specs.busy + r.specBusy,
+      aggDrops: this.budget.drops + r.aggDrops,
+      dynDrops: rt.dynvars.drops + r.dynDrops,
     };
   }
 

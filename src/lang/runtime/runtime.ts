@@ -9,6 +9,7 @@ import { aggregationToJson, jsonLine } from '../../aggregate/json.js';
 import { printaDefault } from '../../aggregate/print.js';
 import { printaFormatted } from '../../aggregate/printa.js';
 import { compiled, printf } from './printing.js';
+import { DynVars } from './dynvars.js';
 import { SelfStore } from './self-store.js';
 import { Speculations } from './speculations.js';
 import { jsStack } from './stack.js';
@@ -56,6 +57,8 @@ export class ClauseRuntime {
   internalErrors = 0;
   private readonly self: SelfStore | null;
   readonly specs: Speculations;
+  /** Associative arrays' bound (dynvarsize) and drops. */
+  readonly dynvars: DynVars;
   onFault: FaultHandler = () => {};
   /** Tracing stops at exit(): whoever linked the clauses unlinks them and stops their timers. */
   onExit: () => void = () => {};
@@ -69,6 +72,7 @@ export class ClauseRuntime {
   ) {
     this.options = { ...options };
     this.specs = new Speculations(options.nspec, options.specsize);
+    this.dynvars = new DynVars(options.dynvarsize);
     this.self = selfDefaults.length > 0 ? new SelfStore(selfDefaults) : null;
     this.selfDefaults = (this.self?.defaults ?? []) as unknown[];
   }
