@@ -50,6 +50,21 @@ describe('Prometheus export', () => {
     assert.match(text, /mscope_activity_operations_total\{token="GET \/unit",field="timer_count"\} 1/);
   });
 
+  it('caps distinct token values: later tokens share one overflow="true" series, with one warning', async () => {
+    const warnings: string[] = [];
+    const exporter = new PrometheusExporter(acct, { maxTokens: 50, warn: (line) => warnings.push(line) });
+    for (let i = 0; i < 120; i++) await acct.run(`GET /path/${i}`, () => sleep(0));
+    const text = await exporter.metrics();
+    await exporter.close();
+    const tokens = new Set([...text.matchAll(/^mscope_activities_total\{token="([^"]*)"\}/gm)].map((m) => m[1]));
+    assert.equal(tokens.size, 50);
+    assert.match(text, /^mscope_activities_total\{overflow="true"\} 70$/m);
+    assert.match(text, /^mscope_activity_subsystem_seconds_count\{overflow="true",subsystem="cpu"\} 70$/m);
+    assert.deepEqual(warnings, [
+      'prometheus: more than 50 distinct token values; the rest are exported as one series labelled overflow="true"',
+    ]);
+  });
+
   it(
     'is scraped by a real Prometheus while a real server is under load',
     { skip: PROMETHEUS === undefined && 'Debian package prometheus not installed', timeout: 120_000 },
