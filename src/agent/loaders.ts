@@ -13,10 +13,6 @@ const loaders = new Map<string, Loader>([
   ['acct', async (s) => (await import('./acct-monitor.js')).AccountingMonitor.load(s.spec)],
 ]);
 
-export function registerMonitorLoader(kind: string, loader: Loader): void {
-  loaders.set(kind, loader);
-}
-
 export async function loadMonitor(spec: MonitorSpec): Promise<AgentMonitor> {
   const loader = loaders.get(spec.kind);
   if (loader === undefined) throw new Error(`unknown monitor kind "${spec.kind}"`);

@@ -19,7 +19,7 @@ function tsConsumer(): ConsumerMonitor {
   };
 }
 
-/** Monitor kinds mscope accepts; the script language registers `d` here and in agent/loaders. */
+/** Monitor kinds mscope accepts; agent/loaders.ts loads the same kinds in each traced process. */
 const kinds = new Map<string, MonitorKind>([
   [
     'ts',
@@ -38,10 +38,6 @@ const kinds = new Map<string, MonitorKind>([
   ],
   ['acct', { validate: async () => {}, consumer: () => textConsumer, script: true }],
 ]);
-
-export function registerMonitorKind(kind: string, handler: MonitorKind): void {
-  kinds.set(kind, handler);
-}
 
 export function monitorKind(spec: MonitorSpec): MonitorKind {
   const k = kinds.get(spec.kind);

@@ -61,8 +61,9 @@ export class ProbeRegistry {
     return this.list().length;
   }
 
+  /** Every probe `description` matches now, made first where it could match a factory or deferred group. */
   find(description: ProbeDescription): Probe[] {
-    this.ensure(description);
+    this.create(description);
     return this.probes.filter((p) => description.matches(p));
   }
 
@@ -98,11 +99,27 @@ export class ProbeRegistry {
   }
 
   /**
-   * Creates every probe `description` could match (factories, deferred groups) and keeps
-   * it armed, so deferred groups added later that it could match are registered at once.
+   * Keeps `description` armed until the returned disarm runs: factories and deferred groups
+   * added meanwhile that it could match make their probes at once. Arming twice needs two disarms.
    */
-  ensure(description: ProbeDescription): void {
-    if (!this.armed.includes(description)) this.armed.push(description);
+  arm(description: ProbeDescription): () => void {
+    this.armed.push(description);
+    this.create(description);
+    let armed = true;
+    return () => {
+      if (!armed) return;
+      armed = false;
+      const i = this.armed.indexOf(description);
+      if (i >= 0) this.armed.splice(i, 1);
+    };
+  }
+
+  /** How many descriptions are armed (each arm counts until its disarm). */
+  get armedCount(): number {
+    return this.armed.length;
+  }
+
+  private create(description: ProbeDescription): void {
     for (const f of this.factories) f(description);
     this.materializeWhere((g) => description.matchesModule(g.provider, g.module));
   }

@@ -122,13 +122,6 @@ function serveConnection(socket: Socket): void {
   });
 }
 
-export function stopControlServer(): Promise<void> {
-  const s = server;
-  server = null;
-  if (s === null) return Promise.resolve();
-  return new Promise((resolve) => s.close(() => resolve()));
-}
-
 /** The request a line stands for, or why it is not one. Client bytes are never trusted as typed. */
 export function parseRequest(line: string): ControlRequest | string {
   let v: unknown;

@@ -10,7 +10,6 @@ export { OutputBuffer, DEFAULT_OUTPUT_BYTES } from './remote/output-buffer.js';
 export { BINDING_KINDS } from './types.js';
 export {
   startControlServer,
-  stopControlServer,
   controlRequest,
   controlDir,
   controlPath,

@@ -60,10 +60,15 @@ export class LinkHandle {
     this.remote = options.remote;
     this.settings = options.settings ?? {};
     this.binding = this.makeBinding(options.binding ?? 'direct');
+    const disarm = registry.arm(description);
     for (const p of registry.find(description)) this.attach(p);
-    this.stopWatching = registry.onRegister((p) => {
+    const stopListening = registry.onRegister((p) => {
       if (description.matches(p)) this.attach(p);
     });
+    this.stopWatching = () => {
+      stopListening();
+      disarm();
+    };
     active.add(this);
   }
 

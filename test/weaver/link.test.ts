@@ -126,3 +126,19 @@ test('an unknown binding is a typed error', () => {
     (e: unknown) => (e as { code?: string }).code === 'MSCOPE_BAD_BINDING',
   );
 });
+
+test('unlink disarms its description: 1000 link/unlink cycles leave the armed set as it was', () => {
+  const name = uniq('armed');
+  defineModule(name, { f: (x: number) => x });
+  const before = registry.armedCount;
+  for (let i = 0; i < 1000; i++) link(`fn:${name}:f:entry`, () => {}).unlink();
+  assert.equal(registry.armedCount, before);
+  const a = link(`fn:${name}:f:entry`, () => {});
+  const b = link(`fn:${name}:f:entry`, () => {});
+  assert.equal(registry.armedCount, before + 2);
+  a.unlink();
+  a.unlink();
+  assert.equal(registry.armedCount, before + 1);
+  b.unlink();
+  assert.equal(registry.armedCount, before);
+});
