@@ -13,7 +13,7 @@ try {
     if (plan !== null) {
       serveControl();
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      if (hasWork(plan)) (require('./standalone.js') as typeof import('./standalone.js')).startStandalone(plan).catch(report);
+      if (hasWork(plan)) (require('../consumer/standalone.js') as typeof import('../consumer/standalone.js')).startStandalone(plan).catch(report);
     }
   }
 } catch (error) {

@@ -15,7 +15,7 @@ try {
       if (hasWork(plan)) {
         // A TypeScript loader later on the command line must sit inside the rewrite's hooks.
         await (await import('../modules/install.js')).importPendingLoaders();
-        await (await import('./standalone.js')).startStandalone(plan);
+        await (await import('../consumer/standalone.js')).startStandalone(plan);
       }
     }
   }

@@ -3,7 +3,7 @@ import { registry, threadEntryUrl } from '../core/index.js';
 import { isEmptyDelta, unmatchedProbeWarnings, renderDiagnostics, type CompiledProgram, type ProgramDelta } from '../lang/index.js';
 import type { RemoteClauseFlush, RemoteClauseOptions } from './remote-clauses.js';
 import { AgentProgram } from './agent-program.js';
-import { compileScript, decodeScript, type ScriptSpec } from '../cli/script/spec.js';
+import { compileScript, decodeScript, type ScriptSpec } from '../lang/script-spec.js';
 import { RemoteLinks } from './remote-links.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 

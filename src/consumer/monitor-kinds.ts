@@ -1,7 +1,7 @@
 import { loadMonitorFile } from '../agent/monitor-file.js';
 import type { MonitorSpec } from '../agent/protocol.js';
 import { textConsumer, type ConsumerMonitor, type MonitorKind } from './consumer.js';
-import { compileScript, decodeScript } from '../cli/script/spec.js';
+import { compileScript, decodeScript } from '../lang/script-spec.js';
 import { ScriptConsumer } from './script-consumer.js';
 
 /**

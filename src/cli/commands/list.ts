@@ -1,7 +1,7 @@
 import { ErrorCode, MscopeError, ProbeDescription, registry, type ProbeName, type SkippedFunction } from '../../core/index.js';
 import { registerProviders } from '../../providers/index.js';
 import { registerAllCoreModules } from '../../modules/core-modules.js';
-import { compileScript, printingScriptErrors } from '../script/spec.js';
+import { compileScript, printingScriptErrors } from '../../lang/script-spec.js';
 import { scriptSources } from '../script/sources.js';
 import type { Source } from '../../lang/index.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';

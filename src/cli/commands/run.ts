@@ -5,7 +5,7 @@ import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
 import type { MonitorSpec } from '../../agent/protocol.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
-import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../script/spec.js';
+import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../../lang/script-spec.js';
 import { parseSettings, scriptSources } from '../script/sources.js';
 import { runSolo } from '../script/solo.js';
 import { otlpFromEnv } from '../../export/index.js';

@@ -1,6 +1,6 @@
-import { ErrorCode, MscopeError } from '../../core/index.js';
-import type { BindingKind } from '../../weaver/index.js';
-import { compile, renderDiagnostics, type CompiledProgram, type OutputFormat, type Source } from '../../lang/index.js';
+import { ErrorCode, MscopeError } from '../core/index.js';
+import type { BindingKind } from '../core/index.js';
+import { compile, renderDiagnostics, type CompiledProgram, type OutputFormat, type Source } from './index.js';
 
 /** A D program as mscope hands it to every agent: the sources and the command-line settings. */
 export interface ScriptSpec {

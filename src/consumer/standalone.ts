@@ -3,13 +3,13 @@ import { acct } from '../accounting/index.js';
 import { internalWork, registry } from '../core/index.js';
 import { PrometheusExporter } from '../export/index.js';
 import { compile, renderDiagnostics } from '../lang/index.js';
-import { ConsumerProgram } from '../consumer/consumer-program.js';
+import { ConsumerProgram } from './consumer-program.js';
 import { nodeProbeFactory } from '../modules/core-modules.js';
 import { installInstrumentation } from '../modules/install.js';
 import { registerProviders } from '../providers/index.js';
-import { preloadWarning, type PreloadPlan } from './preload.js';
-import { flushOnTerminatingSignals } from './signals.js';
-import { armedForRewrite } from './start.js';
+import { preloadWarning, type PreloadPlan } from '../agent/preload.js';
+import { flushOnTerminatingSignals } from '../agent/signals.js';
+import { armedForRewrite } from '../agent/start.js';
 
 // Taken at load: the fs and node providers must not see the program's own output.
 const { openSync, writeSync } = fs;
