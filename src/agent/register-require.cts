@@ -12,8 +12,11 @@ try {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {
       serveControl();
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      if (hasWork(plan)) (require('../consumer/standalone.js') as typeof import('../consumer/standalone.js')).startStandalone(plan).catch(report);
+      if (hasWork(plan)) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const standalone = require('../consumer/standalone.js') as typeof import('../consumer/standalone.js');
+        standalone.startStandalone(plan).catch(report);
+      }
     }
   }
 } catch (error) {
