@@ -187,18 +187,8 @@ export class ProgramInstance {
     const rt = this.rt;
     const aggregations = this.aggs.filter((a) => a.size > 0).map((a) => a.takeDelta());
     // Counts merged from this process's shm and message clauses travel on with its own.
-    const r = this.remote;
     const globals = this.globals.takeDelta();
-    const d: ProgramDelta = {
-      aggregations,
-      ...(globals === undefined ? {} : { globals }),
-      faults: rt.faults + r.faults,
-      internalErrors: rt.internalErrors + r.internalErrors,
-      specDrops: rt.specs.drops + r.specDrops,
-      specBusy: rt.specs.busy + r.specBusy,
-      aggDrops: this.budget.drops + r.aggDrops,
-      dynDrops: rt.dynvars.drops + r.dynDrops,
-    };
+    const d: ProgramDelta = { aggregations, ...(globals === undefined ? {} : { globals }), ...this.losses() };
     this.remote = NO_LOSSES();
     this.budget.drops = 0;
     rt.dynvars.drops = 0;
