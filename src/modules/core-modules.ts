@@ -22,6 +22,7 @@ const UNSAFE: Record<string, string> = {
   sys: 'deprecated alias of util',
   wasi: 'experimental: loading it prints a warning',
   'node:sqlite': 'experimental: loading it prints a warning',
+  'node:ffi': 'experimental: loading it prints a warning',
   'node:sea': 'only meaningful inside a single executable application',
   'node:test/reporters': 'test runner internals',
   inspector: 'instrumenting the inspector would trace microScope itself',
