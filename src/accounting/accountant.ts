@@ -43,7 +43,7 @@ export class Accountant {
   private readonly sinks: RecordSink[] = [];
   /** The record last finished on this thread: its activity's counters are released at finish. */
   private lastRecord: AcctRecord | null = null;
-  /** Sinks that threw; a sink's fault never reaches the application. */
+  /** Sinks that threw: the first is a process warning, all are counted; a sink's fault never reaches the application. */
   sinkFaults = 0;
   private ringStore = new RecordRing(1024);
   /** Hooks that extend enable() (http auto-activities, tracing channels) without a cycle. */
@@ -226,10 +226,18 @@ export class Accountant {
     for (let i = 0; i < sinks.length; i++) {
       try {
         sinks[i]!(r, act);
-      } catch {
-        this.sinkFaults++;
+      } catch (e) {
+        if (this.sinkFaults++ === 0) reportSinkFault(e);
       }
     }
     return r;
   }
+}
+
+/** The first sink fault of a process, as a warning: later ones are only counted (`sinkFaults`). */
+function reportSinkFault(e: unknown): void {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : typeof e;
+  process.emitWarning(`an accounting record sink threw (${what}); its records are lost, later faults are counted in acct.sinkFaults`, {
+    code: 'MSCOPE_SINK_FAULT',
+  });
 }

@@ -182,3 +182,30 @@ describe('HTTP server requests', () => {
     assert.equal(F.latency, 0);
   });
 });
+
+describe('record sinks', () => {
+  it('a sink that throws is reported once as a process warning and counted; the activity and other sinks go on', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    const before = acct.sinkFaults;
+    const seen: string[] = [];
+    const offBad = acct.onRecord(() => {
+      throw new Error('sink broke');
+    });
+    const offGood = acct.onRecord((r) => seen.push(r.token));
+    try {
+      for (const t of ['s1', 's2', 's3']) assert.equal(await acct.run(t, async () => t.length), 2);
+      await sleep(10);
+    } finally {
+      offBad();
+      offGood();
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(seen, ['s1', 's2', 's3']);
+    assert.equal(acct.sinkFaults - before, 3);
+    const ours = warnings.filter((w) => /accounting record sink/.test(w.message));
+    assert.equal(ours.length, 1, warnings.map((w) => w.message).join('\n'));
+    assert.match(ours[0]!.message, /Error: sink broke/);
+  });
+});
