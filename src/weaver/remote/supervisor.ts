@@ -307,18 +307,26 @@ export function heapLimits(heapMb: number): { maxOldGenerationSizeMb: number; ma
   return { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.max(4, heapMb / 8) };
 }
 
+const OUT_OF_MEMORY = /[^\n]*(?:heap out of memory|allocation failed)[^\n]*/i;
+
 function processHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHost) => void, onDeath: (k: Kind, e: string) => void): Host {
   const child: ChildProcess = startProcess(hostUrl('message-host'), data, heapMb);
   let stderr = '';
+  // V8's out-of-memory line comes before a native stack that can outgrow the kept tail: latch it.
+  let oomLine: string | null = null;
   child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));
+  child.stderr!.on('data', (s: string) => {
+    const joined = stderr + s;
+    oomLine ??= OUT_OF_MEMORY.exec(joined)?.[0] ?? null;
+    stderr = joined.slice(-2000);
+  });
   child.on('message', (m) => onMessage(m as MessageFromHost));
   child.channel?.unref();
   child.on('error', () => {});
   child.on('exit', (code, signal) => {
-    const memory = /heap out of memory|allocation failed/i.test(stderr);
-    const why = `monitor process exited with ${signal ?? `code ${code}`}${stderr ? `: ${lastLine(stderr)}` : ''}`;
-    onDeath(memory ? 'memory' : 'crash', why);
+    const last = oomLine ?? (stderr ? lastLine(stderr) : '');
+    const why = `monitor process exited with ${signal ?? `code ${code}`}${last ? `: ${last}` : ''}`;
+    onDeath(oomLine !== null ? 'memory' : 'crash', why);
   });
   child.send({ type: 'init', ...data } satisfies MessageToHost);
   return {
