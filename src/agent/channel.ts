@@ -31,10 +31,10 @@ export class AgentChannel {
   send(message: AgentMessage): void {
     let line: string;
     try {
-      line = JSON.stringify(message);
+      line = JSON.stringify({ ...message, at: sentAt() });
     } catch (error) {
       const what = 'monitor' in message ? message.monitor : 'agent';
-      line = JSON.stringify({ t: 'fault', monitor: what, message: `cannot send ${message.t}: ${String(error)}` });
+      line = JSON.stringify({ t: 'fault', monitor: what, message: `cannot send ${message.t}: ${String(error)}`, at: sentAt() });
     }
     this.pending.push(line + '\n');
   }
@@ -78,4 +78,12 @@ export class AgentChannel {
     this.written = 0;
     this.midLine = false;
   }
+}
+
+/**
+ * When a line was sent, on the machine's monotonic clock (the same in every process): mscope
+ * applies the lines of one poll in this order, so the last report sent is the last applied.
+ */
+function sentAt(): number {
+  return Number(process.hrtime.bigint());
 }

@@ -26,6 +26,7 @@ export class SessionReader {
   private readonly buffer = Buffer.allocUnsafe(CHUNK);
   /** Lines that were not valid JSON; only a crash in the middle of a write makes one. */
   corrupt = 0;
+  private batch: { at: number; seq: number; pid: number; message: AgentMessage }[] = [];
 
   constructor(
     private readonly dir: string,
@@ -40,6 +41,11 @@ export class SessionReader {
     }
     // Known streams, not the listing: a stream's first file is gone once it has been read.
     for (const f of [...this.files.values()].sort((a, b) => a.pid - b.pid)) this.drain(f);
+    // Lines read in one poll from several agents go out in the order they were sent.
+    const batch = this.batch;
+    this.batch = [];
+    batch.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    for (const m of batch) this.listener(m.pid, m.message);
   }
 
   /** Counts what never got its newline as corrupt; call after the last poll. */
@@ -100,6 +106,10 @@ export class SessionReader {
       this.corrupt++;
       return;
     }
-    this.listener(pid, message);
+    // A line without a time (an older agent) keeps its place after its predecessor.
+    const prev = this.batch.length === 0 ? 0 : this.batch[this.batch.length - 1]!.at;
+    const sent = (message as unknown as { at?: unknown }).at;
+    const at = typeof sent === 'number' ? sent : prev;
+    this.batch.push({ at, seq: this.batch.length, pid, message });
   }
 }

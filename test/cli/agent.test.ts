@@ -21,7 +21,11 @@ function setup(list = false): { agent: Agent; messages: () => AgentMessage[]; do
   const dir = mkdtempSync(join(tmpdir(), 'mscope-agent-'));
   const agent = new Agent(new AgentChannel(join(dir, `${process.pid}.ndjson`)), { root: dir, list });
   const seen: AgentMessage[] = [];
-  const reader = new SessionReader(dir, (_pid, m) => seen.push(m));
+  // When each line was sent orders lines across agents (reader.test.ts); here only the content counts.
+  const reader = new SessionReader(dir, (_pid, m) => {
+    const { at: _at, ...message } = m as AgentMessage & { at?: number };
+    seen.push(message as AgentMessage);
+  });
   return {
     agent,
     messages: () => {

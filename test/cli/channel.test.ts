@@ -17,8 +17,11 @@ test('messages are written only on flush, one JSON object per line; unserialisab
     const lines = readFileSync(file, 'utf8')
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l) as { t: string; monitor?: string });
-    assert.deepEqual(lines[0], { t: 'output', text: 'hi\n' });
+      .map((l) => JSON.parse(l) as { t: string; monitor?: string; at: number });
+    const { at, ...first } = lines[0]!;
+    assert.deepEqual(first, { t: 'output', text: 'hi\n' });
+    // Every line says when it was sent, on the monotonic clock shared by all processes.
+    assert.ok(Number.isFinite(at) && at <= lines[1]!.at, `at ${at}, then ${lines[1]!.at}`);
     assert.equal(lines[1]!.t, 'fault');
     assert.equal(lines[1]!.monitor, 'm');
     ch.close();

@@ -46,3 +46,22 @@ test('files are taken in pid order; invalid and unfinished lines are counted as 
     assert.equal(reader.corrupt, 2);
   });
 });
+
+test('lines read in one poll from several agents are delivered in the order they were sent, each agent in its own order', () => {
+  withDir((dir) => {
+    const seen: string[] = [];
+    const reader = new SessionReader(dir, (pid, m) => seen.push(`${pid}:${(m as { monitor?: string }).monitor}`));
+    // The child (pid 200) sent its last report before the parent (pid 100) sent its own.
+    appendFileSync(
+      join(dir, '100.ndjson'),
+      '{"t":"fault","monitor":"p1","message":"","at":10}\n{"t":"fault","monitor":"p2","message":"","at":40}\n',
+    );
+    appendFileSync(
+      join(dir, '200.ndjson'),
+      '{"t":"fault","monitor":"c1","message":"","at":20}\n{"t":"fault","monitor":"c2","message":"","at":30}\n',
+    );
+    reader.poll();
+    reader.close();
+    assert.deepEqual(seen, ['100:p1', '200:c1', '200:c2', '100:p2']);
+  });
+});
