@@ -28,21 +28,11 @@ function bigMarkdown() {
 }
 
 const md = bigMarkdown();
+// resolve's own tests that run without its devDependencies; the unit test runs the same list.
+const RESOLVE_TESTS = JSON.parse(readFileSync(join(ROOT, 'scripts/conformance/resolve-tests.json'), 'utf8'));
 const tapeSuites = [
   ...readdirSync(bin('minimist/test')).map((f) => `node_modules/minimist/test/${f}`),
-  ...[
-    'core',
-    'dotdot',
-    'filter',
-    'filter_sync',
-    'mock',
-    'mock_sync',
-    'module_dir',
-    'node-modules-paths',
-    'nonstring',
-    'precedence',
-    'shadowed_core',
-  ].map((f) => `node_modules/resolve/test/${f}.js`),
+  ...RESOLVE_TESTS.map((f) => `node_modules/resolve/test/${f}.js`),
 ];
 
 /**

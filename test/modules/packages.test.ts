@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runFixture } from './run-fixture.js';
 
@@ -34,23 +35,11 @@ test('minimist: its own test suite passes unchanged with every fn probe enabled'
   assert.ok(r.counts['fn:index.js:default:entry']! > 0);
 });
 
-// The rest of resolve's suite needs its own devDependencies (mkdirp, tmp, tap…) or a git checkout.
-const RESOLVE_TESTS = [
-  'core',
-  'default_paths',
-  'dotdot',
-  'faulty_basedir',
-  'filter',
-  'filter_sync',
-  'homedir',
-  'mock',
-  'mock_sync',
-  'module_dir',
-  'node-modules-paths',
-  'nonstring',
-  'precedence',
-  'shadowed_core',
-];
+// The rest of resolve's suite needs its own devDependencies (mkdirp, tmp, tap…) or a git checkout;
+// `npm run conformance` runs the same list.
+const RESOLVE_TESTS = JSON.parse(
+  readFileSync(new URL('../../scripts/conformance/resolve-tests.json', import.meta.url), 'utf8'),
+) as string[];
 
 test('resolve: its own tests pass unchanged with every fn probe enabled', () => {
   const r = suite(

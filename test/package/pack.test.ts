@@ -36,8 +36,8 @@ after(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-test('the tarball ships the CLI, the built code, the README and the demo, and no tests, sources or maps', () => {
-  const needed = ['package.json', 'README.md', 'bin/mscope.js', 'dist/cli/main.js', 'dist/index.d.ts', 'examples/demo/demo.d'];
+test('the tarball ships the CLI, the built code, the README, the licence and the demo, and no tests, sources or maps', () => {
+  const needed = ['package.json', 'README.md', 'LICENSE', 'bin/mscope.js', 'dist/cli/main.js', 'dist/index.d.ts', 'examples/demo/demo.d'];
   for (const f of [...needed, 'dist/agent/register.js', 'dist/agent/register-require.cjs']) {
     assert.ok(files.includes(f), `${f} is missing from the ${files.length} files packed`);
   }
