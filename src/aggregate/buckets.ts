@@ -3,9 +3,9 @@ import { AggErrorCode, type AggParams } from './types.js';
 
 /**
  * Bucket layout of one histogram kind: which bucket a value falls in, each row's label, and
- * the weights DTrace sorts histograms by. Semantics follow illumos dtrace.c
- * (dtrace_aggregate_quantize, _lquantize, _llquantize_bucket) and the labels
- * dt_consume.c (dt_print_quantize, _lquantize, _llquantize).
+ * the weights DTrace sorts histograms by. quantize and lquantize follow illumos dtrace.c
+ * (dtrace_aggregate_quantize, _lquantize) and the labels dt_consume.c (dt_print_quantize,
+ * _lquantize); llquantize follows DTrace for Linux, which extends illumos's.
  */
 export interface BucketLayout {
   readonly size: number;
@@ -13,8 +13,8 @@ export interface BucketLayout {
   bucket(v: number): number;
   /** Bucket of a bigint value (outside the safe range). */
   bucketBig(v: bigint): number;
-  /** Row label as DTrace prints it (before right-aligning to 16 columns). */
-  label(i: number): string;
+  /** Row label as DTrace prints it (before right-aligning to 16 columns); `firstPrinted` is the first row of the table. */
+  label(i: number, firstPrinted?: number): string;
   /** The value a bucket stands for when DTrace orders histograms (dt_aggregate.c). */
   weight(i: number): number;
   /** Bucket holding zero, or -1: ties of weighted sums are broken on it. */
@@ -117,19 +117,21 @@ function linearZeroBucket(low: number, step: number, levels: number): number {
 }
 
 /**
- * llquantize(v, factor, low, high, steps): one "< factor^low" bucket, then each order of
- * magnitude [factor^m, factor^(m+1)) split into `steps` linear buckets (the ones overlapping
- * the previous magnitude dropped), then ">= factor^(high+1)". As in illumos, values below
- * factor^low (negatives included) all land in the first bucket.
+ * llquantize(v, factor, low, high, steps), as DTrace for Linux lays it out (dt_consume.c,
+ * dt_print_llquantize): one bucket for |v| < factor^low in the middle; on each side, each
+ * order of magnitude [factor^m, factor^(m+1)) split into buckets of width factor^(m+1)/steps
+ * (at least 1; fewer than `steps` when steps < factor); then "<= -factor^(high+1)" and
+ * ">= factor^(high+1)" at the ends. Negative values mirror positive ones.
  */
 export class LogLinearLayout implements BucketLayout {
   readonly size: number;
-  /** dt_aggregate_llquantizedcmp breaks ties on the first ("< factor^low") bucket. */
-  readonly zeroBucket = 0;
-  readonly emptyFirst = 0;
-  readonly emptyLast = 1;
-  /** Lower bound of bucket i + 1; the last entry is where the overflow bucket starts. */
+  /** The middle bucket, |v| < factor^low. */
+  readonly zeroBucket: number;
+  readonly emptyFirst: number;
+  readonly emptyLast: number;
+  /** Lower bounds of the positive buckets; the last is where the overflow bucket starts. */
   private readonly bounds: number[];
+  private readonly bigBounds: bigint[];
 
   constructor(
     readonly factor: number,
@@ -137,49 +139,73 @@ export class LogLinearLayout implements BucketLayout {
     readonly highMag: number,
     readonly steps: number,
   ) {
-    const bounds: number[] = [];
-    let value = factor ** lowMag;
-    let next = value * factor;
-    let width = next > steps ? next / steps : 1;
-    for (let order = lowMag; order <= highMag;) {
-      bounds.push(value);
-      value += width;
-      if (value !== next) continue;
-      next = value * factor;
-      width = next > steps ? next / steps : 1;
-      order++;
+    const f = BigInt(factor);
+    const s = BigInt(steps);
+    const bounds: bigint[] = [f ** BigInt(lowMag)];
+    let mag = lowMag;
+    const stepsPerFactor = Math.floor(steps / factor);
+    if (lowMag === 0 && steps > factor) {
+      // Widths below 1 are 1: the first magnitude holds 1 … factor - 1.
+      for (let v = 2n; v <= f; v++) bounds.push(v);
+      mag++;
     }
-    bounds.push(value);
-    this.bounds = bounds;
-    this.size = bounds.length + 1;
+    for (; mag <= highMag; mag++) {
+      const width = f ** BigInt(mag + 1) / s;
+      for (let step = BigInt(stepsPerFactor + 1); step <= s; step++) bounds.push(step * width);
+    }
+    this.bigBounds = bounds;
+    this.bounds = bounds.map(Number);
+    const side = bounds.length - 1;
+    this.zeroBucket = side + 1;
+    this.size = 2 * side + 3;
+    this.emptyFirst = this.zeroBucket;
+    this.emptyLast = this.zeroBucket + 2;
   }
 
-  bucket(v: number): number {
+  /** Index among the positive buckets (0 = the middle one, side + 1 = overflow) of |v|. */
+  private rank(a: number): number {
     const b = this.bounds;
-    if (v < b[0]!) return 0;
+    if (a < b[0]!) return 0;
     let lo = 0;
     let hi = b.length - 1;
-    if (v >= b[hi]!) return hi + 1;
+    if (a >= b[hi]!) return hi + 1;
     while (hi - lo > 1) {
       const mid = (lo + hi) >>> 1;
-      if (v >= b[mid]!) lo = mid;
+      if (a >= b[mid]!) lo = mid;
       else hi = mid;
     }
     return lo + 1;
   }
 
-  bucketBig(v: bigint): number {
-    return v < 0n ? 0 : this.size - 1;
+  bucket(v: number): number {
+    return v < 0 ? this.zeroBucket - this.rank(-v) : this.zeroBucket + this.rank(v);
   }
 
-  label(i: number): string {
-    if (i === 0) return `< ${this.bounds[0]}`;
-    if (i === this.size - 1) return `>= ${this.bounds[i - 1]}`;
-    return String(this.bounds[i - 1]);
+  bucketBig(v: bigint): number {
+    const a = v < 0n ? -v : v;
+    const b = this.bigBounds;
+    let r = 0;
+    while (r < b.length && a >= b[r]!) r++;
+    return v < 0n ? this.zeroBucket - r : this.zeroBucket + r;
+  }
+
+  /** `firstPrinted`: DTrace says "< N" rather than "abs() < N" when no negative row is printed. */
+  label(i: number, firstPrinted = 0): string {
+    const z = this.zeroBucket;
+    const b = this.bigBounds;
+    if (i === z) {
+      if (b[0] === 1n) return '0';
+      return firstPrinted >= z ? `< ${b[0]}` : `abs() < ${b[0]}`;
+    }
+    if (i === 0) return `<= -${b[b.length - 1]}`;
+    if (i === this.size - 1) return `>= ${b[b.length - 1]}`;
+    return i > z ? String(b[i - z - 1]) : `-${b[z - i - 1]}`;
   }
 
   weight(i: number): number {
-    return i === 0 ? this.bounds[0]! - 1 : this.bounds[i - 1]!;
+    const z = this.zeroBucket;
+    if (i === z) return 0;
+    return i > z ? this.bounds[i - z - 1]! : -this.bounds[z - i - 1]!;
   }
 }
 
@@ -203,18 +229,35 @@ export function linearLayout(p: AggParams): LinearLayout {
   return new LinearLayout(low, high, step);
 }
 
+/**
+ * DTrace for Linux's rules (dt_cg.c): 16-bit unsigned parameters, factor ≥ 2, high ≥ low,
+ * factor^(high+1) within 64 bits; steps < factor must divide factor; steps > factor must be a
+ * multiple of factor and divide factor^(low+1) (factor² when low is 0).
+ */
 export function logLinearLayout(p: AggParams): LogLinearLayout {
   const { factor, lowMag, high, steps } = p;
   if (!isInt(factor) || !isInt(lowMag) || !isInt(high) || !isInt(steps))
     throw badParams('llquantize( ) needs integer factor, low, high and steps');
-  if (factor < 2) throw badParams('llquantize( ) factor must be at least 2');
-  if (lowMag < 0) throw badParams('llquantize( ) low magnitude must be non-negative');
-  if (high <= lowMag) throw badParams('llquantize( ) high magnitude must be greater than low magnitude');
-  if (steps < factor || steps % factor !== 0) throw badParams('llquantize( ) steps must be a multiple of factor');
-  if (factor ** (high + 1) > Number.MAX_SAFE_INTEGER) throw badParams('llquantize( ) factor^(high + 1) must stay below 2^53');
-  for (let m = lowMag + 1; m <= high + 1; m++) {
-    const next = factor ** m;
-    if (next > steps && next % steps !== 0) throw badParams(`llquantize( ) steps (${steps}) must evenly divide ${factor}^${m}`);
+  const u16 = (v: number): boolean => v >= 0 && v <= 65535;
+  if (!u16(factor) || factor < 2)
+    throw badParams('llquantize( ) argument #1 (factor) must be an unsigned 16-bit quantity greater than or equal to 2');
+  if (!u16(lowMag)) throw badParams('llquantize( ) argument #2 (low magnitude) must be an unsigned 16-bit quantity');
+  if (!u16(high)) throw badParams('llquantize( ) argument #3 (high magnitude) must be an unsigned 16-bit quantity');
+  if (high < lowMag) throw badParams('llquantize( ) argument #3 (high magnitude) must be at least argument #2 (low magnitude)');
+  if (BigInt(factor) ** BigInt(high + 1) > (1n << 64n) - 1n)
+    throw badParams('llquantize( ) argument #3 (high magnitude) will cause overflow of 64 bits');
+  if (!u16(steps) || steps === 0) throw badParams('llquantize( ) argument #4 (steps) must be an unsigned 16-bit quantity greater than 0');
+  if (steps < factor && factor % steps !== 0)
+    throw badParams('llquantize( ) argument #4 (steps) must evenly divide argument #1 (factor) when steps < factor');
+  if (steps > factor) {
+    if (steps % factor !== 0)
+      throw badParams('llquantize( ) argument #4 (steps) must be a multiple of argument #1 (factor) when steps > factor');
+    if (BigInt(factor) ** BigInt(lowMag === 0 ? 2 : lowMag + 1) % BigInt(steps) !== 0n)
+      throw badParams(
+        lowMag === 0
+          ? 'llquantize( ) argument #4 (steps) must evenly divide the square of argument #1 (factor) when steps > factor and low is 0'
+          : 'llquantize( ) argument #4 (steps) must evenly divide factor^(low + 1) when steps > factor',
+      );
   }
   return new LogLinearLayout(factor, lowMag, high, steps);
 }

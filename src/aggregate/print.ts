@@ -79,7 +79,8 @@ export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell |
     total += Math.abs(c);
   }
   let out = HEADER;
-  for (let i = first; i <= last; i++) out += layout.label(i).padStart(16) + ' ' + barRow(counts[i]!, normal, total, positives, negatives);
+  for (let i = first; i <= last; i++)
+    out += layout.label(i, first).padStart(16) + ' ' + barRow(counts[i]!, normal, total, positives, negatives);
   return out;
 }
 

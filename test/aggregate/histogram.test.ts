@@ -161,67 +161,79 @@ test('lquantize: empty prints "< low", the first level, the second (dt_print_lqu
   );
 });
 
-test('llquantize: magnitudes split in steps, overlapping buckets dropped, "< f^low" and ">=" rows', () => {
+test('llquantize: magnitudes split in steps, "abs() < f^low" in the middle, negatives mirrored', () => {
   const l = createAggregation('l', 'llquantize', [10, 1, 2, 20]);
-  // buckets: <10, 10..95 by 5, 100..950 by 50, >= 1000
+  // buckets: <= -1000, -950..-100 by 50, -95..-10 by 5, abs() < 10, 10..95 by 5, 100..950 by 50, >= 1000
   for (const v of [3, 10, 14, 15, 999, 1000, 5000]) l.record0(v);
   const out = printaDefault([l]);
   const rows = out.split('\n').filter((r) => r.includes('|'));
-  assert.equal(rows[0], '            < 10 |@@@@@@                                   1        ');
-  assert.equal(rows[1], '              10 |@@@@@@@@@@@                              2        ');
-  assert.equal(rows[2], '              15 |@@@@@@                                   1        ');
-  assert.equal(rows[3], '              20 |                                         0        ');
+  assert.equal(rows[0], '             -10 |                                         0        ');
+  assert.equal(rows[1], '      abs() < 10 |@@@@@@                                   1        ');
+  assert.equal(rows[2], '              10 |@@@@@@@@@@@                              2        ');
+  assert.equal(rows[3], '              15 |@@@@@@                                   1        ');
+  assert.equal(rows[4], '              20 |                                         0        ');
   assert.equal(rows.at(-2), '             950 |@@@@@@                                   1        ');
   assert.equal(rows.at(-1), '         >= 1000 |@@@@@@@@@@@                              2        ');
-  assert.equal(rows.length, 1 + 18 + 18 + 1);
+  assert.equal(rows.length, 2 + 18 + 18 + 1);
 });
 
-test('llquantize with steps below the factor widens the first magnitudes (factor 10, 5 steps)', () => {
-  const l = createAggregation('l', 'llquantize', [10, 0, 2, 10]);
-  for (const v of [0, 1, 9, 10, 19, 20, 99, 100, 900, 1000]) l.record0(v);
-  const labels = printaDefault([l])
+test('llquantize: "< f^low" when no negative row is printed, "0" when low is 0', () => {
+  const l = createAggregation('l', 'llquantize', [10, 1, 2, 20]);
+  l.record0(10);
+  const rows = printaDefault([l])
+    .split('\n')
+    .filter((r) => r.includes('|'));
+  assert.equal(rows[0], '            < 10 |                                         0        ');
+  const z = createAggregation('z', 'llquantize', [10, 0, 2, 10]);
+  z.record0(1);
+  assert.equal(
+    printaDefault([z])
+      .split('\n')
+      .filter((r) => r.includes('|'))[0]!
+      .slice(0, 16)
+      .trim(),
+    '0',
+  );
+});
+
+function labels(a: ReturnType<typeof createAggregation>): string[] {
+  return printaDefault([a])
     .split('\n')
     .filter((r) => r.includes('|'))
     .map((r) => r.slice(0, 16).trim());
-  assert.deepEqual(labels, [
-    '< 1',
-    '1',
-    '2',
-    '3',
-    '4',
-    '5',
-    '6',
-    '7',
-    '8',
-    '9',
-    '10',
-    '20',
-    '30',
-    '40',
-    '50',
-    '60',
-    '70',
-    '80',
-    '90',
-    '100',
-    '200',
-    '300',
-    '400',
-    '500',
-    '600',
-    '700',
-    '800',
-    '900',
-    '>= 1000',
-  ]);
+}
+
+test('llquantize with steps below the factor: fewer, wider buckets per magnitude (factor 10, 5 steps)', () => {
+  const l = createAggregation('l', 'llquantize', [10, 0, 2, 5]);
+  for (const v of [1, 99, 999]) l.record0(v);
+  assert.deepEqual(labels(l), ['0', '1', '2', '4', '6', '8', '10', '20', '40', '60', '80', '100', '200', '400', '600', '800', '>= 1000']);
+});
+
+test('llquantize with high equal to low: one magnitude, and negative values mirrored', () => {
+  const l = createAggregation('l', 'llquantize', [4, 0, 0, 4]);
+  for (const v of [-9, -2, 3, 4]) l.record0(v);
+  assert.deepEqual(labels(l), ['<= -4', '-3', '-2', '-1', '0', '1', '2', '3', '>= 4']);
+});
+
+test('llquantize: every bucket empty prints the middle row and the one above it', () => {
+  const l = createAggregation('l', 'llquantize', [2, 0, 1, 2]);
+  l.record(['k'], 0, 1);
+  l.record(['k'], 0, -1);
+  assert.deepEqual(labels(l), ['0', '1', '2']);
 });
 
 test('histogram parameters are checked with DTrace-like messages', () => {
   assert.throws(() => createAggregation('l', 'lquantize', [10, 0]), /upper bound must be greater/);
   assert.throws(() => createAggregation('l', 'lquantize', [0, 10, 0]), /step must be greater than zero/);
-  assert.throws(() => createAggregation('l', 'llquantize', [1, 0, 2, 10]), /factor must be at least 2/);
-  assert.throws(() => createAggregation('l', 'llquantize', [10, 0, 2, 15]), /multiple of factor/);
-  assert.throws(() => createAggregation('l', 'llquantize', [10, 3, 2, 10]), /greater than low/);
+  assert.throws(() => createAggregation('l', 'llquantize', [1, 0, 2, 10]), /greater than or equal to 2/);
+  assert.throws(() => createAggregation('l', 'llquantize', [10, 0, 2, 15]), /multiple of argument #1/);
+  assert.throws(() => createAggregation('l', 'llquantize', [10, 0, 2, 6]), /evenly divide argument #1/);
+  assert.throws(() => createAggregation('l', 'llquantize', [10, 0, 2, 30]), /square of argument #1/);
+  assert.throws(() => createAggregation('l', 'llquantize', [10, 2, 6, 80]), /factor\^\(low \+ 1\)/);
+  assert.throws(() => createAggregation('l', 'llquantize', [10, 3, 2, 10]), /at least argument #2/);
+  assert.throws(() => createAggregation('l', 'llquantize', [10, -1, 2, 10]), /#2 \(low magnitude\) must be an unsigned 16-bit/);
+  assert.throws(() => createAggregation('l', 'llquantize', [10, 0, 20, 10]), /overflow of 64 bits/);
+  assert.throws(() => createAggregation('l', 'llquantize', [10, 0, 2, 0]), /#4 \(steps\)/);
   assert.throws(() => createAggregation('l', 'quantize', [1]), /takes 0 constant/);
   assert.throws(() => createAggregation('l', 'cuont'), /unknown aggregating function/);
 });
