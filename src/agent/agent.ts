@@ -1,6 +1,9 @@
 import { threadId } from 'node:worker_threads';
 import { ErrorCode, MscopeError, registry, type ProbeDescription } from '../core/index.js';
-import { describeError, flushFaults, link, onFault, type LinkHandle, type LinkOptions, type Monitor } from '../weaver/index.js';
+// Not the weaver's index: a process whose monitors link nothing never loads the remote bindings.
+import { link, type LinkHandle, type LinkOptions } from '../weaver/link.js';
+import { describeError, flushFaults, onFault } from '../weaver/faults.js';
+import type { Monitor } from '../weaver/types.js';
 import type { AgentOptions, LinkReport, ProbeRow } from './protocol.js';
 import type { AgentChannel } from './channel.js';
 import type { AgentContext, AgentMonitor } from './types.js';

@@ -3,6 +3,9 @@ import type { AgentMonitor } from './types.js';
 
 type Loader = (spec: MonitorSpec) => Promise<AgentMonitor>;
 
+/** A monitor that runs in mscope alone: nothing to link, nothing to report. */
+const CONSUMER_ONLY: AgentMonitor = { start: () => {}, flush: () => undefined, finish: () => undefined };
+
 /**
  * Monitor kinds the agent can run. Each is imported when first used: the compiler and
  * accounting cost tens of milliseconds to load, paid at every traced process's start.
@@ -16,5 +19,8 @@ const loaders = new Map<string, Loader>([
 export async function loadMonitor(spec: MonitorSpec): Promise<AgentMonitor> {
   const loader = loaders.get(spec.kind);
   if (loader === undefined) throw new Error(`unknown monitor kind "${spec.kind}"`);
+  if (spec.consumerOnly === true) return CONSUMER_ONLY;
+  // The weaver's index registers the shm and message bindings, which any of these may link with.
+  await import('../weaver/index.js');
   return loader(spec);
 }

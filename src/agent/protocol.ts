@@ -17,6 +17,11 @@ export interface MonitorSpec {
   readonly name: string;
   /** What the loader needs: an absolute file path, or script text. */
   readonly spec: string;
+  /**
+   * The monitor runs in mscope alone (a D program of END, tick-N and ERROR clauses): a traced
+   * process runs nothing of it and so loads nothing for it, not even the compiler.
+   */
+  readonly consumerOnly?: boolean;
 }
 
 export interface AgentOptions {

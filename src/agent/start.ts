@@ -3,11 +3,8 @@ import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from './protocol.js';
 import { Agent } from './agent.js';
-import { registerProviders } from '../providers/index.js';
-import { nodeProbeFactory, registerAllCoreModules } from '../modules/core-modules.js';
-import { startControlServer } from '../weaver/index.js';
+import { startControlServer } from '../weaver/control.js';
 import { AgentChannel } from './channel.js';
-import { installAgentInstrumentation } from './instrumentation.js';
 import { loadMonitor } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
 import { INTERNAL_THREAD_ENV, registry } from '../core/index.js';
@@ -52,11 +49,18 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
       () => agent.finish(),
     );
   setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
-  registerProviders();
-  // Core modules are wrapped, never rewritten: their probes do not need the rewrite.
-  registry.addFactory(nodeProbeFactory);
-  if (options.list === true) registerAllCoreModules();
-  else if (isMainThread)
+  // A process whose monitors all run in mscope alone has no probe to offer: it loads no provider.
+  if (options.list === true || specs.some((s) => s.consumerOnly !== true)) {
+    const [{ registerProviders }, { nodeProbeFactory, registerAllCoreModules }] = await Promise.all([
+      import('../providers/index.js'),
+      import('../modules/core-modules.js'),
+    ]);
+    registerProviders();
+    // Core modules are wrapped, never rewritten: their probes do not need the rewrite.
+    registry.addFactory(nodeProbeFactory);
+    if (options.list === true) registerAllCoreModules();
+  }
+  if (options.list !== true && isMainThread)
     startControlServer().catch((error: unknown) =>
       agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'),
     );
@@ -68,7 +72,7 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
     }
   }
   try {
-    if (needsRewrite(options, specs)) await installAgentInstrumentation(options);
+    if (needsRewrite(options, specs)) await (await import('./instrumentation.js')).installAgentInstrumentation(options);
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ErrorCode, MscopeError } from '../core/index.js';
+import { ErrorCode, MscopeError } from '../core/errors.js';
 import { nearest } from '../lang/suggest.js';
 import { COMMAND_USAGE } from './usage.js';
 

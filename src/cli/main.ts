@@ -1,24 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { MscopeError, ErrorCode, escapeDiagnostic } from '../core/index.js';
+import { MscopeError, ErrorCode } from '../core/errors.js';
+import { escapeDiagnostic } from '../core/escape.js';
 import { didYouMean } from '../lang/suggest.js';
 import { unknownOption, usage } from './args.js';
-import { demoCommand } from './commands/demo.js';
-import { listCommand } from './commands/list.js';
-import { runCommand } from './commands/run.js';
-import { reportCommand } from './commands/report.js';
-import { linksCommand, relinkCommand } from './commands/links.js';
 import { COMMAND_USAGE, USAGE } from './usage.js';
 
 type Command = (args: readonly string[]) => Promise<number>;
 
-/** Subcommands by name; the lead adds attach, bench and explore here. */
-const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  list: listCommand,
-  demo: demoCommand,
-  report: reportCommand,
-  links: linksCommand,
-  relink: relinkCommand,
+/**
+ * Subcommands by name, each imported when it runs: loading them all cost every command
+ * (even `--version`) the compiler, the exporters and prom-client.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  list: async () => (await import('./commands/list.js')).listCommand,
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  links: async () => (await import('./commands/links.js')).linksCommand,
+  relink: async () => (await import('./commands/links.js')).relinkCommand,
 };
 
 /** The options mscope takes before a command. */
@@ -44,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (command === undefined) throw unknownCommand('mscope', name);
-  return command(rest);
+  return (await command())(rest);
 }
 
 function unknownCommand(prefix: string, name: string): MscopeError {

@@ -10,7 +10,7 @@
  * if (program === undefined) throw new Error(renderDiagnostics(diagnostics, sources));
  * ```
  */
-export { compile, type CompiledProgram, type CompileOptions, type CompileResult, type ClauseInfo } from './program.js';
+export { compile, runsInAgents, type CompiledProgram, type CompileOptions, type CompileResult, type ClauseInfo } from './program.js';
 export { renderDiagnostics, type Diagnostic, type Source, Messages } from './diagnostics.js';
 export { ProgramInstance, isEmptyDelta, type Host, type ProgramDelta, type ProgramLosses, type ClauseFn } from './runtime/instance.js';
 export { unmatchedProbeWarnings } from './warnings.js';

@@ -38,6 +38,15 @@ export interface CompiledProgram {
   readonly factory: ClauseFactory;
 }
 
+/**
+ * Whether a traced process has anything of the program to run: BEGIN (it sets the globals
+ * the probe clauses read) or a probe clause. END and tick-N run in mscope only, and ERROR
+ * fires only for faults of the clauses a process runs.
+ */
+export function runsInAgents(program: CompiledProgram): boolean {
+  return program.clauses.some((c) => c.probes.some((p) => p.description !== null || p.special?.kind === 'BEGIN'));
+}
+
 export interface CompileOptions {
   /** `-x name=value` settings, applied after the program's own pragmas. */
   readonly options?: Iterable<[string, string]>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compile, type CompiledProgram, type Host } from '../../src/lang/index.js';
+import { compile, runsInAgents, type CompiledProgram, type Host } from '../../src/lang/index.js';
 import { defineModule } from '../../src/modules/define.js';
 import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
 import { AgentProgram } from '../../src/agent/agent-program.js';
@@ -174,4 +174,14 @@ test('globals set by probe clauses reach the consumer with the deltas; the last 
   // n: d2 came last; a[1] from d2, a[2] from d1, a[5] from the other process; g["k"] was
   // set in d1 and freed (stored 0) in d2.
   assert.equal(consumerHost.out, '7 1 x 2 3 6 0\n');
+});
+
+test('a program runs in agents when it has BEGIN or a probe clause; END, tick-N and ERROR alone run in mscope', () => {
+  const runs = (text: string): boolean => runsInAgents(program(text));
+  assert.equal(runs('END { printf("x"); }'), false);
+  assert.equal(runs('tick-1s { exit(0); } END {}'), false);
+  assert.equal(runs('ERROR { printf("e"); } END {}'), false);
+  assert.equal(runs('BEGIN { x = 1; } END {}'), true);
+  assert.equal(runs('fn:roles:hit:entry { @n = count(); }'), true);
+  assert.equal(runs('profile-99 { @n = count(); }'), true);
 });

@@ -1,18 +1,16 @@
 import { resolve } from 'node:path';
-import { BINDING_KINDS, type BindingKind } from '../../weaver/index.js';
-import { compileGlob } from '../../core/index.js';
+import { BINDING_KINDS, compileGlob, type BindingKind } from '../../core/index.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
 import type { MonitorSpec } from '../../agent/protocol.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../../lang/script-spec.js';
 import { parseSettings, scriptSources } from '../script/sources.js';
-import { runSolo } from '../script/solo.js';
-import { otlpFromEnv } from '../../export/index.js';
+import { otlpFromEnv } from '../../export/otlp.js';
 import type { AcctOptions } from '../../accounting/index.js';
-import { AccountingConsumer, type AccountingSinks } from '../../consumer/acct-consumer.js';
+import type { AccountingSinks } from '../../consumer/acct-consumer.js';
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
-import type { CompiledProgram } from '../../lang/index.js';
+import { runsInAgents, type CompiledProgram } from '../../lang/index.js';
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -81,9 +79,12 @@ async function run(args: readonly string[]): Promise<number> {
     // Spans continue the requests' traces: only then does each HTTP activity read its traceparent.
     const options: AcctOptions = otlp?.spans === true ? { traceparent: true } : {};
     monitors.unshift({ kind: 'acct', name: 'accounting', spec: JSON.stringify(options) });
+    // The store, Prometheus and OTLP exporters load only for a run that accounts.
+    const { AccountingConsumer } = await import('../../consumer/acct-consumer.js');
     consumers.set('accounting', await AccountingConsumer.open(sinks));
   }
-  if (script !== null) monitors.push({ kind: 'd', name: 'script', spec: encodeScript(script) });
+  if (script !== null)
+    monitors.push({ kind: 'd', name: 'script', spec: encodeScript(script), ...(runsInAgents(program!) ? {} : { consumerOnly: true }) });
   if (command.length === 0 && (script === null || (values.monitor ?? []).length > 0)) throw usage('mscope run: missing -- CMD');
   let out: ReturnType<typeof openOutput>;
   try {
@@ -93,7 +94,7 @@ async function run(args: readonly string[]): Promise<number> {
     throw error;
   }
   try {
-    if (command.length === 0) return await runSolo(program!, out);
+    if (command.length === 0) return await (await import('../script/solo.js')).runSolo(program!, out);
     const result = await trace({
       command,
       cwd,

@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FIXTURES, spawnMscope, collect, type Result } from './mscope.js';
+
+const DIR = join(FIXTURES, 'loads');
+const HOOK = pathToFileURL(join(DIR, 'log-loads.mjs')).href;
+
+/** Runs mscope with every process logging the modules it loads; returns the URLs of mscope's and of the others'. */
+async function loads(args: readonly string[]): Promise<{ r: Result; own: string[]; traced: string[] }> {
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-loads-'));
+  const file = join(tmp, 'loads.txt');
+  try {
+    const child = spawnMscope(args, DIR, { NODE_OPTIONS: `--import=${HOOK}`, MSCOPE_TEST_LOADS: file });
+    const r = await collect(child);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const of = (mine: boolean): string[] =>
+      lines.filter((l) => l.startsWith(`${child.pid} `) === mine).map((l) => l.slice(l.indexOf(' ') + 1));
+    return { r, own: of(true), traced: of(false) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const under = (urls: readonly string[], part: string): string[] => urls.filter((u) => u.includes(part));
+
+test('mscope --version loads no command, compiler or exporter', async () => {
+  const { r, own } = await loads(['--version']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^mscope \d/);
+  assert.ok(under(own, '/dist/cli/main.js').length > 0, 'the hook saw mscope');
+  assert.deepEqual(under(own, '/dist/cli/commands/'), []);
+  assert.deepEqual(
+    under(own, '/dist/lang/').filter((u) => !u.endsWith('/suggest.js')),
+    [],
+  );
+  assert.deepEqual(under(own, 'node_modules'), []);
+});
+
+test('a program that runs in mscope alone: no exporter in mscope, no compiler or provider in the traced process', async () => {
+  const { r, own, traced } = await loads(['run', '-q', '-e', 'END { printf("end\\n"); }', '--', process.execPath, 'main.js']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'main ran\nend\n');
+  assert.ok(under(own, '/dist/cli/commands/run.js').length > 0);
+  assert.deepEqual(under(own, 'prom-client'), []);
+  assert.deepEqual(
+    under(own, '/dist/export/').filter((u) => !u.endsWith('/otlp.js')),
+    [],
+  );
+  assert.ok(under(traced, '/dist/agent/start.js').length > 0, 'the hook saw the traced process');
+  for (const folder of ['lang', 'providers', 'modules', 'accounting', 'export']) assert.deepEqual(under(traced, `/dist/${folder}/`), []);
+});
+
+test('a probe clause loads the compiler and the providers in the traced process, and the rewrite for fn', async () => {
+  const { r, traced } = await loads([
+    'run',
+    '-q',
+    '-e',
+    'fn::main:entry { @n = count(); } END { printa("%@d\\n", @n); }',
+    '--',
+    process.execPath,
+    'main.js',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'main ran\n1\n');
+  assert.ok(under(traced, '/dist/lang/compile.js').length > 0);
+  assert.ok(under(traced, '/dist/providers/index.js').length > 0);
+  assert.ok(under(traced, '/dist/modules/transform.js').length > 0);
+  assert.deepEqual(under(traced, '/dist/export/'), []);
+});
+
+test('an exporter loads only for the run that asks for it, after its flags were checked', async () => {
+  const bad = await loads(['run', '--prom', 'eighty', '--', process.execPath, 'main.js']);
+  assert.equal(bad.r.status, 2);
+  assert.equal(bad.r.stderr, 'mscope run: --prom expects a port number, got "eighty"\n');
+  assert.deepEqual(bad.traced, [], 'CMD never started');
+  const { r, own } = await loads(['run', '-q', '--store', 'none', '--prom', '0', '--', process.execPath, 'main.js']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(under(own, '/dist/export/prometheus.js').length > 0);
+});
