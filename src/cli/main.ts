@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./commands/report.js')).reportCommand,
   links: async () => (await import('./commands/links.js')).linksCommand,
   relink: async () => (await import('./commands/links.js')).relinkCommand,
+  bench: async () => (await import('./commands/bench.js')).benchCommand,
 };
 
 /** The options mscope takes before a command. */

@@ -8,6 +8,7 @@ commands:
   report print the per-activity report of an accounting store
   links  list the links of a traced process
   relink switch a link of a traced process to another binding, live
+  bench  measure the probe effect: a command plainly and traced, compared as ministat does
   help   print help for a command
 
 mscope help <command> prints that command's options; mscope --version (-V) the version.
@@ -51,6 +52,27 @@ Without CMD, lists the probes every Node.js process has: providers and core modu
 
   --skipped          list the files and functions that were not instrumented, and why
   --modules GLOB     which modules to instrument (repeatable)
+`,
+  bench: `usage: mscope bench [-n N] [-c CONF] [-m wall|cpu|rss | --metric REGEX] [--plot] [-f json]
+                    [-e PROGRAM | -s FILE | --monitor FILE]… [-b BINDING] [-x OPT=VAL]… -- CMD [ARGS…]
+
+Runs CMD N times plainly and N times under mscope run with the given program or monitors
+(interleaved, after a warm-up round), and prints ministat's table of the two samples and its
+verdict: "No difference proven at 95.0% confidence", or the difference with its confidence
+interval (Student's t, pooled standard deviation). With no program, the traced runs link
+nothing: the cost of the agent alone. ^C prints what was gathered.
+
+  -n, --runs N         runs of each (default 10, at least 3)
+  -c, --confidence C   80, 90, 95, 98, 99 or 99.5 (default 95)
+  -m, --measure M      wall: wall time of the whole command (default); cpu: user + system
+                       time of the command and its processes (traced: mscope's included);
+                       rss: the largest peak RSS among the program's processes
+  --metric REGEX       a number CMD prints on stdout instead (the first capture group)
+  --warmup K           rounds run first and left out (default 1)
+  --plot               draw both samples as ministat does
+  -f, --format json    one JSON object: both samples, their summaries and the verdict
+  -e, -s, --monitor, -b, -x, --arg, --modules
+                       what the traced runs link, as for mscope run
 `,
   demo: `usage: mscope demo
 
