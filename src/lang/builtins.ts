@@ -46,6 +46,9 @@ export const BUILTIN_VARS: ReadonlyMap<string, BuiltinVar> = new Map<string, Bui
   ['probename', { type: 'string' }],
   ['activity', { type: 'int' }],
   ['elapsed', { type: 'int', needs: Capability.Timestamp }],
+  ['NULL', { type: 'int' }],
+  ['AF_INET', { type: 'int' }],
+  ['AF_INET6', { type: 'int' }],
 ]);
 
 export type ArgType = Type | 'agg' | 'any' | 'const';
@@ -80,6 +83,14 @@ export const BUILTIN_FUNCS: ReadonlyMap<string, BuiltinFunc> = new Map<string, B
   ['lltostr', fn(['int', 'int'], 1, 'string')],
   ['strtoll', fn(['string', 'int'], 1, 'int')],
   ['json', fn(['string', 'string'], 2, 'string')],
+  ['strtok', fn(['string', 'string'], 2, 'string')],
+  ['cleanpath', fn(['string'], 1, 'string')],
+  ['inet_ntoa', fn(['any'], 1, 'string')],
+  ['inet_ntoa6', fn(['any'], 1, 'string')],
+  ['inet_ntop', fn(['int', 'any'], 2, 'string')],
+  ['alloca', fn(['int'], 1, 'int')],
+  ['bcopy', fn(['any', 'int', 'int'], 3, 'void')],
+  ['copyinto', fn(['any', 'int', 'int'], 3, 'void')],
   ['basename', fn(['string'], 1, 'string')],
   ['dirname', fn(['string'], 1, 'string')],
   ['copyinstr', fn(['any'], 1, 'string')],
@@ -90,6 +101,7 @@ export const BUILTIN_FUNCS: ReadonlyMap<string, BuiltinFunc> = new Map<string, B
   ['speculation', fn([], 0, 'int')],
   ['rand', fn([], 0, 'int')],
   ['trace', fn(['any'], 1, 'void', { action: true })],
+  ['tracemem', fn(['any', 'int', 'int'], 2, 'void', { action: true })],
   ['print', fn(['any'], 1, 'void', { action: true })],
   ['printf', fn(['const'], 1, 'void', { action: true, variadic: true })],
   ['printa', fn(['any'], 1, 'void', { action: true, variadic: true })],
@@ -103,6 +115,24 @@ export const BUILTIN_FUNCS: ReadonlyMap<string, BuiltinFunc> = new Map<string, B
   ['commit', fn(['int'], 1, 'void', { action: true })],
   ['discard', fn(['int'], 1, 'void', { action: true })],
 ]);
+
+/** Functions that read or write scratch memory: a clause calling one starts with its scratch empty. */
+export const SCRATCH_FUNCS: ReadonlySet<string> = new Set([
+  'alloca',
+  'bcopy',
+  'copyinto',
+  'tracemem',
+  'inet_ntoa',
+  'inet_ntoa6',
+  'inet_ntop',
+  'stringof',
+  'copyinstr',
+]);
+
+/** `NULL`: D's null pointer, which a string compares equal to when it is the null string (here: ""). */
+export function isNull(e: { kind: string; name?: string; ref?: { kind: string } }): boolean {
+  return e.kind === 'ident' && e.name === 'NULL' && e.ref?.kind === 'builtin';
+}
 
 /** Aggregating functions (D's and bpftrace's aliases), as the aggregate layer declares them. */
 export const AGG_FUNCS: ReadonlyMap<string, AggFunctionInfo> = new Map(Object.entries(AGG_FUNCTIONS));

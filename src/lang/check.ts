@@ -1,6 +1,6 @@
 import type { Clause, Expr, Program, Stmt, Type } from './ast.js';
 import { createAggregation } from '../aggregate/create.js';
-import { AGG_FUNCS, aggArity, BUILTIN_FUNCS, BUILTIN_VARS, Capability } from './builtins.js';
+import { AGG_FUNCS, aggArity, BUILTIN_FUNCS, BUILTIN_VARS, Capability, isNull } from './builtins.js';
 import { OPTIONS, optionValueError } from './options.js';
 import { PROVIDER_RECORDS, RECORDS, type RecordType } from '../providers/catalogue.js';
 import type { DiagnosticBag } from './diagnostics.js';
@@ -241,7 +241,7 @@ class Checker {
     if (INT_OPS.has(e.op)) {
       if (l === 'string' || r === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
       if ((e.op === '/' || e.op === '%') && constValue(e.right) === 0) this.diags.report('D4013', e.right.span);
-    } else if (COMPARE_OPS.has(e.op) && l !== 'dyn' && r !== 'dyn' && l !== r) {
+    } else if (COMPARE_OPS.has(e.op) && l !== 'dyn' && r !== 'dyn' && l !== r && !isNullComparison(e, l, r)) {
       this.diags.report('D4002', e.span, [describe(l), describe(r)]);
     }
   }
@@ -288,6 +288,7 @@ class Checker {
       const got = types[i]!;
       if (want === 'const' && a.kind !== 'str') this.diags.report('D4005', a.span, [e.name]);
       else if (want === 'agg' && a.kind !== 'agg') this.diags.report('D4010', a.span, [i + 1, e.name]);
+      else if (want === 'string' && isNull(a)) return;
       else if ((want === 'int' || want === 'string') && got !== 'dyn' && got !== want && got !== 'void') {
         this.diags.report('D4003', a.span, [i + 1, e.name, describe(want), describe(got)]);
       }
@@ -337,6 +338,12 @@ class Checker {
       });
     }
   }
+}
+
+/** `s == NULL` and `s != NULL` on a string: whether it is the null string. */
+function isNullComparison(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): boolean {
+  if (e.op !== '==' && e.op !== '!=') return false;
+  return (l === 'string' && isNull(e.right)) || (r === 'string' && isNull(e.left));
 }
 
 function displayName(e: Expr): string {

@@ -39,6 +39,8 @@ export abstract class ActionCompiler extends ExprCompiler {
         const aggs = (hasFmt ? a.slice(1) : a).map((x) => this.aggRef(x));
         return `rt.printa(${hasFmt ? JSON.stringify(strValue(a[0])) : 'null'}, [${aggs.join(', ')}], ${sp})`;
       }
+      case 'tracemem':
+        return `rt.tracemem(${this.expr(a[0]!)}, ${this.int(a[1]!)}, ${a[2] === undefined ? 'undefined' : this.int(a[2])}, ${sp})`;
       case 'exit':
         return `rt.exit(${this.int(a[0]!)})`;
       case 'clear':

@@ -1,4 +1,6 @@
 import type { Expr } from './ast.js';
+import { isNull } from './builtins.js';
+import { AF_INET, AF_INET6 } from './runtime/strings.js';
 
 /** Code that reads built-in variable `name` in a clause (`ev` is the event, `rt` the runtime). */
 export function builtinVariable(name: string): string {
@@ -39,6 +41,12 @@ export function builtinVariable(name: string): string {
       return 'ev.probe.name';
     case 'cwd':
       return 'rt.cwd()';
+    case 'NULL':
+      return '0';
+    case 'AF_INET':
+      return String(AF_INET);
+    case 'AF_INET6':
+      return String(AF_INET6);
     default:
       return `rt.${name}`;
   }
@@ -48,10 +56,16 @@ export function builtinVariable(name: string): string {
  * Code for a call of a built-in string, stack or speculation function, given how to compile
  * an argument as a string and as an integer; null for an action (printf, exit…).
  */
-export function builtinCall(e: Extract<Expr, { kind: 'call' }>, str: (e: Expr) => string, int: (e: Expr) => string): string | null {
+export function builtinCall(
+  e: Extract<Expr, { kind: 'call' }>,
+  str: (e: Expr) => string,
+  int: (e: Expr) => string,
+  raw: (e: Expr) => string,
+): string | null {
   const a = e.args;
   const s = (i: number): string => str(a[i]!);
   const n = (i: number): string => int(a[i]!);
+  const r = (i: number): string => raw(a[i]!);
   const opt = (i: number): string => (a[i] === undefined ? '' : `, ${n(i)}`);
   switch (e.name) {
     case 'strlen':
@@ -59,7 +73,23 @@ export function builtinCall(e: Extract<Expr, { kind: 'call' }>, str: (e: Expr) =
     case 'strjoin':
       return `ts(${s(0)} + ${s(1)})`;
     case 'substr':
-      return `S.substr(${s(0)}, ${n(1)}${opt(2)})`;
+      return `S.substr(${s(0)}, ${n(1)}, ${a[2] === undefined ? 'undefined' : n(2)}, rt.strsize)`;
+    case 'strtok':
+      return `rt.strtok(ev, ${isNull(a[0]!) ? 'null' : s(0)}, ${s(1)})`;
+    case 'cleanpath':
+      return `S.cleanpath(${s(0)}, rt.strsize)`;
+    case 'inet_ntoa':
+      return `S.inetNtoa(rt.scratch.read(${r(0)}, 4))`;
+    case 'inet_ntoa6':
+      return `S.inetNtoa6(rt.scratch.read(${r(0)}, 16))`;
+    case 'inet_ntop':
+      return `rt.inetNtop(${n(0)}, ${r(1)})`;
+    case 'alloca':
+      return `rt.scratch.alloca(${n(0)})`;
+    case 'bcopy':
+      return `rt.bcopy(${r(0)}, ${n(1)}, ${n(2)})`;
+    case 'copyinto':
+      return `rt.bcopy(${r(0)}, ${n(2)}, ${n(1)})`;
     case 'index':
     case 'rindex':
       return `S.${e.name}(${s(0)}, ${s(1)}${opt(2)})`;
@@ -82,6 +112,7 @@ export function builtinCall(e: Extract<Expr, { kind: 'call' }>, str: (e: Expr) =
       return `S.${e.name}(${s(0)})`;
     case 'copyinstr':
     case 'stringof':
+      return a[0]!.type === 'int' ? `rt.memString(${n(0)})` : s(0);
     case 'str':
       return s(0);
     case 'stack':

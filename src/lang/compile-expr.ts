@@ -1,5 +1,5 @@
 import type { Expr, Type } from './ast.js';
-import { BUILTIN_VARS } from './builtins.js';
+import { BUILTIN_VARS, isNull } from './builtins.js';
 import type { CheckResult } from './check.js';
 import { varKey } from './types.js';
 import { leftSpine } from './walk.js';
@@ -75,6 +75,10 @@ export abstract class ExprCompiler {
     const r = this.expr(e.right);
     const op = e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op;
     if (lt === rt && (lt === 'int' || lt === 'string')) return `(${l} ${op} ${r})`;
+    // A string against NULL: the null string is "" here.
+    if ((e.op === '==' || e.op === '!=') && ((lt === 'string' && isNull(e.right)) || (rt === 'string' && isNull(e.left)))) {
+      return `(${lt === 'string' ? l : r} ${op} "")`;
+    }
     if (e.op === '==') return `looseEq(${l}, ${r})`;
     if (e.op === '!=') return `(!looseEq(${l}, ${r}))`;
     return `(compare(${l}, ${r}) ${e.op} 0)`;
@@ -149,6 +153,7 @@ export abstract class ExprCompiler {
     if (e.target.kind === 'ident' && e.target.ref?.kind === 'builtin' && e.target.name === 'args') {
       return `argAt(ev.args, ${this.int(e.keys[0]!)})`;
     }
+    if (e.target.type === 'string') return `S.charAt(${this.expr(e.target)}, ${this.int(e.keys[0]!)}, rt.strsize)`;
     return `readMember(${this.expr(e.target)}, toKey(${this.expr(e.keys[0]!)}))`;
   }
 
@@ -249,6 +254,7 @@ export abstract class ExprCompiler {
       e,
       (x) => this.str(x),
       (x) => this.int(x),
+      (x) => this.expr(x),
     );
     // An action used as a value (`x = printf(…)`) runs, then reads as 0.
     return code ?? `(${this.exprStmt(e, false)}, 0)`;

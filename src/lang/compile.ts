@@ -1,6 +1,7 @@
 import type { Clause, Expr, Program } from './ast.js';
 import type { CheckResult } from './check.js';
 import { ActionCompiler } from './compile-actions.js';
+import { SCRATCH_FUNCS } from './builtins.js';
 import type { Names } from './resolve.js';
 import { stmtExprs, visitExpr } from './walk.js';
 
@@ -66,11 +67,12 @@ class Generator extends ActionCompiler {
 
   private clause(c: Clause): string {
     const body: string[] = [];
-    const uses = { self: false, this: false, spec: false };
+    const uses = { self: false, this: false, spec: false, scratch: false };
     const scan = (e: Expr): void => {
       if (e.kind === 'self') uses.self = true;
       if (e.kind === 'this') uses.this = true;
       if (e.kind === 'call' && e.name === 'speculate') uses.spec = true;
+      if (e.kind === 'call' && SCRATCH_FUNCS.has(e.name)) uses.scratch = true;
     };
     if (c.predicate !== null) visitExpr(c.predicate, scan);
     for (const s of c.body) for (const e of stmtExprs(s)) visitExpr(e, scan);
@@ -79,6 +81,8 @@ class Generator extends ActionCompiler {
       body.push(`if (ev !== thisEv) { thisEv = ev; ${resets} }`);
     }
     if (uses.self) body.push('let ss = rt.selfRead(), sw = false;');
+    // Scratch lives for one firing of one clause, as in DTrace.
+    if (uses.scratch) body.push('rt.scratch.begin();');
     // `$t` holds the old value in `x++`, `$c` a long chain's value so far; a predicate may use either.
     body.push('let $t = 0, $c = 0;');
     if (c.predicate !== null) body.push(`if (!${this.bool(c.predicate)}) return;`);

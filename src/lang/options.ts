@@ -15,6 +15,8 @@ export interface ProgramOptions {
   aggsortpos: number;
   aggsortkeypos: number;
   destructive: boolean;
+  rawbytes: boolean;
+  scratchsize: number;
 }
 
 export type OptionKind = 'bool' | 'size' | 'int' | 'string';
@@ -36,6 +38,7 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
   ['aggrate', 'string'],
   ['dynvarsize', 'size'],
   ['rawbytes', 'bool'],
+  ['scratchsize', 'size'],
 ]);
 
 export const DEFAULT_OPTIONS: ProgramOptions = {
@@ -53,6 +56,8 @@ export const DEFAULT_OPTIONS: ProgramOptions = {
   aggsortpos: 0,
   aggsortkeypos: 0,
   destructive: false,
+  rawbytes: false,
+  scratchsize: 64 << 10,
 };
 
 const SUFFIX: Record<string, number> = { k: 1 << 10, m: 1 << 20, g: 1 << 30, t: 2 ** 40 };

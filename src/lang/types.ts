@@ -76,8 +76,8 @@ class Typer {
       case 'index':
         for (const k of e.keys) this.expr(k);
         if (e.ref?.kind === 'array') return this.vars.get(varKey(e)) ?? 'dyn';
-        this.expr(e.target);
-        return 'dyn';
+        // `s[i]` of a string is a character.
+        return this.expr(e.target) === 'string' ? 'int' : 'dyn';
       case 'member':
         this.expr(e.target);
         return 'dyn';

@@ -58,6 +58,8 @@ export type ClauseFn = (ev: ProbeEvent) => void;
 export type SpecialKind = 'BEGIN' | 'END' | 'ERROR';
 
 const MAX_FAULT_REPORTS = 10;
+/** Faults whose message says more than their kind: DTrace names the address or the reason. */
+const MESSAGE_FAULTS = new Set(['illegal-operation', 'invalid-address', 'out-of-scratch']);
 const SPECIAL_PROBES: Record<SpecialKind, Probe> = {
   BEGIN: new Probe(0, 'dtrace', '', '', 'BEGIN'),
   END: new Probe(0, 'dtrace', '', '', 'END'),
@@ -166,9 +168,7 @@ export class ProgramInstance {
       return;
     }
     if (++this.faultsReported > MAX_FAULT_REPORTS) return;
-    this.rt.warn(
-      `error on enabled probe ID ${clause + 1} (${formatProbeName(ev.probe)}): ${kind === 'illegal-operation' ? message : kind}\n`,
-    );
+    this.rt.warn(`error on enabled probe ID ${clause + 1} (${formatProbeName(ev.probe)}): ${MESSAGE_FAULTS.has(kind) ? message : kind}\n`);
   }
 
   /**

@@ -14,6 +14,8 @@ import { SelfStore } from './self-store.js';
 import { Speculations } from './speculations.js';
 import { jsStack } from './stack.js';
 import { DFault, neg, readMember, toInt, toStr } from './values.js';
+import { invalidAddress, rawbytes, Scratch } from './scratch.js';
+import { AF_INET, AF_INET6, inetNtoa, inetNtoa6 } from './strings.js';
 
 /** Where a program's output and requests go; the CLI, an agent, or a test supplies it. */
 export interface Host {
@@ -59,6 +61,12 @@ export class ClauseRuntime {
   readonly specs: Speculations;
   /** Associative arrays' bound (dynvarsize) and drops. */
   readonly dynvars: DynVars;
+  /** alloca()'s memory, one clause firing's at a time (scratchsize). */
+  readonly scratch: Scratch;
+  /** strtok()'s place in its string: kept across the clauses of one firing, as DTrace keeps it per probe. */
+  private strtokEv: unknown = null;
+  private strtokText = '';
+  private strtokPos = -1;
   onFault: FaultHandler = () => {};
   /** Tracing stops at exit(): whoever linked the clauses unlinks them and stops their timers. */
   onExit: () => void = () => {};
@@ -73,6 +81,7 @@ export class ClauseRuntime {
     this.options = { ...options };
     this.specs = new Speculations(options.nspec, options.specsize);
     this.dynvars = new DynVars(options.dynvarsize);
+    this.scratch = new Scratch(options.scratchsize);
     this.self = selfDefaults.length > 0 ? new SelfStore(selfDefaults) : null;
     this.selfDefaults = (this.self?.defaults ?? []) as unknown[];
   }
@@ -106,7 +115,69 @@ export class ClauseRuntime {
     else if (!this.silent) this.host.output(text);
   }
 
+  /**
+   * strtok(s, delims): the next token of `s`, skipping leading delimiters; strtok(NULL, delims)
+   * goes on in the string of the last call in this firing. No token left is the null string
+   * (""), as is strtok(NULL, …) with no string to go on in.
+   */
+  strtok(ev: ProbeEvent, s: string | null, delims: string): string {
+    if (s !== null) {
+      this.strtokEv = ev;
+      this.strtokText = s;
+      this.strtokPos = 0;
+    } else if (this.strtokEv !== ev || this.strtokPos < 0) {
+      return '';
+    }
+    const text = this.strtokText;
+    let i = this.strtokPos;
+    while (i < text.length && delims.includes(text[i]!)) i++;
+    if (i >= text.length) {
+      this.strtokPos = -1;
+      return '';
+    }
+    let j = i;
+    while (j < text.length && j - i < this.strsize && !delims.includes(text[j]!)) j++;
+    this.strtokPos = j;
+    return text.slice(i, j);
+  }
+
+  /** inet_ntop(af, addr): AF_INET reads 4 bytes, AF_INET6 16; any other family is a fault. */
+  inetNtop(af: number | bigint, addr: unknown): string {
+    const f = Number(af);
+    if (f === AF_INET) return inetNtoa(this.scratch.read(addr, 4));
+    if (f === AF_INET6) return inetNtoa6(this.scratch.read(addr, 16));
+    throw new DFault('illegal-operation', `inet_ntop(): unknown address family ${String(af)}`);
+  }
+
+  /** bcopy(src, dst, n) and copyinto(src, n, dst): `dst` must be this clause's scratch. */
+  bcopy(src: unknown, dst: number | bigint, n: number | bigint): void {
+    const size = Number(n);
+    if (!this.scratch.holds(dst)) throw invalidAddress(dst);
+    const to = this.scratch.view(dst, size);
+    to.set(this.scratch.read(src, size));
+  }
+
+  /** stringof() or copyinstr() of an integer: the string at a scratch address, else the number's digits. */
+  memString(v: number | bigint): string {
+    return this.scratch.holds(v) ? this.scratch.string(v, this.strsize) : toStr(v, this.strsize);
+  }
+
+  /** tracemem(addr, size[, dsize]): DTrace's hex dump of `size` bytes (of `dsize` when it is smaller and not negative). */
+  tracemem(addr: unknown, size: number | bigint, dsize: number | bigint | undefined, spec: number): void {
+    let n = Number(size);
+    const bytes = this.scratch.read(addr, n);
+    if (dsize !== undefined && Number(dsize) >= 0 && Number(dsize) < n) n = Number(dsize);
+    const shown = bytes.subarray(0, n);
+    if (this.format === 'json') this.emit(jsonLine('tracemem', Array.from(shown)), spec);
+    else this.emit(rawbytes(shown), spec);
+  }
+
   trace(_ev: ProbeEvent, v: unknown, spec: number): void {
+    if (this.options.rawbytes && typeof v === 'string' && this.format !== 'json') {
+      // As DTrace, with rawbytes a string is dumped as its whole strsize buffer.
+      this.emit(rawbytes(this.scratch.read(v, this.strsize)), spec);
+      return;
+    }
     // Objects and functions print as toStr makes them: never their own toString or source text.
     const value = (typeof v === 'object' && v !== null) || typeof v === 'function' ? toStr(v, this.strsize) : v === undefined ? 0 : v;
     if (this.format === 'json') this.emit(jsonLine('trace', value), spec);

@@ -1,0 +1,130 @@
+import { DFault } from './values.js';
+
+/** Where scratch addresses live: far from 0 and from small integers, below 2^53. */
+const REGION = 2 ** 45;
+/** Each clause firing's scratch starts at its own address, so a pointer kept from an earlier firing faults. */
+const SPAN = 2 ** 24;
+const GENERATIONS = 2 ** 20;
+export const MAX_SCRATCH = SPAN;
+
+const encoder = new TextEncoder();
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A string's bytes: its characters when all are below 256 (as `\\xHH` escapes make them), else UTF-8. */
+export function stringBytes(s: string): Uint8Array {
+  return /^[\0-\xff]*$/.test(s) ? Uint8Array.from(s, (c) => c.charCodeAt(0)) : encoder.encode(s);
+}
+
+/** Bytes read back as a string: UTF-8 when they are valid UTF-8, else one character per byte. */
+function bytesString(b: Uint8Array): string {
+  try {
+    return utf8.decode(b);
+  } catch {
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  }
+}
+
+/**
+ * Scratch memory (alloca, bcopy, copyinto), as DTrace gives each clause firing: allocated
+ * from a buffer of `scratchsize` bytes and gone when the clause ends. An address is an
+ * integer, so pointer arithmetic is integer arithmetic; reading or writing outside what the
+ * current clause allocated is a fault (invalid address), as DTrace reports it.
+ */
+export class Scratch {
+  /** Allocated by the first clause that uses scratch: most programs never do. */
+  private bytes = new Uint8Array(0);
+  private base = REGION;
+  private top = 0;
+  private gen = 0;
+
+  constructor(readonly size: number) {}
+
+  /** A clause that uses scratch starts: what earlier firings allocated is freed. */
+  begin(): void {
+    if (this.bytes.length === 0 && this.size > 0) this.bytes = new Uint8Array(Math.min(this.size, MAX_SCRATCH));
+    this.gen = (this.gen + 1) % GENERATIONS;
+    this.base = REGION + this.gen * SPAN;
+    this.top = 0;
+  }
+
+  alloca(n: number | bigint): number {
+    const size = Number(n);
+    if (!(size >= 0)) throw outOfScratch(n, this.bytes.length);
+    // Allocations start 8-byte aligned, as DTrace's; the padding before one is not part of any.
+    const start = Math.ceil(this.top / 8) * 8;
+    if (start + size > this.bytes.length) throw outOfScratch(n, this.bytes.length);
+    this.bytes.fill(0, this.top, start + size);
+    this.top = start + size;
+    return this.base + start;
+  }
+
+  /** Whether `v` is an address inside this clause's scratch. */
+  holds(v: unknown): boolean {
+    const a = typeof v === 'bigint' ? Number(v) : v;
+    return typeof a === 'number' && a >= this.base && a < this.base + this.top;
+  }
+
+  /** The allocated bytes [addr, addr + n), or a fault. */
+  view(addr: unknown, n: number): Uint8Array {
+    const a = typeof addr === 'bigint' ? Number(addr) : typeof addr === 'number' ? addr : NaN;
+    const off = a - this.base;
+    if (!(n >= 0) || !(off >= 0) || off + n > this.top) throw invalidAddress(addr);
+    return this.bytes.subarray(off, off + n);
+  }
+
+  /**
+   * `n` bytes of what D reads as memory: this clause's scratch at an address, a string's bytes
+   * (with its NUL, zero-padded to `n`), or a byte array of the program (a Buffer).
+   */
+  read(src: unknown, n: number): Uint8Array {
+    if (typeof src === 'string') {
+      const out = new Uint8Array(n);
+      out.set(stringBytes(src).subarray(0, n));
+      return out;
+    }
+    if (ArrayBuffer.isView(src)) {
+      const b = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+      if (n > b.length) throw invalidAddress(src);
+      return b.subarray(0, n);
+    }
+    return this.view(src, n);
+  }
+
+  /** The NUL-terminated string at a scratch address, at most `max` characters. */
+  string(addr: unknown, max: number): string {
+    const a = Number(addr);
+    const off = a - this.base;
+    if (!(off >= 0) || off >= this.top) throw invalidAddress(addr);
+    const end = Math.min(this.top, off + max);
+    let i = off;
+    while (i < end && this.bytes[i] !== 0) i++;
+    return bytesString(this.bytes.subarray(off, i));
+  }
+}
+
+function outOfScratch(n: number | bigint, size: number): DFault {
+  return new DFault('out-of-scratch', `out of scratch space in alloca(${String(n)}) (scratchsize is ${size})`);
+}
+
+export function invalidAddress(addr: unknown): DFault {
+  const text = typeof addr === 'number' || typeof addr === 'bigint' ? '0x' + BigInt.asUintN(64, BigInt(addr)).toString(16) : typeof addr;
+  return new DFault('invalid-address', `invalid address (${text})`);
+}
+
+/** DTrace's hex dump of tracemem and rawbytes (dt_consume.c, dt_print_rawbytes). */
+export function rawbytes(bytes: Uint8Array): string {
+  if (bytes.length === 0) return '';
+  const margin = '     ';
+  let out = `\n${margin}      `;
+  for (let i = 0; i < 16; i++) out += '  ' + '0123456789abcdef'[i];
+  out += '  0123456789abcdef\n';
+  for (let i = 0; i < bytes.length; i += 16) {
+    const row = bytes.subarray(i, i + 16);
+    out += margin + i.toString(16).padStart(5) + ':';
+    for (const b of row) out += ' ' + b.toString(16).padStart(2, '0');
+    out += '   '.repeat(16 - row.length) + '  ';
+    for (const b of row) out += b < 0x20 || b > 0x7e ? '.' : String.fromCharCode(b);
+    out += '\n';
+  }
+  return out;
+}
