@@ -5,6 +5,7 @@ import type { RemoteClauseFlush, RemoteClauseOptions } from './remote-clauses.js
 import { AgentProgram } from './agent-program.js';
 import { compileScript, decodeScript, type ScriptSpec } from '../lang/script-spec.js';
 import { RemoteLinks } from './remote-links.js';
+import { targetPid } from '../lang/runtime/target.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
 /** The weaver loads this module on the far side of a shm or message binding. */
@@ -40,6 +41,8 @@ export class ScriptMonitor implements AgentMonitor {
   }
 
   start(ctx: AgentContext): void {
+    // Learned before the program starts processes of its own, which inherit it ($target).
+    targetPid();
     const host = {
       output: (text: string) => ctx.output(text),
       warn: (text: string) => ctx.warn(text),

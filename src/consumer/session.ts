@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from '../agent/protocol.js';
 import { SessionReader, type MessageListener } from './reader.js';
+import { ENV_CONSUMER_PID } from '../lang/runtime/target.js';
 
 const POLL_INTERVAL_MS = 50;
 
@@ -37,6 +38,7 @@ export class Session {
       [ENV_SESSION]: this.dir,
       [ENV_MONITORS_FILE]: monitorsFile,
       [ENV_OPTIONS]: JSON.stringify(options),
+      [ENV_CONSUMER_PID]: String(process.pid),
     };
   }
 

@@ -5,6 +5,7 @@ import type { ConsumerMonitor } from './consumer.js';
 import { onBrokenStdout, type OutputSink } from './output.js';
 import { RunReport } from './run-report.js';
 import { Session } from './session.js';
+import { setTargetPid } from '../lang/runtime/target.js';
 import { Stopper } from './stopper.js';
 
 export interface TraceRequest {
@@ -84,6 +85,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   try {
     const env = { ...process.env, ...session.env(req.monitors, req.options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
     child = new TracedChild(req.command, env, req.cwd);
+    if (child.pid !== undefined) setTargetPid(child.pid);
     stopper = new Stopper(child, session);
     stopOnBrokenPipe = onBrokenStdout(() => stopper?.stop('SIGPIPE', false));
     session.startPolling();

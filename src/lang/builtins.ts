@@ -47,6 +47,7 @@ export const BUILTIN_VARS: ReadonlyMap<string, BuiltinVar> = new Map<string, Bui
   ['activity', { type: 'int' }],
   ['elapsed', { type: 'int', needs: Capability.Timestamp }],
   ['NULL', { type: 'int' }],
+  ['$target', { type: 'int' }],
   ['AF_INET', { type: 'int' }],
   ['AF_INET6', { type: 'int' }],
 ]);

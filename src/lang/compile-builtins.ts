@@ -43,6 +43,8 @@ export function builtinVariable(name: string): string {
       return 'rt.cwd()';
     case 'NULL':
       return '0';
+    case '$target':
+      return 'rt.target';
     case 'AF_INET':
       return String(AF_INET);
     case 'AF_INET6':

@@ -3,7 +3,40 @@
  * the command line, substituted while parsing, so that `$1` is a constant like any literal.
  * `args[0]` is `$0` (the script's name); `args[n]` is `$n`.
  */
-export type MacroArgs = readonly string[];
+export type MacroArgs = readonly string[] & { readonly vars?: MacroVars };
+
+/**
+ * DTrace's process macro variables, of the tracing process (mscope) as in DTrace where they
+ * are dtrace's own: mscope computes them once and hands them to every agent with the program.
+ */
+export interface MacroVars {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly euid: number;
+  readonly egid: number;
+  readonly cwd: string;
+}
+
+export function processMacroVars(): MacroVars {
+  const id = (f: (() => number) | undefined): number => (typeof f === 'function' ? f() : 0);
+  return {
+    pid: process.pid,
+    ppid: process.ppid,
+    uid: id(process.getuid),
+    gid: id(process.getgid),
+    euid: id(process.geteuid),
+    egid: id(process.getegid),
+    cwd: process.cwd(),
+  };
+}
+
+/** `$target` is not a constant: it reads the command's pid when the clause runs (runtime/target.ts). */
+export const TARGET_MACRO = '$target';
+
+/** The hint of an unknown named macro variable. */
+export const MACRO_VAR_HINT = { hint: 'macro variables are $target, $pid, $ppid, $uid, $gid, $euid, $egid, $cwd, $0, $1… and $#' };
 
 /** The hint of a missing-argument error (D2009). */
 export const MACRO_HINT = { hint: 'macro arguments are given after the script: mscope run -s FILE --arg VALUE…' };
@@ -11,7 +44,7 @@ export const MACRO_HINT = { hint: 'macro arguments are given after the script: m
 export type MacroValue = { readonly kind: 'int'; readonly value: number | bigint } | { readonly kind: 'str'; readonly value: string };
 
 /** `$N`, `$$N` and `$#` in expressions; `$N` and `$$N` inside probe descriptions. */
-export const MACRO_TOKEN = /\$(?:\$?[0-9]+|#)/y;
+export const MACRO_TOKEN = /\$(?:\$?[0-9]+|#|[A-Za-z_][A-Za-z0-9_]*)/y;
 const IN_DESCRIPTION = /\$\$?[0-9]+/g;
 
 const INT64_MIN = -(1n << 63n);
@@ -34,6 +67,13 @@ export function macroInt(text: string): number | bigint | null {
  */
 export function macroValue(token: string, args: MacroArgs): MacroValue | undefined {
   if (token === '$#') return { kind: 'int', value: Math.max(0, args.length - 1) };
+  if (/^\$[A-Za-z_]/.test(token)) {
+    const vars = args.vars ?? processMacroVars();
+    const name = token.slice(1);
+    if (!Object.hasOwn(vars, name)) return undefined;
+    const v = vars[name as keyof MacroVars];
+    return typeof v === 'string' ? { kind: 'str', value: v } : { kind: 'int', value: v };
+  }
   const stringForm = token.startsWith('$$');
   const v = args[Number(token.slice(stringForm ? 2 : 1))];
   if (v === undefined) return undefined;

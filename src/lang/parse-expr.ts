@@ -1,7 +1,7 @@
 import type { Expr } from './ast.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { describeToken, T, type Token } from './lexer.js';
-import { MACRO_HINT, macroValue, type MacroArgs } from './macros.js';
+import { MACRO_HINT, MACRO_VAR_HINT, macroValue, TARGET_MACRO, type MacroArgs } from './macros.js';
 import { TokenStream } from './parse-tokens.js';
 
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
@@ -216,9 +216,10 @@ export class ExprParser extends TokenStream {
   /** A macro argument becomes the literal it stands for; a missing one is reported and reads as 0. */
   private macro(t: Token): Expr {
     const span = this.span(t.start, t.end);
+    if (t.text === TARGET_MACRO) return { kind: 'ident', span, name: TARGET_MACRO };
     const v = macroValue(t.text, this.macros);
     if (v === undefined) {
-      this.diags.report('D2009', span, [t.text.replace(/^\$\$/, '$')], MACRO_HINT);
+      this.diags.report('D2009', span, [t.text.replace(/^\$\$/, '$')], /^\$[0-9$#]/.test(t.text) ? MACRO_HINT : MACRO_VAR_HINT);
       return { kind: 'int', span, value: 0 };
     }
     return v.kind === 'int' ? { kind: 'int', span, value: v.value } : { kind: 'str', span, value: v.value };

@@ -7,6 +7,7 @@ import { runPasses } from './passes.js';
 import { clauseHelpers, type ClauseFactory } from './runtime/helpers.js';
 import type { OutputFormat } from './runtime/runtime.js';
 import type { BindingKind } from '../core/index.js';
+import type { MacroVars } from './macros.js';
 
 export interface ClauseInfo {
   readonly index: number;
@@ -54,6 +55,8 @@ export interface CompileOptions {
   readonly format?: OutputFormat;
   /** Macro arguments `$1`, `$2`… (`--arg`); `$0` is the first source's file name. */
   readonly macroArgs?: readonly string[];
+  /** `$pid`, `$uid`, `$cwd`…: mscope's, when compiling in an agent; else this process's. */
+  readonly macroVars?: MacroVars;
   /** The binding of clauses without a `#pragma binding` (`-b`); default direct. */
   readonly binding?: BindingKind;
 }
@@ -65,7 +68,10 @@ export interface CompileResult {
 
 export function compile(sources: readonly Source[], options: CompileOptions = {}): CompileResult {
   const diags = new DiagnosticBag();
-  const macros = [sources[0]?.file ?? '', ...(options.macroArgs ?? [])];
+  const macros = Object.assign(
+    [sources[0]?.file ?? '', ...(options.macroArgs ?? [])],
+    options.macroVars ? { vars: options.macroVars } : {},
+  );
   const cliSettings = [...(options.options ?? [])];
   const r = runPasses(sources, diags, macros, options.binding ?? 'direct', cliSettings);
   const gen = r.generated;

@@ -1,6 +1,7 @@
 import { ErrorCode, MscopeError } from '../core/index.js';
 import type { BindingKind } from '../core/index.js';
 import { compile, renderDiagnostics, type CompiledProgram, type OutputFormat, type Source } from './index.js';
+import type { MacroVars } from './macros.js';
 
 /** A D program as mscope hands it to every agent: the sources and the command-line settings. */
 export interface ScriptSpec {
@@ -10,6 +11,8 @@ export interface ScriptSpec {
   readonly format: OutputFormat;
   /** `--arg VALUE`…: the macro arguments `$1`, `$2`…; absent for programs that take none. */
   readonly args?: readonly string[];
+  /** `$pid`, `$uid`, `$cwd`…: mscope's, so that every agent compiles the same constants. */
+  readonly macroVars?: MacroVars;
   /** `-b`: the binding of clauses without a `#pragma binding`. */
   readonly binding?: BindingKind;
 }
@@ -54,6 +57,7 @@ export function compileScript(spec: ScriptSpec, warn: (text: string) => void = (
     quiet: spec.quiet,
     format: spec.format,
     macroArgs: spec.args ?? [],
+    ...(spec.macroVars ? { macroVars: spec.macroVars } : {}),
     ...(spec.binding ? { binding: spec.binding } : {}),
   });
   const errors = r.diagnostics.filter((d) => d.severity === 'error');

@@ -50,3 +50,29 @@ test('a clause with no action block prints DTrace default lines under one header
   for (const l of fired) assert.match(l, /^ {2}0 {1,6}\d+ {20,}square:entry $/);
   assert.ok(lines.indexOf('CPU     ID                    FUNCTION:NAME') < lines.indexOf(fired[0]!));
 });
+
+test("$target is the pid of CMD, in its probe clauses and in END; $pid and $cwd are mscope's", async () => {
+  const program =
+    'fn::square:entry /!done/ { printf("clause target=%d pid=%d consumer=%d\\n", $target == pid, $pid == pid, $pid); done = 1; }' +
+    ' END { printf("end %d %s\\n", $target, $cwd); }';
+  const r = await mscope(
+    ['run', '-q', '-e', program, '--', 'node', '-e', 'console.log("pid " + process.pid); require("./count.cjs")'],
+    dir,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const pid = /^pid (\d+)$/m.exec(r.stdout)?.[1];
+  assert.ok(pid !== undefined, r.stdout);
+  const clause = /^clause target=(\d) pid=(\d) consumer=(\d+)$/m.exec(r.stdout);
+  assert.ok(clause !== null, r.stdout);
+  assert.deepEqual([clause[1], clause[2]], ['1', '0']);
+  assert.notEqual(clause[3], pid);
+  assert.match(r.stdout, new RegExp(`^end ${pid} ${dir.replace(/[\\/]$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+});
+
+test('$target is 0 without CMD, and an unknown macro variable is a located error', async () => {
+  const ok = await mscope(['run', '-e', 'BEGIN { printf("%d %d %d\\n", $target, $uid == uid, $pid == pid); exit(0); }'], dir);
+  assert.equal(ok.stdout, '0 1 1\n', ok.stderr);
+  const bad = await mscope(['run', '-e', 'BEGIN { x = $tagret; }'], dir);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /:1:13: macro argument \$tagret is not defined \[D2009\]/);
+});

@@ -5,6 +5,7 @@ import type { MonitorSpec } from '../../agent/protocol.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../../lang/script-spec.js';
+import { processMacroVars } from '../../lang/macros.js';
 import { parseSettings, scriptSources } from '../script/sources.js';
 import { otlpFromEnv } from '../../export/otlp.js';
 import type { AcctOptions } from '../../accounting/index.js';
@@ -60,6 +61,7 @@ async function run(args: readonly string[]): Promise<number> {
           quiet,
           format,
           args: values.arg ?? [],
+          macroVars: processMacroVars(),
           ...(binding === undefined ? {} : { binding: binding as BindingKind }),
         };
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));

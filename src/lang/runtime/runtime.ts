@@ -15,6 +15,7 @@ import { Speculations } from './speculations.js';
 import { jsStack } from './stack.js';
 import { DFault, neg, readMember, toInt, toStr } from './values.js';
 import { invalidAddress, rawbytes, Scratch } from './scratch.js';
+import { targetPid } from './target.js';
 import { AF_INET, AF_INET6, inetNtoa, inetNtoa6 } from './strings.js';
 
 /** Where a program's output and requests go; the CLI, an agent, or a test supplies it. */
@@ -88,6 +89,10 @@ export class ClauseRuntime {
 
   get quiet(): boolean {
     return this.options.quiet;
+  }
+
+  get target(): number {
+    return targetPid();
   }
 
   get strsize(): number {

@@ -1,0 +1,1 @@
+BEGIN { x = $tagret; y = $cwd + 1; }
