@@ -12,6 +12,7 @@ call benchmark, loaded instrumentable by the same rewrite. \`none\`: the plain m
 \`fn:::entry { @[probefunc] = count(); }\` compiled and run by \`ConsumerProgram.solo\`
 (direct binding). \`bare enabled probe\`: \`link\` with an empty monitor.
 \`false predicate\`: \`fn:::entry /arg0 < 0/ { @n = count(); }\` (arg0 is never negative).
+\`arithmetic clause\`: integer arithmetic on a global and a clause-local (64-bit: they take arg0's type).
 The compile case times the first \`compile()\` in a process (what \`mscope\` pays), of a
 1-clause program and of a 200-clause program.
 `;
@@ -21,6 +22,7 @@ export const isolate = true;
 
 const COUNT = 'fn:::entry { @[probefunc] = count(); }';
 const FALSE_PREDICATE = 'fn:::entry /arg0 < 0/ { @n = count(); }';
+const ARITHMETIC = 'fn:::entry { n = n + 1; this->x = (arg0 * 3 + n) & 0xff; @s = sum(this->x + n % 7); }';
 
 export function cases() {
   return [
@@ -29,6 +31,12 @@ export function cases() {
       title: '`fn:::entry { @[probefunc] = count(); }` on `add(a, b)`, direct binding',
       baseline: 'none',
       variants: ['none', 'disabled', 'count() clause'],
+    },
+    {
+      name: 'arithmetic',
+      title: '`n = n + 1; this->x = (arg0 * 3 + n) & 0xff; @s = sum(this->x + n % 7)` vs. a count() clause',
+      baseline: 'count() clause',
+      variants: ['count() clause', 'arithmetic clause'],
     },
     {
       name: 'predicate',
@@ -52,7 +60,7 @@ export async function sample(caseName, variant) {
     const { link } = await import('../dist/weaver/index.js');
     handles = [link('fn:::entry', () => void sink.count++)];
   } else if (variant !== 'disabled') {
-    handles = await startProgram(variant === 'count() clause' ? COUNT : FALSE_PREDICATE);
+    handles = await startProgram(variant === 'count() clause' ? COUNT : variant === 'arithmetic clause' ? ARITHMETIC : FALSE_PREDICATE);
   }
   const ns = sampleCalls(api.add);
   // A clause that matched nothing would measure the disabled path under another name.

@@ -42,8 +42,9 @@ function addSum(c: Summed, value: AggValue): void {
   c.v = 0;
 }
 
+/** The sum as DTrace keeps it, in a 64-bit register: it wraps (the running total stays exact, so merges in any order agree). */
 function sumOf(c: Summed): AggValue {
-  return c.big === 0n ? c.v : normInt(c.big + toBig(c.v));
+  return c.big === 0n ? c.v : normInt(BigInt.asIntN(64, c.big + toBig(c.v)));
 }
 
 function setSum(c: Summed, v: AggValue): void {

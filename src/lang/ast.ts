@@ -1,4 +1,6 @@
 import type { ProbeDescription } from '../core/index.js';
+import type { CType } from './ctypes.js';
+import type { Declarations } from './declarations.js';
 
 /** Offsets into the source file a node came from. */
 export interface Span {
@@ -7,27 +9,46 @@ export interface Span {
   readonly end: number;
 }
 
-export type Type = 'int' | 'string' | 'dyn' | 'void';
+/** The kind of value an expression has (ctypes.ts's `coarse`); `ctype` on a node is its full D type. */
+export type Type = 'int' | 'float' | 'string' | 'dyn' | 'void' | 'struct';
 
-export type Expr =
-  | { kind: 'int'; span: Span; value: number | bigint; type?: Type }
-  | { kind: 'str'; span: Span; value: string; type?: Type }
-  | { kind: 'ident'; span: Span; name: string; type?: Type; ref?: VarRef }
-  | { kind: 'self' | 'this'; span: Span; name: string; type?: Type; ref?: VarRef }
-  | { kind: 'thisarg'; span: Span; type?: Type }
-  | { kind: 'index'; span: Span; target: Expr; keys: Expr[]; type?: Type; ref?: VarRef }
-  | { kind: 'member'; span: Span; target: Expr; name: string; nameSpan: Span; type?: Type }
-  | { kind: 'call'; span: Span; name: string; nameSpan: Span; args: Expr[]; type?: Type }
-  | { kind: 'agg'; span: Span; name: string; type?: Type }
-  | { kind: 'unary'; span: Span; op: string; operand: Expr; type?: Type }
-  | { kind: 'update'; span: Span; op: '++' | '--'; prefix: boolean; target: Expr; type?: Type }
-  | { kind: 'binary'; span: Span; op: string; left: Expr; right: Expr; type?: Type }
-  | { kind: 'ternary'; span: Span; cond: Expr; then: Expr; else: Expr; type?: Type }
-  | { kind: 'assign'; span: Span; op: string; target: Expr; value: Expr; type?: Type };
+interface Typed {
+  type?: Type;
+  ctype?: CType;
+}
+
+export type Expr = Typed &
+  (
+    | { kind: 'int'; span: Span; value: number | bigint }
+    | { kind: 'float'; span: Span; value: number }
+    | { kind: 'str'; span: Span; value: string }
+    | { kind: 'ident'; span: Span; name: string; ref?: VarRef }
+    | { kind: 'self' | 'this'; span: Span; name: string; ref?: VarRef }
+    | { kind: 'thisarg'; span: Span }
+    | { kind: 'index'; span: Span; target: Expr; keys: Expr[]; ref?: VarRef }
+    | { kind: 'member'; span: Span; target: Expr; name: string; nameSpan: Span; arrow: boolean }
+    | { kind: 'call'; span: Span; name: string; nameSpan: Span; args: Expr[] }
+    | { kind: 'agg'; span: Span; name: string }
+    /** `op` is `- + ! ~`, or `cast` with `to` the type cast to. */
+    | { kind: 'unary'; span: Span; op: string; operand: Expr; to?: CType }
+    | { kind: 'update'; span: Span; op: '++' | '--'; prefix: boolean; target: Expr }
+    | { kind: 'binary'; span: Span; op: string; left: Expr; right: Expr }
+    | { kind: 'ternary'; span: Span; cond: Expr; then: Expr; else: Expr }
+    | { kind: 'assign'; span: Span; op: string; target: Expr; value: Expr }
+    /** `sizeof expr`: the operand is typed, never evaluated. */
+    | { kind: 'sizeof'; span: Span; operand: Expr }
+    /** `xlate <T> (expr)`: the translator from the operand's type to `to`. */
+    | { kind: 'xlate'; span: Span; to: CType; operand: Expr }
+  );
 
 /** What a name resolved to; filled by the resolve pass. */
 export type VarRef =
   | { kind: 'builtin'; name: string }
+  /** An enumerator or an `inline`: a named constant or expression. */
+  | { kind: 'const'; name: string }
+  | { kind: 'inline'; name: string }
+  /** A translator's parameter, inside its member expressions. */
+  | { kind: 'param'; name: string }
   | { kind: 'global'; name: string }
   | { kind: 'array'; name: string }
   | { kind: 'self'; name: string }
@@ -65,4 +86,6 @@ export type Pragma =
 export interface Program {
   readonly clauses: Clause[];
   readonly pragmas: Pragma[];
+  /** Types, typedefs, declared variables, inlines and translators, from every file. */
+  readonly decls: Declarations;
 }

@@ -6,6 +6,8 @@ import { PROVIDER_RECORDS, RECORDS, type RecordType } from '../providers/catalog
 import type { DiagnosticBag } from './diagnostics.js';
 import { compileFormat, type CompiledFormat } from '../aggregate/printf.js';
 import { varKey, type VarTypes } from './types.js';
+import { asInt, assignable, coarse, DYN, typeName, type CType } from './ctypes.js';
+import { constEval, type Declarations } from './declarations.js';
 import { didYouMean } from './suggest.js';
 import { leftSpine } from './walk.js';
 
@@ -22,6 +24,7 @@ export interface AggregationInfo {
 
 export interface CheckResult {
   readonly varTypes: VarTypes;
+  readonly decls: Declarations;
   readonly aggregations: Map<string, AggregationInfo>;
   /** Per clause index: the binding capabilities it needs. */
   readonly capabilities: Capability[][];
@@ -32,6 +35,7 @@ export interface CheckResult {
 
 const INT_OPS = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
 const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const FLOAT_OPS = new Set(['+', '-', '*', '/']);
 
 /**
  * The checker, over typed expressions (types.ts runs first): operand and argument types,
@@ -44,8 +48,17 @@ export function checkProgram(
   diags: DiagnosticBag,
   settings: Iterable<[string, string]> = [],
 ): CheckResult {
-  const result: CheckResult = { varTypes, aggregations: new Map(), capabilities: [], options: new Map(), printedByProgram: new Set() };
-  new Checker(result, diags).clauses(program.clauses);
+  const result: CheckResult = {
+    varTypes,
+    decls: program.decls,
+    aggregations: new Map(),
+    capabilities: [],
+    options: new Map(),
+    printedByProgram: new Set(),
+  };
+  const checker = new Checker(result, diags, program.decls);
+  checker.clauses(program.clauses);
+  checker.declarations();
   for (const p of program.pragmas) if (p.kind === 'option') checkOption(p.option, p.value, p.span, diags, result);
   // `-x` settings are checked as pragmas are; with no source line, the diagnostic names the setting.
   for (const [name, value] of settings) {
@@ -115,7 +128,34 @@ class Checker {
   constructor(
     private readonly r: CheckResult,
     private readonly diags: DiagnosticBag,
+    private readonly decls: Declarations,
   ) {}
+
+  /** Inlines and translator members: their expressions, against their declared types. */
+  declarations(): void {
+    for (const inl of this.decls.inlines.values()) {
+      const t = this.expr(inl.expr);
+      const v = inl.expr.ctype ?? DYN;
+      if (!assignable(inl.type, v)) this.diags.report('D4004', inl.expr.span, [inl.name, describeC(inl.type), describeC(v)]);
+      else if (t === 'void') this.diags.report('D4004', inl.expr.span, [inl.name, describeC(inl.type), 'no value']);
+    }
+    for (const tr of this.decls.translators) {
+      const to = tr.to;
+      if (to.kind !== 'struct' && to.kind !== 'union') {
+        this.diags.report('D4107', tr.span, ['translator', typeName(to)]);
+        continue;
+      }
+      if (to.members === null) this.diags.report('D4109', tr.span, [to.name]);
+      for (const [name, value] of tr.members) {
+        this.expr(value);
+        const m = to.members?.find((x) => x.name === name);
+        if (to.members !== null && m === undefined) this.diags.report('D4106', value.span, [to.name, name]);
+        else if (m !== undefined && !assignable(m.type, value.ctype ?? DYN)) {
+          this.diags.report('D4004', value.span, [`${to.name}.${name}`, describeC(m.type), describeC(value.ctype ?? DYN)]);
+        }
+      }
+    }
+  }
 
   clauses(clauses: readonly Clause[]): void {
     for (const c of clauses) {
@@ -151,7 +191,11 @@ class Checker {
       const t = this.expr(a);
       if (i >= first && i < first + nParams && constValue(a) === null) this.diags.report('D4009', a.span, [i + 1, s.func]);
       else if (t === 'string') this.diags.report('D4003', a.span, [i + 1, s.func, 'an integer', 'a string']);
+      else if (t === 'float' || t === 'struct') this.diags.report('D4112', a.span, [`\`${s.func}()\``, describeC(a.ctype ?? DYN)]);
     });
+    for (const k of s.keys) {
+      if (k.type === 'float' || k.type === 'struct') this.diags.report('D4112', k.span, ['an aggregation key', describeC(k.ctype ?? DYN)]);
+    }
     const name = s.name || '_';
     const params = s.args.slice(first, first + nParams).map((a) => Number(constValue(a) ?? 0));
     const prev = this.r.aggregations.get(name);
@@ -176,6 +220,7 @@ class Checker {
     if (this.records !== null) this.recordAccess(e);
     switch (e.kind) {
       case 'int':
+      case 'float':
       case 'agg':
         return;
       case 'str':
@@ -199,19 +244,35 @@ class Checker {
       case 'index':
         for (const k of e.keys) this.expr(k);
         if (e.ref?.kind !== 'array') this.expr(e.target);
+        else this.arrayIndex(e);
         return;
       case 'member':
-        this.caps.add(Capability.LiveObjects);
-        this.expr(e.target);
+        this.member(e);
         return;
+      case 'sizeof':
+        this.expr(e.operand);
+        return;
+      case 'xlate': {
+        this.expr(e.operand);
+        if (
+          this.decls.translator(e.to, e.operand.ctype ?? DYN) === undefined &&
+          !this.decls.translators.some((t) => t.to.name === e.to.name)
+        ) {
+          this.diags.report('D4111', e.span, [describeC(e.operand.ctype ?? DYN), describeC(e.to)]);
+        }
+        return;
+      }
       case 'unary': {
         const t = this.expr(e.operand);
-        if (e.op !== 'cast:string' && e.op !== 'cast:int' && e.op !== '!' && t === 'string')
-          this.diags.report('D4001', e.span, [e.op, 'a string']);
+        if (e.op === 'cast') this.cast(e, e.operand.ctype ?? DYN, e.to!);
+        else if (e.op !== '!' && t === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
+        else if (e.op !== '!' && t === 'struct') this.diags.report('D4001', e.span, [e.op, 'a struct']);
+        else if (e.op === '~' && t === 'float') this.diags.report('D4001', e.span, [e.op, 'a floating-point value']);
         return;
       }
       case 'update':
         this.assignTo(e.target, 'int', e.span, e.op);
+        if (e.target.type === 'string' || e.target.type === 'struct') this.diags.report('D4001', e.span, [e.op, describe(e.target.type)]);
         return;
       case 'binary': {
         const spine = leftSpine(e);
@@ -223,13 +284,15 @@ class Checker {
         this.expr(e.cond);
         const a = this.expr(e.then);
         const b = this.expr(e.else);
-        if (a !== b && a !== 'dyn' && b !== 'dyn') this.diags.report('D4002', e.span, [describe(a), describe(b)]);
+        if (a !== b && a !== 'dyn' && b !== 'dyn' && !(isNumber(a) && isNumber(b)))
+          this.diags.report('D4002', e.span, [describe(a), describe(b)]);
         return;
       }
       case 'assign': {
         const v = this.expr(e.value);
         if (e.op !== '=' && v === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
-        this.assignTo(e.target, e.op === '=' ? v : 'int', e.span, e.op);
+        else if (e.op !== '=' && v === 'struct') this.diags.report('D4001', e.span, [e.op, 'a struct']);
+        else this.assignTo(e.target, e.op === '=' ? v : 'int', e.span, e.op, e.op === '=' ? (e.value.ctype ?? DYN) : DYN);
         return;
       }
       case 'call':
@@ -237,11 +300,84 @@ class Checker {
     }
   }
 
+  /** `(type)expr`: between scalar types, to string from a string or a program value, to a struct from the same struct. */
+  private cast(e: Expr, from: CType, to: CType): void {
+    if (from.kind === 'dyn' || from.kind === 'void') return;
+    const scalar = (t: CType): boolean => asInt(t) !== null || t.kind === 'float';
+    const ok =
+      (scalar(to) && scalar(from)) || (to.kind === 'string' && from.kind === 'string') || to.kind === 'void' || to.name === from.name;
+    if (!ok) this.diags.report('D4105', e.span, [describeC(from), describeC(to)]);
+  }
+
+  /** `a[i]` of a declared array: a constant index is checked here, any other at run time. */
+  private arrayIndex(e: Extract<Expr, { kind: 'index' }>): void {
+    const d = this.decls.vars.get(e.ref!.name);
+    if (d === undefined) return;
+    if (d.type.kind === 'array') {
+      if (e.keys.length !== 1) {
+        this.diags.report('D3006', e.span, [e.ref!.name, e.keys.length, 1]);
+        return;
+      }
+      const v = constEval(e.keys[0]!, this.decls);
+      if (v !== null && (v < 0n || v >= BigInt(d.type.length)))
+        this.diags.report('D4104', e.keys[0]!.span, [String(v), e.ref!.name, d.type.length]);
+      else if (v === null && asInt(e.keys[0]!.ctype ?? DYN) === null && e.keys[0]!.type !== 'dyn') {
+        this.diags.report('D4119', e.keys[0]!.span, [e.ref!.name, describeC(e.keys[0]!.ctype ?? DYN)]);
+      }
+    } else if (d.keys !== undefined) {
+      if (e.keys.length !== d.keys.length) {
+        this.diags.report('D3006', e.span, [e.ref!.name, e.keys.length, d.keys.length]);
+        return;
+      }
+      e.keys.forEach((k, i) => {
+        const want = d.keys![i]!;
+        const got = k.ctype ?? DYN;
+        if (got.kind !== 'dyn' && !assignable(want, got)) this.diags.report('D4119', k.span, [e.ref!.name, describeC(got)]);
+      });
+    }
+  }
+
+  /** `s.m` of a struct or union of the program's checks `m`; on a value of the traced program it reads a property. */
+  private member(e: Extract<Expr, { kind: 'member' }>): void {
+    this.expr(e.target);
+    const t = e.target.ctype ?? DYN;
+    if (t.kind === 'dyn') {
+      this.caps.add(Capability.LiveObjects);
+      return;
+    }
+    const s = e.arrow && t.kind === 'ptr' ? t.to : t;
+    if (s.kind !== 'struct' && s.kind !== 'union') {
+      this.diags.report('D4107', e.span, [e.arrow ? '->' : '.', describeC(t)]);
+      return;
+    }
+    if (s.members !== null && !s.members.some((m) => m.name === e.name)) {
+      this.diags.report('D4106', e.nameSpan, [s.name, e.name], {
+        suffix: didYouMean(
+          e.name,
+          s.members.map((m) => m.name),
+        ),
+      });
+    }
+  }
+
   private binary(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): void {
+    if (l === 'struct' || r === 'struct') {
+      this.diags.report('D4001', e.span, [e.op, 'a struct']);
+      return;
+    }
     if (INT_OPS.has(e.op)) {
       if (l === 'string' || r === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
+      else if ((l === 'float' || r === 'float') && !FLOAT_OPS.has(e.op))
+        this.diags.report('D4001', e.span, [e.op, 'a floating-point value']);
       if ((e.op === '/' || e.op === '%') && constValue(e.right) === 0) this.diags.report('D4013', e.right.span);
-    } else if (COMPARE_OPS.has(e.op) && l !== 'dyn' && r !== 'dyn' && l !== r && !isNullComparison(e, l, r)) {
+    } else if (
+      COMPARE_OPS.has(e.op) &&
+      l !== 'dyn' &&
+      r !== 'dyn' &&
+      l !== r &&
+      !(isNumber(l) && isNumber(r)) &&
+      !isNullComparison(e, l, r)
+    ) {
       this.diags.report('D4002', e.span, [describe(l), describe(r)]);
     }
   }
@@ -263,14 +399,35 @@ class Checker {
     }
   }
 
-  /** An assignment of a `value`-typed value: the variable's type was fixed by its first assignment. */
-  private assignTo(target: Expr, value: Type, span: Expr['span'], op: string): void {
+  /** An assignment of a `value`-typed value: the variable's type was declared or fixed by its first assignment. */
+  private assignTo(target: Expr, value: Type, span: Expr['span'], op: string, valueC: CType = DYN): void {
     if (target.kind === 'index') for (const k of target.keys) this.expr(k);
     if (target.kind === 'self') this.caps.add(Capability.SelfVars);
-    const held = this.r.varTypes.get(varKey(target));
-    if (held === undefined || held === 'dyn' || value === 'void' || value === 'dyn') return;
-    if (value !== held) this.diags.report('D4004', span, [displayName(target), describe(held), describe(value)]);
-    else if (op !== '=' && held === 'string') this.diags.report('D4001', span, [op, 'a string']);
+    if (target.kind === 'member' || (target.kind === 'index' && target.ref?.kind !== 'array')) {
+      this.expr(target);
+      const base = target.kind === 'member' ? target.target : (target as Extract<Expr, { kind: 'index' }>).target;
+      if (base.ctype === undefined || base.ctype.kind === 'dyn') {
+        this.diags.report('D4118', target.span, [this.textOf(target)]);
+        return;
+      }
+      if (target.type === 'dyn' || target.type === undefined) return;
+    } else if (target.kind === 'index') this.arrayIndex(target);
+    const heldC = target.kind === 'member' || target.kind === 'index' ? (target.ctype ?? DYN) : this.r.varTypes.get(varKey(target));
+    if (heldC === undefined || heldC.kind === 'dyn' || value === 'void' || value === 'dyn') return;
+    const held = coarse(heldC);
+    if (op !== '=' && (held === 'string' || held === 'struct'))
+      this.diags.report('D4001', span, [op, held === 'string' ? 'a string' : 'a struct']);
+    else if (op !== '=' && held === 'float' && !FLOAT_OPS.has(op.slice(0, -1)) && op !== '++' && op !== '--') {
+      this.diags.report('D4001', span, [op, 'a floating-point value']);
+    } else if (op === '=' && !assignable(heldC, valueC.kind === 'dyn' ? (value === 'int' ? heldC : valueC) : valueC)) {
+      this.diags.report('D4004', span, [displayName(target), describeC(heldC), describeC(valueC)]);
+    } else if (value !== held && !(isNumber(value) && isNumber(held)) && valueC.kind === 'dyn') {
+      this.diags.report('D4004', span, [displayName(target), describe(held), describe(value)]);
+    }
+  }
+
+  private textOf(e: Expr): string {
+    return e.kind === 'member' ? `${this.textOf(e.target)}${e.arrow ? '->' : '.'}${e.name}` : e.kind === 'ident' ? e.name : varKey(e);
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>): void {
@@ -351,7 +508,31 @@ function displayName(e: Expr): string {
 }
 
 function describe(t: string): string {
-  return t === 'int' ? 'an integer' : t === 'string' ? 'a string' : t === 'void' ? 'no value' : 'a value';
+  switch (t) {
+    case 'int':
+      return 'an integer';
+    case 'string':
+      return 'a string';
+    case 'void':
+      return 'no value';
+    case 'float':
+      return 'a floating-point value';
+    case 'struct':
+      return 'a struct';
+    default:
+      return 'a value';
+  }
+}
+
+/** A D type in a message: `int`, `uint32_t`, `struct foo`. */
+function describeC(t: CType): string {
+  if (t.kind === 'dyn') return 'a value';
+  if (t.kind === 'void') return 'no value';
+  return `\`${t.name}\``;
+}
+
+function isNumber(t: string): boolean {
+  return t === 'int' || t === 'float';
 }
 
 /** The value of an integer constant expression (literals and unary minus), else null. */

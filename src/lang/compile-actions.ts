@@ -2,6 +2,8 @@ import type { Expr, Stmt } from './ast.js';
 import { AGG_FUNCS } from './builtins.js';
 import { compileFormat } from '../aggregate/printf.js';
 import { ExprCompiler } from './compile-expr.js';
+import { convert } from './compile-convert.js';
+import { asInt, INT64 } from './ctypes.js';
 
 /** Statements: aggregating assignments and actions, which call the runtime (`rt.*`). */
 export abstract class ActionCompiler extends ExprCompiler {
@@ -15,7 +17,8 @@ export abstract class ActionCompiler extends ExprCompiler {
     const nParams = f === undefined ? 0 : Math.min(f.maxParams, Math.max(0, s.args.length - first));
     const incrAt = f?.takesIncr === true && s.args.length > first + nParams ? first + nParams : -1;
     const incrArg = incrAt >= 0 ? s.args[incrAt] : undefined;
-    const value = takesValue && s.args.length > 0 ? this.int(s.args[0]!) : '0';
+    // An aggregation records int64_t values, as DTrace's 64-bit registers hold them.
+    const value = takesValue && s.args.length > 0 ? this.int64(s.args[0]!) : '0';
     const valueArgs =
       !takesValue && incrArg === undefined ? '' : `${value}${incrArg === undefined ? '' : `, Number(${this.int(incrArg)})`}`;
     const vArg = valueArgs === '' ? '' : `, ${valueArgs}`;
@@ -32,8 +35,10 @@ export abstract class ActionCompiler extends ExprCompiler {
       case 'trace':
       case 'print':
         return a[0]!.kind === 'agg' ? `rt.printa(null, [${this.aggRef(a[0]!)}], ${sp})` : `rt.trace(ev, ${this.expr(a[0]!)}, ${sp})`;
-      case 'printf':
-        return `rt.printf(ev, ${JSON.stringify(strValue(a[0]))}, [${this.formatArgs(strValue(a[0]), a.slice(1))}], ${sp})`;
+      case 'printf': {
+        const fmt = this.formatFor(strValue(a[0]), a.slice(1));
+        return `rt.printf(ev, ${JSON.stringify(fmt)}, [${this.formatArgs(fmt, a.slice(1))}], ${sp})`;
+      }
       case 'printa': {
         const hasFmt = a[0]?.kind === 'str';
         const aggs = (hasFmt ? a.slice(1) : a).map((x) => this.aggRef(x));
@@ -64,26 +69,75 @@ export abstract class ActionCompiler extends ExprCompiler {
     }
   }
 
+  private int64(e: Expr): string {
+    const t = e.ctype === undefined ? null : asInt(e.ctype);
+    return t !== null && !t.signed && t.size === 8 ? convert(this.expr(e), t, INT64) : this.int(e);
+  }
+
   private aggRef(e: Expr): number {
     return e.kind === 'agg' ? (this.aggIndex.get(e.name || '_') ?? 0) : 0;
   }
 
-  /** printf arguments converted for their conversion: `%s` gets a string, numbers an integer. */
+  /**
+   * printf arguments converted for their conversion: `%s` gets a string, `%e %f %g` a double,
+   * the others an integer; `%u %x %o %c` show a narrow signed integer as its unsigned value of
+   * the same width (`%x` of `(int)-1` is ffffffff), as DTrace formats by the argument's size.
+   */
   private formatArgs(fmt: string, args: Expr[]): string {
-    let wants: readonly string[] = [];
-    try {
-      wants = compileFormat(fmt).argTypes;
-    } catch {
-      // The checker has reported the format already.
-    }
+    const convs = conversions(fmt);
     return args
       .map((x, i) => {
-        const w = wants[i] ?? 'int';
-        if (w === 'string' || (w === 'char' && x.type === 'string')) return this.str(x);
+        const w = convs[i] ?? 'd';
+        if (w === 's' || (w === 'c' && x.type === 'string')) return this.str(x);
+        if (w === 'e' || w === 'f' || w === 'g') return this.num(x);
+        const t = x.ctype === undefined ? null : asInt(x.ctype);
+        if (t !== null && t.signed && t.size < 8 && 'uxXoc'.includes(w)) {
+          return convert(this.expr(x), t, { kind: 'int', name: 'unsigned', size: t.size, signed: false });
+        }
         return this.int(x);
       })
       .join(', ');
   }
+
+  /** The format as printed: `%d` of an unsigned argument prints as `%u`, as in DTrace (pfcheck_dint). */
+  private formatFor(fmt: string, args: Expr[]): string {
+    let segments;
+    try {
+      segments = compileFormat(fmt).segments;
+    } catch {
+      return fmt;
+    }
+    let out = fmt;
+    let i = 0;
+    for (const seg of segments) {
+      if (typeof seg === 'string' || seg.agg) continue;
+      if (seg.width === -2) i++;
+      if (seg.precision === -2) i++;
+      const t = args[i]?.ctype === undefined ? null : asInt(args[i]!.ctype!);
+      if ((seg.conv === 'd' || seg.conv === 'i') && t !== null && !t.signed) {
+        const at = seg.offset + seg.text.length - 1;
+        out = out.slice(0, at) + 'u' + out.slice(at + 1);
+      }
+      i++;
+    }
+    return out;
+  }
+}
+
+/** The conversion letter each printf argument meets, in order (`*` for a width or precision). */
+function conversions(fmt: string): string[] {
+  const out: string[] = [];
+  try {
+    for (const seg of compileFormat(fmt).segments) {
+      if (typeof seg === 'string' || seg.agg) continue;
+      if (seg.width === -2) out.push('*');
+      if (seg.precision === -2) out.push('*');
+      out.push(seg.conv);
+    }
+  } catch {
+    // The checker has reported the format already.
+  }
+  return out;
 }
 
 function strValue(e: Expr | undefined): string {

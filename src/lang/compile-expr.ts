@@ -1,4 +1,7 @@
 import type { Expr, Type } from './ast.js';
+import { arithmetic, convert, unaryArithmetic } from './compile-convert.js';
+import { arithmeticType, asInt, coarse, DYN, INT64, sizeOf, unaryType, type CType, type StructType } from './ctypes.js';
+import { binaryType } from './types.js';
 import { BUILTIN_VARS, isNull } from './builtins.js';
 import type { CheckResult } from './check.js';
 import { varKey } from './types.js';
@@ -6,8 +9,6 @@ import { leftSpine } from './walk.js';
 import { builtinCall, builtinVariable } from './compile-builtins.js';
 import type { Names } from './resolve.js';
 
-const BIN_INT: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod' };
-const BIT_OPS: Record<string, number> = { '&': 0, '|': 1, '^': 2, '<<': 3, '>>': 4 };
 const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const LOGICAL = new Set(['&&', '||', '^^']);
 /** Longer left-leaning chains are generated as a flat sequence on `$c`: V8 cannot parse 10,000 nested calls. */
@@ -39,17 +40,50 @@ export abstract class ExprCompiler {
   /** An action (printf, exit…) as a statement; `spec` when the clause speculates. */
   protected abstract exprStmt(e: Expr, spec: boolean): string;
 
+  /** Struct and union types whose values the program makes, by the index of their factory `S{i}`. */
+  protected readonly structTypes: StructType[] = [];
+
+  protected ctypeOfVar(key: string): CType {
+    return this.checked.varTypes.get(key) ?? DYN;
+  }
+
   protected typeOfVar(key: string): Type {
-    return this.checked.varTypes.get(key) ?? 'dyn';
+    return coarse(this.ctypeOfVar(key));
   }
 
   protected defaultOf(key: string): string {
-    return this.typeOfVar(key) === 'string' ? '""' : '0';
+    return this.defaultFor(this.ctypeOfVar(key));
+  }
+
+  /** The value an unassigned variable of type `t` reads as. */
+  protected defaultFor(t: CType): string {
+    if (t.kind === 'string') return '""';
+    if (t.kind === 'struct' || t.kind === 'union') return `${this.structFactory(t)}()`;
+    if (t.kind === 'array') return `[${Array.from({ length: t.length }, () => this.defaultFor(t.of)).join(', ')}]`;
+    return '0';
+  }
+
+  protected structFactory(t: StructType): string {
+    let i = this.structTypes.indexOf(t);
+    if (i < 0) i = this.structTypes.push(t) - 1;
+    return `S${i}`;
+  }
+
+  /** `e` converted to type `t`. */
+  protected as(e: Expr, t: CType): string {
+    return convert(this.expr(e), e.ctype ?? DYN, t);
   }
 
   protected int(e: Expr): string {
     const c = this.expr(e);
-    return e.type === 'int' ? c : `toInt(${c})`;
+    if (e.type === 'int') return c;
+    return e.type === 'float' ? `f2i(${c})` : `toInt(${c})`;
+  }
+
+  protected num(e: Expr): string {
+    const c = this.expr(e);
+    if (e.type === 'float') return c;
+    return e.type === 'int' ? `Number(${c})` : `toNum(${c})`;
   }
 
   protected str(e: Expr): string {
@@ -63,7 +97,7 @@ export abstract class ExprCompiler {
     if (e.kind === 'binary' && (COMPARE.has(e.op) || LOGICAL.has(e.op))) return this.boolBinary(e);
     if (e.kind === 'unary' && e.op === '!') return `(!${this.bool(e.operand)})`;
     const c = this.expr(e);
-    return e.type === 'int' ? `(${c} !== 0)` : `truthy(${c})`;
+    return e.type === 'int' || e.type === 'float' ? `(${c} !== 0)` : `truthy(${c})`;
   }
 
   private boolBinary(e: Extract<Expr, { kind: 'binary' }>): string {
@@ -74,7 +108,11 @@ export abstract class ExprCompiler {
     const l = this.expr(e.left);
     const r = this.expr(e.right);
     const op = e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op;
-    if (lt === rt && (lt === 'int' || lt === 'string')) return `(${l} ${op} ${r})`;
+    if ((lt === 'int' || lt === 'float') && (rt === 'int' || rt === 'float')) {
+      const common = arithmeticType(e.left.ctype ?? INT64, e.right.ctype ?? INT64);
+      return `(${convert(l, e.left.ctype ?? INT64, common)} ${op} ${convert(r, e.right.ctype ?? INT64, common)})`;
+    }
+    if (lt === rt && lt === 'string') return `(${l} ${op} ${r})`;
     // A string against NULL: the null string is "" here.
     if ((e.op === '==' || e.op === '!=') && ((lt === 'string' && isNull(e.right)) || (rt === 'string' && isNull(e.left)))) {
       return `(${lt === 'string' ? l : r} ${op} "")`;
@@ -101,6 +139,12 @@ export abstract class ExprCompiler {
     switch (e.kind) {
       case 'int':
         return typeof e.value === 'bigint' ? `${e.value}n` : e.value < 0 ? `(${e.value})` : String(e.value);
+      case 'float':
+        return Number.isFinite(e.value) ? String(e.value) : 'Infinity';
+      case 'sizeof':
+        return String(sizeOf(e.operand.ctype ?? DYN));
+      case 'xlate':
+        return this.xlate(e);
       case 'str':
         return JSON.stringify(e.value);
       case 'agg':
@@ -115,8 +159,12 @@ export abstract class ExprCompiler {
         return `t_${e.name}`;
       case 'index':
         return this.index(e);
-      case 'member':
+      case 'member': {
+        const t = e.target.ctype ?? DYN;
+        const st = e.arrow && t.kind === 'ptr' ? t.to : t;
+        if (st.kind === 'struct' || st.kind === 'union') return `${this.expr(e.target)}.${e.name}`;
         return `readMember(${this.expr(e.target)}, ${JSON.stringify(e.name)})`;
+      }
       case 'unary':
         return this.unary(e);
       case 'binary':
@@ -136,6 +184,12 @@ export abstract class ExprCompiler {
     const ref = e.ref;
     if (ref === undefined) return '0';
     if (ref.kind === 'global') return `g_${e.name}`;
+    if (ref.kind === 'const') return String(this.checked.decls.enumerators.get(e.name)!.value);
+    if (ref.kind === 'param') return `p_${e.name}`;
+    if (ref.kind === 'inline') {
+      const inl = this.checked.decls.inlines.get(e.name)!;
+      return convert(this.expr(inl.expr), inl.expr.ctype ?? DYN, inl.type);
+    }
     if (ref.kind === 'array') return '0';
     if (!BUILTIN_VARS.has(e.name)) return '0';
     return builtinVariable(e.name);
@@ -146,10 +200,19 @@ export abstract class ExprCompiler {
     return `tupleKey([${keys.map((k) => this.expr(k)).join(', ')}])`;
   }
 
+  /** The key of an element of a declared or undeclared array; a declared scalar array's is bounds-checked. */
+  protected arrayKey(e: Extract<Expr, { kind: 'index' }>): string {
+    const d = this.checked.decls.vars.get(e.ref!.name);
+    if (d?.type.kind === 'array') return `bound(${this.int(e.keys[0]!)}, ${d.type.length}, ${JSON.stringify(d.name)})`;
+    return this.keyOf(e.keys);
+  }
+
   private index(e: Extract<Expr, { kind: 'index' }>): string {
     if (e.ref?.kind === 'array') {
-      return `(a_${e.ref.name}.get(${this.keyOf(e.keys)}) ?? ${this.defaultOf(varKey(e))})`;
+      return `(a_${e.ref.name}.get(${this.arrayKey(e)}) ?? ${this.defaultOf(varKey(e))})`;
     }
+    const tt = e.target.ctype;
+    if (tt?.kind === 'array') return `${this.expr(e.target)}[bound(${this.int(e.keys[0]!)}, ${tt.length}, "array")]`;
     if (e.target.kind === 'ident' && e.target.ref?.kind === 'builtin' && e.target.name === 'args') {
       return `argAt(ev.args, ${this.int(e.keys[0]!)})`;
     }
@@ -158,18 +221,26 @@ export abstract class ExprCompiler {
   }
 
   private unary(e: Extract<Expr, { kind: 'unary' }>): string {
+    const t = e.ctype ?? INT64;
     switch (e.op) {
       case '!':
         return `(${this.bool(e)} ? 1 : 0)`;
       case '-':
-        return `neg(${this.int(e.operand)})`;
       case '~':
-        return `bnot(${this.int(e.operand)})`;
-      case 'cast:string':
-        return this.str(e.operand);
+        return unaryArithmetic(e.op, this.as(e.operand, t), t);
+      case '+':
+        return this.as(e.operand, t);
       default:
-        return this.int(e.operand);
+        if (t.kind === 'void') return `(${this.expr(e.operand)}, 0)`;
+        return this.as(e.operand, t);
     }
+  }
+
+  /** `xlate <T> (x)`: the translator's function `X{i}` builds the translated struct. */
+  private xlate(e: Extract<Expr, { kind: 'xlate' }>): string {
+    const decls = this.checked.decls;
+    const tr = decls.translator(e.to, e.operand.ctype ?? DYN) ?? decls.translators.find((t) => t.to.name === e.to.name)!;
+    return `X${decls.translators.indexOf(tr)}(ev, ${this.expr(e.operand)})`;
   }
 
   /**
@@ -193,60 +264,110 @@ export abstract class ExprCompiler {
 
   private binaryStep(e: Extract<Expr, { kind: 'binary' }>): string {
     if (COMPARE.has(e.op) || LOGICAL.has(e.op)) return `(${this.boolBinary(e)} ? 1 : 0)`;
-    const l = this.int(e.left);
-    const r = this.int(e.right);
-    const f = BIN_INT[e.op];
-    if (f !== undefined) return `${f}(${l}, ${r})`;
-    return `bitop(${BIT_OPS[e.op]!}, ${l}, ${r})`;
+    const t = e.ctype ?? INT64;
+    const shift = e.op === '<<' || e.op === '>>';
+    return arithmetic(e.op, this.as(e.left, t), this.as(e.right, shift ? INT64 : t), t);
   }
 
-  /** The value to store in `target`, converted to the variable's type. */
-  private coerce(target: Expr, code: string, from: Type | undefined): string {
-    const t = this.typeOfVar(varKey(target));
-    if (t === 'int' && from !== 'int') return `toInt(${code})`;
-    if (t === 'string' && from !== 'string') return `ts(${code})`;
-    if (t === 'dyn' && from !== 'int' && from !== 'string') return `nv(${code})`;
-    return code;
+  /** The type a store into `target` converts to. */
+  private targetType(target: Expr): CType {
+    if (target.kind === 'member' || (target.kind === 'index' && target.ref?.kind !== 'array')) return target.ctype ?? DYN;
+    return this.ctypeOfVar(varKey(target));
   }
 
   private assign(target: Expr, op: string, value: Expr): string {
-    let v: string;
-    let from: Type | undefined = value.type;
-    if (op === '=') v = this.expr(value);
-    else {
-      const base = op.slice(0, -1);
-      const cur = this.expr(target);
-      const curInt = target.type === 'int' ? cur : `toInt(${cur})`;
-      const f = BIN_INT[base];
-      v = f !== undefined ? `${f}(${curInt}, ${this.int(value)})` : `bitop(${BIT_OPS[base]!}, ${curInt}, ${this.int(value)})`;
-      from = 'int';
+    const t = this.targetType(target);
+    if (op === '=') return this.store(target, convert(this.expr(value), value.ctype ?? DYN, t));
+    const base = op.slice(0, -1);
+    const r = binaryType(base, t.kind === 'dyn' ? INT64 : t, value.ctype ?? DYN);
+    const shift = base === '<<' || base === '>>';
+    if (target.kind === 'index' && target.ref?.kind === 'array') {
+      const cur = `(a_${target.ref.name}.get($k) ?? ${this.defaultOf(varKey(target))})`;
+      const v = arithmetic(base, convert(cur, t, r), convert(this.expr(value), value.ctype ?? DYN, shift ? INT64 : r), r);
+      return `($k = ${this.arrayKey(target)}, ${this.store(target, convert(v, r, t), '$k')})`;
     }
-    return this.store(target, this.coerce(target, v, from));
+    const v = arithmetic(base, convert(this.expr(target), t, r), convert(this.expr(value), value.ctype ?? DYN, shift ? INT64 : r), r);
+    return this.store(target, convert(v, r, t));
   }
 
-  private store(target: Expr, v: string): string {
+  /** A store of `v` (already of the target's type) into `target`; `key` is the element's key when already computed. */
+  private store(target: Expr, v: string, key?: string): string {
     switch (target.kind) {
       case 'ident':
         return `(g_${target.name} = ${v})`;
       case 'self':
         // The first write of a clause goes through selfWrite: it copies slots inherited from another execution.
-        return `((sw ? ss : ((sw = true), (ss = rt.selfWrite())))[${this.selfIndex.get(target.name)!}] = ${v})`;
+        return `(${this.selfSlots()}[${this.selfIndex.get(target.name)!}] = ${v})`;
       case 'this':
         return `(t_${target.name} = ${v})`;
       case 'index':
-        if (target.target.kind === 'ident') return `aset(a_${target.target.name}, ${this.keyOf(target.keys)}, ${v}, dv)`;
+        if (target.ref?.kind === 'array') return `aset(a_${target.ref.name}, ${key ?? this.arrayKey(target)}, ${v}, dv)`;
+        return this.memberStore(target, v);
+      case 'member':
+        return this.memberStore(target, this.bitField(target, v));
     }
     return v;
   }
 
-  private update(e: Extract<Expr, { kind: 'update' }>): string {
-    const f = e.op === '++' ? 'add' : 'sub';
-    if (e.target.kind === 'index' && e.target.target.kind === 'ident') {
-      return `aincr(a_${e.target.target.name}, ${this.keyOf(e.target.keys)}, ${e.op === '++' ? 1 : -1}, ${e.prefix}, dv)`;
+  private selfSlots(): string {
+    return '(sw ? ss : ((sw = true), (ss = rt.selfWrite())))';
+  }
+
+  /** A bit-field keeps the low `bits` bits of what is stored in it. */
+  private bitField(target: Extract<Expr, { kind: 'member' }>, v: string): string {
+    const t = target.target.ctype;
+    const st = target.arrow && t?.kind === 'ptr' ? t.to : t;
+    if (st?.kind !== 'struct' && st?.kind !== 'union') return v;
+    const m = st.members?.find((x) => x.name === target.name);
+    if (m?.bits === undefined || m.bits >= 32) return v;
+    const s = 32 - m.bits;
+    const it = asInt(m.type);
+    return it?.signed === true ? `((${v} << ${s}) >> ${s})` : `((${v} << ${s}) >>> ${s})`;
+  }
+
+  /**
+   * `s.a.b = v`, `s.arr[i] = v`: in place for globals and `this->`; a `self->` struct is copied
+   * along the path (sput), since slots are shared with the execution they were inherited from.
+   */
+  private memberStore(target: Expr, v: string): string {
+    const path: string[] = [];
+    let root: Expr = target;
+    for (;;) {
+      if (root.kind === 'member') {
+        path.unshift(JSON.stringify(root.name));
+        root = root.target;
+      } else if (root.kind === 'index' && root.ref?.kind !== 'array') {
+        const tt = root.target.ctype;
+        path.unshift(`bound(${this.int(root.keys[0]!)}, ${tt?.kind === 'array' ? tt.length : 0}, "array")`);
+        root = root.target;
+      } else break;
     }
-    const cur = e.target.type === 'int' ? this.expr(e.target) : `toInt(${this.expr(e.target)})`;
-    const next = this.store(e.target, `${f}($t, 1)`);
-    return e.prefix ? `($t = ${cur}, ${next})` : `($t = ${cur}, ${next}, $t)`;
+    if (root.kind === 'self') {
+      const i = this.selfIndex.get(root.name)!;
+      return `($w = ${v}, ${this.selfSlots()}[${i}] = sput(ss[${i}], [${path.join(', ')}], $w), $w)`;
+    }
+    let base = this.expr(root);
+    if (root.kind === 'index' && root.ref?.kind === 'array') {
+      const t = this.ctypeOfVar(varKey(root));
+      if (t.kind === 'struct' || t.kind === 'union')
+        base = `aobj(a_${root.ref.name}, ${this.arrayKey(root)}, ${this.structFactory(t)}, dv)`;
+    }
+    return `(${base}${path.map((p) => `[${p}]`).join('')} = ${v})`;
+  }
+
+  private update(e: Extract<Expr, { kind: 'update' }>): string {
+    const t = this.targetType(e.target);
+    const it = t.kind === 'dyn' ? INT64 : t;
+    const r = unaryType(it);
+    const next = convert(arithmetic(e.op === '++' ? '+' : '-', convert('$t', it, r), '1', r), r, it);
+    if (e.target.kind === 'index' && e.target.ref?.kind === 'array') {
+      const cur = `(a_${e.target.ref.name}.get($k) ?? ${this.defaultOf(varKey(e.target))})`;
+      const stored = this.store(e.target, next, '$k');
+      return `($k = ${this.arrayKey(e.target)}, $t = ${t.kind === 'dyn' ? `toInt(${cur})` : cur}, ${e.prefix ? stored : `${stored}, $t`})`;
+    }
+    const cur = t.kind === 'dyn' ? `toInt(${this.expr(e.target)})` : this.expr(e.target);
+    const stored = this.store(e.target, next);
+    return e.prefix ? `($t = ${cur}, ${stored})` : `($t = ${cur}, ${stored}, $t)`;
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>): string {

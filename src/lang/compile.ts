@@ -1,4 +1,6 @@
 import type { Clause, Expr, Program } from './ast.js';
+import type { CType } from './ctypes.js';
+import type { Translator } from './declarations.js';
 import type { CheckResult } from './check.js';
 import { ActionCompiler } from './compile-actions.js';
 import { SCRATCH_FUNCS } from './builtins.js';
@@ -17,7 +19,7 @@ export interface GeneratedProgram {
   readonly globals: readonly string[];
   readonly arrays: readonly string[];
   readonly selfVars: readonly string[];
-  readonly selfDefaults: readonly (number | string)[];
+  readonly selfDefaults: readonly (number | string | object)[];
   readonly aggregations: readonly string[];
 }
 
@@ -47,7 +49,15 @@ class Generator extends ActionCompiler {
     this.aggs.forEach((_, i) => out.push(`const A${i} = rt.aggs[${i}];`));
     const fns = this.program.clauses.map((c) => this.clause(c));
     out.push(...fns);
-    const globals = [...this.names.globals];
+    out.push(...this.program.decls.translators.map((t, i) => this.translator(t, i)));
+    // Factories last: a translator or a default may add a struct type; function declarations are hoisted.
+    for (let i = 0; i < this.structTypes.length; i++) {
+      const st = this.structTypes[i]!;
+      const fields = (st.members ?? []).map((m) => `${m.name}: ${this.defaultFor(m.type)}`).join(', ');
+      out.push(`function S${i}() { return { ${fields} }; }`);
+    }
+    // A struct global stays in its process: END sees what BEGIN set (its value is not a D scalar to report).
+    const globals = [...this.names.globals].filter((g) => this.typeOfVar(g) !== 'struct');
     const arrays = [...this.names.arrays];
     // How an instance reads and sets the globals, so that END in mscope sees what probe clauses set.
     const writes = globals.map((g, i) => `case ${i}: g_${g} = v; break;`).join(' ');
@@ -60,9 +70,31 @@ class Generator extends ActionCompiler {
       globals,
       arrays,
       selfVars: this.selfVars,
-      selfDefaults: this.selfVars.map((n) => (this.typeOfVar('self->' + n) === 'string' ? '' : 0)),
+      selfDefaults: this.selfVars.map((n) => this.selfDefault(this.ctypeOfVar('self->' + n))),
       aggregations: this.aggs,
     };
+  }
+
+  /** A `self->` variable's initial value: a struct is built once and never changed in place (sput copies). */
+  private selfDefault(t: CType): number | string | object {
+    if (t.kind === 'string') return '';
+    if (t.kind === 'struct' || t.kind === 'union') {
+      const o: Record<string, unknown> = {};
+      for (const m of t.members ?? []) o[m.name] = this.selfDefault(m.type);
+      return o;
+    }
+    if (t.kind === 'array') return Array.from({ length: t.length }, () => this.selfDefault(t.of));
+    return 0;
+  }
+
+  /** `translator T < S *p > { m = e; … }` as `X{i}(ev, p)`, which returns the translated struct. */
+  private translator(t: Translator, i: number): string {
+    const fields = [...t.members].map(([name, e]) => {
+      const m = t.to.kind === 'struct' || t.to.kind === 'union' ? t.to.members?.find((x) => x.name === name) : undefined;
+      return `${name}: ${m === undefined ? this.expr(e) : this.as(e, m.type)}`;
+    });
+    const base = t.to.kind === 'struct' || t.to.kind === 'union' ? `${this.structFactory(t.to)}()` : '{}';
+    return `function X${i}(ev, p_${t.param}) {\n  let $t = 0, $c = 0, $k = 0, $w = 0;\n  return Object.assign(${base}, { ${fields.join(', ')} });\n}`;
   }
 
   private clause(c: Clause): string {
@@ -84,7 +116,7 @@ class Generator extends ActionCompiler {
     // Scratch lives for one firing of one clause, as in DTrace.
     if (uses.scratch) body.push('rt.scratch.begin();');
     // `$t` holds the old value in `x++`, `$c` a long chain's value so far; a predicate may use either.
-    body.push('let $t = 0, $c = 0;');
+    body.push('let $t = 0, $c = 0, $k = 0, $w = 0;');
     if (c.predicate !== null) body.push(`if (!${this.bool(c.predicate)}) return;`);
     if (uses.spec) body.push('let spec = 0;');
     for (const s of c.body) body.push(this.stmt(s, uses.spec));

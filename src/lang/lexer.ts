@@ -12,6 +12,8 @@ export const enum T {
   Punct,
   /** `$1`, `$$1`, `$#`: a macro argument, replaced by its value while parsing. */
   Macro,
+  /** `3.14`, `1e9`, `.5`, `2.5f`: a floating-point constant. */
+  Float,
 }
 
 export interface Token {
@@ -20,7 +22,7 @@ export interface Token {
   readonly text: string;
   readonly start: number;
   readonly end: number;
-  /** Integer literals: their value (a bigint only when it exceeds 2^53). */
+  /** Integer literals: their value (a bigint only when it exceeds 2^53); float literals: theirs. */
   readonly value?: number | bigint;
 }
 
@@ -72,6 +74,9 @@ const PUNCT = [
   '{',
   '}',
 ];
+
+/** A decimal floating-point constant: a `.` or an exponent makes it one; `f`/`l` suffixes as in C. */
+const FLOAT_LITERAL = /(?:[0-9]+\.[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)[fFlL]?/y;
 
 /** Characters of a probe description outside quotes (globs, `-`, `.`, `/` excluded). */
 const PROBE_CHAR = /[A-Za-z0-9_$.*?[\]!\\:\-+@#]/;
@@ -193,7 +198,12 @@ export class Lexer {
       while (this.pos < s.length && /[A-Za-z0-9_]/.test(s[this.pos]!)) this.pos++;
       return { kind: T.Ident, text: s.slice(start, this.pos), start, end: this.pos };
     }
-    if (/[0-9]/.test(c)) return this.number(start);
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(s[start + 1] ?? ''))) {
+      FLOAT_LITERAL.lastIndex = start;
+      const f = FLOAT_LITERAL.exec(s);
+      if (f !== null) return this.float(start, f[0]);
+      return this.number(start);
+    }
     if (c === '"') return this.string(start);
     if (c === "'") return this.char(start);
     if (c === '@') {
@@ -232,9 +242,18 @@ export class Lexer {
       this.err('D1004', start, this.pos, [raw]);
       return { kind: T.Int, text: raw, start, end: this.pos, value: 0 };
     }
-    if (value >= 1n << 63n) value -= 1n << 64n;
     const v = value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
     return { kind: T.Int, text: raw, start, end: this.pos, value: v };
+  }
+
+  private float(start: number, text: string): Token {
+    this.pos = start + text.length;
+    if (this.pos < this.text.length && /[A-Za-z0-9_]/.test(this.text[this.pos]!)) {
+      while (this.pos < this.text.length && /[A-Za-z0-9_]/.test(this.text[this.pos]!)) this.pos++;
+      this.err('D1101', start, this.pos, [this.text.slice(start, this.pos)]);
+      return { kind: T.Float, text: this.text.slice(start, this.pos), start, end: this.pos, value: 0 };
+    }
+    return { kind: T.Float, text, start, end: this.pos, value: Number(text.replace(/[fFlL]$/, '')) };
   }
 
   private escape(): string {
@@ -299,6 +318,7 @@ export function describeToken(t: Token): string {
     case T.Str:
       return 'a string';
     case T.Int:
+    case T.Float:
       return `\`${t.text}\``;
     case T.Agg:
       return `\`@${t.text}\``;

@@ -1,4 +1,6 @@
 import type { Expr } from './ast.js';
+import { constantType, DOUBLE, FLOAT, SIZE_T, sizeOf, type CType } from './ctypes.js';
+import { Declarations } from './declarations.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { describeToken, T, type Token } from './lexer.js';
 import { MACRO_HINT, MACRO_VAR_HINT, macroValue, TARGET_MACRO, type MacroArgs } from './macros.js';
@@ -24,23 +26,8 @@ const BINARY_LEVELS: readonly (readonly string[])[] = [
  * branches, assignments, arguments): the parser and later passes recurse once per level.
  */
 export const MAX_NESTING = 128;
-const CAST_TYPES = new Set([
-  'int',
-  'uint',
-  'long',
-  'char',
-  'short',
-  'int64_t',
-  'uint64_t',
-  'int32_t',
-  'uint32_t',
-  'uintptr_t',
-  'size_t',
-  'string',
-]);
-
 /** Expressions, by precedence climbing over C's operator table, with D's casts and macros. */
-export class ExprParser extends TokenStream {
+export abstract class ExprParser extends TokenStream {
   protected inPredicate = false;
   private depth = 0;
 
@@ -49,9 +36,14 @@ export class ExprParser extends TokenStream {
     file: string,
     diags: DiagnosticBag,
     protected readonly macros: MacroArgs = [],
+    protected readonly decls: Declarations = new Declarations(),
   ) {
     super(text, file, diags);
   }
+
+  /** Whether `t` begins a type name (a cast's, `sizeof`'s): parse-types.ts knows the typedefs. */
+  protected abstract isTypeStart(t: Token): boolean;
+  protected abstract typeName(): CType;
 
   protected callArgs(): Expr[] {
     this.expect('(');
@@ -138,23 +130,61 @@ export class ExprParser extends TokenStream {
         const operand = this.nested(() => this.unary());
         return { kind: 'unary', span: this.span(t.start), op: t.text, operand };
       }
-      if (t.text === '(') {
-        const after = this.peek2();
-        if (after.kind === T.Ident && CAST_TYPES.has(after.text)) return this.cast();
-      }
+      if (t.text === '(' && this.isTypeStart(this.peek2())) return this.cast();
     }
+    if (t.kind === T.Ident && t.text === 'sizeof') return this.sizeof();
     return this.postfix(this.primary());
   }
 
   private cast(): Expr {
     const open = this.take();
-    const type = this.take().text;
-    while (this.accept('*')) {
-      /* pointer casts read as integers */
-    }
+    const to = this.typeName();
     this.expect(')');
     const operand = this.nested(() => this.unary());
-    return { kind: 'unary', span: this.span(open.start), op: type === 'string' ? 'cast:string' : 'cast:int', operand };
+    return { kind: 'unary', span: this.span(open.start), op: 'cast', operand, to };
+  }
+
+  /** `sizeof (type)` is a constant here; `sizeof expr` waits for the typing pass. */
+  private sizeof(): Expr {
+    const kw = this.take();
+    if (this.is('(') && this.isTypeStart(this.peek2())) {
+      this.take();
+      const t = this.typeName();
+      this.expect(')');
+      const span = this.span(kw.start);
+      if ((t.kind === 'struct' || t.kind === 'union') && t.members === null) this.diags.report('D4109', span, [t.name]);
+      return { kind: 'int', span, value: sizeOf(t), ctype: SIZE_T };
+    }
+    const operand = this.nested(() => this.unary());
+    return { kind: 'sizeof', span: this.span(kw.start), operand };
+  }
+
+  /** `offsetof(struct foo, member)`: a constant. */
+  private offsetof(start: number): Expr {
+    this.expect('(');
+    const t = this.typeName();
+    this.expect(',');
+    const m = this.peek();
+    if (m.kind !== T.Ident) this.fail('D2001', m, ['a member name', describeToken(m)]);
+    this.take();
+    this.expect(')');
+    const span = this.span(start);
+    const member = t.kind === 'struct' || t.kind === 'union' ? t.members?.find((x) => x.name === m.text) : undefined;
+    if (t.kind !== 'struct' && t.kind !== 'union') this.diags.report('D4107', span, ['offsetof', t.name]);
+    else if (member === undefined) this.diags.report('D4106', this.span(m.start, m.end), [t.name, m.text]);
+    else if (member.bits !== undefined) this.diags.report('D4116', this.span(m.start, m.end), [m.text]);
+    return { kind: 'int', span, value: member?.offset ?? 0, ctype: SIZE_T };
+  }
+
+  /** `xlate < type > ( expr )`. */
+  private xlate(start: number): Expr {
+    this.expect('<');
+    const to = this.typeName();
+    this.expect('>');
+    this.expect('(');
+    const operand = this.expr();
+    this.expect(')');
+    return { kind: 'xlate', span: this.span(start), to, operand };
   }
 
   private postfix(e: Expr): Expr {
@@ -172,7 +202,14 @@ export class ExprParser extends TokenStream {
         const n = this.peek();
         if (n.kind !== T.Ident) this.fail('D2001', n, ['a member name', describeToken(n)]);
         this.take();
-        e = { kind: 'member', span: this.span(e.span.start), target: e, name: n.text, nameSpan: this.span(n.start, n.end) };
+        e = {
+          kind: 'member',
+          span: this.span(e.span.start),
+          target: e,
+          name: n.text,
+          nameSpan: this.span(n.start, n.end),
+          arrow: t.text === '->',
+        };
       } else if (t.text === '++' || t.text === '--') {
         if (!isLvalue(e)) return e;
         this.take();
@@ -186,7 +223,10 @@ export class ExprParser extends TokenStream {
     switch (t.kind) {
       case T.Int:
         this.take();
-        return { kind: 'int', span: this.span(t.start), value: t.value ?? 0 };
+        return { kind: 'int', span: this.span(t.start), value: t.value ?? 0, ctype: constantType(t.text, BigInt(t.value ?? 0)) };
+      case T.Float:
+        this.take();
+        return { kind: 'float', span: this.span(t.start), value: Number(t.value ?? 0), ctype: /[fF]$/.test(t.text) ? FLOAT : DOUBLE };
       case T.Str: {
         this.take();
         let value = t.text;
@@ -235,6 +275,8 @@ export class ExprParser extends TokenStream {
       return { kind: t.text, span: this.span(t.start), name: n.text };
     }
     if (t.text === 'this') return { kind: 'thisarg', span: this.span(t.start) };
+    if (t.text === 'offsetof' && this.is('(')) return this.offsetof(t.start);
+    if (t.text === 'xlate' && this.is('<')) return this.xlate(t.start);
     if (this.is('(')) {
       const args = this.callArgs();
       return { kind: 'call', span: this.span(t.start), name: t.text, nameSpan: this.span(t.start, t.end), args };
@@ -243,6 +285,9 @@ export class ExprParser extends TokenStream {
   }
 }
 
+/** Names, array elements and members of them; whether a member is assignable waits for its type (check.ts). */
 function isLvalue(e: Expr): boolean {
+  if (e.kind === 'member') return isLvalue(e.target);
+  if (e.kind === 'index' && e.target.kind === 'member') return isLvalue(e.target);
   return e.kind === 'ident' || e.kind === 'self' || e.kind === 'this' || (e.kind === 'index' && e.target.kind === 'ident');
 }

@@ -2,7 +2,9 @@ import type { Clause, Expr, Pragma, ProbeSpec, Program, Stmt } from './ast.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { describeToken, T, type Token } from './lexer.js';
 import type { MacroArgs } from './macros.js';
-import { ExprParser } from './parse-expr.js';
+import type { CType } from './ctypes.js';
+import { Declarations, type VarDecl } from './declarations.js';
+import { TypeParser } from './parse-types.js';
 import { probeSpec } from './parse-probes.js';
 import { ParseError } from './parse-tokens.js';
 
@@ -12,11 +14,11 @@ import { ParseError } from './parse-tokens.js';
  * reported, then the parser skips to the next `;` or `}` (inside a clause) or past the
  * clause (outside one) and goes on, so one run reports several errors.
  */
-export class Parser extends ExprParser {
+export class Parser extends TypeParser {
   private clauseIndex = 0;
 
-  constructor(text: string, file: string, diags: DiagnosticBag, firstClauseIndex = 0, macros: MacroArgs = []) {
-    super(text, file, diags, macros);
+  constructor(text: string, file: string, diags: DiagnosticBag, firstClauseIndex = 0, macros: MacroArgs = [], decls = new Declarations()) {
+    super(text, file, diags, macros, decls);
     this.clauseIndex = firstClauseIndex;
   }
 
@@ -32,6 +34,15 @@ export class Parser extends ExprParser {
         if (p !== null) pragmas.push(p);
         continue;
       }
+      if (this.startsDeclaration(t)) {
+        try {
+          this.declaration();
+        } catch (e) {
+          if (!(e instanceof ParseError)) throw e;
+          this.recoverDeclaration();
+        }
+        continue;
+      }
       try {
         clauses.push(this.clause());
       } catch (e) {
@@ -39,7 +50,126 @@ export class Parser extends ExprParser {
         this.recoverClause();
       }
     }
-    return { clauses, pragmas };
+    return { clauses, pragmas, decls: this.decls };
+  }
+
+  /**
+   * A probe description never starts with a type or a declaration keyword, so `int x;`,
+   * `self string s;` and `struct foo { … };` are read as declarations (in ordinary tokens).
+   */
+  private startsDeclaration(t: Token): boolean {
+    if (t.kind !== T.Probe || t.text.includes(':')) return false;
+    const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(t.text)?.[0];
+    if (word === undefined || word === 'BEGIN' || word === 'END' || word === 'ERROR') return false;
+    const typeWord = (w: string): boolean => DECL_WORDS.has(w) || this.isTypeStart({ ...t, kind: T.Ident, text: w });
+    if (word === 'self' || word === 'this') {
+      const next = /^\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(this.text.slice(t.start + word.length))?.[1];
+      if (next === undefined || !typeWord(next)) return false;
+    } else if (!typeWord(word)) return false;
+    this.lex.pos = t.start;
+    this.tok = null;
+    return true;
+  }
+
+  private recoverDeclaration(): void {
+    let depth = 0;
+    for (;;) {
+      const t = this.take();
+      if (t.kind === T.EOF) return;
+      if (t.kind !== T.Punct) continue;
+      if (t.text === '{') depth++;
+      else if (t.text === '}') depth--;
+      else if (t.text === ';' && depth <= 0) return;
+    }
+  }
+
+  private declaration(): void {
+    const t = this.peek();
+    if (t.kind === T.Ident && t.text === 'typedef') {
+      this.take();
+      const base = this.specifiers();
+      do {
+        const d = this.declarator(base);
+        if (this.decls.typedefs.has(d.name) || this.decls.vars.has(d.name)) this.diags.report('D4101', d.span, [d.name]);
+        else this.decls.typedefs.set(d.name, d.type);
+      } while (this.accept(','));
+      this.expect(';');
+      return;
+    }
+    if (t.kind === T.Ident && t.text === 'inline') return this.inline();
+    if (t.kind === T.Ident && t.text === 'translator') return this.translator();
+    let scope: VarDecl['scope'] = 'global';
+    if (t.kind === T.Ident && (t.text === 'self' || t.text === 'this' || t.text === 'static' || t.text === 'extern')) {
+      this.take();
+      if (t.text === 'extern') this.diags.report('D4113', this.span(t.start, t.end), []);
+      if (t.text === 'self' || t.text === 'this') scope = t.text;
+    }
+    const base = this.specifiers();
+    if (this.accept(';')) return;
+    do {
+      const d = this.declarator(base);
+      if (this.is('=')) this.fail('D4110', this.peek(), [d.name]);
+      this.declareVar({ name: d.name, scope, type: d.type, span: d.span, ...(d.keys === undefined ? {} : { keys: d.keys }) });
+    } while (this.accept(','));
+    this.expect(';');
+  }
+
+  private declareVar(v: VarDecl): void {
+    const key = Declarations.key(v.scope, v.name);
+    if (this.decls.vars.has(key) || (v.scope === 'global' && (this.decls.inlines.has(v.name) || this.decls.enumerators.has(v.name)))) {
+      this.diags.report('D4101', v.span, [key]);
+      return;
+    }
+    if (v.type.kind === 'void') this.diags.report('D4117', v.span, [key, 'void']);
+    else if ((v.type.kind === 'struct' || v.type.kind === 'union') && v.type.members === null)
+      this.diags.report('D4109', v.span, [v.type.name]);
+    else if (v.type.kind === 'array' && v.scope !== 'global') this.diags.report('D4117', v.span, [key, v.type.name]);
+    else if (v.keys !== undefined && v.scope !== 'global') this.diags.report('D4117', v.span, [key, 'an associative array']);
+    this.decls.vars.set(key, v);
+  }
+
+  /** `inline TYPE NAME = EXPR;` */
+  private inline(): void {
+    this.take();
+    const base = this.specifiers();
+    const d = this.declarator(base);
+    this.expect('=');
+    const expr = this.expr();
+    this.expect(';');
+    if (this.decls.inlines.has(d.name) || this.decls.vars.has(d.name) || this.decls.enumerators.has(d.name)) {
+      this.diags.report('D4101', d.span, [d.name]);
+      return;
+    }
+    this.decls.inlines.set(d.name, { name: d.name, type: d.type, expr, span: d.span });
+  }
+
+  /** `translator OUT < IN *name > { member = expr; … };` */
+  private translator(): void {
+    const kw = this.take();
+    const to = this.typeName();
+    this.expect('<');
+    const from: CType = this.typeName();
+    const p = this.peek();
+    if (p.kind !== T.Ident) this.fail('D2001', p, ['a parameter name', describeToken(p)]);
+    this.take();
+    this.expect('>');
+    this.expect('{');
+    const members = new Map<string, Expr>();
+    while (!this.is('}')) {
+      const m = this.peek();
+      if (m.kind !== T.Ident) this.fail('D2001', m, ['a member name', describeToken(m)]);
+      this.take();
+      this.expect('=');
+      const value = this.expr();
+      this.expect(';');
+      if (members.has(m.text)) this.diags.report('D4101', this.span(m.start, m.end), [m.text]);
+      members.set(m.text, value);
+    }
+    this.take();
+    this.expect(';');
+    const span = this.span(kw.start);
+    if (this.decls.translator(to, from) !== undefined) this.diags.report('D4101', span, [`translator ${to.name} < ${from.name} >`]);
+    this.decls.translators.push({ to, from, param: p.text, members, span });
   }
 
   private recoverClause(): void {
@@ -144,6 +274,10 @@ export class Parser extends ExprParser {
   private statement(): Stmt {
     const t = this.peek();
     if (t.kind === T.Ident && (t.text === 'for' || t.text === 'while' || t.text === 'do')) this.fail('D2006', t, []);
+    if (t.kind === T.Ident && (DECL_WORDS.has(t.text) || this.isTypeStart(t))) {
+      const after = this.peek2();
+      if (after.kind === T.Ident || (after.kind === T.Punct && after.text === '*') || DECL_WORDS.has(t.text)) this.fail('D2101', t, []);
+    }
     if (t.kind === T.Agg) {
       const after = this.peek2();
       if (after.kind === T.Punct && (after.text === '=' || after.text === '[')) return this.aggregation();
@@ -180,6 +314,15 @@ export class Parser extends ExprParser {
   }
 }
 
-export function parse(file: string, text: string, diags: DiagnosticBag, firstClauseIndex = 0, macros: MacroArgs = []): Program {
-  return new Parser(text, file, diags, firstClauseIndex, macros).parseProgram();
+const DECL_WORDS = new Set(['typedef', 'inline', 'translator', 'struct', 'union', 'enum', 'static', 'extern']);
+
+export function parse(
+  file: string,
+  text: string,
+  diags: DiagnosticBag,
+  firstClauseIndex = 0,
+  macros: MacroArgs = [],
+  decls = new Declarations(),
+): Program {
+  return new Parser(text, file, diags, firstClauseIndex, macros, decls).parseProgram();
 }

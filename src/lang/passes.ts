@@ -5,6 +5,7 @@ import { checkProgram, type CheckResult } from './check.js';
 import { generate, type GeneratedProgram } from './compile.js';
 import type { DiagnosticBag, Source } from './diagnostics.js';
 import type { MacroArgs } from './macros.js';
+import { Declarations } from './declarations.js';
 import { parse } from './parser.js';
 import { resolveNames, type Names } from './resolve.js';
 import { typeProgram } from './types.js';
@@ -40,14 +41,14 @@ export function runPasses(
   fallback: BindingKind,
   settings: Iterable<[string, string]> = [],
 ): PassResult {
-  const program: Program = { clauses: [], pragmas: [] };
+  const program: Program = { clauses: [], pragmas: [], decls: new Declarations() };
   for (const s of sources) {
-    const p = parse(s.file, s.text, diags, program.clauses.length, macros);
+    const p = parse(s.file, s.text, diags, program.clauses.length, macros, program.decls);
     program.clauses.push(...p.clauses);
     program.pragmas.push(...p.pragmas);
   }
   const names = resolveNames(program, diags);
-  const checked = checkProgram(program, typeProgram(program.clauses), diags, settings);
+  const checked = checkProgram(program, typeProgram(program.clauses, program.decls), diags, settings);
   const bindings = assignBindings(program, checked.capabilities, fallback, diags);
   const order = sources.map((s) => s.file);
   diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);

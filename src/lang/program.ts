@@ -28,7 +28,7 @@ export interface CompiledProgram {
   readonly aggregations: readonly AggregationInfo[];
   /** Aggregations some printa() names: DTrace does not print them again at exit. */
   readonly printedByProgram: ReadonlySet<string>;
-  readonly selfDefaults: readonly (number | string)[];
+  readonly selfDefaults: readonly (number | string | object)[];
   /** Global scalars and associative arrays by name, in the order `factory`'s globals index them. */
   readonly globals: readonly string[];
   readonly arrays: readonly string[];

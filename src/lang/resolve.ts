@@ -2,7 +2,8 @@ import type { Expr, Program } from './ast.js';
 import { AGG_FUNCS, BUILTIN_FUNCS, BUILTIN_VARS } from './builtins.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
-import { visitProgram } from './walk.js';
+import type { Declarations } from './declarations.js';
+import { visitExpr, visitProgram } from './walk.js';
 
 export interface Names {
   /** Global scalars and arrays, by name, in first-assignment order. */
@@ -28,20 +29,32 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     aggregations: new Set(),
   };
   for (const c of program.clauses) for (const s of c.body) if (s.kind === 'aggregate') names.aggregations.add(s.name || '_');
+  // Declared variables exist before any assignment: a declared array is stored as an associative one.
+  for (const v of program.decls.vars.values()) {
+    if (v.scope === 'self') names.selfVars.add(v.name);
+    else if (v.scope === 'this') names.thisVars.add(v.name);
+    else if (v.type.kind === 'array' || v.keys !== undefined) names.arrays.add(v.name);
+    else names.globals.add(v.name);
+  }
+  const decls = program.decls;
   visitProgram(program, (e) => {
     if (e.kind !== 'assign' && e.kind !== 'update') return;
     const t = e.target;
-    if (t.kind === 'ident' && !BUILTIN_VARS.has(t.name)) names.globals.add(t.name);
-    else if (t.kind === 'index' && t.target.kind === 'ident' && t.target.name !== 'args') names.arrays.add(t.target.name);
+    if (t.kind === 'ident' && (decls.enumerators.has(t.name) || decls.inlines.has(t.name))) diags.report('D2005', t.span, [t.name]);
+    else if (t.kind === 'ident' && !BUILTIN_VARS.has(t.name)) {
+      if (!names.arrays.has(t.name)) names.globals.add(t.name);
+    } else if (t.kind === 'index' && t.target.kind === 'ident' && t.target.name !== 'args') names.arrays.add(t.target.name);
     else if (t.kind === 'self') names.selfVars.add(t.name);
     else if (t.kind === 'this') names.thisVars.add(t.name);
     else if (t.kind === 'ident') diags.report('D3010', t.span, [t.name]);
   });
-  visitProgram(program, (e) => bind(e, names, diags));
+  visitProgram(program, (e) => bind(e, names, diags, decls, null));
+  for (const inl of decls.inlines.values()) visitExpr(inl.expr, (e) => bind(e, names, diags, decls, null));
+  for (const t of decls.translators) for (const m of t.members.values()) visitExpr(m, (e) => bind(e, names, diags, decls, t.param));
   return names;
 }
 
-function bind(e: Expr, names: Names, diags: DiagnosticBag): void {
+function bind(e: Expr, names: Names, diags: DiagnosticBag, decls: Declarations, param: string | null): void {
   switch (e.kind) {
     case 'self':
       e.ref = { kind: 'self', name: e.name };
@@ -55,6 +68,18 @@ function bind(e: Expr, names: Names, diags: DiagnosticBag): void {
       if (e.target.kind === 'ident' && names.arrays.has(e.target.name)) e.ref = { kind: 'array', name: e.target.name };
       return;
     case 'ident': {
+      if (e.name === param) {
+        e.ref = { kind: 'param', name: e.name };
+        return;
+      }
+      if (decls.enumerators.has(e.name)) {
+        e.ref = { kind: 'const', name: e.name };
+        return;
+      }
+      if (decls.inlines.has(e.name)) {
+        e.ref = { kind: 'inline', name: e.name };
+        return;
+      }
       if (names.arrays.has(e.name)) {
         e.ref = { kind: 'array', name: e.name };
         return;
@@ -62,7 +87,13 @@ function bind(e: Expr, names: Names, diags: DiagnosticBag): void {
       if (BUILTIN_VARS.has(e.name)) e.ref = { kind: 'builtin', name: e.name };
       else if (names.globals.has(e.name)) e.ref = { kind: 'global', name: e.name };
       else {
-        const suffix = didYouMean(e.name, [...BUILTIN_VARS.keys(), ...names.globals, ...names.arrays]);
+        const suffix = didYouMean(e.name, [
+          ...BUILTIN_VARS.keys(),
+          ...names.globals,
+          ...names.arrays,
+          ...decls.enumerators.keys(),
+          ...decls.inlines.keys(),
+        ]);
         diags.report('D3002', e.span, [e.name], { suffix });
       }
       return;

@@ -10,6 +10,8 @@ export function childrenOf(e: Expr): readonly Expr[] {
     case 'call':
       return e.args;
     case 'unary':
+    case 'sizeof':
+    case 'xlate':
       return [e.operand];
     case 'update':
       return [e.target];

@@ -111,6 +111,15 @@ test('sum stays exact past 2^53, with number and bigint samples', () => {
   assert.deepEqual(a.snapshot().entries[0]!.value, [expected.toString()]);
 });
 
+test('sum wraps at 64 bits as DTrace does, whatever the order of records and merges', () => {
+  const a = createAggregation('a', 'sum');
+  a.record0(9223372036854775807n);
+  a.record0(1);
+  assert.equal(printaDefault([a]), `\n ${'-9223372036854775808'.padStart(16)}\n`);
+  a.record0(-1);
+  assert.equal(printaDefault([a]), `\n ${'9223372036854775807'.padStart(16)}\n`);
+});
+
 test('bigint and number keys are one key; -0 is 0', () => {
   const a = createAggregation('a', 'count');
   a.record1(5n);

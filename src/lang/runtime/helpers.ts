@@ -20,6 +20,17 @@ import {
   toStr,
   truthy,
   tupleKey,
+  i32,
+  u32,
+  narrow,
+  i64,
+  u64,
+  addU,
+  subU,
+  f2i,
+  toNum,
+  bound,
+  sput,
 } from './values.js';
 
 type AnyMap = Map<unknown, unknown>;
@@ -29,6 +40,15 @@ function aset<T>(m: AnyMap, k: unknown, v: T, dv: DynVars): T {
   if ((v as unknown) === 0 || (v as unknown) === '' || v === undefined) dv.free(m, k);
   else dv.set(m, k, v);
   return v;
+}
+
+/** The struct stored at `k`, made and stored when there is none, so that a member can be set in place. */
+function aobj(m: AnyMap, k: unknown, make: () => object, dv: DynVars): object {
+  const v = m.get(k) as object | undefined;
+  if (v !== undefined) return v;
+  const o = make();
+  dv.set(m, k, o);
+  return o;
 }
 
 function aincr(m: AnyMap, k: unknown, d: number, prefix: boolean, dv: DynVars): number | bigint {
@@ -74,7 +94,19 @@ const helpers = {
   nv: normalize,
   aset,
   aincr,
+  aobj,
   S,
+  i32,
+  u32,
+  narrow,
+  i64,
+  u64,
+  addU,
+  subU,
+  f2i,
+  toNum,
+  bound,
+  sput,
 };
 
 /**
@@ -85,7 +117,7 @@ export const clauseHelpers = {
   helpers,
   prologue:
     '"use strict";\n' +
-    'const { add, sub, mul, div, mod, bitop, bnot, neg, toInt, toKey, tupleKey, truthy, looseEq, compare, readMember, argAt, nv, aset, aincr, S } = h;\n' +
+    'const { add, sub, mul, div, mod, bitop, bnot, neg, toInt, toKey, tupleKey, truthy, looseEq, compare, readMember, argAt, nv, aset, aincr, aobj, S, i32, u32, narrow, i64, u64, addU, subU, f2i, toNum, bound, sput } = h;\n' +
     'const ts = (v) => h.toStr(v, rt.strsize);\n' +
     'const dv = rt.dynvars;\n',
 };

@@ -230,3 +230,80 @@ export function tupleKey(keys: readonly unknown[]): number | bigint | string {
   }
   return s;
 }
+
+// Conversions into D's integer types, for values that may be bigints (64-bit sources).
+// Values of a type narrower than 64 bits are always JavaScript numbers.
+
+export function i32(x: number | bigint): number {
+  return typeof x === 'number' ? x | 0 : Number(BigInt.asIntN(32, x));
+}
+
+export function u32(x: number | bigint): number {
+  return typeof x === 'number' ? x >>> 0 : Number(BigInt.asUintN(32, x));
+}
+
+/** Into a signed or unsigned integer of `bits` (8 or 16) bits. */
+export function narrow(x: number | bigint, bits: number, signed: boolean): number {
+  const n = typeof x === 'number' ? x | 0 : Number(BigInt.asIntN(32, x));
+  const s = 32 - bits;
+  return signed ? (n << s) >> s : (n << s) >>> s;
+}
+
+export function i64(x: number | bigint): number | bigint {
+  return typeof x === 'number' ? x : normInt(BigInt.asIntN(64, x));
+}
+
+export function u64(x: number | bigint): number | bigint {
+  if (typeof x === 'number' && x >= 0) return x;
+  return normInt(BigInt.asUintN(64, toBig(x)));
+}
+
+export function addU(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (s <= Number.MAX_SAFE_INTEGER) return s;
+  }
+  return normInt(BigInt.asUintN(64, toBig(a) + toBig(b)));
+}
+
+export function subU(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const d = a - b;
+    if (d >= 0) return d === 0 ? 0 : d;
+  }
+  return normInt(BigInt.asUintN(64, toBig(a) - toBig(b)));
+}
+
+/** A floating-point value into int64_t: truncated toward zero, NaN as 0. */
+export function f2i(x: number): number | bigint {
+  if (!Number.isFinite(x)) return 0;
+  const t = Math.trunc(x);
+  if (t <= Number.MAX_SAFE_INTEGER && t >= -Number.MAX_SAFE_INTEGER) return t === 0 ? 0 : t;
+  return normInt(BigInt.asIntN(64, BigInt(t)));
+}
+
+/** A value of the traced program as a double: numbers as they are, numeric strings parsed, else 0. */
+export function toNum(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const n = Number(v);
+    return Number.isNaN(n) ? 0 : n;
+  }
+  return 0;
+}
+
+/** An index into a declared array of `length` elements; outside it is a fault, as in DTrace. */
+export function bound(i: number | bigint, length: number, name: string): number {
+  if (typeof i === 'number' && i >= 0 && i < length) return i;
+  throw new DFault('index-out-of-bounds', `index ${String(i)} is out of bounds for ${name}[${length}]`);
+}
+
+/** A copy of struct value `s` with the member path `names` set to `v`; `s` itself is never changed. */
+export function sput(s: object, path: readonly (string | number)[], v: unknown, at = 0): object {
+  const copy = (Array.isArray(s) ? [...(s as unknown[])] : { ...s }) as Record<string | number, unknown>;
+  const n = path[at]!;
+  copy[n] = at === path.length - 1 ? v : sput((s as Record<string | number, object>)[n]!, path, v, at + 1);
+  return copy;
+}
