@@ -15,6 +15,8 @@ export type AcctRecord = {
   pid?: number;
   /** The W3C traceparent the activity's incoming request carried (captured only when asked for). */
   traceparent?: string;
+  /** Its W3C tracestate, as received (several header lines joined by commas). */
+  tracestate?: string;
 } & { [K in FieldName]: number };
 
 let nextId = 1;
@@ -38,6 +40,8 @@ export class Activity {
   carrier: unknown = undefined;
   /** The incoming request's W3C traceparent, when accounting was asked to keep it. */
   traceparent: string | null = null;
+  /** The incoming request's W3C tracestate, kept with the traceparent. */
+  tracestate: string | null = null;
 
   constructor(
     public token: string,
@@ -104,6 +108,7 @@ export class Activity {
       metrics: this.metrics === null ? {} : { ...this.metrics },
     };
     if (this.traceparent !== null) r.traceparent = this.traceparent;
+    if (this.tracestate !== null) r.tracestate = this.tracestate;
     return r;
   }
 

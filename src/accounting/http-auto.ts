@@ -50,7 +50,7 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     const { request, response, socket, server } = msg as RequestStart;
     if (server[UNACCOUNTED] === true) return;
     const act = acct.begin(httpToken(request)) as HttpActivity;
-    if (traceparent) act.traceparent = rawHeader(request.rawHeaders, 'traceparent');
+    if (traceparent) keepTraceContext(request.rawHeaders, act);
     if (net) {
       // The request's head was read before this channel fires: count from the previous
       // request's end on this connection (or its start).
@@ -85,15 +85,21 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
 }
 
 /**
- * A header's value from the raw list, without building `request.headers` (a lazy object of
- * every header); `name` is lower case. Null when absent.
+ * The request's W3C `traceparent` (the first) and `tracestate` (every line, joined by commas
+ * as W3C Trace Context says) from the raw header list, in one pass, without building
+ * `request.headers` (a lazy object of every header).
  */
-function rawHeader(raw: readonly string[], name: string): string | null {
+function keepTraceContext(raw: readonly string[], act: Activity): void {
   for (let i = 0; i < raw.length; i += 2) {
     const k = raw[i]!;
-    if (k.length === name.length && k.toLowerCase() === name) return raw[i + 1]!;
+    // Both names start with a 't' (in any case): most headers are passed over without toLowerCase.
+    if ((k.charCodeAt(0) | 0x20) !== 0x74) continue;
+    if (k.length === 11) {
+      if (act.traceparent === null && k.toLowerCase() === 'traceparent') act.traceparent = raw[i + 1]!;
+    } else if (k.length === 10 && k.toLowerCase() === 'tracestate') {
+      act.tracestate = act.tracestate === null ? raw[i + 1]! : `${act.tracestate},${raw[i + 1]!}`;
+    }
   }
-  return null;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface AcctOptions {
   context?: 'auto' | 'hooks' | 'als';
   /** Every HTTP server request is an activity (token: method and route or path). */
   http?: boolean;
-  /** HTTP activities keep their request's W3C `traceparent` header in their record (for OTLP spans). */
+  /** HTTP activities keep their request's W3C `traceparent` and `tracestate` headers in their record (for OTLP spans). */
   traceparent?: boolean;
   /** diagnostics_channel TracingChannel names whose traces are activities. */
   tracingChannels?: readonly string[];

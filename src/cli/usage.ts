@@ -38,8 +38,9 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
   --store FILE       where accounting records go (with --acct the default is mscope.db;
                      "none" for no store)
   --prom PORT        serve the records as Prometheus metrics on 127.0.0.1:PORT
-  --otlp URL         send one span per activity and metrics over OTLP/HTTP to URL
-                     (without it, OTEL_TRACES_EXPORTER/OTEL_METRICS_EXPORTER=otlp and the
+  --otlp URL         send one span per activity and metrics over OTLP to URL (HTTP, or
+                     gRPC with OTEL_EXPORTER_OTLP_PROTOCOL=grpc; without it,
+                     OTEL_TRACES_EXPORTER/OTEL_METRICS_EXPORTER=otlp and the
                      OTEL_EXPORTER_OTLP_* variables); spans join incoming traceparents
   --modules GLOB     which modules to instrument (repeatable)
 `,

@@ -1,6 +1,11 @@
 /** The label value, and label, that stand for every value past an exporter's cap. */
 export const OVERFLOW_LABEL = 'overflow';
 
+/** The overflow warning's default destination: mscope's stderr, one line. */
+export function warnOnStderr(line: string): void {
+  process.stderr.write(`mscope: ${line}\n`);
+}
+
 /** Distinct label values kept per exporter by default; past it, one overflow series. */
 export const DEFAULT_MAX_LABEL_VALUES = 1000;
 

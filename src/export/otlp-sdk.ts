@@ -5,17 +5,26 @@ import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanEx
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { FIELDS, type AcctRecord } from '../accounting/index.js';
+import { DEFAULT_MAX_LABEL_VALUES, LabelCap, OVERFLOW_LABEL, warnOnStderr } from './cardinality.js';
 import type { OtlpOptions, OtlpPipeline, OtlpProtocol, OtlpTally } from './otlp.js';
 
 const DEFAULT_BOUNDS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
 const SCOPE = 'microscope.acct';
 const HTTP_TOKEN = /^([A-Z]+) \//;
 const propagator = new W3CTraceContextPropagator();
+/** A record's metric attributes past the token cap: the overflow series, labelled as Prometheus labels it. */
+const OVERFLOW = Object.freeze({ [OVERFLOW_LABEL]: 'true' });
 
+/**
+ * Why an export failed, for the one line: an OTLP/HTTP error's code is the HTTP status; a gRPC
+ * status error (it has `details`) already reads `14 UNAVAILABLE: …`, and grpc-js ends it with
+ * an empty "Resolution note" when there is none.
+ */
 function describe(error: unknown): string {
   if (error === undefined) return 'failed';
-  const e = error as { code?: unknown; message?: unknown };
+  const e = error as { code?: unknown; message?: unknown; details?: unknown };
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  if (typeof e.details === 'string') return `gRPC ${message.replace(/\.? Resolution note: *$/, '')}`;
   return typeof e.code === 'number' ? `HTTP ${e.code} ${message}` : message;
 }
 
@@ -73,13 +82,23 @@ function urlConfig(base: string | undefined, path: string): { url?: string } {
   return base === undefined ? {} : { url: `${base.replace(/\/+$/, '')}${path}` };
 }
 
+/**
+ * Over gRPC the URL names the server, without a path; its scheme says whether TLS is used
+ * (`http://`: none), as the exporter decides for the OTEL_* endpoints too.
+ */
+function grpcConfig(base: string | undefined): { url?: string } {
+  return base === undefined ? {} : { url: base };
+}
+
 async function spanExporter(protocol: OtlpProtocol, base: string | undefined): Promise<SpanExporter> {
+  if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter(grpcConfig(base));
   const config = urlConfig(base, '/v1/traces');
   if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(config);
   return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter(config);
 }
 
 async function metricExporter(protocol: OtlpProtocol, base: string | undefined): Promise<PushMetricExporter> {
+  if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter(grpcConfig(base));
   const config = urlConfig(base, '/v1/metrics');
   if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(config);
   return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(config);
@@ -91,10 +110,15 @@ function hrTimeOf(epochNs: number): HrTime {
   return [s, Math.round(epochNs - s * 1e9)];
 }
 
-/** The incoming request's trace as the parent, when the record carries a valid traceparent. */
+/**
+ * The incoming request's trace as the parent, when the record carries a valid traceparent,
+ * with its tracestate. W3C Trace Context: a tracestate without a (valid) traceparent is
+ * discarded, and its invalid list-members are dropped (the propagator's TraceState parses it).
+ */
 function parentOf(r: AcctRecord): Context {
   if (r.traceparent === undefined) return ROOT_CONTEXT;
-  return propagator.extract(ROOT_CONTEXT, { traceparent: r.traceparent }, defaultTextMapGetter);
+  const carrier = r.tracestate === undefined ? { traceparent: r.traceparent } : { traceparent: r.traceparent, tracestate: r.tracestate };
+  return propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
 }
 
 function spanAttributes(r: AcctRecord): Attributes {
@@ -143,7 +167,16 @@ export async function openPipeline(
     const exporter = new CountingMetricExporter(await metricExporter(protocols.metrics, o.url), tally);
     const interval = o.intervalMs ?? getNumberFromEnv('OTEL_METRIC_EXPORT_INTERVAL') ?? 5000;
     const timeout = Math.min(interval, getNumberFromEnv('OTEL_METRIC_EXPORT_TIMEOUT') ?? 30_000);
-    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: interval, exportTimeoutMillis: timeout });
+    const tokens = new LabelCap(o.maxTokens ?? DEFAULT_MAX_LABEL_VALUES, o.warn ?? warnOnStderr, 'otlp');
+    // The SDK folds each stream past 2000 attribute sets into `otel.metric.overflow`, silently:
+    // raise its limit above what the token cap lets through (every field of every kept token).
+    const cardinalityLimits = { default: (tokens.max + 1) * FIELDS.length + 1 };
+    const reader = new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: interval,
+      exportTimeoutMillis: timeout,
+      cardinalityLimits,
+    });
     const provider = new MeterProvider({ resource, readers: [reader] });
     closers.push(() => provider.shutdown());
     const meter = provider.getMeter(SCOPE);
@@ -152,13 +185,21 @@ export async function openPipeline(
     const subsystem = meter.createHistogram('mscope.activity.subsystem', { unit: 's', advice: { explicitBucketBoundaries: bounds } });
     const bytes = meter.createCounter('mscope.activity.bytes', { unit: 'By' });
     const operations = meter.createCounter('mscope.activity.operations', { unit: '1' });
+    // Attributes are built literally: spreading a shared `{ token }` into each tripled the
+    // sink's cost (35 → 90 µs a record, measured with 20,000 records of 100 tokens).
     sinks.push((r) => {
-      latency.record(r.latency_ns / 1e9, { token: r.token });
+      const token = tokens.admit(r.token);
+      latency.record(r.latency_ns / 1e9, token === null ? OVERFLOW : { token });
       for (const f of FIELDS) {
         const v = r[f.name];
         if (f.name.endsWith('_ns')) {
-          if (f.name !== 'latency_ns') subsystem.record(v / 1e9, { token: r.token, subsystem: f.name.slice(0, -3) });
-        } else if (v !== 0) (f.name.endsWith('_bytes') ? bytes : operations).add(v, { token: r.token, field: f.name });
+          if (f.name === 'latency_ns') continue;
+          const s = f.name.slice(0, -3);
+          subsystem.record(v / 1e9, token === null ? { [OVERFLOW_LABEL]: 'true', subsystem: s } : { token, subsystem: s });
+        } else if (v !== 0) {
+          const field = f.name;
+          (field.endsWith('_bytes') ? bytes : operations).add(v, token === null ? { [OVERFLOW_LABEL]: 'true', field } : { token, field });
+        }
       }
     });
   }

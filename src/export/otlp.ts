@@ -1,13 +1,16 @@
 import type { RecordSource } from '../accounting/index.js';
 
-/** The OTLP encodings over HTTP that the official exporters offer (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+/** The OTLP transports the official exporters offer (`OTEL_EXPORTER_OTLP_PROTOCOL`). */
+export type OtlpProtocol = 'grpc' | 'http/protobuf' | 'http/json';
+const PROTOCOLS: readonly string[] = ['grpc', 'http/protobuf', 'http/json'] satisfies OtlpProtocol[];
 
 export interface OtlpOptions {
   /**
-   * Collector base URL (`http://127.0.0.1:4318`); `/v1/traces` and `/v1/metrics` are appended.
-   * Without it, the standard variables say where (`OTEL_EXPORTER_OTLP_ENDPOINT`, the per-signal
-   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`/`…_METRICS_ENDPOINT`, default `http://localhost:4318`).
+   * Collector base URL (`http://127.0.0.1:4318`); over HTTP `/v1/traces` and `/v1/metrics` are
+   * appended, over gRPC it is the server's address (`http://` means no TLS). Without it, the
+   * standard variables say where (`OTEL_EXPORTER_OTLP_ENDPOINT`, the per-signal
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`/`…_METRICS_ENDPOINT`; by default
+   * `http://localhost:4318`, or `http://localhost:4317` for grpc).
    */
   url?: string;
   /** Default service.name when neither OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES gives one. */
@@ -18,6 +21,10 @@ export interface OtlpOptions {
   bounds?: number[];
   spans?: boolean;
   metrics?: boolean;
+  /** Distinct `token` values in the metrics (default 1000); later ones share one `overflow="true"` series. */
+  maxTokens?: number;
+  /** Where the one-line overflow warning goes; default mscope's stderr. */
+  warn?: (line: string) => void;
 }
 
 /** What an export reports at its end: counts, and why the last failed request failed. */
@@ -43,8 +50,8 @@ export function protocolFor(signal: 'TRACES' | 'METRICS', env: NodeJS.ProcessEnv
   const name =
     env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] !== undefined ? `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL` : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   const v = (env[name] ?? 'http/protobuf').trim();
-  if (v === 'http/protobuf' || v === 'http/json') return v;
-  throw new OtlpConfigError(`${name}=${v} is not supported; use http/protobuf or http/json`);
+  if (PROTOCOLS.includes(v)) return v as OtlpProtocol;
+  throw new OtlpConfigError(`${name}=${v} is not supported; use grpc, http/protobuf or http/json`);
 }
 
 /** Whether the standard variables ask for OTLP (`OTEL_TRACES_EXPORTER=otlp`, `OTEL_METRICS_EXPORTER=otlp`). */
@@ -53,10 +60,16 @@ export function otlpFromEnv(env: NodeJS.ProcessEnv = process.env): { spans: bool
   return { spans: has(env.OTEL_TRACES_EXPORTER), metrics: has(env.OTEL_METRICS_EXPORTER) };
 }
 
-/** Where the spans go, for the messages: the flag's URL, else what the variables say. */
-export function describeEndpoint(url: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+/** Where the spans (else the metrics) go, for the messages: the flag's URL, else what the variables say. */
+export function describeEndpoint(
+  url: string | undefined,
+  signal: 'TRACES' | 'METRICS',
+  protocol: OtlpProtocol,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (url !== undefined) return url;
-  return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
+  const fallback = protocol === 'grpc' ? 'http://localhost:4317' : 'http://localhost:4318';
+  return env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`] ?? env.OTEL_EXPORTER_OTLP_ENDPOINT ?? fallback;
 }
 
 /**
@@ -76,7 +89,9 @@ export class OtlpExporter {
     const protocols = { spans: spans ? protocolFor('TRACES') : null, metrics: metrics ? protocolFor('METRICS') : null };
     const { openPipeline } = await import('./otlp-sdk.js');
     const { pipeline, record } = await openPipeline(o, protocols);
-    return new OtlpExporter(pipeline, source.onRecord(record), describeEndpoint(o.url));
+    const signal = protocols.spans !== null ? 'TRACES' : 'METRICS';
+    const endpoint = describeEndpoint(o.url, signal, protocols.spans ?? protocols.metrics ?? 'http/protobuf');
+    return new OtlpExporter(pipeline, source.onRecord(record), endpoint);
   }
 
   get tally(): OtlpTally {

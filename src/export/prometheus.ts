@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { BYTE_FIELDS, COUNT_FIELDS, FIELDS, UNACCOUNTED, type RecordSource, type AcctRecord, type FieldName } from '../accounting/index.js';
-import { DEFAULT_MAX_LABEL_VALUES, LabelCap, OVERFLOW_LABEL } from './cardinality.js';
+import { DEFAULT_MAX_LABEL_VALUES, LabelCap, OVERFLOW_LABEL, warnOnStderr } from './cardinality.js';
 
 export interface PrometheusOptions {
   /** Port for `/metrics`; 0 picks a free one. */
@@ -52,8 +52,7 @@ export class PrometheusExporter {
     this.registry = o.registry ?? new Registry();
     const buckets = o.buckets ?? DEFAULT_BUCKETS;
     const registers = [this.registry];
-    const warn = o.warn ?? ((line: string) => void process.stderr.write(`mscope: ${line}\n`));
-    this.tokens = new LabelCap(o.maxTokens ?? DEFAULT_MAX_LABEL_VALUES, warn, 'prometheus');
+    this.tokens = new LabelCap(o.maxTokens ?? DEFAULT_MAX_LABEL_VALUES, o.warn ?? warnOnStderr, 'prometheus');
     this.latency = new Histogram({
       name: 'mscope_activity_latency_seconds',
       help: 'Activity wall latency',

@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES, mscope } from '../cli/mscope.js';
-import { attrs, receiver, type Receiver, type Span } from './otlp-receiver.js';
+import { attrs, grpcReceiver, receiver, type Receiver, type Span } from './otlp-receiver.js';
 
 const REQUESTS = join(FIXTURES, 'scripts', 'requests.mjs');
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
 const TRACEPARENT = `00-${TRACE_ID}-${PARENT_ID}-01`;
-/** GET /joined continues the caller's trace; GET /fresh carries none and starts its own. */
-const CMD = ['node', REQUESTS, `GET:/joined@${TRACEPARENT}`, 'GET:/fresh'];
+const TRACESTATE = 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE';
+/** GET /joined continues the caller's trace (and its tracestate); GET /fresh carries none and starts its own. */
+const CMD = ['node', REQUESTS, `GET:/joined@${TRACEPARENT}@${TRACESTATE}`, 'GET:/fresh'];
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'mscope-otlp-'));
@@ -26,6 +27,8 @@ function checkExport(rx: Receiver, service: string): void {
   const fresh = spans.find((s) => s.name === 'GET /fresh')!;
   assert.equal(joined.traceId, TRACE_ID, 'the activity continues the request’s trace');
   assert.equal(joined.parentSpanId, PARENT_ID, 'its parent is the caller’s span');
+  assert.equal(joined.traceState, TRACESTATE, 'the span’s context keeps the caller’s tracestate');
+  assert.ok(fresh.traceState === undefined || fresh.traceState === '');
   assert.match(joined.spanId, /^[0-9a-f]{16}$/);
   assert.notEqual(joined.spanId, PARENT_ID);
   assert.match(fresh.traceId, /^[0-9a-f]{32}$/);
@@ -113,6 +116,40 @@ test(
   },
 );
 
+test(
+  'tracestate (W3C Trace Context): lines are joined, invalid members dropped, and none without a valid traceparent; never an error',
+  { timeout: 120_000 },
+  async () => {
+    const rx = await receiver();
+    try {
+      const requests = {
+        '/lines': `${TRACEPARENT}@rojo=00f067aa0ba902b7@congo=t61rcWkgMzE`,
+        '/invalid': `${TRACEPARENT}@not a list member`,
+        '/mixed': `${TRACEPARENT}@rojo=1,Upper=2,congo=3`,
+        '/orphan': `@rojo=1`,
+        '/bad-parent': `00-${TRACE_ID}-0000000000000000-01@rojo=1`,
+      };
+      const cmd = ['node', REQUESTS, ...Object.entries(requests).map(([path, headers]) => `GET:${path}@${headers}`)];
+      const r = await mscope(['run', '--store', 'none', '--otlp', rx.url, '--', ...cmd], tmp());
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'requests: 200 200 200 200 200\n');
+      assert.doesNotMatch(r.stderr, /OTLP|tracestate/i);
+      const spans = Object.fromEntries(rx.spans().map((s) => [s.name.slice('GET '.length), s]));
+      const state = (path: string): string => spans[path]!.traceState ?? '';
+      assert.equal(state('/lines'), TRACESTATE, 'two tracestate lines are one list');
+      assert.equal(state('/invalid'), '', 'a tracestate that does not parse is dropped');
+      assert.equal(spans['/invalid']!.traceId, TRACE_ID, 'and the traceparent still holds');
+      assert.equal(state('/mixed'), 'rojo=1,congo=3', 'an invalid member is dropped, the others kept in order');
+      assert.equal(state('/orphan'), '', 'without a traceparent, a tracestate is discarded');
+      assert.notEqual(spans['/orphan']!.traceId, TRACE_ID);
+      assert.equal(state('/bad-parent'), '', 'with an invalid traceparent too');
+      assert.notEqual(spans['/bad-parent']!.traceId, TRACE_ID);
+    } finally {
+      rx.close();
+    }
+  },
+);
+
 async function closedPort(): Promise<string> {
   const s = createServer();
   await new Promise<void>((res) => s.listen(0, '127.0.0.1', res));
@@ -154,8 +191,98 @@ for (const failure of ['refused', 'HTTP 400', 'HTTP 503'] as const) {
 }
 
 test('an OTLP protocol the exporters do not speak is one line, and CMD never starts', { timeout: 60_000 }, async () => {
-  const r = await mscope(['run', '--otlp', 'http://127.0.0.1:9', '--', ...CMD], tmp(), { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+  const r = await mscope(['run', '--otlp', 'http://127.0.0.1:9', '--', ...CMD], tmp(), { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'thrift' });
   assert.equal(r.status, 2);
   assert.equal(r.stdout, '');
-  assert.equal(r.stderr, 'mscope: OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported; use http/protobuf or http/json\n');
+  assert.equal(r.stderr, 'mscope: OTEL_EXPORTER_OTLP_METRICS_PROTOCOL=thrift is not supported; use grpc, http/protobuf or http/json\n');
 });
+
+test(
+  'OTEL_EXPORTER_OTLP_PROTOCOL=grpc: the official gRPC exporters, endpoint and headers (as metadata) from the variables',
+  { timeout: 120_000 },
+  async () => {
+    const rx = await grpcReceiver();
+    try {
+      const r = await mscope(['run', '--store', 'none', '--', ...CMD], tmp(), {
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=secret',
+        OTEL_SERVICE_NAME: 'over-grpc',
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'requests: 200 200\n');
+      assert.doesNotMatch(r.stderr, /OTLP/);
+      for (const g of rx.got) assert.deepEqual(g.headers['x-api-key'], 'secret');
+      assert.ok(rx.got.some((g) => g.path === '/opentelemetry.proto.collector.trace.v1.TraceService/Export'));
+      assert.ok(rx.got.some((g) => g.path === '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export'));
+      checkExport(rx, 'over-grpc');
+    } finally {
+      rx.close();
+    }
+  },
+);
+
+test('--otlp URL with the per-signal grpc protocols: the URL is the gRPC server', { timeout: 120_000 }, async () => {
+  const rx = await grpcReceiver();
+  try {
+    const r = await mscope(['run', '--store', 'none', '--otlp', rx.url, '--', ...CMD], tmp(), {
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc',
+      OTEL_SERVICE_NAME: 'checkout',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'requests: 200 200\n');
+    for (const g of rx.got) assert.equal(g.contentType, 'application/grpc');
+    checkExport(rx, 'checkout');
+  } finally {
+    rx.close();
+  }
+});
+
+/** Why each gRPC failure is reported: the status grpc-js gives, in the line's parentheses. */
+const GRPC_FAILURES = {
+  refused: /\(gRPC 14 UNAVAILABLE: No connection established\. Last error: .*connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+  // Never answers: the exporter's deadline (OTEL_EXPORTER_OTLP_TIMEOUT), or mscope's bound a second later.
+  silent: /\((gRPC 4 DEADLINE_EXCEEDED: Deadline exceeded after .+|no answer within 1300 ms)\)$/,
+  UNAVAILABLE: /\(gRPC 14 UNAVAILABLE: refused by the test\)$/,
+  INVALID_ARGUMENT: /\(gRPC 3 INVALID_ARGUMENT: refused by the test\)$/,
+};
+
+for (const [failure, reason] of Object.entries(GRPC_FAILURES)) {
+  test(
+    `a gRPC collector that fails (${failure}): one line on stderr, the store and the output are kept, mscope exits`,
+    { timeout: 120_000 },
+    async () => {
+      const status: Record<string, number> = { UNAVAILABLE: 14, INVALID_ARGUMENT: 3 };
+      const rx =
+        failure === 'refused'
+          ? null
+          : await grpcReceiver(failure === 'silent' ? { kind: 'silent' } : { kind: 'status', status: status[failure]! });
+      const url = rx?.url ?? (await closedPort());
+      const dir = tmp();
+      try {
+        const r = await mscope(['run', '--store', 'acct.db', '--otlp', url, '--', ...CMD], dir, {
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+          // The gRPC exporter does not retry: a status arrives well within 3 s even on a loaded
+          // machine (300 ms was not always enough to connect); a silent collector keeps 300 ms.
+          OTEL_EXPORTER_OTLP_TIMEOUT: failure === 'silent' ? '300' : '3000',
+        });
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stdout, 'requests: 200 200\n');
+        const lines = r.stderr.split('\n').filter((l) => l.includes('OTLP'));
+        assert.equal(lines.length, 1, r.stderr);
+        assert.match(
+          lines[0]!,
+          new RegExp(`^mscope: OTLP export to ${url} failed: 2 of 2 spans and (\\d+) of \\1 metric exports not sent \\(.+\\)$`),
+        );
+        assert.match(lines[0]!, reason);
+        assert.match(r.stderr, /^mscope: accounting: 2 activities recorded in acct\.db \(run 1\)$/m);
+        assert.equal(rx?.got.length ?? 0, 0);
+      } finally {
+        rx?.close();
+      }
+    },
+  );
+}
