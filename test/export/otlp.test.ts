@@ -50,7 +50,8 @@ function checkExport(rx: Receiver, service: string): void {
   assert.equal(resource['telemetry.sdk.language'], 'nodejs');
 
   const metrics = rx.got.flatMap((g) => (g.body.resourceMetrics ?? []).flatMap((rm) => rm.scopeMetrics.flatMap((s) => s.metrics)));
-  const latency = metrics.find((m) => m.name === 'mscope.activity.latency') as {
+  // Cumulative: the last export holds every count (a periodic export may come before the last activity).
+  const latency = metrics.filter((m) => m.name === 'mscope.activity.latency').at(-1) as {
     unit: string;
     histogram: { dataPoints: { attributes: { key: string; value: { stringValue: string } }[]; count: string }[] };
   };
