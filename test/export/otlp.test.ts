@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FIXTURES, mscope } from '../cli/mscope.js';
+import { FIXTURES, mscope, type Result } from '../cli/mscope.js';
 import { attrs, grpcReceiver, receiver, type Receiver, type Span } from './otlp-receiver.js';
 
 const REQUESTS = join(FIXTURES, 'scripts', 'requests.mjs');
@@ -17,6 +17,20 @@ const CMD = ['node', REQUESTS, `GET:/joined@${TRACEPARENT}@${TRACESTATE}`, 'GET:
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'mscope-otlp-'));
+}
+
+/** `mscope run ARGS -- CMD` that must succeed, with the program's own output intact. */
+async function run(args: readonly string[], env: NodeJS.ProcessEnv = {}, cmd: readonly string[] = CMD): Promise<Result> {
+  const r = await mscope(['run', ...args, '--', ...cmd], tmp(), env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    `requests: ${cmd
+      .slice(2)
+      .map(() => '200')
+      .join(' ')}\n`,
+  );
+  return r;
 }
 
 /** The assertions every protocol must pass: the spans join the incoming trace, the breakdown is on them, metrics came. */
@@ -72,9 +86,7 @@ test(
   async () => {
     const rx = await receiver();
     try {
-      const r = await mscope(['run', '--otlp', rx.url, '--', ...CMD], tmp(), { OTEL_SERVICE_NAME: 'checkout' });
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stdout, 'requests: 200 200\n');
+      const r = await run(['--otlp', rx.url], { OTEL_SERVICE_NAME: 'checkout' });
       assert.doesNotMatch(r.stderr, /OTLP/);
       assert.ok(rx.got.length > 0);
       for (const g of rx.got) assert.equal(g.contentType, 'application/x-protobuf');
@@ -93,7 +105,7 @@ test(
   async () => {
     const rx = await receiver();
     try {
-      const r = await mscope(['run', '--store', 'none', '--', ...CMD], tmp(), {
+      await run(['--store', 'none'], {
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_METRICS_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_ENDPOINT: rx.url,
@@ -102,8 +114,6 @@ test(
         OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=secret',
         OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes,deployment.environment=test',
       });
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stdout, 'requests: 200 200\n');
       for (const g of rx.got) {
         assert.equal(g.contentType, 'application/json');
         assert.equal(g.headers['x-api-key'], 'secret');
@@ -131,9 +141,7 @@ test(
         '/bad-parent': `00-${TRACE_ID}-0000000000000000-01@rojo=1`,
       };
       const cmd = ['node', REQUESTS, ...Object.entries(requests).map(([path, headers]) => `GET:${path}@${headers}`)];
-      const r = await mscope(['run', '--store', 'none', '--otlp', rx.url, '--', ...cmd], tmp());
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stdout, 'requests: 200 200 200 200 200\n');
+      const r = await run(['--store', 'none', '--otlp', rx.url], {}, cmd);
       assert.doesNotMatch(r.stderr, /OTLP|tracestate/i);
       const spans = Object.fromEntries(rx.spans().map((s) => [s.name.slice('GET '.length), s]));
       const state = (path: string): string => spans[path]!.traceState ?? '';
@@ -159,38 +167,6 @@ async function closedPort(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-for (const failure of ['refused', 'HTTP 400', 'HTTP 503'] as const) {
-  test(
-    `an OTLP endpoint that fails (${failure}): one line on stderr, the store and the output are kept, mscope exits`,
-    { timeout: 120_000 },
-    async () => {
-      const rx = failure === 'refused' ? null : await receiver({ kind: 'status', status: Number(failure.slice(5)) });
-      const url = rx?.url ?? (await closedPort());
-      const dir = tmp();
-      try {
-        const r = await mscope(['run', '--store', 'acct.db', '--otlp', url, '--', ...CMD], dir, { OTEL_EXPORTER_OTLP_TIMEOUT: '300' });
-        assert.equal(r.status, 0, r.stderr);
-        assert.equal(r.stdout, 'requests: 200 200\n');
-        const lines = r.stderr.split('\n').filter((l) => l.includes('OTLP'));
-        assert.equal(lines.length, 1, r.stderr);
-        assert.match(
-          lines[0]!,
-          new RegExp(`^mscope: OTLP export to ${url} failed: 2 of 2 spans and (\\d+) of \\1 metric exports not sent \\(.+\\)$`),
-        );
-        if (failure === 'HTTP 400') assert.match(lines[0]!, /\(HTTP 400 Bad Request\)$/);
-        if (failure === 'HTTP 503') assert.match(lines[0]!, /\(Export failed with retryable status\)$/);
-        if (failure === 'refused') assert.match(lines[0]!, /\(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/);
-        assert.match(r.stderr, /^mscope: accounting: 2 activities recorded in acct\.db \(run 1\)$/m);
-        assert.ok(existsSync(join(dir, 'acct.db')));
-        const rep = await mscope(['report', 'acct.db'], dir);
-        assert.match(rep.stdout, /^GET \/joined\s+1\s/m);
-      } finally {
-        rx?.close();
-      }
-    },
-  );
-}
-
 test('an OTLP protocol the exporters do not speak is one line, and CMD never starts', { timeout: 60_000 }, async () => {
   const r = await mscope(['run', '--otlp', 'http://127.0.0.1:9', '--', ...CMD], tmp(), { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'thrift' });
   assert.equal(r.status, 2);
@@ -204,7 +180,7 @@ test(
   async () => {
     const rx = await grpcReceiver();
     try {
-      const r = await mscope(['run', '--store', 'none', '--', ...CMD], tmp(), {
+      const r = await run(['--store', 'none'], {
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_METRICS_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
@@ -212,8 +188,6 @@ test(
         OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=secret',
         OTEL_SERVICE_NAME: 'over-grpc',
       });
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stdout, 'requests: 200 200\n');
       assert.doesNotMatch(r.stderr, /OTLP/);
       for (const g of rx.got) assert.deepEqual(g.headers['x-api-key'], 'secret');
       assert.ok(rx.got.some((g) => g.path === '/opentelemetry.proto.collector.trace.v1.TraceService/Export'));
@@ -228,13 +202,11 @@ test(
 test('--otlp URL with the per-signal grpc protocols: the URL is the gRPC server', { timeout: 120_000 }, async () => {
   const rx = await grpcReceiver();
   try {
-    const r = await mscope(['run', '--store', 'none', '--otlp', rx.url, '--', ...CMD], tmp(), {
+    await run(['--store', 'none', '--otlp', rx.url], {
       OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
       OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc',
       OTEL_SERVICE_NAME: 'checkout',
     });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, 'requests: 200 200\n');
     for (const g of rx.got) assert.equal(g.contentType, 'application/grpc');
     checkExport(rx, 'checkout');
   } finally {
@@ -242,34 +214,69 @@ test('--otlp URL with the per-signal grpc protocols: the URL is the gRPC server'
   }
 });
 
-/** Why each gRPC failure is reported: the status grpc-js gives, in the line's parentheses. */
-const GRPC_FAILURES = {
-  refused: /\(gRPC 14 UNAVAILABLE: No connection established\. Last error: .*connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
-  // Never answers: the exporter's deadline (OTEL_EXPORTER_OTLP_TIMEOUT), or mscope's bound a second later.
-  silent: /\((gRPC 4 DEADLINE_EXCEEDED: Deadline exceeded after .+|no answer within 1300 ms)\)$/,
-  UNAVAILABLE: /\(gRPC 14 UNAVAILABLE: refused by the test\)$/,
-  INVALID_ARGUMENT: /\(gRPC 3 INVALID_ARGUMENT: refused by the test\)$/,
+interface Failure {
+  /** The collector: none (a closed port), or a stand-in that fails as told. */
+  collector: () => Promise<Receiver | null>;
+  env: NodeJS.ProcessEnv;
+  /** Why it failed, as the line says it in its parentheses. */
+  reason: RegExp;
+}
+
+const GRPC = { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_TIMEOUT: '3000' };
+/**
+ * Collectors that fail, over HTTP (retried within OTEL_EXPORTER_OTLP_TIMEOUT) and gRPC (not
+ * retried: a status arrives well within 3 s even on a loaded machine, where 300 ms was not
+ * always enough to connect; a collector that never answers keeps 300 ms).
+ */
+const FAILURES: Record<string, Failure> = {
+  refused: {
+    collector: async () => null,
+    env: { OTEL_EXPORTER_OTLP_TIMEOUT: '300' },
+    reason: /\(connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+  },
+  'HTTP 400': {
+    collector: () => receiver({ kind: 'status', status: 400 }),
+    env: { OTEL_EXPORTER_OTLP_TIMEOUT: '300' },
+    reason: /\(HTTP 400 Bad Request\)$/,
+  },
+  'HTTP 503': {
+    collector: () => receiver({ kind: 'status', status: 503 }),
+    env: { OTEL_EXPORTER_OTLP_TIMEOUT: '300' },
+    reason: /\(Export failed with retryable status\)$/,
+  },
+  'gRPC refused': {
+    collector: async () => null,
+    env: GRPC,
+    reason: /\(gRPC 14 UNAVAILABLE: No connection established\. Last error: .*connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+  },
+  // The exporter's deadline, or mscope's bound a second later.
+  'gRPC never answers': {
+    collector: () => grpcReceiver({ kind: 'silent' }),
+    env: { ...GRPC, OTEL_EXPORTER_OTLP_TIMEOUT: '300' },
+    reason: /\((gRPC 4 DEADLINE_EXCEEDED: Deadline exceeded after .+|no answer within 1300 ms)\)$/,
+  },
+  'gRPC UNAVAILABLE': {
+    collector: () => grpcReceiver({ kind: 'status', status: 14 }),
+    env: GRPC,
+    reason: /\(gRPC 14 UNAVAILABLE: refused by the test\)$/,
+  },
+  'gRPC INVALID_ARGUMENT': {
+    collector: () => grpcReceiver({ kind: 'status', status: 3 }),
+    env: GRPC,
+    reason: /\(gRPC 3 INVALID_ARGUMENT: refused by the test\)$/,
+  },
 };
 
-for (const [failure, reason] of Object.entries(GRPC_FAILURES)) {
+for (const [failure, { collector, env, reason }] of Object.entries(FAILURES)) {
   test(
-    `a gRPC collector that fails (${failure}): one line on stderr, the store and the output are kept, mscope exits`,
+    `an OTLP collector that fails (${failure}): one line on stderr, the store and the output are kept, mscope exits`,
     { timeout: 120_000 },
     async () => {
-      const status: Record<string, number> = { UNAVAILABLE: 14, INVALID_ARGUMENT: 3 };
-      const rx =
-        failure === 'refused'
-          ? null
-          : await grpcReceiver(failure === 'silent' ? { kind: 'silent' } : { kind: 'status', status: status[failure]! });
+      const rx = await collector();
       const url = rx?.url ?? (await closedPort());
       const dir = tmp();
       try {
-        const r = await mscope(['run', '--store', 'acct.db', '--otlp', url, '--', ...CMD], dir, {
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
-          // The gRPC exporter does not retry: a status arrives well within 3 s even on a loaded
-          // machine (300 ms was not always enough to connect); a silent collector keeps 300 ms.
-          OTEL_EXPORTER_OTLP_TIMEOUT: failure === 'silent' ? '300' : '3000',
-        });
+        const r = await mscope(['run', '--store', 'acct.db', '--otlp', url, '--', ...CMD], dir, env);
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stdout, 'requests: 200 200\n');
         const lines = r.stderr.split('\n').filter((l) => l.includes('OTLP'));
@@ -279,8 +286,11 @@ for (const [failure, reason] of Object.entries(GRPC_FAILURES)) {
           new RegExp(`^mscope: OTLP export to ${url} failed: 2 of 2 spans and (\\d+) of \\1 metric exports not sent \\(.+\\)$`),
         );
         assert.match(lines[0]!, reason);
-        assert.match(r.stderr, /^mscope: accounting: 2 activities recorded in acct\.db \(run 1\)$/m);
         assert.equal(rx?.got.length ?? 0, 0);
+        assert.match(r.stderr, /^mscope: accounting: 2 activities recorded in acct\.db \(run 1\)$/m);
+        assert.ok(existsSync(join(dir, 'acct.db')));
+        const rep = await mscope(['report', 'acct.db'], dir);
+        assert.match(rep.stdout, /^GET \/joined\s+1\s/m);
       } finally {
         rx?.close();
       }
