@@ -88,33 +88,33 @@ export function cleanpath(s: string, strsize: number): string {
   let i = 0;
   const next = (): string => (i < s.length ? s[i++]! : (i++, ''));
   let c = next();
+  // Stores `text` and the character read after it; false once that was the end of `s`.
+  const keep = (text: string): boolean => {
+    out += text + c;
+    if (c === '') return false;
+    c = next();
+    return true;
+  };
   while (out.length + 5 < strsize) {
     if (c !== '/') {
-      out += c;
-      if (c === '') break;
-      c = next();
-      continue;
+      if (keep('')) continue;
+      break;
     }
     c = next();
     if (c === '/') continue;
     if (c !== '.') {
-      out += '/' + c;
-      if (c === '') break;
-      c = next();
-      continue;
+      if (keep('/')) continue;
+      break;
     }
     c = next();
     if (c === '/') continue;
     if (c !== '.') {
-      out += '/.' + c;
-      if (c === '') break;
-      c = next();
-      continue;
+      if (keep('/.')) continue;
+      break;
     }
     c = next();
     if (c !== '/' && c !== '') {
-      out += '/..' + c;
-      c = next();
+      keep('/..');
       continue;
     }
     let j = out.length;
