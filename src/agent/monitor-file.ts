@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type ProbeEvent } from '../core/index.js';
+import { ErrorCode, INTERNAL_THREAD_ENV, MscopeError, ProbeDescription, compileGlob, type ProbeEvent } from '../core/index.js';
 import { BINDING_KINDS, type BindingKind } from '../weaver/index.js';
 import type { EventHandler, MonitorOutput } from './define-monitor.js';
 
@@ -28,8 +28,7 @@ export async function loadMonitorFile(path: string, name: string): Promise<Loade
   try {
     const url = pathToFileURL(path).href;
     if (TS_FILE.test(path)) {
-      const { tsImport } = await import('tsx/esm/api');
-      mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+      mod = await importTypeScript(url);
     } else {
       mod = (await import(url)) as Record<string, unknown>;
     }
@@ -37,6 +36,29 @@ export async function loadMonitorFile(path: string, name: string): Promise<Loade
     throw bad(name, describeLoadError(error), error);
   }
   return checkMonitor(pickDefinition(mod), name);
+}
+
+/**
+ * Set while a TypeScript monitor loads. tsx's esbuild would start a worker thread (on Node 20
+ * from the hooks thread) that the agent's NODE_OPTIONS starts an agent in: that agent loads
+ * this file again, its esbuild starts another worker, and so on (two threads and 30 MB a
+ * second on Node 20). Without worker threads esbuild runs its binary per transform instead.
+ * Any thread that still starts meanwhile is internal, so the agent stays out of it.
+ */
+const LOADING_ENV: Readonly<Record<string, string>> = { ESBUILD_WORKER_THREADS: '0', [INTERNAL_THREAD_ENV]: '1' };
+
+async function importTypeScript(url: string): Promise<Record<string, unknown>> {
+  const prior = Object.keys(LOADING_ENV).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, LOADING_ENV);
+  try {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  } finally {
+    for (const [k, v] of prior) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
 /** `export default defineMonitor({...})` or named exports; CommonJS lands on `default`. */
