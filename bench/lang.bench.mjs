@@ -13,6 +13,8 @@ call benchmark, loaded instrumentable by the same rewrite. \`none\`: the plain m
 (direct binding). \`bare enabled probe\`: \`link\` with an empty monitor.
 \`false predicate\`: \`fn:::entry /arg0 < 0/ { @n = count(); }\` (arg0 is never negative).
 \`arithmetic clause\`: integer arithmetic on a global and a clause-local (64-bit: they take arg0's type).
+The self case stores a variable on entry and zeroes it on return: a global, or a \`self->\`
+variable, whose new storage is charged to \`dynvarsize\` and given back when zeroed.
 The compile case times the first \`compile()\` in a process (what \`mscope\` pays), of a
 1-clause program and of a 200-clause program.
 `;
@@ -23,6 +25,15 @@ export const isolate = true;
 const COUNT = 'fn:::entry { @[probefunc] = count(); }';
 const FALSE_PREDICATE = 'fn:::entry /arg0 < 0/ { @n = count(); }';
 const ARITHMETIC = 'fn:::entry { n = n + 1; this->x = (arg0 * 3 + n) & 0xff; @s = sum(this->x + n % 7); }';
+const GLOBAL_STORE = 'fn:::entry { g = arg0 + 1; } fn:::return { g = 0; }';
+const SELF_STORE = 'fn:::entry { self->x = arg0 + 1; } fn:::return { self->x = 0; }';
+const PROGRAMS = {
+  'count() clause': COUNT,
+  'false predicate': FALSE_PREDICATE,
+  'arithmetic clause': ARITHMETIC,
+  'global store': GLOBAL_STORE,
+  'self-> store': SELF_STORE,
+};
 
 export function cases() {
   return [
@@ -44,6 +55,12 @@ export function cases() {
       baseline: 'bare enabled probe',
       variants: ['bare enabled probe', 'false predicate', 'none'],
     },
+    {
+      name: 'self',
+      title: 'a variable stored on entry and zeroed on return: global vs. `self->`',
+      baseline: 'global store',
+      variants: ['global store', 'self-> store'],
+    },
     { name: 'compile', title: 'first `compile()` in a process', unit: 'ms', baseline: '1 clause', variants: ['1 clause', '200 clauses'] },
   ];
 }
@@ -60,7 +77,7 @@ export async function sample(caseName, variant) {
     const { link } = await import('../dist/weaver/index.js');
     handles = [link('fn:::entry', () => void sink.count++)];
   } else if (variant !== 'disabled') {
-    handles = await startProgram(variant === 'count() clause' ? COUNT : variant === 'arithmetic clause' ? ARITHMETIC : FALSE_PREDICATE);
+    handles = await startProgram(PROGRAMS[variant]);
   }
   const ns = sampleCalls(api.add);
   // A clause that matched nothing would measure the disabled path under another name.

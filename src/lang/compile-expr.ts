@@ -297,7 +297,7 @@ export abstract class ExprCompiler {
         return `(g_${target.name} = ${v})`;
       case 'self':
         // The first write of a clause goes through selfWrite: it copies slots inherited from another execution.
-        return `(${this.selfSlots()}[${this.selfIndex.get(target.name)!}] = ${v})`;
+        return `sset(${this.selfSlots()}, ${this.selfIndex.get(target.name)!}, ${v}, dv, sd)`;
       case 'this':
         return `(t_${target.name} = ${v})`;
       case 'index':
@@ -344,7 +344,7 @@ export abstract class ExprCompiler {
     }
     if (root.kind === 'self') {
       const i = this.selfIndex.get(root.name)!;
-      return `($w = ${v}, ${this.selfSlots()}[${i}] = sput(ss[${i}], [${path.join(', ')}], $w), $w)`;
+      return `($w = ${v}, sset(${this.selfSlots()}, ${i}, sput(ss[${i}], [${path.join(', ')}], $w), dv, sd), $w)`;
     }
     let base = this.expr(root);
     if (root.kind === 'index' && root.ref?.kind === 'array') {

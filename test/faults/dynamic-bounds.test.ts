@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { APP, FIXTURES } from './harness.js';
 import { mscope } from '../cli/mscope.js';
 
@@ -34,4 +35,22 @@ test('dynvarsize: an associative array keyed on a unique value per event keeps w
   const drops = dropped(r.stderr, 'dynamic variable');
   // 64 KiB holds well under a thousand elements of this size.
   assert.ok(drops > EVENTS - 1000 && drops < EVENTS, r.stderr);
+});
+
+test('dynvarsize: self-> variables of many live contexts keep within the bound and print their drops', async () => {
+  const contexts = 5000;
+  // Each context stores self->x once; the second clause counts the contexts whose store was kept.
+  const script = 'fn::work:entry { self->x = arg0 + 1; } fn::work:entry /self->x/ { kept++; } END { printf("%d\\n", kept); }';
+  const r = await mscope(
+    ['run', '-q', '-x', 'dynvarsize=64k', '-e', script, '--', 'node', join(FIXTURES, 'contexts.cjs'), String(contexts)],
+    FIXTURES,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const m = /^contexts 5000\n(\d+)\n$/.exec(r.stdout);
+  assert.ok(m !== null, `stdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  const kept = Number(m[1]);
+  const drops = dropped(r.stderr, 'dynamic variable');
+  // 64 KiB holds about 1,300 slots of 48 bytes: the other stores are drops, each counted once.
+  assert.ok(kept > 0 && kept < 2000, `${kept} contexts kept self->x; stderr:\n${r.stderr}`);
+  assert.equal(kept + drops, contexts, r.stderr);
 });

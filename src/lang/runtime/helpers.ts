@@ -1,6 +1,6 @@
 import * as S from './strings.js';
 import type { ClauseRuntime } from './runtime.js';
-import type { DynVars } from './dynvars.js';
+import { vacant, type DynVars } from './dynvars.js';
 import {
   add,
   argAt,
@@ -37,7 +37,7 @@ type AnyMap = Map<unknown, unknown>;
 
 /** Stores into an associative array; storing 0 or "" frees the element, as in D; `dv` bounds them (dynvarsize). */
 function aset<T>(m: AnyMap, k: unknown, v: T, dv: DynVars): T {
-  if ((v as unknown) === 0 || (v as unknown) === '' || v === undefined) dv.free(m, k);
+  if (vacant(v)) dv.free(m, k);
   else dv.set(m, k, v);
   return v;
 }
@@ -49,6 +49,12 @@ function aobj(m: AnyMap, k: unknown, make: () => object, dv: DynVars): object {
   const o = make();
   dv.set(m, k, o);
   return o;
+}
+
+/** Stores a self-> variable into its context's slots (rt.selfWrite()); `dv` bounds them as it does arrays. */
+function sset<T>(slots: unknown[], i: number, v: T, dv: DynVars, defaults: readonly unknown[]): T {
+  dv.setSlot(slots, i, v, defaults[i]);
+  return v;
 }
 
 function aincr(m: AnyMap, k: unknown, d: number, prefix: boolean, dv: DynVars): number | bigint {
@@ -95,6 +101,7 @@ const helpers = {
   aset,
   aincr,
   aobj,
+  sset,
   S,
   i32,
   u32,
@@ -117,7 +124,8 @@ export const clauseHelpers = {
   helpers,
   prologue:
     '"use strict";\n' +
-    'const { add, sub, mul, div, mod, bitop, bnot, neg, toInt, toKey, tupleKey, truthy, looseEq, compare, readMember, argAt, nv, aset, aincr, aobj, S, i32, u32, narrow, i64, u64, addU, subU, f2i, toNum, bound, sput } = h;\n' +
+    'const { add, sub, mul, div, mod, bitop, bnot, neg, toInt, toKey, tupleKey, truthy, looseEq, compare, readMember, argAt, nv, aset, aincr, aobj, sset, S, i32, u32, narrow, i64, u64, addU, subU, f2i, toNum, bound, sput } = h;\n' +
     'const ts = (v) => h.toStr(v, rt.strsize);\n' +
-    'const dv = rt.dynvars;\n',
+    'const dv = rt.dynvars;\n' +
+    'const sd = rt.selfDefaults;\n',
 };

@@ -21,7 +21,7 @@ export interface ProgramDelta {
   readonly specBusy: number;
   /** Records whose new tuple did not fit `aggsize`. */
   readonly aggDrops?: number;
-  /** Associative-array elements that did not fit `dynvarsize`. */
+  /** Associative-array elements and self-> variables that did not fit `dynvarsize`. */
   readonly dynDrops?: number;
   /** Globals the probe clauses changed since the last delta; absent when none did. */
   readonly globals?: GlobalsDelta;

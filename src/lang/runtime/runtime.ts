@@ -60,7 +60,7 @@ export class ClauseRuntime {
   internalErrors = 0;
   private readonly self: SelfStore | null;
   readonly specs: Speculations;
-  /** Associative arrays' bound (dynvarsize) and drops. */
+  /** The bound of associative arrays and self-> variables (dynvarsize), and its drops. */
   readonly dynvars: DynVars;
   /** alloca()'s memory, one clause firing's at a time (scratchsize). */
   readonly scratch: Scratch;
@@ -83,7 +83,7 @@ export class ClauseRuntime {
     this.specs = new Speculations(options.nspec, options.specsize);
     this.dynvars = new DynVars(options.dynvarsize);
     this.scratch = new Scratch(options.scratchsize);
-    this.self = selfDefaults.length > 0 ? new SelfStore(selfDefaults) : null;
+    this.self = selfDefaults.length > 0 ? new SelfStore(selfDefaults, this.dynvars) : null;
     this.selfDefaults = (this.self?.defaults ?? []) as unknown[];
   }
 

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
+import type { DynVars, SlotLedger } from './dynvars.js';
 
 /** The slots of one context, and the execution that made them. */
 interface SelfSlots {
@@ -12,11 +13,21 @@ interface SelfSlots {
  * request copies the slots it inherited and enters the copy, so sibling contexts that
  * inherited one parent's slots (requests of a server whose setup wrote one) never share
  * them. Reads before any write see the defaults and allocate nothing.
+ *
+ * What the slots hold counts against dynvarsize with the associative arrays (DynVars), and
+ * a write that needs new storage past it is a dynamic variable drop. Storing 0 gives a slot's
+ * bytes back, as in D; a copy's last element is its SlotLedger, whose bytes are also given
+ * back when the copy is collected with its context (DTrace keeps what a dead thread did not zero).
  */
 export class SelfStore {
   private readonly als = new AsyncLocalStorage<SelfSlots>();
+  private readonly collected: FinalizationRegistry<SlotLedger>;
 
-  constructor(readonly defaults: readonly unknown[]) {
+  constructor(
+    readonly defaults: readonly unknown[],
+    private readonly dynvars: DynVars,
+  ) {
+    this.collected = new FinalizationRegistry((ledger) => (dynvars.used -= ledger.bytes));
     // Where AsyncLocalStorage runs on async hooks (Node < 24), promises made before it first
     // holds a store have no context of their own, and every async call would share the first
     // write's slots. Running once with a store (undefined does not count) turns tracking on.
@@ -31,12 +42,24 @@ export class SelfStore {
     const s = this.als.getStore();
     const id = executionAsyncId();
     if (s !== undefined && s.owner === id) return s.values;
-    const fresh: SelfSlots = { owner: id, values: s === undefined ? this.defaults.slice() : s.values.slice() };
+    const fresh: SelfSlots = { owner: id, values: this.copy(s === undefined ? this.defaults : s.values) };
     this.als.enterWith(fresh);
     return fresh.values;
   }
 
   disable(): void {
     this.als.disable();
+  }
+
+  /** A context's own slots, from the ones it inherited: what they hold is charged anew, or dropped. */
+  private copy(from: readonly unknown[]): unknown[] {
+    const n = this.defaults.length;
+    const ledger: SlotLedger = { bytes: 0 };
+    const values = from.slice(0, n);
+    values.push(ledger);
+    // A struct's default is one shared object, never changed in place: it holds nothing new.
+    for (let i = 0; i < n; i++) if (values[i] !== this.defaults[i] && !this.dynvars.chargeSlot(values, i)) values[i] = this.defaults[i];
+    this.collected.register(values, ledger);
+    return values;
   }
 }
