@@ -1,5 +1,5 @@
 // Startup of a program that loads a few hundred modules, with and without the agent.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,10 @@ export const title = `startup of a program that loads ${MODULE_COUNT} modules`;
 export const description = `
 Each sample is the wall time of one \`node main.mjs\` run of a generated program (50 ESM and
 50 CommonJS application files, 10 packages of 20 CommonJS files; 5 functions and a class
-each). \`agent\`: \`node --import dist/agent/register.js\` with the environment \`mscope run\`
-gives it (a session directory, the program's root, no monitors), so every application
-file and direct dependency is instrumented. \`cold\`: the agent's transform cache
+each). \`agent\`: \`node --import dist/agent/register.js\` with the environment \`mscope run
+-e 'fn::nothing:entry {}'\` gives it (a session directory, the program's root, that D program),
+so the agent compiles the program and every application file and direct dependency is
+instrumented. \`cold\`: the agent's transform cache
 (\`MSCOPE_CACHE_DIR\`) is emptied before every run; \`warm\`: it was filled by one earlier
 run. The operating system's file cache is warm in both.
 `;
@@ -49,8 +50,12 @@ export async function setup() {
     dir,
     main: generateProgram(join(dir, 'program')),
     session: join(dir, 'session'),
+    monitors: join(dir, 'monitors.json'),
     caches: { warm: join(dir, 'cache-warm'), cold: join(dir, 'cache-cold') },
   };
+  // What `mscope run` hands the agent for this program (src/agent/protocol.ts, lang/script-spec.ts).
+  const script = { sources: [{ file: '-e', text: 'fn::nothing:entry {}' }], settings: [], quiet: true, format: 'text' };
+  writeFileSync(work.monitors, JSON.stringify([{ kind: 'd', name: 'script', spec: JSON.stringify(script) }]));
   run('warm', 'agent');
   primed = existsSync(work.caches.warm) ? readdirSync(work.caches.warm).length : 0;
 }
@@ -76,7 +81,7 @@ function run(caseName, variant) {
     Object.assign(env, {
       MSCOPE_SESSION: work.session,
       MSCOPE_OPTIONS: JSON.stringify({ root: join(work.dir, 'program') }),
-      MSCOPE_MONITORS: '[]',
+      MSCOPE_MONITORS_FILE: work.monitors,
     });
   }
   const t0 = process.hrtime.bigint();

@@ -1,6 +1,9 @@
 import type { ProbeDescription, ProbeEvent } from '../core/index.js';
-import { ProgramInstance, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
-import { link, type LinkHandle } from '../weaver/index.js';
+// Not lang's index: a traced process runs the program mscope compiled and never loads the compiler.
+import { ProgramInstance, type Host, type ProgramDelta } from '../lang/runtime/instance.js';
+import type { CompiledProgram } from '../lang/program.js';
+// The direct binding's link alone: mscope, which runs ConsumerProgram, never loads the remote bindings.
+import { link, type LinkHandle } from '../weaver/link.js';
 
 /** Links one probe description of clause `clause`; the weaver's `link` unless the caller keeps count of its links. */
 export type ClauseLinker = (description: ProbeDescription, monitor: (ev: ProbeEvent) => void, clause: number) => LinkHandle;

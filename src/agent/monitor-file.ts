@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { ErrorCode, INTERNAL_THREAD_ENV, MscopeError, ProbeDescription, compileGlob, type ProbeEvent } from '../core/index.js';
-import { BINDING_KINDS, type BindingKind } from '../weaver/index.js';
+import {
+  BINDING_KINDS,
+  ErrorCode,
+  INTERNAL_THREAD_ENV,
+  MscopeError,
+  ProbeDescription,
+  compileGlob,
+  type BindingKind,
+  type ProbeEvent,
+} from '../core/index.js';
 import type { EventHandler, MonitorOutput } from './define-monitor.js';
 
 /** One link a monitor file asks for: a description narrowed to the probe names it handles. */

@@ -1,9 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { registry, threadEntryUrl } from '../core/index.js';
-import { isEmptyDelta, unmatchedProbeWarnings, renderDiagnostics, type CompiledProgram, type ProgramDelta } from '../lang/index.js';
+// Not lang's index: the program comes compiled from mscope, and the compiler stays unloaded.
+import { isEmptyDelta, type ProgramDelta } from '../lang/runtime/instance.js';
+import { unmatchedProbeWarnings } from '../lang/warnings.js';
+import { renderDiagnostics } from '../lang/diagnostics.js';
+import type { CompiledProgram } from '../lang/program.js';
+import { loadShippedProgram } from '../lang/shipped.js';
 import type { RemoteClauseFlush, RemoteClauseOptions } from './remote-clauses.js';
 import { AgentProgram } from './agent-program.js';
-import { compileScript, decodeScript, type ScriptSpec } from '../lang/script-spec.js';
+import type { ScriptSpec } from '../lang/script-spec.js';
 import { RemoteLinks } from './remote-links.js';
 import { targetPid } from '../lang/runtime/target.js';
 import type { AgentContext, AgentMonitor } from './types.js';
@@ -35,8 +40,10 @@ export class ScriptMonitor implements AgentMonitor {
     private readonly spec: ScriptSpec,
   ) {}
 
-  static load(specText: string): ScriptMonitor {
-    const spec = decodeScript(specText);
+  static async load(specText: string): Promise<ScriptMonitor> {
+    const spec = JSON.parse(specText) as ScriptSpec;
+    if (spec.compiled !== undefined) return new ScriptMonitor(loadShippedProgram(spec.compiled), spec);
+    const { compileScript } = await import('../lang/script-spec.js');
     return new ScriptMonitor(compileScript(spec), spec);
   }
 

@@ -2,7 +2,7 @@ import { aggregationToJson, jsonLine } from '../aggregate/json.js';
 import { printAggregationsAtExit } from '../aggregate/print.js';
 import { Probe, ProbeEvent } from '../core/index.js';
 import { ProgramInstance, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
-import type { LinkHandle } from '../weaver/index.js';
+import type { LinkHandle } from '../weaver/link.js';
 import { linkClauses } from '../agent/agent-program.js';
 
 /**

@@ -4,7 +4,7 @@ import type { ProbeSpec } from './ast.js';
 import { DiagnosticBag, type Diagnostic, type Source } from './diagnostics.js';
 import { resolveOptions, type ProgramOptions } from './options.js';
 import { runPasses } from './passes.js';
-import { clauseHelpers, type ClauseFactory } from './runtime/helpers.js';
+import { clauseFactory, type ClauseFactory } from './runtime/helpers.js';
 import type { OutputFormat } from './runtime/runtime.js';
 import type { BindingKind } from '../core/index.js';
 import type { MacroVars } from './macros.js';
@@ -95,7 +95,7 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
     options: resolveOptions(settings),
     format: options.format ?? 'text',
     code: gen.source,
-    factory: new Function('rt', 'h', clauseHelpers.prologue + gen.source) as ClauseFactory,
+    factory: clauseFactory(gen.source),
   };
   return { program, diagnostics: diags.list };
 }

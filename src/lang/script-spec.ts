@@ -2,6 +2,7 @@ import { ErrorCode, MscopeError } from '../core/index.js';
 import type { BindingKind } from '../core/index.js';
 import { compile, renderDiagnostics, type CompiledProgram, type OutputFormat, type Source } from './index.js';
 import type { MacroVars } from './macros.js';
+import type { ShippedProgram } from './shipped.js';
 
 /** A D program as mscope hands it to every agent: the sources and the command-line settings. */
 export interface ScriptSpec {
@@ -15,6 +16,8 @@ export interface ScriptSpec {
   readonly macroVars?: MacroVars;
   /** `-b`: the binding of clauses without a `#pragma binding`. */
   readonly binding?: BindingKind;
+  /** The program mscope compiled from all this, so that an agent need not load the compiler. */
+  readonly compiled?: ShippedProgram;
 }
 
 /** A program that does not compile; its message is the rendered diagnostics, `FILE:LINE:COL: …` first. */

@@ -54,7 +54,7 @@ test('a program that runs in mscope alone: no exporter in mscope, no compiler or
   for (const folder of ['lang', 'providers', 'modules', 'accounting', 'export']) assert.deepEqual(under(traced, `/dist/${folder}/`), []);
 });
 
-test('a probe clause loads the compiler and the providers in the traced process, and the rewrite for fn', async () => {
+test('a probe clause loads the runtime, not the compiler, and the providers in the traced process, and the rewrite for fn', async () => {
   const { r, traced } = await loads([
     'run',
     '-q',
@@ -66,7 +66,8 @@ test('a probe clause loads the compiler and the providers in the traced process,
   ]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'main ran\n1\n');
-  assert.ok(under(traced, '/dist/lang/compile.js').length > 0);
+  assert.ok(under(traced, '/dist/lang/runtime/instance.js').length > 0);
+  for (const pass of ['parser', 'check', 'compile']) assert.deepEqual(under(traced, `/dist/lang/${pass}.js`), []);
   assert.ok(under(traced, '/dist/providers/index.js').length > 0);
   assert.ok(under(traced, '/dist/modules/transform.js').length > 0);
   assert.deepEqual(under(traced, '/dist/export/'), []);

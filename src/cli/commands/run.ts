@@ -12,6 +12,7 @@ import type { AcctOptions } from '../../accounting/index.js';
 import type { AccountingSinks } from '../../consumer/acct-consumer.js';
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import { runsInAgents, type CompiledProgram } from '../../lang/index.js';
+import { shipProgram } from '../../lang/shipped.js';
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -85,8 +86,11 @@ async function run(args: readonly string[]): Promise<number> {
     const { AccountingConsumer } = await import('../../consumer/acct-consumer.js');
     consumers.set('accounting', await AccountingConsumer.open(sinks));
   }
-  if (script !== null)
-    monitors.push({ kind: 'd', name: 'script', spec: encodeScript(script), ...(runsInAgents(program!) ? {} : { consumerOnly: true }) });
+  if (script !== null) {
+    const agents = runsInAgents(program!);
+    const spec = encodeScript(agents ? { ...script, compiled: shipProgram(program!) } : script);
+    monitors.push({ kind: 'd', name: 'script', spec, ...(agents ? {} : { consumerOnly: true }) });
+  }
   if (command.length === 0 && (script === null || (values.monitor ?? []).length > 0)) throw usage('mscope run: missing -- CMD');
   let out: ReturnType<typeof openOutput>;
   try {

@@ -129,3 +129,8 @@ export const clauseHelpers = {
     'const dv = rt.dynvars;\n' +
     'const sd = rt.selfDefaults;\n',
 };
+
+/** Builds the factory of a program's clause functions from the source code generation gave it. */
+export function clauseFactory(code: string): ClauseFactory {
+  return new Function('rt', 'h', clauseHelpers.prologue + code) as ClauseFactory;
+}

@@ -1,0 +1,65 @@
+// Start-up of mscope itself and of the process it traces, against the same program run plainly.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/mscope.js', import.meta.url));
+
+export const title = 'start-up of mscope and of a traced process';
+export const description = `
+Each sample is the wall time of one command, from spawning it until it exits; the variants of
+a case alternate. \`one.js\` prints one line; \`fn.js\` calls one function that prints it.
+\`mscope run END\`: \`mscope run -q -e 'END {}' -- node one.js\`, a program that runs in
+mscope alone, so the traced process loads the agent but no compiler or provider.
+\`mscope run fn\`: \`mscope run -q -e 'fn::main:entry { @n = count(); }' -- node fn.js\`,
+where the traced process compiles the program and installs the load-time rewrite.
+\`mscope --version\` loads no command. Two Node starts are the floor of a traced run.
+`;
+export const unit = 'ms';
+export const rounds = 15;
+export const isolate = false;
+
+let dir = null;
+
+const COMMANDS = {
+  'node one.js': () => [process.execPath, 'one.js'],
+  'mscope run END': () => [process.execPath, BIN, 'run', '-q', '-e', 'END {}', '--', process.execPath, 'one.js'],
+  'node fn.js': () => [process.execPath, 'fn.js'],
+  'mscope run fn': () => [process.execPath, BIN, 'run', '-q', '-e', 'fn::main:entry { @n = count(); }', '--', process.execPath, 'fn.js'],
+  'mscope --version': () => [process.execPath, BIN, '--version'],
+};
+
+export function cases() {
+  return [
+    {
+      name: 'end',
+      title: "`mscope run -q -e 'END {}' -- node one.js`",
+      baseline: 'node one.js',
+      variants: ['node one.js', 'mscope run END'],
+    },
+    { name: 'fn', title: 'a traced process with an fn probe', baseline: 'node fn.js', variants: ['node fn.js', 'mscope run fn'] },
+    { name: 'version', title: '`mscope --version`', baseline: 'node one.js', variants: ['node one.js', 'mscope --version'] },
+  ];
+}
+
+export async function setup() {
+  dir = mkdtempSync(join(tmpdir(), 'mscope-bench-mscope-startup-'));
+  writeFileSync(join(dir, 'one.js'), 'console.log("hi");\n');
+  writeFileSync(join(dir, 'fn.js'), 'function main() {\n  console.log("hi");\n}\nmain();\n');
+}
+
+export async function teardown() {
+  if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+}
+
+export async function sample(_caseName, variant) {
+  const [file, ...args] = COMMANDS[variant]();
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(file, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 || r.stderr.length > 0) throw new Error(`mscope-startup bench: ${variant} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
