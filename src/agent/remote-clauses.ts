@@ -1,13 +1,16 @@
 import type { ProbeEvent } from '../core/index.js';
 import { OutputBuffer } from '../weaver/remote/output-buffer.js';
-import { compile, ProgramInstance, type CompiledProgram, type OutputFormat, type ProgramDelta, type Source } from '../lang/index.js';
+import { ProgramInstance, type ProgramDelta } from '../lang/runtime/instance.js';
+import type { CompiledProgram } from '../lang/program.js';
+import { loadShippedProgram, type ShippedProgram } from '../lang/shipped.js';
 
-/** What the agent passes through a shm or message binding: the program, and which clause this link runs. */
+/**
+ * What the agent passes through a shm or message binding: the program as the agent runs it
+ * (compiled once, in mscope, with its macro arguments and settings), and which clause this
+ * link runs.
+ */
 export interface RemoteClauseOptions {
-  readonly sources: readonly Source[];
-  readonly settings: ReadonlyArray<[string, string]>;
-  readonly quiet: boolean;
-  readonly format: OutputFormat;
+  readonly program: ShippedProgram;
   readonly clause: number;
 }
 
@@ -62,13 +65,8 @@ export function createMonitor(options: RemoteClauseOptions): { handle(ev: unknow
 }
 
 function compiled(o: RemoteClauseOptions): CompiledProgram {
-  const key = JSON.stringify([o.sources, o.settings, o.quiet, o.format]);
+  const key = JSON.stringify(o.program);
   let p = programs.get(key);
-  if (p === undefined) {
-    const r = compile(o.sources, { options: o.settings, quiet: o.quiet, format: o.format });
-    if (r.program === undefined)
-      throw new Error(`remote clause: the program no longer compiles (${r.diagnostics[0]?.message ?? 'unknown error'})`);
-    programs.set(key, (p = r.program));
-  }
+  if (p === undefined) programs.set(key, (p = loadShippedProgram(o.program)));
   return p;
 }

@@ -5,7 +5,7 @@ import { isEmptyDelta, type ProgramDelta } from '../lang/runtime/instance.js';
 import { unmatchedProbeWarnings } from '../lang/warnings.js';
 import { renderDiagnostics } from '../lang/diagnostics.js';
 import type { CompiledProgram } from '../lang/program.js';
-import { loadShippedProgram } from '../lang/shipped.js';
+import { loadShippedProgram, shipProgram, type ShippedProgram } from '../lang/shipped.js';
 import type { RemoteClauseFlush, RemoteClauseOptions } from './remote-clauses.js';
 import { AgentProgram } from './agent-program.js';
 import type { ScriptSpec } from '../lang/script-spec.js';
@@ -34,11 +34,15 @@ export interface ScriptFinal {
 export class ScriptMonitor implements AgentMonitor {
   private instance: AgentProgram | null = null;
   private readonly remote = new RemoteLinks();
+  /** The program as a shm or message clause's host loads it. */
+  private readonly shipped: ShippedProgram;
 
   constructor(
     private readonly program: CompiledProgram,
-    private readonly spec: ScriptSpec,
-  ) {}
+    spec: ScriptSpec,
+  ) {
+    this.shipped = spec.compiled ?? shipProgram(program);
+  }
 
   static async load(specText: string): Promise<ScriptMonitor> {
     const spec = JSON.parse(specText) as ScriptSpec;
@@ -56,7 +60,7 @@ export class ScriptMonitor implements AgentMonitor {
       exit: (status: number) => ctx.exit(status),
     };
     const instance = new AgentProgram(this.program, host, (description, monitor, clause) => {
-      const options: RemoteClauseOptions = { ...this.spec, clause };
+      const options: RemoteClauseOptions = { program: this.shipped, clause };
       const binding = this.program.clauses[clause]!.binding;
       const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options } });
       h.onFlush((result) => this.merge(ctx, result as RemoteClauseFlush | undefined));

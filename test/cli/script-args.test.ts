@@ -21,6 +21,23 @@ test('--arg values reach $N in descriptions, predicates and keys, in every trace
   assert.equal(r.stderr, '');
 });
 
+test('--arg values reach clauses bound by shm and message, which run the program mscope compiled', async () => {
+  for (const binding of ['shm', 'message']) {
+    const args = ['run', '-b', binding, '-s', 'args.d', '--arg', 'add', '--arg', '1', '--arg', 'big', '--', 'node', 'count.cjs'];
+    const r = await mscope(args, dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(
+      r.stdout
+        .split('\n')
+        .filter((l) => /^\s+add\s/.test(l))
+        .map((l) => l.trim().split(/\s+/)),
+      [['add', 'big', '3']],
+      `${binding}: ${r.stderr}`,
+    );
+    assert.equal(r.stderr, '', binding);
+  }
+});
+
 test('an integer-looking --arg is an integer and $$N its string form; no CMD needed', async () => {
   const r = await mscope(['run', '-e', 'BEGIN { printf("%d %s %d\\n", $1 * 2, $$1, $#); exit(0); }', '--arg', '21'], dir);
   assert.equal(r.status, 0, r.stderr);
