@@ -50,11 +50,16 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
     );
   setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
   // A process whose monitors all run in mscope alone has no probe to offer: it loads no provider.
-  if (options.list === true || specs.some((s) => s.consumerOnly !== true)) {
-    const [{ registerProviders }, { nodeProbeFactory, registerAllCoreModules }] = await Promise.all([
+  const linking = options.list === true || specs.some((s) => s.consumerOnly !== true);
+  // The rewrite's modules load before any monitor links: an fs or acct probe would count their reads.
+  let instrumentation: typeof import('./instrumentation.js') | null = null;
+  if (linking) {
+    const [{ registerProviders }, { nodeProbeFactory, registerAllCoreModules }, rewrite] = await Promise.all([
       import('../providers/index.js'),
       import('../modules/core-modules.js'),
+      import('./instrumentation.js'),
     ]);
+    instrumentation = rewrite;
     registerProviders();
     // Core modules are wrapped, never rewritten: their probes do not need the rewrite.
     registry.addFactory(nodeProbeFactory);
@@ -72,7 +77,8 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
     }
   }
   try {
-    if (needsRewrite(options, specs)) await (await import('./instrumentation.js')).installAgentInstrumentation(options);
+    if (needsRewrite(options, specs))
+      await (instrumentation ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }
