@@ -12,9 +12,11 @@ const mod = defineModule('shipped', {
 });
 
 const TEXT = [
+  'struct point { int x; uint64_t y; };',
+  'self struct point sp;',
   'BEGIN { limit = 1; }',
   'fn:shipped:hit:entry /arg0 > limit/ { @s[probefunc] = sum(arg0); @q = quantize(arg0); printf("%s %d\\n", probename, arg0); }',
-  'fn:shipped:hit:return { @r = count(); }',
+  'fn:shipped:hit:return { self->sp.x += 1; self->sp.y = (uint64_t)-1; @r = count(); @x = max(self->sp.x); printf("%u\\n", self->sp.y); }',
   'END { printa(@s); }',
 ].join('\n');
 
