@@ -25,9 +25,9 @@ counts is how many modules a process loads. Before and after loading only what r
 | process | modules before | now | what they are now |
 | --- | ---: | ---: | --- |
 | \`mscope --version\` | 280 | 8 | main, args, usage, errors |
-| \`mscope run -e 'END {}' -- …\` | 280 | 99 | the compiler and runtime (lang, aggregate), the consumer, core |
+| \`mscope run -e 'END {}' -- …\` | 280 | 106 | the compiler and runtime (lang, aggregate), the consumer, core |
 | its traced process | 146 | 35 | the agent, its channel, core, the control socket (node:net) |
-| a traced process with an \`fn\` probe | 146 | 127 | the runtime (not the compiler: mscope ships the compiled program), providers, weaver and its bindings, the load-time rewrite |
+| a traced process with an \`fn\` probe | 146 | 129 | the runtime (not the compiler: mscope ships the compiled program), providers, weaver and its bindings, the load-time rewrite |
 
 The 280 were every command, the compiler, the store, Prometheus (prom-client, which loads
 OpenTelemetry's API) and the OTLP exporter. On Node 20 the rewrite's hooks run on a thread of
