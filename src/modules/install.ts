@@ -3,6 +3,7 @@ import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { installRuntime } from './runtime.js';
 import { installToString } from './to-string.js';
+import { installStackColumns } from './stack-columns.js';
 import { nodeProbeFactory } from './core-modules.js';
 import { internalWork, registry } from '../core/index.js';
 
@@ -70,6 +71,7 @@ export function installInstrumentation(options: InstallOptions = {}): Installati
 function install(g: WithInstallation, options: InstallOptions): Installation {
   const runtime = installRuntime();
   installToString();
+  installStackColumns();
   registry.addFactory(nodeProbeFactory);
   const onSkip = (module: string, func: string, reason: string): void => runtime.skip('fn', module, func, reason);
   const inst = new Instrumenter(options, onSkip);

@@ -1,14 +1,23 @@
 import { registry } from '../core/index.js';
 import { ModuleSites, untrack, type Token } from './sites.js';
+import { registerShifts } from './stack-columns.js';
 
 /**
  * What transformed code reaches through `globalThis[Symbol.for('microscope.runtime')]`:
  * a module's header calls `module()` once with its untraced token `$msU` (a hoisted function,
- * so that a call through an ESM import cycle before the header ran still has one); its
- * functions call the module's `enter` and store to the token it returns.
+ * so that a call through an ESM import cycle before the header ran still has one) and, when
+ * the rewrite moved columns, its file name and where (shifts.ts); its functions call the
+ * module's `enter` and store to the token it returns.
  */
 export interface Runtime {
-  module(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>, untracked?: object): ModuleSites;
+  module(
+    provider: string,
+    name: string,
+    sites: ReadonlyArray<readonly [string, number]>,
+    untracked?: object,
+    file?: string,
+    shifts?: string,
+  ): ModuleSites;
   skip(provider: string, module: string, func: string, reason: string): void;
 }
 
@@ -21,8 +30,16 @@ const modules = new Map<string, ModuleSites>();
  * A module evaluated twice (ESM and CJS copies, a test runner's fresh require cache)
  * shares its sites, so a probe keeps driving every copy's state array.
  */
-function moduleSites(provider: string, name: string, sites: ReadonlyArray<readonly [string, number]>, untracked?: object): ModuleSites {
+function moduleSites(
+  provider: string,
+  name: string,
+  sites: ReadonlyArray<readonly [string, number]>,
+  untracked?: object,
+  file?: string,
+  shifts?: string,
+): ModuleSites {
   if (untracked !== undefined) untrack(untracked);
+  if (shifts !== undefined) registerShifts(file, shifts);
   const key = `${provider}\0${name}`;
   const existing = modules.get(key);
   if (existing !== undefined && sameSites(existing, sites)) return existing;

@@ -4,6 +4,9 @@ const nativeToString = Function.prototype.toString;
 const apply = Reflect.apply;
 const defineProperty = Object.defineProperty;
 const NATIVE_SELF = 'function toString() { [native code] }';
+/** Our stand-ins for functions the program can reach, by the text of the function they replace. */
+const disguised = new WeakMap<object, string>();
+const lookUp = Function.prototype.call.bind(WeakMap.prototype.get) as (map: WeakMap<object, string>, key: unknown) => string | undefined;
 
 /**
  * `Function.prototype.toString` as the program would see it untraced: the native text with
@@ -13,6 +16,8 @@ const NATIVE_SELF = 'function toString() { [native code] }';
 const toString = {
   toString(this: unknown): string {
     if (this === toString) return NATIVE_SELF;
+    const text = lookUp(disguised, this);
+    if (text !== undefined) return text;
     return stripFragments(apply(nativeToString, this, []) as string);
   },
 }.toString;
@@ -21,4 +26,9 @@ const toString = {
 export function installToString(): void {
   if (Function.prototype.toString === toString) return;
   defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false, configurable: true });
+}
+
+/** `fn.toString()` gives `original`'s text. */
+export function disguise(fn: object, original: object): void {
+  disguised.set(fn, apply(nativeToString, original, []) as string);
 }

@@ -3,6 +3,7 @@ import { functionName, type AnyNode, type Unnamed } from './naming.js';
 import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sourcemap.js';
 import { fragment, RETURN_MARK, RETURN_MARK_PREFIX } from './fragments.js';
 import { loadPrivateParser } from './private-parser.js';
+import { encodeShifts, type Inserted } from './shifts.js';
 
 /**
  * Load-time rewrite of a module's named functions into probe sites. Self-contained (no
@@ -13,7 +14,7 @@ import { loadPrivateParser } from './private-parser.js';
  */
 
 /** Bump when the emitted code or the naming rules change: it is part of the cache key. */
-export const TRANSFORM_VERSION = 10;
+export const TRANSFORM_VERSION = 11;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -67,14 +68,40 @@ export function transform(source: string, options: TransformOptions): TransformR
   const rewriter = new Rewriter(source, p, esm, options.exits !== false, comments);
   rewriter.visit(ast, 0);
   if (rewriter.sites.length === 0) return { code: source, sites: [], unnamed: rewriter.unnamed };
-  const at = headerPosition(source, ast);
-  rewriter.edits.push(new Edit(at.pos, OPEN, -1, fragment(p, at.semicolon + header(p, options, rewriter.sites))));
+  rewriter.edits.push(headerEdit(source, ast, p, options, rewriter));
   const code = applyEdits(source, rewriter.edits);
   return {
     code: hasInlineSourceMap(code) ? shiftInlineSourceMap(code, insertions(source, rewriter.edits)) : code,
     sites: rewriter.sites,
     unnamed: rewriter.unnamed,
   };
+}
+
+/**
+ * The header carries the table of moved columns (shifts.ts), which includes the header's own
+ * length when code follows it on its line: computed until the two agree (a digit more at most).
+ */
+function headerEdit(source: string, ast: AnyNode, p: string, options: TransformOptions, rewriter: Rewriter): Edit {
+  const at = headerPosition(source, ast);
+  const file = fileExpression(options.format === 'module', ast);
+  // `m`: Node maps this file's frames through its own (shifted) source map when the program enables source maps.
+  const mark = hasInlineSourceMap(source) ? 'm' : '';
+  let shifts = '';
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const text = fragment(p, at.semicolon + header(p, options, rewriter.sites, file, shifts));
+    const table =
+      file === '' ? '' : encodeShifts(source, inserted([new Edit(at.pos, OPEN, -1, text), ...rewriter.edits].sort(compareEdits)));
+    const next = table === '' ? '' : mark + table;
+    if (next === shifts) return new Edit(at.pos, OPEN, -1, text);
+    shifts = next;
+  }
+  return new Edit(at.pos, OPEN, -1, fragment(p, at.semicolon + header(p, options, rewriter.sites, '', '')));
+}
+
+function inserted(sorted: readonly Edit[]): Inserted[] {
+  const out: Inserted[] = [];
+  for (const e of sorted) if (e.removed !== e.text.length) out.push({ pos: e.pos, length: e.text.length - e.removed });
+  return out;
 }
 
 const OPEN = 1;
@@ -164,15 +191,27 @@ function afterDirectives(source: string, body: readonly AnyNode[], pos: number):
 }
 
 /**
+ * What the module's file is called in its stack frames (CallSite.getFileName), for the
+ * column fix-up (shifts.ts). In CommonJS only a top-level function declaration can hide the
+ * wrapper's `__filename` at that point; such a module goes without the fix-up.
+ */
+function fileExpression(esm: boolean, ast: AnyNode): string {
+  if (esm) return 'import.meta.url';
+  const hidden = (ast.body as AnyNode[]).some((s) => s.type === 'FunctionDeclaration' && s.id?.name === '__filename');
+  return hidden ? '' : 'typeof __filename==="string"?__filename:void 0';
+}
+
+/**
  * One line. `${p}U` (the token of an untraced call: stores to `msv`/`msx` do nothing) is a
  * hoisted declaration so that an ESM function called through an import cycle before this
  * module's body ran still works, untraced.
  */
-function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [string, Kind]>): string {
+function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [string, Kind]>, file: string, shifts: string): string {
   const list = JSON.stringify(sites);
+  const located = shifts === '' ? '' : `, ${file}, ${JSON.stringify(shifts)}`;
   return (
     `${MARKER}var ${p}R = globalThis[Symbol.for("microscope.runtime")] || { module: function (p, m, s) { return { state: s.map(function () { return 0; }) }; } }, ` +
-    `${p}M = ${p}R.module(${JSON.stringify(o.provider ?? 'fn')}, ${JSON.stringify(o.module)}, ${list}, ${p}U), ${p}S = ${p}M.state, ${p}N = ${p}M.enter; ` +
+    `${p}M = ${p}R.module(${JSON.stringify(o.provider ?? 'fn')}, ${JSON.stringify(o.module)}, ${list}, ${p}U${located}), ${p}S = ${p}M.state, ${p}N = ${p}M.enter; ` +
     `function ${p}U() {}`
   );
 }

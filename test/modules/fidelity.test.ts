@@ -69,3 +69,33 @@ test('err.stack, Error.captureStackTrace and the uncaught error are what the pro
     assert.equal(r.counts['fn:stacks.js:deep:error'], env.MSCOPE_TEST_LATE === undefined ? 4 : undefined);
   }
 });
+
+/** Every frame here lies on a line the rewrite inserted into, before the frame's position. */
+for (const file of ['columns.js', 'columns.mjs', 'prefixed.js']) {
+  test(`columns on lines shared with inserted text are the untraced ones in err.stack (${file})`, () => {
+    const untraced = plain(file);
+    assert.match(untraced.stdout, /at oneLine \(F:4:34\)/);
+    const modes: Array<Record<string, string>> = [{}, { MSCOPE_TEST_LATE: '1' }, { MSCOPE_TEST_EXITS: '0' }];
+    for (const env of modes) {
+      const r = runFixture(DIR, [file], env);
+      assert.equal(r.status, untraced.status, r.stderr);
+      assert.equal(r.stdout, untraced.stdout, JSON.stringify(env));
+      assert.equal(uncaught(r.stderr), uncaught(untraced.stderr), JSON.stringify(env));
+      if (env.MSCOPE_TEST_LATE === undefined) assert.ok((r.counts[`fn:${file}:oneLine:entry`] ?? 0) > 0);
+    }
+  });
+}
+
+test('a program that enables source maps (tsx) sees its TypeScript positions, traced or not', () => {
+  const untraced = spawnSync(process.execPath, ['--import', 'tsx', 'maps.ts'], {
+    cwd: DIR,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  assert.equal(untraced.status, 0, untraced.stderr);
+  assert.match(untraced.stdout, /^oneLine at oneLine \(F:3:66\)/m);
+  const r = runFixture(DIR, ['maps.ts'], {}, ['--import', 'tsx']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, untraced.stdout);
+  assert.equal(r.counts['fn:maps.ts:oneLine:entry'], 1);
+});
