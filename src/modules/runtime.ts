@@ -10,14 +10,7 @@ import { registerShifts } from './stack-columns.js';
  * module's `enter` and store to the token it returns.
  */
 export interface Runtime {
-  module(
-    provider: string,
-    name: string,
-    sites: ReadonlyArray<readonly [string, number]>,
-    untracked?: object,
-    file?: string,
-    shifts?: string,
-  ): ModuleSites;
+  module: typeof moduleSites;
   skip(provider: string, module: string, func: string, reason: string): void;
 }
 
