@@ -71,18 +71,6 @@ export class Parser extends TypeParser {
     return true;
   }
 
-  private recoverDeclaration(): void {
-    let depth = 0;
-    for (;;) {
-      const t = this.take();
-      if (t.kind === T.EOF) return;
-      if (t.kind !== T.Punct) continue;
-      if (t.text === '{') depth++;
-      else if (t.text === '}') depth--;
-      else if (t.text === ';' && depth <= 0) return;
-    }
-  }
-
   private declaration(): void {
     const t = this.peek();
     if (t.kind === T.Ident && t.text === 'typedef') {
@@ -173,13 +161,24 @@ export class Parser extends TypeParser {
   }
 
   private recoverClause(): void {
+    this.skipPast('}');
+  }
+
+  private recoverDeclaration(): void {
+    this.skipPast(';');
+  }
+
+  /** Skips tokens past the `}` that closes the first block, or past a `;` outside any block. */
+  private skipPast(stop: ';' | '}'): void {
     let depth = 0;
     for (;;) {
       const t = this.take();
       if (t.kind === T.EOF) return;
       if (t.kind !== T.Punct) continue;
       if (t.text === '{') depth++;
-      else if (t.text === '}' && --depth <= 0) return;
+      else if (t.text === '}') {
+        if (--depth <= 0 && stop === '}') return;
+      } else if (t.text === ';' && stop === ';' && depth <= 0) return;
     }
   }
 

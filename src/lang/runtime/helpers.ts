@@ -124,7 +124,7 @@ export const clauseHelpers = {
   helpers,
   prologue:
     '"use strict";\n' +
-    'const { add, sub, mul, div, mod, bitop, bnot, neg, toInt, toKey, tupleKey, truthy, looseEq, compare, readMember, argAt, nv, aset, aincr, aobj, sset, S, i32, u32, narrow, i64, u64, addU, subU, f2i, toNum, bound, sput } = h;\n' +
+    `const { ${Object.keys(helpers).join(', ')} } = h;\n` +
     'const ts = (v) => h.toStr(v, rt.strsize);\n' +
     'const dv = rt.dynvars;\n' +
     'const sd = rt.selfDefaults;\n',
