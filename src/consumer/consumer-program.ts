@@ -100,11 +100,11 @@ export class ConsumerProgram {
   }
 
   private reportLosses(): void {
-    const { faults, internalErrors: internal, specDrops: drops, specBusy: busy, aggDrops, dynDrops } = this.instance.losses();
+    const { faults, internalErrors: internal, specDrops: drops, specUnavail: unavailable, aggDrops, dynDrops } = this.instance.losses();
     const warn = (text: string): void => this.instance.warn(text);
     if (faults > 0) warn(`${faults} error${faults === 1 ? '' : 's'} in clauses\n`);
     if (internal > 0) warn(`${internal} internal error${internal === 1 ? '' : 's'} in clauses (a microScope bug; please report it)\n`);
-    if (busy > 0) warn(`${busy} failed speculation${busy === 1 ? '' : 's'} (busy)\n`);
+    if (unavailable > 0) warn(`${unavailable} failed speculation${unavailable === 1 ? '' : 's'} (no speculative buffer available)\n`);
     if (drops > 0) warn(`${drops} speculative drop${drops === 1 ? '' : 's'}\n`);
     if (dynDrops > 0) warn(`${dynDrops} dynamic variable drop${dynDrops === 1 ? '' : 's'}\n`);
     if (aggDrops > 0) warn(`${aggDrops} aggregation drop${aggDrops === 1 ? '' : 's'}\n`);

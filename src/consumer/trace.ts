@@ -40,7 +40,13 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   let stopper: Stopper | null = null;
   let requestedExit: number | undefined;
   let consumerFailed = false;
+  /** The consumers are ending: END runs there, and its exit(N) overrides an earlier status. */
+  let ending = false;
   const stop = (code: number): void => {
+    if (ending) {
+      requestedExit = code;
+      return;
+    }
     requestedExit ??= code;
     stopper?.stop('SIGTERM', false);
   };
@@ -76,6 +82,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   });
   if (requestedExit !== undefined) {
     // BEGIN called exit(): DTrace never starts the command then.
+    ending = true;
     for (const c of consumers.values()) await c.end(req.out);
     return { status: requestedExit, processes: 0, failed: consumerFailed };
   }
@@ -94,6 +101,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
       stopper?.childExited();
       corrupt = session.finish();
     });
+    ending = true;
     for (const c of consumers.values()) await c.end(req.out);
     const { lines, failed } = report.lines(req.quiet);
     if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);

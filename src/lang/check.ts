@@ -68,7 +68,8 @@ export function checkProgram(
   return result;
 }
 
-function checkOption(name: string, value: string, span: Expr['span'], diags: DiagnosticBag, r: CheckResult): void {
+/** Checks an option; a pragma's or `-x`'s is the program's from the start (`r`), setopt()'s takes effect when it runs. */
+function checkOption(name: string, value: string, span: Expr['span'], diags: DiagnosticBag, r: CheckResult | null): void {
   if (!OPTIONS.has(name)) {
     diags.report('D3007', span, [name], { suffix: didYouMean(name, OPTIONS.keys()) });
     return;
@@ -77,7 +78,7 @@ function checkOption(name: string, value: string, span: Expr['span'], diags: Dia
     diags.report('D3012', span, [name, value]);
     return;
   }
-  r.options.set(name, value);
+  r?.options.set(name, value);
 }
 
 /**
@@ -466,7 +467,7 @@ class Checker {
     if (name === 'printf' || name === 'printa') this.format(e);
     if (name === 'setopt' && e.args[0]?.kind === 'str') {
       const v = e.args[1];
-      checkOption(e.args[0].value, v?.kind === 'str' ? v.value : '', e.args[0].span, this.diags, this.r);
+      checkOption(e.args[0].value, v?.kind === 'str' ? v.value : '', e.args[0].span, this.diags, null);
     }
   }
 

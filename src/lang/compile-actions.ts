@@ -59,7 +59,7 @@ export abstract class ActionCompiler extends ExprCompiler {
       case 'setopt':
         return `rt.setopt(${JSON.stringify(strValue(a[0]))}, ${JSON.stringify(a[1] === undefined ? '' : strValue(a[1]))})`;
       case 'speculate':
-        return spec ? `spec = Number(${this.int(a[0]!)})` : '0';
+        return spec ? `spec = rt.speculate(Number(${this.int(a[0]!)}))` : '0';
       case 'commit':
         return `rt.commit(Number(${this.int(a[0]!)}))`;
       case 'discard':

@@ -162,3 +162,22 @@ test('-f json: every line is JSON, printf records and the final aggregations are
     ],
   );
 });
+
+test('setopt() in a probe clause reaches mscope: the exit-time aggregations follow it', async () => {
+  const r = await mscope(['run', '-q', '-e', `${COUNT} fn::square:entry { setopt("aggsortrev"); }`, '--', 'node', 'count.cjs'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, ['cjs: 40', '', row('add', 5), row('square', 2), ''].join('\n'));
+});
+
+test('exit(N) in END overrides the status of an earlier exit() and of CMD', async () => {
+  const early = await mscope(['run', '-q', '-e', 'fn::square:entry { exit(3); } END { exit(9); }', '--', 'node', 'count.cjs'], dir);
+  assert.equal(early.status, 9, early.stderr);
+  const late = await mscope(['run', '-q', '-e', 'END { exit(4); }', '--', 'node', 'count.cjs'], dir);
+  assert.equal(late.status, 4, late.stderr);
+  const begin = await mscope(
+    ['run', '-q', '-e', 'BEGIN { exit(2); } BEGIN { printf("not run\\n"); } END { printf("end\\n"); }', '--', 'node', 'count.cjs'],
+    dir,
+  );
+  assert.equal(begin.status, 2, begin.stderr);
+  assert.equal(begin.stdout, 'end\n');
+});

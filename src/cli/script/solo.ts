@@ -20,7 +20,10 @@ export function runSolo(program: CompiledProgram, out: OutputSink): Promise<numb
     let done = false;
     // Probes that fire in mscope itself, or ^C, end a program with no ticks: keep the loop alive for them.
     const alive = setInterval(() => {}, 1 << 30);
-    const finish = (status: number): void => {
+    let status = 0;
+    const finish = (code: number): void => {
+      // exit(N) in END (which runs in instance.finish()) overrides the status.
+      status = code;
       if (done) return;
       done = true;
       clearInterval(alive);

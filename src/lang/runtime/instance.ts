@@ -18,7 +18,9 @@ export interface ProgramDelta {
   /** Exceptions in clauses that are microScope bugs, not D faults. */
   readonly internalErrors: number;
   readonly specDrops: number;
-  readonly specBusy: number;
+  readonly specUnavail: number;
+  /** setopt() calls in probe clauses since the last delta, in order. */
+  readonly options?: Array<[string, string]>;
   /** Records whose new tuple did not fit `aggsize`. */
   readonly aggDrops?: number;
   /** Associative-array elements and self-> variables that did not fit `dynvarsize`. */
@@ -35,7 +37,8 @@ export function isEmptyDelta(d: ProgramDelta): boolean {
     d.faults === 0 &&
     d.internalErrors === 0 &&
     d.specDrops === 0 &&
-    d.specBusy === 0 &&
+    d.specUnavail === 0 &&
+    d.options === undefined &&
     (d.aggDrops ?? 0) === 0 &&
     (d.dynDrops ?? 0) === 0
   );
@@ -46,13 +49,13 @@ export interface ProgramLosses {
   readonly faults: number;
   readonly internalErrors: number;
   readonly specDrops: number;
-  readonly specBusy: number;
+  readonly specUnavail: number;
   readonly aggDrops: number;
   readonly dynDrops: number;
 }
 
 /** Losses merged from other instances (agents, shm and message clauses), reported with this one's. */
-const NO_LOSSES = (): ProgramLosses => ({ faults: 0, internalErrors: 0, specDrops: 0, specBusy: 0, aggDrops: 0, dynDrops: 0 });
+const NO_LOSSES = (): ProgramLosses => ({ faults: 0, internalErrors: 0, specDrops: 0, specUnavail: 0, aggDrops: 0, dynDrops: 0 });
 
 export type ClauseFn = (ev: ProbeEvent) => void;
 export type SpecialKind = 'BEGIN' | 'END' | 'ERROR';
@@ -132,18 +135,28 @@ export class ProgramInstance {
    */
   begin(silent: boolean): void {
     this.rt.silent = silent;
-    this.fireSpecial('BEGIN');
+    // exit() in a BEGIN clause stops the BEGIN clauses after it (DTrace stops the state at once).
+    this.fireSpecial('BEGIN', undefined, true);
     this.rt.silent = false;
     this.globals.markSent();
+    // Every process runs BEGIN: its options need not travel.
+    this.rt.optionChanges = [];
   }
 
+  /** Runs END; an exit(N) there overrides the status an earlier exit() gave. */
   end(): void {
-    this.fireSpecial('END');
+    this.rt.ending = true;
+    try {
+      this.fireSpecial('END');
+    } finally {
+      this.rt.ending = false;
+    }
   }
 
-  private fireSpecial(kind: SpecialKind, args?: unknown[]): void {
+  private fireSpecial(kind: SpecialKind, args?: unknown[], stopAtExit = false): void {
     const ev = new ProbeEvent(SPECIAL_PROBES[kind], args);
     for (const c of this.program.clauses) {
+      if (stopAtExit && this.rt.exitStatus !== null) return;
       if (c.probes.some((s) => s.special?.kind === kind)) this.fns[c.index]!(ev);
     }
   }
@@ -188,20 +201,28 @@ export class ProgramInstance {
     const aggregations = this.aggs.filter((a) => a.size > 0).map((a) => a.takeDelta());
     // Counts merged from this process's shm and message clauses travel on with its own.
     const globals = this.globals.takeDelta();
-    const d: ProgramDelta = { aggregations, ...(globals === undefined ? {} : { globals }), ...this.losses() };
+    const options = rt.optionChanges.length === 0 ? undefined : rt.optionChanges;
+    const d: ProgramDelta = {
+      aggregations,
+      ...(globals === undefined ? {} : { globals }),
+      ...(options === undefined ? {} : { options }),
+      ...this.losses(),
+    };
+    rt.optionChanges = [];
     this.remote = NO_LOSSES();
     this.budget.drops = 0;
     rt.dynvars.drops = 0;
     rt.faults = 0;
     rt.internalErrors = 0;
     rt.specs.drops = 0;
-    rt.specs.busy = 0;
+    rt.specs.unavailable = 0;
     return d;
   }
 
   /** Merges a delta (an agent's, or a remote clause's) into these aggregations and assigns its globals. */
   applyDelta(delta: ProgramDelta): void {
     if (delta.globals !== undefined) this.globals.apply(delta.globals);
+    for (const [name, value] of delta.options ?? []) this.rt.setopt(name, value);
     for (const s of delta.aggregations) {
       const agg = this.aggs.find((a) => a.name === s.name);
       if (agg === undefined) continue;
@@ -216,7 +237,7 @@ export class ProgramInstance {
     if (delta.internalErrors > 0) this.host.fail?.();
     this.remote.internalErrors += delta.internalErrors;
     this.remote.specDrops += delta.specDrops;
-    this.remote.specBusy += delta.specBusy;
+    this.remote.specUnavail += delta.specUnavail;
     this.remote.aggDrops += delta.aggDrops ?? 0;
     this.remote.dynDrops += delta.dynDrops ?? 0;
   }
@@ -233,7 +254,7 @@ export class ProgramInstance {
       faults: rt.faults + r.faults,
       internalErrors: rt.internalErrors + r.internalErrors,
       specDrops: rt.specs.drops + r.specDrops,
-      specBusy: rt.specs.busy + r.specBusy,
+      specUnavail: rt.specs.unavailable + r.specUnavail,
       aggDrops: this.budget.drops + r.aggDrops,
       dynDrops: rt.dynvars.drops + r.dynDrops,
     };

@@ -54,6 +54,10 @@ export class ClauseRuntime {
   /** Output is discarded (an agent's BEGIN, run only so that globals are initialised). */
   silent = false;
   exitStatus: number | null = null;
+  /** END is running: its exit(N) overrides an earlier status, as DTrace's last exit record does. */
+  ending = false;
+  /** setopt() calls since the last delta, in order: an agent's reach the consumer with its data. */
+  optionChanges: Array<[string, string]> = [];
   /** D faults (division by zero, bad JSON…): reported, and as in DTrace they leave the exit status alone. */
   faults = 0;
   /** Exceptions that are not D faults: bugs in the generated code or the runtime. */
@@ -222,9 +226,10 @@ export class ClauseRuntime {
   }
 
   exit(status: number | bigint): void {
-    if (this.silent || this.exitStatus !== null) return;
+    if (this.silent || (this.exitStatus !== null && !this.ending)) return;
+    const first = this.exitStatus === null;
     this.exitStatus = Number(status);
-    this.onExit();
+    if (first) this.onExit();
     this.host.exit(this.exitStatus);
   }
 
@@ -245,8 +250,14 @@ export class ClauseRuntime {
     this.aggs[i]!.denormalize();
   }
 
+  /** Takes effect for what the clause does after it, as DTrace's consumer applies it in record order. */
   setopt(name: string, value: string): void {
     applyOption(this.options, name, value);
+    this.optionChanges.push([name, value]);
+  }
+
+  speculate(id: number): number {
+    return this.specs.target(id, 'speculate');
   }
 
   speculation(): number {

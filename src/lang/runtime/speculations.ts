@@ -1,13 +1,22 @@
+import { DFault } from './values.js';
+
+/** The id speculate(0) (a failed speculation()) records to: nowhere, silently, as in DTrace. */
+export const NO_SPECULATION = -1;
+
 /**
  * DTrace's speculative buffers: `nspec` of them, each holding up to `specsize` bytes of
- * records until committed or discarded. What cannot be had is counted, never silent.
+ * records until committed or discarded. What cannot be had is counted as DTrace counts it:
+ * a speculation() with every buffer in use is a failed speculation ("no speculative buffer
+ * available"), a record that does not fit its buffer a speculative drop. As in DTrace,
+ * speculate(0) and records to an inactive buffer go nowhere without a count (the failed
+ * speculation() that gave 0 was counted), and an id above `nspec` is an illegal operation.
  */
 export class Speculations {
   private readonly buffers: (string[] | null)[];
   private readonly sizes: number[];
-  /** speculation() found every buffer busy. */
-  busy = 0;
-  /** Records lost to a full buffer or an inactive id. */
+  /** speculation() found every buffer in use (DTRACEDROP_SPECUNAVAIL). */
+  unavailable = 0;
+  /** Records lost to a full buffer. */
   drops = 0;
 
   constructor(
@@ -22,7 +31,7 @@ export class Speculations {
   acquire(): number {
     const i = this.buffers.indexOf(null);
     if (i < 0) {
-      this.busy++;
+      this.unavailable++;
       return 0;
     }
     this.buffers[i] = [];
@@ -30,9 +39,17 @@ export class Speculations {
     return i + 1;
   }
 
+  /** What speculate(id) records to: the id, or NO_SPECULATION for 0; a fault above nspec. */
+  target(id: number, action: string): number {
+    if (id === 0) return NO_SPECULATION;
+    this.check(id, action);
+    return id;
+  }
+
   record(id: number, text: string): void {
     const b = this.buffers[id - 1];
-    if (b === null || b === undefined || this.sizes[id - 1]! + text.length > this.specsize) {
+    if (b === null || b === undefined) return;
+    if (this.sizes[id - 1]! + text.length > this.specsize) {
       this.drops++;
       return;
     }
@@ -40,8 +57,10 @@ export class Speculations {
     this.sizes[id - 1]! += text.length;
   }
 
-  /** The buffer's records, freeing it; empty for an inactive id. */
+  /** The buffer's records, freeing it; empty for 0 or an inactive id. */
   commit(id: number): string[] {
+    if (id === 0) return [];
+    this.check(id, 'commit');
     const b = this.buffers[id - 1];
     if (b === null || b === undefined) return [];
     this.buffers[id - 1] = null;
@@ -49,6 +68,14 @@ export class Speculations {
   }
 
   discard(id: number): void {
-    if (this.buffers[id - 1] !== undefined) this.buffers[id - 1] = null;
+    if (id === 0) return;
+    this.check(id, 'discard');
+    this.buffers[id - 1] = null;
+  }
+
+  private check(id: number, action: string): void {
+    if (id < 0 || id > this.buffers.length || !Number.isInteger(id)) {
+      throw new DFault('illegal-operation', `${action}(): ${id} is not a speculation (nspec is ${this.buffers.length})`);
+    }
   }
 }
