@@ -9,6 +9,7 @@ import { varKey, type VarTypes } from './types.js';
 import { asInt, assignable, coarse, DYN, typeName, type CType } from './ctypes.js';
 import { constEval, type Declarations } from './declarations.js';
 import { didYouMean } from './suggest.js';
+import { checkFormatArgs } from './check-format.js';
 import { leftSpine } from './walk.js';
 
 export interface AggregationInfo {
@@ -125,6 +126,9 @@ class Checker {
   private records: Array<{ provider: string; type: RecordType }> | null = null;
   private speculative = false;
   private recorded = false;
+  /** The clause has aggregated (DTrace's DT_CLSFLAG_AGGREGATION). */
+  private aggregated = false;
+  private committed = false;
 
   constructor(
     private readonly r: CheckResult,
@@ -163,6 +167,8 @@ class Checker {
       this.caps = new Set();
       this.speculative = false;
       this.recorded = false;
+      this.aggregated = false;
+      this.committed = false;
       this.records = clauseRecords(c);
       if (c.predicate !== null) this.expr(c.predicate);
       for (const s of c.body) this.stmt(s);
@@ -176,6 +182,8 @@ class Checker {
       return;
     }
     if (this.speculative) this.diags.report('D4012', s.span);
+    else if (this.committed) this.diags.report('D4204', s.span, ['an aggregating action', '`commit()`']);
+    this.aggregated = true;
     for (const k of s.keys) this.expr(k);
     const f = AGG_FUNCS.get(s.func);
     if (f === undefined) {
@@ -209,6 +217,9 @@ class Checker {
       this.r.aggregations.set(name, { name, func: s.func, kind: f.kind, keyCount: s.keys.length, params });
     } else if (prev.kind !== f.kind) this.diags.report('D3005', s.funcSpan, ['@' + s.name, s.func, prev.func]);
     else if (prev.keyCount !== s.keys.length) this.diags.report('D3006', s.nameSpan, ['@' + s.name, s.keys.length, prev.keyCount]);
+    else if (!sameParams(f.kind, prev.params, params)) {
+      this.diags.report('D4203', s.funcSpan, ['@' + s.name, s.func, ['…', ...params].join(', '), ['…', ...prev.params].join(', ')]);
+    }
   }
 
   /** Checks `e` and what it contains; returns the type the typing pass gave it. */
@@ -222,7 +233,10 @@ class Checker {
     switch (e.kind) {
       case 'int':
       case 'float':
+        return;
       case 'agg':
+        // Where an aggregation is an argument (printa, clear…), call() does not check it as a value.
+        this.diags.report('D4202', e.span, ['@' + e.name]);
         return;
       case 'str':
         this.caps.add(Capability.Strings);
@@ -377,7 +391,9 @@ class Checker {
       r !== 'dyn' &&
       l !== r &&
       !(isNumber(l) && isNumber(r)) &&
-      !isNullComparison(e, l, r)
+      !isNullComparison(e, l, r) &&
+      e.left.kind !== 'agg' &&
+      e.right.kind !== 'agg'
     ) {
       this.diags.report('D4002', e.span, [describe(l), describe(r)]);
     }
@@ -433,7 +449,7 @@ class Checker {
 
   private call(e: Extract<Expr, { kind: 'call' }>): void {
     const f = BUILTIN_FUNCS.get(e.name);
-    const types = e.args.map((a) => this.expr(a));
+    const types = e.args.map((a, i) => (a.kind === 'agg' && takesAggregation(e.name, i) ? 'void' : this.expr(a)));
     if (f === undefined) return;
     if (f.needs !== undefined) this.caps.add(f.needs);
     const max = f.variadic === true ? Infinity : f.params.length;
@@ -456,11 +472,20 @@ class Checker {
 
   private action(e: Extract<Expr, { kind: 'call' }>): void {
     const name = e.name;
+    const records = name === 'trace' || name === 'printf' || name === 'printa' || name === 'print';
+    // DTrace's order rules within one clause (dt_cc.c): speculate() first, commit() last.
     if (name === 'speculate') {
-      if (this.recorded) this.diags.report('D4011', e.span, [name]);
+      if (this.speculative) this.diags.report('D4204', e.span, ['`speculate()`', '`speculate()`']);
+      else if (this.committed) this.diags.report('D4204', e.span, ['`speculate()`', '`commit()`']);
+      else if (this.recorded || this.aggregated) this.diags.report('D4011', e.span, [name]);
       this.speculative = true;
+    } else if (name === 'commit') {
+      if (this.committed) this.diags.report('D4204', e.span, ['`commit()`', '`commit()`']);
+      else if (this.recorded || this.aggregated) this.diags.report('D4204', e.span, ['`commit()`', 'data-recording actions']);
+      this.committed = true;
     } else if (name === 'exit' && this.speculative) this.diags.report('D4012', e.span);
-    else if (name === 'trace' || name === 'printf' || name === 'printa' || name === 'print') this.recorded = true;
+    else if (records && this.committed) this.diags.report('D4204', e.span, [`\`${name}()\`, a data-recording action,`, '`commit()`']);
+    if (records) this.recorded = true;
     if (name === 'printa' || name === 'print' || name === 'trace') {
       for (const a of e.args) if (a.kind === 'agg') this.r.printedByProgram.add(a.name || '_');
     }
@@ -490,6 +515,7 @@ class Checker {
       if (fmt.aggCount > 0) this.diags.report('D4008', first.span);
       const want = fmt.argTypes.length;
       if (want !== e.args.length - 1) this.diags.report('D4006', e.span, [e.name, want, e.args.length - 1]);
+      else checkFormatArgs(e.name, fmt, e.args.slice(1), this.diags);
     } else {
       e.args.slice(1).forEach((a, i) => {
         if (a.kind !== 'agg') this.diags.report('D4010', a.span, [i + 2, e.name]);
@@ -502,6 +528,21 @@ class Checker {
 function isNullComparison(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): boolean {
   if (e.op !== '==' && e.op !== '!=') return false;
   return (l === 'string' && isNull(e.right)) || (r === 'string' && isNull(e.left));
+}
+
+/** Whether argument `i` of `name` is an aggregation's place: printa's, print's (bpftrace's alias), clear's… */
+function takesAggregation(name: string, i: number): boolean {
+  if (name === 'printa') return true;
+  if (name === 'print') return i === 0;
+  return BUILTIN_FUNCS.get(name)?.params[i] === 'agg';
+}
+
+/** Two uses' constant parameters agree; lquantize's step defaults to 1. */
+function sameParams(kind: string, a: readonly number[], b: readonly number[]): boolean {
+  const full = (p: readonly number[]): readonly number[] => (kind === 'lquantize' && p.length === 2 ? [...p, 1] : p);
+  const x = full(a);
+  const y = full(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
 function displayName(e: Expr): string {

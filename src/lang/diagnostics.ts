@@ -69,6 +69,10 @@ export const Messages = {
   D4117: '`{0}` cannot be declared as {1}',
   D4118: '`{0}` is not an lvalue: it reads a value of the traced program',
   D4119: '`{0}` is not indexed by {1}',
+  D4201: 'argument {0} of `{1}` is {2}, but conversion `{3}` takes {4}',
+  D4202: 'aggregation `{0}` cannot be used as a value; only printa(), clear(), trunc(), normalize() and denormalize() take one',
+  D4203: 'aggregation `{0}` is used with `{1}({2})` here but `{1}({3})` elsewhere; the parameters must match',
+  D4204: '{0} may not follow {1}',
   D5001: 'probe description `{0}` matched no probes',
 } as const;
 
