@@ -86,7 +86,8 @@ export class ScriptMonitor implements AgentMonitor {
     const delta = instance.takeDelta();
     instance.finish();
     const unmatched: Record<string, string> = {};
-    for (const w of unmatchedProbeWarnings(this.program, registry.list())) {
+    // The other descriptions were judged in mscope before CMD started.
+    for (const w of unmatchedProbeWarnings(this.program, registry.list(), 'later')) {
       const text = this.program.sources.find((s) => s.file === w.range.file)?.text.slice(w.range.start, w.range.end) ?? w.message;
       unmatched[text] = renderDiagnostics([w], this.program.sources);
     }

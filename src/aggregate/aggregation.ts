@@ -29,6 +29,11 @@ export abstract class Aggregation<C extends Cell = Cell> {
   abstract readonly isHistogram: boolean;
   /** DTrace's normalize() factor; divides what is printed, never what is stored. */
   normal = 1;
+  /**
+   * The printed width of each integer key column, by the key's D type as DTrace chooses it
+   * (dt_print_datum): 16 for 64-bit, 8 for 32-bit, 5 for short, 3 for char; 16 when not given.
+   */
+  keyWidths: readonly number[] = [];
   /** Key arity, fixed by the first record; -1 until then. */
   arity = -1;
   private scalar: C | undefined = undefined;

@@ -22,12 +22,13 @@ const HEADER = `\n${'value'.padStart(16)} ${'------------- Distribution --------
 const STACK_INDENT = ' '.repeat(14);
 
 /**
- * A key column: strings as "  %-50s", integers as " %16lld". A multi-line string is a stack
+ * A key column: strings as "  %-50s", integers as " %16lld" (or " %8d", " %5d", " %3d" for
+ * narrower types: `width`, dt_print_datum's per size). A multi-line string is a stack
  * (stack(), ustack()) and prints as dt_print_stack does: a newline, then one indented frame
  * per line, so the value lands on a line of its own.
  */
-export function formatKeyColumn(k: KeyValue): string {
-  if (typeof k !== 'string') return ' ' + intString(k).padStart(16);
+export function formatKeyColumn(k: KeyValue, width = 16): string {
+  if (typeof k !== 'string') return ' ' + intString(k).padStart(width);
   if (!k.includes('\n')) return '  ' + k.padEnd(50);
   let out = '\n';
   for (const frame of k.split('\n')) if (frame !== '') out += STACK_INDENT + frame + '\n';
@@ -101,7 +102,8 @@ export function formatValueColumn(agg: Aggregation, cell: Cell | undefined): str
 /** One printed line (or block): key columns, each aggregation's value, "\n" (dt_print_aggs). */
 export function formatRow(aggs: readonly Aggregation[], row: Row): string {
   let out = '';
-  for (const k of row.key) out += formatKeyColumn(k);
+  const widths = aggs[0]?.keyWidths ?? [];
+  for (let i = 0; i < row.key.length; i++) out += formatKeyColumn(row.key[i]!, widths[i]);
   for (let i = 0; i < aggs.length; i++) out += formatValueColumn(aggs[i]!, row.cells[i]);
   return out + '\n';
 }

@@ -1,10 +1,13 @@
 import { MscopeError } from '../core/index.js';
 import { assemble } from './printf-assemble.js';
 import { formatFloat } from './printf-float.js';
+import { formatTime822, formatTimeY } from './printf-time.js';
 import { AggErrorCode } from './types.js';
 
 /**
- * D's printf: conversions d i u x X o s c e f g p %, flags - 0 + space #, width and precision
+ * D's printf: conversions d i u x X o s c e f g p %, DTrace's `%Y` and `%T` (a time in
+ * nanoseconds since the epoch, as a date) and `%a`/`%A` (a symbol: a function's name, or an
+ * address in hex), flags - 0 + space #, width and precision
  * (either may be *), length modifiers (h hh l ll L j z t) accepted and ignored, and in printa
  * `%@` (optionally `%@d`, `%@u`…) for an aggregation's value. Integers are 64-bit, as in D:
  * %d wraps to int64, %u %x %o show the two's-complement uint64. Formats are parsed once.
@@ -13,9 +16,12 @@ import { AggErrorCode } from './types.js';
 
 export type PrintfArg = number | bigint | string;
 
+/** What a conversion's argument is converted to before formatting. */
+export type ArgType = 'int' | 'string' | 'float' | 'char' | 'symbol';
+
 export interface Conversion {
   readonly kind: 'conv';
-  /** d i u x X o s c e f g p, or '@' when the aggregation conversion has no letter. */
+  /** d i u x X o s c e f g p Y T a A, or '@' when the aggregation conversion has no letter. */
   readonly conv: string;
   readonly minus: boolean;
   readonly zero: boolean;
@@ -38,14 +44,14 @@ export interface CompiledFormat {
   readonly source: string;
   readonly segments: readonly Segment[];
   /** Conversions that take an argument (not %@), in order; `*` widths count as integer arguments. */
-  readonly argTypes: readonly ('int' | 'string' | 'float' | 'char')[];
+  readonly argTypes: readonly ArgType[];
   /** How many %@ conversions the format has. */
   readonly aggCount: number;
 }
 
 const FLAGS = '-0+ #';
 const LENGTHS = 'hljztL';
-const CONVERSIONS = 'diuxXoscefgpaEGS';
+const CONVERSIONS = 'diuxXoscefgpaAEGSYT';
 
 function badFormat(fmt: string, offset: number, message: string): MscopeError {
   const err = new MscopeError(AggErrorCode.BadFormat, `${message} in format "${fmt}" at offset ${offset}`);
@@ -55,7 +61,7 @@ function badFormat(fmt: string, offset: number, message: string): MscopeError {
 
 export function compileFormat(fmt: string): CompiledFormat {
   const segments: Segment[] = [];
-  const argTypes: ('int' | 'string' | 'float' | 'char')[] = [];
+  const argTypes: ArgType[] = [];
   let aggCount = 0;
   let lit = '';
   let i = 0;
@@ -117,7 +123,7 @@ export function compileFormat(fmt: string): CompiledFormat {
     }
     while (i < fmt.length && LENGTHS.includes(fmt[i]!)) i++;
     let conv = fmt[i];
-    if (conv === undefined || !CONVERSIONS.includes(conv) || conv === 'a' || conv === 'S') {
+    if (conv === undefined || !CONVERSIONS.includes(conv) || conv === 'S') {
       if (!agg) {
         if (conv === undefined) throw badFormat(fmt, start, 'incomplete conversion');
         throw badFormat(fmt, start, `unsupported conversion %${conv}`);
@@ -128,11 +134,18 @@ export function compileFormat(fmt: string): CompiledFormat {
     lit = '';
     if (conv === 'E' || conv === 'G') conv = conv.toLowerCase();
     if (agg) aggCount++;
-    else argTypes.push(conv === 's' ? 'string' : conv === 'c' ? 'char' : 'efg'.includes(conv) ? 'float' : 'int');
+    else argTypes.push(argTypeOf(conv));
     segments.push({ kind: 'conv', conv, minus, zero, plus, space, alt, width, precision, agg, offset: start, text: fmt.slice(start, i) });
   }
   if (lit !== '') segments.push(lit);
   return { source: fmt, segments, argTypes, aggCount };
+}
+
+function argTypeOf(conv: string): ArgType {
+  if (conv === 's') return 'string';
+  if (conv === 'c') return 'char';
+  if (conv === 'a' || conv === 'A') return 'symbol';
+  return 'efg'.includes(conv) ? 'float' : 'int';
 }
 
 /** Renders an aggregation value for a %@ conversion (a table for histograms). */
@@ -203,6 +216,20 @@ export function formatOne(
       if (precision >= 0) s = s.slice(0, precision);
       return pad(s, width, minus);
     }
+    case 'Y':
+    case 'T':
+      return formatOne(
+        { ...conv, conv: 's' },
+        (conv.conv === 'Y' ? formatTimeY : formatTime822)(BigInt.asIntN(64, toInt(v))),
+        width,
+        precision,
+        minus,
+      );
+    case 'a':
+    case 'A':
+      // A symbol: a function's name arrives as a string; any other value is an address, in hex.
+      if (typeof v === 'string') return formatOne({ ...conv, conv: 's' }, v, width, -1, minus);
+      return pad(`0x${BigInt.asUintN(64, toInt(v)).toString(16)}`, width, minus);
     case 'c': {
       const s = typeof v === 'string' ? v.slice(0, 1) : String.fromCharCode(Number(BigInt.asUintN(8, toInt(v))));
       return pad(s, width, minus);

@@ -10,6 +10,7 @@ import { asInt, assignable, coarse, DYN, typeName, type CType } from './ctypes.j
 import { constEval, type Declarations } from './declarations.js';
 import { didYouMean } from './suggest.js';
 import { checkFormatArgs } from './check-format.js';
+import { keyWidth } from './key-widths.js';
 import { leftSpine } from './walk.js';
 
 export interface AggregationInfo {
@@ -19,6 +20,8 @@ export interface AggregationInfo {
   /** The kind it makes (`quantize`); two uses must agree on it. */
   readonly kind: string;
   readonly keyCount: number;
+  /** Each integer key's printed width, by its type (key-widths.ts), from the first use. */
+  readonly keyWidths: readonly number[];
   /** The constant arguments after the value (lquantize's low, high, step…). */
   readonly params: readonly number[];
 }
@@ -214,7 +217,7 @@ class Checker {
       } catch (e) {
         this.diags.report('D3013', s.funcSpan, [s.func, e instanceof Error ? e.message : String(e)]);
       }
-      this.r.aggregations.set(name, { name, func: s.func, kind: f.kind, keyCount: s.keys.length, params });
+      this.r.aggregations.set(name, { name, func: s.func, kind: f.kind, keyCount: s.keys.length, keyWidths: s.keys.map(keyWidth), params });
     } else if (prev.kind !== f.kind) this.diags.report('D3005', s.funcSpan, ['@' + s.name, s.func, prev.func]);
     else if (prev.keyCount !== s.keys.length) this.diags.report('D3006', s.nameSpan, ['@' + s.name, s.keys.length, prev.keyCount]);
     else if (!sameParams(f.kind, prev.params, params)) {

@@ -90,6 +90,7 @@ export abstract class ActionCompiler extends ExprCompiler {
         const w = convs[i] ?? 'd';
         if (w === 's' || (w === 'c' && x.type === 'string')) return this.str(x);
         if (w === 'e' || w === 'f' || w === 'g') return this.num(x);
+        if ((w === 'a' || w === 'A') && x.type !== 'int') return `sym(${this.expr(x)})`;
         const t = x.ctype === undefined ? null : asInt(x.ctype);
         if (t !== null && t.signed && t.size < 8 && 'uxXoc'.includes(w)) {
           return convert(this.expr(x), t, { kind: 'int', name: 'unsigned', size: t.size, signed: false });

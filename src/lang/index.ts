@@ -13,7 +13,7 @@
 export { compile, runsInAgents, type CompiledProgram, type CompileOptions, type CompileResult, type ClauseInfo } from './program.js';
 export { renderDiagnostics, type Diagnostic, type Source, Messages } from './diagnostics.js';
 export { ProgramInstance, isEmptyDelta, type Host, type ProgramDelta, type ProgramLosses, type ClauseFn } from './runtime/instance.js';
-export { unmatchedProbeWarnings } from './warnings.js';
+export { matchesLater, unmatchedProbeWarnings } from './warnings.js';
 export { Capability } from './builtins.js';
 export type { ProgramOptions } from './options.js';
 export type { OutputFormat } from './runtime/runtime.js';

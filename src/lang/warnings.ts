@@ -1,19 +1,34 @@
-import { formatProbeName, type ProbeName } from '../core/index.js';
+import { formatProbeName, type ProbeDescription, type ProbeName } from '../core/index.js';
 import { makeDiagnostic, type Diagnostic } from './diagnostics.js';
 import type { CompiledProgram } from './program.js';
 import { editDistance } from './suggest.js';
 
 /**
- * Warnings for probe descriptions that matched none of `probes` (the registry's names at
- * the end of the run), each naming up to three nearest probes that did exist.
+ * Whether a description can match probes that a traced program makes as it runs: `fn` probes
+ * of the modules it loads, its `usdt` probes, its own `dc` channels. Any other description's
+ * matches are known before CMD starts (mscope has the same providers), so it is judged then.
  */
-export function unmatchedProbeWarnings(program: CompiledProgram, probes: readonly ProbeName[]): Diagnostic[] {
+export function matchesLater(d: ProbeDescription): boolean {
+  return d.matchesProvider('fn') || d.matchesProvider('usdt') || d.matchesProvider('dc');
+}
+
+/**
+ * Warnings for probe descriptions that matched none of `probes`, each naming up to three
+ * nearest probes that did exist. `which` narrows them: `now`, the descriptions judged before
+ * CMD runs; `later`, those judged at the end of the run (see matchesLater).
+ */
+export function unmatchedProbeWarnings(
+  program: CompiledProgram,
+  probes: readonly ProbeName[],
+  which: 'all' | 'now' | 'later' = 'all',
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const names = probes.map(formatProbeName);
   for (const c of program.clauses) {
     for (const spec of c.probes) {
       const d = spec.description;
-      if (d === null || probes.some((p) => d.matches(p))) continue;
+      if (d === null || (which !== 'all' && matchesLater(d) !== (which === 'later'))) continue;
+      if (probes.some((p) => d.matches(p))) continue;
       const near = nearestNames(spec.text, names);
       const hint = near.length === 0 ? undefined : `nearest probes: ${near.join(', ')}`;
       out.push(makeDiagnostic('D5001', spec.span, [spec.text], hint === undefined ? {} : { hint }));

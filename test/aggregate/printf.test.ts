@@ -73,3 +73,25 @@ test('bad formats name the conversion and its offset', () => {
   assert.throws(() => compileFormat('ok %q'), { code: 'MSCOPE_BAD_FORMAT', message: /unsupported conversion %q .* offset 3/ });
   assert.throws(() => compileFormat('%5'), { code: 'MSCOPE_BAD_FORMAT', message: /incomplete conversion/ });
 });
+
+test('%a and %A print a symbol given as a name, or an address in hex', async () => {
+  const { symbolOf } = await import('../../src/lang/runtime/symbols.js');
+  function handler(): void {}
+  assert.equal(
+    sprintf('[%a] [%-9A] [%a]', symbolOf(handler) as string, symbolOf(() => {}) as string, symbolOf(4096) as number),
+    '[handler] [<anonymous>] [0x1000]',
+  );
+});
+
+test('%Y and %T print nanoseconds since the epoch in local time, as DTrace does', () => {
+  const tz = process.env.TZ;
+  process.env.TZ = 'UTC';
+  try {
+    assert.equal(sprintf('%Y|%T', 0n, 0n), '1970 Jan  1 00:00:00|Thu, 01 Jan 1970 00:00:00 UTC');
+    // A signed count of nanoseconds, truncated to seconds as C divides.
+    assert.equal(sprintf('%Y|%Y', -1n, -1_000_000_000n), '1970 Jan  1 00:00:00|1969 Dec 31 23:59:59');
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+});

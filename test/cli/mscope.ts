@@ -66,3 +66,11 @@ export function countsByPid(stdout: string): Map<string, Record<string, number>>
   }
   return out;
 }
+
+/** DTrace's notices before a program runs (`mscope: script 'x.d' matched N probes`), which a non-quiet run prints on stderr. */
+export const MATCHED_NOTICE = /^mscope: (script|description) '.*' matched \d+ probes?.*\n/gm;
+
+/** stderr without those notices: what a test of something else compares. */
+export function withoutNotices(stderr: string): string {
+  return stderr.replace(MATCHED_NOTICE, '');
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FIXTURES, mscope } from './mscope.js';
+import { FIXTURES, mscope, withoutNotices } from './mscope.js';
 
 // Macro arguments (`--arg VALUE` → `$1`, `$$1`, `$#`, `$0`) and the default action, through
 // the built CLI on real child processes.
@@ -18,7 +18,7 @@ test('--arg values reach $N in descriptions, predicates and keys, in every trace
     lines.filter((l) => /^\s+add\s/.test(l)).map((l) => l.trim().split(/\s+/)),
     [['add', 'big', '3']],
   );
-  assert.equal(r.stderr, '');
+  assert.equal(withoutNotices(r.stderr), '');
 });
 
 test('--arg values reach clauses bound by shm and message, which run the program mscope compiled', async () => {

@@ -18,7 +18,11 @@ test('a one-liner counts fn probes in a CommonJS program, in DTrace layout, sort
   const r = await mscope(['run', '-e', COUNT, '--', 'node', 'count.cjs'], dir);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, ['cjs: 40', '', row('square', 2), row('add', 5), ''].join('\n'));
-  assert.equal(r.stderr, '');
+  // dtrace(1M)'s notice, before the program runs; fn probes appear as modules load.
+  assert.equal(
+    r.stderr,
+    "mscope: description 'fn:::entry ' matched 0 probes (fn, usdt and dc probes are matched as the program makes them)\n",
+  );
 });
 
 test('the same one-liner on an ES module program', async () => {
@@ -180,4 +184,25 @@ test('exit(N) in END overrides the status of an earlier exit() and of CMD', asyn
   );
   assert.equal(begin.status, 2, begin.stderr);
   assert.equal(begin.stdout, 'end\n');
+});
+
+test('not quiet: the matched notice per -s and -e, and unmatched descriptions, come before BEGIN and CMD', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-notice-'));
+  try {
+    const file = join(tmp, 'x.d');
+    appendFileSync(file, 'BEGIN { printf("begin\\n"); }\nnode:fs:readFileSync:entry, nosuch:::entry { @r = count(); }\n');
+    const r = await mscope(['run', '-s', file, '-e', 'END /1/ { exit(0); }', '--', 'node', 'count.cjs'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stderr.split('\n');
+    assert.equal(lines[0], `${file}:2:29: warning: probe description \`nosuch:::entry\` matched no probes [D5001]`);
+    const notices = lines.filter((l) => l.includes(' matched '));
+    assert.deepEqual(notices.slice(1), [`mscope: script '${file}' matched 2 probes`, "mscope: description 'END ' matched 1 probe"]);
+    // Judged before the run: not warned about again at the end.
+    assert.equal(r.stderr.split('nosuch:::entry` matched no probes').length, 2, r.stderr);
+    const quiet = await mscope(['run', '-q', '-s', file, '--', 'node', 'count.cjs'], dir);
+    assert.doesNotMatch(quiet.stderr, / matched \d+ probe/);
+    assert.match(quiet.stderr, /nosuch:::entry` matched no probes/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -8,6 +8,9 @@ import { workload } from './fixture.js';
  * output, `// args: ["42", "world"]` gives macro arguments as `--arg` does. `out` is what it
  * prints, then `[exit N]`; `err` the diagnostics (warnings only, when it compiled).
  */
+// %Y and %T print local time: the cases are written for UTC (Node reads TZ when it changes).
+process.env.TZ = 'UTC';
+
 export async function runCase(file: string, text: string): Promise<{ out: string; err: string }> {
   const sources = [{ file, text }];
   const quiet = /^#!.*-q/.test(text) || text.includes('// quiet');

@@ -21,3 +21,13 @@ test('descriptions that matched nothing are warnings naming the nearest probes',
       '  nearest probes: fn:app:add:entry, fn:app:add:return\n',
   );
 });
+
+test('descriptions are judged before the run unless they can match probes a program makes later (fn, usdt, dc)', () => {
+  const text = 'fn:app:nope:entry {}\nnode:fs:nope:entry {}\n:::nope {}\ndc:::nope {}\nusdt*:::nope {}\nhttp:::nope {}';
+  const program = compile([{ file: 'w.d', text }]).program!;
+  const texts = (which: 'now' | 'later'): string[] =>
+    unmatchedProbeWarnings(program, [], which).map((d) => text.slice(d.range.start, d.range.end));
+  assert.deepEqual(texts('now'), ['node:fs:nope:entry', 'http:::nope']);
+  assert.deepEqual(texts('later'), ['fn:app:nope:entry', ':::nope', 'dc:::nope', 'usdt*:::nope']);
+  assert.equal(unmatchedProbeWarnings(program, []).length, 6);
+});

@@ -101,6 +101,12 @@ async function run(args: readonly string[]): Promise<number> {
   }
   try {
     if (command.length === 0) return await (await import('../script/solo.js')).runSolo(program!, out);
+    if (program !== null) {
+      // As dtrace(1M) does once the program is enabled: before BEGIN runs and CMD starts.
+      const { enableNotices, registerKnownProbes } = await import('../script/matched.js');
+      registerKnownProbes();
+      process.stderr.write(enableNotices(program, quiet || program.options.quiet));
+    }
     const result = await trace({
       command,
       cwd,

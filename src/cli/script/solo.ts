@@ -3,6 +3,7 @@ import { renderDiagnostics, unmatchedProbeWarnings, type CompiledProgram } from 
 import type { OutputSink } from '../../consumer/output.js';
 import { ConsumerProgram } from '../../consumer/consumer-program.js';
 import { onBrokenStdout } from '../../consumer/output.js';
+import { enableNotices } from './matched.js';
 
 /**
  * A program with no command runs inside mscope itself, as `dtrace -n` does: BEGIN, tick-N
@@ -16,6 +17,7 @@ export function runSolo(program: CompiledProgram, out: OutputSink): Promise<numb
     process.stderr.write('mscope: without a command (-- CMD), only BEGIN, END and tick probes can fire\n');
     return Promise.resolve(1);
   }
+  process.stderr.write(enableNotices(program, program.options.quiet));
   return new Promise((resolve) => {
     let done = false;
     // Probes that fire in mscope itself, or ^C, end a program with no ticks: keep the loop alive for them.

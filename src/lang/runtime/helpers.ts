@@ -1,3 +1,4 @@
+import { symbolOf } from './symbols.js';
 import * as S from './strings.js';
 import type { ClauseRuntime } from './runtime.js';
 import { vacant, type DynVars } from './dynvars.js';
@@ -114,6 +115,7 @@ const helpers = {
   toNum,
   bound,
   sput,
+  sym: symbolOf,
 };
 
 /**

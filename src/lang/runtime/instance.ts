@@ -91,7 +91,11 @@ export class ProgramInstance {
   ) {
     const p = program;
     const budget = (this.budget = new AggBudget(p.options.aggsize));
-    this.aggs = p.aggregations.map((a) => createAggregation(a.name, a.func, a.params));
+    this.aggs = p.aggregations.map((a) => {
+      const agg = createAggregation(a.name, a.func, a.params);
+      agg.keyWidths = a.keyWidths;
+      return agg;
+    });
     for (const a of this.aggs) a.budget = budget;
     const rt = new ClauseRuntime(this.aggs, host, p.options, p.selfDefaults, p.format);
     rt.onFault = (clause, error, ev) => this.fault(clause, error, ev);
