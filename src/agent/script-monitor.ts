@@ -87,7 +87,8 @@ export class ScriptMonitor implements AgentMonitor {
     instance.finish();
     const unmatched: Record<string, string> = {};
     // The other descriptions were judged in mscope before CMD started.
-    for (const w of unmatchedProbeWarnings(this.program, registry.list(), 'later')) {
+    const warnings = this.program.options.zdefs ? [] : unmatchedProbeWarnings(this.program, registry.list(), 'later');
+    for (const w of warnings) {
       const text = this.program.sources.find((s) => s.file === w.range.file)?.text.slice(w.range.start, w.range.end) ?? w.message;
       unmatched[text] = renderDiagnostics([w], this.program.sources);
     }

@@ -55,8 +55,11 @@ function barRow(val: number, normal: number, total: number, positives: boolean, 
   return `${' '.repeat(half)}|${ATS.slice(BAR - depth)}${SPACES.slice(half + depth)} ${countText(val, normal)}\n`;
 }
 
-/** The distribution table, starting with its own "\n" as DTrace's does. */
-export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell | undefined, normal = agg.normal): string {
+/**
+ * The distribution table, starting with its own "\n" as DTrace's does. Bars are shares of the
+ * printed total, or with `zoom` (aggzoom) of the largest bucket, which fills the bar.
+ */
+export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell | undefined, normal = agg.normal, zoom = false): string {
   const layout = agg.layout;
   const counts = cell?.counts ?? new Float64Array(layout.size);
   let first = 0;
@@ -71,6 +74,7 @@ export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell |
     if (last < counts.length - 1) last++;
   }
   let total = 0;
+  let largest = 0;
   let positives = false;
   let negatives = false;
   for (let i = first; i <= last; i++) {
@@ -78,7 +82,9 @@ export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell |
     if (c > 0) positives = true;
     if (c < 0) negatives = true;
     total += Math.abs(c);
+    largest = Math.max(largest, Math.abs(c));
   }
+  if (zoom) total = largest;
   let out = HEADER;
   for (let i = first; i <= last; i++)
     out += layout.label(i, first).padStart(16) + ' ' + barRow(counts[i]!, normal, total, positives, negatives);
@@ -86,8 +92,8 @@ export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell |
 }
 
 /** The value column(s) of one aggregation for one tuple (dt_print_datum). */
-export function formatValueColumn(agg: Aggregation, cell: Cell | undefined): string {
-  if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined);
+export function formatValueColumn(agg: Aggregation, cell: Cell | undefined, zoom = false): string {
+  if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined, agg.normal, zoom);
   const scalar = agg as ScalarAggregation<Cell>;
   if (agg.kind === 'stats') {
     const avg = agg as unknown as AvgAggregation;
@@ -100,18 +106,18 @@ export function formatValueColumn(agg: Aggregation, cell: Cell | undefined): str
 }
 
 /** One printed line (or block): key columns, each aggregation's value, "\n" (dt_print_aggs). */
-export function formatRow(aggs: readonly Aggregation[], row: Row): string {
+export function formatRow(aggs: readonly Aggregation[], row: Row, zoom = false): string {
   let out = '';
   const widths = aggs[0]?.keyWidths ?? [];
   for (let i = 0; i < row.key.length; i++) out += formatKeyColumn(row.key[i]!, widths[i]);
-  for (let i = 0; i < aggs.length; i++) out += formatValueColumn(aggs[i]!, row.cells[i]);
+  for (let i = 0; i < aggs.length; i++) out += formatValueColumn(aggs[i]!, row.cells[i], zoom);
   return out + '\n';
 }
 
 /** The rows of one aggregation (or several joined on keys), without the leading newline. */
 export function formatRows(aggs: readonly Aggregation[], opts: SortOptions = {}): string {
   let out = '';
-  for (const row of sortRows(aggs, joinRows(aggs), opts)) out += formatRow(aggs, row);
+  for (const row of sortRows(aggs, joinRows(aggs), opts)) out += formatRow(aggs, row, opts.aggzoom === true);
   return out;
 }
 

@@ -54,6 +54,8 @@ export interface SortOptions {
   readonly aggsortkeypos?: number;
   /** With several aggregations joined in printa, whose value sorts (DTrace's `aggsortpos`). */
   readonly aggsortpos?: number;
+  /** Histogram bars scaled to the largest bucket rather than the total (DTrace's `aggzoom`). */
+  readonly aggzoom?: boolean;
 }
 
 export const AggErrorCode = {

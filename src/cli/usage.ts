@@ -26,11 +26,12 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
   -e, --program TEXT a D program (repeatable; concatenated with -s in order)
   -s, --script FILE  a D program file (repeatable)
   --monitor FILE     a TypeScript or JavaScript monitor module (repeatable)
-  -x, --option O=V   quiet, bufsize, aggsize, dynvarsize, nspec, specsize, strsize,
-                     aggsortkey, aggsortrev
+  -x, --option O=V   a D option (docs/LANGUAGE.md, Options): quiet, bufsize, strsize,
+                     aggsortkey, aggsortrev, aggzoom, stackframes, zdefs…
   -f, --format json  print records and final aggregations as JSON lines
   -w, --destructive  allow destructive actions
   -q, --quiet        print only what the program prints, no summary
+  -Z, --zdefs        a description may match no probes, without a warning
   -o, --output FILE  append the output to FILE instead of stdout
   -b, --binding B    how monitors are bound to probes: direct, shm or message
   --acct             account every activity (each HTTP request by default): on with

@@ -119,7 +119,7 @@ export function builtinCall(
       return s(0);
     case 'stack':
     case 'ustack':
-      return `rt.stack(${a[0] === undefined ? '0' : `Number(${n(0)})`})`;
+      return `rt.stack(${a[0] === undefined ? '0' : `Number(${n(0)})`}, ${e.name === 'ustack'})`;
     case 'speculation':
       return 'rt.speculation()';
     case 'rand':

@@ -14,12 +14,19 @@ export interface ProgramOptions {
   aggsortrev: boolean;
   aggsortpos: number;
   aggsortkeypos: number;
+  aggzoom: boolean;
   destructive: boolean;
   rawbytes: boolean;
   scratchsize: number;
+  /** Frames stack() and ustack() print when given no depth. */
+  stackframes: number;
+  ustackframes: number;
+  /** Descriptions that match no probes are not warned about (`-Z`). */
+  zdefs: boolean;
 }
 
-export type OptionKind = 'bool' | 'size' | 'int' | 'string';
+/** `time`: a rate or interval, `10hz`, `50ms`, `1s` (a bare number is per second, as DTrace reads it). */
+export type OptionKind = 'bool' | 'size' | 'int' | 'time';
 
 /** Every option a program may name; those outside ProgramOptions are accepted and have no effect here. */
 export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKind>([
@@ -33,12 +40,17 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
   ['aggsortrev', 'bool'],
   ['aggsortpos', 'int'],
   ['aggsortkeypos', 'int'],
+  ['aggzoom', 'bool'],
   ['destructive', 'bool'],
-  ['switchrate', 'string'],
-  ['aggrate', 'string'],
+  ['switchrate', 'time'],
+  ['aggrate', 'time'],
+  ['statusrate', 'time'],
   ['dynvarsize', 'size'],
   ['rawbytes', 'bool'],
   ['scratchsize', 'size'],
+  ['stackframes', 'int'],
+  ['ustackframes', 'int'],
+  ['zdefs', 'bool'],
 ]);
 
 export const DEFAULT_OPTIONS: ProgramOptions = {
@@ -55,9 +67,14 @@ export const DEFAULT_OPTIONS: ProgramOptions = {
   aggsortrev: false,
   aggsortpos: 0,
   aggsortkeypos: 0,
+  aggzoom: false,
   destructive: false,
   rawbytes: false,
   scratchsize: 64 << 10,
+  // DTrace's ustackframes is 100; a JavaScript stack worth reading rarely is, and each frame costs.
+  stackframes: 20,
+  ustackframes: 20,
+  zdefs: false,
 };
 
 const SUFFIX: Record<string, number> = { k: 1 << 10, m: 1 << 20, g: 1 << 30, t: 2 ** 40 };
@@ -73,6 +90,7 @@ export function parseSize(v: string): number | null {
 export function optionValueError(name: string, value: string): string | null {
   const kind = OPTIONS.get(name);
   if ((kind === 'size' || kind === 'int') && value !== '' && parseSize(value) === null) return 'not a size';
+  if (kind === 'time' && !/^[0-9]+(ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$/i.test(value.trim())) return 'not a rate';
   return null;
 }
 

@@ -202,6 +202,10 @@ test('not quiet: the matched notice per -s and -e, and unmatched descriptions, c
     const quiet = await mscope(['run', '-q', '-s', file, '--', 'node', 'count.cjs'], dir);
     assert.doesNotMatch(quiet.stderr, / matched \d+ probe/);
     assert.match(quiet.stderr, /nosuch:::entry` matched no probes/);
+    // -Z (zdefs): matching nothing is allowed silently, before and after the run.
+    const zdefs = await mscope(['run', '-q', '-Z', '-s', file, '-e', 'fn::nosuch:entry {}', '--', 'node', 'count.cjs'], dir);
+    assert.equal(zdefs.status, 0, zdefs.stderr);
+    assert.equal(zdefs.stderr, '');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -24,6 +24,7 @@ const OPTIONS = {
   format: { type: 'string', short: 'f' },
   destructive: { type: 'boolean', short: 'w' },
   quiet: { type: 'boolean', short: 'q' },
+  zdefs: { type: 'boolean', short: 'Z' },
   output: { type: 'string', short: 'o' },
   binding: { type: 'string', short: 'b' },
   modules: { type: 'string', multiple: true },
@@ -58,7 +59,7 @@ async function run(args: readonly string[]): Promise<number> {
       ? null
       : {
           sources,
-          settings: parseSettings(values.option ?? []),
+          settings: [...parseSettings(values.option ?? []), ...(values.zdefs === true ? [['zdefs', '1'] as [string, string]] : [])],
           quiet,
           format,
           args: values.arg ?? [],

@@ -47,7 +47,8 @@ export function enableNotices(program: CompiledProgram, quiet: boolean): string 
     const plural = matched === 1 ? '' : 's';
     out += `mscope: ${what} matched ${matched} probe${plural}${later ? ' (fn, usdt and dc probes are matched as the program makes them)' : ''}\n`;
   }
-  const unmatched = unmatchedProbeWarnings(program, registry.list(), 'now');
+  // -Z (zdefs): a description may match nothing, silently, as in DTrace.
+  const unmatched = program.options.zdefs ? [] : unmatchedProbeWarnings(program, registry.list(), 'now');
   return renderDiagnostics(unmatched, program.sources) + out;
 }
 

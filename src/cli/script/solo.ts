@@ -11,7 +11,7 @@ import { enableNotices } from './matched.js';
  * description that matches no probe here is an error: nothing could ever fire it.
  */
 export function runSolo(program: CompiledProgram, out: OutputSink): Promise<number> {
-  const unmatched = unmatchedProbeWarnings(program, registry.list());
+  const unmatched = program.options.zdefs ? [] : unmatchedProbeWarnings(program, registry.list());
   if (unmatched.length > 0) {
     process.stderr.write(renderDiagnostics(unmatched, program.sources));
     process.stderr.write('mscope: without a command (-- CMD), only BEGIN, END and tick probes can fire\n');

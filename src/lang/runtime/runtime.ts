@@ -272,8 +272,9 @@ export class ClauseRuntime {
     this.specs.discard(id);
   }
 
-  stack(depth: number): string {
-    return jsStack(depth);
+  /** Without a depth (0), `stackframes` or `ustackframes` frames. */
+  stack(depth: number, user: boolean): string {
+    return jsStack(depth > 0 ? depth : user ? this.options.ustackframes : this.options.stackframes);
   }
 
   rand(): number {
