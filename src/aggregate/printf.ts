@@ -148,6 +148,18 @@ function argTypeOf(conv: string): ArgType {
   return 'efg'.includes(conv) ? 'float' : 'int';
 }
 
+/** The conversion each printf argument meets, in order: its letter (`*` for a width or precision) and its text. */
+export function argConversions(fmt: CompiledFormat): Array<{ conv: string; text: string }> {
+  const out: Array<{ conv: string; text: string }> = [];
+  for (const seg of fmt.segments) {
+    if (typeof seg === 'string' || seg.agg) continue;
+    if (seg.width === -2) out.push({ conv: '*', text: '*' });
+    if (seg.precision === -2) out.push({ conv: '*', text: '.*' });
+    out.push({ conv: seg.conv, text: seg.text });
+  }
+  return out;
+}
+
 /** Renders an aggregation value for a %@ conversion (a table for histograms). */
 export type AggValueRenderer = (index: number, conv: Conversion) => string;
 

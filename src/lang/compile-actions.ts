@@ -1,6 +1,6 @@
 import type { Expr, Stmt } from './ast.js';
 import { AGG_FUNCS } from './builtins.js';
-import { compileFormat } from '../aggregate/printf.js';
+import { argConversions, compileFormat } from '../aggregate/printf.js';
 import { ExprCompiler } from './compile-expr.js';
 import { convert } from './compile-convert.js';
 import { asInt, INT64 } from './ctypes.js';
@@ -127,18 +127,12 @@ export abstract class ActionCompiler extends ExprCompiler {
 
 /** The conversion letter each printf argument meets, in order (`*` for a width or precision). */
 function conversions(fmt: string): string[] {
-  const out: string[] = [];
   try {
-    for (const seg of compileFormat(fmt).segments) {
-      if (typeof seg === 'string' || seg.agg) continue;
-      if (seg.width === -2) out.push('*');
-      if (seg.precision === -2) out.push('*');
-      out.push(seg.conv);
-    }
+    return argConversions(compileFormat(fmt)).map((c) => c.conv);
   } catch {
     // The checker has reported the format already.
+    return [];
   }
-  return out;
 }
 
 function strValue(e: Expr | undefined): string {
