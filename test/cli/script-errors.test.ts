@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, mscope } from './mscope.js';
+import { FIXTURES, mscope, withoutNotices } from './mscope.js';
 
 // Script errors, warnings and `mscope list -e` through the built CLI.
 const dir = join(FIXTURES, 'scripts');
@@ -84,7 +84,7 @@ test('a description that matched no probe in any process is a warning naming it 
   // fn:lib.cjs:add:entry matched in the first process only: no warning for it.
   // DTrace's keyless layout, ` %16lld`; @a never fired, so it is not printed.
   assert.equal(r.stdout, `cjs: 40\nesm: 12\n\n${'5'.padStart(17)}\n`);
-  assert.match(r.stderr, /^-e:1:1: warning: probe description `fn::squre:entry` matched no probes \[D5001\]\n/);
+  assert.match(withoutNotices(r.stderr), /^-e:1:1: warning: probe description `fn::squre:entry` matched no probes \[D5001\]\n/);
   assert.match(r.stderr, /nearest probes: fn:lib\.cjs:square:entry/);
   assert.doesNotMatch(r.stderr, /fn:lib\.cjs:add:entry` matched no probes/);
 });
