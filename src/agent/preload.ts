@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { startControlServer } from '../weaver/control.js';
+import { serveControlOp, startControlServer } from '../weaver/control.js';
 
 /**
  * What `node --import microscope/register` (or `--require`) is asked to do without mscope,
@@ -50,4 +50,23 @@ export function serveControl(): void {
 
 export function preloadWarning(text: string): void {
   process.stderr.write(`mscope: ${text}\n`);
+}
+
+/** What attach/target.ts exports: the preload cannot import that layer, its entry points pass it in. */
+export interface AttachModule {
+  attach(request: unknown, closeInspector: boolean): Promise<unknown>;
+}
+
+/**
+ * `mscope attach PID` of a process started with the preload: served on its control socket, so
+ * the inspector is never opened. The agent is loaded at the first request, not before.
+ */
+export function acceptAttach(load: () => Promise<AttachModule>): void {
+  serveControlOp('attach', async (request) => {
+    try {
+      return { ok: true, result: await (await load()).attach(request, false) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
 }

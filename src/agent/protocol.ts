@@ -50,6 +50,10 @@ export interface LinkReport {
 
 export type AgentMessage =
   | { t: 'hello'; pid: number; ppid: number; argv: string[] }
+  /** mscope attach: the agent is up and serves `detach` on this control socket; the inspector is closed. */
+  | { t: 'attached'; control: string; node: string }
+  /** mscope attach: the agent could not start (written by attach/bootstrap.cjs); the inspector is closed. */
+  | { t: 'attach-failed'; message: string }
   | { t: 'output'; text: string }
   /** A runtime error or warning of a monitor (DTrace's `error on enabled probe`): mscope's stderr. */
   | { t: 'warn'; text: string }

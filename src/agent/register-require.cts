@@ -2,7 +2,7 @@
 // started with --require. Synchronous (Node's require of ES modules, 20.19+ and 22.12+), so that
 // the rewrite is in place before the main module loads.
 import { ENV_SESSION } from './protocol.js';
-import { hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+import { acceptAttach, hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
 
 try {
   if (process.env[ENV_SESSION]) {
@@ -12,6 +12,8 @@ try {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {
       serveControl();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      acceptAttach(async () => require('../attach/target.js') as typeof import('../attach/target.js'));
       if (hasWork(plan)) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const standalone = require('../consumer/standalone.js') as typeof import('../consumer/standalone.js');

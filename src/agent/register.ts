@@ -1,5 +1,5 @@
 import { ENV_SESSION } from './protocol.js';
-import { hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+import { acceptAttach, hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
 
 // `node --import microscope/register`. Under mscope (which puts it in NODE_OPTIONS, so every
 // Node process and worker CMD starts runs it) it starts the agent that reports to mscope; on its
@@ -12,6 +12,7 @@ try {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {
       serveControl();
+      acceptAttach(() => import('../attach/target.js'));
       if (hasWork(plan)) {
         // A TypeScript loader later on the command line must sit inside the rewrite's hooks.
         await (await import('../modules/install.js')).importPendingLoaders();

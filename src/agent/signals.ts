@@ -5,10 +5,10 @@ const TERMINATING = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * in JavaScript, so mscope need not kill it), then, when the application does not handle
  * the signal, runs `flush` and re-raises it with the default disposition so the process
  * dies as it would have. When the application has its own listener, it decides; `exit`
- * handlers flush then.
+ * handlers flush then. Returns the removal of the listeners (a detach).
  */
-export function flushOnTerminatingSignals(seen: (signal: NodeJS.Signals) => void, flush: () => void): void {
-  for (const signal of TERMINATING) {
+export function flushOnTerminatingSignals(seen: (signal: NodeJS.Signals) => void, flush: () => void): () => void {
+  const listeners = TERMINATING.map((signal) => {
     const onSignal = (): void => {
       seen(signal);
       if (process.listenerCount(signal) > 1) return;
@@ -17,5 +17,9 @@ export function flushOnTerminatingSignals(seen: (signal: NodeJS.Signals) => void
       process.kill(process.pid, signal);
     };
     process.on(signal, onSignal);
-  }
+    return { signal, onSignal };
+  });
+  return () => {
+    for (const l of listeners) process.removeListener(l.signal, l.onSignal);
+  };
 }

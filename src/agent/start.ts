@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
-import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentOptions, type MonitorSpec } from './protocol.js';
+import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from './protocol.js';
 import { Agent } from './agent.js';
 import { startControlServer } from '../weaver/control.js';
 import { AgentChannel } from './channel.js';
@@ -28,6 +28,22 @@ function needsRewrite(options: AgentOptions, specs: readonly MonitorSpec[]): boo
   return options.list === true || (options.modules?.length ?? 0) > 0 || armedForRewrite();
 }
 
+/** What an agent reports to and runs: from mscope's environment, or from an attach request. */
+export interface AgentConfig {
+  /** The session directory mscope reads. */
+  readonly session: string;
+  readonly specs: readonly MonitorSpec[];
+  readonly options: AgentOptions;
+}
+
+/** An agent started by attach, which a detach stops. */
+export interface RunningAgent {
+  /** Sends `message` to mscope at once. */
+  report(message: AgentMessage): void;
+  /** Final reports sent, every link undone, every listener and timer of ours removed. */
+  stop(): void;
+}
+
 /**
  * Starts the agent of this process from what `mscope` put in the environment. Monitors are
  * loaded before the instrumentation is installed so that monitor files are not instrumented.
@@ -38,17 +54,29 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
   const options = JSON.parse(env[ENV_OPTIONS] ?? '{}') as AgentOptions;
   const monitorsFile = env[ENV_MONITORS_FILE];
   const specs = (monitorsFile === undefined ? [] : JSON.parse(readFileSync(monitorsFile, 'utf8'))) as MonitorSpec[];
+  await runAgent({ session, specs, options }, false);
+}
+
+/**
+ * Runs the agent for `config`. `attached`: mscope attached to this running process, so the
+ * load-time rewrite is not installed (what is loaded is compiled already) and everything the
+ * agent adds is removed again by `stop()`; the caller serves the control socket.
+ */
+export async function runAgent(config: AgentConfig, attached: boolean): Promise<RunningAgent> {
+  const { options, specs } = config;
   // A worker thread reports on its own channel; mscope merges its aggregations like a process's.
-  const channel = new AgentChannel(join(session, `${process.pid}${isMainThread ? '' : `-${threadId}`}.ndjson`));
+  const channel = new AgentChannel(join(config.session, `${process.pid}${isMainThread ? '' : `-${threadId}`}.ndjson`));
   const agent = new Agent(channel, options);
   agent.hello();
-  process.on('exit', () => agent.finish());
-  if (isMainThread)
-    flushOnTerminatingSignals(
-      (signal) => agent.signalled(signal),
-      () => agent.finish(),
-    );
-  setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
+  const finish = (): void => agent.finish();
+  process.on('exit', finish);
+  const stopSignals = isMainThread
+    ? flushOnTerminatingSignals(
+        (signal) => agent.signalled(signal),
+        () => agent.finish(),
+      )
+    : () => {};
+  const flusher = setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
   // A process whose monitors all run in mscope alone has no probe to offer: it loads no provider.
   const linking = options.list === true || specs.some((s) => s.consumerOnly !== true);
   // The rewrite's modules load before any monitor links: an fs or acct probe would count their reads.
@@ -65,7 +93,7 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
     registry.addFactory(nodeProbeFactory);
     if (options.list === true) registerAllCoreModules();
   }
-  if (options.list !== true && isMainThread)
+  if (options.list !== true && isMainThread && !attached)
     startControlServer().catch((error: unknown) =>
       agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'),
     );
@@ -77,10 +105,23 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
     }
   }
   try {
-    if (needsRewrite(options, specs))
+    if (!attached && needsRewrite(options, specs))
       await (instrumentation ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }
   agent.flush();
+  return {
+    report: (message) => {
+      channel.send(message);
+      channel.flush();
+    },
+    stop: () => {
+      agent.finish();
+      clearInterval(flusher);
+      process.removeListener('exit', finish);
+      stopSignals();
+      channel.close();
+    },
+  };
 }

@@ -3,6 +3,7 @@ export const USAGE = `usage: mscope <command> [options]
 
 commands:
   run    run a command with monitors linked to its probes
+  attach trace a running Node.js process until ^C, then detach
   list   list the probes of a command's processes
   demo   run an example program under an example D program
   report print the per-activity report of an accounting store
@@ -16,7 +17,7 @@ mscope help <command> prints that command's options; mscope --version (-V) the v
 
 export const COMMAND_USAGE: Record<string, string> = {
   run: `usage: mscope run [-e PROGRAM | -s FILE]… [--monitor FILE]… [-q] [-o FILE] [-x OPT=VAL]… [-f json]
-                  [-b direct|shm|message] [--modules GLOB]… [-- CMD [ARGS…]]
+                  [-b direct|shm|message] [--modules GLOB]… [-p PID | -- CMD [ARGS…]]
 
 Runs CMD with the microScope agent loaded into every Node.js process it starts, links the
 program's clauses and the monitors to their probes, prints what they report, and exits
@@ -44,6 +45,25 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
                      OTEL_TRACES_EXPORTER/OTEL_METRICS_EXPORTER=otlp and the
                      OTEL_EXPORTER_OTLP_* variables); spans join incoming traceparents
   --modules GLOB     which modules to instrument (repeatable)
+  -p, --pid PID      trace the running Node.js process PID instead of CMD: mscope attach PID
+`,
+  attach: `usage: mscope attach PID [-e PROGRAM | -s FILE]… [--monitor FILE]… [-q] [-o FILE] [-x OPT=VAL]…
+                     [-f json] [-b direct|shm|message]
+
+Traces the running Node.js process PID (its main thread), like dtrace -p: the same programs,
+bindings and output as mscope run. ^C, SIGTERM or the program's exit() detach: every link
+is undone, the providers' hooks removed, and the process runs on as before; when PID exits,
+tracing ends. A process started with --import microscope/register is asked through its
+control socket; any other must be this user's (or root's) and have no inspector open: its
+inspector is opened with SIGUSR1 on 127.0.0.1, used once to load the agent, and closed as
+soon as the agent's own control socket is up.
+
+After attach these probes fire: http, net, fs, dns, gc, loop, task, proc, dc, profile-N,
+node (calls through a core module's exports), BEGIN, END, tick-N. fn probes do not: the
+program's functions are compiled already and are not rewritten. Nor do --acct, --store,
+--prom, --otlp or --modules apply.
+
+  Options as for mscope run (mscope help run).
 `,
   list: `usage: mscope list [PATTERN] [-e PROGRAM | -s FILE]… [--skipped] [--modules GLOB]… [-- CMD [ARGS…]]
 
@@ -92,7 +112,7 @@ p50/p95/p99 latency and the mean time and bytes by subsystem, for one run of the
 `,
   links: `usage: mscope links PID
 
-Lists the links of a process traced by mscope run (LINK, BINDING, EVENTS, DROPS, FAULTS,
+Lists the links of a process traced by mscope run or mscope attach (LINK, BINDING, EVENTS, DROPS, FAULTS,
 DESCRIPTION), through its control socket, which only the same user can open.
 `,
   relink: `usage: mscope relink PID LINK BINDING

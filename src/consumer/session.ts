@@ -30,10 +30,16 @@ export class Session {
     this.listeners.push(listener);
   }
 
-  /** The variables that make an agent report to this session; the monitors go in a private file. */
-  env(monitors: readonly MonitorSpec[], options: AgentOptions): Record<string, string> {
+  /** Writes the monitors every agent loads to a private file of the session; returns its path. */
+  writeMonitors(monitors: readonly MonitorSpec[]): string {
     const monitorsFile = join(this.dir, 'monitors.json');
     writeFileSync(monitorsFile, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
+    return monitorsFile;
+  }
+
+  /** The variables that make an agent report to this session; the monitors go in a private file. */
+  env(monitors: readonly MonitorSpec[], options: AgentOptions): Record<string, string> {
+    const monitorsFile = this.writeMonitors(monitors);
     return {
       [ENV_SESSION]: this.dir,
       [ENV_MONITORS_FILE]: monitorsFile,

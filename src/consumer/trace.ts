@@ -1,16 +1,34 @@
 import type { AgentMessage, AgentOptions, MonitorSpec } from '../agent/protocol.js';
-import { TracedChild, exitStatus, nodeOptionsWithAgent } from './child.js';
 import { monitorKind } from './monitor-kinds.js';
 import type { ConsumerMonitor } from './consumer.js';
 import { onBrokenStdout, type OutputSink } from './output.js';
 import { RunReport } from './run-report.js';
 import { Session } from './session.js';
-import { setTargetPid } from '../lang/runtime/target.js';
-import { Stopper } from './stopper.js';
+
+/**
+ * What a session traces: a command mscope starts (`CommandTarget`), or a process it attached
+ * to (attach/). The rest of a session (monitors, consumers, output, the end report) is the same.
+ */
+export interface TraceTarget {
+  /** Runs after the monitors are checked and before BEGIN: what can refuse the target does it here. */
+  prepare?(): Promise<void>;
+  /** Starts tracing into `session`; resolves with the status mscope exits with once tracing has ended. */
+  run(session: Session, monitors: readonly MonitorSpec[], options: AgentOptions): Promise<number>;
+  /** Ends tracing as `signal` to mscope would (exit() asks with SIGTERM, a closed stdout with SIGPIPE). */
+  stop(signal: NodeJS.Signals): void;
+  /** Process `pid` saw a terminating signal, or sent its final report: it is not stuck. */
+  answer(pid: number): void;
+  /** Every message, before the session acts on it. */
+  seen?(pid: number, message: AgentMessage): void;
+  /** Processes mscope killed: their final reports are missing, and that was said. */
+  readonly killed: ReadonlySet<number>;
+  /** The line for a session in which no process reported back. */
+  readonly nothingTraced: string;
+  dispose(): void;
+}
 
 export interface TraceRequest {
-  readonly command: readonly string[];
-  readonly cwd: string;
+  readonly target: TraceTarget;
   readonly monitors: readonly MonitorSpec[];
   readonly options: AgentOptions;
   readonly out: OutputSink;
@@ -36,8 +54,9 @@ export interface TraceResult {
  */
 export async function trace(req: TraceRequest): Promise<TraceResult> {
   for (const spec of req.monitors) await monitorKind(spec).validate(spec);
-  let child: TracedChild | null = null;
-  let stopper: Stopper | null = null;
+  const target = req.target;
+  await target.prepare?.();
+  let started = false;
   let requestedExit: number | undefined;
   let consumerFailed = false;
   /** The consumers are ending: END runs there, and its exit(N) overrides an earlier status. */
@@ -48,7 +67,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
       return;
     }
     requestedExit ??= code;
-    stopper?.stop('SIGTERM', false);
+    if (started) target.stop('SIGTERM');
   };
   const consumers = new Map(
     req.monitors.map((s) => [
@@ -64,9 +83,10 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   const session = Session.create();
   session.onMessage((pid, m) => {
     req.onMessage?.(pid, m);
+    target.seen?.(pid, m);
     if (m.t === 'output') req.out.write(m.text);
     else if (m.t === 'warn') process.stderr.write(m.text);
-    else if (m.t === 'signal') stopper?.answer(pid);
+    else if (m.t === 'signal') target.answer(pid);
     else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);
     else if (m.t === 'final') consumers.get(m.monitor)?.final(pid, m.data);
     else if (m.t === 'exit-request') stop(m.code);
@@ -74,7 +94,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
       process.stderr.write(`mscope: ${m.drops} drops on thread ${m.tid}${session.processes.size > 1 ? ` of process ${pid}` : ''}\n`);
     else {
       if (m.t === 'stats') {
-        stopper?.answer(pid);
+        target.answer(pid);
         reported.add(pid);
       }
       report.add(pid, m);
@@ -83,6 +103,8 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   if (requestedExit !== undefined) {
     // BEGIN called exit(): DTrace never starts the command then.
     ending = true;
+    target.dispose();
+    session.dispose();
     for (const c of consumers.values()) await c.end(req.out);
     return { status: requestedExit, processes: 0, failed: consumerFailed };
   }
@@ -90,36 +112,28 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   const reported = new Set<number>();
   let stopOnBrokenPipe = (): void => {};
   try {
-    const env = { ...process.env, ...session.env(req.monitors, req.options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
-    child = new TracedChild(req.command, env, req.cwd);
-    if (child.pid !== undefined) setTargetPid(child.pid);
-    stopper = new Stopper(child, session);
-    stopOnBrokenPipe = onBrokenStdout(() => stopper?.stop('SIGPIPE', false));
-    session.startPolling();
+    started = true;
+    stopOnBrokenPipe = onBrokenStdout(() => target.stop('SIGPIPE'));
     let corrupt = 0;
-    const exit = await child.exited.finally(() => {
-      stopper?.childExited();
+    const status = await target.run(session, req.monitors, req.options).finally(() => {
       corrupt = session.finish();
     });
     ending = true;
     for (const c of consumers.values()) await c.end(req.out);
     const { lines, failed } = report.lines(req.quiet);
     if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
-    const unreported = [...session.processes.keys()].filter((pid) => !reported.has(pid) && !stopper!.killed.has(pid));
+    const unreported = [...session.processes.keys()].filter((pid) => !reported.has(pid) && !target.killed.has(pid));
     if (req.monitors.length > 0 && unreported.length > 0 && !report.hasFaults()) {
       lines.push(
         `mscope: process${unreported.length === 1 ? '' : 'es'} ${unreported.join(', ')} sent no final report (killed, or the session directory's disk is full); their last results are missing`,
       );
     }
-    if (session.processes.size === 0 && req.monitors.length > 0) {
-      lines.push('mscope: no Node.js process started by the command reported back; nothing was traced');
-    }
+    if (session.processes.size === 0 && req.monitors.length > 0) lines.push(target.nothingTraced);
     for (const l of lines) process.stderr.write(`${l}\n`);
-    const status = stopper.killedFor === null ? exitStatus(exit) : exitStatus({ code: null, signal: stopper.killedFor });
     return { status: requestedExit ?? status, processes: session.processes.size, failed: failed || consumerFailed };
   } finally {
     stopOnBrokenPipe();
-    stopper?.dispose();
+    target.dispose();
     session.dispose();
   }
 }

@@ -17,4 +17,6 @@ export const ErrorCode = {
   BadUsage: 'MSCOPE_BAD_USAGE',
   Unlinked: 'MSCOPE_UNLINKED',
   BadScript: 'MSCOPE_BAD_SCRIPT',
+  /** mscope attach refused a process, or could not attach to it. */
+  CannotAttach: 'MSCOPE_CANNOT_ATTACH',
 } as const;

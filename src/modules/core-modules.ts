@@ -96,28 +96,55 @@ function kindOf(fn: AnyFunction): SiteKind {
 function addLazySite(sites: ModuleSites, exports: Record<string, unknown>, key: string, fn: AnyFunction): void {
   const i = sites.add(key, kindOf(fn));
   const site = sites.sites[i]!;
-  let installed = false;
+  let wrapped = false;
+  const reset = (): void => void (wrapped = false);
   const probes = [site.entry, site.ret, site.err];
   for (const probe of probes) {
     probe.onToggle((_p, enabled) => {
-      if (enabled && !installed) {
-        installed = true;
-        install(sites, i, exports, key, fn);
+      if (enabled && !wrapped) {
+        wrapped = true;
+        install(sites, i, exports, key, fn, reset);
       }
     });
   }
   // A description linked before the module was registered (mscope run links, then installs
   // the factory) enables the probe as it is registered, before the hook above exists.
-  if (!installed && probes.some((p) => p.enabled)) {
-    installed = true;
-    install(sites, i, exports, key, fn);
+  if (!wrapped && probes.some((p) => p.enabled)) {
+    wrapped = true;
+    install(sites, i, exports, key, fn, reset);
   }
 }
 
-/** From here on the wrapper stays: while no probe is enabled it costs one load and compare. */
-function install(sites: ModuleSites, i: number, exports: Record<string, unknown>, key: string, fn: AnyFunction): void {
+/** Wrappers in place, so that a detach can put the originals back. */
+const installed: Array<{
+  exports: Record<string, unknown>;
+  key: string;
+  original: PropertyDescriptor;
+  wrapped: AnyFunction;
+  reset: () => void;
+}> = [];
+
+/**
+ * From here on the wrapper stays while the process is traced: while no probe is enabled it costs
+ * one load and compare. `reset` lets a later enable install it again after restoreCoreModules.
+ */
+function install(sites: ModuleSites, i: number, exports: Record<string, unknown>, key: string, fn: AnyFunction, reset: () => void): void {
   const wrapped = wrapWithSite(sites, i, fn);
   const desc = Object.getOwnPropertyDescriptor(exports, key)!;
   Object.defineProperty(exports, key, { ...desc, value: wrapped });
+  installed.push({ exports, key, original: desc, wrapped, reset });
+  nodeModule.syncBuiltinESMExports();
+}
+
+/**
+ * Puts every core function we wrapped back as it was (a detach: the process runs its own code
+ * again). A property the program replaced since is left as the program set it.
+ */
+export function restoreCoreModules(): void {
+  if (installed.length === 0) return;
+  for (const w of installed.splice(0)) {
+    if (w.exports[w.key] === w.wrapped) Object.defineProperty(w.exports, w.key, w.original);
+    w.reset();
+  }
   nodeModule.syncBuiltinESMExports();
 }

@@ -11,8 +11,16 @@ import { BINDING_KINDS, type BindingKind } from './types.js';
 // Taken at load: the fs provider must never see the control socket's own housekeeping.
 const { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync } = fs;
 
-/** One line of JSON each way. */
-export type ControlRequest = { op: 'links' } | { op: 'relink'; link: number; binding: BindingKind };
+/**
+ * One line of JSON each way. `attach` and `detach` are served only where a higher layer
+ * registered them (`serveControlOp`): the standalone preload accepts `attach`, an attached
+ * agent `detach`. Their fields are checked by that handler.
+ */
+export type ControlRequest =
+  | { op: 'links' }
+  | { op: 'relink'; link: number; binding: BindingKind }
+  | { op: 'attach'; request: Record<string, unknown> }
+  | { op: 'detach' };
 
 export interface LinkInfo {
   readonly id: number;
@@ -23,7 +31,18 @@ export interface LinkInfo {
   readonly faults: number;
 }
 
-export type ControlResponse = { ok: true; links?: LinkInfo[] } | { ok: false; error: string };
+export type ControlResponse = { ok: true; links?: LinkInfo[]; result?: unknown } | { ok: false; error: string };
+
+/** Serves an op a higher layer adds (the agent cannot be imported from here). */
+export type ControlOpHandler = (request: Record<string, unknown>) => Promise<ControlResponse>;
+
+const extraOps = new Map<string, ControlOpHandler>();
+
+/** Adds (or, with null, removes) the handler of `attach` or `detach` on this process's control server. */
+export function serveControlOp(op: 'attach' | 'detach', handler: ControlOpHandler | null): void {
+  if (handler === null) extraOps.delete(op);
+  else extraOps.set(op, handler);
+}
 
 /** A request longer than this is cut off: real ones are under 100 bytes. */
 export const MAX_REQUEST_BYTES = 4096;
@@ -74,24 +93,46 @@ export function controlPath(pid: number): string {
   return join(dirs[0]!, name);
 }
 
-let server: Server | null = null;
+let server: { readonly server: Server; readonly path: string; readonly removeAtExit: () => void; ready: Promise<void> } | null = null;
 
 /** Starts this process's control server; unref'd, so it never keeps the process alive. */
 export async function startControlServer(): Promise<string> {
+  if (server !== null) {
+    await server.ready;
+    return server.path;
+  }
   const path = join(controlDir(), `${process.pid}.sock`);
-  if (server !== null) return path;
   rmSync(path, { force: true });
   const s = createServer(serveConnection);
   s.maxConnections = 8;
-  server = s;
   s.unref();
-  process.once('exit', () => rmSync(path, { force: true }));
-  await new Promise<void>((resolve, reject) => {
+  const removeAtExit = (): void => rmSync(path, { force: true });
+  process.once('exit', removeAtExit);
+  const ready = new Promise<void>((resolve, reject) => {
     s.once('error', reject);
     s.listen(path, () => resolve());
-  });
-  chmodSync(path, 0o600);
+  }).then(() => chmodSync(path, 0o600));
+  server = { server: s, path, removeAtExit, ready };
+  await ready;
   return path;
+}
+
+/** Whether this process serves a control socket (the preload's, or an attached agent's). */
+export function controlServerRunning(): boolean {
+  return server !== null;
+}
+
+/**
+ * Stops serving and removes the socket, as detach does for the server it started: nothing of
+ * ours is left listening. A connection being answered finishes first.
+ */
+export function stopControlServer(): void {
+  const s = server;
+  if (s === null) return;
+  server = null;
+  process.removeListener('exit', s.removeAtExit);
+  s.server.close();
+  rmSync(s.path, { force: true });
 }
 
 /** One client: lines of JSON in, one answer line per request out; nothing it sends can throw here. */
@@ -133,6 +174,8 @@ export function parseRequest(line: string): ControlRequest | string {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'request is not a JSON object';
   const req = v as Record<string, unknown>;
   if (req.op === 'links') return { op: 'links' };
+  if (req.op === 'detach') return { op: 'detach' };
+  if (req.op === 'attach') return { op: 'attach', request: req };
   if (req.op === 'relink') {
     const { link, binding } = req;
     if (typeof link !== 'number' || !Number.isSafeInteger(link) || link <= 0) return 'relink: "link" must be a positive integer';
@@ -141,12 +184,18 @@ export function parseRequest(line: string): ControlRequest | string {
     }
     return { op: 'relink', link, binding: binding as BindingKind };
   }
-  return `unknown op; expected "links" or "relink"`;
+  return `unknown op; expected "links", "relink", "attach" or "detach"`;
 }
 
 async function answer(line: string): Promise<ControlResponse> {
   const req = parseRequest(line);
   if (typeof req === 'string') return { ok: false, error: req };
+  if (req.op === 'attach' || req.op === 'detach') {
+    const handler = extraOps.get(req.op);
+    if (handler === undefined)
+      return { ok: false, error: req.op === 'attach' ? 'this process is already traced by mscope' : 'this process is not attached' };
+    return handler(req.op === 'attach' ? req.request : {});
+  }
   // Imported at the first request: a process preloaded with nothing linked loads only this file and its socket.
   const { links } = await import('./link.js');
   if (req.op === 'links') return { ok: true, links: links().map(info) };
@@ -167,13 +216,18 @@ function info(h: LinkHandle): LinkInfo {
 
 /** Sends one request to process `pid`'s control server and returns its answer. */
 export function controlRequest(pid: number, request: ControlRequest, timeoutMs = 10_000): Promise<ControlResponse> {
-  const path = controlPath(pid);
+  return controlRequestAt(controlPath(pid), pid, request, timeoutMs);
+}
+
+/** As controlRequest, to the socket at `path` (an attached agent said where it listens). */
+export function controlRequestAt(path: string, pid: number, request: ControlRequest, timeoutMs = 10_000): Promise<ControlResponse> {
+  const line = request.op === 'attach' ? { ...request.request, op: 'attach' } : request;
   return new Promise((resolve, reject) => {
     const sock = createConnection(path);
     let buf = '';
     sock.setEncoding('utf8');
     sock.setTimeout(timeoutMs, () => sock.destroy(new Error(`no answer from process ${pid} within ${timeoutMs} ms`)));
-    sock.on('connect', () => sock.write(`${JSON.stringify(request)}\n`));
+    sock.on('connect', () => sock.write(`${JSON.stringify(line)}\n`));
     sock.on('data', (d: string) => {
       buf += d;
       const nl = buf.indexOf('\n');

@@ -10,10 +10,15 @@ export { OutputBuffer, DEFAULT_OUTPUT_BYTES } from './remote/output-buffer.js';
 export { BINDING_KINDS } from './types.js';
 export {
   startControlServer,
+  stopControlServer,
+  controlServerRunning,
+  serveControlOp,
   controlRequest,
+  controlRequestAt,
   controlDir,
   controlPath,
   type ControlRequest,
   type ControlResponse,
+  type ControlOpHandler,
   type LinkInfo,
 } from './control.js';

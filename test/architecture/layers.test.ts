@@ -23,7 +23,8 @@ export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   export: ['core', 'stats', 'accounting'],
   agent: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export'],
   consumer: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export', 'agent'],
-  cli: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export', 'agent', 'consumer'],
+  attach: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export', 'agent', 'consumer'],
+  cli: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export', 'agent', 'consumer', 'attach'],
 };
 
 /** Entry points compose layers and may import any folder; each says why it is one. */

@@ -8,6 +8,7 @@ import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
 import { formatProbeTable, formatSkippedTable } from '../probe-table.js';
 import type { ProbeRow } from '../../agent/protocol.js';
 import { trace } from '../../consumer/trace.js';
+import { CommandTarget } from '../../consumer/command-target.js';
 import { openOutput } from '../../consumer/output.js';
 
 const OPTIONS = {
@@ -45,8 +46,7 @@ async function list(args: readonly string[]): Promise<number> {
   const cwd = process.cwd();
   const out = openOutput(undefined);
   const result = await trace({
-    command,
-    cwd,
+    target: new CommandTarget(command, cwd),
     monitors: [],
     options: { root: cwd, list: true, skipped: values.skipped === true, ...(values.modules ? { modules: values.modules } : {}) },
     out,

@@ -4,6 +4,7 @@ import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
 import type { MonitorSpec } from '../../agent/protocol.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
+import { CommandTarget } from '../../consumer/command-target.js';
 import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../../lang/script-spec.js';
 import { processMacroVars } from '../../lang/macros.js';
 import { parseSettings, scriptSources } from '../script/sources.js';
@@ -32,25 +33,50 @@ const OPTIONS = {
   store: { type: 'string' },
   prom: { type: 'string' },
   otlp: { type: 'string' },
+  pid: { type: 'string', short: 'p' },
 } as const;
+
+/** `mscope attach PID …` takes run's options but -p, and accounting, which needs the load-time rewrite. */
+const { pid: _pid, ...ATTACH_OPTIONS } = OPTIONS;
+const NOT_WITH_ATTACH = ['acct', 'store', 'prom', 'otlp', 'modules'] as const;
 
 const DEFAULT_STORE = 'mscope.db';
 
-/** `mscope run`: like `dtrace -c`, exits with CMD's status; with no CMD, like `dtrace -n`. */
+/** `mscope run`: like `dtrace -c`, exits with CMD's status; with no CMD, like `dtrace -n`; with -p PID, like `dtrace -p`. */
 export function runCommand(args: readonly string[]): Promise<number> {
-  return printingScriptErrors(() => run(args));
+  return printingScriptErrors(() => {
+    const { own, command } = splitCommand(args, OPTIONS);
+    const { values } = parseOwn('run', own, OPTIONS);
+    if (values.help === true) return Promise.resolve(printUsage('run'));
+    if (values.pid !== undefined && command.length > 0) throw usage('mscope run: -p PID and -- CMD exclude each other');
+    return run('run', own, values, command);
+  });
 }
 
-async function run(args: readonly string[]): Promise<number> {
-  const { own, command } = splitCommand(args, OPTIONS);
-  const { values } = parseOwn('run', own, OPTIONS);
-  if (values.help === true) return printUsage('run');
+/** `mscope attach PID`: `mscope run -p PID`. */
+export function attachCommand(args: readonly string[]): Promise<number> {
+  return printingScriptErrors(() => {
+    const { values, positionals } = parseOwn('attach', [...args], ATTACH_OPTIONS, true);
+    if (values.help === true) return Promise.resolve(printUsage('attach'));
+    if (positionals.length !== 1) throw usage('mscope attach: expected one PID');
+    return run('attach', args, { ...values, pid: positionals[0] }, []);
+  });
+}
+
+type RunValues = ReturnType<typeof parseOwn<typeof OPTIONS>>['values'];
+
+async function run(name: string, own: readonly string[], values: RunValues, command: readonly string[]): Promise<number> {
+  const pid = values.pid === undefined ? undefined : pidOf(name, values.pid);
+  if (pid !== undefined) {
+    for (const o of NOT_WITH_ATTACH)
+      if (values[o] !== undefined) throw usage(`mscope ${name}: --${o} is not available with attach (it needs the load-time rewrite)`);
+  }
   const binding = values.binding;
   if (binding !== undefined && !BINDING_KINDS.includes(binding as BindingKind)) {
-    throw usage(`mscope run: unknown binding "${binding}"; expected one of ${BINDING_KINDS.join(', ')}`);
+    throw usage(`mscope ${name}: unknown binding "${binding}"; expected one of ${BINDING_KINDS.join(', ')}`);
   }
   const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw usage(`mscope run: unknown output format "${format}"; expected text or json`);
+  if (format !== 'text' && format !== 'json') throw usage(`mscope ${name}: unknown output format "${format}"; expected text or json`);
   const cwd = process.cwd();
   const quiet = values.quiet === true;
   const sources = scriptSources(own);
@@ -76,6 +102,7 @@ async function run(args: readonly string[]): Promise<number> {
     values.prom !== undefined ||
     otlp !== undefined ||
     (program !== null && usesAcct(program));
+  if (accounting && pid !== undefined) throw usage(`mscope ${name}: the program uses accounting, which is not available with attach`);
   if (accounting && command.length > 0) {
     // Only an explicit --acct (or --store) writes a store by default; accounting a program turned on by itself writes no file.
     const store = values.store ?? (values.acct === true ? undefined : 'none');
@@ -92,7 +119,13 @@ async function run(args: readonly string[]): Promise<number> {
     const spec = encodeScript(agents ? { ...script, compiled: shipProgram(program!) } : script);
     monitors.push({ kind: 'd', name: 'script', spec, ...(agents ? {} : { consumerOnly: true }) });
   }
-  if (command.length === 0 && (script === null || (values.monitor ?? []).length > 0)) throw usage('mscope run: missing -- CMD');
+  if (pid === undefined && command.length === 0 && (script === null || (values.monitor ?? []).length > 0))
+    throw usage('mscope run: missing -- CMD');
+  if (pid !== undefined && monitors.length === 0) throw usage(`mscope ${name}: nothing to trace: give -e, -s or --monitor`);
+  // Refusals (no such process, not Node, another user's) come before the output file is opened.
+  const target =
+    pid === undefined ? new CommandTarget(command, cwd) : new (await import('../../attach/attach-target.js')).AttachTarget(pid);
+  if (pid !== undefined && program !== null) warnFnAfterAttach(program);
   let out: ReturnType<typeof openOutput>;
   try {
     out = openOutput(values.output);
@@ -101,7 +134,7 @@ async function run(args: readonly string[]): Promise<number> {
     throw error;
   }
   try {
-    if (command.length === 0) return await (await import('../script/solo.js')).runSolo(program!, out);
+    if (command.length === 0 && pid === undefined) return await (await import('../script/solo.js')).runSolo(program!, out);
     if (program !== null) {
       // As dtrace(1M) does once the program is enabled: before BEGIN runs and CMD starts.
       const { enableNotices, registerKnownProbes } = await import('../script/matched.js');
@@ -109,8 +142,7 @@ async function run(args: readonly string[]): Promise<number> {
       process.stderr.write(enableNotices(program, quiet || program.options.quiet));
     }
     const result = await trace({
-      command,
-      cwd,
+      target,
       monitors,
       options: {
         root: cwd,
@@ -127,8 +159,25 @@ async function run(args: readonly string[]): Promise<number> {
     });
     return result.failed && result.status === 0 ? 1 : result.status;
   } finally {
+    target.dispose();
     out.close();
   }
+}
+
+function pidOf(name: string, text: string): number {
+  const pid = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(pid) || pid <= 0) throw usage(`mscope ${name}: PID must be a process id, got "${text}"`);
+  return pid;
+}
+
+/**
+ * Functions compiled before the attach cannot be rewritten (live edit is to come), and the
+ * load-time rewrite is not installed late: `fn` probes of an attached process never fire.
+ */
+function warnFnAfterAttach(program: CompiledProgram): void {
+  const fn = program.clauses.some((c) => c.probes.some((p) => p.description !== null && p.description.provider === 'fn'));
+  if (fn)
+    process.stderr.write('mscope: fn probes do not fire in an attached process: its functions are compiled already (mscope help attach)\n');
 }
 
 /** A program with `acct` clauses, or that reads `activity`, turns accounting on in every traced process. */

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import type { AgentOptions, MonitorSpec } from '../agent/protocol.js';
+import { runAgent, type RunningAgent } from '../agent/start.js';
+import { restoreCoreModules } from '../modules/core-modules.js';
+import { setTargetPid } from '../lang/runtime/target.js';
+import { controlServerRunning, serveControlOp, startControlServer, stopControlServer } from '../weaver/index.js';
+
+// Taken at load: the fs provider must not see the agent reading its monitors.
+const { readFileSync } = fs;
+
+/**
+ * What runs inside a process mscope attaches to: through the inspector (an unmodified
+ * process; attach/bootstrap.cjs imports this file) or through the control socket of a
+ * process started with the preload. Starts the agent as `mscope run` would, serves
+ * `detach` on the control socket, and undoes everything it added when detached.
+ */
+
+/** What mscope sends: where to report, the monitors (a file in its session), the options. */
+export interface AttachRequest {
+  readonly session: string;
+  readonly monitorsFile: string;
+  readonly options: AgentOptions;
+  /** mscope's pid: if it dies without detaching, the agent detaches by itself. */
+  readonly consumer: number;
+}
+
+/** What the agent answers once its control socket is up. */
+export interface AttachAnswer {
+  readonly pid: number;
+  /** The control socket detach goes to. */
+  readonly control: string;
+  readonly node: string;
+}
+
+/** How often the agent checks that the mscope it reports to still exists. */
+const CONSUMER_CHECK_MS = 1000;
+
+let current: { readonly agent: RunningAgent; readonly ownServer: boolean; readonly watch: NodeJS.Timeout } | null = null;
+
+/**
+ * Starts the agent for `raw` (checked here: it crossed a process boundary) and tells mscope
+ * in the session. `closeInspector`: attached through the inspector, which is closed before
+ * this returns, whether the agent started or not.
+ */
+export async function attach(raw: unknown, closeInspector: boolean): Promise<AttachAnswer> {
+  try {
+    return await start(checkRequest(raw));
+  } finally {
+    // mscope disconnected as soon as it had injected the bootstrap: nothing waits on this.
+    if (closeInspector && inspector.url() !== undefined) inspector.close();
+  }
+}
+
+async function start(request: AttachRequest): Promise<AttachAnswer> {
+  if (current !== null) throw new Error('another mscope is attached to this process');
+  const specs = JSON.parse(readFileSync(request.monitorsFile, 'utf8')) as MonitorSpec[];
+  const ownServer = !controlServerRunning();
+  // `$target` in the process is the process itself, as `dtrace -p` has it.
+  setTargetPid(process.pid);
+  const agent = await runAgent({ session: request.session, specs, options: request.options }, true);
+  const watch = setInterval(() => {
+    if (!alive(request.consumer)) detach();
+  }, CONSUMER_CHECK_MS).unref();
+  current = { agent, ownServer, watch };
+  let control: string;
+  try {
+    control = await startControlServer();
+  } catch (error) {
+    detach();
+    throw error;
+  }
+  serveControlOp('detach', () => {
+    detach();
+    return Promise.resolve({ ok: true });
+  });
+  agent.report({ t: 'attached', control, node: process.version });
+  return { pid: process.pid, control, node: process.version };
+}
+
+/** Undoes the attach: final reports, links and provider hooks removed, core functions restored, our socket closed. */
+export function detach(): void {
+  const c = current;
+  if (c === null) return;
+  current = null;
+  clearInterval(c.watch);
+  serveControlOp('detach', null);
+  c.agent.stop();
+  restoreCoreModules();
+  if (c.ownServer) stopControlServer();
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function checkRequest(raw: unknown): AttachRequest {
+  const r = raw as Partial<AttachRequest> | null;
+  if (
+    typeof r !== 'object' ||
+    r === null ||
+    typeof r.session !== 'string' ||
+    typeof r.monitorsFile !== 'string' ||
+    typeof r.consumer !== 'number' ||
+    typeof r.options !== 'object' ||
+    r.options === null ||
+    typeof r.options.root !== 'string'
+  )
+    throw new Error('malformed attach request');
+  return { session: r.session, monitorsFile: r.monitorsFile, options: r.options, consumer: r.consumer };
+}

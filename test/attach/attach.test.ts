@@ -1,0 +1,296 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { listeningSockets } from '../../src/attach/proc.js';
+import { fileURLToPath } from 'node:url';
+import { collect, mscope } from '../cli/mscope.js';
+
+const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
+import { APPS, attach, requests, startApp, type App } from './harness.js';
+
+/**
+ * mscope attach PID to programs started plainly with node: counts exact for what happens
+ * between attach and detach, and after detach the process as it was (its listeners, hooks,
+ * threads, sockets and answers).
+ */
+const COUNT = 'http:server::request-done { @n = count(); } END { printa("requests %@d\\n", @n); }';
+
+async function traceOnce(app: App, args: readonly string[], n: number): Promise<{ stdout: string; stderr: string; bodies: string[] }> {
+  const a = attach([...args, String(app.pid), '-e', COUNT]);
+  await a.attached;
+  const bodies = await requests(app, n);
+  const r = await a.detach();
+  assert.equal(r.status, 0, r.stderr);
+  return { stdout: r.stdout, stderr: r.stderr, bodies };
+}
+
+const PROGRAMS: Array<[string, string[]]> = [
+  ['a CommonJS program', ['server.cjs']],
+  ['an ES module program', ['server.mjs']],
+  ['a TypeScript program run by tsx', ['--import', 'tsx', 'server.ts']],
+  ['a worker-thread program (its main thread)', ['workers.mjs']],
+];
+
+for (const [what, args] of PROGRAMS) {
+  test(`attach to ${what}: exact counts, and detach leaves it as it was; a second attach works`, async () => {
+    const app = await startApp(args);
+    try {
+      const before = await app.state();
+      const sockets = listeningSockets(app.pid);
+      const untraced = await requests(app, 12);
+      const first = await traceOnce(app, ['attach'], 12);
+      assert.equal(first.stdout, 'requests 12\n');
+      assert.match(
+        first.stderr,
+        new RegExp(
+          `^mscope: attached to process ${app.pid} \\(Node\\.js v[\\d.]+\\) through its inspector, closed again, in \\d+ ms; \\^C detaches$`,
+          'm',
+        ),
+      );
+      assert.match(first.stderr, new RegExp(`^mscope: detached from process ${app.pid}$`, 'm'));
+      assert.deepEqual(first.bodies, untraced);
+      assert.deepEqual(await app.state(), before);
+      assert.deepEqual(listeningSockets(app.pid), sockets);
+      assert.deepEqual(await requests(app, 12), untraced);
+      // The DTrace spelling, once more on the same process.
+      const second = await traceOnce(app, ['run', '-p'], 5);
+      assert.equal(second.stdout, 'requests 5\n');
+      assert.deepEqual(await app.state(), before);
+      assert.deepEqual(listeningSockets(app.pid), sockets);
+      assert.equal(await app.end(), 0);
+      // Node's own lines for SIGUSR1 aside, the program wrote nothing.
+      assert.deepEqual(
+        app
+          .stderr()
+          .split('\n')
+          .filter((l) => l !== '' && !/^(Debugger (listening|attached|ending)|For help, see)/.test(l)),
+        [],
+      );
+    } finally {
+      app.child.kill();
+    }
+  });
+}
+
+test('exit() in the program detaches; the process runs on untouched', async () => {
+  const app = await startApp(['server.cjs']);
+  try {
+    const before = await app.state();
+    const a = attach([
+      'attach',
+      String(app.pid),
+      '-q',
+      '-e',
+      'http:server::request-done { @n = count(); } http:server::request-done /++done == 3/ { exit(7); } END { printa("%@d\\n", @n); }',
+    ]);
+    await a.attached;
+    await requests(app, 3);
+    const r = await a.done;
+    assert.equal(r.status, 7, r.stderr);
+    assert.equal(r.stdout, '3\n');
+    assert.deepEqual(await app.state(), before);
+  } finally {
+    app.child.kill();
+  }
+});
+
+test('when the attached process exits, mscope prints what it gathered and says so', async () => {
+  const app = await startApp(['server.mjs']);
+  const a = attach(['attach', String(app.pid), '-e', COUNT]);
+  await a.attached;
+  await requests(app, 4);
+  assert.equal(await app.end(), 0);
+  const r = await a.done;
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'requests 4\n');
+  assert.match(r.stderr, new RegExp(`^mscope: process ${app.pid} has exited$`, 'm'));
+});
+
+test('a process started with the preload is attached through its control socket: no inspector', async () => {
+  const app = await startApp(['--import', 'microscope/register', 'server.mjs']);
+  try {
+    const before = await app.state();
+    const r = await traceOnce(app, ['attach'], 6);
+    assert.equal(r.stdout, 'requests 6\n');
+    assert.match(r.stderr, /through its control socket/);
+    assert.deepEqual(await app.state(), before);
+    assert.doesNotMatch(app.stderr(), /Debugger/);
+    // Its own control socket stays: mscope links still reaches it.
+    const links = await mscope(['links', String(app.pid)], APPS);
+    assert.equal(links.status, 0, links.stderr);
+  } finally {
+    app.child.kill();
+  }
+});
+
+test('refusals: one line each, a non-zero exit, and the process untouched', async (t) => {
+  await t.test('no such process', async () => {
+    const r = await mscope(['attach', String(2 ** 22 + 12345), '-e', COUNT], APPS);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `mscope attach: no process ${2 ** 22 + 12345}\n`);
+  });
+  await t.test('not a Node.js process: no signal is sent to it', async () => {
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const r = await mscope(['attach', String(sleeper.pid), '-e', COUNT], APPS);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, new RegExp(`^mscope attach: process ${sleeper.pid} is not a Node\\.js process \\(.*sleep\\)\\n$`));
+      assert.equal(sleeper.exitCode, null);
+      assert.equal(sleeper.signalCode, null);
+    } finally {
+      sleeper.kill();
+    }
+  });
+  await t.test('an inspector opened with --inspect', async () => {
+    const app = await startApp(['--inspect=127.0.0.1:0', 'server.cjs']);
+    try {
+      const r = await mscope(['attach', String(app.pid), '-e', COUNT], APPS);
+      assert.equal(r.status, 1);
+      assert.equal(
+        r.stderr,
+        `mscope attach: process ${app.pid} already has an inspector open (started with --inspect=127.0.0.1:0); mscope attaches only through an inspector it opens itself\n`,
+      );
+    } finally {
+      app.child.kill();
+    }
+  });
+  await t.test('an inspector the program opened itself', async () => {
+    const app = await startApp(['-e', "require('node:inspector').open(0, '127.0.0.1'); require('./server.cjs')"]);
+    try {
+      const r = await mscope(['attach', String(app.pid), '-e', COUNT], APPS);
+      assert.equal(r.status, 1);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^mscope attach: process ${app.pid} already has an inspector open \\(.*\\); mscope attaches only through an inspector it opens itself\\n$`,
+        ),
+      );
+      assert.deepEqual(await requests(app, 2), await requests(app, 2));
+    } finally {
+      app.child.kill();
+    }
+  });
+  await t.test('an inspector port off loopback', async () => {
+    const app = await startApp(['--inspect-port=0.0.0.0:0', 'server.cjs']);
+    try {
+      const r = await mscope(['attach', String(app.pid), '-e', COUNT], APPS);
+      assert.equal(r.status, 1);
+      assert.match(
+        r.stderr,
+        /^mscope attach: process \d+ would open its inspector on 0\.0\.0\.0 \(--inspect-port=0\.0\.0\.0:0\): attach opens it on loopback only\n$/,
+      );
+      assert.equal(((await app.state()) as { inspector: unknown }).inspector, null);
+    } finally {
+      app.child.kill();
+    }
+  });
+  await t.test('a process another mscope is attached to', async () => {
+    const app = await startApp(['server.cjs']);
+    try {
+      const first = attach(['attach', String(app.pid), '-e', COUNT]);
+      await first.attached;
+      const r = await mscope(['attach', String(app.pid), '-e', COUNT], APPS);
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, `mscope attach: process ${app.pid}: this process is already traced by mscope\n`);
+      await requests(app, 3);
+      const done = await first.detach();
+      assert.equal(done.stdout, 'requests 3\n');
+    } finally {
+      app.child.kill();
+    }
+  });
+  await t.test('usage: no PID, a bad PID, nothing to trace, accounting', async () => {
+    for (const [args, message] of [
+      [['attach'], 'mscope attach: expected one PID'],
+      [['attach', 'abc', '-e', COUNT], 'mscope attach: PID must be a process id, got "abc"'],
+      [['attach', String(process.pid)], 'mscope attach: nothing to trace: give -e, -s or --monitor'],
+      [
+        ['attach', String(process.pid), '--acct', '-e', COUNT],
+        'mscope attach: --acct is not available with attach (it needs the load-time rewrite)',
+      ],
+      [['run', '-p', String(process.pid), '-e', COUNT, '--', 'node'], 'mscope run: -p PID and -- CMD exclude each other'],
+    ] as const) {
+      const r = await mscope(args, APPS);
+      assert.equal(r.status, 2, r.stderr);
+      assert.equal(r.stderr, `${message}\n`);
+    }
+  });
+});
+
+function load(
+  port: number,
+  bound: string,
+  path = '/load',
+): Promise<{ total: number; ok: number; non2xx: number; errors: number; timeouts: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['load.mjs', String(port), bound, path], { cwd: APPS, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load.mjs exited ${code}`))));
+  });
+}
+
+test('an HTTP server under load: every request sent after attach counted once, none failed across attach and detach', async () => {
+  const app = await startApp(['server.cjs']);
+  try {
+    const background = load(app.port, '8s');
+    const a = attach([
+      'attach',
+      String(app.pid),
+      '-q',
+      '-e',
+      'http:server::request-done /args[0].url == "/counted"/ { @n = count(); } END { printa("%@d\\n", @n); }',
+    ]);
+    await a.attached;
+    // A bounded load of its own URL: exactly these requests match the predicate.
+    const counted = await load(app.port, '2000', '/counted');
+    const r = await a.detach();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(counted.ok, 2000);
+    assert.equal(r.stdout, '2000\n');
+    const bg = await background;
+    assert.ok(bg.total > 0);
+    assert.deepEqual({ non2xx: bg.non2xx, errors: bg.errors, timeouts: bg.timeouts }, { non2xx: 0, errors: 0, timeouts: 0 });
+  } finally {
+    app.child.kill();
+  }
+});
+
+// "Another local user" is nobody (65534), as in test/faults/security.test.ts; switching to it needs root.
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0 ? false : 'needs root to act as a second local user (nobody, uid 65534)';
+
+test("another user's process: refused to that user's neighbour, attached by root", { skip: asRoot }, async (t) => {
+  await t.test('nobody may not attach to a process of root', async () => {
+    const app = await startApp(['server.cjs']);
+    try {
+      const r = await collect(
+        spawn(process.execPath, [BIN, 'attach', String(app.pid), '-e', COUNT], {
+          cwd: APPS,
+          uid: NOBODY,
+          gid: NOBODY,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
+      assert.equal(r.status, 1);
+      assert.equal(
+        r.stderr,
+        `mscope attach: process ${app.pid} belongs to uid 0, not to you (uid ${NOBODY}); only its user or root may attach\n`,
+      );
+      assert.equal(((await app.state()) as { inspector: unknown }).inspector, null);
+    } finally {
+      app.child.kill();
+    }
+  });
+  await t.test("root attaches to nobody's process: its agent writes root's session as that user", async () => {
+    const app = await startApp(['server.cjs'], { uid: NOBODY, gid: NOBODY, env: { ...process.env, XDG_RUNTIME_DIR: '' } });
+    try {
+      const before = await app.state();
+      const r = await traceOnce(app, ['attach'], 5);
+      assert.equal(r.stdout, 'requests 5\n');
+      assert.deepEqual(await app.state(), before);
+    } finally {
+      app.child.kill();
+    }
+  });
+});

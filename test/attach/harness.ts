@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { collect, spawnMscope, type Result } from '../cli/mscope.js';
+
+export const APPS = fileURLToPath(new URL('../fixtures/attach/', import.meta.url));
+/** The Node the tests run on (MSCOPE_TEST_NODE): targets are started plainly with it. */
+export const NODE = process.execPath;
+
+export interface App {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+  /** What the program says about its own listeners, hooks, threads and inspector (fixtures/attach/fingerprint.cjs). */
+  state(): Promise<unknown>;
+  /** GET url from the app's server: the body. */
+  get(url: string): Promise<string>;
+  /** Everything it wrote on stderr so far. */
+  stderr(): string;
+  /** Closes its stdin, which ends it; resolves with its exit status. */
+  end(): Promise<number | null>;
+}
+
+/** Starts a fixture with plain `node ARGS…` (nothing of ours), and waits for its server. */
+export function startApp(args: readonly string[], options: SpawnOptions = {}): Promise<App> {
+  const child = spawn(NODE, args, { cwd: APPS, stdio: ['pipe', 'pipe', 'pipe'], ...options });
+  let err = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const lines: string[] = [];
+  const waiters: Array<() => void> = [];
+  let buf = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    buf += d;
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+      for (const w of waiters.splice(0)) w();
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const nextLine = (prefix: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const look = (): void => {
+        const i = lines.findIndex((l) => l.startsWith(prefix));
+        if (i >= 0) return resolve(lines.splice(i, 1)[0]!.slice(prefix.length));
+        if (child.exitCode !== null) return reject(new Error(`exited before printing "${prefix}"; stderr: ${err}`));
+        waiters.push(look);
+      };
+      look();
+      void exited.then(() => waiters.length > 0 && look());
+    });
+  return nextLine('listening ').then((port) => ({
+    child,
+    pid: child.pid!,
+    port: Number(port),
+    state: async () => {
+      child.stdin!.write('state\n');
+      return JSON.parse(await nextLine('state ')) as unknown;
+    },
+    get: (url) => httpGet(Number(port), url),
+    stderr: () => err,
+    end: () => {
+      child.stdin!.end();
+      return exited;
+    },
+  }));
+}
+
+export function httpGet(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export interface Attached {
+  readonly child: ChildProcess;
+  /** Resolves once mscope says it attached (the agent is up; probes fire from now on). */
+  readonly attached: Promise<void>;
+  readonly done: Promise<Result>;
+  /** ^C: detaches; resolves with mscope's result. */
+  detach(): Promise<Result>;
+}
+
+/** `mscope attach PID ARGS…`, or any other mscope command line that attaches. */
+export function attach(args: readonly string[], env: NodeJS.ProcessEnv = {}): Attached {
+  const child = spawnMscope(args, APPS, env);
+  const done = collect(child);
+  let err = '';
+  const attached = new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/^mscope: attached to process/m.test(err)) resolve();
+    });
+    void done.then((r) => reject(new Error(`mscope ended before attaching (status ${r.status}): ${r.stderr}`)));
+  });
+  attached.catch(() => {});
+  return {
+    child,
+    attached,
+    done,
+    detach: () => {
+      child.kill('SIGINT');
+      return done;
+    },
+  };
+}
+
+/** A fixed number of requests, one after another; their bodies. */
+export async function requests(app: App, n: number, prefix = '/r'): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(await app.get(`${prefix}${i}`));
+  return out;
+}
