@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { withoutNotices } from '../cli/mscope.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { listeningSockets } from '../../src/attach/proc.js';
@@ -160,7 +161,7 @@ test('refusals: one line each, a non-zero exit, and the process untouched', asyn
       const r = await mscope(['attach', String(app.pid), '-e', COUNT], APPS);
       assert.equal(r.status, 1);
       assert.match(
-        r.stderr,
+        withoutNotices(r.stderr),
         new RegExp(
           `^mscope attach: process ${app.pid} already has an inspector open \\(.*\\); mscope attaches only through an inspector it opens itself\\n$`,
         ),
@@ -191,7 +192,7 @@ test('refusals: one line each, a non-zero exit, and the process untouched', asyn
       await first.attached;
       const r = await mscope(['attach', String(app.pid), '-e', COUNT], APPS);
       assert.equal(r.status, 1);
-      assert.equal(r.stderr, `mscope attach: process ${app.pid}: this process is already traced by mscope\n`);
+      assert.equal(withoutNotices(r.stderr), `mscope attach: process ${app.pid}: this process is already traced by mscope\n`);
       await requests(app, 3);
       const done = await first.detach();
       assert.equal(done.stdout, 'requests 3\n');
