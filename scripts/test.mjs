@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node:test through tsx; extra args narrow by substring.
+// Runs every test/**/*.test.ts, each file in its own Node (through tsx), a few at a time, each
+// under a time limit: a file that hangs is killed with everything it started and counted as
+// failed, so one stuck child can never hold the whole run. Extra args narrow by substring.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 function find(dir) {
   const out = [];
@@ -24,8 +26,80 @@ if (files.length === 0) {
   process.exit(1);
 }
 const node = process.env.MSCOPE_TEST_NODE ?? process.execPath;
+const jobs = Math.max(1, Number(process.env.MSCOPE_TEST_JOBS ?? 2));
+const fileLimitMs = Math.max(1, Number(process.env.MSCOPE_TEST_FILE_LIMIT_S ?? 300)) * 1000;
+// The whole run's limit: CI runs this once per Node line and gives up after 90 minutes in all.
+const runLimitMs = Math.max(1, Number(process.env.MSCOPE_TEST_RUN_LIMIT_S ?? 1200)) * 1000;
 // Worker threads and host processes load the built dist/ (tests run after the build): a
 // worker that had to register tsx and load the sources again starts several times slower.
 const env = { ...process.env, MSCOPE_BUILT_THREADS: '1' };
-const r = spawnSync(node, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
-process.exit(r.status ?? 1);
+
+const started = Date.now();
+const results = [];
+let interrupted = false;
+const running = new Set();
+
+function runFile(file) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    // Its own process group, so a time-out or ^C takes the programs its tests started too.
+    const child = spawn(node, ['--import', 'tsx', '--test-reporter=spec', file], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    const chunks = [];
+    child.stdout.on('data', (d) => chunks.push(d));
+    child.stderr.on('data', (d) => chunks.push(d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, fileLimitMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      running.delete(child);
+      killGroup(child);
+      const ms = Date.now() - t0;
+      const ok = code === 0 && !timedOut;
+      const status = timedOut ? `TIMED OUT after ${fileLimitMs / 1000} s` : ok ? 'ok' : `FAILED (${signal ?? `exit ${code}`})`;
+      process.stdout.write(`\n── ${file}: ${status}, ${(ms / 1000).toFixed(1)} s\n${Buffer.concat(chunks).toString()}`);
+      results.push({ file, ok, status, ms });
+      resolve();
+    });
+  });
+}
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch (e) {
+    if (e.code !== 'ESRCH') throw e;
+  }
+}
+
+function stopAll(why) {
+  if (interrupted) return;
+  interrupted = why;
+  for (const c of running) killGroup(c);
+}
+process.on('SIGINT', () => stopAll('interrupted'));
+setTimeout(() => stopAll(`stopped: the run took over ${runLimitMs / 1000} s`), runLimitMs).unref();
+
+const queue = [...files];
+await Promise.all(
+  Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    while (queue.length > 0 && !interrupted) await runFile(queue.shift());
+  }),
+);
+
+const failed = results.filter((r) => !r.ok);
+const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 8);
+console.log(`\n── slowest files: ${slowest.map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
+console.log(
+  `── ${results.length} of ${files.length} test files run on Node ${node === process.execPath ? process.version : node} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${results.length - failed.length} passed, ${failed.length} failed`,
+);
+for (const r of failed) console.log(`   ${r.file}: ${r.status}`);
+if (interrupted) console.log(`── ${interrupted}; not run: ${queue.length} files`);
+process.exit(failed.length === 0 && !interrupted && results.length === files.length ? 0 : 1);

@@ -6,7 +6,16 @@ import type { Session } from '../consumer/session.js';
 import type { TraceTarget } from '../consumer/trace.js';
 import { controlPath, controlRequestAt } from '../weaver/index.js';
 import { CdpSession, CLOSE_INSPECTOR, openInspector, type OpenInspector } from './inspector.js';
-import { cannotAttach, checkInspectable, checkNodeVersion, checkOwner, processFacts, stillRunning, type ProcessFacts } from './proc.js';
+import {
+  cannotAttach,
+  checkInspectable,
+  checkNodeVersion,
+  checkOwner,
+  listensOnUnixSocket,
+  processFacts,
+  stillRunning,
+  type ProcessFacts,
+} from './proc.js';
 import type { AttachRequest } from './target.js';
 import { setTargetPid } from '../lang/runtime/target.js';
 
@@ -208,7 +217,7 @@ function findPreloadSocket(facts: ProcessFacts, uid: number): string | null {
   if (facts.uid !== uid) candidates.push(join(tmpdir(), `mscope-${facts.uid}`, `${facts.pid}.sock`));
   for (const path of candidates) {
     const st = lstatSync(path, { throwIfNoEntry: false });
-    if (st?.isSocket() === true && (st.uid === facts.uid || st.uid === uid)) return path;
+    if (st?.isSocket() === true && (st.uid === facts.uid || st.uid === uid) && listensOnUnixSocket(facts.pid, path)) return path;
   }
   return null;
 }

@@ -131,14 +131,14 @@ export interface ListeningSocket {
   readonly port: number;
 }
 
-/** The TCP sockets process `pid` listens on: its socket fds matched against its /proc/PID/net/tcp{,6}. */
-export function listeningSockets(pid: number): ListeningSocket[] {
+/** The inodes of the sockets process `pid` has open, from its /proc/PID/fd links. */
+function socketInodes(pid: number): Set<string> {
   const inodes = new Set<string>();
   let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);
   } catch {
-    return [];
+    return inodes;
   }
   for (const fd of fds) {
     try {
@@ -148,6 +148,33 @@ export function listeningSockets(pid: number): ListeningSocket[] {
       // Closed between the listing and the readlink.
     }
   }
+  return inodes;
+}
+
+/**
+ * Whether process `pid` itself listens on the Unix socket at `path`: a socket file left by a
+ * process killed before it could remove it, or by an earlier process with the same pid, is not.
+ */
+export function listensOnUnixSocket(pid: number, path: string): boolean {
+  const inodes = socketInodes(pid);
+  if (inodes.size === 0) return false;
+  let table: string;
+  try {
+    table = read(pid, 'net/unix');
+  } catch {
+    return false;
+  }
+  for (const line of table.split('\n').slice(1)) {
+    // Num RefCount Protocol Flags Type St Inode Path; flags 00010000 is a listening socket.
+    const f = line.trim().split(/\s+/);
+    if (f.length >= 8 && f[3] === '00010000' && f.slice(7).join(' ') === path && inodes.has(f[6]!)) return true;
+  }
+  return false;
+}
+
+/** The TCP sockets process `pid` listens on: its socket fds matched against its /proc/PID/net/tcp{,6}. */
+export function listeningSockets(pid: number): ListeningSocket[] {
+  const inodes = socketInodes(pid);
   const out: ListeningSocket[] = [];
   for (const file of ['tcp', 'tcp6']) {
     let table: string;

@@ -1,4 +1,4 @@
-import { createServer, createConnection, type Server, type Socket } from 'node:net';
+import { createServer, createConnection, Socket, type Server } from 'node:net';
 import fs from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -135,8 +135,30 @@ export function stopControlServer(): void {
   rmSync(s.path, { force: true });
 }
 
+type DestroyFn = (this: Socket, error: Error | null, callback: (error?: Error | null) => void) => void;
+const socketDestroy = (Socket.prototype as unknown as { _destroy: DestroyFn })._destroy;
+
+/**
+ * Node's Socket#_destroy reads `process.stderr`, which creates the program's stderr stream
+ * if it had none yet: an attach then detach would leave a pipe the program never opened.
+ * Our sockets close with `process.stderr` shadowed for that one synchronous call.
+ */
+function leaveStderrUncreated(socket: Socket): void {
+  (socket as unknown as { _destroy: DestroyFn })._destroy = function (error, callback) {
+    const stderr = Object.getOwnPropertyDescriptor(process, 'stderr');
+    if (stderr === undefined || !stderr.configurable) return socketDestroy.call(this, error, callback);
+    Object.defineProperty(process, 'stderr', { value: undefined, configurable: true, enumerable: stderr.enumerable, writable: true });
+    try {
+      socketDestroy.call(this, error, callback);
+    } finally {
+      Object.defineProperty(process, 'stderr', stderr);
+    }
+  };
+}
+
 /** One client: lines of JSON in, one answer line per request out; nothing it sends can throw here. */
 function serveConnection(socket: Socket): void {
+  leaveStderrUncreated(socket);
   let buf = '';
   socket.setEncoding('utf8');
   socket.on('error', () => {});

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { request } from 'node:http';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { collect, spawnMscope, type Result } from '../cli/mscope.js';
 
@@ -21,9 +22,16 @@ export interface App {
   end(): Promise<number | null>;
 }
 
+const started = new Set<ChildProcess>();
+// A test that fails before its own cleanup must not leave a program whose pipes keep this file running.
+after(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** Starts a fixture with plain `node ARGS…` (nothing of ours), and waits for its server. */
 export function startApp(args: readonly string[], options: SpawnOptions = {}): Promise<App> {
   const child = spawn(NODE, args, { cwd: APPS, stdio: ['pipe', 'pipe', 'pipe'], ...options });
+  started.add(child);
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const lines: string[] = [];

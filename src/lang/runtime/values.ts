@@ -1,4 +1,4 @@
-import { types } from 'node:util';
+import * as types from 'node:util/types';
 import { addInt, mulInt, normInt, toBig } from '../../aggregate/int64.js';
 
 /** A fault inside a clause: counted and reported through the ERROR probe, never thrown to the app. */

@@ -1,4 +1,4 @@
-import { types } from 'node:util';
+import * as types from 'node:util/types';
 
 export interface CopyLimits {
   /** Nesting depth below the copied value; deeper objects become "[Object]". */
