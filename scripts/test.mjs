@@ -4,7 +4,7 @@
 // failed, so one stuck child can never hold the whole run. Extra args narrow by substring.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 
 function find(dir) {
   const out = [];
@@ -26,6 +26,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const node = process.env.MSCOPE_TEST_NODE ?? process.execPath;
+const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 const jobs = Math.max(1, Number(process.env.MSCOPE_TEST_JOBS ?? 2));
 const fileLimitMs = Math.max(1, Number(process.env.MSCOPE_TEST_FILE_LIMIT_S ?? 300)) * 1000;
 // The whole run's limit: CI runs this once per Node line and gives up after 90 minutes in all.
@@ -98,7 +99,7 @@ const failed = results.filter((r) => !r.ok);
 const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 8);
 console.log(`\n── slowest files: ${slowest.map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(
-  `── ${results.length} of ${files.length} test files run on Node ${node === process.execPath ? process.version : node} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${results.length - failed.length} passed, ${failed.length} failed`,
+  `── ${results.length} of ${files.length} test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${results.length - failed.length} passed, ${failed.length} failed`,
 );
 for (const r of failed) console.log(`   ${r.file}: ${r.status}`);
 if (interrupted) console.log(`── ${interrupted}; not run: ${queue.length} files`);

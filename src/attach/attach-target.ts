@@ -61,6 +61,8 @@ export class AttachTarget implements TraceTarget {
   private readonly onSignal = (): void => this.stop();
   private startedAt = 0;
   private gone = false;
+  /** The agent closed the inspector at our request (attached through it). */
+  private inspectorClosed = false;
 
   /** The checks that need no signal: a refusal for anything but this user's Node process. */
   constructor(readonly pid: number) {
@@ -113,6 +115,7 @@ export class AttachTarget implements TraceTarget {
       else await this.inject(request);
       const { control, node } = await this.attached.promise;
       this.control = control;
+      if (this.preloadSocket === null) await this.closeInspectorThrough(control);
       const how = this.preloadSocket === null ? 'through its inspector, closed again' : 'through its control socket';
       // Said even with -q: probes fire from this line on, and a script may wait for it.
       process.stderr.write(
@@ -148,7 +151,20 @@ export class AttachTarget implements TraceTarget {
     for (const s of STOP_SIGNALS) process.removeListener(s, this.onSignal);
     const open = this.inspector;
     this.inspector = null;
-    if (open !== null && !this.injected) void closeInspector(open.cdp);
+    if (open === null || this.inspectorClosed) return;
+    // Not injected: our session is still connected. Injected but the agent failed: it has gone.
+    if (!this.injected) void closeInspector(open.cdp);
+    else void closeUnused(open.info);
+  }
+
+  /** Our session is gone (inject awaited its close): the agent may close the inspector now. */
+  private async closeInspectorThrough(control: string): Promise<void> {
+    const r = await controlRequestAt(control, this.pid, { op: 'close-inspector' }).catch((error: unknown) => ({
+      ok: false as const,
+      error: error instanceof Error ? error.message : String(error),
+    }));
+    if (!r.ok) throw cannotAttach(`process ${this.pid} did not close the inspector mscope opened: ${r.error}`);
+    this.inspectorClosed = true;
   }
 
   private detach(): void {

@@ -40,16 +40,41 @@ let current: { readonly agent: RunningAgent; readonly ownServer: boolean; readon
 
 /**
  * Starts the agent for `raw` (checked here: it crossed a process boundary) and tells mscope
- * in the session. `closeInspector`: attached through the inspector, which is closed before
- * this returns, whether the agent started or not.
+ * in the session. `throughInspector`: the inspector mscope opened stays open until mscope,
+ * its session gone, asks for `close-inspector`: closing it while a session may still be
+ * connected can crash Node (nodejs/node#18761; seen here as SIGSEGV on a second attach).
  */
-export async function attach(raw: unknown, closeInspector: boolean): Promise<AttachAnswer> {
-  try {
-    return await start(checkRequest(raw));
-  } finally {
-    // mscope disconnected as soon as it had injected the bootstrap: nothing waits on this.
-    if (closeInspector && inspector.url() !== undefined) inspector.close();
+export async function attach(raw: unknown, throughInspector: boolean): Promise<AttachAnswer> {
+  const request = checkRequest(raw);
+  // Served before the agent says it is attached, which is when mscope asks.
+  if (throughInspector) {
+    openedInspector = true;
+    serveControlOp('close-inspector', () => {
+      serveControlOp('close-inspector', null);
+      closeOurInspector();
+      return Promise.resolve({ ok: true });
+    });
   }
+  try {
+    return await start(request);
+  } catch (error) {
+    // mscope closes the inspector itself when the session reports the failure.
+    openedInspector = false;
+    serveControlOp('close-inspector', null);
+    throw error;
+  }
+}
+
+/** Whether this agent came in through an inspector that mscope opened and that is not closed yet. */
+let openedInspector = false;
+
+function closeOurInspector(): void {
+  if (!openedInspector) return;
+  openedInspector = false;
+  // After this request's answer is written: inspector.close() blocks while a session is connected.
+  setImmediate(() => {
+    if (inspector.url() !== undefined) inspector.close();
+  });
 }
 
 async function start(request: AttachRequest): Promise<AttachAnswer> {
@@ -85,6 +110,9 @@ export function detach(): void {
   current = null;
   clearInterval(c.watch);
   serveControlOp('detach', null);
+  serveControlOp('close-inspector', null);
+  // mscope gone before it asked: nothing of ours stays listening.
+  closeOurInspector();
   c.agent.stop();
   restoreCoreModules();
   if (c.ownServer) stopControlServer();

@@ -20,7 +20,8 @@ export type ControlRequest =
   | { op: 'links' }
   | { op: 'relink'; link: number; binding: BindingKind }
   | { op: 'attach'; request: Record<string, unknown> }
-  | { op: 'detach' };
+  | { op: 'detach' }
+  | { op: 'close-inspector' };
 
 export interface LinkInfo {
   readonly id: number;
@@ -38,8 +39,11 @@ export type ControlOpHandler = (request: Record<string, unknown>) => Promise<Con
 
 const extraOps = new Map<string, ControlOpHandler>();
 
-/** Adds (or, with null, removes) the handler of `attach` or `detach` on this process's control server. */
-export function serveControlOp(op: 'attach' | 'detach', handler: ControlOpHandler | null): void {
+/** The requests only a higher layer serves: `attach`, `detach`, and `close-inspector` (an agent attached through the inspector). */
+type ExtraOp = 'attach' | 'detach' | 'close-inspector';
+
+/** Adds (or, with null, removes) the handler of an extra op on this process's control server. */
+export function serveControlOp(op: ExtraOp, handler: ControlOpHandler | null): void {
   if (handler === null) extraOps.delete(op);
   else extraOps.set(op, handler);
 }
@@ -197,6 +201,7 @@ export function parseRequest(line: string): ControlRequest | string {
   const req = v as Record<string, unknown>;
   if (req.op === 'links') return { op: 'links' };
   if (req.op === 'detach') return { op: 'detach' };
+  if (req.op === 'close-inspector') return { op: 'close-inspector' };
   if (req.op === 'attach') return { op: 'attach', request: req };
   if (req.op === 'relink') {
     const { link, binding } = req;
@@ -206,16 +211,21 @@ export function parseRequest(line: string): ControlRequest | string {
     }
     return { op: 'relink', link, binding: binding as BindingKind };
   }
-  return `unknown op; expected "links", "relink", "attach" or "detach"`;
+  return `unknown op; expected "links", "relink", "attach", "detach" or "close-inspector"`;
 }
+
+const NOT_SERVED: Record<ExtraOp, string> = {
+  attach: 'this process is already traced by mscope',
+  detach: 'this process is not attached',
+  'close-inspector': 'no inspector of ours is open here',
+};
 
 async function answer(line: string): Promise<ControlResponse> {
   const req = parseRequest(line);
   if (typeof req === 'string') return { ok: false, error: req };
-  if (req.op === 'attach' || req.op === 'detach') {
+  if (req.op === 'attach' || req.op === 'detach' || req.op === 'close-inspector') {
     const handler = extraOps.get(req.op);
-    if (handler === undefined)
-      return { ok: false, error: req.op === 'attach' ? 'this process is already traced by mscope' : 'this process is not attached' };
+    if (handler === undefined) return { ok: false, error: NOT_SERVED[req.op] };
     return handler(req.op === 'attach' ? req.request : {});
   }
   // Imported at the first request: a process preloaded with nothing linked loads only this file and its socket.

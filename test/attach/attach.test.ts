@@ -83,6 +83,24 @@ for (const [what, args] of PROGRAMS) {
   });
 }
 
+test('eight attach and detach cycles in a row: the process survives each and answers the same', async () => {
+  // A close of the inspector while mscope's session was still connected crashed Node (SIGSEGV) about one cycle in ten under load.
+  const app = await startApp(['server.cjs']);
+  try {
+    const untraced = await requests(app, 3);
+    const before = await app.state();
+    for (let cycle = 0; cycle < 8; cycle++) {
+      const r = await traceOnce(app, ['attach'], 3);
+      assert.equal(r.stdout, 'requests 3\n', `cycle ${cycle}: ${app.stderr()}`);
+      assert.deepEqual(r.bodies, untraced);
+    }
+    assert.deepEqual(await app.state(), before);
+    assert.equal(await app.end(), 0);
+  } finally {
+    app.child.kill();
+  }
+});
+
 test('exit() in the program detaches; the process runs on untouched', async () => {
   const app = await startApp(['server.cjs']);
   try {
