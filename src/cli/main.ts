@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => (await import('./commands/list.js')).listCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
+  explore: async () => (await import('./commands/explore.js')).exploreCommand,
   links: async () => (await import('./commands/links.js')).linksCommand,
   relink: async () => (await import('./commands/links.js')).relinkCommand,
   bench: async () => (await import('./commands/bench.js')).benchCommand,

@@ -7,6 +7,7 @@ commands:
   list   list the probes of a command's processes
   demo   run an example program under an example D program
   report print the per-activity report of an accounting store
+  explore serve the Latency Explorer over an accounting store
   links  list the links of a traced process
   relink switch a link of a traced process to another binding, live
   bench  measure the probe effect: a command plainly and traced, compared as ministat does
@@ -109,6 +110,17 @@ p50/p95/p99 latency and the mean time and bytes by subsystem, for one run of the
 
   --run ID           the run to report (default: the latest one)
   --runs             list the runs in FILE: id, start, pids, activities, command
+`,
+  explore: `usage: mscope explore [--run ID] [--port N] [STORE]
+
+Serves the Latency Explorer over one run of an accounting store (default: mscope.db, the
+latest run) on 127.0.0.1 until ^C, and prints its URL. The page shows the latency
+histogram, each activity's subsystem times in parallel coordinates, the selected
+activities and how they differ from the rest; brush any of them to filter the others.
+The URL carries a random token: requests without it, or for another host, are refused.
+
+  --run ID           the run to explore (default: the latest one)
+  --port N           the port to serve on (default: a free one)
 `,
   links: `usage: mscope links PID
 

@@ -1,4 +1,4 @@
 export { RecordStore, readStore, type StoreOptions } from './store.js';
-export { reportFile, reportRuns } from './report.js';
+export { reportFile, reportRuns, readStoreFor } from './report.js';
 export { PrometheusExporter, type PrometheusOptions } from './prometheus.js';
 export { OtlpExporter, OtlpConfigError, otlpFromEnv, type OtlpOptions } from './otlp.js';

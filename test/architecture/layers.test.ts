@@ -24,7 +24,22 @@ export const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   agent: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export'],
   consumer: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export', 'agent'],
   attach: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export', 'agent', 'consumer'],
-  cli: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export', 'agent', 'consumer', 'attach'],
+  ui: ['core', 'stats', 'aggregate', 'weaver', 'modules', 'providers', 'accounting', 'lang', 'export', 'agent', 'consumer', 'attach'],
+  cli: [
+    'core',
+    'stats',
+    'aggregate',
+    'weaver',
+    'modules',
+    'providers',
+    'accounting',
+    'lang',
+    'export',
+    'agent',
+    'consumer',
+    'attach',
+    'ui',
+  ],
 };
 
 /** Entry points compose layers and may import any folder; each says why it is one. */

@@ -1,0 +1,269 @@
+/* The Latency Explorer page: every view is drawn from /api/select, which counts every activity on the server. */
+'use strict';
+
+const token = new URLSearchParams(location.search).get('token') ?? '';
+const BAND_COLOR = '#d62728';
+const BASE_COLOR = '#5470c6';
+const REST_COLOR = '#b8c2d6';
+
+const state = { band: null, filters: {}, scale: 'linear', bins: 40, sort: 'latency_ns', asc: false };
+/** What tests and the bench read: the charts, the state and the last answer, and how long the last update took (ms). */
+const explorer = { state, meta: null, lines: null, result: null, updates: 0, lastUpdateMs: null, histogram: null, parallel: null };
+window.explorer = explorer;
+
+async function api(path, params = {}) {
+  const res = await fetch(`${path}?${new URLSearchParams({ ...params, token })}`);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const isTime = (axis) => axis.unit === 'ns';
+const label = (axis) => (axis.name.startsWith('metric:') ? axis.name.slice(7) : axis.name.replace(/_ns$/, ' ms'));
+const shown = (axis, v) => (isTime(axis) ? v / 1e6 : v);
+function fmt(axis, v) {
+  if (v === null || v === undefined) return '–';
+  const x = shown(axis, v);
+  return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
+}
+
+function query() {
+  return JSON.stringify({
+    band: state.band,
+    filters: state.filters,
+    scale: state.scale,
+    bins: state.bins,
+    sort: state.sort,
+    asc: state.asc,
+    limit: 100,
+  });
+}
+
+let sequence = 0;
+async function update() {
+  const started = performance.now();
+  const mine = ++sequence;
+  const result = await api('/api/select', { q: query() });
+  if (mine !== sequence) return;
+  explorer.result = result;
+  drawHistogram(result);
+  drawBand();
+  drawComparison(result);
+  drawTable(result);
+  drawStatus(result);
+  explorer.lastUpdateMs = performance.now() - started;
+  explorer.updates++;
+}
+
+function drawStatus(r) {
+  const lines = explorer.lines;
+  const sample = lines.sampled ? `; ${lines.ids.length} of them drawn as lines` : '';
+  const band = state.band === null ? '' : `, latency ${(state.band[0] / 1e6).toFixed(3)}–${(state.band[1] / 1e6).toFixed(3)} ms`;
+  const filters = Object.keys(state.filters).length;
+  document.getElementById('status').textContent =
+    `${r.total} activities${sample}. ${r.filtered} pass ${filters} axis filter${filters === 1 ? '' : 's'}; ${r.selected} selected${band}.`;
+}
+
+function histogramLabels(edges) {
+  const labels = [];
+  for (let b = 0; b + 1 < edges.length; b++) labels.push((edges[b] / 1e6).toFixed(edges[b] < 1e7 ? 2 : 0));
+  return labels;
+}
+
+function drawHistogram(r) {
+  const h = r.histogram;
+  explorer.histogram.setOption({
+    xAxis: { data: histogramLabels(h.edges) },
+    series: [
+      { id: 'activities', data: h.counts },
+      { id: 'selected', data: state.band === null ? h.counts.map(() => 0) : h.selected },
+    ],
+  });
+}
+
+function drawBand() {
+  const pieces =
+    state.band === null
+      ? [{ min: -Infinity, max: Infinity, color: BASE_COLOR }]
+      : [{ gte: state.band[0] / 1e6, lte: state.band[1] / 1e6, color: BAND_COLOR }];
+  explorer.parallel.setOption({ visualMap: { pieces, outOfRange: { color: REST_COLOR } } });
+}
+
+function drawComparison(r) {
+  const byName = new Map(explorer.meta.axes.map((a) => [a.name, a]));
+  const most = r.differsMost;
+  const p = document.getElementById('differs-most');
+  p.dataset.subsystem = most === null ? '' : most.subsystem;
+  if (most === null)
+    p.textContent =
+      state.band === null && Object.keys(state.filters).length === 0
+        ? 'Select a latency band or filter an axis to compare.'
+        : 'No subsystem time differs.';
+  else {
+    const c = r.comparison.find((x) => x.axis === most.axis);
+    const a = byName.get(most.axis);
+    p.innerHTML = '';
+    p.append(
+      'The selection differs most in ',
+      Object.assign(document.createElement('b'), { textContent: most.subsystem }),
+      ` (${label(a)}: median ${fmt(a, c.selected.median)} vs ${fmt(a, c.rest.median)} for the rest, p99 ${fmt(a, c.selected.p99)} vs ${fmt(a, c.rest.p99)}).`,
+    );
+  }
+  const t = document.getElementById('comparison');
+  t.innerHTML =
+    '<thead><tr><th>axis</th><th>subsystem</th><th>selected median</th><th>selected p99</th><th>rest median</th><th>rest p99</th></tr></thead>';
+  const body = document.createElement('tbody');
+  for (const c of r.comparison) {
+    const a = byName.get(c.axis);
+    const tr = document.createElement('tr');
+    tr.dataset.axis = c.axis;
+    if (most !== null && c.axis === most.axis) tr.className = 'most';
+    for (const v of [
+      label(a),
+      c.subsystem,
+      fmt(a, c.selected?.median),
+      fmt(a, c.selected?.p99),
+      fmt(a, c.rest?.median),
+      fmt(a, c.rest?.p99),
+    ])
+      tr.append(Object.assign(document.createElement('td'), { textContent: v }));
+    body.append(tr);
+  }
+  t.append(body);
+}
+
+function drawTable(r) {
+  const axes = explorer.meta.axes;
+  const t = document.getElementById('activities');
+  t.innerHTML = '';
+  const head = document.createElement('tr');
+  for (const [key, text] of [['id', 'id'], ['token', 'token'], ...axes.map((a) => [a.name, label(a)])]) {
+    const arrow = key === state.sort ? (state.asc ? ' ▲' : ' ▼') : '';
+    const th = Object.assign(document.createElement('th'), { textContent: text + arrow });
+    if (key !== 'id' && key !== 'token')
+      th.onclick = () => {
+        state.asc = state.sort === key ? !state.asc : false;
+        state.sort = key;
+        void update();
+      };
+    head.append(th);
+  }
+  t.append(Object.assign(document.createElement('thead'), {}), document.createElement('tbody'));
+  t.tHead.append(head);
+  for (const row of r.rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.id = row.id;
+    tr.append(
+      Object.assign(document.createElement('td'), { textContent: row.id }),
+      Object.assign(document.createElement('td'), { textContent: row.token }),
+    );
+    for (const a of axes) tr.append(Object.assign(document.createElement('td'), { textContent: fmt(a, row[a.name]) }));
+    tr.onclick = async () => {
+      document.getElementById('record').textContent = JSON.stringify(await api('/api/activity', { id: row.id }), null, 2);
+    };
+    t.tBodies[0].append(tr);
+  }
+}
+
+function setupHistogram() {
+  const chart = echarts.init(document.getElementById('histogram'));
+  chart.setOption({
+    animation: false,
+    grid: { left: 60, right: 20, top: 30, bottom: 40 },
+    tooltip: { trigger: 'axis' },
+    toolbox: { feature: { brush: { type: ['lineX', 'clear'] } } },
+    brush: { xAxisIndex: 0, brushMode: 'single', brushType: 'lineX', outOfBrush: { colorAlpha: 0.4 } },
+    xAxis: { type: 'category', name: 'ms', nameLocation: 'end', data: [] },
+    yAxis: { type: 'value', name: 'activities' },
+    series: [
+      { id: 'activities', name: 'activities', type: 'bar', data: [], itemStyle: { color: BASE_COLOR }, barCategoryGap: '5%' },
+      { id: 'selected', name: 'selected', type: 'bar', data: [], itemStyle: { color: BAND_COLOR }, barGap: '-100%' },
+    ],
+  });
+  chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
+  chart.on('brushEnd', (e) => {
+    const area = e.areas[0];
+    const edges = explorer.result.histogram.edges;
+    if (area === undefined) state.band = null;
+    else {
+      const [from, to] = area.coordRange;
+      const lo = Math.max(0, Math.min(from, to));
+      const hi = Math.min(edges.length - 2, Math.max(from, to));
+      state.band = [edges[lo], edges[hi + 1]];
+    }
+    void update();
+  });
+  return chart;
+}
+
+function setupParallel(meta, lines) {
+  const chart = echarts.init(document.getElementById('parallel'));
+  const axes = meta.axes;
+  chart.setOption({
+    animation: false,
+    parallel: { left: 60, right: 80, top: 40, bottom: 30 },
+    parallelAxis: axes.map((a, i) => ({ id: `axis-${a.name}`, dim: i, name: label(a), nameTextStyle: { fontSize: 11 }, min: 0 })),
+    visualMap: {
+      type: 'piecewise',
+      show: false,
+      dimension: 0,
+      seriesIndex: 0,
+      pieces: [{ min: -Infinity, max: Infinity, color: BASE_COLOR }],
+      outOfRange: { color: REST_COLOR },
+    },
+    series: [
+      {
+        type: 'parallel',
+        data: lines.values.map((row) => row.map((v, i) => shown(axes[i], v))),
+        lineStyle: { width: 1, opacity: 0.35 },
+        inactiveOpacity: 0.03,
+        activeOpacity: 0.6,
+        progressive: 2000,
+        smooth: false,
+      },
+    ],
+  });
+  chart.on('axisareaselected', (e) => {
+    const name = e.parallelAxisId.replace(/^axis-/, '');
+    const a = axes.find((x) => x.name === name);
+    const scale = isTime(a) ? 1e6 : 1;
+    if (e.intervals.length === 0) delete state.filters[name];
+    else state.filters[name] = e.intervals.map(([lo, hi]) => [lo * scale, hi * scale]);
+    void update();
+  });
+  return chart;
+}
+
+async function main() {
+  const [meta, lines] = await Promise.all([api('/api/meta'), api('/api/lines')]);
+  explorer.meta = meta;
+  explorer.lines = lines;
+  document.getElementById('source').textContent = `${meta.path}${meta.run === null ? '' : `, run ${meta.run}`}`;
+  explorer.histogram = setupHistogram();
+  explorer.parallel = setupParallel(meta, lines);
+  for (const input of document.querySelectorAll('input[name=scale]'))
+    input.onchange = () => {
+      state.scale = input.value;
+      state.band = null;
+      explorer.histogram.dispatchAction({ type: 'brush', areas: [] });
+      void update();
+    };
+  document.getElementById('reset').onclick = () => {
+    state.band = null;
+    state.filters = {};
+    explorer.histogram.dispatchAction({ type: 'brush', areas: [] });
+    for (const a of meta.axes)
+      explorer.parallel.dispatchAction({ type: 'axisAreaSelect', parallelAxisId: `axis-${a.name}`, intervals: [] });
+    void update();
+  };
+  window.addEventListener('resize', () => {
+    explorer.histogram.resize();
+    explorer.parallel.resize();
+  });
+  await update();
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  document.getElementById('status').textContent = `error: ${e.message}`;
+  document.body.dataset.ready = 'error';
+});

@@ -1,0 +1,104 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { MscopeError, ErrorCode } from '../core/index.js';
+import type { ExploreData, Selection } from './explore-data.js';
+
+/** The page's own files, shipped in the package beside the code (package.json "files"). */
+const PAGE = new URL('../../src/ui/page/', import.meta.url);
+const STATIC: Record<string, { file: URL; type: string }> = {
+  '/': { file: new URL('index.html', PAGE), type: 'text/html; charset=utf-8' },
+  '/explorer.js': { file: new URL('explorer.js', PAGE), type: 'text/javascript; charset=utf-8' },
+  '/explorer.css': { file: new URL('explorer.css', PAGE), type: 'text/css; charset=utf-8' },
+};
+/** ECharts from its own package's dist: no CDN, no network. */
+const ECHARTS = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
+
+/** Lines drawn in the parallel coordinates; a larger store is sampled (the histogram and comparison still count every activity). */
+export const LINE_LIMIT = 5000;
+
+export interface Explorer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the Latency Explorer on 127.0.0.1. Every request must carry the session's random
+ * token (`?token=`) and a Host of 127.0.0.1:PORT or localhost:PORT, so that neither another
+ * local user's page nor a DNS-rebinding site can read the store.
+ */
+export async function startExplorer(data: ExploreData, port = 0): Promise<Explorer> {
+  const token = randomBytes(16).toString('hex');
+  const expected = Buffer.from(token);
+  let hosts: string[] = [];
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (e) {
+      send(res, 500, 'text/plain; charset=utf-8', `internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  });
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (!hosts.includes(req.headers.host ?? '')) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden: unexpected Host\n');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const given = Buffer.from(url.searchParams.get('token') ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return send(res, 403, 'text/plain; charset=utf-8', 'forbidden: missing or wrong token\n');
+    if (req.method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', 'only GET\n');
+    const page = STATIC[url.pathname];
+    // The page's own requests carry the token too: it is written into its links as it is served.
+    if (page !== undefined) return send(res, 200, page.type, readFileSync(page.file, 'utf8').replaceAll('__TOKEN__', token));
+    if (url.pathname === '/echarts.min.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(ECHARTS));
+    if (url.pathname === '/api/meta') return json(res, 200, data.meta());
+    if (url.pathname === '/api/lines') {
+      const limit = Number(url.searchParams.get('limit') ?? LINE_LIMIT);
+      return json(res, 200, data.lines(Number.isSafeInteger(limit) && limit > 0 ? limit : LINE_LIMIT));
+    }
+    if (url.pathname === '/api/select') {
+      let q: Selection;
+      try {
+        q = JSON.parse(url.searchParams.get('q') ?? '{}') as Selection;
+        return json(res, 200, data.select(q));
+      } catch (e) {
+        return json(res, 400, { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    if (url.pathname === '/api/activity') {
+      const rec = data.activity(Number(url.searchParams.get('id')));
+      return rec === undefined ? json(res, 404, { error: 'no such activity' }) : json(res, 200, rec);
+    }
+    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  }
+  await listen(server, port);
+  const bound = (server.address() as { port: number }).port;
+  hosts = [`127.0.0.1:${bound}`, `localhost:${bound}`];
+  return {
+    url: `http://127.0.0.1:${bound}/?token=${token}`,
+    port: bound,
+    token,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new MscopeError(ErrorCode.BadUsage, `mscope explore: cannot serve on 127.0.0.1:${port}: ${e.code ?? e.message}`, { cause: e }),
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(body));
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
