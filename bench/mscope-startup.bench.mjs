@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../bin/mscope.js', import.meta.url));
+const RUNNER_CHILDREN = 10;
 
 export const title = 'start-up of mscope and of a traced process';
 export const description = `
@@ -16,6 +17,9 @@ mscope alone, so the traced process loads the agent but no compiler or provider.
 \`mscope run fn\`: \`mscope run -q -e 'fn::main:entry { @n = count(); }' -- node fn.js\`,
 where the traced process compiles the program and installs the load-time rewrite.
 \`mscope --version\` loads no command. Two Node starts are the floor of a traced run.
+\`runner.js\` is a test runner that starts one Node per test file: ${RUNNER_CHILDREN} \`node one.js\` one
+after another; \`mscope run runner\` traces it with \`-q -e 'END {}'\`, so every child loads the
+agent, and mscope's own start-up is shared by the ${RUNNER_CHILDREN}.
 
 What start-up is made of (Node 20; modules counted with a load hook, time from \`--cpu-prof\`
 and from importing each part alone): past Node's own start, nearly all of it is loading ES
@@ -47,6 +51,8 @@ const COMMANDS = {
   'node fn.js': () => [process.execPath, 'fn.js'],
   'mscope run fn': () => [process.execPath, BIN, 'run', '-q', '-e', 'fn::main:entry { @n = count(); }', '--', process.execPath, 'fn.js'],
   'mscope --version': () => [process.execPath, BIN, '--version'],
+  'node runner.js': () => [process.execPath, 'runner.js'],
+  'mscope run runner': () => [process.execPath, BIN, 'run', '-q', '-e', 'END {}', '--', process.execPath, 'runner.js'],
 };
 
 export function cases() {
@@ -58,6 +64,12 @@ export function cases() {
       variants: ['node one.js', 'mscope run END'],
     },
     { name: 'fn', title: 'a traced process with an fn probe', baseline: 'node fn.js', variants: ['node fn.js', 'mscope run fn'] },
+    {
+      name: 'runner',
+      title: `a test runner that starts ${RUNNER_CHILDREN} Node processes one after another`,
+      baseline: 'node runner.js',
+      variants: ['node runner.js', 'mscope run runner'],
+    },
     { name: 'version', title: '`mscope --version`', baseline: 'node one.js', variants: ['node one.js', 'mscope --version'] },
   ];
 }
@@ -65,6 +77,14 @@ export function cases() {
 export async function setup() {
   dir = mkdtempSync(join(tmpdir(), 'mscope-bench-mscope-startup-'));
   writeFileSync(join(dir, 'one.js'), 'console.log("hi");\n');
+  writeFileSync(
+    join(dir, 'runner.js'),
+    `const { spawnSync } = require('node:child_process');\n` +
+      `for (let i = 0; i < ${RUNNER_CHILDREN}; i++) {\n` +
+      `  const r = spawnSync(process.execPath, ['one.js'], { stdio: 'inherit' });\n` +
+      `  if (r.status !== 0) process.exit(1);\n` +
+      `}\n`,
+  );
   writeFileSync(join(dir, 'fn.js'), 'function main() {\n  console.log("hi");\n}\nmain();\n');
 }
 

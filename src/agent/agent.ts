@@ -1,5 +1,8 @@
 import { threadId } from 'node:worker_threads';
-import { ErrorCode, MscopeError, registry, type ProbeDescription } from '../core/index.js';
+// Not core's index: a process whose monitors all run in mscope needs few of core's modules.
+import { ErrorCode, MscopeError } from '../core/errors.js';
+import { registry } from '../core/registry.js';
+import type { ProbeDescription } from '../core/description.js';
 // Not the weaver's index: a process whose monitors link nothing never loads the remote bindings.
 import { link, type LinkHandle, type LinkOptions } from '../weaver/link.js';
 import { describeError, flushFaults, onFault } from '../weaver/faults.js';

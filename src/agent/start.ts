@@ -7,7 +7,9 @@ import { startControlServer } from '../weaver/control.js';
 import { AgentChannel } from './channel.js';
 import { loadMonitor } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
-import { INTERNAL_THREAD_ENV, registry } from '../core/index.js';
+// Not core's index: an agent whose monitors all run in mscope loads as few modules as it can.
+import { INTERNAL_THREAD_ENV } from '../core/threads.js';
+import { registry } from '../core/registry.js';
 
 const FLUSH_INTERVAL_MS = 50;
 

@@ -1,4 +1,8 @@
-import { ErrorCode, MscopeError, ProbeDescription, registry, type Probe } from '../core/index.js';
+// Not core's index: every traced process's agent loads this, and a process with nothing to link needs few of core's modules.
+import { ErrorCode, MscopeError } from '../core/errors.js';
+import { ProbeDescription } from '../core/description.js';
+import { registry } from '../core/registry.js';
+import type { Probe } from '../core/probe.js';
 import { DirectBinding } from './bindings/direct.js';
 import {
   BINDING_KINDS,

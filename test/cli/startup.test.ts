@@ -52,6 +52,11 @@ test('a program that runs in mscope alone: no exporter in mscope, no compiler or
   );
   assert.ok(under(traced, '/dist/agent/start.js').length > 0, 'the hook saw the traced process');
   for (const folder of ['lang', 'providers', 'modules', 'accounting', 'export']) assert.deepEqual(under(traced, `/dist/${folder}/`), []);
+  // Nothing to link: neither the weaver's bindings nor every core module (core's index) in the traced process.
+  assert.deepEqual(under(traced, '/dist/weaver/index.js'), []);
+  assert.deepEqual(under(traced, '/dist/core/index.js'), []);
+  // A program that names no probe: mscope registers no provider to judge its descriptions against.
+  assert.deepEqual(under(own, '/dist/providers/index.js'), []);
 });
 
 test('a probe clause loads the runtime, not the compiler, and the providers in the traced process, and the rewrite for fn', async () => {

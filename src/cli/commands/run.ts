@@ -138,7 +138,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
     if (program !== null) {
       // As dtrace(1M) does once the program is enabled: before BEGIN runs and CMD starts.
       const { enableNotices, registerKnownProbes } = await import('../script/matched.js');
-      registerKnownProbes();
+      await registerKnownProbes(program);
       process.stderr.write(enableNotices(program, quiet || program.options.quiet));
     }
     const result = await trace({

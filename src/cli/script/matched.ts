@@ -1,14 +1,18 @@
 import { registry, type ProbeName } from '../../core/index.js';
 import { matchesLater, renderDiagnostics, unmatchedProbeWarnings, type CompiledProgram } from '../../lang/index.js';
-import { nodeProbeFactory } from '../../modules/core-modules.js';
-import { registerProviders } from '../../providers/index.js';
 
 /**
  * Makes mscope's registry hold the probes every traced process has before its own code runs
  * (the runtime providers, Node's core modules), so that descriptions of them are judged
- * before CMD starts. Nothing is linked: no hook is installed in mscope.
+ * before CMD starts. Nothing is linked: no hook is installed in mscope. A program of BEGIN,
+ * END, ERROR and tick-N clauses names no probe, and mscope then loads no provider.
  */
-export function registerKnownProbes(): void {
+export async function registerKnownProbes(program: CompiledProgram): Promise<void> {
+  if (!program.clauses.some((c) => c.probes.some((p) => p.description !== null))) return;
+  const [{ registerProviders }, { nodeProbeFactory }] = await Promise.all([
+    import('../../providers/index.js'),
+    import('../../modules/core-modules.js'),
+  ]);
   registerProviders();
   registry.addFactory(nodeProbeFactory);
 }
