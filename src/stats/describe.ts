@@ -51,7 +51,7 @@ export function median(xs: readonly number[]): number {
   return percentile(xs, 50);
 }
 
-export function percentileOfSorted(s: readonly number[], p: number): number {
+export function percentileOfSorted(s: ArrayLike<number>, p: number): number {
   const h = ((s.length - 1) * p) / 100;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, s.length - 1);

@@ -60,6 +60,9 @@ export class ExploreData {
   private readonly order = new Map<string, Uint32Array>();
   private readonly byId = new Map<number, number>();
   readonly size: number;
+  /** Reused by every comparison: the selection's and the rest's values of one axis, in order. */
+  private readonly scratchSelected: Float64Array;
+  private readonly scratchRest: Float64Array;
 
   constructor(
     private readonly records: readonly AcctRecord[],
@@ -67,6 +70,8 @@ export class ExploreData {
   ) {
     const n = records.length;
     this.size = n;
+    this.scratchSelected = new Float64Array(n);
+    this.scratchRest = new Float64Array(n);
     const names: Array<{ name: string; subsystem: string; unit: 'ns' | '' }> = TIME_AXES.map((f) => ({
       name: f.name,
       subsystem: f.subsystem === 'wall' ? 'latency' : f.subsystem,
@@ -196,8 +201,8 @@ export class ExploreData {
   private compare(a: Axis, selected: Uint8Array, nSelected: number): AxisComparison {
     const col = this.columns.get(a.name)!;
     const ord = this.order.get(a.name)!;
-    const sel: number[] = new Array<number>(nSelected);
-    const rest: number[] = new Array<number>(this.size - nSelected);
+    const sel = this.scratchSelected.subarray(0, nSelected);
+    const rest = this.scratchRest.subarray(0, this.size - nSelected);
     let s = 0;
     let r = 0;
     for (let k = 0; k < ord.length; k++) {
@@ -205,7 +210,7 @@ export class ExploreData {
       if (selected[i] === 1) sel[s++] = col[i]!;
       else rest[r++] = col[i]!;
     }
-    const stats = (xs: number[]): { median: number; p99: number } | null =>
+    const stats = (xs: Float64Array): { median: number; p99: number } | null =>
       xs.length === 0 ? null : { median: percentileOfSorted(xs, 50), p99: percentileOfSorted(xs, 99) };
     return { axis: a.name, subsystem: a.subsystem, selected: stats(sel), rest: stats(rest) };
   }

@@ -10,6 +10,11 @@ const state = { band: null, filters: {}, scale: 'linear', bins: 40, sort: 'laten
 /** What tests and the bench read: the charts, the state and the last answer, and how long the last update took (ms). */
 const explorer = { state, meta: null, lines: null, result: null, updates: 0, lastUpdateMs: null, histogram: null, parallel: null };
 window.explorer = explorer;
+/** For the bench: changes the selection as a brush would and resolves once every view is redrawn. */
+explorer.apply = (change) => {
+  Object.assign(state, change);
+  return update();
+};
 
 async function api(path, params = {}) {
   const res = await fetch(`${path}?${new URLSearchParams({ ...params, token })}`);
@@ -80,7 +85,12 @@ function drawHistogram(r) {
   });
 }
 
+let drawnBand = 'none';
+/** Recolours the lines only when the band changed: restyling thousands of lines is the costliest redraw. */
 function drawBand() {
+  const key = JSON.stringify(state.band);
+  if (key === drawnBand) return;
+  drawnBand = key;
   const pieces =
     state.band === null
       ? [{ min: -Infinity, max: Infinity, color: BASE_COLOR }]
