@@ -1,0 +1,103 @@
+// The Latency Explorer in Chromium: how long a brush takes to redraw every view, and how long
+// the page takes to load, for a small store and one of 100,000 activities.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+const CHROMIUM = process.env.MSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+const SIZES = { '1,000 activities': 1000, '100,000 activities': 100_000 };
+
+export const title = 'Latency Explorer: brush and page load in Chromium';
+export const description = `
+Each store holds synthetic activities (every tenth spends 5–25 ms in fs, a few in GC) served by
+\`startExplorer\` in this process and opened in headless Chromium (Debian's, through
+playwright-core). \`brush\`: \`performance.now()\` in the page around one change of the latency
+band, from the request to /api/select until the histogram, the lines' colours, the comparison and
+the table are redrawn; \`filter\`: the same for an interval on the fs axis. \`load\`: from
+navigation to the page's first complete drawing (ECharts parsed, 5,000 sampled lines drawn, the
+first selection shown). Targets (issue 14): a brush within 100 ms and a load within 1 s at 100,000.
+`;
+export const unit = 'ms';
+export const rounds = 10;
+export const isolate = false;
+
+let browser = null;
+const servers = new Map();
+const pages = new Map();
+let step = 0;
+
+function records(n) {
+  const { FIELDS } = modules.accounting;
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const out = [];
+  for (let i = 1; i <= n; i++) {
+    const r = { id: i, token: 'GET /item', start_ns: i * 1e6, done: true, metrics: { rows: Math.floor(rnd() * 50) } };
+    for (const f of FIELDS) r[f.name] = 0;
+    r.cpu_ns = 2e5 + rnd() * 3e5;
+    r.loop_wait_ns = rnd() * 1e5;
+    r.fs_ns = i % 10 === 0 ? 5e6 + rnd() * 2e7 : 0;
+    r.net_ns = rnd() * 2e5;
+    r.gc_ns = rnd() < 0.02 ? rnd() * 3e6 : 0;
+    r.latency_ns = r.cpu_ns + r.loop_wait_ns + r.fs_ns + r.net_ns + r.gc_ns + rnd() * 1e5;
+    out.push(r);
+  }
+  return out;
+}
+
+const modules = {};
+
+export function cases() {
+  const variants = Object.keys(SIZES);
+  return [
+    { name: 'brush', title: 'a latency band brushed: every view redrawn', baseline: variants[0], variants },
+    { name: 'filter', title: 'an fs axis interval brushed: every view redrawn', baseline: variants[0], variants },
+    { name: 'load', title: 'page load to the first complete drawing', baseline: variants[0], variants },
+  ];
+}
+
+export async function setup() {
+  if (!existsSync(CHROMIUM)) throw new Error(`bench/explorer: needs Chromium at ${CHROMIUM} (apt-get install chromium) or MSCOPE_CHROMIUM`);
+  modules.accounting = await import(pathToFileURL(`${DIST}accounting/index.js`).href);
+  const ui = await import(pathToFileURL(`${DIST}ui/index.js`).href);
+  const { chromium } = await import('playwright-core');
+  for (const [name, n] of Object.entries(SIZES)) {
+    servers.set(name, await ui.startExplorer(new ui.ExploreData(records(n), { path: name, run: null })));
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+  for (const [name, server] of servers) pages.set(name, await open(server.url));
+}
+
+async function open(url) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 120_000 });
+  return page;
+}
+
+export async function teardown() {
+  await browser?.close();
+  for (const s of servers.values()) await s.close();
+  servers.clear();
+  pages.clear();
+}
+
+export async function sample(caseName, variant) {
+  step++;
+  if (caseName === 'load') {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const t0 = Date.now();
+    await page.goto(servers.get(variant).url);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 120_000 });
+    const ms = Date.now() - t0;
+    await page.close();
+    return ms;
+  }
+  const change =
+    caseName === 'brush' ? { band: [4e6 + step * 1000, 3e7], filters: {} } : { band: null, filters: { fs_ns: [[1e6 + step * 1000, 1e9]] } };
+  return pages.get(variant).evaluate(async (c) => {
+    const t = performance.now();
+    await window.explorer.apply(c);
+    return performance.now() - t;
+  }, change);
+}
