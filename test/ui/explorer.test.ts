@@ -201,3 +201,18 @@ test("a row of the table opens that activity's full record", { skip: NO_BROWSER 
   assert.equal(rec.token, 'GET /item');
   assert.ok(rec.fs_ns > 1e6);
 });
+
+test('the log scale bins latency by equal ratios and still counts every activity', { skip: NO_BROWSER }, async () => {
+  const p = await openPage();
+  const updates = await p.evaluate(() => (window as unknown as { explorer: { updates: number } }).explorer.updates);
+  await p.click('#scale-log');
+  await p.waitForFunction((n) => (window as unknown as { explorer: { updates: number } }).explorer.updates > n, updates);
+  const h = await p.evaluate(() => (window as unknown as { explorer: { result: SelectionResult } }).explorer.result.histogram);
+  assert.equal(h.scale, 'log');
+  const ratios = h.edges.slice(2, -1).map((e, i) => e / h.edges[i + 1]!);
+  for (const r of ratios) assert.ok(Math.abs(r / ratios[0]! - 1) < 1e-9, `equal ratios: ${ratios.join(' ')}`);
+  const state = await p.evaluate(() => (window as unknown as { explorer: { state: { band: unknown } } }).explorer.state);
+  assert.equal(state.band, null, 'changing the bins clears the band');
+  const fromApi = await api<SelectionResult>('/api/select', { q: JSON.stringify(state) });
+  assert.deepEqual(h.counts, fromApi.histogram.counts);
+});
