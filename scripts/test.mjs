@@ -85,7 +85,7 @@ function stopAll(why) {
   interrupted = why;
   for (const c of running) killGroup(c);
 }
-process.on('SIGINT', () => stopAll('interrupted'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(`interrupted (${signal})`));
 setTimeout(() => stopAll(`stopped: the run took over ${runLimitMs / 1000} s`), runLimitMs).unref();
 
 const queue = [...files];
