@@ -160,16 +160,17 @@ function faultOf(r: Running): { firstFault?: string; restarts?: number } {
 
 /** Several links can share one description (one per handled probe name): report them together. */
 function reportLinks(handles: readonly LinkHandle[]): LinkReport[] {
-  const byText = new Map<string, { description: string; probes: number; events: number; faults: number; drops: number }>();
+  const byText = new Map<string, { -readonly [K in keyof LinkReport]: LinkReport[K] }>();
   for (const h of handles) {
     const text = h.description.text;
     const s = h.stats;
-    const acc = byText.get(text) ?? { description: text, probes: 0, events: 0, faults: 0, drops: 0 };
+    const acc = byText.get(text) ?? { description: text, probes: 0, events: 0, faults: 0, drops: 0, bindings: {} };
     // Not probes(): a monitor drains its remote links by unlinking them before exit.
     acc.probes += h.matched;
     acc.events += s.events;
     acc.faults += s.faults;
     acc.drops += s.drops;
+    for (const [kind, n] of h.eventsByBinding()) acc.bindings[kind] = (acc.bindings[kind] ?? 0) + n;
     byText.set(text, acc);
   }
   return [...byText.values()];

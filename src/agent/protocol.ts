@@ -46,6 +46,8 @@ export interface LinkReport {
   readonly events: number;
   readonly faults: number;
   readonly drops: number;
+  /** Events by the binding that carried them: what the probe-effect estimate multiplies. */
+  readonly bindings: Partial<Record<BindingKind, number>>;
 }
 
 export type AgentMessage =

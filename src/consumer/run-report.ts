@@ -1,4 +1,6 @@
 import type { AgentMessage } from '../agent/protocol.js';
+import type { BindingKind } from '../core/index.js';
+import type { EffectTotals } from './probe-effect.js';
 
 interface DescriptionTotals {
   /** Most probes this description matched in any one process. */
@@ -25,6 +27,7 @@ export class RunReport {
   private readonly monitors = new Map<string, MonitorTotals>();
   /** Fault message → pids that sent it, so that one failure in many processes prints once. */
   private readonly faults = new Map<string, number[]>();
+  private readonly effectTotals: EffectTotals = { events: new Map(), drops: 0, faults: 0 };
 
   /** `scripts`: D programs, which warn about unmatched descriptions themselves and print no summary. */
   constructor(
@@ -63,8 +66,18 @@ export class RunReport {
         t.events += l.events;
         t.faults += l.faults;
         t.drops += l.drops;
+        const e = this.effectTotals;
+        e.drops += l.drops;
+        e.faults += l.faults;
+        for (const [kind, n] of Object.entries(l.bindings ?? {}))
+          e.events.set(kind as BindingKind, (e.events.get(kind as BindingKind) ?? 0) + n);
       }
     }
+  }
+
+  /** Events by binding, drops and faults of every monitor's links in every process: the probe effect's inputs. */
+  effect(): EffectTotals {
+    return this.effectTotals;
   }
 
   /** A monitor failed to load or start somewhere: it may have sent no final report. */

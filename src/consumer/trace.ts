@@ -2,6 +2,7 @@ import type { AgentMessage, AgentOptions, MonitorSpec } from '../agent/protocol.
 import { monitorKind } from './monitor-kinds.js';
 import type { ConsumerMonitor } from './consumer.js';
 import { onBrokenStdout, type OutputSink } from './output.js';
+import { probeEffectLine } from './probe-effect.js';
 import { RunReport } from './run-report.js';
 import { Session } from './session.js';
 
@@ -121,6 +122,8 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     ending = true;
     for (const c of consumers.values()) await c.end(req.out);
     const { lines, failed } = report.lines(req.quiet);
+    if (!req.quiet && session.processes.size > 0 && req.monitors.some((s) => s.consumerOnly !== true))
+      lines.push(await probeEffectLine(report.effect()));
     if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
     const unreported = [...session.processes.keys()].filter((pid) => !reported.has(pid) && !target.killed.has(pid));
     if (req.monitors.length > 0 && unreported.length > 0 && !report.hasFaults()) {

@@ -26,23 +26,7 @@ export class TransformCache {
   }
 
   static open(root: string, dir?: string): TransformCache {
-    const uid = effectiveUid();
-    const candidates = [
-      dir ?? process.env.MSCOPE_CACHE_DIR,
-      resolve(root, 'node_modules', '.cache', 'mscope'),
-      join(tmpdir(), uid === null ? 'mscope-cache' : `mscope-cache-${uid}`),
-    ];
-    for (const c of candidates) {
-      if (c === undefined || c === '') continue;
-      try {
-        if (claimPrivateDir(c) !== null) continue;
-        accessSync(c, constants.W_OK);
-        return new TransformCache(c);
-      } catch {
-        continue;
-      }
-    }
-    return new TransformCache(null);
+    return new TransformCache(privateCacheDir(root, dir));
   }
 
   /** Hex SHA-256: what an entry is named and what its first line must repeat. */
@@ -52,32 +36,66 @@ export class TransformCache {
 
   get(key: string): string | undefined {
     if (this.dir === null) return undefined;
-    let fd = -1;
-    try {
-      fd = openSync(join(this.dir, `${key}.js`), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-      if (!isPrivateFile(fstatSync(fd))) return undefined;
-      const text = readFileSync(fd, 'utf8');
-      const head = `${HEADER}${key}\n`;
-      return text.startsWith(head) ? text.slice(head.length) : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      if (fd >= 0) closeSync(fd);
-    }
+    const text = readPrivateFile(join(this.dir, `${key}.js`));
+    const head = `${HEADER}${key}\n`;
+    return text?.startsWith(head) === true ? text.slice(head.length) : undefined;
   }
 
   set(key: string, code: string): void {
-    if (this.dir === null) return;
-    const file = join(this.dir, `${key}.js`);
-    const tmp = `${file}.${process.pid}-${written++}.tmp`;
+    // A read-only or full disk only costs the next start a re-transform.
+    if (this.dir !== null) writePrivateFile(join(this.dir, `${key}.js`), `${HEADER}${key}\n${code}`);
+  }
+}
+
+/**
+ * microScope's cache directory for this user: `dir`, MSCOPE_CACHE_DIR, the project's
+ * node_modules/.cache/mscope (unless `root` is null: what is cached is the machine's) or a per-user one in the temporary directory, the first that this
+ * user owns (lstat, no symlink), is 0700 and can write; null when none is.
+ */
+export function privateCacheDir(root: string | null, dir?: string): string | null {
+  const uid = effectiveUid();
+  const candidates = [
+    dir ?? process.env.MSCOPE_CACHE_DIR,
+    root === null ? undefined : resolve(root, 'node_modules', '.cache', 'mscope'),
+    join(tmpdir(), uid === null ? 'mscope-cache' : `mscope-cache-${uid}`),
+  ];
+  for (const c of candidates) {
+    if (c === undefined || c === '') continue;
     try {
-      // 'wx' refuses an existing path (a planted file or symlink) instead of writing through it.
-      writeFileSync(tmp, `${HEADER}${key}\n${code}`, { flag: 'wx', mode: 0o600 });
-      renameSync(tmp, file);
+      if (claimPrivateDir(c) !== null) continue;
+      accessSync(c, constants.W_OK);
+      return c;
     } catch {
-      // A read-only or full disk only costs the next start a re-transform.
-      removeQuietly(tmp);
+      continue;
     }
+  }
+  return null;
+}
+
+/** A private file of this user in a private cache directory (O_NOFOLLOW), or undefined. */
+export function readPrivateFile(file: string): string | undefined {
+  let fd = -1;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    return isPrivateFile(fstatSync(fd)) ? readFileSync(fd, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/** Writes through a fresh 0600 file and a rename, so that no reader sees half of it; false if it could not. */
+export function writePrivateFile(file: string, text: string): boolean {
+  const tmp = `${file}.${process.pid}-${written++}.tmp`;
+  try {
+    // 'wx' refuses an existing path (a planted file or symlink) instead of writing through it.
+    writeFileSync(tmp, text, { flag: 'wx', mode: 0o600 });
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    removeQuietly(tmp);
+    return false;
   }
 }
 

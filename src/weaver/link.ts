@@ -49,6 +49,8 @@ export class LinkHandle {
   private matchedCount = 0;
   private readonly retired: LinkStats = { events: 0, faults: 0, drops: 0 };
   private retiredRemoteEvents = 0;
+  /** Events of bindings this link no longer has, by kind: the probe effect is per binding. */
+  private readonly retiredByKind = new Map<BindingKind, number>();
   private readonly closing = new Set<Binding>();
   private readonly flushListeners: FlushListener[] = [];
   private remote: MonitorRef | undefined;
@@ -115,6 +117,14 @@ export class LinkHandle {
       t.faults += s.faults;
       t.drops += s.drops;
     }
+    return t;
+  }
+
+  /** Events over this link's life by the binding that carried them (relinks split them). */
+  eventsByBinding(): Map<BindingKind, number> {
+    const t = new Map(this.retiredByKind);
+    const live = this.linked ? [this.binding] : [];
+    for (const b of [...live, ...this.closing]) t.set(b.kind, (t.get(b.kind) ?? 0) + b.stats.events);
     return t;
   }
 
@@ -191,6 +201,7 @@ export class LinkHandle {
   private addRetired(b: Binding): void {
     const s = b.stats;
     if (b.kind !== 'direct') this.retiredRemoteEvents += s.events;
+    this.retiredByKind.set(b.kind, (this.retiredByKind.get(b.kind) ?? 0) + s.events);
     this.retired.events += s.events;
     this.retired.faults += s.faults;
     this.retired.drops += s.drops;

@@ -80,7 +80,11 @@ test('deltas on flush, then final value and link stats once at finish; links are
       { t: 'delta', monitor: 'count', data: { calls: 2 } },
       { t: 'delta', monitor: 'count', data: { calls: 1 } },
       { t: 'final', monitor: 'count', data: { calls: 3 } },
-      { t: 'stats', monitor: 'count', links: [{ description: 'fn:agent-test-math:add:entry', probes: 1, events: 3, faults: 0, drops: 0 }] },
+      {
+        t: 'stats',
+        monitor: 'count',
+        links: [{ description: 'fn:agent-test-math:add:entry', probes: 1, events: 3, faults: 0, drops: 0, bindings: { direct: 3 } }],
+      },
     ]);
   } finally {
     done();
@@ -118,7 +122,7 @@ test('faults of a linked monitor are counted with the first error; failures to s
       {
         t: 'stats',
         monitor: 'throws',
-        links: [{ description: 'fn:agent-test-math:add:entry', probes: 1, events: 2, faults: 2, drops: 0 }],
+        links: [{ description: 'fn:agent-test-math:add:entry', probes: 1, events: 2, faults: 2, drops: 0, bindings: { direct: 2 } }],
         firstFault: 'RangeError: bad monitor',
       },
     ]);

@@ -70,7 +70,10 @@ export function countsByPid(stdout: string): Map<string, Record<string, number>>
 /** DTrace's notices before a program runs (`mscope: script 'x.d' matched N probes`), which a non-quiet run prints on stderr. */
 export const MATCHED_NOTICE = /^mscope: (script|description) '.*' matched \d+ probes?.*\n/gm;
 
-/** stderr without those notices: what a test of something else compares. */
+/** The line that ends every non-quiet run: events by binding, the time they added, drops, faults. */
+export const PROBE_EFFECT = /^mscope: probe effect: .*\n/gm;
+
+/** stderr without those notices and the probe-effect line: what a test of something else compares. */
 export function withoutNotices(stderr: string): string {
-  return stderr.replace(MATCHED_NOTICE, '');
+  return stderr.replace(MATCHED_NOTICE, '').replace(PROBE_EFFECT, '');
 }

@@ -8,6 +8,7 @@ const link = (description: string, probes: number, events: number, faults = 0, d
   events,
   faults,
   drops,
+  bindings: { direct: events },
 });
 
 test('stats of several processes add up; a description unmatched in one process but matched in another is fine', () => {
@@ -37,4 +38,17 @@ test('unmatched descriptions and repeated faults are reported once each', () => 
     ],
     failed: true,
   });
+});
+
+test('the probe effect adds events by binding, drops and faults over every process and link', () => {
+  const r = new RunReport(['m.ts']);
+  r.add(1, { t: 'stats', monitor: 'm.ts', links: [link('fn:a::', 2, 10, 1, 2)] });
+  r.add(2, { t: 'stats', monitor: 'm.ts', links: [{ ...link('fn:a::', 1, 7, 0, 1), bindings: { direct: 3, message: 4 } }] });
+  const e = r.effect();
+  assert.deepEqual([...e.events].sort(), [
+    ['direct', 13],
+    ['message', 4],
+  ]);
+  assert.equal(e.drops, 3);
+  assert.equal(e.faults, 1);
 });

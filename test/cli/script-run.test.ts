@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, mscope } from './mscope.js';
+import { FIXTURES, mscope, PROBE_EFFECT } from './mscope.js';
 
 // D programs through the built CLI on real child processes: output layout and options.
 const dir = join(FIXTURES, 'scripts');
@@ -18,9 +18,10 @@ test('a one-liner counts fn probes in a CommonJS program, in DTrace layout, sort
   const r = await mscope(['run', '-e', COUNT, '--', 'node', 'count.cjs'], dir);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, ['cjs: 40', '', row('square', 2), row('add', 5), ''].join('\n'));
-  // dtrace(1M)'s notice, before the program runs; fn probes appear as modules load.
+  // dtrace(1M)'s notice, before the program runs; fn probes appear as modules load; then the probe effect.
+  assert.match(r.stderr, /^mscope: probe effect: 7 events \(direct 7\), /m);
   assert.equal(
-    r.stderr,
+    r.stderr.replace(PROBE_EFFECT, ''),
     "mscope: description 'fn:::entry ' matched 0 probes (fn, usdt and dc probes are matched as the program makes them)\n",
   );
 });

@@ -1,0 +1,45 @@
+import { BINDING_KINDS, type BindingKind } from '../core/index.js';
+
+/** What the links of a session reported: events by binding, drops and faults. */
+export interface EffectTotals {
+  readonly events: Map<BindingKind, number>;
+  drops: number;
+  faults: number;
+}
+
+/**
+ * The run's probe effect in one line (DTrace's lesson: a figure is never read without what
+ * measuring it cost): events by binding, the time they added to the application's threads
+ * estimated as events × this machine's ns per event for their binding, drops and faults.
+ * The estimate covers the probe site, the binding and a counting monitor; what a direct-bound
+ * monitor does beyond counting comes on top.
+ */
+export async function probeEffectLine(totals: EffectTotals): Promise<string> {
+  const kinds = BINDING_KINDS.filter((k) => (totals.events.get(k) ?? 0) > 0);
+  const events = kinds.reduce((n, k) => n + totals.events.get(k)!, 0);
+  const tail = `${plural(totals.drops, 'drop')}, ${plural(totals.faults, 'fault')}`;
+  if (events === 0) return `mscope: probe effect: 0 events, ${tail}`;
+  const counts = kinds.map((k) => `${k} ${totals.events.get(k)!}`).join(', ');
+  let estimate: string;
+  try {
+    const { calibration } = await import('./calibration.js');
+    const ns = await calibration(kinds);
+    const added = kinds.reduce((t, k) => t + totals.events.get(k)! * ns[k]!, 0);
+    estimate = `~${formatNs(added)} added to the application's threads (${kinds.map((k) => `${k} ${ns[k]!.toFixed(0)} ns/event`).join(', ')})`;
+  } catch (error) {
+    estimate = `time added unknown (calibration failed: ${(error as Error).message})`;
+  }
+  return `mscope: probe effect: ${plural(events, 'event')} (${counts}), ${estimate}, ${tail}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** ns, µs, ms or s with three significant figures at most. */
+export function formatNs(ns: number): string {
+  if (ns < 1e3) return `${ns.toFixed(0)} ns`;
+  if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)} µs`;
+  if (ns < 1e9) return `${(ns / 1e6).toPrecision(3)} ms`;
+  return `${(ns / 1e9).toPrecision(3)} s`;
+}
