@@ -98,10 +98,18 @@ nothing: the cost of the agent alone. ^C prints what was gathered.
                        what the traced runs link, as for mscope run
 `,
   demo: `usage: mscope demo
+       mscope demo nic [--packets N]
 
 Runs a small order service (examples/demo: an HTTP API and its client) under the example
 D program examples/demo/demo.d and prints calls per function, the latency of placing an
 order, why orders failed, HTTP requests by status and bytes written.
+
+nic: the simulated NIC and its driver (examples/nic): the driver's telemetry bound by message
+passing, relinked live to direct calls, then unlinked, with the same figures and the cost of
+each; then an idle/steady/burst/idle workload under interrupt mode, polling mode and the
+policy that switches between them, with latency p50/p99, CPU, drops and switches per phase.
+
+  --packets N          packets of the steady phase (default 40000; the burst sends twice as many)
 `,
   report: `usage: mscope report [--run ID | --runs] FILE
 
