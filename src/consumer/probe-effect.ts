@@ -1,4 +1,4 @@
-import { BINDING_KINDS, type BindingKind } from '../core/index.js';
+import { BINDING_KINDS, type BindingKind } from '../core/bindings.js';
 
 /** What the links of a session reported: events by binding, drops and faults. */
 export interface EffectTotals {

@@ -1,5 +1,5 @@
 import type { AgentMessage } from '../agent/protocol.js';
-import type { BindingKind } from '../core/index.js';
+import type { BindingKind } from '../core/bindings.js';
 import type { EffectTotals } from './probe-effect.js';
 
 interface DescriptionTotals {
