@@ -4,7 +4,8 @@ import type { AgentOptions, MonitorSpec } from '../agent/protocol.js';
 import { runAgent, type RunningAgent } from '../agent/start.js';
 import { restoreCoreModules } from '../modules/core-modules.js';
 import { setTargetPid } from '../lang/runtime/target.js';
-import { controlServerRunning, serveControlOp, startControlServer, stopControlServer } from '../weaver/index.js';
+import { Splicer } from './splicer.js';
+import { controlServerRunning, serveControlOp, serveProbeMechanisms, startControlServer, stopControlServer } from '../weaver/index.js';
 
 // Taken at load: the fs provider must not see the agent reading its monitors.
 const { readFileSync } = fs;
@@ -36,7 +37,17 @@ export interface AttachAnswer {
 /** How often the agent checks that the mscope it reports to still exists. */
 const CONSUMER_CHECK_MS = 1000;
 
-let current: { readonly agent: RunningAgent; readonly ownServer: boolean; readonly watch: NodeJS.Timeout } | null = null;
+let current: {
+  readonly agent: RunningAgent;
+  readonly ownServer: boolean;
+  readonly watch: NodeJS.Timeout;
+  readonly splicer: Splicer;
+} | null = null;
+
+/** The splicer of the current attach, for `mscope links` and the bench. */
+export function currentSplicer(): Splicer | null {
+  return current?.splicer ?? null;
+}
 
 /**
  * Starts the agent for `raw` (checked here: it crossed a process boundary) and tells mscope
@@ -87,14 +98,19 @@ async function start(request: AttachRequest): Promise<AttachAnswer> {
   const watch = setInterval(() => {
     if (!alive(request.consumer)) detach();
   }, CONSUMER_CHECK_MS).unref();
-  current = { agent, ownServer, watch };
+  const splicer = new Splicer({ root: request.options.root, modules: request.options.modules }, (text) =>
+    agent.report({ t: 'warn', text: `mscope: ${text}\n` }),
+  );
+  current = { agent, ownServer, watch, splicer };
   let control: string;
   try {
+    splicer.start();
     control = await startControlServer();
   } catch (error) {
     detach();
     throw error;
   }
+  serveProbeMechanisms(() => splicer.describe());
   serveControlOp('detach', () => {
     detach();
     return Promise.resolve({ ok: true });
@@ -113,7 +129,9 @@ export function detach(): void {
   serveControlOp('close-inspector', null);
   // mscope gone before it asked: nothing of ours stays listening.
   closeOurInspector();
+  serveProbeMechanisms(null);
   c.agent.stop();
+  c.splicer.stop();
   restoreCoreModules();
   if (c.ownServer) stopControlServer();
 }

@@ -129,6 +129,11 @@ export class ProbeRegistry {
     return this.armed.some((d) => d.matchesProvider(provider));
   }
 
+  /** Whether a description linked so far could match a probe of this provider's module. */
+  isArmedForModule(provider: string, module: string): boolean {
+    return this.armed.some((d) => d.matchesModule(provider, module));
+  }
+
   /** Whether an armed description could match a probe of this provider with this name. */
   isArmedForName(provider: string, name: string): boolean {
     return this.armed.some((d) => d.matchesProviderAndName(provider, name));

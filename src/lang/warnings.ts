@@ -5,11 +5,11 @@ import { editDistance } from './suggest.js';
 
 /**
  * Whether a description can match probes that a traced program makes as it runs: `fn` probes
- * of the modules it loads, its `usdt` probes, its own `dc` channels. Any other description's
+ * of the modules it loads, its `usdt` probes, its own `dc` channels, `line` probes of an attached process. Any other description's
  * matches are known before CMD starts (mscope has the same providers), so it is judged then.
  */
 export function matchesLater(d: ProbeDescription): boolean {
-  return d.matchesProvider('fn') || d.matchesProvider('usdt') || d.matchesProvider('dc');
+  return d.matchesProvider('fn') || d.matchesProvider('usdt') || d.matchesProvider('dc') || d.matchesProvider('line');
 }
 
 /**

@@ -23,7 +23,7 @@ const modules = new Map<string, ModuleSites>();
  * A module evaluated twice (ESM and CJS copies, a test runner's fresh require cache)
  * shares its sites, so a probe keeps driving every copy's state array.
  */
-function moduleSites(
+export function moduleSites(
   provider: string,
   name: string,
   sites: ReadonlyArray<readonly [string, number]>,

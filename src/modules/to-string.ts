@@ -22,10 +22,17 @@ const toString = {
   },
 }.toString;
 
-/** Installed where the rewrite is active; idempotent. */
-export function installToString(): void {
-  if (Function.prototype.toString === toString) return;
+/** Installed where the rewrite is active; idempotent. True when this call installed it. */
+export function installToString(): boolean {
+  if (Function.prototype.toString === toString) return false;
   defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false, configurable: true });
+  return true;
+}
+
+/** Puts back the native toString (an attach's live edits are undone): only over our own stand-in. */
+export function uninstallToString(): void {
+  if (Function.prototype.toString === toString)
+    defineProperty(Function.prototype, 'toString', { value: nativeToString, writable: true, enumerable: false, configurable: true });
 }
 
 /** `fn.toString()` gives `original`'s text. */

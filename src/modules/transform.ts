@@ -35,6 +35,22 @@ export interface TransformOptions {
    * but the one of its `{` changes. Default true.
    */
   readonly exits?: boolean;
+  /**
+   * A live edit of a script already running (attach/splice.ts): no header, since V8 refuses to
+   * change an ES module's top level, so the prologues name globals of this `prefix` instead of
+   * the header's variables; only the functions `select` picks by site index are edited (all
+   * are still named, so names and indices are the load-time rewrite's).
+   */
+  readonly live?: { readonly prefix: string; readonly select: (index: number) => boolean };
+}
+
+/** Where an edited function's body starts in the original source, and the prologue's call. */
+export interface LiveEntry {
+  readonly index: number;
+  readonly pos: number;
+  /** What the prologue passes as `this` and as arguments: a breakpoint condition passes the same. */
+  readonly self: string;
+  readonly args: readonly string[];
 }
 
 export interface TransformResult {
@@ -42,6 +58,8 @@ export interface TransformResult {
   readonly sites: ReadonlyArray<readonly [string, Kind]>;
   /** The program's functions that are not sites, and why (`mscope list --skipped`). */
   readonly unnamed: readonly Unnamed[];
+  /** With `live`: the edited functions. */
+  readonly entries?: readonly LiveEntry[];
 }
 
 // Loaded on first use: a warm cache never needs the parser, and loading it costs startup.
@@ -64,9 +82,12 @@ export function transform(source: string, options: TransformOptions): TransformR
     allowAwaitOutsideFunction: esm,
     onComment: (_block, _text, start, end) => void comments.set(end, start),
   }) as unknown as AnyNode;
-  const p = pickPrefix(source);
-  const rewriter = new Rewriter(source, p, esm, options.exits !== false, comments);
+  const live = options.live;
+  const p = live?.prefix ?? pickPrefix(source);
+  const rewriter = new Rewriter(source, p, esm && live === undefined, options.exits !== false, comments, live?.select);
   rewriter.visit(ast, 0);
+  if (live !== undefined)
+    return { code: applyEdits(source, rewriter.edits), sites: rewriter.sites, unnamed: rewriter.unnamed, entries: rewriter.entries };
   if (rewriter.sites.length === 0) return { code: source, sites: [], unnamed: rewriter.unnamed };
   rewriter.edits.push(headerEdit(source, ast, p, options, rewriter));
   const code = applyEdits(source, rewriter.edits);
@@ -231,6 +252,7 @@ class Rewriter {
   readonly edits: Edit[] = [];
   readonly sites: Array<readonly [string, Kind]> = [];
   readonly unnamed: Unnamed[] = [];
+  readonly entries: LiveEntry[] = [];
   private readonly seen = new Map<string, number>();
   private readonly frames: Frame[] = [new Frame(false, false)];
   private readonly ancestors: AnyNode[] = [];
@@ -243,6 +265,8 @@ class Rewriter {
     private readonly exits: boolean,
     /** Comment end → start, to step back over comments. */
     private readonly comments: ReadonlyMap<number, number>,
+    /** TransformOptions.live's select: which sites are edited. */
+    private readonly select?: (index: number) => boolean,
   ) {}
 
   visit(node: AnyNode, depth: number): void {
@@ -356,11 +380,16 @@ class Rewriter {
     this.seen.set(name, count);
     const index = this.sites.length;
     this.sites.push([count === 1 ? name : `${name}#${count}`, kindOf(fn)]);
+    // A live edit is matched to the running functions by V8's text diff, which can pair an
+    // inserted closing bracket with the original one and leave the function unpatched: only
+    // brace-bodied functions, entry prologues only (attach/splicer.ts).
+    if (this.select !== undefined && (expression || !this.select(index))) return false;
     const self = fn.type === 'ArrowFunctionExpression' || isDerivedConstructor(fn, this.ancestors) ? 'undefined' : 'this';
     const guard = this.esm ? `${p}S===undefined||${p}S[${index}]===0` : `${p}S[${index}]===0`;
     // Compact on purpose: source size is what V8 pays for at startup. The arguments are passed
     // as they are (no array): the traced path allocates only its event.
     const args = fn.params.map(argOf);
+    if (this.select !== undefined) this.entries.push({ index, pos: open, self, args });
     if (!this.exits) {
       const call = `${guard}||${p}N(${[index, self, ...args].join(',')})`;
       if (expression) {

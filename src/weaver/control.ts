@@ -32,7 +32,20 @@ export interface LinkInfo {
   readonly faults: number;
 }
 
-export type ControlResponse = { ok: true; links?: LinkInfo[]; result?: unknown } | { ok: false; error: string };
+/** How a spliced probe of an attached process runs (`live edit`, `breakpoint (N hits left)`). */
+export interface ProbeMechanism {
+  readonly probe: string;
+  readonly mechanism: string;
+}
+
+export type ControlResponse = { ok: true; links?: LinkInfo[]; probes?: ProbeMechanism[]; result?: unknown } | { ok: false; error: string };
+
+let mechanisms: (() => ProbeMechanism[]) | null = null;
+
+/** What `links` also answers while an attach has spliced probes; null when it detaches. */
+export function serveProbeMechanisms(list: (() => ProbeMechanism[]) | null): void {
+  mechanisms = list;
+}
 
 /** Serves an op a higher layer adds (the agent cannot be imported from here). */
 export type ControlOpHandler = (request: Record<string, unknown>) => Promise<ControlResponse>;
@@ -230,7 +243,10 @@ async function answer(line: string): Promise<ControlResponse> {
   }
   // Imported at the first request: a process preloaded with nothing linked loads only this file and its socket.
   const { links } = await import('./link.js');
-  if (req.op === 'links') return { ok: true, links: links().map(info) };
+  if (req.op === 'links') {
+    const probes = mechanisms?.() ?? [];
+    return probes.length === 0 ? { ok: true, links: links().map(info) } : { ok: true, links: links().map(info), probes };
+  }
   const h = links().find((l) => l.id === req.link);
   if (h === undefined) return { ok: false, error: `no link ${req.link}` };
   try {

@@ -13,6 +13,7 @@ export {
   stopControlServer,
   controlServerRunning,
   serveControlOp,
+  serveProbeMechanisms,
   controlRequest,
   controlRequestAt,
   controlDir,
@@ -21,4 +22,5 @@ export {
   type ControlResponse,
   type ControlOpHandler,
   type LinkInfo,
+  type ProbeMechanism,
 } from './control.js';

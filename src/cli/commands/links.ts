@@ -1,4 +1,4 @@
-import { BINDING_KINDS, controlRequest, type BindingKind, type LinkInfo } from '../../weaver/index.js';
+import { BINDING_KINDS, controlRequest, type BindingKind, type LinkInfo, type ProbeMechanism } from '../../weaver/index.js';
 import { ErrorCode, MscopeError, escapeText } from '../../core/index.js';
 import { parseOwn, printUsage, usage } from '../args.js';
 
@@ -11,7 +11,7 @@ export async function linksCommand(args: readonly string[]): Promise<number> {
   if (positionals.length !== 1) throw usage('mscope links: expected one PID');
   const r = await controlRequest(pidOf('links', positionals[0]!), { op: 'links' });
   if (!r.ok) throw new MscopeError(ErrorCode.BadUsage, `mscope links: ${r.error}`);
-  process.stdout.write(formatLinks(r.links ?? []));
+  process.stdout.write(formatLinks(r.links ?? []) + formatMechanisms(r.probes ?? []));
   return 0;
 }
 
@@ -49,4 +49,11 @@ function formatLinks(rows: readonly LinkInfo[]): string {
       )
       .join('')
   );
+}
+
+/** An attached process's spliced probes, and whether each runs on a live edit or a breakpoint. */
+function formatMechanisms(rows: readonly ProbeMechanism[]): string {
+  if (rows.length === 0) return '';
+  const width = Math.max(5, ...rows.map((r) => escapeText(r.probe).length));
+  return `\n${'PROBE'.padEnd(width)} MECHANISM\n${rows.map((r) => `${escapeText(r.probe).padEnd(width)} ${escapeText(r.mechanism)}\n`).join('')}`;
 }

@@ -125,7 +125,6 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
   // Refusals (no such process, not Node, another user's) come before the output file is opened.
   const target =
     pid === undefined ? new CommandTarget(command, cwd) : new (await import('../../attach/attach-target.js')).AttachTarget(pid);
-  if (pid !== undefined && program !== null) warnFnAfterAttach(program);
   let out: ReturnType<typeof openOutput>;
   try {
     out = openOutput(values.output);
@@ -168,16 +167,6 @@ function pidOf(name: string, text: string): number {
   const pid = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(pid) || pid <= 0) throw usage(`mscope ${name}: PID must be a process id, got "${text}"`);
   return pid;
-}
-
-/**
- * Functions compiled before the attach cannot be rewritten (live edit is to come), and the
- * load-time rewrite is not installed late: `fn` probes of an attached process never fire.
- */
-function warnFnAfterAttach(program: CompiledProgram): void {
-  const fn = program.clauses.some((c) => c.probes.some((p) => p.description !== null && p.description.provider === 'fn'));
-  if (fn)
-    process.stderr.write('mscope: fn probes do not fire in an attached process: its functions are compiled already (mscope help attach)\n');
 }
 
 /** A program with `acct` clauses, or that reads `activity`, turns accounting on in every traced process. */

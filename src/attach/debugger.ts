@@ -1,0 +1,113 @@
+import inspector from 'node:inspector';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The agent's own inspector session to its own thread: no port, and every command answers
+ * before `post` returns (a same-thread session dispatches synchronously), so callers read
+ * results at once. Knows the scripts V8 has compiled, by id.
+ */
+export class SelfDebugger {
+  private readonly session = new inspector.Session();
+  private readonly scripts = new Map<string, ParsedScript>();
+  private enabled = false;
+
+  constructor() {
+    this.session.on('Debugger.scriptParsed', (m: { params: ScriptParsedParams }) => {
+      const file = fileOf(m.params.url);
+      if (file !== null) this.scripts.set(m.params.scriptId, { id: m.params.scriptId, file, esm: m.params.isModule === true });
+    });
+  }
+
+  /**
+   * Connects and enables the debugger (which lists every script compiled so far) unless it is
+   * already. Connected only while needed: a session of ours must not be open when the inspector
+   * mscope opened is closed (attach/target.ts), and an idle process pays nothing for it.
+   */
+  enable(): void {
+    if (this.enabled) return;
+    this.session.connect();
+    this.enabled = true;
+    this.post('Debugger.enable', {});
+  }
+
+  /** Live edits stay when the session goes; breakpoints go with it. */
+  disable(): void {
+    if (!this.enabled) return;
+    this.enabled = false;
+    this.post('Debugger.disable', {});
+    this.session.disconnect();
+  }
+
+  /** Scripts loaded from files (CommonJS and ES modules), as V8 reported them. */
+  fileScripts(): readonly ParsedScript[] {
+    return [...this.scripts.values()];
+  }
+
+  source(scriptId: string): string {
+    return this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId }).scriptSource;
+  }
+
+  /** The script's code is now `source`, or why V8 refused (`BlockedByActiveFunction`…, or unavailable on this Node). */
+  setSource(scriptId: string, source: string): EditStatus {
+    let r: { status?: string; exceptionDetails?: { text: string } };
+    try {
+      r = this.post('Debugger.setScriptSource', { scriptId, scriptSource: source });
+    } catch (error) {
+      // V8 removed LiveEdit (Node 26): `setScriptSource functionality no longer available`.
+      return {
+        ok: false,
+        reason: error instanceof Error ? error.message.replace(/^Inspector error -?\d+: /, '') : String(error),
+        final: true,
+      };
+    }
+    const status = r.status ?? 'Ok';
+    if (status === 'Ok') return { ok: true };
+    return {
+      ok: false,
+      reason: status === 'CompileError' ? `CompileError: ${r.exceptionDetails?.text ?? ''}` : status,
+      final: !status.startsWith('Blocked'),
+    };
+  }
+
+  /** A breakpoint that never pauses: `condition` runs in the frame and yields false. Where it landed, 0-based. */
+  setBreakpoint(scriptId: string, line: number, column: number, condition: string): { id: string; line: number; column: number } {
+    const r = this.post<{ breakpointId: string; actualLocation: { lineNumber: number; columnNumber?: number } }>('Debugger.setBreakpoint', {
+      location: { scriptId, lineNumber: line, columnNumber: column },
+      condition,
+    });
+    return { id: r.breakpointId, line: r.actualLocation.lineNumber, column: r.actualLocation.columnNumber ?? 0 };
+  }
+
+  removeBreakpoint(id: string): void {
+    this.post('Debugger.removeBreakpoint', { breakpointId: id });
+  }
+
+  private post<T>(method: string, params: object): T {
+    let result: { error: Error | null; value: T } | null = null;
+    this.session.post(method, params, (error, value) => (result = { error, value: value as T }));
+    const r = result as { error: Error | null; value: T } | null;
+    if (r === null) throw new Error(`the inspector did not answer ${method} at once`);
+    if (r.error !== null) throw r.error;
+    return r.value;
+  }
+}
+
+export interface ParsedScript {
+  readonly id: string;
+  readonly file: string;
+  readonly esm: boolean;
+}
+
+export type EditStatus = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly final: boolean };
+
+interface ScriptParsedParams {
+  scriptId: string;
+  url: string;
+  isModule?: boolean;
+}
+
+/** CommonJS scripts are named by path (Node 20) or file URL, ES modules by file URL. */
+function fileOf(url: string): string | null {
+  if (url.startsWith('file://')) return fileURLToPath(url);
+  return url.startsWith('/') ? url : null;
+}

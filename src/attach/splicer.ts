@@ -1,0 +1,272 @@
+import { registry, type Probe, type ProbeDescription } from '../core/index.js';
+import { moduleSites } from '../modules/runtime.js';
+import { Scope, type ScopeOptions } from '../modules/scope.js';
+import { ENTRY, RETURN, ERROR, type ModuleSites } from '../modules/sites.js';
+import { installToString, uninstallToString } from '../modules/to-string.js';
+import { isTransformed, transform, type LiveEntry } from '../modules/transform.js';
+import { BreakpointProbes, BREAKPOINT_BUDGET } from './breakpoint-probes.js';
+import { SelfDebugger, type ParsedScript } from './debugger.js';
+
+/**
+ * Splicing into an attached process (KernInst's idea): the `fn` probes of functions compiled
+ * before the attach, by live edit (`Debugger.setScriptSource`) of their script to the load-time
+ * rewrite's text, and `line` probes, by breakpoints that never pause. V8 refuses an edit while
+ * an edited function runs or is suspended (await, yield): it is retried, then the script's
+ * probed functions fall back to breakpoints. Node 26's V8 has no live edit: breakpoints always.
+ */
+
+const RETRY_MS = 20;
+/** Attempts of a refused edit (about a second) before its probes fall back to breakpoints. */
+const MAX_TRIES = 50;
+
+type Mechanism = 'edit' | 'pending' | 'breakpoint';
+
+interface Spliced {
+  readonly script: ParsedScript;
+  readonly module: string;
+  readonly original: string;
+  readonly edited: string;
+  readonly prefix: string;
+  readonly sites: ModuleSites;
+  readonly entries: readonly LiveEntry[];
+  mechanism: Mechanism;
+  tries: number;
+}
+
+/** What `mscope links` says of a spliced probe. */
+export interface SpliceInfo {
+  readonly probe: string;
+  readonly mechanism: string;
+}
+
+export class Splicer {
+  private readonly debug = new SelfDebugger();
+  private readonly scope: Scope;
+  private readonly breakpoints: BreakpointProbes;
+  private readonly spliced: Spliced[] = [];
+  private readonly lines = new Map<string, Probe>();
+  private retry: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Whether this splicer installed the toString that hides its edits (and removes it). */
+  private ownToString = false;
+  /** Milliseconds each successful edit took, for the bench. */
+  readonly editMs: number[] = [];
+
+  constructor(
+    options: ScopeOptions,
+    private readonly warn: (text: string) => void,
+  ) {
+    this.scope = new Scope(options);
+    this.breakpoints = new BreakpointProbes(this.debug, warn);
+  }
+
+  /** Splices every probe the linked descriptions name; refused edits go on being retried. */
+  start(): void {
+    this.debug.enable();
+    for (const s of this.debug.fileScripts()) {
+      const d = this.scope.classify(s.file);
+      if (d === null || !d.instrument || !registry.isArmedForModule('fn', d.module)) continue;
+      this.spliceScript(s, d.module);
+    }
+    registry.addFactory(this.lineFactory);
+    this.idle();
+  }
+
+  /** Every edit undone (retried while V8 refuses), every breakpoint removed. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+    this.debug.enable();
+    this.breakpoints.removeAll();
+    this.restore();
+  }
+
+  describe(): SpliceInfo[] {
+    const out: SpliceInfo[] = [];
+    for (const s of this.spliced) {
+      if (s.mechanism === 'breakpoint') continue;
+      for (const e of s.entries) {
+        const site = s.sites.sites[e.index]!;
+        for (const p of [site.entry, site.ret, site.err])
+          if (p.enabled) out.push({ probe: nameOf(p), mechanism: s.mechanism === 'edit' ? 'live edit' : 'live edit (refused, retrying)' });
+      }
+    }
+    for (const b of this.breakpoints.describe()) out.push({ probe: nameOf(b.probe), mechanism: `breakpoint (${b.left} hits left)` });
+    return out;
+  }
+
+  private readonly lineFactory = (d: ProbeDescription): void => {
+    if (!this.stopped) this.lineProbe(d);
+  };
+
+  private spliceScript(script: ParsedScript, module: string): void {
+    const original = this.debug.source(script.id);
+    if (isTransformed(original)) return;
+    const prefix = livePrefix(original);
+    const format = script.esm ? 'module' : 'commonjs';
+    let sites: ModuleSites;
+    let names: ReturnType<typeof transform>;
+    try {
+      names = transform(original, { module, format, live: { prefix, select: () => false } });
+      if (names.sites.length === 0) return;
+      sites = moduleSites('fn', module, names.sites);
+    } catch (error) {
+      registry.skip({
+        provider: 'fn',
+        module,
+        func: '*',
+        reason: `does not parse: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return;
+    }
+    const state = sites.state;
+    if (!state.some((s) => s !== 0)) return;
+    const out = transform(original, { module, format, exits: false, live: { prefix, select: (i) => state[i] !== 0 } });
+    const edited = new Set((out.entries ?? []).map((e) => e.index));
+    const missed = names.sites.filter((_, i) => (state[i]! & ENTRY) !== 0 && !edited.has(i)).map(([f]) => f);
+    if (missed.length > 0)
+      this.warn(`${module}: no live edit for ${missed.join(', ')} (expression-bodied arrow functions): their entry probes do not fire`);
+    if (state.some((s) => (s & (RETURN | ERROR)) !== 0))
+      this.warn(`${module}: return and error probes do not fire after attach (entry probes only)`);
+    this.ownToString ||= installToString();
+    const g = globalThis as Record<string, unknown>;
+    g[`${prefix}S`] = state;
+    g[`${prefix}N`] = sites.enter;
+    g[`${prefix}U`] = sites.untracked;
+    const s: Spliced = {
+      script,
+      module,
+      original,
+      edited: out.code,
+      prefix,
+      sites,
+      entries: out.entries ?? [],
+      mechanism: 'pending',
+      tries: 0,
+    };
+    this.spliced.push(s);
+    this.edit(s);
+  }
+
+  private edit(s: Spliced): void {
+    const t0 = process.hrtime.bigint();
+    const r = this.debug.setSource(s.script.id, s.edited);
+    if (r.ok) {
+      this.editMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      s.mechanism = 'edit';
+    } else if (!r.final && ++s.tries < MAX_TRIES) {
+      s.mechanism = 'pending';
+      this.retry ??= setTimeout(() => this.retryPending(), RETRY_MS).unref();
+    } else this.fallBack(s, r.reason);
+  }
+
+  private retryPending(): void {
+    this.retry = null;
+    for (const s of this.spliced) if (s.mechanism === 'pending') this.edit(s);
+    this.idle();
+  }
+
+  /** The script's probed functions get breakpoints at their first statement: entry probes only. */
+  private fallBack(s: Spliced, reason: string): void {
+    s.mechanism = 'breakpoint';
+    dropGlobals(s.prefix);
+    const starts = lineStarts(s.original);
+    for (const e of s.entries) {
+      const site = s.sites.sites[e.index]!;
+      if (!site.entry.enabled) continue;
+      const { line, column } = locate(starts, e.pos);
+      this.breakpoints.add(s.script.id, line, column, `[${e.args.join(',')}]`, e.self, () => site.entry);
+    }
+    this.warn(
+      `${s.module}: V8 refused the live edit (${reason}); its entry probes run on breakpoints instead, ${BREAKPOINT_BUDGET} hits each`,
+    );
+  }
+
+  /** `line:MODULE:LINE:` or `line:MODULE:LINE:COLUMN`, for a module loaded already. */
+  private lineProbe(d: ProbeDescription): void {
+    if (d.provider !== 'line' || /[*?[\]]/.test(d.module) || !/^\d+$/.test(d.func) || !/^(\d+)?$/.test(d.name)) return;
+    const key = `${d.module}:${d.func}:${d.name}`;
+    if (this.lines.has(key)) return;
+    const script = this.debug.fileScripts().find((s) => this.scope.classify(s.file)?.module === d.module);
+    if (script === undefined) return;
+    const column = d.name === '' ? 0 : Number(d.name) - 1;
+    const probe = this.breakpoints.add(
+      script.id,
+      Number(d.func) - 1,
+      column,
+      'typeof arguments==="undefined"?undefined:arguments',
+      'this',
+      (line, col) => registry.register('line', d.module, String(line), d.name === '' ? String(col) : d.name),
+    );
+    this.lines.set(key, probe);
+  }
+
+  /** The debugger stays enabled only while a breakpoint or a refused edit needs it. */
+  private idle(): void {
+    if (this.breakpoints.size === 0 && this.retry === null) this.debug.disable();
+  }
+
+  private restore(): void {
+    let blocked = false;
+    for (const s of this.spliced) {
+      if (s.mechanism !== 'edit') {
+        if (s.mechanism === 'pending') dropGlobals(s.prefix);
+        s.mechanism = 'breakpoint';
+        continue;
+      }
+      const r = this.debug.setSource(s.script.id, s.original);
+      if (r.ok) {
+        s.mechanism = 'breakpoint';
+        dropGlobals(s.prefix);
+      } else blocked = true;
+    }
+    // An edited async function still suspended: its state reads 0 now, and the edit is undone when it is not.
+    if (blocked) setTimeout(() => this.restore(), RETRY_MS).unref();
+    else {
+      this.debug.disable();
+      if (this.ownToString) uninstallToString();
+    }
+  }
+}
+
+function dropGlobals(prefix: string): void {
+  const g = globalThis as Record<string, unknown>;
+  delete g[`${prefix}S`];
+  delete g[`${prefix}N`];
+  delete g[`${prefix}U`];
+}
+
+let prefixes = 1000;
+
+/**
+ * Globals of one edit: `$msN_`, a fragment prefix the toString stand-in recognises, unique in
+ * the process and absent from the script's source.
+ */
+function livePrefix(source: string): string {
+  let p = `$ms${prefixes++}_`;
+  while (source.includes(p)) p = `$ms${prefixes++}_`;
+  return p;
+}
+
+function lineStarts(source: string): number[] {
+  const out = [0];
+  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) out.push(i + 1);
+  return out;
+}
+
+function locate(starts: readonly number[], pos: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, column: pos - starts[lo]! };
+}
+
+function nameOf(p: Probe): string {
+  return `${p.provider}:${p.module}:${p.func}:${p.name}`;
+}
