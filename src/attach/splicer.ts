@@ -49,7 +49,7 @@ export class Splicer {
   private stopped = false;
   /** Whether this splicer installed the toString that hides its edits (and removes it). */
   private ownToString = false;
-  /** Milliseconds each successful edit took, for the bench. */
+  /** CPU milliseconds each successful edit took (the bench: wall time says little on a loaded machine). */
   readonly editMs: number[] = [];
 
   constructor(
@@ -62,12 +62,16 @@ export class Splicer {
 
   /** Splices every probe the linked descriptions name; refused edits go on being retried. */
   start(): void {
-    this.debug.enable();
-    for (const s of this.debug.fileScripts()) {
-      const d = this.scope.classify(s.file);
-      if (d === null || !d.instrument || !registry.isArmedForModule('fn', d.module)) continue;
-      this.spliceScript(s, d.module);
+    // A program without fn probes opens no session for them (Debugger.enable lists every script).
+    if (registry.isArmedFor('fn')) {
+      this.debug.enable();
+      for (const s of this.debug.fileScripts()) {
+        const d = this.scope.classify(s.file);
+        if (d === null || !d.instrument || !registry.isArmedForModule('fn', d.module)) continue;
+        this.spliceScript(s, d.module);
+      }
     }
+    // After the edits: an edit drops the breakpoints of its script.
     registry.addFactory(this.lineFactory);
     this.idle();
   }
@@ -151,10 +155,11 @@ export class Splicer {
   }
 
   private edit(s: Spliced): void {
-    const t0 = process.hrtime.bigint();
+    const t0 = process.cpuUsage();
     const r = this.debug.setSource(s.script.id, s.edited);
     if (r.ok) {
-      this.editMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const t = process.cpuUsage(t0);
+      this.editMs.push((t.user + t.system) / 1000);
       s.mechanism = 'edit';
     } else if (!r.final && ++s.tries < MAX_TRIES) {
       s.mechanism = 'pending';
@@ -189,8 +194,9 @@ export class Splicer {
     if (d.provider !== 'line' || /[*?[\]]/.test(d.module) || !/^\d+$/.test(d.func) || !/^(\d+)?$/.test(d.name)) return;
     const key = `${d.module}:${d.func}:${d.name}`;
     if (this.lines.has(key)) return;
+    this.debug.enable();
     const script = this.debug.fileScripts().find((s) => this.scope.classify(s.file)?.module === d.module);
-    if (script === undefined) return;
+    if (script === undefined) return this.idle();
     const column = d.name === '' ? 0 : Number(d.name) - 1;
     const probe = this.breakpoints.add(
       script.id,

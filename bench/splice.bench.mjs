@@ -1,0 +1,78 @@
+// Splicing into running code (mscope attach): one live edit's time, and the cost per call of
+// a counting probe spliced into a function compiled before it, against the bare call.
+import { fileURLToPath } from 'node:url';
+import { sampleCalls } from './lib/loop.mjs';
+
+export const title = 'live-edit splicing (mscope attach)';
+export const description = `
+Each sample is one fresh process that imports \`add(a, b)\` and calls it in a tight loop, as
+\`calls\` does. \`none\`: untouched. \`spliced count\`: a counting monitor linked to
+\`fn:calls-target.mjs:add:entry\`, spliced by the attach splicer (src/attach/splicer.ts): the
+running function is live-edited (\`Debugger.setScriptSource\`) to the load-time rewrite's entry
+prologue. \`after detach\`: the same, then unlinked and the edit undone. Case \`splice\`: the time
+of one \`setScriptSource\` of that module, and of one whole splice (find the script, get its
+source, rewrite it twice, register the probes, edit) as attach runs it.
+`;
+export const unit = 'ns/op';
+export const rounds = 10;
+export const isolate = true;
+
+const ROOT = fileURLToPath(new URL('./fixtures/', import.meta.url));
+let mechanism = null;
+
+export function cases() {
+  return [
+    {
+      name: 'add',
+      title: 'trivial two-argument function `add(a, b)`, compiled before the splice',
+      baseline: 'none',
+      variants: ['none', 'spliced count', 'after detach'],
+    },
+    {
+      name: 'splice',
+      title: 'one splice of `calls-target.mjs` (CPU ms)',
+      unit: 'ms',
+      baseline: 'setScriptSource',
+      variants: ['setScriptSource', 'whole splice'],
+    },
+  ];
+}
+
+export function notes() {
+  return mechanism === null || mechanism === 'live edit' ? [] : [`this Node has no live edit: the probe ran on ${mechanism}`];
+}
+
+const sink = { count: 0 };
+
+export async function sample(name, variant) {
+  const { add } = await import('./fixtures/calls-target.mjs');
+  if (name === 'add' && variant === 'none') {
+    sampleCalls(add);
+    return sampleCalls(add);
+  }
+  // The function runs optimized before the splice, as a long-running process's would.
+  sampleCalls(add);
+  const { link } = await import('../dist/weaver/index.js');
+  const { Splicer } = await import('../dist/attach/splicer.js');
+  const handle = link('fn:calls-target.mjs:add:entry', () => void sink.count++);
+  const splicer = new Splicer({ root: ROOT }, (text) => process.stderr.write(`${text}\n`));
+  const t0 = process.cpuUsage();
+  splicer.start();
+  const t = process.cpuUsage(t0);
+  const whole = (t.user + t.system) / 1000;
+  mechanism = splicer.describe()[0]?.mechanism.replace(/ \(.*/, '') ?? 'nothing';
+  if (name === 'splice') {
+    handle.unlink();
+    splicer.stop();
+    return variant === 'whole splice' ? whole : (splicer.editMs[0] ?? Number.NaN);
+  }
+  if (variant === 'after detach') {
+    handle.unlink();
+    splicer.stop();
+    sampleCalls(add);
+    return sampleCalls(add);
+  }
+  const ns = sampleCalls(add);
+  if (sink.count === 0) throw new Error('the spliced probe never fired');
+  return ns;
+}
