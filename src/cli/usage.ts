@@ -2,16 +2,16 @@
 export const USAGE = `usage: mscope <command> [options]
 
 commands:
-  run    run a command with monitors linked to its probes
-  attach trace a running Node.js process until ^C, then detach
-  list   list the probes of a command's processes
-  demo   run an example program under an example D program
-  report print the per-activity report of an accounting store
+  run     run a command with monitors linked to its probes
+  attach  trace a running Node.js process until ^C, then detach
+  list    list the probes of a command's processes
+  demo    run an example program under an example D program
+  report  print the per-activity report of an accounting store
   explore serve the Latency Explorer over an accounting store
-  links  list the links of a traced process
-  relink switch a link of a traced process to another binding, live
-  bench  measure the probe effect: a command plainly and traced, compared as ministat does
-  help   print help for a command
+  links   list the links of a traced process
+  relink  switch a link of a traced process to another binding, live
+  bench   measure the probe effect: a command plainly and traced, compared as ministat does
+  help    print help for a command
 
 mscope help <command> prints that command's options; mscope --version (-V) the version.
 `;

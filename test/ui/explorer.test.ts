@@ -117,6 +117,11 @@ test('a missing store or a file that is not a store is one line and a non-zero e
   assert.notEqual(wrong.status, 0);
   const port = await mscope(['explore', '--port', 'http', 'slow.db'], dir);
   assert.equal(port.stderr, 'mscope explore: --port expects a number, got "http"\n');
+  const two = await mscope(['explore', 'a.db', 'b.db'], dir);
+  assert.equal(two.status, 2);
+  assert.match(two.stderr, /^mscope explore: expected at most one STORE/);
+  const help = await mscope(['help', 'explore'], dir);
+  assert.match(help.stdout, /^usage: mscope explore \[--run ID\] \[--port N\] \[STORE\]\n/);
 });
 
 test('brushing the slow band of the histogram names fs as the subsystem that differs', { skip: NO_BROWSER }, async (t) => {
