@@ -56,8 +56,11 @@ export function cases() {
   ];
 }
 
+export function unavailable() {
+  return existsSync(CHROMIUM) ? null : `needs Chromium at ${CHROMIUM} (apt-get install chromium) or MSCOPE_CHROMIUM`;
+}
+
 export async function setup() {
-  if (!existsSync(CHROMIUM)) throw new Error(`bench/explorer: needs Chromium at ${CHROMIUM} (apt-get install chromium) or MSCOPE_CHROMIUM`);
   modules.accounting = await import(pathToFileURL(`${DIST}accounting/index.js`).href);
   const ui = await import(pathToFileURL(`${DIST}ui/index.js`).href);
   const { chromium } = await import('playwright-core');

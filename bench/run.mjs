@@ -6,7 +6,8 @@
 //
 // A benchmark module exports: title, description, unit, rounds, isolate (sample each
 // variant in its own child process), cases() → [{ name, title, baseline, variants }],
-// sample(caseName, variant) → number, and optionally setup(), teardown(), notes() → [text].
+// sample(caseName, variant) → number, and optionally setup(), teardown(), notes() → [text],
+// and unavailable() → why it cannot run on this machine (it is skipped, saying so), or null.
 // A case may carry its own `unit` when one benchmark measures things of different kinds.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -53,6 +54,11 @@ for (const f of files) {
   const name = f.slice(0, -'.bench.mjs'.length);
   const file = join(here, f);
   const bench = { name, ...(await import(pathToFileURL(file).href)) };
+  const missing = bench.unavailable?.() ?? null;
+  if (missing !== null) {
+    console.log(`== ${name}: skipped: ${missing}\n`);
+    continue;
+  }
   sections.set(name, await runBench(bench, file));
 }
 if (write) {
