@@ -6,7 +6,8 @@ import { MscopeError, ErrorCode } from '../core/index.js';
 import type { ExploreData, Selection } from './explore-data.js';
 
 /** The page's own files, shipped in the package beside the code (package.json "files"). */
-const PAGE = new URL('../../src/ui/page/', import.meta.url);
+// Beside this file: src/ui/page from the sources, dist/ui/page (copied by the build) from the package.
+const PAGE = new URL('./page/', import.meta.url);
 const STATIC: Record<string, { file: URL; type: string }> = {
   '/': { file: new URL('index.html', PAGE), type: 'text/html; charset=utf-8' },
   '/explorer.js': { file: new URL('explorer.js', PAGE), type: 'text/javascript; charset=utf-8' },
