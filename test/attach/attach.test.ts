@@ -153,11 +153,14 @@ test('when the attached process exits, mscope prints what it gathered and says s
 test('a process started with the preload is attached through its control socket: no inspector', async () => {
   const app = await startApp(['--import', 'microscope/register', 'server.mjs']);
   try {
-    const before = await servedState(app);
+    const { threads: threadsBefore, ...before } = (await servedState(app)) as { threads: number };
     const r = await traceOnce(app, ['attach'], 6);
     assert.equal(r.stdout, 'requests 6\n');
     assert.match(r.stderr, /through its control socket/);
-    assert.deepEqual(await app.state(), before);
+    const { threads, ...after } = (await app.state()) as { threads: number };
+    assert.deepEqual(after, before);
+    // A thread of Node's own may end meanwhile (seen once on Node 24): a thread fewer, never one more.
+    assert.ok(threads <= threadsBefore, `${threads} threads after, ${threadsBefore} before`);
     assert.doesNotMatch(app.stderr(), /Debugger/);
     // Its own control socket stays: mscope links still reaches it.
     const links = await mscope(['links', String(app.pid)], APPS);

@@ -22,6 +22,9 @@ export interface App {
   end(): Promise<number | null>;
 }
 
+/** Resources of a request in flight, not of the program's steady state. */
+const IN_FLIGHT = new Set(['TCPSocketWrap', 'FSReqCallback', 'FSReqPromise', 'GetAddrInfoReqWrap', 'ShutdownWrap', 'WriteWrap']);
+
 const started = new Set<ChildProcess>();
 // A test that fails before its own cleanup must not leave a program whose pipes keep this file running.
 after(() => {
@@ -63,8 +66,15 @@ export function startApp(args: readonly string[], options: SpawnOptions = {}): P
     pid: child.pid!,
     port: Number(port),
     state: async () => {
-      child.stdin!.write('state\n');
-      return JSON.parse(await nextLine('state ')) as unknown;
+      // Asked again while the program's own requests are in flight (a connection its server is
+      // closing, a file read): from Node 24 on that close creates its stderr stream. Up to 5 s.
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        child.stdin!.write('state\n');
+        const state = JSON.parse(await nextLine('state ')) as { resources: Record<string, number> };
+        if (Date.now() > deadline || !Object.keys(state.resources).some((r) => IN_FLIGHT.has(r))) return state;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     get: (url) => httpGet(Number(port), url),
     stderr: () => err,
