@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 /** Runs the built `bin/mscope.js` as a user would; `npm test` builds dist first. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * tsx's own command (its CLI starts a second Node for the program). Tests run it directly, not
+ * through `npx tsx`: npm in the chain hung past the file's time limit in two full-suite runs
+ * (one in CI, one on Node 24 here) and could not be reproduced alone.
+ */
+export const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/cli/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FIXTURES, countsByPid, mscope } from './mscope.js';
+import { FIXTURES, TSX, countsByPid, mscope } from './mscope.js';
 
 const fork = join(FIXTURES, 'fork');
 
@@ -25,13 +25,13 @@ test('the summary counts events over every process', async () => {
   assert.match(r.stderr, /monitor \.\.\/monitors\/count\.ts: 3 events in 2 processes/);
 });
 
-test('a TypeScript program run through npx tsx is traced, and its probes name the .ts file', async () => {
+test('a TypeScript program run by tsx is traced, and its probes name the .ts file', async () => {
   const ts = join(FIXTURES, 'ts');
-  const r = await mscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', 'npx', 'tsx', 'app.ts'], ts);
+  const r = await mscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', TSX, 'app.ts'], ts);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^app: 1 rows$/m);
   assert.deepEqual([...countsByPid(r.stdout).values()], [{ query: 2 }]);
-  const list = await mscope(['list', 'fn:::entry', '--', 'npx', 'tsx', 'app.ts'], ts);
+  const list = await mscope(['list', 'fn:::entry', '--', TSX, 'app.ts'], ts);
   assert.match(list.stdout, /\s+fn\s+db\.ts\s+query entry\n/);
 });
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, mscope } from './mscope.js';
+import { FIXTURES, ROOT, TSX, mscope } from './mscope.js';
 
 // Stacks a D program sees under `mscope run` of a TypeScript program (tsx: source-mapped):
 // the program's frames at .ts positions, never microScope's own.
@@ -16,7 +16,7 @@ function frames(stdout: string): string[] {
 }
 
 test('ustack() under source maps starts at the program frame, with no microScope frame', async () => {
-  const r = await mscope(['run', '-q', '-e', 'fn::*query:entry { @[ustack(2)] = count(); }', '--', 'npx', 'tsx', 'app.ts'], dir);
+  const r = await mscope(['run', '-q', '-e', 'fn::*query:entry { @[ustack(2)] = count(); }', '--', TSX, 'app.ts'], dir);
   assert.equal(r.status, 0, r.stderr);
   const fs = frames(r.stdout);
   assert.ok(fs.length > 0, r.stdout);
