@@ -27,7 +27,8 @@ function baseline(): string {
 const CASES = [
   { fault: 'throw', what: 'throws on every event', first: /RangeError: monitor bug/, restarts: false },
   { fault: 'loop', what: 'loops forever', first: /monitor did not finish a batch within 1000 ms/, restarts: true },
-  { fault: 'memory', what: 'allocates without bound', first: /memory limit|out of memory/i, restarts: true },
+  // On a loaded machine the batch watchdog (1000 ms) may stop the allocating monitor before its memory limit does.
+  { fault: 'memory', what: 'allocates without bound', first: /memory limit|out of memory|did not finish a batch/i, restarts: true },
 ] as const;
 
 const expected = baseline();
@@ -42,7 +43,7 @@ for (const c of CASES) {
     const r = await mscope(['run', '-o', out, '--monitor', 'monitors/faulty.ts', '--', 'node', 'rounds.cjs'], DIR, env);
     assert.equal(r.status, STATUS, r.stderr);
     assert.equal(r.stdout, expected, 'stdout differs from the uninstrumented run');
-    assert.match(r.stderr, new RegExp(`^mscope: monitor monitors/faulty\\.ts faulted \\d+ times \\(first: ${c.first.source}`, 'im'));
+    assert.match(r.stderr, new RegExp(`^mscope: monitor monitors/faulty\\.ts faulted \\d+ times \\(first: [^\\n]*(?:${c.first.source})`, 'im'));
     if (c.restarts) {
       assert.match(r.stderr, /^mscope: monitor monitors\/faulty\.ts was restarted [1-9]\d* times?$/m);
       // What the dead worker held is lost, and says so.
