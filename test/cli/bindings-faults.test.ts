@@ -43,7 +43,10 @@ for (const c of CASES) {
     const r = await mscope(['run', '-o', out, '--monitor', 'monitors/faulty.ts', '--', 'node', 'rounds.cjs'], DIR, env);
     assert.equal(r.status, STATUS, r.stderr);
     assert.equal(r.stdout, expected, 'stdout differs from the uninstrumented run');
-    assert.match(r.stderr, new RegExp(`^mscope: monitor monitors/faulty\\.ts faulted \\d+ times \\(first: [^\\n]*(?:${c.first.source})`, 'im'));
+    assert.match(
+      r.stderr,
+      new RegExp(`^mscope: monitor monitors/faulty\\.ts faulted \\d+ times \\(first: [^\\n]*(?:${c.first.source})`, 'im'),
+    );
     if (c.restarts) {
       assert.match(r.stderr, /^mscope: monitor monitors\/faulty\.ts was restarted [1-9]\d* times?$/m);
       // What the dead worker held is lost, and says so.
