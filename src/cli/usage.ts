@@ -45,6 +45,8 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
                      gRPC with OTEL_EXPORTER_OTLP_PROTOCOL=grpc; without it,
                      OTEL_TRACES_EXPORTER/OTEL_METRICS_EXPORTER=otlp and the
                      OTEL_EXPORTER_OTLP_* variables); spans join incoming traceparents
+  --explore          serve the Latency Explorer over the activities as they arrive (a
+                     free port on 127.0.0.1, printed); after CMD exits, until ^C
   --modules GLOB     which modules to instrument (repeatable)
   -p, --pid PID      trace the running Node.js process PID instead of CMD: mscope attach PID
 `,
@@ -60,9 +62,10 @@ inspector is opened with SIGUSR1 on 127.0.0.1, used once to load the agent, and 
 soon as the agent's own control socket is up.
 
 After attach these probes fire: http, net, fs, dns, gc, loop, task, proc, dc, profile-N,
-node (calls through a core module's exports), BEGIN, END, tick-N. fn probes do not: the
-program's functions are compiled already and are not rewritten. Nor do --acct, --store,
---prom, --otlp or --modules apply.
+node (calls through a core module's exports), BEGIN, END, tick-N, and fn entry probes and
+line:FILE:LINE probes, spliced into the compiled functions by live edit or breakpoints
+(docs/ATTACH.md). --acct, --store, --prom, --otlp, --explore and --modules do not apply:
+they need the load-time rewrite.
 
   Options as for mscope run (mscope help run).
 `,

@@ -89,6 +89,11 @@ export class AccountingConsumer implements ConsumerMonitor {
     return new AccountingConsumer(sinks, store, prom, otlp, feed);
   }
 
+  /** Every record as it arrives, after the exporters' own sinks; returns the unsubscribe. */
+  onRecord(sink: (r: AcctRecord) => void): () => void {
+    return this.feed.onRecord(sink);
+  }
+
   delta(pid: number, data: unknown): void {
     const records = data as AcctRecord[];
     for (const r of records) r.pid = pid;

@@ -54,7 +54,19 @@ const MAX_ROWS = 1000;
  * computed once, so a selection costs one pass over the filtered axes and one walk of
  * each axis's order for its percentiles: no sort per brush.
  */
-export class ExploreData {
+/** What the server asks for at each request: the data as it stands. */
+export interface ExploreSource {
+  current(): ExploreData;
+}
+
+/** Where the activities come from: a store's path and run, or a live run (`live`: the page polls for more). */
+export interface ExploreOrigin {
+  path: string;
+  run: number | null;
+  live?: boolean;
+}
+
+export class ExploreData implements ExploreSource {
   readonly axes: Axis[];
   private readonly columns = new Map<string, Float64Array>();
   private readonly order = new Map<string, Uint32Array>();
@@ -66,7 +78,7 @@ export class ExploreData {
 
   constructor(
     private readonly records: readonly AcctRecord[],
-    readonly source: { path: string; run: number | null },
+    readonly source: ExploreOrigin,
   ) {
     const n = records.length;
     this.size = n;
@@ -105,8 +117,12 @@ export class ExploreData {
     for (let i = 0; i < n; i++) this.byId.set(records[i]!.id, i);
   }
 
-  meta(): { path: string; run: number | null; total: number; axes: Axis[] } {
-    return { ...this.source, total: this.size, axes: this.axes };
+  current(): ExploreData {
+    return this;
+  }
+
+  meta(): { path: string; run: number | null; live: boolean; total: number; axes: Axis[] } {
+    return { path: this.source.path, run: this.source.run, live: this.source.live === true, total: this.size, axes: this.axes };
   }
 
   /** Every activity, or an even sample of `limit` of them plus the slowest, as columns in axis order. */

@@ -1,2 +1,13 @@
-export { ExploreData, binEdges, binOf, type Axis, type Selection, type SelectionResult, type AxisComparison } from './explore-data.js';
+export {
+  ExploreData,
+  binEdges,
+  binOf,
+  type Axis,
+  type ExploreOrigin,
+  type ExploreSource,
+  type Selection,
+  type SelectionResult,
+  type AxisComparison,
+} from './explore-data.js';
+export { LiveExploreData, LIVE_REBUILD_MS } from './live-explore-data.js';
 export { startExplorer, LINE_LIMIT, type Explorer } from './server.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { MscopeError, ErrorCode } from '../core/index.js';
-import type { ExploreData, Selection } from './explore-data.js';
+import type { ExploreSource, Selection } from './explore-data.js';
 
 /** The page's own files, shipped in the package beside the code (package.json "files"). */
 // Beside this file: src/ui/page from the sources, dist/ui/page (copied by the build) from the package.
@@ -31,7 +31,7 @@ export interface Explorer {
  * token (`?token=`) and a Host of 127.0.0.1:PORT or localhost:PORT, so that neither another
  * local user's page nor a DNS-rebinding site can read the store.
  */
-export async function startExplorer(data: ExploreData, port = 0): Promise<Explorer> {
+export async function startExplorer(source: ExploreSource, port = 0): Promise<Explorer> {
   const token = randomBytes(16).toString('hex');
   const expected = Buffer.from(token);
   let hosts: string[] = [];
@@ -53,6 +53,8 @@ export async function startExplorer(data: ExploreData, port = 0): Promise<Explor
     // The page's own requests carry the token too: it is written into its links as it is served.
     if (page !== undefined) return send(res, 200, page.type, readFileSync(page.file, 'utf8').replaceAll('__TOKEN__', token));
     if (url.pathname === '/echarts.min.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(ECHARTS));
+    // One snapshot per request: a live run's data may be rebuilt between two of them.
+    const data = source.current();
     if (url.pathname === '/api/meta') return json(res, 200, data.meta());
     if (url.pathname === '/api/lines') {
       const limit = Number(url.searchParams.get('limit') ?? LINE_LIMIT);

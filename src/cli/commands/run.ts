@@ -10,7 +10,8 @@ import { processMacroVars } from '../../lang/macros.js';
 import { parseSettings, scriptSources } from '../script/sources.js';
 import { otlpFromEnv } from '../../export/otlp.js';
 import type { AcctOptions } from '../../accounting/index.js';
-import type { AccountingSinks } from '../../consumer/acct-consumer.js';
+import type { AccountingConsumer, AccountingSinks } from '../../consumer/acct-consumer.js';
+import type { Explorer } from '../../ui/index.js';
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import { runsInAgents, type CompiledProgram } from '../../lang/index.js';
 import { shipProgram } from '../../lang/shipped.js';
@@ -33,12 +34,13 @@ const OPTIONS = {
   store: { type: 'string' },
   prom: { type: 'string' },
   otlp: { type: 'string' },
+  explore: { type: 'boolean' },
   pid: { type: 'string', short: 'p' },
 } as const;
 
 /** `mscope attach PID …` takes run's options but -p, and accounting, which needs the load-time rewrite. */
 const { pid: _pid, ...ATTACH_OPTIONS } = OPTIONS;
-const NOT_WITH_ATTACH = ['acct', 'store', 'prom', 'otlp', 'modules'] as const;
+const NOT_WITH_ATTACH = ['acct', 'store', 'prom', 'otlp', 'explore', 'modules'] as const;
 
 const DEFAULT_STORE = 'mscope.db';
 
@@ -95,8 +97,12 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));
   const program = script === null ? null : compileScript(script, (t) => process.stderr.write(t));
   const consumers = new Map<string, ConsumerMonitor>();
+  let explorer: Explorer | undefined;
   const otlp = otlpSinks(values.otlp);
+  const explore = values.explore === true;
+  if (explore && command.length === 0 && pid === undefined) throw usage(`mscope ${name}: --explore needs -- CMD`);
   const accounting =
+    explore ||
     values.acct === true ||
     values.store !== undefined ||
     values.prom !== undefined ||
@@ -112,7 +118,16 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
     monitors.unshift({ kind: 'acct', name: 'accounting', spec: JSON.stringify(options) });
     // The store, Prometheus and OTLP exporters load only for a run that accounts.
     const { AccountingConsumer } = await import('../../consumer/acct-consumer.js');
-    consumers.set('accounting', await AccountingConsumer.open(sinks));
+    const acct = await AccountingConsumer.open(sinks);
+    consumers.set('accounting', acct);
+    if (explore) {
+      try {
+        explorer = await startLiveExplorer(acct, command.join(' '));
+      } catch (error) {
+        await acct.end(openOutput(undefined));
+        throw error;
+      }
+    }
   }
   if (script !== null) {
     const agents = runsInAgents(program!);
@@ -130,6 +145,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
     out = openOutput(values.output);
   } catch (error) {
     await consumers.get('accounting')?.end(openOutput(undefined));
+    await explorer?.close();
     throw error;
   }
   try {
@@ -156,11 +172,32 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
       await consumers.get('accounting')?.end(out);
       throw error;
     });
+    if (explorer !== undefined) await servingUntilStopped(explorer, command.join(' '), result.status);
     return result.failed && result.status === 0 ? 1 : result.status;
   } finally {
     target.dispose();
     out.close();
+    await explorer?.close();
   }
+}
+
+/** The Latency Explorer over the run's activities as they arrive; serving starts before CMD, so a failure is one line and CMD never runs. */
+async function startLiveExplorer(acct: AccountingConsumer, command: string): Promise<Explorer> {
+  const { LiveExploreData, startExplorer } = await import('../../ui/index.js');
+  const data = new LiveExploreData(`live: ${command}`);
+  acct.onRecord((r) => data.add(r));
+  const explorer = await startExplorer(data);
+  process.stderr.write(`mscope: Latency Explorer: open ${explorer.url}\n`);
+  return explorer;
+}
+
+/** After CMD ends the page stays up, over every activity the run recorded, until ^C. */
+async function servingUntilStopped(explorer: Explorer, command: string, status: number): Promise<void> {
+  process.stderr.write(`mscope: ${command} exited with status ${status}; the Latency Explorer still serves ${explorer.url} (^C stops)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
 }
 
 function pidOf(name: string, text: string): number {

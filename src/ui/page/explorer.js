@@ -8,7 +8,17 @@ const REST_COLOR = '#b8c2d6';
 
 const state = { band: null, filters: {}, scale: 'linear', bins: 40, sort: 'latency_ns', asc: false };
 /** What tests and the bench read: the charts, the state and the last answer, and how long the last update took (ms). */
-const explorer = { state, meta: null, lines: null, result: null, updates: 0, lastUpdateMs: null, histogram: null, parallel: null };
+const explorer = {
+  state,
+  meta: null,
+  lines: null,
+  result: null,
+  updates: 0,
+  refreshes: 0,
+  lastUpdateMs: null,
+  histogram: null,
+  parallel: null,
+};
 window.explorer = explorer;
 /** For the bench: changes the selection as a brush would and resolves once every view is redrawn. */
 explorer.apply = (change) => {
@@ -64,8 +74,9 @@ function drawStatus(r) {
   const sample = lines.sampled ? `; ${lines.ids.length} of them drawn as lines` : '';
   const band = state.band === null ? '' : `, latency ${(state.band[0] / 1e6).toFixed(3)}–${(state.band[1] / 1e6).toFixed(3)} ms`;
   const filters = Object.keys(state.filters).length;
+  const live = explorer.meta.live ? ' so far (live)' : '';
   document.getElementById('status').textContent =
-    `${r.total} activities${sample}. ${r.filtered} pass ${filters} axis filter${filters === 1 ? '' : 's'}; ${r.selected} selected${band}.`;
+    `${r.total} activities${live}${sample}. ${r.filtered} pass ${filters} axis filter${filters === 1 ? '' : 's'}; ${r.selected} selected${band}.`;
 }
 
 function histogramLabels(edges) {
@@ -124,6 +135,8 @@ function drawComparison(r) {
   const body = document.createElement('tbody');
   for (const c of r.comparison) {
     const a = byName.get(c.axis);
+    // A live run's axis that appeared after the page last read the axes: drawn at the next refresh.
+    if (a === undefined) continue;
     const tr = document.createElement('tr');
     tr.dataset.axis = c.axis;
     if (most !== null && c.axis === most.axis) tr.className = 'most';
@@ -243,6 +256,41 @@ function setupParallel(meta, lines) {
   return chart;
 }
 
+const LIVE_POLL_MS = 1000;
+
+/** A live run (mscope run --explore): new activities redraw every view, keeping the selection. */
+async function refreshLive() {
+  const meta = await api('/api/meta');
+  if (meta.total === explorer.meta.total) return;
+  const lines = await api('/api/lines');
+  const names = meta.axes.map((a) => a.name).join();
+  // Two requests may straddle a rebuild on the server: try again at the next poll.
+  if (lines.axes.join() !== names || lines.total !== meta.total) return;
+  const sameAxes = names === explorer.meta.axes.map((a) => a.name).join();
+  explorer.meta = meta;
+  explorer.lines = lines;
+  if (sameAxes) explorer.parallel.setOption({ series: [{ data: lines.values.map((row) => row.map((v, i) => shown(meta.axes[i], v))) }] });
+  else {
+    explorer.parallel.dispose();
+    explorer.parallel = setupParallel(meta, lines);
+    drawnBand = 'none';
+    for (const name of Object.keys(state.filters)) if (!meta.axes.some((a) => a.name === name)) delete state.filters[name];
+  }
+  await update();
+  explorer.refreshes++;
+}
+
+function pollLive() {
+  setTimeout(async () => {
+    try {
+      await refreshLive();
+    } catch (e) {
+      document.getElementById('status').textContent = `live update failed: ${e.message} (the run may have ended)`;
+    }
+    pollLive();
+  }, LIVE_POLL_MS);
+}
+
 async function main() {
   const [meta, lines] = await Promise.all([api('/api/meta'), api('/api/lines')]);
   explorer.meta = meta;
@@ -271,6 +319,7 @@ async function main() {
   });
   await update();
   document.body.dataset.ready = 'true';
+  if (meta.live) pollLive();
 }
 
 main().catch((e) => {

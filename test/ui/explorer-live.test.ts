@@ -1,0 +1,137 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import type { ChildProcess } from 'node:child_process';
+import { ROOT, mscope, spawnMscope } from '../cli/mscope.js';
+
+const CHROMIUM = process.env.MSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+const NO_BROWSER = process.env.MSCOPE_NO_BROWSER === '1' ? 'MSCOPE_NO_BROWSER=1' : false;
+const SERVER = join(ROOT, 'test/fixtures/ui/live-server.cjs');
+const dir = mkdtempSync(join(tmpdir(), 'mscope-explore-live-'));
+
+let run: ChildProcess | undefined;
+let browser: Browser | undefined;
+
+after(async () => {
+  await browser?.close();
+  run?.kill('SIGKILL');
+});
+
+function fetchText(port: string | number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    }).on('error', reject);
+  });
+}
+
+async function requests(port: number, paths: readonly string[]): Promise<void> {
+  for (const p of paths) assert.equal((await fetchText(port, p)).status, 200);
+}
+
+/** Everything a stream prints, kept from the start, so that no line is missed between two waits. */
+function collect(stream: NodeJS.ReadableStream, what: string): (re: RegExp) => Promise<RegExpExecArray> {
+  let text = '';
+  let ended = false;
+  const waiters = new Set<() => void>();
+  stream.setEncoding('utf8');
+  stream.on('data', (d: string) => {
+    text += d;
+    for (const w of waiters) w();
+  });
+  stream.once('end', () => {
+    ended = true;
+    for (const w of waiters) w();
+  });
+  return (re) =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const m = re.exec(text);
+        if (m !== null || ended) waiters.delete(check);
+        if (m !== null) resolve(m);
+        else if (ended) reject(new Error(`${what} never printed ${re}: ${text}`));
+      };
+      waiters.add(check);
+      check();
+    });
+}
+
+async function meta(url: URL): Promise<{ total: number; live: boolean; path: string }> {
+  const r = await fetchText(url.port, `/api/meta?token=${url.searchParams.get('token')}`);
+  assert.equal(r.status, 200, r.body);
+  return JSON.parse(r.body) as { total: number; live: boolean; path: string };
+}
+
+async function untilTotal(url: URL, n: number): Promise<void> {
+  while ((await meta(url)).total < n) await new Promise((r) => setTimeout(r, 100));
+}
+
+test('--explore serves the activities of a running CMD as they arrive, and after it exits until ^C', { skip: NO_BROWSER }, async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`the Latency Explorer tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  run = spawnMscope(['run', '-q', '--explore', '--', process.execPath, SERVER], dir);
+  const stderr = collect(run.stderr!, 'mscope');
+  const stdout = collect(run.stdout!, 'the server');
+  const [urlMatch, portMatch] = await Promise.all([stderr(/Latency Explorer: open (http:\/\/\S+)\n/), stdout(/port (\d+)\n/)]);
+  const url = new URL(urlMatch[1]!);
+  const port = Number(portMatch[1]);
+  const first = await meta(url);
+  assert.equal(first.live, true);
+  assert.equal(first.path, `live: ${process.execPath} ${SERVER}`);
+
+  await requests(
+    port,
+    Array.from({ length: 10 }, (_, i) => (i === 9 ? '/slow' : '/fast')),
+  );
+  await untilTotal(url, 10);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url.href);
+  await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-ready'), 'true', errors.join('; '));
+  assert.match((await page.textContent('#status'))!, /^10 activities so far \(live\)\./);
+
+  await requests(
+    port,
+    Array.from({ length: 15 }, () => '/fast'),
+  );
+  await untilTotal(url, 25);
+  // The page polls: it redraws with the new activities without a reload, counting every one.
+  await page.waitForFunction(() => (window as unknown as { explorer: { result: { total: number } } }).explorer.result.total === 25, null, {
+    timeout: 30_000,
+  });
+  const histogram = await page.evaluate(
+    () => (window as unknown as { explorer: { result: { histogram: { counts: number[] } } } }).explorer.result.histogram.counts,
+  );
+  assert.equal(
+    histogram.reduce((a, b) => a + b, 0),
+    25,
+  );
+  assert.match((await page.textContent('#status'))!, /^25 activities so far \(live\)\./);
+  assert.deepEqual(errors, []);
+
+  const exited = new Promise<number | null>((resolve) => run!.once('exit', resolve));
+  await requests(port, ['/quit']);
+  await stderr(/exited with status 0; the Latency Explorer still serves http:\S+ \(\^C stops\)\n/);
+  // Every activity of the run, /quit's too, stays explorable after CMD is gone.
+  await untilTotal(url, 26);
+  assert.equal((await meta(url)).total, 26);
+  run.kill('SIGINT');
+  assert.equal(await exited, 0);
+});
+
+test('--explore needs a CMD, and is refused with attach', async () => {
+  const none = await mscope(['run', '--explore', '-e', 'BEGIN { exit(0); }'], dir);
+  assert.equal(none.stderr, 'mscope run: --explore needs -- CMD\n');
+  assert.equal(none.status, 2);
+  const attach = await mscope(['attach', '--explore', '-e', 'BEGIN { exit(0); }', String(process.pid)], dir);
+  assert.equal(attach.stderr, 'mscope attach: --explore is not available with attach (it needs the load-time rewrite)\n');
+  assert.equal(attach.status, 2);
+});
