@@ -10,4 +10,5 @@ export {
   type AxisComparison,
 } from './explore-data.js';
 export { LiveExploreData, LIVE_REBUILD_MS } from './live-explore-data.js';
-export { startExplorer, LINE_LIMIT, type Explorer } from './server.js';
+export { startExplorer, LINE_LIMIT, type Explorer, type ExplorerOptions } from './server.js';
+export { TracedProcesses, type ProcessLinks } from './traced-processes.js';

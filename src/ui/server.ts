@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createRequire } from 'node:module';
 import { MscopeError, ErrorCode } from '../core/index.js';
 import type { ExploreSource, Selection } from './explore-data.js';
+import type { TracedProcesses } from './traced-processes.js';
 
 /** The page's own files, shipped in the package beside the code (package.json "files"). */
 // Beside this file: src/ui/page from the sources, dist/ui/page (copied by the build) from the package.
@@ -31,23 +32,36 @@ export interface Explorer {
  * token (`?token=`) and a Host of 127.0.0.1:PORT or localhost:PORT, so that neither another
  * local user's page nor a DNS-rebinding site can read the store.
  */
-export async function startExplorer(source: ExploreSource, port = 0): Promise<Explorer> {
+export interface ExplorerOptions {
+  /** 0 (the default): a free port. */
+  port?: number;
+  /** A live run's processes: the page then lists their links and can relink them. */
+  processes?: TracedProcesses;
+}
+
+export async function startExplorer(source: ExploreSource, options: ExplorerOptions = {}): Promise<Explorer> {
+  const { port = 0, processes } = options;
   const token = randomBytes(16).toString('hex');
   const expected = Buffer.from(token);
   let hosts: string[] = [];
   const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (e) {
-      send(res, 500, 'text/plain; charset=utf-8', `internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    }
+    handle(req, res).catch((e: unknown) =>
+      send(res, 500, 'text/plain; charset=utf-8', `internal error: ${e instanceof Error ? e.message : String(e)}\n`),
+    );
   });
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hosts.includes(req.headers.host ?? '')) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden: unexpected Host\n');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const given = Buffer.from(url.searchParams.get('token') ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       return send(res, 403, 'text/plain; charset=utf-8', 'forbidden: missing or wrong token\n');
+    // The one state change: a POST (with the token) that a page of another origin cannot make readable.
+    if (url.pathname === '/api/relink' && processes !== undefined) {
+      if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'only POST\n');
+      const q = url.searchParams;
+      const r = await processes.relink(Number(q.get('pid')), Number(q.get('link')), q.get('binding') ?? '');
+      return json(res, r.ok ? 200 : 400, r);
+    }
     if (req.method !== 'GET') return send(res, 405, 'text/plain; charset=utf-8', 'only GET\n');
     const page = STATIC[url.pathname];
     // The page's own requests carry the token too: it is written into its links as it is served.
@@ -55,7 +69,8 @@ export async function startExplorer(source: ExploreSource, port = 0): Promise<Ex
     if (url.pathname === '/echarts.min.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(ECHARTS));
     // One snapshot per request: a live run's data may be rebuilt between two of them.
     const data = source.current();
-    if (url.pathname === '/api/meta') return json(res, 200, data.meta());
+    if (url.pathname === '/api/meta') return json(res, 200, { ...data.meta(), processes: processes !== undefined });
+    if (url.pathname === '/api/links' && processes !== undefined) return json(res, 200, await processes.links());
     if (url.pathname === '/api/lines') {
       const limit = Number(url.searchParams.get('limit') ?? LINE_LIMIT);
       return json(res, 200, data.lines(Number.isSafeInteger(limit) && limit > 0 ? limit : LINE_LIMIT));

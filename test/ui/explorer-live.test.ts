@@ -1,12 +1,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
 import { ROOT, mscope, spawnMscope } from '../cli/mscope.js';
+import type { ProcessLinks } from '../../src/ui/index.js';
 
 const CHROMIUM = process.env.MSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 const NO_BROWSER = process.env.MSCOPE_NO_BROWSER === '1' ? 'MSCOPE_NO_BROWSER=1' : false;
@@ -21,14 +22,22 @@ after(async () => {
   run?.kill('SIGKILL');
 });
 
-function fetchText(port: string | number, path: string): Promise<{ status: number; body: string }> {
+function fetchText(port: string | number, path: string, method = 'GET'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    httpGet({ host: '127.0.0.1', port, path }, (res) => {
+    httpRequest({ host: '127.0.0.1', port, path, method }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (d: string) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode!, body }));
-    }).on('error', reject);
+    })
+      .on('error', reject)
+      .end();
   });
+}
+
+async function links(url: URL): Promise<ProcessLinks[]> {
+  const r = await fetchText(url.port, `/api/links?token=${url.searchParams.get('token')}`);
+  assert.equal(r.status, 200, r.body);
+  return JSON.parse(r.body) as ProcessLinks[];
 }
 
 async function requests(port: number, paths: readonly string[]): Promise<void> {
@@ -72,60 +81,94 @@ async function untilTotal(url: URL, n: number): Promise<void> {
   while ((await meta(url)).total < n) await new Promise((r) => setTimeout(r, 100));
 }
 
-test('--explore serves the activities of a running CMD as they arrive, and after it exits until ^C', { skip: NO_BROWSER }, async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the Latency Explorer tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
-  run = spawnMscope(['run', '-q', '--explore', '--', process.execPath, SERVER], dir);
-  const stderr = collect(run.stderr!, 'mscope');
-  const stdout = collect(run.stdout!, 'the server');
-  const [urlMatch, portMatch] = await Promise.all([stderr(/Latency Explorer: open (http:\/\/\S+)\n/), stdout(/port (\d+)\n/)]);
-  const url = new URL(urlMatch[1]!);
-  const port = Number(portMatch[1]);
-  const first = await meta(url);
-  assert.equal(first.live, true);
-  assert.equal(first.path, `live: ${process.execPath} ${SERVER}`);
+test(
+  '--explore serves the activities of a running CMD as they arrive, its links with a relink control, and after it exits until ^C',
+  { skip: NO_BROWSER },
+  async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`the Latency Explorer tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
+    run = spawnMscope(
+      ['run', '-q', '--explore', '-e', 'http:server::request-done { @served = count(); }', '--', process.execPath, SERVER],
+      dir,
+    );
+    const stderr = collect(run.stderr!, 'mscope');
+    const stdout = collect(run.stdout!, 'the server');
+    const [urlMatch, portMatch] = await Promise.all([stderr(/Latency Explorer: open (http:\/\/\S+)\n/), stdout(/port (\d+)\n/)]);
+    const url = new URL(urlMatch[1]!);
+    const port = Number(portMatch[1]);
+    const first = await meta(url);
+    assert.equal(first.live, true);
+    assert.equal(first.path, `live: ${process.execPath} ${SERVER}`);
 
-  await requests(
-    port,
-    Array.from({ length: 10 }, (_, i) => (i === 9 ? '/slow' : '/fast')),
-  );
-  await untilTotal(url, 10);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url.href);
-  await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 60_000 });
-  assert.equal(await page.getAttribute('body', 'data-ready'), 'true', errors.join('; '));
-  assert.match((await page.textContent('#status'))!, /^10 activities so far \(live\)\./);
+    await requests(
+      port,
+      Array.from({ length: 10 }, (_, i) => (i === 9 ? '/slow' : '/fast')),
+    );
+    await untilTotal(url, 10);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(url.href);
+    await page.waitForSelector('body[data-ready]', { state: 'attached', timeout: 60_000 });
+    assert.equal(await page.getAttribute('body', 'data-ready'), 'true', errors.join('; '));
+    assert.match((await page.textContent('#status'))!, /^10 activities so far \(live\)\./);
 
-  await requests(
-    port,
-    Array.from({ length: 15 }, () => '/fast'),
-  );
-  await untilTotal(url, 25);
-  // The page polls: it redraws with the new activities without a reload, counting every one.
-  await page.waitForFunction(() => (window as unknown as { explorer: { result: { total: number } } }).explorer.result.total === 25, null, {
-    timeout: 30_000,
-  });
-  const histogram = await page.evaluate(
-    () => (window as unknown as { explorer: { result: { histogram: { counts: number[] } } } }).explorer.result.histogram.counts,
-  );
-  assert.equal(
-    histogram.reduce((a, b) => a + b, 0),
-    25,
-  );
-  assert.match((await page.textContent('#status'))!, /^25 activities so far \(live\)\./);
-  assert.deepEqual(errors, []);
+    await requests(
+      port,
+      Array.from({ length: 15 }, () => '/fast'),
+    );
+    await untilTotal(url, 25);
+    // The page polls: it redraws with the new activities without a reload, counting every one.
+    await page.waitForFunction(
+      () => (window as unknown as { explorer: { result: { total: number } } }).explorer.result.total === 25,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    const histogram = await page.evaluate(
+      () => (window as unknown as { explorer: { result: { histogram: { counts: number[] } } } }).explorer.result.histogram.counts,
+    );
+    assert.equal(
+      histogram.reduce((a, b) => a + b, 0),
+      25,
+    );
+    assert.match((await page.textContent('#status'))!, /^25 activities so far \(live\)\./);
 
-  const exited = new Promise<number | null>((resolve) => run!.once('exit', resolve));
-  await requests(port, ['/quit']);
-  await stderr(/exited with status 0; the Latency Explorer still serves http:\S+ \(\^C stops\)\n/);
-  // Every activity of the run, /quit's too, stays explorable after CMD is gone.
-  await untilTotal(url, 26);
-  assert.equal((await meta(url)).total, 26);
-  run.kill('SIGINT');
-  assert.equal(await exited, 0);
-});
+    // The D program's link in the server process, shown and relinked from the page.
+    const row = page.locator('#links tr[data-link]').filter({ hasText: 'http:server::request-done' });
+    await row.waitFor({ timeout: 30_000 });
+    const pid = Number(await row.getAttribute('data-pid'));
+    const before = (await links(url)).find((p) => p.pid === pid)!.links!.find((l) => l.description.includes('request-done'))!;
+    assert.equal(before.binding, 'direct');
+    assert.equal(await row.locator('td').nth(2).textContent(), 'direct');
+    await row.locator('select').selectOption('shm');
+    await row.locator('button').click();
+    await page.waitForFunction(() => document.getElementById('relink-status')!.textContent !== '', null, { timeout: 30_000 });
+    assert.equal(await page.textContent('#relink-status'), `link ${before.id} of process ${pid} is now bound by shm`);
+    const after = (await links(url)).find((p) => p.pid === pid)!.links!.find((l) => l.id === before.id)!;
+    assert.equal(after.binding, 'shm');
+    await page.locator(`#links tr[data-link="${before.id}"] td:nth-child(3)`).filter({ hasText: 'shm' }).waitFor({ timeout: 30_000 });
+    // A relink the process refuses is its one-line reason on the page, not a broken page.
+    const refused = await fetchText(
+      url.port,
+      `/api/relink?${new URLSearchParams({ pid: String(pid), link: '9999', binding: 'shm', token: url.searchParams.get('token')! })}`,
+      'POST',
+    );
+    assert.equal(refused.status, 400);
+    assert.match((JSON.parse(refused.body) as { error: string }).error, /9999/);
+    assert.deepEqual(errors, []);
+
+    const exited = new Promise<number | null>((resolve) => run!.once('exit', resolve));
+    await requests(port, ['/quit']);
+    await stderr(/exited with status 0; the Latency Explorer still serves http:\S+ \(\^C stops\)\n/);
+    // Every activity of the run, /quit's too, stays explorable after CMD is gone.
+    await untilTotal(url, 26);
+    assert.equal((await meta(url)).total, 26);
+    run.kill('SIGINT');
+    assert.equal(await exited, 0);
+  },
+);
 
 test('--explore needs a CMD, and is refused with attach', async () => {
   const none = await mscope(['run', '--explore', '-e', 'BEGIN { exit(0); }'], dir);

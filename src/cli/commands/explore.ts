@@ -21,7 +21,7 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
   const port = values.port === undefined ? 0 : wholeNumber('--port', values.port);
   if (port > 65535) throw usage(`mscope explore: --port expects a port number, got "${values.port}"`);
   const records = await readStoreFor('mscope explore', file, run);
-  const explorer = await startExplorer(new ExploreData(records, { path: file, run: run ?? null }), port);
+  const explorer = await startExplorer(new ExploreData(records, { path: file, run: run ?? null }), { port });
   process.stdout.write(`mscope explore: ${records.length} activities from ${file}; open ${explorer.url}\n(^C stops)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

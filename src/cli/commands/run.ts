@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { BINDING_KINDS, compileGlob, type BindingKind } from '../../core/index.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
-import type { MonitorSpec } from '../../agent/protocol.js';
+import type { AgentMessage, MonitorSpec } from '../../agent/protocol.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
@@ -11,7 +11,10 @@ import { parseSettings, scriptSources } from '../script/sources.js';
 import { otlpFromEnv } from '../../export/otlp.js';
 import type { AcctOptions } from '../../accounting/index.js';
 import type { AccountingConsumer, AccountingSinks } from '../../consumer/acct-consumer.js';
-import type { Explorer } from '../../ui/index.js';
+import type { Explorer, TracedProcesses } from '../../ui/index.js';
+
+/** The page of `--explore`, and the processes whose links it shows. */
+type LiveExplorer = Explorer & { processes: TracedProcesses };
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import { runsInAgents, type CompiledProgram } from '../../lang/index.js';
 import { shipProgram } from '../../lang/shipped.js';
@@ -97,7 +100,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
   const monitors: MonitorSpec[] = (values.monitor ?? []).map((file) => ({ kind: 'ts', name: file, spec: resolve(cwd, file) }));
   const program = script === null ? null : compileScript(script, (t) => process.stderr.write(t));
   const consumers = new Map<string, ConsumerMonitor>();
-  let explorer: Explorer | undefined;
+  let explorer: LiveExplorer | undefined;
   const otlp = otlpSinks(values.otlp);
   const explore = values.explore === true;
   if (explore && command.length === 0 && pid === undefined) throw usage(`mscope ${name}: --explore needs -- CMD`);
@@ -167,6 +170,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
       out,
       quiet,
       consumers,
+      ...(explorer === undefined ? {} : { onMessage: seenBy(explorer.processes) }),
     }).catch(async (error: unknown) => {
       // A monitor that failed its check before CMD started: the exporters must not keep mscope alive.
       await consumers.get('accounting')?.end(out);
@@ -182,17 +186,25 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
 }
 
 /** The Latency Explorer over the run's activities as they arrive; serving starts before CMD, so a failure is one line and CMD never runs. */
-async function startLiveExplorer(acct: AccountingConsumer, command: string): Promise<Explorer> {
-  const { LiveExploreData, startExplorer } = await import('../../ui/index.js');
+async function startLiveExplorer(acct: AccountingConsumer, command: string): Promise<LiveExplorer> {
+  const { LiveExploreData, TracedProcesses, startExplorer } = await import('../../ui/index.js');
   const data = new LiveExploreData(`live: ${command}`);
   acct.onRecord((r) => data.add(r));
-  const explorer = await startExplorer(data);
+  const processes = new TracedProcesses();
+  const explorer = { ...(await startExplorer(data, { processes })), processes };
   process.stderr.write(`mscope: Latency Explorer: open ${explorer.url}\n`);
   return explorer;
 }
 
+/** Every traced process that says hello is listed on the page. */
+function seenBy(processes: TracedProcesses): (pid: number, m: AgentMessage) => void {
+  return (pid, m) => {
+    if (m.t === 'hello') processes.add(pid, m.argv);
+  };
+}
+
 /** After CMD ends the page stays up, over every activity the run recorded, until ^C. */
-async function servingUntilStopped(explorer: Explorer, command: string, status: number): Promise<void> {
+async function servingUntilStopped(explorer: LiveExplorer, command: string, status: number): Promise<void> {
   process.stderr.write(`mscope: ${command} exited with status ${status}; the Latency Explorer still serves ${explorer.url} (^C stops)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -280,10 +280,73 @@ async function refreshLive() {
   explorer.refreshes++;
 }
 
+const BINDINGS = ['direct', 'shm', 'message'];
+
+/** The links of every traced process, as `mscope links` prints them, each with a relink control. */
+let drawnLinks = '';
+async function drawLinks() {
+  const rows = await api('/api/links');
+  explorer.links = rows;
+  const t = document.getElementById('links');
+  // Only the counts changed: update them in place, so that a binding being picked is not reset.
+  const shape = rows.map((p) => `${p.pid}:${p.links === null ? 'gone' : p.links.map((l) => `${l.id}/${l.binding}`).join(',')}`).join(';');
+  if (shape === drawnLinks) {
+    for (const p of rows)
+      for (const l of p.links ?? []) {
+        const cells = t.querySelector(`tr[data-pid="${p.pid}"][data-link="${l.id}"]`)?.cells;
+        if (cells !== undefined) [l.events, l.drops, l.faults].forEach((v, i) => (cells[3 + i].textContent = String(v)));
+      }
+    return;
+  }
+  drawnLinks = shape;
+  t.innerHTML =
+    '<thead><tr><th>pid</th><th>link</th><th>binding</th><th>events</th><th>drops</th><th>faults</th><th>description</th><th>relink</th></tr></thead>';
+  const body = document.createElement('tbody');
+  for (const p of rows) {
+    if (p.links === null) {
+      const tr = document.createElement('tr');
+      tr.className = 'gone';
+      const td = Object.assign(document.createElement('td'), { textContent: `${p.pid} ${p.argv.join(' ')}: ${p.error ?? 'exited'}` });
+      td.colSpan = 8;
+      tr.append(td);
+      body.append(tr);
+      continue;
+    }
+    for (const l of p.links) {
+      const tr = document.createElement('tr');
+      tr.dataset.pid = p.pid;
+      tr.dataset.link = l.id;
+      for (const v of [p.pid, l.id, l.binding, l.events, l.drops, l.faults, l.description])
+        tr.append(Object.assign(document.createElement('td'), { textContent: String(v) }));
+      const pick = document.createElement('select');
+      for (const b of BINDINGS)
+        pick.append(Object.assign(document.createElement('option'), { value: b, textContent: b, selected: b === l.binding }));
+      const go = Object.assign(document.createElement('button'), { type: 'button', textContent: 'relink' });
+      go.onclick = async () => {
+        const status = document.getElementById('relink-status');
+        const r = await fetch(`/api/relink?${new URLSearchParams({ pid: p.pid, link: l.id, binding: pick.value, token })}`, {
+          method: 'POST',
+        });
+        const answer = await r.json();
+        status.textContent = answer.ok
+          ? `link ${l.id} of process ${p.pid} is now bound by ${pick.value}`
+          : `relink refused: ${answer.error}`;
+        await drawLinks();
+      };
+      const td = document.createElement('td');
+      td.append(pick, go);
+      tr.append(td);
+      body.append(tr);
+    }
+  }
+  t.append(body);
+}
+
 function pollLive() {
   setTimeout(async () => {
     try {
       await refreshLive();
+      if (explorer.meta.processes) await drawLinks();
     } catch (e) {
       document.getElementById('status').textContent = `live update failed: ${e.message} (the run may have ended)`;
     }
@@ -319,6 +382,10 @@ async function main() {
   });
   await update();
   document.body.dataset.ready = 'true';
+  if (meta.processes) {
+    document.getElementById('processes').hidden = false;
+    await drawLinks();
+  }
   if (meta.live) pollLive();
 }
 
