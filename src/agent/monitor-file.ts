@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import {
   BINDING_KINDS,
@@ -51,16 +52,32 @@ export async function loadMonitorFile(path: string, name: string): Promise<Loade
  * from the hooks thread) that the agent's NODE_OPTIONS starts an agent in: that agent loads
  * this file again, its esbuild starts another worker, and so on (two threads and 30 MB a
  * second on Node 20). Without worker threads esbuild runs its binary per transform instead.
- * Any thread that still starts meanwhile is internal, so the agent stays out of it.
+ * Any thread that starts meanwhile is internal, so the agent stays out of it.
  */
 const LOADING_ENV: Readonly<Record<string, string>> = { ESBUILD_WORKER_THREADS: '0', [INTERNAL_THREAD_ENV]: '1' };
+const INTERNAL_ENV: Readonly<Record<string, string>> = { [INTERNAL_THREAD_ENV]: '1' };
+
+/** Requires as tsx does, so that `esbuild` is the copy tsx's transforms use. */
+const requireAsTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
 
 async function importTypeScript(url: string): Promise<Record<string, unknown>> {
-  const prior = Object.keys(LOADING_ENV).map((k) => [k, process.env[k]] as const);
-  Object.assign(process.env, LOADING_ENV);
+  const esbuild = requireAsTsx.resolve('esbuild');
+  // esbuild reads ESBUILD_WORKER_THREADS once, as it loads, but its worker copies the environment
+  // when it starts: an esbuild loaded before (`--import tsx`) whose worker started under the flag
+  // got a worker that exits at once, and the thread waiting for its transform waited forever.
+  const loadsEsbuild = requireAsTsx.cache[esbuild] === undefined;
+  if (loadsEsbuild) withEnv(LOADING_ENV, () => requireAsTsx(esbuild));
+  const { tsImport } = await import('tsx/esm/api');
+  // Set only while tsImport registers its hooks (on Node 20 the hooks thread copies the
+  // environment then) and loads the file itself: never across an await, where other code runs.
+  return (await withEnv(loadsEsbuild ? LOADING_ENV : INTERNAL_ENV, () => tsImport(url, import.meta.url))) as Record<string, unknown>;
+}
+
+function withEnv<T>(vars: Readonly<Record<string, string>>, run: () => T): T {
+  const prior = Object.keys(vars).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, vars);
   try {
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    return run();
   } finally {
     for (const [k, v] of prior) {
       if (v === undefined) delete process.env[k];
