@@ -134,6 +134,7 @@ export class Agent {
         return h;
       },
       output: (text: string) => this.channel.send({ t: 'output', text }),
+      records: (text: string) => this.channel.send({ t: 'output', text, records: true }),
       warn: (text: string) => this.channel.send({ t: 'warn', text }),
       exit: (code = 0) => {
         this.channel.send({ t: 'exit-request', code });

@@ -56,6 +56,7 @@ export class ScriptMonitor implements AgentMonitor {
     targetPid();
     const host = {
       output: (text: string) => ctx.output(text),
+      records: (text: string) => (ctx.records ?? ctx.output)(text),
       warn: (text: string) => ctx.warn(text),
       exit: (status: number) => ctx.exit(status),
     };
@@ -100,7 +101,9 @@ export class ScriptMonitor implements AgentMonitor {
     if (r === undefined) return;
     this.remote.noteFlushed(r.events, r.dropped);
     this.instance?.applyDelta(r.delta);
-    if (r.output !== '') ctx.output(r.output);
+    // A remote clause prints only records when not quiet: its lines share the run's header.
+    if (r.output !== '')
+      (this.program.options.quiet || this.program.format !== 'text' ? ctx.output : (ctx.records ?? ctx.output))(r.output);
     if (r.warnings !== '') ctx.warn(r.warnings);
     if (r.exit !== null) ctx.exit(r.exit);
   }

@@ -1,12 +1,12 @@
 import { aggregationToJson, jsonLine } from '../aggregate/json.js';
 import { printAggregationsAtExit } from '../aggregate/print.js';
 import { Probe, ProbeEvent } from '../core/index.js';
-import { ProgramInstance, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
+import { ProgramInstance, recordsWithHeader, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
 import type { LinkHandle } from '../weaver/link.js';
 import { linkClauses } from '../agent/agent-program.js';
 
 /**
- * A D program in mscope (DTrace's consumer): prints the header, runs BEGIN, then tick-N on
+ * A D program in mscope (DTrace's consumer): runs BEGIN, then tick-N on
  * timers, merges the agents' deltas, and at the end runs END, prints every aggregation the
  * program did not print itself in DTrace's layout, and reports losses. A solo program (no
  * command: mscope traces itself, as `dtrace -n` does) also links its probe clauses here.
@@ -28,7 +28,8 @@ export class ConsumerProgram {
     private readonly host: Host,
     private readonly linksProbes = false,
   ) {
-    this.instance = new ProgramInstance(program, host);
+    // A consumer of agents shares its header with their lines (host.records); alone, it heads its own.
+    this.instance = new ProgramInstance(program, { ...host, records: host.records ?? recordsWithHeader((text) => host.output(text)) });
   }
 
   /** The status passed to exit(), or null while the program has not called it. */
@@ -46,7 +47,6 @@ export class ConsumerProgram {
     this.started = true;
     const instance = this.instance;
     instance.onExit = () => this.stopTracing();
-    this.printHeader();
     instance.begin(false);
     if (this.linksProbes && instance.exitStatus === null) linkClauses(instance, undefined, this.links);
     if (instance.exitStatus === null) this.startTicks();
@@ -55,17 +55,6 @@ export class ConsumerProgram {
   /** Merges an agent's delta into this program's aggregations and assigns its globals. */
   applyDelta(delta: ProgramDelta): void {
     this.instance.applyDelta(delta);
-  }
-
-  /**
-   * DTrace prints its `CPU ID FUNCTION:NAME` header once, before BEGIN, unless quiet; here
-   * only programs with a default-action clause print the lines it heads. Agents leave it to
-   * the consumer, so that a run over several processes prints it once.
-   */
-  private printHeader(): void {
-    const p = this.program;
-    if (p.format !== 'text' || p.options.quiet || !p.clauses.some((c) => c.defaultAction)) return;
-    this.host.output(`${'CPU'.padStart(3)} ${'ID'.padStart(6)} ${'FUNCTION:NAME'.padStart(32)}\n`);
   }
 
   private startTicks(): void {

@@ -14,6 +14,8 @@ export interface ConsumerMonitor {
 /** What a consumer may do while CMD runs: print, stop tracing like DTrace's exit(), fail the run. */
 export interface ConsumerContext {
   readonly out: OutputSink;
+  /** Record lines (`CPU ID FUNCTION:NAME` …), the run's header above the first, whichever process printed it. */
+  records(text: string): void;
   exit(code: number): void;
   /** Something went wrong that is not the program's doing (a microScope bug): mscope must not exit 0. */
   fail(): void;

@@ -17,6 +17,7 @@ export class ScriptConsumer implements ConsumerMonitor {
   constructor(program: CompiledProgram, ctx: ConsumerContext) {
     this.instance = new ConsumerProgram(program, {
       output: (text) => ctx.out.write(text),
+      records: (text) => ctx.records(text),
       warn: (text) => process.stderr.write(text.startsWith('mscope') || text.includes(': warning') ? text : `mscope: ${text}`),
       exit: (status) => ctx.exit(status),
       fail: () => ctx.fail(),

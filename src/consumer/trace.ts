@@ -5,6 +5,7 @@ import { onBrokenStdout, type OutputSink } from './output.js';
 import { probeEffectLine } from './probe-effect.js';
 import { RunReport } from './run-report.js';
 import { Session } from './session.js';
+import { recordsWithHeader } from '../lang/index.js';
 
 /**
  * What a session traces: a command mscope starts (`CommandTarget`), or a process it attached
@@ -70,10 +71,12 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     requestedExit ??= code;
     if (started) target.stop('SIGTERM');
   };
+  const write = (text: string): void => req.out.write(text);
+  const records = recordsWithHeader(write);
   const consumers = new Map(
     req.monitors.map((s) => [
       s.name,
-      req.consumers?.get(s.name) ?? monitorKind(s).consumer(s, { out: req.out, exit: stop, fail: () => (consumerFailed = true) }),
+      req.consumers?.get(s.name) ?? monitorKind(s).consumer(s, { out: req.out, records, exit: stop, fail: () => (consumerFailed = true) }),
     ]),
   );
   const scripts = new Set(req.monitors.filter((s) => monitorKind(s).script === true).map((s) => s.name));
@@ -85,7 +88,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   session.onMessage((pid, m) => {
     req.onMessage?.(pid, m);
     target.seen?.(pid, m);
-    if (m.t === 'output') req.out.write(m.text);
+    if (m.t === 'output') (m.records === true ? records : write)(m.text);
     else if (m.t === 'warn') process.stderr.write(m.text);
     else if (m.t === 'signal') target.answer(pid);
     else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);

@@ -3,7 +3,7 @@ import { AGG_FUNCS } from './builtins.js';
 import { argConversions, compileFormat } from '../aggregate/printf.js';
 import { ExprCompiler } from './compile-expr.js';
 import { convert } from './compile-convert.js';
-import { asInt, INT64 } from './ctypes.js';
+import { asInt, INT64, sizeOf } from './ctypes.js';
 
 /** Statements: aggregating assignments and actions, which call the runtime (`rt.*`). */
 export abstract class ActionCompiler extends ExprCompiler {
@@ -34,7 +34,8 @@ export abstract class ActionCompiler extends ExprCompiler {
     switch (e.name) {
       case 'trace':
       case 'print':
-        return a[0]!.kind === 'agg' ? `rt.printa(null, [${this.aggRef(a[0]!)}], ${sp})` : `rt.trace(ev, ${this.expr(a[0]!)}, ${sp})`;
+        if (a[0]!.kind === 'agg') return `rt.printa(null, [${this.aggRef(a[0]!)}], ${sp})`;
+        return `rt.trace(ev, ${this.expr(a[0]!)}, ${sp}, ${traceSize(a[0]!)})`;
       case 'printf': {
         const fmt = this.formatFor(strValue(a[0]), a.slice(1));
         return `rt.printf(ev, ${JSON.stringify(fmt)}, [${this.formatArgs(fmt, a.slice(1))}], ${sp})`;
@@ -137,4 +138,10 @@ function conversions(fmt: string): string[] {
 
 function strValue(e: Expr | undefined): string {
   return e?.kind === 'str' ? e.value : '';
+}
+
+/** The byte size of a traced value's D integer type (DTrace picks trace()'s width by it), or 0. */
+function traceSize(e: Expr): number {
+  const t = e.ctype === undefined ? null : asInt(e.ctype);
+  return t === null ? 0 : sizeOf(t);
 }

@@ -7,6 +7,9 @@ import { SCRATCH_FUNCS } from './builtins.js';
 import type { Names } from './resolve.js';
 import { stmtExprs, visitExpr } from './walk.js';
 
+/** The actions that record data in DTrace's principal buffer: when not quiet, their firing prints a `CPU ID FUNCTION:NAME` line. */
+const RECORDING_ACTIONS = new Set(['trace', 'print', 'printf', 'printa', 'tracemem', 'stack', 'ustack', 'jstack', 'exit', 'system']);
+
 /**
  * Generated code for the whole program: one factory that, given a runtime, returns one
  * function per clause. Built from the AST only: identifiers are D identifiers (letters,
@@ -99,8 +102,9 @@ class Generator extends ActionCompiler {
 
   private clause(c: Clause): string {
     const body: string[] = [];
-    const uses = { self: false, this: false, spec: false, scratch: false };
+    const uses = { self: false, this: false, spec: false, scratch: false, records: c.defaultAction };
     const scan = (e: Expr): void => {
+      if (e.kind === 'call' && RECORDING_ACTIONS.has(e.name)) uses.records = true;
       if (e.kind === 'self') uses.self = true;
       if (e.kind === 'this') uses.this = true;
       if (e.kind === 'call' && e.name === 'speculate') uses.spec = true;
@@ -118,9 +122,11 @@ class Generator extends ActionCompiler {
     // `$t` holds the old value in `x++`, `$c` a long chain's value so far; a predicate may use either.
     body.push('let $t = 0, $c = 0, $k = 0, $w = 0;');
     if (c.predicate !== null) body.push(`if (!${this.bool(c.predicate)}) return;`);
+    if (uses.records) body.push('rt.recordsBegin(ev);');
     if (uses.spec) body.push('let spec = 0;');
     for (const s of c.body) body.push(this.stmt(s, uses.spec));
     if (c.defaultAction) body.push('rt.probeLine(ev, 0);');
-    return `function c${c.index}(ev) {\n  try {\n    ${body.join('\n    ')}\n  } catch (e) { rt.fault(${c.index}, e, ev); }\n}`;
+    const end = uses.records ? ' finally { rt.recordsEnd(); }' : '';
+    return `function c${c.index}(ev) {\n  try {\n    ${body.join('\n    ')}\n  } catch (e) { rt.fault(${c.index}, e, ev); }${end}\n}`;
   }
 }

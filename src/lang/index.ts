@@ -17,3 +17,4 @@ export { matchesLater, unmatchedProbeWarnings } from './warnings.js';
 export { Capability } from './builtins.js';
 export type { ProgramOptions } from './options.js';
 export type { OutputFormat } from './runtime/runtime.js';
+export { recordsWithHeader } from './runtime/runtime.js';

@@ -15,7 +15,8 @@ import { collect, mscope, waitForOutput } from '../cli/mscope.js';
  */
 const APP_DIR = fileURLToPath(new URL('../fixtures/preload/', import.meta.url));
 const PRELOADS = ['--import', '--require'] as const;
-const PROGRAM = 'fn::work:entry { @calls = count(); } END { printa("work called %@d times\\n", @calls); }';
+// Quiet: the tests are about where the output goes, not DTrace's CPU ID FUNCTION:NAME lines.
+const PROGRAM = '#pragma D option quiet\nfn::work:entry { @calls = count(); } END { printa("work called %@d times\\n", @calls); }';
 
 function node(args: readonly string[], env: NodeJS.ProcessEnv = {}, wait = false) {
   const child = spawn(process.execPath, [...args, 'app.mjs', ...(wait ? ['wait'] : [])], {

@@ -15,7 +15,8 @@ import { APPS, attach, requests, startApp, type App } from './harness.js';
  * between attach and detach, and after detach the process as it was (its listeners, hooks,
  * threads, sockets and answers).
  */
-const COUNT = 'http:server::request-done { @n = count(); } END { printa("requests %@d\\n", @n); }';
+// Quiet: these tests count requests; DTrace's CPU ID FUNCTION:NAME lines are tested in the golden cases.
+const COUNT = '#pragma D option quiet\nhttp:server::request-done { @n = count(); } END { printa("requests %@d\\n", @n); }';
 
 /**
  * The program's state once it has served a request: from Node 24 on, the first socket a

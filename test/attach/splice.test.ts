@@ -35,6 +35,7 @@ test('fn entry and line probes spliced into a running CommonJS program; a refuse
     const a = attach([
       'attach',
       String(app.pid),
+      '-q',
       '-e',
       'fn:splice-lib.cjs:work:entry { @calls = count(); } line:splice-lib.cjs:6:1 { @line = count(); @k = sum(arg0); } ' +
         'line:splice-lib.cjs:6:31 { @body = count(); } ' +

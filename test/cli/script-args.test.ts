@@ -8,7 +8,7 @@ import { FIXTURES, mscope, withoutNotices } from './mscope.js';
 const dir = join(FIXTURES, 'scripts');
 
 test('--arg values reach $N in descriptions, predicates and keys, in every traced process and in END', async () => {
-  const r = await mscope(['run', '-s', 'args.d', '--arg', 'add', '--arg', '1', '--arg', 'big', '--', 'node', 'count.cjs'], dir);
+  const r = await mscope(['run', '-q', '-s', 'args.d', '--arg', 'add', '--arg', '1', '--arg', 'big', '--', 'node', 'count.cjs'], dir);
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.split('\n');
   assert.ok(lines.includes('cjs: 40'), r.stdout);
@@ -23,7 +23,7 @@ test('--arg values reach $N in descriptions, predicates and keys, in every trace
 
 test('--arg values reach clauses bound by shm and message, which run the program mscope compiled', async () => {
   for (const binding of ['shm', 'message']) {
-    const args = ['run', '-b', binding, '-s', 'args.d', '--arg', 'add', '--arg', '1', '--arg', 'big', '--', 'node', 'count.cjs'];
+    const args = ['run', '-q', '-b', binding, '-s', 'args.d', '--arg', 'add', '--arg', '1', '--arg', 'big', '--', 'node', 'count.cjs'];
     const r = await mscope(args, dir);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(
@@ -39,7 +39,7 @@ test('--arg values reach clauses bound by shm and message, which run the program
 });
 
 test('an integer-looking --arg is an integer and $$N its string form; no CMD needed', async () => {
-  const r = await mscope(['run', '-e', 'BEGIN { printf("%d %s %d\\n", $1 * 2, $$1, $#); exit(0); }', '--arg', '21'], dir);
+  const r = await mscope(['run', '-q', '-e', 'BEGIN { printf("%d %s %d\\n", $1 * 2, $$1, $#); exit(0); }', '--arg', '21'], dir);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, '42 21 1\n');
 });
@@ -87,7 +87,7 @@ test("$target is the pid of CMD, in its probe clauses and in END; $pid and $cwd 
 });
 
 test('$target is 0 without CMD, and an unknown macro variable is a located error', async () => {
-  const ok = await mscope(['run', '-e', 'BEGIN { printf("%d %d %d\\n", $target, $uid == uid, $pid == pid); exit(0); }'], dir);
+  const ok = await mscope(['run', '-q', '-e', 'BEGIN { printf("%d %d %d\\n", $target, $uid == uid, $pid == pid); exit(0); }'], dir);
   assert.equal(ok.stdout, '0 1 1\n', ok.stderr);
   const bad = await mscope(['run', '-e', 'BEGIN { x = $tagret; }'], dir);
   assert.equal(bad.status, 1);

@@ -72,7 +72,7 @@ test('sh -c running two node programs: one aggregation, the sum of both', async 
 });
 
 test('a parent and the child it forks with child_process.fork: counts add up, END runs once', async () => {
-  const r = await mscope(['run', '-e', `${COUNT} END { printf("end\\n"); }`, '--', 'node', 'parent.mjs'], dir);
+  const r = await mscope(['run', '-q', '-e', `${COUNT} END { printf("end\\n"); }`, '--', 'node', 'parent.mjs'], dir);
   assert.equal(r.status, 0, r.stderr);
   // parent: add twice; child: add 3 times.
   assert.equal(r.stdout, ['child: done', 'parent: child exited with 0', 'end', '', row('add', 5), ''].join('\n'));
@@ -98,7 +98,7 @@ test('cluster with 2 workers: the primary and both workers are merged', async ()
 });
 
 test('SIGINT to mscope: the target gets it, aggregations are printed, END runs, status 130', async () => {
-  const child = spawnMscope(['run', '-e', `${COUNT} END { printf("end\\n"); }`, '--', 'node', 'wait.mjs'], dir);
+  const child = spawnMscope(['run', '-q', '-e', `${COUNT} END { printf("end\\n"); }`, '--', 'node', 'wait.mjs'], dir);
   const done = collect(child);
   const [, pid] = await waitFor(child, /^ready (\d+)$/m);
   process.kill(Number(pid), 'SIGUSR2');
@@ -121,7 +121,10 @@ test('exit(3) in a probe clause: the target is stopped, END runs, mscope exits 3
   process.kill(Number(pid), 'SIGUSR2');
   const r = await done;
   assert.equal(r.status, 3, r.stderr);
-  assert.match(r.stdout, /^end$/m);
+  // Not quiet: exit() records, so the target's firing prints its line (through its agent), under the run's one header.
+  assert.equal(r.stdout.split('FUNCTION:NAME').length, 2, r.stdout);
+  assert.match(r.stdout, /^CPU {5}ID {20}FUNCTION:NAME\n {2}\d+ +\d+ +add:entry \n/m);
+  assert.match(r.stdout, /^ {2}0 {6}0 {29}:END end\n\n$/m);
   assert.doesNotMatch(r.stdout, /bumped 3/);
   assert.throws(() => process.kill(Number(pid), 0), { code: 'ESRCH' }, 'the target was stopped');
 });
@@ -133,7 +136,12 @@ test('exit(0) in BEGIN: CMD never starts, END runs, status 0', async () => {
     const program = `BEGIN { printf("begin\\n"); exit(0); } ${COUNT} END { printf("end\\n"); }`;
     const r = await mscope(['run', '-e', program, '--', 'node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`], dir);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, 'begin\nend\n');
+    // Not quiet: DTrace's CPU ID FUNCTION:NAME line on each firing that records, under one header; printf's newline, then the line's.
+    const header = 'CPU     ID                    FUNCTION:NAME\n';
+    assert.equal(
+      r.stdout,
+      `${header}  0      0                           :BEGIN begin\n\n  0      0                             :END end\n\n`,
+    );
     assert.equal(existsSync(marker), false, 'CMD ran');
     // The same command does create the file when BEGIN does not exit: the check above can fail.
     const control = await mscope(
@@ -173,10 +181,10 @@ test('tick-100ms with printa and clear prints merged data while the targets run'
 
 test('without CMD: tick-1ms and a counter that exits after 5 ticks', async () => {
   const program = 'tick-1ms { n++; } tick-1ms /n == 5/ { printf("ticks %d\\n", n); exit(0); } END { printf("end\\n"); }';
-  const r = await mscope(['run', '-e', program], dir);
+  const r = await mscope(['run', '-q', '-e', program], dir);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'ticks 5\nend\n');
-  const hi = await mscope(['run', '-e', 'BEGIN { printf("hi\\n"); exit(0); }'], dir);
+  const hi = await mscope(['run', '-q', '-e', 'BEGIN { printf("hi\\n"); exit(0); }'], dir);
   assert.equal(hi.status, 0, hi.stderr);
   assert.equal(hi.stdout, 'hi\n');
 });

@@ -74,6 +74,7 @@ test('-e and -s together form one program, concatenated in command-line order', 
   const r = await mscope(
     [
       'run',
+      '-q',
       '-e',
       'BEGIN { printf("one\\n"); } END { printf("end one\\n"); }',
       '-s',
@@ -107,7 +108,14 @@ test('-q: trace() output has no separator, BEGIN and END output in order, aggreg
   assert.equal(r.stdout, ['begin', 'cjs: 40', '62', 'end', '', row('square', 2), row('add', 5), ''].join('\n'));
   const loud = await mscope(['run', '-e', 'fn::square:entry { trace(arg0); }', '--', 'node', 'count.cjs'], dir);
   assert.equal(loud.status, 0, loud.stderr);
-  assert.equal(loud.stdout, 'cjs: 40\n6\n2\n');
+  // Not quiet, as DTrace: a header, then per firing `%3d %6d %32s ` (CPU, ID, FUNCTION:NAME) and trace()'s ` %16d`.
+  const [target, header, ...fired] = loud.stdout.split('\n');
+  assert.equal(target, 'cjs: 40');
+  assert.equal(header, 'CPU     ID                    FUNCTION:NAME');
+  assert.equal(fired.length, 3, loud.stdout);
+  assert.match(fired[0]!, /^ {2}0 +\d+ {21}square:entry {17}6$/);
+  assert.match(fired[1]!, /^ {2}0 +\d+ {21}square:entry {17}2$/);
+  assert.equal(fired[2], '');
 });
 
 test('-o FILE appends the program output and aggregations; stdout keeps only the target', async () => {
@@ -115,7 +123,7 @@ test('-o FILE appends the program output and aggregations; stdout keeps only the
   try {
     const file = join(tmp, 'out.txt');
     appendFileSync(file, 'earlier\n');
-    const args = ['run', '-o', file, '-e', `BEGIN { printf("begin\\n"); } ${COUNT}`, '--', 'node', 'count.cjs'];
+    const args = ['run', '-q', '-o', file, '-e', `BEGIN { printf("begin\\n"); } ${COUNT}`, '--', 'node', 'count.cjs'];
     const r = await mscope(args, dir);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'cjs: 40\n');

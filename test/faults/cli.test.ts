@@ -10,7 +10,8 @@ import { collect, FIXTURES, mscope, spawnMscope } from '../cli/mscope.js';
 
 // Hostile conditions around mscope itself: closed pipes, full disks, bad files, dead collectors.
 const dir = fileURLToPath(new URL('../fixtures/cli-faults/', import.meta.url));
-const COUNT_ADD = 'fn::add:entry { @calls = count(); } END { printa("calls %@d\\n", @calls); }';
+// Quiet: these tests are about faults and signals, not DTrace's CPU ID FUNCTION:NAME lines.
+const COUNT_ADD = '#pragma D option quiet\nfn::add:entry { @calls = count(); } END { printa("calls %@d\\n", @calls); }';
 
 function alive(pid: number): boolean {
   try {

@@ -58,7 +58,7 @@ test('long chains compile and run: sums, mixed operators, logical chains, nestin
   BEGIN / ${chain(10000, () => '1 == 1', '&&')} && ${chain(10000, (i) => String(i), '+')} == ${(9999 * 10000) / 2} / { printf("predicate\\n"); exit(0); }`;
   let lessChain = 1;
   for (let i = 1; i < 10000; i++) lessChain = lessChain < 1 ? 1 : 0;
-  const r = await mscope(['run', '-s', scriptFile('chains.d', script)], dir);
+  const r = await mscope(['run', '-q', '-s', scriptFile('chains.d', script)], dir);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, ['1500', '10000', '5000', '1 1', String(lessChain), '7', 'predicate', ''].join('\n'));
 });

@@ -7,7 +7,8 @@ import { ROOT, collect, spawnMscope, waitForOutput } from '../cli/mscope.js';
 
 // Signals that end a traced run, through the built CLI on real processes.
 const dir = fileURLToPath(new URL('../fixtures/cli-faults/', import.meta.url));
-const COUNT_ADD = 'fn::add:entry { @calls = count(); } END { printa("calls %@d\\n", @calls); }';
+// Quiet: these tests are about faults and signals, not DTrace's CPU ID FUNCTION:NAME lines.
+const COUNT_ADD = '#pragma D option quiet\nfn::add:entry { @calls = count(); } END { printa("calls %@d\\n", @calls); }';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(

@@ -118,7 +118,10 @@ test('-x options override pragmas', () => {
 
 test('strsize bounds strings', () => {
   const p = compile([{ file: 's.d', text: 'BEGIN { printf("%s\\n", strjoin("abcdef", "ghijkl")); }' }], {
-    options: [['strsize', '8']],
+    options: [
+      ['strsize', '8'],
+      ['quiet', ''],
+    ],
   }).program!;
   const h = host();
   const s = ConsumerProgram.solo(p, h);

@@ -82,7 +82,9 @@ test('tuple keys distinguish types and boundaries', () => {
 });
 
 test('walltimestamp keeps nanosecond precision (a bigint beyond 2^53)', () => {
-  const p = compile([{ file: 'w.d', text: 'BEGIN { w = walltimestamp; printf("%d %d\\n", w, w > 1600000000000000000); }' }]).program!;
+  const p = compile([
+    { file: 'w.d', text: '#pragma D option quiet\nBEGIN { w = walltimestamp; printf("%d %d\\n", w, w > 1600000000000000000); }' },
+  ]).program!;
   let out = '';
   const inst = ConsumerProgram.solo(p, { output: (t) => (out += t), exit() {} });
   inst.start();

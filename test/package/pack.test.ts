@@ -67,7 +67,7 @@ test('npx mscope demo traces the order service from the installed package', asyn
 
 test('node --import and --require microscope/register preload the installed agent', async () => {
   writeFileSync(join(project, 'app.js'), "console.log('app ran');\n");
-  const env = { ...process.env, MSCOPE_PROGRAM: 'BEGIN { printf("traced\\n"); exit(0); }' };
+  const env = { ...process.env, MSCOPE_PROGRAM: '#pragma D option quiet\nBEGIN { printf("traced\\n"); exit(0); }' };
   for (const preload of ['--import', '--require']) {
     const r = await run(process.execPath, [preload, 'microscope/register', 'app.js'], { cwd: project, env });
     assert.equal(r.stdout, 'app ran\n');

@@ -21,6 +21,8 @@ import { AF_INET, AF_INET6, inetNtoa, inetNtoa6 } from './strings.js';
 /** Where a program's output and requests go; the CLI, an agent, or a test supplies it. */
 export interface Host {
   output(text: string): void;
+  /** One firing's records when not quiet, prefixed `CPU ID FUNCTION:NAME`; output() when absent. */
+  records?(text: string): void;
   exit(status: number): void;
   /** Faults and drops, as DTrace reports them on stderr. */
   warn?(text: string): void;
@@ -72,6 +74,11 @@ export class ClauseRuntime {
   private strtokEv: unknown = null;
   private strtokText = '';
   private strtokPos = -1;
+  /** The firing whose records make the current output line (not quiet), or null. */
+  private lineEv: ProbeEvent | null = null;
+  private lineOpen = false;
+  private lineSpec = 0;
+  private line = '';
   onFault: FaultHandler = () => {};
   /** Tracing stops at exit(): whoever linked the clauses unlinks them and stops their timers. */
   onExit: () => void = () => {};
@@ -120,8 +127,43 @@ export class ClauseRuntime {
   }
 
   private emit(text: string, spec: number): void {
+    if (this.lineEv !== null) {
+      if (!this.lineOpen) {
+        this.lineOpen = true;
+        this.lineSpec = spec;
+        this.line = probePrefix(this.lineEv);
+      }
+      this.line += text;
+      return;
+    }
     if (spec !== 0) this.specs.record(spec, text);
     else if (!this.silent) this.host.output(text);
+  }
+
+  /**
+   * A firing of a clause that records data starts. When not quiet, DTrace prints each firing's
+   * records on one line after `%3d %6d %32s ` (CPU, ID, FUNCTION:NAME) and ends it with a
+   * newline (dtrace.c, chew and chewrec); the line is written whole, so that lines of
+   * several threads and processes never interleave.
+   */
+  recordsBegin(ev: ProbeEvent): void {
+    if (this.lineEv !== null) this.recordsEnd();
+    if (this.quiet || this.format !== 'text') return;
+    this.lineEv = ev;
+    this.lineOpen = false;
+  }
+
+  recordsEnd(): void {
+    if (this.lineEv === null) return;
+    this.lineEv = null;
+    if (!this.lineOpen) return;
+    this.lineOpen = false;
+    const text = `${this.line}\n`;
+    this.line = '';
+    if (this.lineSpec !== 0) this.specs.record(this.lineSpec, text);
+    else if (this.silent) return;
+    else if (this.host.records !== undefined) this.host.records(text);
+    else this.host.output(text);
   }
 
   /**
@@ -181,7 +223,8 @@ export class ClauseRuntime {
     else this.emit(rawbytes(shown), spec);
   }
 
-  trace(_ev: ProbeEvent, v: unknown, spec: number): void {
+  /** `size`: the byte size of the value's D integer type, 0 when it has none (a string, a JavaScript value). */
+  trace(_ev: ProbeEvent, v: unknown, spec: number, size = 0): void {
     if (this.options.rawbytes && typeof v === 'string' && this.format !== 'json') {
       // As DTrace, with rawbytes a string is dumped as its whole strsize buffer.
       this.emit(rawbytes(this.scratch.read(v, this.strsize)), spec);
@@ -192,7 +235,10 @@ export class ClauseRuntime {
     if (this.format === 'json') this.emit(jsonLine('trace', value), spec);
     else {
       const text = typeof value === 'string' ? traceString(value) : String(value);
-      this.emit(this.quiet ? text : `${text}\n`, spec);
+      if (this.quiet) this.emit(text, spec);
+      // DTrace's widths when not quiet: strings `  %-33s`, integers ` %3d`/` %5d`/` %8d`/` %16lld` by size.
+      else if (typeof value === 'string') this.emit(`  ${text.padEnd(33)}`, spec);
+      else this.emit(` ${text.padStart(TRACE_WIDTH[size] ?? 16)}`, spec);
     }
   }
 
@@ -208,7 +254,8 @@ export class ClauseRuntime {
       this.emit(jsonLine('probe', data), spec);
       return;
     }
-    this.emit(`${String(ev.tid).padStart(3)} ${String(p.id).padStart(6)} ${escapeText(`${p.func}:${p.name}`).padStart(32)} \n`, spec);
+    // The line's prefix alone: recordsEnd ends it.
+    this.emit('', spec);
   }
 
   printf(_ev: ProbeEvent, fmt: string, args: PrintfArg[], spec: number): void {
@@ -226,6 +273,7 @@ export class ClauseRuntime {
   }
 
   exit(status: number | bigint): void {
+    if (this.lineEv !== null) this.emit('', 0);
     if (this.silent || (this.exitStatus !== null && !this.ending)) return;
     const first = this.exitStatus === null;
     this.exitStatus = Number(status);
@@ -265,7 +313,7 @@ export class ClauseRuntime {
   }
 
   commit(id: number): void {
-    for (const text of this.specs.commit(id)) this.emit(text, 0);
+    for (const text of this.specs.commit(id)) if (!this.silent) this.host.output(text);
   }
 
   discard(id: number): void {
@@ -310,6 +358,10 @@ export class ClauseRuntime {
   }
 
   fault(clause: number, error: unknown, ev: ProbeEvent): void {
+    // As DTrace, a faulting firing's records are dropped.
+    this.lineEv = null;
+    this.lineOpen = false;
+    this.line = '';
     if (isInternalError(error)) this.internalErrors++;
     else this.faults++;
     this.onFault(clause, error, ev);
@@ -318,6 +370,29 @@ export class ClauseRuntime {
   warn(text: string): void {
     if (this.host.warn !== undefined) this.host.warn(text);
   }
+}
+
+/** What DTrace prints once above the first `CPU ID FUNCTION:NAME` line of a run. */
+export const RECORDS_HEADER = `${'CPU'.padStart(3)} ${'ID'.padStart(6)} ${'FUNCTION:NAME'.padStart(32)}\n`;
+
+/** A writer of record lines that puts RECORDS_HEADER above the first. */
+export function recordsWithHeader(write: (text: string) => void): (text: string) => void {
+  let headed = false;
+  return (text) => {
+    if (!headed) {
+      headed = true;
+      write(RECORDS_HEADER);
+    }
+    write(text);
+  };
+}
+
+const TRACE_WIDTH: Record<number, number> = { 1: 3, 2: 5, 4: 8, 8: 16 };
+
+/** `%3d %6d %32s `: the CPU column holds the thread id, as a JavaScript thread has no CPU. */
+function probePrefix(ev: ProbeEvent): string {
+  const p = ev.probe;
+  return `${String(ev.tid).padStart(3)} ${String(p.id).padStart(6)} ${escapeText(`${p.func}:${p.name}`).padStart(32)} `;
 }
 
 /**
