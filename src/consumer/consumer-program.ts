@@ -1,4 +1,4 @@
-import { aggregationToJson, jsonLine } from '../aggregate/json.js';
+import { aggregationToJson, jsonLine, type JsonAggregation } from '../aggregate/json.js';
 import { printAggregationsAtExit } from '../aggregate/print.js';
 import { Probe, ProbeEvent } from '../core/index.js';
 import { ProgramInstance, recordsWithHeader, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
@@ -68,6 +68,12 @@ export class ConsumerProgram {
         this.timers.push(timer);
       }
     }
+  }
+
+  /** Every aggregation that holds data, as `-f json` prints them. */
+  aggregations(): JsonAggregation[] {
+    const sort = this.instance.sortOptions;
+    return this.instance.aggs.filter((a) => a.size > 0).map((a) => aggregationToJson(a, sort));
   }
 
   /** Ends tracing: unlinks, runs END, prints what the program did not print, then reports losses. */

@@ -1,3 +1,4 @@
+import type { JsonAggregation } from '../aggregate/index.js';
 import type { MonitorSpec } from '../agent/protocol.js';
 import type { OutputSink } from './output.js';
 
@@ -9,6 +10,8 @@ export interface ConsumerMonitor {
   delta(pid: number, data: unknown): void;
   final(pid: number, data: unknown): void;
   end(out: OutputSink): void | Promise<void>;
+  /** The aggregations merged so far, in `-f json`'s shape: what a live page shows. */
+  aggregations?(): JsonAggregation[];
 }
 
 /** What a consumer may do while CMD runs: print, stop tracing like DTrace's exit(), fail the run. */

@@ -1,3 +1,4 @@
+import type { JsonAggregation } from '../aggregate/index.js';
 import type { CompiledProgram, ProgramDelta } from '../lang/index.js';
 import { ConsumerProgram } from './consumer-program.js';
 import type { ScriptFinal } from '../agent/script-monitor.js';
@@ -36,6 +37,10 @@ export class ScriptConsumer implements ConsumerMonitor {
     const mine = new Map(Object.entries(f.unmatched));
     if (this.unmatched === null) this.unmatched = mine;
     else for (const k of [...this.unmatched.keys()]) if (!mine.has(k)) this.unmatched.delete(k);
+  }
+
+  aggregations(): JsonAggregation[] {
+    return this.instance.aggregations();
   }
 
   end(_out: OutputSink): void {

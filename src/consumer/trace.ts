@@ -37,6 +37,8 @@ export interface TraceRequest {
   readonly quiet: boolean;
   /** Consumers built by the command itself (accounting sinks), by monitor name. */
   readonly consumers?: ReadonlyMap<string, ConsumerMonitor>;
+  /** Called once with every monitor's consumer, before CMD starts (a live page reads them). */
+  readonly onConsumers?: (consumers: ReadonlyMap<string, ConsumerMonitor>) => void;
   /** Sees every message; `mscope list` collects probes through it. */
   readonly onMessage?: (pid: number, message: AgentMessage) => void;
 }
@@ -79,6 +81,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
       req.consumers?.get(s.name) ?? monitorKind(s).consumer(s, { out: req.out, records, exit: stop, fail: () => (consumerFailed = true) }),
     ]),
   );
+  req.onConsumers?.(consumers);
   const scripts = new Set(req.monitors.filter((s) => monitorKind(s).script === true).map((s) => s.name));
   const report = new RunReport(
     req.monitors.map((s) => s.name),

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { MscopeError, ErrorCode } from '../core/index.js';
 import type { ExploreSource, Selection } from './explore-data.js';
 import type { TracedProcesses } from './traced-processes.js';
+import type { JsonAggregation } from '../aggregate/index.js';
 
 /** The page's own files, shipped in the package beside the code (package.json "files"). */
 // Beside this file: src/ui/page from the sources, dist/ui/page (copied by the build) from the package.
@@ -37,10 +38,12 @@ export interface ExplorerOptions {
   port?: number;
   /** A live run's processes: the page then lists their links and can relink them. */
   processes?: TracedProcesses;
+  /** A live run's D aggregations so far, in `-f json`'s shape. */
+  aggregations?: () => JsonAggregation[];
 }
 
 export async function startExplorer(source: ExploreSource, options: ExplorerOptions = {}): Promise<Explorer> {
-  const { port = 0, processes } = options;
+  const { port = 0, processes, aggregations } = options;
   const token = randomBytes(16).toString('hex');
   const expected = Buffer.from(token);
   let hosts: string[] = [];
@@ -69,7 +72,9 @@ export async function startExplorer(source: ExploreSource, options: ExplorerOpti
     if (url.pathname === '/echarts.min.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(ECHARTS));
     // One snapshot per request: a live run's data may be rebuilt between two of them.
     const data = source.current();
-    if (url.pathname === '/api/meta') return json(res, 200, { ...data.meta(), processes: processes !== undefined });
+    if (url.pathname === '/api/meta')
+      return json(res, 200, { ...data.meta(), processes: processes !== undefined, aggregations: aggregations !== undefined });
+    if (url.pathname === '/api/aggregations' && aggregations !== undefined) return json(res, 200, aggregations());
     if (url.pathname === '/api/links' && processes !== undefined) return json(res, 200, await processes.links());
     if (url.pathname === '/api/lines') {
       const limit = Number(url.searchParams.get('limit') ?? LINE_LIMIT);
@@ -113,7 +118,13 @@ function listen(server: Server, port: number): Promise<void> {
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, 'application/json', JSON.stringify(body));
+  // A D integer past 2^53 is a bigint: sent as its decimal digits.
+  send(
+    res,
+    status,
+    'application/json',
+    JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+  );
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {

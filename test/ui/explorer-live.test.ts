@@ -8,6 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
 import { ROOT, mscope, spawnMscope } from '../cli/mscope.js';
 import type { ProcessLinks } from '../../src/ui/index.js';
+import type { JsonAggregation } from '../../src/aggregate/index.js';
 
 const CHROMIUM = process.env.MSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 const NO_BROWSER = process.env.MSCOPE_NO_BROWSER === '1' ? 'MSCOPE_NO_BROWSER=1' : false;
@@ -32,6 +33,12 @@ function fetchText(port: string | number, path: string, method = 'GET'): Promise
       .on('error', reject)
       .end();
   });
+}
+
+async function aggregations(url: URL): Promise<JsonAggregation[]> {
+  const r = await fetchText(url.port, `/api/aggregations?token=${url.searchParams.get('token')}`);
+  assert.equal(r.status, 200, r.body);
+  return JSON.parse(r.body) as JsonAggregation[];
 }
 
 async function links(url: URL): Promise<ProcessLinks[]> {
@@ -82,12 +89,21 @@ async function untilTotal(url: URL, n: number): Promise<void> {
 }
 
 test(
-  '--explore serves the activities of a running CMD as they arrive, its links with a relink control, and after it exits until ^C',
+  '--explore serves the activities of a running CMD as they arrive, its D aggregations, its links with a relink control, and after it exits until ^C',
   { skip: NO_BROWSER },
   async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`the Latency Explorer tests need Chromium at ${CHROMIUM} (apt-get install chromium)`);
     run = spawnMscope(
-      ['run', '-q', '--explore', '-e', 'http:server::request-done { @served = count(); }', '--', process.execPath, SERVER],
+      [
+        'run',
+        '-q',
+        '--explore',
+        '-e',
+        'http:server::request-done { @served = count(); @latency[args[0].url] = quantize(args[0].latency_ns); }',
+        '--',
+        process.execPath,
+        SERVER,
+      ],
       dir,
     );
     const stderr = collect(run.stderr!, 'mscope');
@@ -135,6 +151,27 @@ test(
     );
     assert.match((await page.textContent('#status'))!, /^25 activities so far \(live\)\./);
 
+    // The D program's aggregations, merged in mscope: a count as a table, a quantization per key as a chart.
+    await page.waitForFunction(
+      () => {
+        const aggs = (window as unknown as { explorer: { aggregations: Array<{ name: string; rows: Array<{ value?: number }> }> | null } })
+          .explorer.aggregations;
+        return aggs?.find((a) => a.name === '@served')?.rows[0]?.value === 25;
+      },
+      null,
+      { timeout: 30_000 },
+    );
+    const aggs = await aggregations(url);
+    const latency = aggs.find((a) => a.name === '@latency')!;
+    assert.equal(latency.kind, 'quantize');
+    assert.deepEqual(latency.rows.map((r) => r.keys[0]).sort(), ['/fast', '/slow']);
+    const fast = latency.rows.find((r) => r.keys[0] === '/fast')!;
+    assert.ok('buckets' in fast);
+    const fastCounts = fast.buckets.reduce((n, b) => n + b.count, 0);
+    assert.equal(fastCounts, 24);
+    assert.equal(await page.locator('div.aggregation[data-name="@served"] td').nth(1).textContent(), '25');
+    assert.equal(await page.locator('div.aggregation[data-name="@latency"] div.chart').count(), 2);
+
     // The D program's link in the server process, shown and relinked from the page.
     const row = page.locator('#links tr[data-link]').filter({ hasText: 'http:server::request-done' });
     await row.waitFor({ timeout: 30_000 });
@@ -149,6 +186,10 @@ test(
     const after = (await links(url)).find((p) => p.pid === pid)!.links!.find((l) => l.id === before.id)!;
     assert.equal(after.binding, 'shm');
     await page.locator(`#links tr[data-link="${before.id}"] td:nth-child(3)`).filter({ hasText: 'shm' }).waitFor({ timeout: 30_000 });
+    // MSCOPE_LIVE_SCREENSHOT=docs/explorer-live.png refreshes the README's picture of the live sections.
+    if (process.env.MSCOPE_LIVE_SCREENSHOT !== undefined) await page.locator('#aggregations').evaluate((e) => e.scrollIntoView());
+    if (process.env.MSCOPE_LIVE_SCREENSHOT !== undefined)
+      await page.screenshot({ path: process.env.MSCOPE_LIVE_SCREENSHOT, fullPage: true });
     // A relink the process refuses is its one-line reason on the page, not a broken page.
     const refused = await fetchText(
       url.port,

@@ -12,9 +12,10 @@ import { otlpFromEnv } from '../../export/otlp.js';
 import type { AcctOptions } from '../../accounting/index.js';
 import type { AccountingConsumer, AccountingSinks } from '../../consumer/acct-consumer.js';
 import type { Explorer, TracedProcesses } from '../../ui/index.js';
+import type { JsonAggregation } from '../../aggregate/index.js';
 
 /** The page of `--explore`, and the processes whose links it shows. */
-type LiveExplorer = Explorer & { processes: TracedProcesses };
+type LiveExplorer = Explorer & { processes: TracedProcesses; live: { consumers: ReadonlyMap<string, ConsumerMonitor> } };
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import { runsInAgents, type CompiledProgram } from '../../lang/index.js';
 import { shipProgram } from '../../lang/shipped.js';
@@ -170,7 +171,12 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
       out,
       quiet,
       consumers,
-      ...(explorer === undefined ? {} : { onMessage: seenBy(explorer.processes) }),
+      ...(explorer === undefined
+        ? {}
+        : {
+            onMessage: seenBy(explorer.processes),
+            onConsumers: (c: ReadonlyMap<string, ConsumerMonitor>) => (explorer!.live.consumers = c),
+          }),
     }).catch(async (error: unknown) => {
       // A monitor that failed its check before CMD started: the exporters must not keep mscope alive.
       await consumers.get('accounting')?.end(out);
@@ -191,7 +197,9 @@ async function startLiveExplorer(acct: AccountingConsumer, command: string): Pro
   const data = new LiveExploreData(`live: ${command}`);
   acct.onRecord((r) => data.add(r));
   const processes = new TracedProcesses();
-  const explorer = { ...(await startExplorer(data, { processes })), processes };
+  const live: LiveExplorer['live'] = { consumers: new Map() };
+  const aggregations = (): JsonAggregation[] => [...live.consumers.values()].flatMap((c) => c.aggregations?.() ?? []);
+  const explorer = { ...(await startExplorer(data, { processes, aggregations })), processes, live };
   process.stderr.write(`mscope: Latency Explorer: open ${explorer.url}\n`);
   return explorer;
 }

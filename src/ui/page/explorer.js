@@ -15,6 +15,8 @@ const explorer = {
   result: null,
   updates: 0,
   refreshes: 0,
+  links: null,
+  aggregations: null,
   lastUpdateMs: null,
   histogram: null,
   parallel: null,
@@ -280,6 +282,74 @@ async function refreshLive() {
   explorer.refreshes++;
 }
 
+const aggregationCharts = new Map();
+
+function showValue(v) {
+  return typeof v === 'object' && v !== null ? `count ${v.count}, avg ${v.average}, total ${v.total}` : String(v);
+}
+
+/** The D program's aggregations: a table per scalar aggregation, a bar chart per key of a quantization. */
+async function drawAggregations() {
+  const aggs = await api('/api/aggregations');
+  explorer.aggregations = aggs;
+  const list = document.getElementById('aggregation-list');
+  const seen = new Set();
+  for (const a of aggs) {
+    const id = `agg-${a.name}`;
+    let box = list.querySelector(`div[data-name="${CSS.escape(a.name)}"]`);
+    if (box === null) {
+      box = Object.assign(document.createElement('div'), { className: 'aggregation' });
+      box.dataset.name = a.name;
+      box.append(Object.assign(document.createElement('h3'), { textContent: `${a.name || '@'} (${a.kind})` }));
+      list.append(box);
+    }
+    seen.add(a.name);
+    const histogram = a.rows.some((r) => r.buckets !== undefined);
+    if (!histogram) {
+      box.querySelector('div.chart')?.remove();
+      let t = box.querySelector('table');
+      if (t === null) box.append((t = document.createElement('table')));
+      t.innerHTML = '<thead><tr><th>key</th><th>value</th></tr></thead>';
+      const body = document.createElement('tbody');
+      for (const r of a.rows) {
+        const tr = document.createElement('tr');
+        tr.append(
+          Object.assign(document.createElement('td'), { textContent: r.keys.join(', ') }),
+          Object.assign(document.createElement('td'), { textContent: showValue(r.value) }),
+        );
+        body.append(tr);
+      }
+      t.append(body);
+      continue;
+    }
+    for (const r of a.rows) {
+      const key = `${id}|${r.keys.join(',')}`;
+      let chart = aggregationCharts.get(key);
+      if (chart === undefined) {
+        const div = Object.assign(document.createElement('div'), { className: 'chart small' });
+        div.dataset.key = r.keys.join(', ');
+        box.append(div);
+        chart = echarts.init(div);
+        chart.setOption({
+          animation: false,
+          title: { text: r.keys.length === 0 ? '' : r.keys.join(', '), textStyle: { fontSize: 12 } },
+          grid: { left: 60, right: 20, top: 30, bottom: 40 },
+          tooltip: { trigger: 'axis' },
+          xAxis: { type: 'category', name: 'value', nameLocation: 'end', data: [] },
+          yAxis: { type: 'value', name: 'count' },
+          series: [{ id: 'count', type: 'bar', data: [], itemStyle: { color: BASE_COLOR } }],
+        });
+        aggregationCharts.set(key, chart);
+      }
+      chart.setOption({
+        xAxis: { data: r.buckets.map((b) => String(b.value)) },
+        series: [{ id: 'count', data: r.buckets.map((b) => b.count) }],
+      });
+    }
+  }
+  for (const box of [...list.children]) if (!seen.has(box.dataset.name)) box.remove();
+}
+
 const BINDINGS = ['direct', 'shm', 'message'];
 
 /** The links of every traced process, as `mscope links` prints them, each with a relink control. */
@@ -347,6 +417,7 @@ function pollLive() {
     try {
       await refreshLive();
       if (explorer.meta.processes) await drawLinks();
+      if (explorer.meta.aggregations) await drawAggregations();
     } catch (e) {
       document.getElementById('status').textContent = `live update failed: ${e.message} (the run may have ended)`;
     }
@@ -385,6 +456,10 @@ async function main() {
   if (meta.processes) {
     document.getElementById('processes').hidden = false;
     await drawLinks();
+  }
+  if (meta.aggregations) {
+    document.getElementById('aggregations').hidden = false;
+    await drawAggregations();
   }
   if (meta.live) pollLive();
 }
