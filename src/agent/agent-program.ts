@@ -1,4 +1,4 @@
-import type { ProbeDescription, ProbeEvent } from '../core/index.js';
+import { vtimeUsers, type ProbeDescription, type ProbeEvent } from '../core/index.js';
 // Not lang's index: a traced process runs the program mscope compiled and never loads the compiler.
 import { ProgramInstance, type Host, type ProgramDelta } from '../lang/runtime/instance.js';
 import type { CompiledProgram } from '../lang/program.js';
@@ -10,8 +10,12 @@ export type ClauseLinker = (description: ProbeDescription, monitor: (ev: ProbeEv
 
 const weaverLink: ClauseLinker = (description, monitor) => link(description, monitor);
 
-/** Links every probe clause of a program, one link per description, in clause order, into `into`. */
+/**
+ * Links every probe clause of a program, one link per description, in clause order, into `into`.
+ * A program that reads `vtime` is counted in core's `vtimeUsers` until `unlinkClauses`.
+ */
 export function linkClauses(instance: ProgramInstance, linker: ClauseLinker = weaverLink, into: LinkHandle[] = []): LinkHandle[] {
+  if (instance.readsVtime) vtimeUsers.count++;
   for (const c of instance.program.clauses) {
     for (const spec of c.probes) {
       if (spec.description === null) continue;
@@ -19,6 +23,13 @@ export function linkClauses(instance: ProgramInstance, linker: ClauseLinker = we
     }
   }
   return into;
+}
+
+/** Unlinks what `linkClauses` linked into `links`, once, and empties it. */
+export function unlinkClauses(instance: ProgramInstance, links: LinkHandle[], linked: boolean): void {
+  for (const l of links) l.unlink();
+  links.length = 0;
+  if (linked && instance.readsVtime) vtimeUsers.count--;
 }
 
 /**
@@ -31,6 +42,7 @@ export class AgentProgram {
   private readonly links: LinkHandle[] = [];
   private started = false;
   private finished = false;
+  private linked = false;
 
   constructor(
     program: CompiledProgram,
@@ -51,7 +63,10 @@ export class AgentProgram {
     const instance = this.instance;
     instance.onExit = () => this.unlinkAll();
     instance.begin(true);
-    if (instance.exitStatus === null) linkClauses(instance, this.linker, this.links);
+    if (instance.exitStatus === null) {
+      this.linked = true;
+      linkClauses(instance, this.linker, this.links);
+    }
   }
 
   takeDelta(): ProgramDelta {
@@ -72,7 +87,7 @@ export class AgentProgram {
   }
 
   private unlinkAll(): void {
-    for (const l of this.links) l.unlink();
-    this.links.length = 0;
+    unlinkClauses(this.instance, this.links, this.linked);
+    this.linked = false;
   }
 }

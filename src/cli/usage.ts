@@ -4,6 +4,7 @@ export const USAGE = `usage: mscope <command> [options]
 commands:
   run     run a command with monitors linked to its probes
   attach  trace a running Node.js process until ^C, then detach
+  top     a live view of chosen functions' calls, concurrency, wall time and vtime
   list    list the probes of a command's processes
   demo    run an example program under an example D program
   report  print the per-activity report of an accounting store
@@ -68,6 +69,27 @@ line:FILE:LINE probes, spliced into the compiled functions by live edit or break
 they need the load-time rewrite.
 
   Options as for mscope run (mscope help run).
+`,
+  top: `usage: mscope top [-m GLOB]… [-s METRIC] [-d SECS] [-b] [-n COUNT] (PID | -- CMD [ARGS…])
+
+A live view of the functions matching -m (FUNC or MODULE:FUNC globs of fn probes; all by
+default), refreshed every -d seconds (1), as KernInst's kperfmon showed them. Per refresh:
+  CALLS       calls that entered in the interval                          (key c)
+  INFL        calls in flight now, async ones included                    (key i)
+  CONC        mean calls in flight: the ended calls' wall time / interval (key o)
+  WALL/CALL   wall time per ended call                                    (key w)
+  VTIME       on-CPU time of the ended calls, without time suspended at
+              await or yield                                              (key v)
+  VTIME/CALL  vtime per ended call                                        (key t)
+A metric's key sorts by it; q or ^C quits. With PID, mscope attaches (as mscope attach) and
+detaches on quit: there only CALLS is measured (return points are not spliced yet). With
+-- CMD, CMD runs traced (stdin and output discarded unless -b) and quitting ends it.
+
+  -m, --match GLOB      functions to show (repeatable)
+  -s, --sort METRIC     calls, inflight, conc, wall, vtime or vcall (vtime; calls with PID)
+  -d, --delay SECS      seconds between refreshes
+  -b, --batch           print each refresh as text (the default when stdout is not a terminal)
+  -n, --iterations N    stop after N refreshes
 `,
   list: `usage: mscope list [PATTERN] [-e PROGRAM | -s FILE]… [--skipped] [--modules GLOB]… [-- CMD [ARGS…]]
 

@@ -17,14 +17,14 @@ export function nodeOptionsWithAgent(current: string | undefined): string {
   return current.includes(flag) ? current : `${current} ${flag}`;
 }
 
-/** Runs CMD with the terminal's stdio; mscope's `Stopper` passes signals on to it. */
+/** Runs CMD with the terminal's stdio (or none); mscope's `Stopper` passes signals on to it. */
 export class TracedChild {
   private readonly child: ChildProcess;
   readonly exited: Promise<ChildExit>;
 
-  constructor(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string) {
+  constructor(command: readonly string[], env: NodeJS.ProcessEnv, cwd: string, stdio: 'inherit' | 'ignore' = 'inherit') {
     const [file, ...args] = command as [string, ...string[]];
-    this.child = spawn(file, args, { stdio: 'inherit', env, cwd });
+    this.child = spawn(file, args, { stdio, env, cwd });
     this.exited = new Promise<ChildExit>((resolve, reject) => {
       this.child.once('error', (error: NodeJS.ErrnoException) => {
         reject(spawnError(file, error));

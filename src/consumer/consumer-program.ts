@@ -3,7 +3,7 @@ import { printAggregationsAtExit } from '../aggregate/print.js';
 import { Probe, ProbeEvent } from '../core/index.js';
 import { ProgramInstance, recordsWithHeader, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
 import type { LinkHandle } from '../weaver/link.js';
-import { linkClauses } from '../agent/agent-program.js';
+import { linkClauses, unlinkClauses } from '../agent/agent-program.js';
 
 /**
  * A D program in mscope (DTrace's consumer): runs BEGIN, then tick-N on
@@ -17,6 +17,7 @@ export class ConsumerProgram {
   private readonly timers: NodeJS.Timeout[] = [];
   private started = false;
   private finished = false;
+  private linked = false;
 
   /** A program that is its own agent: its probe clauses are linked in this process. */
   static solo(program: CompiledProgram, host: Host): ConsumerProgram {
@@ -48,7 +49,10 @@ export class ConsumerProgram {
     const instance = this.instance;
     instance.onExit = () => this.stopTracing();
     instance.begin(false);
-    if (this.linksProbes && instance.exitStatus === null) linkClauses(instance, undefined, this.links);
+    if (this.linksProbes && instance.exitStatus === null) {
+      this.linked = true;
+      linkClauses(instance, undefined, this.links);
+    }
     if (instance.exitStatus === null) this.startTicks();
   }
 
@@ -106,8 +110,8 @@ export class ConsumerProgram {
   }
 
   private stopTracing(): void {
-    for (const l of this.links) l.unlink();
-    this.links.length = 0;
+    unlinkClauses(this.instance, this.links, this.linked);
+    this.linked = false;
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
   }

@@ -41,6 +41,8 @@ export interface TraceRequest {
   readonly onConsumers?: (consumers: ReadonlyMap<string, ConsumerMonitor>) => void;
   /** Sees every message; `mscope list` collects probes through it. */
   readonly onMessage?: (pid: number, message: AgentMessage) => void;
+  /** Given, as tracing starts, what ends it as a monitor's exit(code) does (`mscope top`'s `q`). */
+  readonly onStarted?: (stop: (code: number) => void) => void;
 }
 
 export interface TraceResult {
@@ -120,6 +122,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   let stopOnBrokenPipe = (): void => {};
   try {
     started = true;
+    req.onStarted?.(stop);
     stopOnBrokenPipe = onBrokenStdout(() => target.stop('SIGPIPE'));
     let corrupt = 0;
     const status = await target.run(session, req.monitors, req.options).finally(() => {

@@ -27,6 +27,8 @@ const NO_LISTENERS: readonly ToggleListener[] = Object.freeze([]);
 export class Probe implements ProbeName {
   handlers: readonly ProbeHandler[] = NO_HANDLERS;
   enabled = false;
+  /** For an `fn`/`node` entry probe: calls of its function in flight while its return or error probe is traced. */
+  inflight = 0;
   private toggleListeners: readonly ToggleListener[] = NO_LISTENERS;
 
   constructor(

@@ -23,6 +23,15 @@ const WHAT: Record<string, string> = {
   [Capability.Retval]: 'the return value',
   [Capability.Error]: 'the error',
   [Capability.SelfVars]: 'self-> variables',
+  [Capability.Vtime]: '`vtime`',
+  [Capability.Concurrency]: '`concurrency`',
+};
+
+/** What only the direct binding can give, whatever the binding's fidelity. */
+const DIRECT_ONLY: Partial<Record<Capability, string>> = {
+  [Capability.SelfVars]: `self-> variables follow the application's async context, which only the direct binding sees`,
+  [Capability.Vtime]: `it is kept on the call's entry event in the application's thread, which only the direct binding sees`,
+  [Capability.Concurrency]: `it is kept by the function's probe site in the application's thread, which only the direct binding sees`,
 };
 
 /**
@@ -55,11 +64,7 @@ export function assignBindings(
       for (const cap of capabilities[c.index] ?? []) {
         const feature = FEATURES[cap];
         const problem =
-          cap === Capability.SelfVars
-            ? `self-> variables follow the application's async context, which only the direct binding sees`
-            : feature === undefined
-              ? null
-              : capabilityError(binding, feature);
+          DIRECT_ONLY[cap] !== undefined ? DIRECT_ONLY[cap] : feature === undefined ? null : capabilityError(binding, feature);
         if (problem !== null) diags.report('D4014', c.probes[0]!.span, [WHAT[cap] ?? cap, problem]);
       }
     }

@@ -14,6 +14,9 @@ export const Capability = {
   Error: 'error',
   SelfVars: 'self',
   Timestamp: 'timestamp',
+  /** `vtime` and `concurrency`: kept on the call's entry event, which only the direct binding holds. */
+  Vtime: 'vtime',
+  Concurrency: 'concurrency',
 } as const;
 export type Capability = (typeof Capability)[keyof typeof Capability];
 
@@ -46,6 +49,8 @@ export const BUILTIN_VARS: ReadonlyMap<string, BuiltinVar> = new Map<string, Bui
   ['probename', { type: 'string' }],
   ['activity', { type: 'int' }],
   ['elapsed', { type: 'int', needs: Capability.Timestamp }],
+  ['vtime', { type: 'int', needs: Capability.Vtime }],
+  ['concurrency', { type: 'int', needs: Capability.Concurrency }],
   ['NULL', { type: 'int' }],
   ['$target', { type: 'int' }],
   ['AF_INET', { type: 'int' }],

@@ -19,6 +19,10 @@ export function builtinVariable(name: string): string {
       return 'ev.timestamp';
     case 'elapsed':
       return 'ev.elapsed';
+    case 'vtime':
+      return 'ev.vtime';
+    case 'concurrency':
+      return 'ev.concurrency';
     case 'vtimestamp':
       return 'rt.vtimestamp()';
     case 'walltimestamp':

@@ -31,6 +31,8 @@ const BUILTIN_CTYPES: Readonly<Record<string, CType>> = {
   vtimestamp: { kind: 'int', name: 'uint64_t', size: 8, signed: false },
   walltimestamp: { kind: 'int', name: 'int64_t', size: 8, signed: true },
   elapsed: { kind: 'int', name: 'uint64_t', size: 8, signed: false },
+  vtime: { kind: 'int', name: 'uint64_t', size: 8, signed: false },
+  concurrency: { kind: 'int', name: 'uint32_t', size: 4, signed: false },
   pid: { kind: 'int', name: 'pid_t', size: 4, signed: true },
   ppid: { kind: 'int', name: 'pid_t', size: 4, signed: true },
   tid: { kind: 'int', name: 'id_t', size: 4, signed: true },

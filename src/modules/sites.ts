@@ -1,4 +1,4 @@
-import { fireProbe, nowNs, ProbeEvent, registry, type Probe } from '../core/index.js';
+import { cpuNs, fireProbe, nowNs, ProbeEvent, registry, vtimeUsers, type Probe } from '../core/index.js';
 
 /** Bits of a function site's state word: which of its probes have handlers. */
 export const ENTRY = 1;
@@ -92,12 +92,16 @@ export class ModuleSites {
 /**
  * The token of a call: the rewritten function stores its return value to `msv` and what it
  * throws to `msx` (an assignment needs no closing text after the value, and costs the frame
- * no register). A traced call's token is its entry event, whose setters fire `return` and
- * `error`; an untraced call's token ignores both stores.
+ * no register); an async function or generator stores what it awaits or yields to `mss`
+ * before it suspends and what it resumes with to `msr`. A traced call's token is its entry
+ * event, whose setters fire `return` and `error` and keep its vtime; an untraced call's token
+ * ignores every store.
  */
 export interface Token {
   msv: unknown;
   msx: unknown;
+  mss: unknown;
+  msr: unknown;
 }
 
 /** The site of each entry probe, by probe id: how an entry event finds its return and error probes. */
@@ -114,11 +118,21 @@ Object.defineProperties(ProbeEvent.prototype, {
       fireError(this, error);
     },
   },
+  mss: {
+    set(this: ProbeEvent) {
+      suspend(this);
+    },
+  },
+  msr: {
+    set(this: ProbeEvent) {
+      if (this.vstart === -1) this.vstart = cpuNs();
+    },
+  },
 });
 
 function ignore(): void {}
 const defineProperties = Object.defineProperties;
-const IGNORED = { msv: { set: ignore }, msx: { set: ignore } };
+const IGNORED = { msv: { set: ignore }, msx: { set: ignore }, mss: { set: ignore }, msr: { set: ignore } };
 
 /** Makes `token` a token of an untraced call: its stores do nothing. */
 export function untrack<T extends object>(token: T): T & Token {
@@ -134,25 +148,56 @@ export function enter(m: ModuleSites, i: number, thisArg: unknown, args: unknown
   const st = m.state[i]!;
   const ev = new ProbeEvent(site.entry, args, thisArg);
   const tracked = (st & (RETURN | ERROR)) !== 0;
-  if (tracked) ev.timestamp = nowNs();
+  if (tracked) {
+    ev.timestamp = nowNs();
+    ev.open = true;
+    site.entry.inflight++;
+  }
   if ((st & ENTRY) !== 0) fireProbe(site.entry, ev);
-  return tracked ? (ev as ProbeEvent & Token) : m.untracked;
+  if (!tracked) return m.untracked;
+  // After the entry clauses, so that their cost is not the call's.
+  if (vtimeUsers.count > 0) ev.vstart = cpuNs();
+  return ev as ProbeEvent & Token;
+}
+
+/** Ends the running segment of a call's vtime: it awaits, yields or exits. */
+function suspend(token: ProbeEvent): void {
+  if (token.vstart > 0) {
+    token.vsum += cpuNs() - token.vstart;
+    token.vstart = -1;
+  }
+}
+
+/**
+ * Ends a call once: a `return` inside a `try` whose `finally` throws stores both, and only
+ * the first one is the call's exit. Its probe fires while the call still counts as in flight.
+ */
+function exit(token: ProbeEvent, probe: Probe, ev: ProbeEvent | null): void {
+  if (!token.open) return;
+  suspend(token);
+  if (ev !== null) fireProbe(probe, ev);
+  token.open = false;
+  token.probe.inflight--;
 }
 
 function fireReturn(token: ProbeEvent, value: unknown): void {
   const site = sitesByEntry[token.probe.id]!;
-  if (!site.ret.enabled) return;
-  const ev = new ProbeEvent(site.ret, token.args, token.thisArg);
-  ev.retval = value;
-  ev.entry = token;
-  fireProbe(site.ret, ev);
+  let ev: ProbeEvent | null = null;
+  if (site.ret.enabled && token.open) {
+    ev = new ProbeEvent(site.ret, token.args, token.thisArg);
+    ev.retval = value;
+    ev.entry = token;
+  }
+  exit(token, site.ret, ev);
 }
 
 function fireError(token: ProbeEvent, error: unknown): void {
   const site = sitesByEntry[token.probe.id]!;
-  if (!site.err.enabled) return;
-  const ev = new ProbeEvent(site.err, token.args, token.thisArg);
-  ev.error = error;
-  ev.entry = token;
-  fireProbe(site.err, ev);
+  let ev: ProbeEvent | null = null;
+  if (site.err.enabled && token.open) {
+    ev = new ProbeEvent(site.err, token.args, token.thisArg);
+    ev.error = error;
+    ev.entry = token;
+  }
+  exit(token, site.err, ev);
 }

@@ -14,7 +14,7 @@ import { encodeShifts, type Inserted } from './shifts.js';
  */
 
 /** Bump when the emitted code or the naming rules change: it is part of the cache key. */
-export const TRANSFORM_VERSION = 11;
+export const TRANSFORM_VERSION = 12;
 /** Marks transformed code so that no chain of hooks transforms it twice. */
 export const MARKER = '/*@mscope:fn*/';
 
@@ -278,6 +278,12 @@ class Rewriter {
       this.frames.push(new Frame(site, node.async === true && node.generator === true));
     } else if (node.type === 'ReturnStatement' && this.exits && this.frames[this.frames.length - 1]!.site) {
       this.rewriteReturn(node, depth);
+    } else if (
+      (node.type === 'AwaitExpression' || (node.type === 'YieldExpression' && node.delegate !== true)) &&
+      this.exits &&
+      this.frames[this.frames.length - 1]!.site
+    ) {
+      this.markSuspension(node, depth);
     }
     this.ancestors.push(node);
     for (const key in node) {
@@ -332,6 +338,24 @@ class Rewriter {
     } else {
       this.add(arg.start, OPEN, depth, capture);
     }
+  }
+
+  /**
+   * `await X` becomes `(${p}E.msr=await(${p}E.mss=X))` (and `yield` likewise): the token's
+   * setters end the call's vtime segment before it suspends and start one when it resumes,
+   * and both assignments pass the value through. An await whose promise rejects resumes
+   * without the `msr` store: the rest of that segment is not counted (docs/LANGUAGE.md, vtime).
+   */
+  private markSuspension(node: AnyNode, depth: number): void {
+    const p = this.p;
+    const arg = node.argument as AnyNode | null;
+    this.add(node.start, OPEN, depth, `(${p}E.msr=`);
+    if (arg === null) {
+      this.add(node.end, CLOSE, depth, `(${p}E.mss=void 0))`);
+      return;
+    }
+    this.add(arg.start, OPEN, depth, `(${p}E.mss=`);
+    this.add(node.end, CLOSE, depth, '))');
   }
 
   /** Only spaces and tabs between the start of the line and `pos`. */

@@ -8,7 +8,8 @@ type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
  * `defineModule` API, a core module's export). It keeps `name`, `length` and own
  * properties; while no probe of the site is enabled it costs one load and compare.
  * Calls microScope makes itself (its module hooks, a monitor run by a probe) fire nothing.
- * With `settles`, fn is an async function: its return and error fire when its promise settles.
+ * With `settles`, fn is an async function: its return and error fire when its promise settles,
+ * and its vtime is its first segment's (the wrapper cannot see where its body resumes).
  */
 export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction, settles = false): AnyFunction {
   const state = sites.state;
@@ -26,7 +27,10 @@ export function wrapWithSite(sites: ModuleSites, i: number, fn: AnyFunction, set
       internalWork.depth--;
       throw error;
     }
-    if (settles && token !== sites.untracked) return settle(value as Promise<unknown>, token);
+    if (settles && token !== sites.untracked) {
+      token.mss = value;
+      return settle(value as Promise<unknown>, token);
+    }
     internalWork.depth++;
     token.msv = value;
     internalWork.depth--;

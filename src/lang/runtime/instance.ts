@@ -4,6 +4,7 @@ import { createAggregation } from '../../aggregate/create.js';
 import type { AggSnapshot, SortOptions } from '../../aggregate/types.js';
 import { formatProbeName, Probe, ProbeEvent } from '../../core/index.js';
 import type { CompiledProgram } from '../program.js';
+import { Capability } from '../builtins.js';
 import { clauseHelpers } from './helpers.js';
 import { ClauseRuntime, isInternalError, type Host, type OutputFormat } from './runtime.js';
 import { DFault } from './values.js';
@@ -78,6 +79,8 @@ const SPECIAL_PROBES: Record<SpecialKind, Probe> = {
 export class ProgramInstance {
   readonly rt: ClauseRuntime;
   readonly aggs: readonly Aggregation[];
+  /** A clause reads `vtime`: while linked, traced calls read the CPU clock (core's vtimeUsers). */
+  readonly readsVtime: boolean;
   private readonly fns: ClauseFn[];
   private readonly globals: GlobalsSync;
   private inError = false;
@@ -90,6 +93,7 @@ export class ProgramInstance {
     private readonly host: Host,
   ) {
     const p = program;
+    this.readsVtime = p.clauses.some((c) => c.capabilities.includes(Capability.Vtime));
     const budget = (this.budget = new AggBudget(p.options.aggsize));
     this.aggs = p.aggregations.map((a) => {
       const agg = createAggregation(a.name, a.func, a.params);

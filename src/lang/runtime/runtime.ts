@@ -3,7 +3,7 @@ import { threadId } from 'node:worker_threads';
 import type { Aggregation } from '../../aggregate/aggregation.js';
 import type { PrintfArg } from '../../aggregate/printf.js';
 import type { SortOptions } from '../../aggregate/types.js';
-import { escapeText, traceString, wallNs, type ProbeEvent } from '../../core/index.js';
+import { cpuNs, escapeText, traceString, wallNs, type ProbeEvent } from '../../core/index.js';
 import { applyOption, type ProgramOptions } from '../options.js';
 import { aggregationToJson, jsonLine } from '../../aggregate/json.js';
 import { printaDefault } from '../../aggregate/print.js';
@@ -36,8 +36,6 @@ export type OutputFormat = 'text' | 'json';
 
 /** Called when a clause faults; the instance fires the ERROR clauses. */
 export type FaultHandler = (clause: number, error: unknown, ev: ProbeEvent) => void;
-
-const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
 
 /**
  * What generated clause code calls (`rt.*`): output, aggregation actions, speculations and
@@ -334,8 +332,7 @@ export class ClauseRuntime {
   }
 
   vtimestamp(): number {
-    const u = threadCpuUsage !== undefined ? threadCpuUsage.call(process) : process.cpuUsage();
-    return (u.user + u.system) * 1000;
+    return cpuNs();
   }
 
   walltimestamp(): number | bigint {

@@ -1,0 +1,133 @@
+import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
+import { openOutput } from '../../consumer/output.js';
+import { trace } from '../../consumer/trace.js';
+import { CommandTarget } from '../../consumer/command-target.js';
+import { TopConsumer } from '../../consumer/top-consumer.js';
+import { topProgram, TOP_METRICS, type MetricName } from '../../consumer/top-table.js';
+import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../../lang/script-spec.js';
+import { shipProgram } from '../../lang/shipped.js';
+import { processMacroVars } from '../../lang/macros.js';
+import type { ConsumerMonitor } from '../../consumer/consumer.js';
+import type { TraceTarget } from '../../consumer/trace.js';
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  match: { type: 'string', short: 'm', multiple: true },
+  sort: { type: 'string', short: 's' },
+  delay: { type: 'string', short: 'd' },
+  batch: { type: 'boolean', short: 'b' },
+  iterations: { type: 'string', short: 'n' },
+} as const;
+
+/** Under attach the functions' return points are not spliced (docs/ATTACH.md): only calls are counted. */
+const ATTACH_NOTE =
+  'attached: only CALLS is measured; return points are not spliced into running code yet (docs/ATTACH.md), and the other metrics need them';
+
+/**
+ * `mscope top PID` / `mscope top -- CMD`: kperfmon's window for Node. The functions matching
+ * `-m` (all `fn` functions by default) with their calls, concurrency, wall time and vtime per
+ * refresh, sorted by one metric; `-b` prints refreshes as text (as `top -b`), `-n` stops after
+ * that many, which detaches from PID or ends CMD.
+ */
+export function topCommand(args: readonly string[]): Promise<number> {
+  return printingScriptErrors(async () => {
+    const { own, command } = splitCommand(args, OPTIONS, true);
+    const { values, positionals } = parseOwn('top', own, OPTIONS, true);
+    if (values.help === true) return printUsage('top');
+    const pidText = positionals[0];
+    if (positionals.length > 1) throw usage(`mscope top: unexpected argument ${positionals[1]}`);
+    if (pidText !== undefined && command.length > 0) throw usage('mscope top: PID and -- CMD exclude each other');
+    if (pidText === undefined && command.length === 0) throw usage('mscope top: expected a PID or -- CMD');
+    const pid = pidText === undefined ? undefined : pidOf(pidText);
+    const sort = metricOf(values.sort ?? (pid === undefined ? 'vtime' : 'calls'));
+    const intervalMs = secondsOf('-d', values.delay ?? '1') * 1000;
+    const count = values.iterations === undefined ? Number.POSITIVE_INFINITY : countOf(values.iterations);
+    const batch = values.batch === true || !process.stdout.isTTY;
+    const patterns = values.match ?? ['*'];
+    for (const p of patterns) {
+      if (p === '' || p.split(':').length > 2) throw usage(`mscope top: -m expects FUNC or MODULE:FUNC globs, got "${p}"`);
+    }
+    const script: ScriptSpec = {
+      sources: [{ file: 'mscope top', text: topProgram(patterns) }],
+      settings: [['zdefs', '1']],
+      quiet: true,
+      format: 'text',
+      macroVars: processMacroVars(),
+    };
+    const program = compileScript(script);
+    const spec = encodeScript({ ...script, compiled: shipProgram(program) });
+    const exits = pid === undefined;
+    const target: TraceTarget =
+      pid === undefined
+        ? new CommandTarget(command, process.cwd(), batch ? 'inherit' : 'ignore')
+        : new (await import('../../attach/attach-target.js')).AttachTarget(pid);
+    const out = openOutput(undefined);
+    let top: TopConsumer | null = null;
+    const consumers = new Map<string, ConsumerMonitor>();
+    const proxy: ConsumerMonitor = {
+      delta: (p, d) => top?.delta(p, d),
+      final: (p, d) => top?.final(p, d),
+      end: (o) => top?.end(o),
+    };
+    consumers.set('script', proxy);
+    let stop: (code: number) => void = () => {};
+    try {
+      const result = await trace({
+        target,
+        monitors: [{ kind: 'd', name: 'script', spec }],
+        options: { root: process.cwd() },
+        out,
+        quiet: true,
+        consumers,
+        // Refreshes count from when the probes are in: the agent's `attached`, or a command's first agent.
+        onMessage: (_pid, m) => {
+          if (top !== null || m.t !== (pid === undefined ? 'hello' : 'attached')) return;
+          top = new TopConsumer(
+            program,
+            { out, exit: (code) => stop(code), fail: () => {} },
+            {
+              target: pid === undefined ? command.join(' ') : `pid ${pid}`,
+              intervalMs,
+              sort,
+              batch,
+              count,
+              exits,
+              notes: exits ? [] : [ATTACH_NOTE],
+            },
+          );
+          top.start();
+        },
+        onStarted: (s) => (stop = s),
+      });
+      return result.status;
+    } finally {
+      target.dispose();
+      out.close();
+    }
+  });
+}
+
+function pidOf(text: string): number {
+  const pid = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(pid) || pid <= 0) throw usage(`mscope top: PID must be a process id, got "${text}"`);
+  return pid;
+}
+
+function metricOf(name: string): MetricName {
+  const m = TOP_METRICS.find((x) => x.name === name || x.key === name);
+  if (m === undefined) throw usage(`mscope top: unknown metric "${name}"; expected one of ${TOP_METRICS.map((x) => x.name).join(', ')}`);
+  return m.name as MetricName;
+}
+
+function secondsOf(option: string, text: string): number {
+  const s = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(s >= 0.05) || s > 3600)
+    throw usage(`mscope top: ${option} expects seconds (0.05 to 3600), got "${text}"`);
+  return s;
+}
+
+function countOf(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1) throw usage(`mscope top: -n expects a positive number of refreshes, got "${text}"`);
+  return n;
+}
