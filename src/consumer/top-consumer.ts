@@ -46,7 +46,7 @@ export class TopConsumer implements ConsumerMonitor {
 
   constructor(
     program: CompiledProgram,
-    private readonly ctx: ConsumerContext,
+    private readonly ctx: Pick<ConsumerContext, 'out' | 'exit'>,
     private readonly options: TopOptions,
   ) {
     this.sort = options.sort;

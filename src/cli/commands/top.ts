@@ -84,7 +84,7 @@ export function topCommand(args: readonly string[]): Promise<number> {
           if (top !== null || m.t !== (pid === undefined ? 'hello' : 'attached')) return;
           top = new TopConsumer(
             program,
-            { out, exit: (code) => stop(code), fail: () => {} },
+            { out, exit: (code) => stop(code) },
             {
               target: pid === undefined ? command.join(' ') : `pid ${pid}`,
               intervalMs,
