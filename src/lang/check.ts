@@ -6,7 +6,8 @@ import { PROVIDER_RECORDS, RECORDS, type RecordType } from '../providers/catalog
 import type { DiagnosticBag } from './diagnostics.js';
 import { compileFormat, type CompiledFormat } from '../aggregate/printf.js';
 import { varKey, type VarTypes } from './types.js';
-import { asInt, assignable, coarse, DYN, typeName, type CType } from './ctypes.js';
+import { asInt, assignable, coarse, DYN, scalarKind, typeName, type CType } from './ctypes.js';
+import { isMemory, lvalueText, memberOf } from './memory.js';
 import { constEval, type Declarations } from './declarations.js';
 import { didYouMean } from './suggest.js';
 import { checkFormatArgs } from './check-format.js';
@@ -132,6 +133,8 @@ class Checker {
   /** The clause has aggregated (DTrace's DT_CLSFLAG_AGGREGATION). */
   private aggregated = false;
   private committed = false;
+  /** The target of the member access or index being checked: a struct or array in memory may be one. */
+  private base: Expr | null = null;
 
   constructor(
     private readonly r: CheckResult,
@@ -261,8 +264,11 @@ class Checker {
         return;
       case 'index':
         for (const k of e.keys) this.expr(k);
-        if (e.ref?.kind !== 'array') this.expr(e.target);
-        else this.arrayIndex(e);
+        if (e.ref?.kind === 'array') this.arrayIndex(e);
+        else {
+          this.asBase(e.target);
+          if (isMemory(e)) this.memoryValue(e);
+        }
         return;
       case 'member':
         this.member(e);
@@ -281,8 +287,13 @@ class Checker {
         return;
       }
       case 'unary': {
+        if (e.op === '&') {
+          this.addressOf(e.operand);
+          return;
+        }
         const t = this.expr(e.operand);
-        if (e.op === 'cast') this.cast(e, e.operand.ctype ?? DYN, e.to!);
+        if (e.op === '*') this.deref(e);
+        else if (e.op === 'cast') this.cast(e, e.operand.ctype ?? DYN, e.to!);
         else if (e.op !== '!' && t === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
         else if (e.op !== '!' && t === 'struct') this.diags.report('D4001', e.span, [e.op, 'a struct']);
         else if (e.op === '~' && t === 'float') this.diags.report('D4001', e.span, [e.op, 'a floating-point value']);
@@ -355,9 +366,54 @@ class Checker {
     }
   }
 
+  /** `e` as the target of a member access or an index: a struct or array in memory may be one. */
+  private asBase(e: Expr): void {
+    const outer = this.base;
+    this.base = e;
+    this.expr(e);
+    this.base = outer;
+  }
+
+  /** `*p`: `p` must be a pointer, and not to void. */
+  private deref(e: Extract<Expr, { kind: 'unary' }>): void {
+    const t = e.operand.ctype ?? DYN;
+    if (t.kind !== 'ptr') this.diags.report('D4120', e.span, [describeC(t)]);
+    else if (t.to.kind === 'void') this.diags.report('D4121', e.span);
+    else this.memoryValue(e);
+  }
+
+  /** A read or write of memory is of a scalar; a struct or array there is only the base of a member access or an index. */
+  private memoryValue(e: Expr): void {
+    if (this.base === e) return;
+    const t = e.ctype ?? DYN;
+    if (scalarKind(t) !== null || t.kind === 'dyn') return;
+    const what = t.kind === 'array' ? 'an array' : t.kind === 'struct' || t.kind === 'union' ? `a ${t.kind}` : describeC(t);
+    this.diags.report('D4127', e.span, [lvalueText(e), what]);
+  }
+
+  /** `&x`: of memory only (DTrace's refusals first: a D variable, a non-lvalue, a bit-field). */
+  private addressOf(o: Expr): void {
+    const outer = this.base;
+    this.base = o;
+    this.expr(o);
+    this.base = outer;
+    if (o.kind === 'ident' && o.ref?.kind !== 'const' && o.ref?.kind !== 'inline') this.diags.report('D4123', o.span, [o.name]);
+    else if (o.kind === 'self' || o.kind === 'this' || (o.kind === 'index' && o.ref?.kind === 'array')) {
+      this.diags.report('D4123', o.span, [lvalueText(o)]);
+    } else if (o.kind !== 'member' && o.kind !== 'index' && !(o.kind === 'unary' && o.op === '*')) this.diags.report('D4124', o.span);
+    else if (o.kind === 'member' && memberOf(o)?.bits !== undefined) this.diags.report('D4125', o.span, [o.name]);
+    else if (!isMemory(o)) this.diags.report('D4126', o.span, [lvalueText(o)]);
+  }
+
   /** `s.m` of a struct or union of the program's checks `m`; on a value of the traced program it reads a property. */
   private member(e: Extract<Expr, { kind: 'member' }>): void {
-    this.expr(e.target);
+    this.asBase(e.target);
+    if (isMemory(e)) {
+      // `&p->bits` has its own refusal (D4125).
+      if (memberOf(e)?.bits !== undefined) {
+        if (this.base !== e) this.diags.report('D4128', e.span, [e.name]);
+      } else this.memoryValue(e);
+    }
     const t = e.target.ctype ?? DYN;
     if (t.kind === 'dyn') {
       this.caps.add(Capability.LiveObjects);
@@ -379,6 +435,12 @@ class Checker {
   }
 
   private binary(e: Extract<Expr, { kind: 'binary' }>, l: Type, r: Type): void {
+    for (const side of [e.left.ctype, e.right.ctype]) {
+      if ((e.op === '+' || e.op === '-') && side?.kind === 'ptr' && side.to.kind === 'void') {
+        this.diags.report('D4122', e.span, [e.op, describeC(side)]);
+        return;
+      }
+    }
     if (l === 'struct' || r === 'struct') {
       this.diags.report('D4001', e.span, [e.op, 'a struct']);
       return;
@@ -423,16 +485,27 @@ class Checker {
   private assignTo(target: Expr, value: Type, span: Expr['span'], op: string, valueC: CType = DYN): void {
     if (target.kind === 'index') for (const k of target.keys) this.expr(k);
     if (target.kind === 'self') this.caps.add(Capability.SelfVars);
-    if (target.kind === 'member' || (target.kind === 'index' && target.ref?.kind !== 'array')) {
+    if (target.kind === 'unary') {
+      this.expr(target);
+      if (target.type === 'dyn' || target.type === undefined) return;
+    } else if (target.kind === 'member' || (target.kind === 'index' && target.ref?.kind !== 'array')) {
       this.expr(target);
       const base = target.kind === 'member' ? target.target : (target as Extract<Expr, { kind: 'index' }>).target;
       if (base.ctype === undefined || base.ctype.kind === 'dyn') {
-        this.diags.report('D4118', target.span, [this.textOf(target)]);
+        this.diags.report('D4118', target.span, [lvalueText(target)]);
+        return;
+      }
+      // An element is stored into an array or through a pointer; a string's characters are read-only.
+      if (target.kind === 'index' && base.ctype.kind !== 'array' && base.ctype.kind !== 'ptr') {
+        this.diags.report('D2005', target.span, [lvalueText(target)]);
         return;
       }
       if (target.type === 'dyn' || target.type === undefined) return;
     } else if (target.kind === 'index') this.arrayIndex(target);
-    const heldC = target.kind === 'member' || target.kind === 'index' ? (target.ctype ?? DYN) : this.r.varTypes.get(varKey(target));
+    const heldC =
+      target.kind === 'member' || target.kind === 'index' || target.kind === 'unary'
+        ? (target.ctype ?? DYN)
+        : this.r.varTypes.get(varKey(target));
     if (heldC === undefined || heldC.kind === 'dyn' || value === 'void' || value === 'dyn') return;
     const held = coarse(heldC);
     if (op !== '=' && (held === 'string' || held === 'struct'))
@@ -444,10 +517,6 @@ class Checker {
     } else if (value !== held && !(isNumber(value) && isNumber(held)) && valueC.kind === 'dyn') {
       this.diags.report('D4004', span, [displayName(target), describe(held), describe(value)]);
     }
-  }
-
-  private textOf(e: Expr): string {
-    return e.kind === 'member' ? `${this.textOf(e.target)}${e.arrow ? '->' : '.'}${e.name}` : e.kind === 'ident' ? e.name : varKey(e);
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>): void {
@@ -549,7 +618,8 @@ function sameParams(kind: string, a: readonly number[], b: readonly number[]): b
 }
 
 function displayName(e: Expr): string {
-  return varKey(e).replace(/\[\]$/, '[]');
+  const key = varKey(e);
+  return key === '?' ? lvalueText(e) : key;
 }
 
 function describe(t: string): string {

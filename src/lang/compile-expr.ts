@@ -1,6 +1,7 @@
 import type { Expr, Type } from './ast.js';
 import { arithmetic, convert, unaryArithmetic } from './compile-convert.js';
-import { arithmeticType, asInt, coarse, DYN, INT64, sizeOf, unaryType, type CType, type StructType } from './ctypes.js';
+import { arithmeticType, asInt, coarse, DYN, INT64, scalarKind, sizeOf, unaryType, type CType, type StructType } from './ctypes.js';
+import { isMemory, memberOf } from './memory.js';
 import { binaryType } from './types.js';
 import { BUILTIN_VARS, isNull } from './builtins.js';
 import type { CheckResult } from './check.js';
@@ -160,6 +161,7 @@ export abstract class ExprCompiler {
       case 'index':
         return this.index(e);
       case 'member': {
+        if (isMemory(e)) return this.load(e);
         const t = e.target.ctype ?? DYN;
         const st = e.arrow && t.kind === 'ptr' ? t.to : t;
         if (st.kind === 'struct' || st.kind === 'union') return `${this.expr(e.target)}.${e.name}`;
@@ -208,6 +210,7 @@ export abstract class ExprCompiler {
   }
 
   private index(e: Extract<Expr, { kind: 'index' }>): string {
+    if (isMemory(e)) return this.load(e);
     if (e.ref?.kind === 'array') {
       return `(a_${e.ref.name}.get(${this.arrayKey(e)}) ?? ${this.defaultOf(varKey(e))})`;
     }
@@ -230,10 +233,56 @@ export abstract class ExprCompiler {
         return unaryArithmetic(e.op, this.as(e.operand, t), t);
       case '+':
         return this.as(e.operand, t);
+      case '*':
+        return this.load(e);
+      case '&':
+        return this.address(e.operand);
       default:
         if (t.kind === 'void') return `(${this.expr(e.operand)}, 0)`;
         return this.as(e.operand, t);
     }
+  }
+
+  /** A scalar in memory (the checker allows no other): read from this clause's scratch, or a fault. */
+  private load(e: Expr): string {
+    return `rt.scratch.load(${this.address(e)}, "${scalarKind(e.ctype ?? DYN)!}")`;
+  }
+
+  /** The address of a memory lvalue (memory.ts): `*p` is at `p`, `p[i]` at `p + i * size`, `p->m` at `p + offset`. */
+  private address(e: Expr): string {
+    switch (e.kind) {
+      case 'unary':
+        return this.expr(e.operand);
+      case 'index': {
+        const base = e.target.ctype?.kind === 'ptr' ? this.expr(e.target) : this.address(e.target);
+        const size = sizeOf(e.ctype ?? DYN);
+        const i = this.int(e.keys[0]!);
+        return `add(${base}, ${size === 1 ? i : `mul(${i}, ${size})`})`;
+      }
+      case 'member': {
+        const base = e.arrow ? this.expr(e.target) : this.address(e.target);
+        const offset = memberOf(e)?.offset ?? 0;
+        return offset === 0 ? base : `add(${base}, ${offset})`;
+      }
+      default:
+        return this.expr(e);
+    }
+  }
+
+  /**
+   * `p ± i` and `p - q` as C computes them: the integer is scaled by the size of what the
+   * pointer points to, and the difference of two pointers is in elements.
+   */
+  private pointerArithmetic(op: string, l: string, lt: CType, r: string, rt: CType, t: CType): string {
+    if (lt.kind === 'ptr' && rt.kind === 'ptr') {
+      const bytes = arithmetic('-', convert(l, lt, INT64), convert(r, rt, INT64), INT64);
+      return arithmetic('/', bytes, String(Math.max(1, sizeOf(lt.to))), INT64);
+    }
+    const [p, pt, i, it] = lt.kind === 'ptr' ? [l, lt, r, rt] : [r, rt, l, lt];
+    const size = pt.kind === 'ptr' ? sizeOf(pt.to) : 1;
+    const n = convert(i, it, INT64);
+    const scaled = size === 1 ? n : arithmetic('*', n, String(size), INT64);
+    return arithmetic(op, convert(p, pt, t), convert(scaled, INT64, t), t);
   }
 
   /** `xlate <T> (x)`: the translator's function `X{i}` builds the translated struct. */
@@ -265,13 +314,19 @@ export abstract class ExprCompiler {
   private binaryStep(e: Extract<Expr, { kind: 'binary' }>): string {
     if (COMPARE.has(e.op) || LOGICAL.has(e.op)) return `(${this.boolBinary(e)} ? 1 : 0)`;
     const t = e.ctype ?? INT64;
+    const lt = e.left.ctype ?? DYN;
+    const rt = e.right.ctype ?? DYN;
+    if ((e.op === '+' || e.op === '-') && (lt.kind === 'ptr' || rt.kind === 'ptr')) {
+      return this.pointerArithmetic(e.op, this.expr(e.left), lt, this.expr(e.right), rt, t);
+    }
     const shift = e.op === '<<' || e.op === '>>';
     return arithmetic(e.op, this.as(e.left, t), this.as(e.right, shift ? INT64 : t), t);
   }
 
   /** The type a store into `target` converts to. */
   private targetType(target: Expr): CType {
-    if (target.kind === 'member' || (target.kind === 'index' && target.ref?.kind !== 'array')) return target.ctype ?? DYN;
+    if (target.kind === 'member' || target.kind === 'unary' || (target.kind === 'index' && target.ref?.kind !== 'array'))
+      return target.ctype ?? DYN;
     return this.ctypeOfVar(varKey(target));
   }
 
@@ -286,12 +341,16 @@ export abstract class ExprCompiler {
       const v = arithmetic(base, convert(cur, t, r), convert(this.expr(value), value.ctype ?? DYN, shift ? INT64 : r), r);
       return `($k = ${this.arrayKey(target)}, ${this.store(target, convert(v, r, t), '$k')})`;
     }
-    const v = arithmetic(base, convert(this.expr(target), t, r), convert(this.expr(value), value.ctype ?? DYN, shift ? INT64 : r), r);
+    const v =
+      t.kind === 'ptr' && (base === '+' || base === '-')
+        ? this.pointerArithmetic(base, this.expr(target), t, this.expr(value), value.ctype ?? DYN, t)
+        : arithmetic(base, convert(this.expr(target), t, r), convert(this.expr(value), value.ctype ?? DYN, shift ? INT64 : r), r);
     return this.store(target, convert(v, r, t));
   }
 
   /** A store of `v` (already of the target's type) into `target`; `key` is the element's key when already computed. */
   private store(target: Expr, v: string, key?: string): string {
+    if (isMemory(target)) return `rt.scratch.store(${this.address(target)}, "${scalarKind(target.ctype ?? DYN)!}", ${v})`;
     switch (target.kind) {
       case 'ident':
         return `(g_${target.name} = ${v})`;
@@ -359,7 +418,9 @@ export abstract class ExprCompiler {
     const t = this.targetType(e.target);
     const it = t.kind === 'dyn' ? INT64 : t;
     const r = unaryType(it);
-    const next = convert(arithmetic(e.op === '++' ? '+' : '-', convert('$t', it, r), '1', r), r, it);
+    // `p++` steps a pointer by the size of what it points to.
+    const step = it.kind === 'ptr' ? String(Math.max(1, sizeOf(it.to))) : '1';
+    const next = convert(arithmetic(e.op === '++' ? '+' : '-', convert('$t', it, r), step, r), r, it);
     if (e.target.kind === 'index' && e.target.ref?.kind === 'array') {
       const cur = `(a_${e.target.ref.name}.get($k) ?? ${this.defaultOf(varKey(e.target))})`;
       const stored = this.store(e.target, next, '$k');

@@ -6,6 +6,7 @@ import { ActionCompiler } from './compile-actions.js';
 import { SCRATCH_FUNCS } from './builtins.js';
 import type { Names } from './resolve.js';
 import { stmtExprs, visitExpr } from './walk.js';
+import { isMemory } from './memory.js';
 
 /** The actions that record data in DTrace's principal buffer: when not quiet, their firing prints a `CPU ID FUNCTION:NAME` line. */
 const RECORDING_ACTIONS = new Set(['trace', 'print', 'printf', 'printa', 'tracemem', 'stack', 'ustack', 'jstack', 'exit', 'system']);
@@ -109,6 +110,7 @@ class Generator extends ActionCompiler {
       if (e.kind === 'this') uses.this = true;
       if (e.kind === 'call' && e.name === 'speculate') uses.spec = true;
       if (e.kind === 'call' && SCRATCH_FUNCS.has(e.name)) uses.scratch = true;
+      if ((e.kind === 'unary' && e.op === '&') || isMemory(e)) uses.scratch = true;
     };
     if (c.predicate !== null) visitExpr(c.predicate, scan);
     for (const s of c.body) for (const e of stmtExprs(s)) visitExpr(e, scan);

@@ -81,6 +81,7 @@ export const ULONG = int('unsigned long', 8, false);
 export const INT64 = int('int64_t', 8, true);
 export const UINT64 = int('uint64_t', 8, false);
 export const SIZE_T = int('size_t', 8, false);
+export const PTRDIFF_T = int('ptrdiff_t', 8, true);
 export const DOUBLE: FloatType = { kind: 'float', name: 'double', size: 8 };
 export const FLOAT: FloatType = { kind: 'float', name: 'float', size: 4 };
 export const STRING: CType = { kind: 'string', name: 'string' };
@@ -123,7 +124,7 @@ export const BUILTIN_TYPES: ReadonlyMap<string, CType> = new Map<string, CType>(
   ['size_t', SIZE_T],
   ['ssize_t', int('ssize_t', 8, true)],
   ['off_t', int('off_t', 8, true)],
-  ['ptrdiff_t', int('ptrdiff_t', 8, true)],
+  ['ptrdiff_t', PTRDIFF_T],
   ['pid_t', int('pid_t', 4, true)],
   ['id_t', int('id_t', 4, true)],
   ['uid_t', int('uid_t', 4, false)],
@@ -347,4 +348,14 @@ export function pointerTo(t: CType): PtrType {
 
 export function arrayOf(t: CType, length: number): ArrayType {
   return { kind: 'array', name: `${t.name} [${length}]`, of: t, length };
+}
+
+/** A scalar's representation in memory: `i`/`u` (integer, signed or not) or `f` (floating point), and its size in bytes. */
+export type ScalarKind = 'i1' | 'u1' | 'i2' | 'u2' | 'i4' | 'u4' | 'i8' | 'u8' | 'f4' | 'f8';
+
+/** How a scalar of type `t` sits in memory (runtime/scratch.ts), or null when `t` is no scalar of known size. */
+export function scalarKind(t: CType): ScalarKind | null {
+  if (t.kind === 'float') return t.size === 4 ? 'f4' : t.size === 8 ? 'f8' : null;
+  const it = asInt(t);
+  return it === null ? null : `${it.signed ? 'i' : 'u'}${it.size}`;
 }

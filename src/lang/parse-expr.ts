@@ -125,7 +125,7 @@ export abstract class ExprParser extends TokenStream {
         if (!isLvalue(target)) this.fail('D2005', t, [this.text.slice(target.span.start, target.span.end)]);
         return { kind: 'update', span: this.span(t.start), op: t.text, prefix: true, target };
       }
-      if (t.text === '!' || t.text === '~' || t.text === '-' || t.text === '+') {
+      if (t.text === '!' || t.text === '~' || t.text === '-' || t.text === '+' || t.text === '*' || t.text === '&') {
         this.take();
         const operand = this.nested(() => this.unary());
         return { kind: 'unary', span: this.span(t.start), op: t.text, operand };
@@ -289,5 +289,8 @@ export abstract class ExprParser extends TokenStream {
 function isLvalue(e: Expr): boolean {
   if (e.kind === 'member') return isLvalue(e.target);
   if (e.kind === 'index' && e.target.kind === 'member') return isLvalue(e.target);
-  return e.kind === 'ident' || e.kind === 'self' || e.kind === 'this' || (e.kind === 'index' && e.target.kind === 'ident');
+  // `*p` and `p[i]` of a pointer held in any variable: the checker refuses what is not a pointer.
+  if (e.kind === 'unary') return e.op === '*';
+  if (e.kind === 'index') return isLvalue(e.target);
+  return e.kind === 'ident' || e.kind === 'self' || e.kind === 'this';
 }

@@ -2,13 +2,14 @@ import type { Clause, Expr, Stmt } from './ast.js';
 import { BUILTIN_FUNCS, BUILTIN_VARS } from './builtins.js';
 import {
   arithmeticType,
-  asInt,
   CHAR,
   coarse,
   constantType,
   DYN,
   INT,
   INT64,
+  pointerTo,
+  PTRDIFF_T,
   SIZE_T,
   STRING,
   unaryType,
@@ -150,6 +151,7 @@ class Typer {
         const t = this.expr(e.target);
         // `s[i]` of a string is a character.
         if (t.kind === 'string') return CHAR;
+        if (t.kind === 'ptr') return t.to;
         return t.kind === 'array' ? t.of : DYN;
       }
       case 'member':
@@ -164,6 +166,8 @@ class Typer {
         const t = this.expr(e.operand);
         if (e.op === 'cast') return e.to!;
         if (e.op === '!') return INT;
+        if (e.op === '*') return t.kind === 'ptr' ? t.to : t.kind === 'array' ? t.of : DYN;
+        if (e.op === '&') return t.kind === 'dyn' ? DYN : pointerTo(t);
         return unaryType(t);
       }
       case 'update':
@@ -211,7 +215,7 @@ class Typer {
   /** The type a store into `target` has: the variable's, fixed here by its first assignment. */
   private assignTo(target: Expr, value: CType, plain: boolean): CType {
     if (target.kind === 'index') for (const k of target.keys) this.expr(k);
-    if (target.kind === 'member' || (target.kind === 'index' && target.ref?.kind !== 'array')) {
+    if (target.kind === 'member' || target.kind === 'unary' || (target.kind === 'index' && target.ref?.kind !== 'array')) {
       const t = this.expr(target);
       return t;
     }
@@ -226,6 +230,10 @@ class Typer {
   }
 }
 
+function isInteger(t: CType): boolean {
+  return t.kind === 'int' || t.kind === 'enum' || t.kind === 'dyn';
+}
+
 function isArith(t: CType): boolean {
   return t.kind === 'int' || t.kind === 'float' || t.kind === 'enum' || t.kind === 'dyn';
 }
@@ -237,7 +245,11 @@ export function binaryType(op: string, l: CType, r: CType): CType {
   if (COMPARE_OR_LOGICAL.has(op)) return INT;
   if (op === '<<' || op === '>>') return unaryType(l.kind === 'float' ? INT64 : l);
   if (l.kind === 'string' || r.kind === 'string') return INT64;
-  const li = l.kind === 'ptr' ? l : null;
-  if (li !== null && (op === '+' || op === '-') && asInt(r) !== null && r.kind !== 'ptr') return li;
+  // Pointer arithmetic, as C's: pointer ± integer is the pointer's type, pointer − pointer a ptrdiff_t.
+  if (op === '+' || op === '-') {
+    if (l.kind === 'ptr' && r.kind === 'ptr' && op === '-') return PTRDIFF_T;
+    if (l.kind === 'ptr' && isInteger(r)) return l;
+    if (r.kind === 'ptr' && isInteger(l) && op === '+') return r;
+  }
   return arithmeticType(l, r);
 }

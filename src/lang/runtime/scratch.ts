@@ -1,3 +1,4 @@
+import type { ScalarKind } from '../ctypes.js';
 import { DFault } from './values.js';
 
 /** Where scratch addresses live: far from 0 and from small integers, below 2^53. */
@@ -6,6 +7,12 @@ const REGION = 2 ** 45;
 const SPAN = 2 ** 24;
 const GENERATIONS = 2 ** 20;
 export const MAX_SCRATCH = SPAN;
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function scalarSize(kind: ScalarKind): number {
+  return Number(kind[1]);
+}
 
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -70,6 +77,70 @@ export class Scratch {
     const off = a - this.base;
     if (!(n >= 0) || !(off >= 0) || off + n > this.top) throw invalidAddress(addr);
     return this.bytes.subarray(off, off + n);
+  }
+
+  /**
+   * `*p` of a scalar: the value of `kind` (`i4` a signed 4-byte integer, `u8` an unsigned
+   * 8-byte one, `f8` a double…) at a scratch address, little-endian as on x86 and arm64; a
+   * 64-bit integer is a number while it is a safe integer, else a bigint.
+   */
+  load(addr: unknown, kind: ScalarKind): number | bigint {
+    const size = scalarSize(kind);
+    const b = this.view(addr, size);
+    const d = new DataView(b.buffer, b.byteOffset, size);
+    switch (kind) {
+      case 'i1':
+        return d.getInt8(0);
+      case 'u1':
+        return d.getUint8(0);
+      case 'i2':
+        return d.getInt16(0, true);
+      case 'u2':
+        return d.getUint16(0, true);
+      case 'i4':
+        return d.getInt32(0, true);
+      case 'u4':
+        return d.getUint32(0, true);
+      case 'f4':
+        return d.getFloat32(0, true);
+      case 'f8':
+        return d.getFloat64(0, true);
+      default: {
+        const v = kind === 'i8' ? d.getBigInt64(0, true) : d.getBigUint64(0, true);
+        return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
+      }
+    }
+  }
+
+  /** `*p = v` of a scalar: `v`, already of the pointee's type, stored as `load` reads it. */
+  store(addr: unknown, kind: ScalarKind, v: number | bigint): number | bigint {
+    const size = scalarSize(kind);
+    const b = this.view(addr, size);
+    const d = new DataView(b.buffer, b.byteOffset, size);
+    const n = typeof v === 'bigint' ? Number(BigInt.asIntN(32, v)) : v;
+    switch (kind) {
+      case 'i1':
+      case 'u1':
+        d.setUint8(0, n & 0xff);
+        return v;
+      case 'i2':
+      case 'u2':
+        d.setUint16(0, n & 0xffff, true);
+        return v;
+      case 'i4':
+      case 'u4':
+        d.setUint32(0, n >>> 0, true);
+        return v;
+      case 'f4':
+        d.setFloat32(0, Number(v), true);
+        return v;
+      case 'f8':
+        d.setFloat64(0, Number(v), true);
+        return v;
+      default:
+        d.setBigUint64(0, BigInt.asUintN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))), true);
+        return v;
+    }
   }
 
   /**

@@ -1,0 +1,56 @@
+import type { Expr } from './ast.js';
+import type { Member } from './ctypes.js';
+
+/**
+ * Lvalues in memory: `*p`, `p[i]` and `p->m` of a pointer, and the members and elements of
+ * those. D variables are not in memory here (they have no address); scratch from alloca is.
+ */
+export function isMemory(e: Expr): boolean {
+  switch (e.kind) {
+    case 'unary':
+      return e.op === '*';
+    case 'index': {
+      if (e.ref?.kind === 'array') return false;
+      const t = e.target.ctype;
+      return t?.kind === 'ptr' || (t?.kind === 'array' && isMemory(e.target));
+    }
+    case 'member':
+      return e.arrow ? e.target.ctype?.kind === 'ptr' : isMemory(e.target);
+    default:
+      return false;
+  }
+}
+
+/** The member `s.m` or `p->m` names in its struct or union, when the target is one of the program's. */
+export function memberOf(e: Extract<Expr, { kind: 'member' }>): Member | undefined {
+  const t = e.target.ctype;
+  const s = e.arrow && t?.kind === 'ptr' ? t.to : t;
+  if (s?.kind !== 'struct' && s?.kind !== 'union') return undefined;
+  return s.members?.find((m) => m.name === e.name);
+}
+
+/** An lvalue as a message shows it: `*p`, `this->p[…]`, `p->m`. */
+export function lvalueText(e: Expr): string {
+  switch (e.kind) {
+    case 'ident':
+      return e.name;
+    case 'self':
+      return `self->${e.name}`;
+    case 'this':
+      return `this->${e.name}`;
+    case 'unary':
+      return e.op === '*' || e.op === '&' ? `${e.op}${lvalueText(e.operand)}` : 'expression';
+    case 'index':
+      return `${lvalueText(e.target)}[…]`;
+    case 'member':
+      return `${lvalueText(e.target)}${e.arrow ? '->' : '.'}${e.name}`;
+    case 'int':
+      return String(e.value);
+    case 'str':
+      return JSON.stringify(e.value);
+    case 'call':
+      return `${e.name}(…)`;
+    default:
+      return 'expression';
+  }
+}

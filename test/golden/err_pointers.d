@@ -1,0 +1,28 @@
+struct point { int x; int y; unsigned flag : 1; };
+struct point pt;
+int a[5];
+void *vp;
+BEGIN
+{
+	v = *timestamp;
+	w = *vp;
+	z = vp + 1;
+	x = 1;
+	q = &x;
+	q = &self->d;
+	q = &this->t;
+	q = &a[0];
+	q = &pt.x;
+	q = &(x + 1);
+	q = &1;
+	q = &args[0];
+	this->pp = (struct point *)alloca(sizeof (struct point));
+	s = *this->pp;
+	q = &this->pp->flag;
+	t = this->pp->flag;
+	this->s = "abc";
+	this->s[0] = 'x';
+	*1 = 2;
+	self->n = 1;
+	self->n[0] = 2;
+}
