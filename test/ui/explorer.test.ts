@@ -221,3 +221,48 @@ test('the log scale bins latency by equal ratios and still counts every activity
   const fromApi = await api<SelectionResult>('/api/select', { q: JSON.stringify(state) });
   assert.deepEqual(h.counts, fromApi.histogram.counts);
 });
+
+test('the axes can be reordered, and a reorder keeps every filter and count', { skip: NO_BROWSER }, async () => {
+  const p = await openPage();
+  type Page = {
+    explorer: {
+      state: { filters: Record<string, unknown>; axisOrder: string[] | null };
+      result: SelectionResult;
+      parallel: {
+        getOption(): { parallelAxis: Array<{ id: string; dim: number }> };
+        getModel(): { queryComponents(q: object): Array<{ activeIntervals: number[][] }> };
+      };
+    };
+  };
+  const seen = () =>
+    p.evaluate(() => {
+      const e = (window as unknown as Page).explorer;
+      return {
+        ids: e.parallel.getOption().parallelAxis.map((a) => a.id),
+        dims: e.parallel.getOption().parallelAxis.map((a) => a.dim),
+        filters: JSON.stringify(e.state.filters),
+        filtered: e.result.filtered,
+        fsIntervals: e.parallel.getModel().queryComponents({ mainType: 'parallelAxis', id: 'axis-fs_ns' })[0]!.activeIntervals,
+      };
+    });
+  // A filter on fs first, so that the reorder has one to keep.
+  await p.evaluate(() => {
+    const e = (window as unknown as { explorer: { parallel: { dispatchAction(a: object): void } } }).explorer;
+    e.parallel.dispatchAction({ type: 'axisAreaSelect', parallelAxisId: 'axis-fs_ns', intervals: [[1, 1e9]] });
+  });
+  await p.waitForFunction((n) => (window as unknown as Page).explorer.result.filtered === n, SLOW);
+  const before = await seen();
+  assert.equal(before.ids[0], 'axis-latency_ns');
+  await p.click('#axis-order .chip[data-axis="latency_ns"] button[title="move right"]');
+  const after = await seen();
+  assert.deepEqual(after.ids, [before.ids[1], before.ids[0], ...before.ids.slice(2)]);
+  // Each axis keeps its data dimension: only where it is drawn changed.
+  assert.deepEqual(after.dims, [before.dims[1], before.dims[0], ...before.dims.slice(2)]);
+  assert.equal(after.filters, before.filters);
+  assert.equal(after.filtered, SLOW);
+  assert.deepEqual(after.fsIntervals, before.fsIntervals);
+  assert.deepEqual(
+    await p.locator('#axis-order .chip').evaluateAll((chips) => chips.map((c) => (c as HTMLElement).dataset.axis)),
+    after.ids.map((id) => id.replace(/^axis-/, '')),
+  );
+});

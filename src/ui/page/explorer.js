@@ -6,7 +6,7 @@ const BAND_COLOR = '#d62728';
 const BASE_COLOR = '#5470c6';
 const REST_COLOR = '#b8c2d6';
 
-const state = { band: null, filters: {}, scale: 'linear', bins: 40, sort: 'latency_ns', asc: false };
+const state = { band: null, filters: {}, scale: 'linear', bins: 40, sort: 'latency_ns', asc: false, axisOrder: null };
 /** What tests and the bench read: the charts, the state and the last answer, and how long the last update took (ms). */
 const explorer = {
   state,
@@ -220,13 +220,72 @@ function setupHistogram() {
   return chart;
 }
 
+/** Draws the brushed intervals of state.filters on a chart set up anew. */
+function reapplyFilters() {
+  for (const [name, intervals] of Object.entries(state.filters)) {
+    const a = explorer.meta.axes.find((x) => x.name === name);
+    const scale = isTime(a) ? 1e6 : 1;
+    explorer.parallel.dispatchAction({
+      type: 'axisAreaSelect',
+      parallelAxisId: `axis-${name}`,
+      intervals: intervals.map(([lo, hi]) => [lo / scale, hi / scale]),
+    });
+  }
+}
+
+function rebuildParallel() {
+  explorer.parallel.dispose();
+  explorer.parallel = setupParallel(explorer.meta, explorer.lines);
+  drawnBand = 'none';
+  drawBand();
+  reapplyFilters();
+  drawAxisOrder();
+}
+
+/** Moves an axis one place left (-1) or right (+1). */
+explorer.moveAxis = (name, delta) => {
+  const order = axisOrder(explorer.meta);
+  const from = order.indexOf(name);
+  const to = from + delta;
+  if (from < 0 || to < 0 || to >= order.length) return;
+  [order[from], order[to]] = [order[to], order[from]];
+  state.axisOrder = order;
+  rebuildParallel();
+};
+
+function drawAxisOrder() {
+  const box = document.getElementById('axis-order');
+  box.innerHTML = 'axis order: ';
+  const byName = new Map(explorer.meta.axes.map((a) => [a.name, a]));
+  for (const name of axisOrder(explorer.meta)) {
+    const chip = Object.assign(document.createElement('span'), { className: 'chip' });
+    chip.dataset.axis = name;
+    const left = Object.assign(document.createElement('button'), { type: 'button', textContent: '◀', title: 'move left' });
+    const right = Object.assign(document.createElement('button'), { type: 'button', textContent: '▶', title: 'move right' });
+    left.onclick = () => explorer.moveAxis(name, -1);
+    right.onclick = () => explorer.moveAxis(name, 1);
+    chip.append(left, ` ${label(byName.get(name))} `, right);
+    box.append(chip);
+  }
+}
+
+/** The axes' names in the order the user arranged them; axes that appeared since go last. */
+function axisOrder(meta) {
+  const names = meta.axes.map((a) => a.name);
+  const order = (state.axisOrder ?? names).filter((n) => names.includes(n));
+  for (const n of names) if (!order.includes(n)) order.push(n);
+  return order;
+}
+
+/** ECharts lays the axes out in the order of its parallelAxis list; each keeps its data dimension. */
 function setupParallel(meta, lines) {
   const chart = echarts.init(document.getElementById('parallel'));
   const axes = meta.axes;
+  const dims = axisOrder(meta).map((name) => axes.findIndex((a) => a.name === name));
   chart.setOption({
     animation: false,
     parallel: { left: 60, right: 80, top: 40, bottom: 30 },
-    parallelAxis: axes.map((a, i) => ({ id: `axis-${a.name}`, dim: i, name: label(a), nameTextStyle: { fontSize: 11 }, min: 0 })),
+    parallelAxis: dims.map((i) => ({ id: `axis-${axes[i].name}`, dim: i, name: label(axes[i]), nameTextStyle: { fontSize: 11 }, min: 0 })),
     visualMap: {
       type: 'piecewise',
       show: false,
@@ -273,10 +332,8 @@ async function refreshLive() {
   explorer.lines = lines;
   if (sameAxes) explorer.parallel.setOption({ series: [{ data: lines.values.map((row) => row.map((v, i) => shown(meta.axes[i], v))) }] });
   else {
-    explorer.parallel.dispose();
-    explorer.parallel = setupParallel(meta, lines);
-    drawnBand = 'none';
     for (const name of Object.keys(state.filters)) if (!meta.axes.some((a) => a.name === name)) delete state.filters[name];
+    rebuildParallel();
   }
   await update();
   explorer.refreshes++;
@@ -432,6 +489,7 @@ async function main() {
   document.getElementById('source').textContent = `${meta.path}${meta.run === null ? '' : `, run ${meta.run}`}`;
   explorer.histogram = setupHistogram();
   explorer.parallel = setupParallel(meta, lines);
+  drawAxisOrder();
   for (const input of document.querySelectorAll('input[name=scale]'))
     input.onchange = () => {
       state.scale = input.value;
