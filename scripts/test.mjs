@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts, each file in its own Node (through tsx), a few at a time, each
-// under a time limit: a file that hangs is killed with everything it started and counted as
-// failed, so one stuck child can never hold the whole run. Extra args narrow by substring.
-import { readdirSync, statSync } from 'node:fs';
+// Runs every test/**/*.test.ts, each file in its own Node, a few at a time, each under a time
+// limit: a file that hangs is killed with everything it started and counted as failed, so one
+// stuck child can never hold the whole run. Extra args narrow by substring. The files run as
+// JavaScript transpiled once per run (scripts/test-build.mjs) against the built dist/;
+// MSCOPE_TEST_TSX=1 runs the sources through tsx instead, without needing a build.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
+import { buildTests, removeBuild, staleBuild } from './test-build.mjs';
 
 function find(dir) {
   const out = [];
@@ -17,10 +21,17 @@ function find(dir) {
   return out;
 }
 
+// Seconds each file took in a full run here, longest first: the runner starts the long files
+// first, so that the run does not end waiting on one long file started last. Refresh with
+// MSCOPE_TEST_RECORD=1 (a full run that passes rewrites it); a file not listed counts as 10 s.
+const DURATIONS = 'scripts/test-durations.json';
+const durations = existsSync(DURATIONS) ? JSON.parse(readFileSync(DURATIONS, 'utf8')) : {};
+const expected = (file) => durations[file] ?? 10;
+
 const filters = process.argv.slice(2);
 const files = find('test')
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-  .sort();
+  .sort((a, b) => expected(b) - expected(a) || (a < b ? -1 : 1));
 if (files.length === 0) {
   console.error(`scripts/test.mjs: no test files match ${filters.join(' ')}`);
   process.exit(1);
@@ -31,21 +42,38 @@ const jobs = Math.max(1, Number(process.env.MSCOPE_TEST_JOBS ?? 2));
 const fileLimitMs = Math.max(1, Number(process.env.MSCOPE_TEST_FILE_LIMIT_S ?? 300)) * 1000;
 // The whole run's limit: CI runs this once per Node line and gives up after 90 minutes in all.
 const runLimitMs = Math.max(1, Number(process.env.MSCOPE_TEST_RUN_LIMIT_S ?? 1200)) * 1000;
-// Worker threads and host processes load the built dist/ (tests run after the build): a
-// worker that had to register tsx and load the sources again starts several times slower.
-const env = { ...process.env, MSCOPE_BUILT_THREADS: '1' };
+const throughTsx = process.env.MSCOPE_TEST_TSX === '1';
 
 const started = Date.now();
+if (!throughTsx) {
+  const stale = staleBuild('.');
+  if (stale.length > 0) {
+    const more = stale.length > 1 ? ` and ${stale.length - 1} more` : '';
+    console.error(`scripts/test.mjs: dist/ is older than ${stale[0]}${more}: run \`npm run build\` (or set MSCOPE_TEST_TSX=1)`);
+    process.exit(1);
+  }
+}
+const build = throughTsx ? null : buildTests('.', files);
+const compiled = new Map(files.map((f, i) => [f, build?.outputs[i]]));
+const cpuDir = mkdtempSync(join(tmpdir(), 'mscope-test-cpu-'));
+const CPU_PRELOAD = new URL('./test-cpu.mjs', import.meta.url).href;
+// Worker threads and host processes load the built dist/ (tests run after the build): a
+// worker that had to register tsx and load the sources again starts several times slower.
+const env = { ...process.env, MSCOPE_BUILT_THREADS: '1', MSCOPE_TEST_RUNNER_PID: String(process.pid) };
+
 const results = [];
 let interrupted = false;
 const running = new Set();
 
-function runFile(file) {
+function runFile(file, index) {
   return new Promise((resolve) => {
     const t0 = Date.now();
+    const cpuFile = join(cpuDir, String(index));
+    // Source maps on, as tsx has them: stacks name the .ts files, dist/'s frames included.
+    const args = throughTsx ? ['--import', 'tsx', file] : ['--enable-source-maps', compiled.get(file)];
     // Its own process group, so a time-out or ^C takes the programs its tests started too.
-    const child = spawn(node, ['--import', 'tsx', '--test-reporter=spec', file], {
-      env,
+    const child = spawn(node, ['--import', CPU_PRELOAD, '--test-reporter=spec', ...args], {
+      env: { ...env, MSCOPE_TEST_CPU_FILE: cpuFile },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -63,10 +91,12 @@ function runFile(file) {
       running.delete(child);
       killGroup(child);
       const ms = Date.now() - t0;
+      const cpu = existsSync(cpuFile) ? Number(readFileSync(cpuFile, 'utf8')) : null;
       const ok = code === 0 && !timedOut;
       const status = timedOut ? `TIMED OUT after ${fileLimitMs / 1000} s` : ok ? 'ok' : `FAILED (${signal ?? `exit ${code}`})`;
-      process.stdout.write(`\n── ${file}: ${status}, ${(ms / 1000).toFixed(1)} s\n${Buffer.concat(chunks).toString()}`);
-      results.push({ file, ok, status, ms });
+      const cpuText = cpu === null ? '' : `, cpu ${cpu.toFixed(1)} s`;
+      process.stdout.write(`\n── ${file}: ${status}, ${(ms / 1000).toFixed(1)} s${cpuText}\n${Buffer.concat(chunks).toString()}`);
+      results.push({ file, ok, status, ms, cpu });
       resolve();
     });
   });
@@ -88,19 +118,31 @@ function stopAll(why) {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(`interrupted (${signal})`));
 setTimeout(() => stopAll(`stopped: the run took over ${runLimitMs / 1000} s`), runLimitMs).unref();
 
-const queue = [...files];
+const queue = files.map((file, index) => ({ file, index }));
 await Promise.all(
   Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    while (queue.length > 0 && !interrupted) await runFile(queue.shift());
+    while (queue.length > 0 && !interrupted) {
+      const { file, index } = queue.shift();
+      await runFile(file, index);
+    }
   }),
 );
 
+if (build !== null) removeBuild(build.dir);
+rmSync(cpuDir, { recursive: true, force: true });
 const failed = results.filter((r) => !r.ok);
 const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 8);
+const cpuTotal = results.reduce((sum, r) => sum + (r.cpu ?? 0), 0);
 console.log(`\n── slowest files: ${slowest.map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(
-  `── ${results.length} of ${files.length} test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s: ${results.length - failed.length} passed, ${failed.length} failed`,
+  `── ${results.length} of ${files.length} test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} at a time (cpu ${cpuTotal.toFixed(0)} s): ${results.length - failed.length} passed, ${failed.length} failed`,
 );
 for (const r of failed) console.log(`   ${r.file}: ${r.status}`);
 if (interrupted) console.log(`── ${interrupted}; not run: ${queue.length} files`);
-process.exit(failed.length === 0 && !interrupted && results.length === files.length ? 0 : 1);
+const allPassed = failed.length === 0 && !interrupted && results.length === files.length;
+if (allPassed && filters.length === 0 && process.env.MSCOPE_TEST_RECORD === '1') {
+  const seconds = Object.fromEntries([...results].sort((a, b) => b.ms - a.ms).map((r) => [r.file, Math.round(r.ms / 100) / 10]));
+  writeFileSync(DURATIONS, `${JSON.stringify(seconds, null, 2)}\n`);
+  console.log(`── durations written to ${DURATIONS}`);
+}
+process.exit(allPassed ? 0 : 1);
