@@ -288,23 +288,30 @@ test('refusals: one line each, a non-zero exit, and the process untouched', asyn
   });
 });
 
-function load(
-  port: number,
-  bound: string,
-  path = '/load',
-): Promise<{ total: number; ok: number; non2xx: number; errors: number; timeouts: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['load.mjs', String(port), bound, path], { cwd: APPS, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load.mjs exited ${code}`))));
-  });
+interface LoadTotals {
+  total: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** fixtures/attach/load.mjs: `bound` requests, or with 'stdin' until stop() is called. */
+function load(port: number, bound: string, path = '/load'): { totals: Promise<LoadTotals>; stop(): void } {
+  const child = spawn(process.execPath, ['load.mjs', String(port), bound, path], { cwd: APPS, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const totals = new Promise<LoadTotals>((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load.mjs exited ${code}`)))),
+  );
+  return { totals, stop: () => child.stdin.end() };
 }
 
 test('an HTTP server under load: every request sent after attach counted once, none failed across attach and detach', async () => {
   const app = await startApp(['server.cjs']);
+  // From before the attach until after the detach.
+  const background = load(app.port, 'stdin');
   try {
-    const background = load(app.port, '8s');
     const a = attach([
       'attach',
       String(app.pid),
@@ -314,15 +321,19 @@ test('an HTTP server under load: every request sent after attach counted once, n
     ]);
     await a.attached;
     // A bounded load of its own URL: exactly these requests match the predicate.
-    const counted = await load(app.port, '2000', '/counted');
+    const counted = await load(app.port, '2000', '/counted').totals;
     const r = await a.detach();
+    // One more answer while the background load still runs: the server serves on after the detach.
+    await app.get('/after-detach');
+    background.stop();
     assert.equal(r.status, 0, r.stderr);
     assert.equal(counted.ok, 2000);
     assert.equal(r.stdout, '2000\n');
-    const bg = await background;
+    const bg = await background.totals;
     assert.ok(bg.total > 0);
     assert.deepEqual({ non2xx: bg.non2xx, errors: bg.errors, timeouts: bg.timeouts }, { non2xx: 0, errors: 0, timeouts: 0 });
   } finally {
+    background.stop();
     app.child.kill();
   }
 });
