@@ -283,3 +283,38 @@ test('the original text of every function is recovered from the rewritten code, 
   );
   assert.equal(stripFragments(code), src);
 });
+
+test('awaits and yields of a traced function pass their values through, rejections included; a call exits once', async () => {
+  const { exports, module } = load(`
+exports.pass = async function pass(p) {
+  const a = await p;
+  let b;
+  try { b = await Promise.reject(new Error('no')); } catch (e) { b = e.message; }
+  return a + b;
+};
+exports.gen = function* gen() { const x = yield 1; const y = yield x + 1; return y; };
+exports.twice = function twice() { try { return 1; } finally { throw new Error('late'); } };
+`);
+  const { events, unlink } = record(module);
+  const inFlight: number[] = [];
+  const h = link(`fn:${module}:pass:return`, (ev: ProbeEvent) => void inFlight.push(ev.concurrency, ev.vtime));
+  try {
+    assert.equal(await exports.pass(Promise.resolve('ok-')), 'ok-no');
+    const g = exports.gen();
+    assert.deepEqual([g.next().value, g.next(5).value, g.next(9)], [1, 6, { value: 9, done: true }]);
+    assert.throws(() => exports.twice(), /late/);
+  } finally {
+    h.unlink();
+    unlink();
+  }
+  assert.deepEqual(events, [
+    'pass:entry:[object Promise]',
+    'pass:return:ok-no',
+    'gen:entry:',
+    'gen:return:9',
+    'twice:entry:',
+    'twice:return:1',
+  ]);
+  // In flight at its return (this call); vtime is 0 while no linked program reads it.
+  assert.deepEqual(inFlight, [1, 0]);
+});
