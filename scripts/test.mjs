@@ -4,7 +4,7 @@
 // stuck child can never hold the whole run. Extra args narrow by substring. The files run as
 // JavaScript transpiled once per run (scripts/test-build.mjs) against the built dist/;
 // MSCOPE_TEST_TSX=1 runs the sources through tsx instead, without needing a build.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
@@ -21,17 +21,10 @@ function find(dir) {
   return out;
 }
 
-// Seconds each file took in a full run here, longest first: the runner starts the long files
-// first, so that the run does not end waiting on one long file started last. Refresh with
-// MSCOPE_TEST_RECORD=1 (a full run that passes rewrites it); a file not listed counts as 10 s.
-const DURATIONS = 'scripts/test-durations.json';
-const durations = existsSync(DURATIONS) ? JSON.parse(readFileSync(DURATIONS, 'utf8')) : {};
-const expected = (file) => durations[file] ?? 10;
-
 const filters = process.argv.slice(2);
 const files = find('test')
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
-  .sort((a, b) => expected(b) - expected(a) || (a < b ? -1 : 1));
+  .sort();
 if (files.length === 0) {
   console.error(`scripts/test.mjs: no test files match ${filters.join(' ')}`);
   process.exit(1);
@@ -140,9 +133,4 @@ console.log(
 for (const r of failed) console.log(`   ${r.file}: ${r.status}`);
 if (interrupted) console.log(`── ${interrupted}; not run: ${queue.length} files`);
 const allPassed = failed.length === 0 && !interrupted && results.length === files.length;
-if (allPassed && filters.length === 0 && process.env.MSCOPE_TEST_RECORD === '1') {
-  const seconds = Object.fromEntries([...results].sort((a, b) => b.ms - a.ms).map((r) => [r.file, Math.round(r.ms / 100) / 10]));
-  writeFileSync(DURATIONS, `${JSON.stringify(seconds, null, 2)}\n`);
-  console.log(`── durations written to ${DURATIONS}`);
-}
 process.exit(allPassed ? 0 : 1);
