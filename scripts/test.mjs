@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts, each file in its own Node, a few at a time, each under a time
 // limit: a file that hangs is killed with everything it started and counted as failed, so one
-// stuck child can never hold the whole run. Extra args narrow by substring. The files run as
+// stuck child can never hold the whole run; before it is killed, its processes are described
+// (scripts/hung-report.mjs) with its output. Extra args narrow by substring. The files run as
 // JavaScript transpiled once per run (scripts/test-build.mjs) against the built dist/;
 // MSCOPE_TEST_TSX=1 runs the sources through tsx instead, without needing a build.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
 import { buildTests, removeBuild, staleBuild } from './test-build.mjs';
+import { REPORT_SIGNAL, describeHung } from './hung-report.mjs';
 
 function find(dir) {
   const out = [];
@@ -22,7 +24,8 @@ function find(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = find('test')
+// MSCOPE_TEST_ROOT: another folder of test files (the runner's own test runs a hanging one).
+const files = find(process.env.MSCOPE_TEST_ROOT ?? 'test')
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {
@@ -52,7 +55,15 @@ const cpuDir = mkdtempSync(join(tmpdir(), 'mscope-test-cpu-'));
 const CPU_PRELOAD = new URL('./test-cpu.mjs', import.meta.url).href;
 // Worker threads and host processes load the built dist/ (tests run after the build): a
 // worker that had to register tsx and load the sources again starts several times slower.
-const env = { ...process.env, MSCOPE_BUILT_THREADS: '1', MSCOPE_TEST_RUNNER_PID: String(process.pid) };
+// Every Node a test file starts writes a report on REPORT_SIGNAL, unless its test clears NODE_OPTIONS.
+const reportDir = mkdtempSync(join(tmpdir(), 'mscope-test-reports-'));
+const env = {
+  ...process.env,
+  MSCOPE_BUILT_THREADS: '1',
+  MSCOPE_TEST_RUNNER_PID: String(process.pid),
+  NODE_OPTIONS:
+    `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-signal=${REPORT_SIGNAL} --report-directory="${reportDir}"`.trim(),
+};
 
 const results = [];
 let interrupted = false;
@@ -77,7 +88,9 @@ function runFile(file, index) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child);
+      describeHung(child.pid, reportDir)
+        .then((text) => chunks.push(Buffer.from(text)))
+        .finally(() => killGroup(child));
     }, fileLimitMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -123,6 +136,7 @@ await Promise.all(
 
 if (build !== null) removeBuild(build.dir);
 rmSync(cpuDir, { recursive: true, force: true });
+rmSync(reportDir, { recursive: true, force: true });
 const failed = results.filter((r) => !r.ok);
 const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 8);
 const cpuTotal = results.reduce((sum, r) => sum + (r.cpu ?? 0), 0);

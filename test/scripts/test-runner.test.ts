@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { collect } from '../cli/mscope.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Whether `pid` has ended (a zombie has), given a few seconds to. */
+async function ended(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      process.kill(pid, 0);
+      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
+    } catch {
+      return true;
+    }
+    await delay(100);
+  }
+  return false;
+}
+
+// The runner on a file that hangs on purpose (test/fixtures/runner/hangs.test.ts): past its
+// limit, what each of the file's processes waits on is printed before all of them are killed.
+test('a test file past its time limit is described, then killed with all it started', { timeout: 120_000 }, async () => {
+  const runner = spawn(process.execPath, ['scripts/test.mjs'], {
+    cwd: ROOT,
+    env: { ...process.env, MSCOPE_TEST_ROOT: 'test/fixtures/runner', MSCOPE_TEST_FILE_LIMIT_S: '10' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const r = await collect(runner);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /── test\/fixtures\/runner\/hangs\.test\.ts: TIMED OUT after 10 s/);
+  assert.match(r.stdout, /── hung: \d+ processes in its group; reports asked of \d+ with SIGUSR2/);
+  const about = async (file: string): Promise<string> => {
+    const part = new RegExp(`── pid (\\d+): .*${file}\\n((?:   .*\\n)+)`).exec(r.stdout);
+    assert.ok(part !== null, `nothing about ${file} in:\n${r.stdout}`);
+    assert.ok(await ended(Number(part[1])), `${file} (pid ${part[1]}) still runs`);
+    return part[2]!;
+  };
+  assert.match(
+    await about('hangs\\.test\\.[jt]s'),
+    /report: its event loop runs, waiting on \d+ referenced handles:\n(?:.*\n)*? {5}process \(active\) pid=\d+/,
+  );
+  assert.match(await about('idle.cjs'), /report: its event loop runs, waiting on \d+ referenced handles:\n {5}timer \(active\)/);
+  assert.match(await about('blocked.cjs'), /no report within 5 s: its main thread does not return to the event loop/);
+});
