@@ -48,6 +48,8 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
                      OTEL_EXPORTER_OTLP_* variables); spans join incoming traceparents
   --explore          serve the Latency Explorer over the activities as they arrive (a
                      free port on 127.0.0.1, printed); after CMD exits, until ^C
+  --functions GLOB   with --explore: kperfmon's view (mscope top's metrics) of the fn
+                     functions matching FUNC or MODULE:FUNC (repeatable)
   --modules GLOB     which modules to instrument (repeatable)
   -p, --pid PID      trace the running Node.js process PID instead of CMD: mscope attach PID
 `,

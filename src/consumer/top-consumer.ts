@@ -1,10 +1,8 @@
-import type { AggSnapshot } from '../aggregate/types.js';
-import type { ScriptFinal } from '../agent/script-monitor.js';
-import { nowNs } from '../core/index.js';
-import { ProgramInstance, type CompiledProgram, type ProgramDelta } from '../lang/index.js';
+import type { CompiledProgram } from '../lang/index.js';
 import type { ConsumerContext, ConsumerMonitor } from './consumer.js';
+import { FunctionMetrics } from './function-metrics.js';
 import type { OutputSink } from './output.js';
-import { readTotals, renderFrame, sortRows, topRows, TOP_METRICS, type MetricName, type TopRow } from './top-table.js';
+import { renderFrame, sortRows, TOP_METRICS, type MetricName, type TopRow } from './top-table.js';
 
 export interface TopOptions {
   /** What the heading names: `pid 1234`, or the command. */
@@ -32,10 +30,8 @@ const CLEAR_BELOW = '\x1b[J';
  * `q` or ^C ends); the terminal is given back as it was, and the last refresh is printed.
  */
 export class TopConsumer implements ConsumerMonitor {
-  private readonly instance: ProgramInstance;
+  private readonly metrics: FunctionMetrics;
   private sort: MetricName;
-  private before = new Map<string, ReturnType<typeof readTotals> extends Map<string, infer T> ? T : never>();
-  private last = nowNs();
   private refreshes = 0;
   private timer: NodeJS.Timeout | null = null;
   private screen = false;
@@ -50,16 +46,12 @@ export class TopConsumer implements ConsumerMonitor {
     private readonly options: TopOptions,
   ) {
     this.sort = options.sort;
-    this.instance = new ProgramInstance(program, {
-      output: () => {},
-      warn: (text) => process.stderr.write(`mscope: ${text}`),
-      exit: () => {},
-    });
+    this.metrics = new FunctionMetrics(program);
   }
 
   /** Starts the refreshes (and, in a terminal, the screen and keys) once tracing has begun. */
   start(): void {
-    this.last = nowNs();
+    this.metrics.restart();
     if (!this.options.batch) {
       this.screen = true;
       this.ctx.out.write(ENTER_SCREEN);
@@ -75,12 +67,12 @@ export class TopConsumer implements ConsumerMonitor {
     this.timer = setInterval(() => this.refresh(), this.options.intervalMs);
   }
 
-  delta(_pid: number, data: unknown): void {
-    this.instance.applyDelta(data as ProgramDelta);
+  delta(pid: number, data: unknown): void {
+    this.metrics.delta(pid, data);
   }
 
-  final(_pid: number, data: unknown): void {
-    this.instance.applyDelta((data as ScriptFinal).delta);
+  final(pid: number, data: unknown): void {
+    this.metrics.final(pid, data);
   }
 
   end(out: OutputSink): void {
@@ -92,7 +84,7 @@ export class TopConsumer implements ConsumerMonitor {
     // refresh are printed too, unless `-n` printed every refresh asked for already.
     if (wasScreen) out.write(this.lastFrame);
     else if (this.refreshes < this.options.count) out.write(this.frame(true));
-    this.instance.close();
+    this.metrics.end();
   }
 
   private refresh(): void {
@@ -109,14 +101,7 @@ export class TopConsumer implements ConsumerMonitor {
 
   /** The table since the last refresh; `advance` makes now the start of the next interval. */
   private frame(advance: boolean): string {
-    const snapshots = new Map<string, AggSnapshot>(this.instance.aggs.map((a) => [a.name, a.snapshot()]));
-    const now = readTotals(snapshots);
-    const t = nowNs();
-    this.rows = topRows(this.before, now, t - this.last);
-    if (advance) {
-      this.before = now;
-      this.last = t;
-    }
+    this.rows = this.metrics.interval(advance);
     return this.render();
   }
 

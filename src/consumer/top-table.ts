@@ -38,7 +38,7 @@ export const TOP_METRICS: readonly TopMetric[] = [
 export type MetricName = 'calls' | 'inflight' | 'conc' | 'wall' | 'vtime' | 'vcall';
 
 /** Cumulative figures of one function. */
-interface Totals {
+export interface Totals {
   entries: number;
   exits: number;
   wall: number;

@@ -12,3 +12,4 @@ export {
 export { LiveExploreData, LIVE_REBUILD_MS } from './live-explore-data.js';
 export { startExplorer, LINE_LIMIT, type Explorer, type ExplorerOptions } from './server.js';
 export { TracedProcesses, type ProcessLinks } from './traced-processes.js';
+export { functionsView, FUNCTIONS_INTERVAL_MS, type FunctionsView } from './functions-view.js';

@@ -6,6 +6,7 @@ import { MscopeError, ErrorCode } from '../core/index.js';
 import type { ExploreSource, Selection } from './explore-data.js';
 import type { TracedProcesses } from './traced-processes.js';
 import type { JsonAggregation } from '../aggregate/index.js';
+import type { FunctionsView } from './functions-view.js';
 
 /** The page's own files, shipped in the package beside the code (package.json "files"). */
 // Beside this file: src/ui/page from the sources, dist/ui/page (copied by the build) from the package.
@@ -40,10 +41,12 @@ export interface ExplorerOptions {
   processes?: TracedProcesses;
   /** A live run's D aggregations so far, in `-f json`'s shape. */
   aggregations?: () => JsonAggregation[];
+  /** kperfmon's figures for the functions `--functions` picked. */
+  functions?: () => FunctionsView;
 }
 
 export async function startExplorer(source: ExploreSource, options: ExplorerOptions = {}): Promise<Explorer> {
-  const { port = 0, processes, aggregations } = options;
+  const { port = 0, processes, aggregations, functions } = options;
   const token = randomBytes(16).toString('hex');
   const expected = Buffer.from(token);
   let hosts: string[] = [];
@@ -73,7 +76,13 @@ export async function startExplorer(source: ExploreSource, options: ExplorerOpti
     // One snapshot per request: a live run's data may be rebuilt between two of them.
     const data = source.current();
     if (url.pathname === '/api/meta')
-      return json(res, 200, { ...data.meta(), processes: processes !== undefined, aggregations: aggregations !== undefined });
+      return json(res, 200, {
+        ...data.meta(),
+        processes: processes !== undefined,
+        aggregations: aggregations !== undefined,
+        functions: functions !== undefined,
+      });
+    if (url.pathname === '/api/functions' && functions !== undefined) return json(res, 200, functions());
     if (url.pathname === '/api/aggregations' && aggregations !== undefined) return json(res, 200, aggregations());
     if (url.pathname === '/api/links' && processes !== undefined) return json(res, 200, await processes.links());
     if (url.pathname === '/api/lines') {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
 import { ROOT, mscope, spawnMscope } from '../cli/mscope.js';
@@ -39,6 +39,12 @@ async function aggregations(url: URL): Promise<JsonAggregation[]> {
   const r = await fetchText(url.port, `/api/aggregations?token=${url.searchParams.get('token')}`);
   assert.equal(r.status, 200, r.body);
   return JSON.parse(r.body) as JsonAggregation[];
+}
+
+async function functions(url: URL): Promise<{ total: Array<{ name: string; values: Record<string, number | null> }> }> {
+  const r = await fetchText(url.port, `/api/functions?token=${url.searchParams.get('token')}`);
+  assert.equal(r.status, 200, r.body);
+  return JSON.parse(r.body) as { total: Array<{ name: string; values: Record<string, number | null> }> };
 }
 
 async function links(url: URL): Promise<ProcessLinks[]> {
@@ -98,13 +104,16 @@ test(
         'run',
         '-q',
         '--explore',
+        '--functions',
+        'handle',
         '-e',
         'http:server::request-done { @served = count(); @latency[args[0].url] = quantize(args[0].latency_ns); }',
         '--',
         process.execPath,
         SERVER,
       ],
-      dir,
+      // The server's own module is instrumented (fn probes) only under the run's root.
+      dirname(SERVER),
     );
     const stderr = collect(run.stderr!, 'mscope');
     const stdout = collect(run.stdout!, 'the server');
@@ -172,6 +181,28 @@ test(
     assert.equal(await page.locator('div.aggregation[data-name="@served"] td').nth(1).textContent(), '25');
     assert.equal(await page.locator('div.aggregation[data-name="@latency"] div.chart').count(), 2);
 
+    // kperfmon's view of the function --functions picked: every call counted, with wall time and vtime.
+    await page.waitForFunction(
+      () => {
+        type Row = { name: string; values: Record<string, number | null> };
+        const f = (window as unknown as { explorer: { functions: { total: Row[] } | null } }).explorer.functions;
+        return f?.total.find((r) => r.name.endsWith(':handle'))?.values.calls === 25;
+      },
+      null,
+      { timeout: 30_000 },
+    );
+    const handle = (await functions(url)).total.find((r) => r.name.endsWith(':handle'))!;
+    assert.equal(handle.name, 'live-server.cjs:handle');
+    assert.equal(handle.values.calls, 25);
+    assert.equal(handle.values.inflight, 0);
+    assert.ok(handle.values.wall! > 0 && handle.values.vtime! > 0, JSON.stringify(handle.values));
+    await page.click('#fn-total');
+    await page
+      .locator('#function-table tr[data-name="live-server.cjs:handle"] td')
+      .nth(1)
+      .filter({ hasText: /^25$/ })
+      .waitFor({ timeout: 30_000 });
+
     // The D program's link in the server process, shown and relinked from the page.
     const row = page.locator('#links tr[data-link]').filter({ hasText: 'http:server::request-done' });
     await row.waitFor({ timeout: 30_000 });
@@ -211,10 +242,16 @@ test(
   },
 );
 
-test('--explore needs a CMD, and is refused with attach', async () => {
+test('--explore needs a CMD and is refused with attach; --functions needs --explore and FUNC or MODULE:FUNC globs', async () => {
   const none = await mscope(['run', '--explore', '-e', 'BEGIN { exit(0); }'], dir);
   assert.equal(none.stderr, 'mscope run: --explore needs -- CMD\n');
   assert.equal(none.status, 2);
+  const alone = await mscope(['run', '--functions', 'handle', '--', process.execPath, '-e', '0'], dir);
+  assert.equal(alone.stderr, 'mscope run: --functions is a view of --explore; give both\n');
+  assert.equal(alone.status, 2);
+  const bad = await mscope(['run', '--explore', '--functions', 'a:b:c', '--', process.execPath, '-e', '0'], dir);
+  assert.equal(bad.stderr, 'mscope run: --functions expects FUNC or MODULE:FUNC globs, got "a:b:c"\n');
+  assert.equal(bad.status, 2);
   const attach = await mscope(['attach', '--explore', '-e', 'BEGIN { exit(0); }', String(process.pid)], dir);
   assert.equal(attach.stderr, 'mscope attach: --explore is not available with attach (it needs the load-time rewrite)\n');
   assert.equal(attach.status, 2);

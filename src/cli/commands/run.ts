@@ -13,6 +13,8 @@ import type { AcctOptions } from '../../accounting/index.js';
 import type { AccountingConsumer, AccountingSinks } from '../../consumer/acct-consumer.js';
 import type { Explorer, TracedProcesses } from '../../ui/index.js';
 import type { JsonAggregation } from '../../aggregate/index.js';
+import type { FunctionMetrics } from '../../consumer/function-metrics.js';
+import { functionsProgram } from '../script/functions-program.js';
 
 /** The page of `--explore`, and the processes whose links it shows. */
 type LiveExplorer = Explorer & { processes: TracedProcesses; live: { consumers: ReadonlyMap<string, ConsumerMonitor> } };
@@ -39,6 +41,7 @@ const OPTIONS = {
   prom: { type: 'string' },
   otlp: { type: 'string' },
   explore: { type: 'boolean' },
+  functions: { type: 'string', multiple: true },
   pid: { type: 'string', short: 'p' },
 } as const;
 
@@ -105,6 +108,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
   const otlp = otlpSinks(values.otlp);
   const explore = values.explore === true;
   if (explore && command.length === 0 && pid === undefined) throw usage(`mscope ${name}: --explore needs -- CMD`);
+  if (values.functions !== undefined && !explore) throw usage(`mscope ${name}: --functions is a view of --explore; give both`);
   const accounting =
     explore ||
     values.acct === true ||
@@ -125,8 +129,16 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
     const acct = await AccountingConsumer.open(sinks);
     consumers.set('accounting', acct);
     if (explore) {
+      let functions: FunctionMetrics | undefined;
+      if (values.functions !== undefined) {
+        const { program: fnProgram, spec } = functionsProgram(`mscope ${name}: --functions`, values.functions);
+        const { FunctionMetrics } = await import('../../consumer/function-metrics.js');
+        functions = new FunctionMetrics(fnProgram);
+        monitors.push({ kind: 'd', name: 'functions', spec });
+        consumers.set('functions', functions);
+      }
       try {
-        explorer = await startLiveExplorer(acct, command.join(' '));
+        explorer = await startLiveExplorer(acct, command.join(' '), functions);
       } catch (error) {
         await acct.end(openOutput(undefined));
         throw error;
@@ -192,14 +204,22 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
 }
 
 /** The Latency Explorer over the run's activities as they arrive; serving starts before CMD, so a failure is one line and CMD never runs. */
-async function startLiveExplorer(acct: AccountingConsumer, command: string): Promise<LiveExplorer> {
-  const { LiveExploreData, TracedProcesses, startExplorer } = await import('../../ui/index.js');
+async function startLiveExplorer(acct: AccountingConsumer, command: string, functions: FunctionMetrics | undefined): Promise<LiveExplorer> {
+  const { LiveExploreData, TracedProcesses, startExplorer, functionsView } = await import('../../ui/index.js');
   const data = new LiveExploreData(`live: ${command}`);
   acct.onRecord((r) => data.add(r));
   const processes = new TracedProcesses();
   const live: LiveExplorer['live'] = { consumers: new Map() };
   const aggregations = (): JsonAggregation[] => [...live.consumers.values()].flatMap((c) => c.aggregations?.() ?? []);
-  const explorer = { ...(await startExplorer(data, { processes, aggregations })), processes, live };
+  const explorer = {
+    ...(await startExplorer(data, {
+      processes,
+      aggregations,
+      ...(functions === undefined ? {} : { functions: functionsView(functions) }),
+    })),
+    processes,
+    live,
+  };
   process.stderr.write(`mscope: Latency Explorer: open ${explorer.url}\n`);
   return explorer;
 }

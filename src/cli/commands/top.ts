@@ -3,10 +3,9 @@ import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
 import { TopConsumer } from '../../consumer/top-consumer.js';
-import { topProgram, TOP_METRICS, type MetricName } from '../../consumer/top-table.js';
-import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../../lang/script-spec.js';
-import { shipProgram } from '../../lang/shipped.js';
-import { processMacroVars } from '../../lang/macros.js';
+import { TOP_METRICS, type MetricName } from '../../consumer/top-table.js';
+import { printingScriptErrors } from '../../lang/script-spec.js';
+import { functionsProgram } from '../script/functions-program.js';
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import type { TraceTarget } from '../../consumer/trace.js';
 
@@ -43,19 +42,7 @@ export function topCommand(args: readonly string[]): Promise<number> {
     const intervalMs = secondsOf('-d', values.delay ?? '1') * 1000;
     const count = values.iterations === undefined ? Number.POSITIVE_INFINITY : countOf(values.iterations);
     const batch = values.batch === true || !process.stdout.isTTY;
-    const patterns = values.match ?? ['*'];
-    for (const p of patterns) {
-      if (p === '' || p.split(':').length > 2) throw usage(`mscope top: -m expects FUNC or MODULE:FUNC globs, got "${p}"`);
-    }
-    const script: ScriptSpec = {
-      sources: [{ file: 'mscope top', text: topProgram(patterns) }],
-      settings: [['zdefs', '1']],
-      quiet: true,
-      format: 'text',
-      macroVars: processMacroVars(),
-    };
-    const program = compileScript(script);
-    const spec = encodeScript({ ...script, compiled: shipProgram(program) });
+    const { program, spec } = functionsProgram('mscope top: -m', values.match ?? ['*']);
     const exits = pid === undefined;
     const target: TraceTarget =
       pid === undefined

@@ -17,6 +17,7 @@ const explorer = {
   refreshes: 0,
   links: null,
   aggregations: null,
+  functions: null,
   lastUpdateMs: null,
   histogram: null,
   parallel: null,
@@ -407,6 +408,55 @@ async function drawAggregations() {
   for (const box of [...list.children]) if (!seen.has(box.dataset.name)) box.remove();
 }
 
+const functionView = { span: 'interval', sort: 'calls' };
+
+function showMetric(m, v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (!m.time) return m.name === 'conc' ? v.toFixed(2) : String(v);
+  return v >= 1e9
+    ? `${(v / 1e9).toFixed(2)} s`
+    : v >= 1e6
+      ? `${(v / 1e6).toFixed(2)} ms`
+      : v >= 1e3
+        ? `${(v / 1e3).toFixed(1)} µs`
+        : `${Math.round(v)} ns`;
+}
+
+/** kperfmon's table of the functions --functions picked, as `mscope top` shows it. */
+async function drawFunctions() {
+  const view = await api('/api/functions');
+  explorer.functions = view;
+  const rows = [...view[functionView.span]];
+  const key = functionView.sort;
+  rows.sort((a, b) => {
+    const x = a.values[key] ?? -Infinity;
+    const y = b.values[key] ?? -Infinity;
+    return y - x || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  });
+  const t = document.getElementById('function-table');
+  t.innerHTML = '';
+  const head = document.createElement('tr');
+  head.append(Object.assign(document.createElement('th'), { textContent: 'function' }));
+  for (const m of view.metrics) {
+    const th = Object.assign(document.createElement('th'), { textContent: m.title + (m.name === key ? ' ▼' : '') });
+    th.dataset.metric = m.name;
+    th.onclick = () => {
+      functionView.sort = m.name;
+      void drawFunctions();
+    };
+    head.append(th);
+  }
+  t.append(document.createElement('thead'), document.createElement('tbody'));
+  t.tHead.append(head);
+  for (const r of rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.name = r.name;
+    tr.append(Object.assign(document.createElement('td'), { textContent: r.name }));
+    for (const m of view.metrics) tr.append(Object.assign(document.createElement('td'), { textContent: showMetric(m, r.values[m.name]) }));
+    t.tBodies[0].append(tr);
+  }
+}
+
 const BINDINGS = ['direct', 'shm', 'message'];
 
 /** The links of every traced process, as `mscope links` prints them, each with a relink control. */
@@ -475,6 +525,7 @@ function pollLive() {
       await refreshLive();
       if (explorer.meta.processes) await drawLinks();
       if (explorer.meta.aggregations) await drawAggregations();
+      if (explorer.meta.functions) await drawFunctions();
     } catch (e) {
       document.getElementById('status').textContent = `live update failed: ${e.message} (the run may have ended)`;
     }
@@ -518,6 +569,15 @@ async function main() {
   if (meta.aggregations) {
     document.getElementById('aggregations').hidden = false;
     await drawAggregations();
+  }
+  if (meta.functions) {
+    document.getElementById('functions').hidden = false;
+    for (const input of document.querySelectorAll('input[name=fn-span]'))
+      input.onchange = () => {
+        functionView.span = input.value;
+        void drawFunctions();
+      };
+    await drawFunctions();
   }
   if (meta.live) pollLive();
 }
