@@ -16,6 +16,11 @@ const loaders = new Map<string, Loader>([
   ['acct', async (s) => (await import('./acct-monitor.js')).AccountingMonitor.load(s.spec)],
 ]);
 
+/** A kind whose monitor lives in a later layer (attach's block counts): registered by the entry that starts the agent. */
+export function addLoader(kind: string, loader: Loader): void {
+  loaders.set(kind, loader);
+}
+
 export async function loadMonitor(spec: MonitorSpec): Promise<AgentMonitor> {
   const loader = loaders.get(spec.kind);
   if (loader === undefined) throw new Error(`unknown monitor kind "${spec.kind}"`);

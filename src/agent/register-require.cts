@@ -7,6 +7,8 @@ import { acceptAttach, hasWork, preloadWarning, readPreloadEnv, serveControl } f
 try {
   if (process.env[ENV_SESSION]) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require('../attach/blocks-loader.js') as typeof import('../attach/blocks-loader.js')).registerBlocksLoader();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     (require('./start.js') as typeof import('./start.js')).startAgent(process.env).catch(report);
   } else {
     const plan = readPreloadEnv(process.env);

@@ -7,7 +7,9 @@ import { acceptAttach, hasWork, preloadWarning, readPreloadEnv, serveControl } f
 // to do loads this file, the control server and nothing else.
 try {
   if (process.env[ENV_SESSION]) {
-    await (await import('./start.js')).startAgent(process.env);
+    const [{ startAgent }, { registerBlocksLoader }] = await Promise.all([import('./start.js'), import('../attach/blocks-loader.js')]);
+    registerBlocksLoader();
+    await startAgent(process.env);
   } else {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {

@@ -83,13 +83,18 @@ export class SelfDebugger {
   }
 
   private post<T>(method: string, params: object): T {
-    let result: { error: Error | null; value: T } | null = null;
-    this.session.post(method, params, (error, value) => (result = { error, value: value as T }));
-    const r = result as { error: Error | null; value: T } | null;
-    if (r === null) throw new Error(`the inspector did not answer ${method} at once`);
-    if (r.error !== null) throw r.error;
-    return r.value;
+    return postNow(this.session, method, params);
   }
+}
+
+/** A command on a session to this thread, which answers before `post` returns; its result, or its error thrown. */
+export function postNow<T>(session: inspector.Session, method: string, params: object): T {
+  let result: { error: Error | null; value: T } | null = null;
+  session.post(method, params, (error, value) => (result = { error, value: value as T }));
+  const r = result as { error: Error | null; value: T } | null;
+  if (r === null) throw new Error(`the inspector did not answer ${method} at once`);
+  if (r.error !== null) throw r.error;
+  return r.value;
 }
 
 export interface ParsedScript {
@@ -107,7 +112,7 @@ interface ScriptParsedParams {
 }
 
 /** CommonJS scripts are named by path (Node 20) or file URL, ES modules by file URL. */
-function fileOf(url: string): string | null {
+export function fileOf(url: string): string | null {
   if (url.startsWith('file://')) return fileURLToPath(url);
   return url.startsWith('/') ? url : null;
 }

@@ -5,6 +5,7 @@ import { runAgent, type RunningAgent } from '../agent/start.js';
 import { restoreCoreModules } from '../modules/core-modules.js';
 import { setTargetPid } from '../lang/runtime/target.js';
 import { Splicer } from './splicer.js';
+import { registerBlocksLoader } from './blocks-loader.js';
 import { controlServerRunning, serveControlOp, serveProbeMechanisms, startControlServer, stopControlServer } from '../weaver/index.js';
 
 // Taken at load: the fs provider must not see the agent reading its monitors.
@@ -94,6 +95,7 @@ async function start(request: AttachRequest): Promise<AttachAnswer> {
   const ownServer = !controlServerRunning();
   // `$target` in the process is the process itself, as `dtrace -p` has it.
   setTargetPid(process.pid);
+  registerBlocksLoader();
   const agent = await runAgent({ session: request.session, specs, options: request.options }, true);
   const watch = setInterval(() => {
     if (!alive(request.consumer)) detach();

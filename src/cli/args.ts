@@ -62,6 +62,14 @@ export function usage(message: string): MscopeError {
   return new MscopeError(ErrorCode.BadUsage, message);
 }
 
+/** A PID argument of `mscope COMMAND`: a positive integer, else a usage error. */
+export function pidOf(command: string, text: string): number {
+  const pid = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(pid) || pid <= 0)
+    throw usage(`mscope ${command}: PID must be a process id, got "${text}"`);
+  return pid;
+}
+
 export function printUsage(command: string): number {
   process.stdout.write(COMMAND_USAGE[command] ?? '');
   return 0;

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).runCommand,
   attach: async () => (await import('./commands/run.js')).attachCommand,
   top: async () => (await import('./commands/top.js')).topCommand,
+  blocks: async () => (await import('./commands/blocks.js')).blocksCommand,
   list: async () => (await import('./commands/list.js')).listCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,

@@ -5,6 +5,7 @@ commands:
   run     run a command with monitors linked to its probes
   attach  trace a running Node.js process until ^C, then detach
   top     a live view of chosen functions' calls, concurrency, wall time and vtime
+  blocks  hot and cold blocks of chosen functions (V8 block coverage), per function
   list    list the probes of a command's processes
   demo    run an example program under an example D program
   report  print the per-activity report of an accounting store
@@ -92,6 +93,25 @@ detaches on quit: there only CALLS is measured (return points are not spliced ye
   -d, --delay SECS      seconds between refreshes
   -b, --batch           print each refresh as text (the default when stdout is not a terminal)
   -n, --iterations N    stop after N refreshes
+`,
+  blocks: `usage: mscope blocks [-m GLOB]… [-d SECS] [-o FILE] (PID | -- CMD [ARGS…])
+
+Counts how often each block of the functions matching -m ran (FUNC or MODULE:FUNC globs of
+fn probe names; all by default), with V8's block coverage, and prints one table per function,
+the most called first: each block's lines, count and share of the function's calls, marked
+hot (half of the calls or more) or cold (under 1%: what KernInst's outlining would move out).
+With -- CMD, coverage starts in every Node.js process CMD starts before its program runs and
+is taken when it exits: exact. With PID, mscope attaches as mscope attach does (same checks
+and refusals; the inspector opened on 127.0.0.1 and closed once the agent is up), starts
+coverage, recompiles the chosen functions already compiled by a live edit that moves no
+position, so that their blocks are counted exactly too, and takes coverage at detach (^C or
+-d). Each table says whether its counts are exact or possibly undercounted (a function V8
+would not recompile: Node 26 has no live edit).
+
+  -m, --functions GLOB  functions to count (repeatable)
+  -d, --duration SECS   take coverage after SECS seconds (from attach, or from CMD's start;
+                        CMD is then ended as by ^C)
+  -o, --output FILE     append the tables to FILE instead of stdout
 `,
   list: `usage: mscope list [PATTERN] [-e PROGRAM | -s FILE]… [--skipped] [--modules GLOB]… [-- CMD [ARGS…]]
 

@@ -3,6 +3,7 @@ import type { MonitorSpec } from '../agent/protocol.js';
 import { textConsumer, type ConsumerMonitor, type MonitorKind } from './consumer.js';
 import { compileScript, decodeScript } from '../lang/script-spec.js';
 import { ScriptConsumer } from './script-consumer.js';
+import { BlocksConsumer } from './blocks-table.js';
 
 /**
  * A TypeScript monitor prints from its own process; the one thing to collect is what its
@@ -37,6 +38,7 @@ const kinds = new Map<string, MonitorKind>([
     },
   ],
   ['acct', { validate: async () => {}, consumer: () => textConsumer, script: true }],
+  ['blocks', { validate: async () => {}, consumer: (s) => BlocksConsumer.forSpec(s) }],
 ]);
 
 export function monitorKind(spec: MonitorSpec): MonitorKind {

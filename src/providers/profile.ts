@@ -1,7 +1,7 @@
 import { Session } from 'node:inspector';
-import { findSourceMap, type SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { compileGlob, eventStack, isGlob, isOwnFrame, nowNs, registry, type Probe, type ProbeDescription } from '../core/index.js';
+import { sourceMapOf } from '../core/source-map.js';
 import { recordArgs, type ProfileRecord } from './catalogue.js';
 import { emit, HookGroup, onToggle } from './hooks.js';
 
@@ -197,15 +197,4 @@ function frameText(f: CallFrame): string {
   if (e === undefined || !('originalSource' in e)) return `${name} (${f.url}:${f.lineNumber + 1}:${f.columnNumber + 1})`;
   const source = e.originalSource.startsWith('file://') ? fileURLToPath(e.originalSource) : e.originalSource;
   return `${name} (${source}:${e.originalLine + 1}:${e.originalColumn + 1})`;
-}
-
-const sourceMaps = new Map<string, SourceMap | null>();
-
-function sourceMapOf(url: string): SourceMap | null {
-  let map = sourceMaps.get(url);
-  if (map === undefined) {
-    map = findSourceMap(url) ?? (url.startsWith('file://') ? findSourceMap(fileURLToPath(url)) : undefined) ?? null;
-    sourceMaps.set(url, map);
-  }
-  return map;
 }

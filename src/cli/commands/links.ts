@@ -1,6 +1,6 @@
 import { BINDING_KINDS, controlRequest, type BindingKind, type LinkInfo, type ProbeMechanism } from '../../weaver/index.js';
 import { ErrorCode, MscopeError, escapeText } from '../../core/index.js';
-import { parseOwn, printUsage, usage } from '../args.js';
+import { parseOwn, pidOf, printUsage, usage } from '../args.js';
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 
@@ -30,12 +30,6 @@ export async function relinkCommand(args: readonly string[]): Promise<number> {
   if (!r.ok) throw new MscopeError(ErrorCode.BadUsage, `mscope relink: ${r.error}`);
   process.stdout.write(`link ${id} of process ${pid} is now bound by ${binding}\n`);
   return 0;
-}
-
-function pidOf(command: string, text: string): number {
-  const pid = Number(text);
-  if (!Number.isInteger(pid) || pid <= 0) throw usage(`mscope ${command}: PID must be a process id, got "${text}"`);
-  return pid;
 }
 
 function formatLinks(rows: readonly LinkInfo[]): string {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { BINDING_KINDS, compileGlob, type BindingKind } from '../../core/index.js';
-import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
+import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
 import type { AgentMessage, MonitorSpec } from '../../agent/protocol.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
@@ -238,12 +238,6 @@ async function servingUntilStopped(explorer: LiveExplorer, command: string, stat
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-}
-
-function pidOf(name: string, text: string): number {
-  const pid = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(pid) || pid <= 0) throw usage(`mscope ${name}: PID must be a process id, got "${text}"`);
-  return pid;
 }
 
 /** A program with `acct` clauses, or that reads `activity`, turns accounting on in every traced process. */

@@ -1,4 +1,4 @@
-import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
+import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
@@ -37,7 +37,7 @@ export function topCommand(args: readonly string[]): Promise<number> {
     if (positionals.length > 1) throw usage(`mscope top: unexpected argument ${positionals[1]}`);
     if (pidText !== undefined && command.length > 0) throw usage('mscope top: PID and -- CMD exclude each other');
     if (pidText === undefined && command.length === 0) throw usage('mscope top: expected a PID or -- CMD');
-    const pid = pidText === undefined ? undefined : pidOf(pidText);
+    const pid = pidText === undefined ? undefined : pidOf('top', pidText);
     const sort = metricOf(values.sort ?? (pid === undefined ? 'vtime' : 'calls'));
     const intervalMs = secondsOf('-d', values.delay ?? '1') * 1000;
     const count = values.iterations === undefined ? Number.POSITIVE_INFINITY : countOf(values.iterations);
@@ -92,12 +92,6 @@ export function topCommand(args: readonly string[]): Promise<number> {
       out.close();
     }
   });
-}
-
-function pidOf(text: string): number {
-  const pid = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(pid) || pid <= 0) throw usage(`mscope top: PID must be a process id, got "${text}"`);
-  return pid;
 }
 
 function metricOf(name: string): MetricName {
