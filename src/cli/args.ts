@@ -70,6 +70,15 @@ export function pidOf(command: string, text: string): number {
   return pid;
 }
 
+/** The target of `mscope COMMAND (PID | -- CMD)`: the PID, or undefined when CMD is given. */
+export function pidOrCommand(command: string, positionals: readonly string[], cmd: readonly string[]): number | undefined {
+  const pidText = positionals[0];
+  if (positionals.length > 1) throw usage(`mscope ${command}: unexpected argument ${positionals[1]}`);
+  if (pidText !== undefined && cmd.length > 0) throw usage(`mscope ${command}: PID and -- CMD exclude each other`);
+  if (pidText === undefined && cmd.length === 0) throw usage(`mscope ${command}: expected a PID or -- CMD`);
+  return pidText === undefined ? undefined : pidOf(command, pidText);
+}
+
 export function printUsage(command: string): number {
   process.stdout.write(COMMAND_USAGE[command] ?? '');
   return 0;

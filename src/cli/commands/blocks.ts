@@ -1,4 +1,4 @@
-import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
+import { parseOwn, pidOrCommand, printUsage, splitCommand, usage } from '../args.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
@@ -22,11 +22,7 @@ export async function blocksCommand(args: readonly string[]): Promise<number> {
   const { own, command } = splitCommand(args, OPTIONS, true);
   const { values, positionals } = parseOwn('blocks', own, OPTIONS, true);
   if (values.help === true) return printUsage('blocks');
-  const pidText = positionals[0];
-  if (positionals.length > 1) throw usage(`mscope blocks: unexpected argument ${positionals[1]}`);
-  if (pidText !== undefined && command.length > 0) throw usage('mscope blocks: PID and -- CMD exclude each other');
-  if (pidText === undefined && command.length === 0) throw usage('mscope blocks: expected a PID or -- CMD');
-  const pid = pidText === undefined ? undefined : pidOf('blocks', pidText);
+  const pid = pidOrCommand('blocks', positionals, command);
   const patterns = values.functions ?? ['*'];
   for (const p of patterns) {
     if (p === '' || p.split(':').length > 2) throw usage(`mscope blocks: --functions expects FUNC or MODULE:FUNC globs, got "${p}"`);

@@ -1,4 +1,4 @@
-import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
+import { parseOwn, pidOrCommand, printUsage, splitCommand, usage } from '../args.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
@@ -33,11 +33,7 @@ export function topCommand(args: readonly string[]): Promise<number> {
     const { own, command } = splitCommand(args, OPTIONS, true);
     const { values, positionals } = parseOwn('top', own, OPTIONS, true);
     if (values.help === true) return printUsage('top');
-    const pidText = positionals[0];
-    if (positionals.length > 1) throw usage(`mscope top: unexpected argument ${positionals[1]}`);
-    if (pidText !== undefined && command.length > 0) throw usage('mscope top: PID and -- CMD exclude each other');
-    if (pidText === undefined && command.length === 0) throw usage('mscope top: expected a PID or -- CMD');
-    const pid = pidText === undefined ? undefined : pidOf('top', pidText);
+    const pid = pidOrCommand('top', positionals, command);
     const sort = metricOf(values.sort ?? (pid === undefined ? 'vtime' : 'calls'));
     const intervalMs = secondsOf('-d', values.delay ?? '1') * 1000;
     const count = values.iterations === undefined ? Number.POSITIVE_INFINITY : countOf(values.iterations);
