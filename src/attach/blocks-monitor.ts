@@ -5,7 +5,7 @@ import type { AgentContext, AgentMonitor } from '../agent/types.js';
 import type { BlocksReport, BlocksSpec, Exactness, FunctionBlocks } from '../consumer/blocks-table.js';
 import { Scope } from '../modules/scope.js';
 import { isTransformed, transform } from '../modules/transform.js';
-import { fileOf, postNow, SelfDebugger } from './debugger.js';
+import { fileOf, postNow, SelfDebugger, type ParsedScript } from './debugger.js';
 
 /**
  * Block counts (`mscope blocks`): V8's precise block coverage, started in the process through
@@ -66,6 +66,8 @@ export class BlocksMonitor implements AgentMonitor {
   private readonly edits = new Map<string, Recompile>();
   private retry: NodeJS.Timeout | null = null;
   private warn: (text: string) => void = () => {};
+  /** CPU milliseconds spent in live edits (the refused ones too). */
+  private editMs = 0;
 
   constructor(spec: BlocksSpec) {
     this.scope = new Scope({ root: spec.root });
@@ -117,13 +119,13 @@ export class BlocksMonitor implements AgentMonitor {
     const t = process.cpuUsage(t0);
     const recompiled = [...this.edits.values()].filter((e) => e.state === 'edited').length;
     this.restore();
-    return { functions, takeMs: (t.user + t.system) / 1000, recompiled };
+    return { functions, takeMs: (t.user + t.system) / 1000, recompiled, editMs: this.editMs };
   }
 
   /** Scripts compiled before coverage started: their chosen functions are recompiled by a live edit. */
   private recompileLoaded(): void {
     this.debug.enable();
-    for (const s of this.debug.fileScripts()) {
+    for (const s of liveScripts(this.debug.fileScripts())) {
       const module = this.moduleOf(s.file);
       if (module === null) continue;
       const original = this.debug.source(s.id);
@@ -150,7 +152,10 @@ export class BlocksMonitor implements AgentMonitor {
   }
 
   private edit(scriptId: string, r: Recompile): void {
+    const t0 = process.cpuUsage();
     const e = this.debug.setSource(scriptId, r.edited);
+    const t = process.cpuUsage(t0);
+    this.editMs += (t.user + t.system) / 1000;
     if (e.ok) r.state = 'edited';
     else if (!e.final && ++r.tries < MAX_TRIES) this.retry ??= setTimeout(() => this.retryPending(), RETRY_MS).unref();
     else {
@@ -258,6 +263,20 @@ export class BlocksMonitor implements AgentMonitor {
       return [];
     }
   }
+}
+
+/**
+ * One script per file: a live edit (ours, the splicer's, an earlier attach's) leaves V8 a second
+ * script of the same file, with a later id, holding the functions the edit did not change; the
+ * script that runs keeps its id.
+ */
+function liveScripts(scripts: readonly ParsedScript[]): ParsedScript[] {
+  const byFile = new Map<string, ParsedScript>();
+  for (const s of scripts) {
+    const seen = byFile.get(s.file);
+    if (seen === undefined || Number(s.id) < Number(seen.id)) byFile.set(s.file, s);
+  }
+  return [...byFile.values()];
 }
 
 /**

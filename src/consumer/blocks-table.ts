@@ -44,6 +44,8 @@ export interface BlocksReport {
   readonly takeMs: number;
   /** Scripts edited to recompile their chosen functions when coverage started. */
   readonly recompiled: number;
+  /** CPU milliseconds those edits took. */
+  readonly editMs: number;
 }
 
 /** A block is hot when it ran on at least this share of its function's calls… */
@@ -80,6 +82,7 @@ export class BlocksConsumer implements ConsumerMonitor {
   private processes = 0;
   private takeMs = 0;
   private recompiled = 0;
+  private editMs = 0;
 
   constructor(private readonly spec: BlocksSpec) {}
 
@@ -95,6 +98,7 @@ export class BlocksConsumer implements ConsumerMonitor {
     this.processes++;
     this.takeMs += r.takeMs;
     this.recompiled += r.recompiled;
+    this.editMs += r.editMs;
     for (const f of r.functions) {
       const key = `${f.module}:${f.func}`;
       let m = this.functions.get(key);
@@ -136,7 +140,7 @@ export class BlocksConsumer implements ConsumerMonitor {
     const edits = this.recompiled === 1 ? '1 script' : `${this.recompiled} scripts`;
     process.stderr.write(
       `mscope: block coverage of ${fns.length} function${fns.length === 1 ? '' : 's'} taken and mapped in ${this.takeMs.toFixed(1)} ms of CPU` +
-        (this.recompiled > 0 ? `; ${edits} live-edited to recompile` : '') +
+        (this.recompiled > 0 ? `; ${edits} live-edited to recompile, in ${this.editMs.toFixed(1)} ms` : '') +
         '\n',
     );
   }

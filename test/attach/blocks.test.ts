@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mscope } from '../cli/mscope.js';
+import { mscope, TSX } from '../cli/mscope.js';
 import { APPS, attach, NODE, startApp, type App } from './harness.js';
 
 /**
@@ -11,26 +11,30 @@ import { APPS, attach, NODE, startApp, type App } from './harness.js';
  * Under -- CMD coverage starts before the program: exact. Attached, the functions ran before
  * coverage started and are recompiled by a live edit, which Node 26's V8 no longer has.
  */
+/** What run(30) returns. */
+const RAN = 'fs1s2sfb4bbbfb7b8bfbbb1bfb1b1bfb1b1bfb1bbbfb2b2bfbbb2bfb2b2b';
 const LIVE_EDIT = Number(/^v(\d+)/.exec(process.version)![1]) < 26;
 
-function table(module: string, calls: number, exactness: string): string {
+/** The tables of blocks-lib's two functions; `shift`: how many lines lower they are in the file. */
+function table(module: string, calls: number, exactness: string, shift = 0): string {
   const n = (k: number): string => String(k * (calls / 30));
+  const l = (...lines: number[]): string => lines.map((x) => x + shift).join('-');
   const row = (lines: string, count: string, share: string, mark: string): string =>
     `  ${lines.padEnd(5)}  ${count.padStart(5)}  ${share.padStart(6)}${mark === '' ? '' : `  ${mark}`}\n`;
   return (
     "hot: run on at least 50% of the function's calls; cold: on under 1% (outlining candidates)\n\n" +
-    `${module}:classify (lines 2-8), ${calls} calls: ${exactness}\n` +
+    `${module}:classify (lines ${l(2, 8)}), ${calls} calls: ${exactness}\n` +
     '  LINES  COUNT  %CALLS\n' +
-    row('2-3', n(30), '100%', 'hot') +
-    row('5', n(20), '67%', 'hot') +
-    row('8', n(16), '53%', 'hot') +
-    row('4', n(10), '33%', '') +
-    row('6', n(4), '13%', '') +
-    `\n${module}:tiny (lines 11), ${calls} calls: ${exactness}\n` +
+    row(l(2, 3), n(30), '100%', 'hot') +
+    row(l(5), n(20), '67%', 'hot') +
+    row(l(8), n(16), '53%', 'hot') +
+    row(l(4), n(10), '33%', '') +
+    row(l(6), n(4), '13%', '') +
+    `\n${module}:tiny (lines ${l(11)}), ${calls} calls: ${exactness}\n` +
     '  LINES  COUNT  %CALLS\n' +
-    row('11:1', n(30), '100%', 'hot') +
-    row('11:32', n(27), '90%', 'hot') +
-    row('11:40', n(3), '10%', '')
+    row(`${l(11)}:1`, n(30), '100%', 'hot') +
+    row(`${l(11)}:32`, n(27), '90%', 'hot') +
+    row(`${l(11)}:40`, n(3), '10%', '')
   );
 }
 
@@ -53,10 +57,17 @@ function undercounted(module: string, calls: number): string {
 test('-- CMD: coverage starts before the program, so every block count is exact', async () => {
   const r = await mscope(['blocks', '-m', 'blocks-lib.mjs:*', '--', NODE, 'blocks.mjs', 'once'], APPS);
   assert.equal(r.status, 0, r.stderr);
-  const ran = 'fs1s2sfb4bbbfb7b8bfbbb1bfb1b1bfb1b1bfb1bbbfb2b2bfbbb2bfb2b2b\n';
   // run(30) at start and once more: 60 calls.
-  assert.equal(r.stdout, ran + table('blocks-lib.mjs', 60, 'exact: compiled under coverage'));
+  assert.equal(r.stdout, `${RAN}\n${table('blocks-lib.mjs', 60, 'exact: compiled under coverage')}`);
   assert.match(r.stderr, /^mscope: block coverage of 2 functions taken and mapped in [\d.]+ ms of CPU\n$/);
+});
+
+test('-- CMD through tsx: TypeScript lines through its source maps', async () => {
+  const r = await mscope(['blocks', '-m', 'blocks-lib.ts:*', '--', TSX, 'blocks-once.ts'], APPS);
+  assert.equal(r.status, 0, r.stderr);
+  // esbuild's map places the ternary's branches by its own tokens: the lines are exact, those columns not.
+  const columns = (text: string): string => text.replace(/^( {2}13:)\d+/gm, '$1C');
+  assert.equal(columns(r.stdout), columns(`${RAN}\n${table('blocks-lib.ts', 30, 'exact: compiled under coverage', 2)}`));
 });
 
 for (const program of ['blocks.cjs', 'blocks.mjs']) {
@@ -72,7 +83,7 @@ for (const program of ['blocks.cjs', 'blocks.mjs']) {
       const r = await a.detach();
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, LIVE_EDIT ? table(lib, 60, 'exact: recompiled by a live edit when coverage started') : undercounted(lib, 60));
-      assert.match(r.stderr, LIVE_EDIT ? /; 1 script live-edited to recompile\n/ : /taken and mapped in [\d.]+ ms of CPU\n/);
+      assert.match(r.stderr, LIVE_EDIT ? /; 1 script live-edited to recompile, in [\d.]+ ms\n/ : /taken and mapped in [\d.]+ ms of CPU\n/);
       // Detached: the edit undone (toString), no inspector, hook or listener of ours left.
       assert.deepEqual(await app.state(), before);
       assert.deepEqual(await twice(app), untraced);
