@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.test-build/**', 'node_modules/**', 'test/fixtures/**', 'test/golden/**', '.ci/**', 'examples/**/*.js'] },
+  { ignores: ['dist/**', 'lib/**', '.test-build/**', 'node_modules/**', 'test/fixtures/**', 'test/golden/**', '.ci/**', 'examples/**/*.js'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { generateProgram, MODULE_COUNT } from './lib/generate-program.mjs';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
-const register = join(dist, 'agent/register.js');
+// The bundle users run (lib/), not tsc's module-per-file build.
+const register = fileURLToPath(new URL('../lib/agent/register.js', import.meta.url));
 const standIn = join(dist, 'index.js');
 
 export const title = `startup of a program that loads ${MODULE_COUNT} modules`;
@@ -37,7 +38,7 @@ export function cases() {
 
 export function notes() {
   const n = [];
-  if (!existsSync(register)) n.push('dist/agent/register.js is missing: `agent` is a stand-in that only preloads dist/index.js');
+  if (!existsSync(register)) n.push('lib/agent/register.js is missing: `agent` is a stand-in that only preloads dist/index.js');
   if (primed !== null) n.push(`the agent's cache held ${primed} transformed files after one run`);
   if (!existsSync(join(dist, 'modules/install.js')))
     n.push('dist/modules/install.js is missing: the agent does not instrument anything yet');

@@ -18,6 +18,9 @@ const OUT = '.test-build';
 /** Every src/ file whose dist/ output is missing or older: the build a compiled test would load is stale. */
 export function staleBuild(root) {
   const stale = [];
+  // The bundle (lib/, which end-to-end tests run) is written after dist/, its metafile last.
+  const meta = join(root, 'lib', 'metafile.json');
+  const libMs = existsSync(meta) ? statSync(meta).mtimeMs : 0;
   const walk = (dir) => {
     for (const name of readdirSync(join(root, dir))) {
       const path = join(dir, name);
@@ -26,7 +29,8 @@ export function staleBuild(root) {
         const out = join(root, 'dist', relative('src', path))
           .replace(/\.ts$/, '.js')
           .replace(/\.cts$/, '.cjs');
-        if (!existsSync(out) || statSync(out).mtimeMs < statSync(join(root, path)).mtimeMs) stale.push(path);
+        const srcMs = statSync(join(root, path)).mtimeMs;
+        if (!existsSync(out) || statSync(out).mtimeMs < srcMs || libMs < srcMs) stale.push(path);
       }
     }
   };

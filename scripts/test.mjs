@@ -45,7 +45,7 @@ if (!throughTsx) {
   const stale = staleBuild('.');
   if (stale.length > 0) {
     const more = stale.length > 1 ? ` and ${stale.length - 1} more` : '';
-    console.error(`scripts/test.mjs: dist/ is older than ${stale[0]}${more}: run \`npm run build\` (or set MSCOPE_TEST_TSX=1)`);
+    console.error(`scripts/test.mjs: dist/ or lib/ is older than ${stale[0]}${more}: run \`npm run build\` (or set MSCOPE_TEST_TSX=1)`);
     process.exit(1);
   }
 }

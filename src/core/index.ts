@@ -10,7 +10,7 @@ export { MscopeError, ErrorCode } from './errors.js';
 export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';
 export { BUILT_THREADS_ENV, threadEntryUrl } from './thread-entry.js';
 export { internalWork, internally } from './internal.js';
-export { eventStack, isOwnFrame } from './own-frames.js';
+export { eventStack, isOwnFile, isOwnFrame } from './own-frames.js';
 export {
   BINDING_KINDS,
   BINDING_CAPABILITIES,

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 
 // Captured at load, like cache.ts: reading package.json must not show up in fs probes.
 const { readFileSync } = fs;
-import { dirname, isAbsolute, parse, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, parse, relative, resolve, sep } from 'node:path';
 import { compileGlob, type Matcher } from '../core/glob.js';
+import { isOwnFile } from '../core/own-frames.js';
 
 /**
  * Which files are instrumented and under which module name. Pure and synchronous:
@@ -30,9 +30,6 @@ interface Rule {
   readonly text: string;
 }
 
-/** microScope's own files are never instrumented, whatever the globs say. */
-const OWN_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
 export class Scope {
   readonly root: string;
   private readonly deps: ReadonlySet<string>;
@@ -49,7 +46,7 @@ export class Scope {
 
   /** null for files outside any naming scheme (microScope itself, non-file URLs). */
   classify(filename: string): ScopeDecision | null {
-    if (!isAbsolute(filename) || isOwn(filename)) return null;
+    if (!isAbsolute(filename) || isOwnFile(filename)) return null;
     const nm = filename.lastIndexOf(`${sep}node_modules${sep}`);
     let module: string;
     let reason: string | undefined;
@@ -76,10 +73,6 @@ export class Scope {
     }
     return set.has(sub);
   }
-}
-
-function isOwn(filename: string): boolean {
-  return filename.startsWith(`${OWN_ROOT}${sep}dist${sep}`) || filename.startsWith(`${OWN_ROOT}${sep}src${sep}`);
 }
 
 /** `ROOT/node_modules/NAME/…`, or pnpm's `ROOT/node_modules/.pnpm/NAME@V/node_modules/NAME/…`. */

@@ -9,7 +9,7 @@ import type { JsonAggregation } from '../aggregate/index.js';
 import type { FunctionsView } from './functions-view.js';
 
 /** The page's own files, shipped in the package beside the code (package.json "files"). */
-// Beside this file: src/ui/page from the sources, dist/ui/page (copied by the build) from the package.
+// Beside this file: src/ui/page from the sources, dist/ui/page or lib/ui/page (copied by the build) from a build.
 const PAGE = new URL('./page/', import.meta.url);
 const STATIC: Record<string, { file: URL; type: string }> = {
   '/': { file: new URL('index.html', PAGE), type: 'text/html; charset=utf-8' },

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Runs the built `bin/mscope.js` as a user would; `npm test` builds dist first. */
+/** Runs the built `bin/mscope.js` as a user would; `npm test` builds lib first. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * tsx's own command (its CLI starts a second Node for the program). Tests run it directly, not
@@ -13,8 +13,8 @@ export const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.m
 export const FIXTURES = fileURLToPath(new URL('../fixtures/cli/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
 
-if (!existsSync(new URL('../../dist/cli/main.js', import.meta.url))) {
-  throw new Error('dist/cli/main.js is missing: run `npx tsc -p tsconfig.build.json` first');
+if (!existsSync(new URL('../../lib/cli/main.js', import.meta.url))) {
+  throw new Error('lib/cli/main.js is missing: run `npm run build` first');
 }
 
 export interface Result {

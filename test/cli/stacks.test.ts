@@ -6,7 +6,7 @@ import { FIXTURES, ROOT, TSX, mscope } from './mscope.js';
 // Stacks a D program sees under `mscope run` of a TypeScript program (tsx: source-mapped):
 // the program's frames at .ts positions, never microScope's own.
 const dir = join(FIXTURES, 'ts');
-const own = [join(ROOT, 'src') + '/', join(ROOT, 'dist') + '/'];
+const own = [join(ROOT, 'src') + '/', join(ROOT, 'dist') + '/', join(ROOT, 'lib') + '/'];
 
 function frames(stdout: string): string[] {
   return stdout

@@ -4,12 +4,25 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FIXTURES, spawnMscope, collect, type Result } from './mscope.js';
+import { FIXTURES, ROOT, spawnMscope, collect, type Result } from './mscope.js';
 
 const DIR = join(FIXTURES, 'loads');
 const HOOK = pathToFileURL(join(DIR, 'log-loads.mjs')).href;
 
-/** Runs mscope with every process logging the modules it loads; returns the URLs of mscope's and of the others'. */
+// lib/ is a bundle: a loaded file of lib/ stands for the sources it holds, as the build's metafile says.
+const LIB = pathToFileURL(join(ROOT, 'lib')).href + '/';
+const META = JSON.parse(readFileSync(join(ROOT, 'lib', 'metafile.json'), 'utf8')) as {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+};
+
+/** The sources (src/…) that a loaded URL of lib/ holds; any other URL as it is. */
+function sources(url: string): string[] {
+  if (!url.startsWith(LIB)) return [url];
+  const output = META.outputs[`lib/${url.slice(LIB.length)}`];
+  return output === undefined ? [url] : Object.keys(output.inputs).map((s) => `/${s.replace(/\.ts$/, '.js')}`);
+}
+
+/** Runs mscope with every process logging the modules it loads; returns the sources of mscope's and of the others'. */
 async function loads(args: readonly string[]): Promise<{ r: Result; own: string[]; traced: string[] }> {
   const tmp = mkdtempSync(join(tmpdir(), 'mscope-loads-'));
   const file = join(tmp, 'loads.txt');
@@ -18,7 +31,7 @@ async function loads(args: readonly string[]): Promise<{ r: Result; own: string[
     const r = await collect(child);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     const of = (mine: boolean): string[] =>
-      lines.filter((l) => l.startsWith(`${child.pid} `) === mine).map((l) => l.slice(l.indexOf(' ') + 1));
+      lines.filter((l) => l.startsWith(`${child.pid} `) === mine).flatMap((l) => sources(l.slice(l.indexOf(' ') + 1)));
     return { r, own: of(true), traced: of(false) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -31,10 +44,10 @@ test('mscope --version loads no command, compiler or exporter', async () => {
   const { r, own } = await loads(['--version']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^mscope \d/);
-  assert.ok(under(own, '/dist/cli/main.js').length > 0, 'the hook saw mscope');
-  assert.deepEqual(under(own, '/dist/cli/commands/'), []);
+  assert.ok(under(own, '/src/cli/main.js').length > 0, 'the hook saw mscope');
+  assert.deepEqual(under(own, '/src/cli/commands/'), []);
   assert.deepEqual(
-    under(own, '/dist/lang/').filter((u) => !u.endsWith('/suggest.js')),
+    under(own, '/src/lang/').filter((u) => !u.endsWith('/suggest.js')),
     [],
   );
   assert.deepEqual(under(own, 'node_modules'), []);
@@ -44,19 +57,19 @@ test('a program that runs in mscope alone: no exporter in mscope, no compiler or
   const { r, own, traced } = await loads(['run', '-q', '-e', 'END { printf("end\\n"); }', '--', process.execPath, 'main.js']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'main ran\nend\n');
-  assert.ok(under(own, '/dist/cli/commands/run.js').length > 0);
+  assert.ok(under(own, '/src/cli/commands/run.js').length > 0);
   assert.deepEqual(under(own, 'prom-client'), []);
   assert.deepEqual(
-    under(own, '/dist/export/').filter((u) => !u.endsWith('/otlp.js')),
+    under(own, '/src/export/').filter((u) => !u.endsWith('/otlp.js')),
     [],
   );
-  assert.ok(under(traced, '/dist/agent/start.js').length > 0, 'the hook saw the traced process');
-  for (const folder of ['lang', 'providers', 'modules', 'accounting', 'export']) assert.deepEqual(under(traced, `/dist/${folder}/`), []);
+  assert.ok(under(traced, '/src/agent/start.js').length > 0, 'the hook saw the traced process');
+  for (const folder of ['lang', 'providers', 'modules', 'accounting', 'export']) assert.deepEqual(under(traced, `/src/${folder}/`), []);
   // Nothing to link: neither the weaver's bindings nor every core module (core's index) in the traced process.
-  assert.deepEqual(under(traced, '/dist/weaver/index.js'), []);
-  assert.deepEqual(under(traced, '/dist/core/index.js'), []);
+  assert.deepEqual(under(traced, '/src/weaver/index.js'), []);
+  assert.deepEqual(under(traced, '/src/core/index.js'), []);
   // A program that names no probe: mscope registers no provider to judge its descriptions against.
-  assert.deepEqual(under(own, '/dist/providers/index.js'), []);
+  assert.deepEqual(under(own, '/src/providers/index.js'), []);
 });
 
 test('a probe clause loads the runtime, not the compiler, and the providers in the traced process, and the rewrite for fn', async () => {
@@ -71,11 +84,11 @@ test('a probe clause loads the runtime, not the compiler, and the providers in t
   ]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'main ran\n1\n');
-  assert.ok(under(traced, '/dist/lang/runtime/instance.js').length > 0);
-  for (const pass of ['parser', 'check', 'compile']) assert.deepEqual(under(traced, `/dist/lang/${pass}.js`), []);
-  assert.ok(under(traced, '/dist/providers/index.js').length > 0);
-  assert.ok(under(traced, '/dist/modules/transform.js').length > 0);
-  assert.deepEqual(under(traced, '/dist/export/'), []);
+  assert.ok(under(traced, '/src/lang/runtime/instance.js').length > 0);
+  for (const pass of ['parser', 'check', 'compile']) assert.deepEqual(under(traced, `/src/lang/${pass}.js`), []);
+  assert.ok(under(traced, '/src/providers/index.js').length > 0);
+  assert.ok(under(traced, '/src/modules/transform.js').length > 0);
+  assert.deepEqual(under(traced, '/src/export/'), []);
 });
 
 test('an exporter loads only for the run that asks for it, after its flags were checked', async () => {
@@ -85,5 +98,5 @@ test('an exporter loads only for the run that asks for it, after its flags were 
   assert.deepEqual(bad.traced, [], 'CMD never started');
   const { r, own } = await loads(['run', '-q', '--store', 'none', '--prom', '0', '--', process.execPath, 'main.js']);
   assert.equal(r.status, 0, r.stderr);
-  assert.ok(under(own, '/dist/export/prometheus.js').length > 0);
+  assert.ok(under(own, '/src/export/prometheus.js').length > 0);
 });

@@ -80,7 +80,10 @@ test('a root inside node_modules (a package tested in place) names files from th
   assert.deepEqual(s.classify(join(root, 'node_modules/qs/lib/utils.js')), { module: 'lib/utils.js', instrument: true });
 });
 
-test("microScope's own files are never classified", () => {
-  const own = new URL('../../src/modules/scope.ts', import.meta.url).pathname;
-  assert.equal(new Scope({ root: new URL('../..', import.meta.url).pathname, modules: ['*'] }).classify(own), null);
+test("microScope's own files are never classified: its sources, tsc's build and the bundle that runs", () => {
+  const scope = new Scope({ root: new URL('../..', import.meta.url).pathname, modules: ['*'] });
+  for (const own of ['src/modules/scope.ts', 'dist/modules/scope.js', 'lib/cli/main.js', 'lib/chunks/chunk-ABC.js']) {
+    assert.equal(scope.classify(new URL(`../../${own}`, import.meta.url).pathname), null, own);
+  }
+  assert.notEqual(scope.classify(new URL('../../examples/demo/lib/orders.js', import.meta.url).pathname), null);
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { parseOwn, printUsage, usage } from '../args.js';
 import { runCommand } from './run.js';
 
-/** examples/demo of this package, from dist/cli/commands. */
+/** examples/demo of this package, from dist/cli/commands or lib/cli/commands. */
 const DEMO_DIR = fileURLToPath(new URL('../../../examples/demo/', import.meta.url));
 const NIC_DEMO = fileURLToPath(new URL('../../../examples/nic/demo.mjs', import.meta.url));
 
