@@ -1,7 +1,9 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'lib/**', '.test-build/**', 'node_modules/**', 'test/fixtures/**', 'test/golden/**', '.ci/**', 'examples/**/*.js'] },
+  {
+    ignores: ['dist/**', 'lib/**', '.test-build/**', 'node_modules/**', 'test/fixtures/**', 'test/golden/**', '.ci/**', 'examples/**/*.js'],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
