@@ -2,7 +2,7 @@
 // thread entry, in a handful of chunks. Loading ~110 small modules cost mscope about 150 ms of
 // CPU at start-up and every traced process about 30 ms; a bundle loads in a few files.
 // dist/ stays complete (types, and the unbundled modules that benchmarks import one by one).
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ const ENTRIES = [
   'consumer/standalone',
   'consumer/calibration-monitor',
   'attach/target',
+  'attach/blocks-loader',
   'modules/loader-hooks',
   'export/store-worker',
   'weaver/remote/message-host',
@@ -89,5 +90,12 @@ for (const file of result.outputFiles) {
 }
 // Which sources each file of lib/ holds: tests judge what a process loaded by it.
 writeFileSync(join(LIB, 'metafile.json'), JSON.stringify(result.metafile));
-for (const cjs of COMMONJS) cpSync(join(DIST, cjs), join(LIB, cjs));
+for (const cjs of COMMONJS) {
+  cpSync(join(DIST, cjs), join(LIB, cjs));
+  // Each module a CommonJS entry requires by relative path must be an entry above.
+  const text = readFileSync(join(LIB, cjs), 'utf8');
+  for (const [, spec] of text.matchAll(/require\(["'](\.{1,2}\/[^"']+)["']\)/g)) {
+    if (!existsSync(join(LIB, dirname(cjs), spec))) throw new Error(`lib/${cjs} requires ${spec}, which is not in ENTRIES`);
+  }
+}
 for (const out of [DIST, LIB]) cpSync(join(SRC, 'ui', 'page'), join(out, 'ui', 'page'), { recursive: true });
