@@ -62,6 +62,14 @@ test('-- CMD: coverage starts before the program, so every block count is exact'
   assert.match(r.stderr, /^mscope: block coverage of 2 functions taken and mapped in [\d.]+ ms of CPU\n$/);
 });
 
+test('-d with -- CMD: a program that does not end is ended after SECS, and its counts are reported', async () => {
+  const program =
+    "const { classify } = require('./blocks-lib.cjs'); for (let i = 0; i < 30; i++) classify(i); setInterval(() => {}, 1000);";
+  const r = await mscope(['blocks', '-d', '1.5', '-m', 'classify', '--', NODE, '-e', program], APPS);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, table('blocks-lib.cjs', 30, 'exact: compiled under coverage').split('\n\nblocks-lib.cjs:tiny')[0]! + '\n');
+});
+
 test('-- CMD through tsx: TypeScript lines through its source maps', async () => {
   const r = await mscope(['blocks', '-m', 'blocks-lib.ts:*', '--', TSX, 'blocks-once.ts'], APPS);
   assert.equal(r.status, 0, r.stderr);
