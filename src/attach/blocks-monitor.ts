@@ -214,7 +214,7 @@ export class BlocksMonitor implements AgentMonitor {
       if (best === undefined) {
         const [first, last] =
           around?.count === 0 ? lines.span(around.start, around.end) : [lines.lineAt(n.pos - 1), lines.lineAt(n.pos - 1)];
-        out.push({ module, func: n.name, first, last, calls: 0, blocks: [], exactness: 'compiled' });
+        out.push({ module, func: n.name, first, last, calls: 0, blocks: [], exactness: 'unrun' });
         continue;
       }
       const whole = best.ranges[0]!;

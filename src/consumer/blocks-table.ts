@@ -21,9 +21,9 @@ export interface BlocksSpec {
  * while block coverage is on: `compiled` (first compiled after coverage started, as everything
  * is when coverage starts before the program), `recompiled` (compiled before, recompiled by a
  * live edit when coverage started), `undercounted` (compiled before and not recompiled: only
- * its calls are counted, `why` says why).
+ * its calls are counted, `why` says why); `unrun`: V8 has no code for it, so it did not run.
  */
-export type Exactness = 'compiled' | 'recompiled' | 'undercounted';
+export type Exactness = 'unrun' | 'compiled' | 'recompiled' | 'undercounted';
 
 export interface FunctionBlocks {
   readonly module: string;
@@ -60,6 +60,7 @@ export function marker(count: number, calls: number): string {
 }
 
 const EXACTNESS: Record<Exactness, string> = {
+  unrun: 'exact: not run while counting',
   compiled: 'exact: compiled under coverage',
   recompiled: 'exact: recompiled by a live edit when coverage started',
   undercounted: 'possibly undercounted: compiled before coverage started and not recompiled',
@@ -147,7 +148,7 @@ export class BlocksConsumer implements ConsumerMonitor {
 }
 
 function rank(e: Exactness): number {
-  return e === 'undercounted' ? 2 : e === 'recompiled' ? 1 : 0;
+  return e === 'undercounted' ? 3 : e === 'recompiled' ? 2 : e === 'compiled' ? 1 : 0;
 }
 
 /** One table per function, hottest function first, each block hottest first. */
