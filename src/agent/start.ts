@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMainThread, threadId } from 'node:worker_threads';
+import { isMainThread, threadId, workerData } from 'node:worker_threads';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from './protocol.js';
 import { Agent } from './agent.js';
 import { startControlServer } from '../weaver/control.js';
@@ -47,12 +47,23 @@ export interface RunningAgent {
 }
 
 /**
+ * esbuild's service worker (tsx's first uncached transform starts it on Node 22 and newer) runs
+ * esbuild's own lib/main.js, no program code. An agent there loaded a TypeScript monitor, and with
+ * it esbuild (under ESBUILD_WORKER_THREADS=0), before that script ran: the script, already in
+ * require's cache, then never started the service, the worker exited, and the traced program's
+ * main thread waited for its transform in Atomics.wait forever.
+ */
+function isEsbuildServiceWorker(): boolean {
+  return !isMainThread && typeof (workerData as { esbuildVersion?: unknown } | null)?.esbuildVersion === 'string';
+}
+
+/**
  * Starts the agent of this process from what `mscope` put in the environment. Monitors are
  * loaded before the instrumentation is installed so that monitor files are not instrumented.
  */
 export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
   const session = env[ENV_SESSION];
-  if (session === undefined || session === '' || env[INTERNAL_THREAD_ENV] === '1') return;
+  if (session === undefined || session === '' || env[INTERNAL_THREAD_ENV] === '1' || isEsbuildServiceWorker()) return;
   const options = JSON.parse(env[ENV_OPTIONS] ?? '{}') as AgentOptions;
   const monitorsFile = env[ENV_MONITORS_FILE];
   const specs = (monitorsFile === undefined ? [] : JSON.parse(readFileSync(monitorsFile, 'utf8'))) as MonitorSpec[];

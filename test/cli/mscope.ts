@@ -24,8 +24,9 @@ export interface Result {
   stderr: string;
 }
 
-export function spawnMscope(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `detached`: mscope leads a process group of its own, which holds what it traces. */
+export function spawnMscope(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, detached = false): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
 }
 
 export function collect(child: ChildProcess): Promise<Result> {
@@ -41,6 +42,17 @@ export function collect(child: ChildProcess): Promise<Result> {
 
 export function mscope(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Result> {
   return collect(spawnMscope(args, cwd, env));
+}
+
+/**
+ * `mscope(...)` for a run that may hang: mscope and what it traces run in a process group of
+ * their own, killed with SIGKILL after `limitMs` (the result's signal says so), so that a hang
+ * fails its case instead of holding the file past the runner's limit.
+ */
+export async function mscopeWithin(limitMs: number, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  const child = spawnMscope(args, cwd, env, true);
+  const hung = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), limitMs);
+  return collect(child).finally(() => clearTimeout(hung));
 }
 
 /** Resolves once `text` has appeared on the child's stdout. */

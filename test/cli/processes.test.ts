@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES, TSX, countsByPid, mscope } from './mscope.js';
+import { FIXTURES, TSX, countsByPid, mscope, mscopeWithin } from './mscope.js';
 
 const fork = join(FIXTURES, 'fork');
 
@@ -25,19 +27,27 @@ test('the summary counts events over every process', async () => {
   assert.match(r.stderr, /monitor \.\.\/monitors\/count\.ts: 3 events in 2 processes/);
 });
 
-// Hung past the file's 300 s limit on Node 26 (11:40, after cc0dc20 fixed monitor-file's hang), as it
-// did in full-suite runs on 22, 24 and 26 before: a TypeScript monitor loaded in a process that
-// tsx then runs; an open bug, still not found. MSCOPE_TEST_HANGS=1 runs it.
-const HANGS = process.env.MSCOPE_TEST_HANGS === '1' ? false : 'hangs now and then (Node 22+): an open bug (MSCOPE_TEST_HANGS=1 runs it)';
-
-test('a TypeScript program run by tsx is traced, and its probes name the .ts file', { skip: HANGS }, async () => {
+// tsx transforms app.ts in the traced process (Node 22 and newer) through esbuild's service
+// worker, which the agent's NODE_OPTIONS also reached: the agent there loaded count.ts, and with
+// it esbuild, before the worker's own script, so the service never started and the transform
+// waited forever. Only an uncached transform starts that worker, so the run gets a tsx disk cache
+// of its own (TMPDIR), cold; the list after it runs warm. Hung every time before the fix.
+test('a TypeScript program run by tsx is traced, and its probes name the .ts file', async () => {
   const ts = join(FIXTURES, 'ts');
-  const r = await mscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', TSX, 'app.ts'], ts);
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^app: 1 rows$/m);
-  assert.deepEqual([...countsByPid(r.stdout).values()], [{ query: 2 }]);
-  const list = await mscope(['list', 'fn:::entry', '--', TSX, 'app.ts'], ts);
-  assert.match(list.stdout, /\s+fn\s+db\.ts\s+query entry\n/);
+  const cache = mkdtempSync(join(tmpdir(), 'mscope-tsx-cache-'));
+  try {
+    const env = { TMPDIR: cache };
+    const r = await mscopeWithin(60_000, ['run', '-q', '--monitor', '../monitors/count.ts', '--', TSX, 'app.ts'], ts, env);
+    assert.equal(r.signal, null, `killed after 60 s: it hung; stdout: ${r.stdout}`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^app: 1 rows$/m);
+    assert.deepEqual([...countsByPid(r.stdout).values()], [{ query: 2 }]);
+    const list = await mscopeWithin(60_000, ['list', 'fn:::entry', '--', TSX, 'app.ts'], ts, env);
+    assert.equal(list.signal, null, `killed after 60 s: it hung; stdout: ${list.stdout}`);
+    assert.match(list.stdout, /\s+fn\s+db\.ts\s+query entry\n/);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test('worker threads are not traced yet: the main thread reports once and the app is unaffected', async () => {
