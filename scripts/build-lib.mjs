@@ -49,6 +49,12 @@ const originalUrl = {
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
+      // These would name the chunk a module lands in, not the module (a package name resolves the same).
+      const other = /(?<![\w$'"`.])import\.meta\.(dirname|filename|resolve\(\s*['"`]\.)/.exec(source);
+      if (other !== null) {
+        const what = other[1].startsWith('resolve') ? 'import.meta.resolve of a relative path' : `import.meta.${other[1]}`;
+        return { errors: [{ text: `${what} in a bundled module: use import.meta.url` }] };
+      }
       const own = relative(SRC, args.path).split(sep).join('/').replace(/\.ts$/, '.js');
       const contents = source.replace(
         /(?<![\w$'"`.])import\.meta\.url(?![\w$'"`])/g,
