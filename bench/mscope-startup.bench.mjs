@@ -55,6 +55,19 @@ Node 22) for both processes changed their CPU time by 0.99× (V8 compiles lazily
 in resolving and loading), so mscope does not enable it. What is left is mscope's compiler
 (about 60 modules of lang and aggregate, loaded to compile even \`END {}\`) and, in every
 traced process, the ES module loader that \`--import\` starts and the control socket.
+
+Since then the build bundles those modules (lib/, esbuild, shared chunks): \`mscope run -e
+'END {}'\` loads 33 files instead of 113 and its traced process 19 instead of 27 (49 KB of
+code instead of 64). Measured by CPU time (user + system of the whole tree, 8 to 10 runs each,
+alternating, on a machine at load 10 to 15): \`mscope run -q -e 'END {}' -- true\` 245 to 250 ms
+against 297 to 306 ms unbundled on Node 20, 248 to 259 against 306 to 326 on Node 24, where
+\`node -e 0\` took 102 to 117. One file holding every command was slower still (503 to 513
+ms): V8 then compiles and runs what the command never uses. Node's compile cache on the bundle
+saved 4 to 7 % on Node 24 (239 to 241 ms), so it stays off. With an \`fn\` probe on Node 20 the
+traced process's main thread spends most of its start waiting for the loader-hooks thread,
+whose own start is Node's bootstrap of a second isolate; Node 22.15 and newer run the hooks in
+the thread (\`module.registerHooks\`), and there the probe adds about 145 ms of CPU against 250
+on Node 20.
 `;
 export const unit = 'ms';
 export const rounds = 15;
