@@ -110,12 +110,18 @@ export class BlocksMonitor implements AgentMonitor {
     session.disconnect();
     this.debug.enable();
     const functions: FunctionBlocks[] = [];
-    // An edit leaves V8 a second script of the same URL holding the unchanged functions: the edited one has them all.
-    const editedUrls = new Set(result.filter((s) => this.edits.has(s.scriptId)).map((s) => s.url));
-    for (const script of result) if (this.edits.has(script.scriptId) || !editedUrls.has(script.url)) functions.push(...this.report(script));
+    const live = new Set(liveScripts(this.debug.fileScripts()).map((s) => s.id));
+    const scripts = result.filter((s) => live.has(s.scriptId));
     // An edited script none of whose functions ran since: its chosen functions ran 0 times.
     for (const [id, r] of this.edits)
-      if (!result.some((s) => s.scriptId === id)) functions.push(...this.report({ scriptId: id, url: r.file, functions: [] }));
+      if (!scripts.some((s) => s.scriptId === id)) scripts.push({ scriptId: id, url: r.file, functions: [] });
+    for (const script of scripts) {
+      try {
+        functions.push(...this.report(script));
+      } catch (error) {
+        this.warn(`mscope: no block counts for ${script.url}: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
     const t = process.cpuUsage(t0);
     const recompiled = [...this.edits.values()].filter((e) => e.state === 'edited').length;
     this.restore();

@@ -85,16 +85,25 @@ for (const program of ['blocks.cjs', 'blocks.mjs']) {
     try {
       const untraced = await twice(app);
       const before = await app.state();
-      const a = attach(['blocks', '-m', `${lib}:*`, String(app.pid)]);
-      await a.attached;
-      assert.deepEqual(await twice(app), untraced);
-      const r = await a.detach();
-      assert.equal(r.status, 0, r.stderr);
-      assert.equal(r.stdout, LIVE_EDIT ? table(lib, 60, 'exact: recompiled by a live edit when coverage started') : undercounted(lib, 60));
-      assert.match(r.stderr, LIVE_EDIT ? /; 1 script live-edited to recompile, in [\d.]+ ms\n/ : /taken and mapped in [\d.]+ ms of CPU\n/);
-      // Detached: the edit undone (toString), no inspector, hook or listener of ours left.
-      assert.deepEqual(await app.state(), before);
-      assert.deepEqual(await twice(app), untraced);
+      const round = async (): Promise<void> => {
+        const a = attach(['blocks', '-m', `${lib}:*`, String(app.pid)]);
+        await a.attached;
+        assert.deepEqual(await twice(app), untraced);
+        const r = await a.detach();
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(
+          r.stdout,
+          LIVE_EDIT ? table(lib, 60, 'exact: recompiled by a live edit when coverage started') : undercounted(lib, 60),
+        );
+        assert.match(
+          r.stderr,
+          LIVE_EDIT ? /; 1 script live-edited to recompile, in [\d.]+ ms\n/ : /taken and mapped in [\d.]+ ms of CPU\n/,
+        );
+        // Detached: the edit undone (toString), no inspector, hook or listener of ours left.
+        assert.deepEqual(await app.state(), before);
+        assert.deepEqual(await twice(app), untraced);
+      };
+      await round();
 
       // -d: coverage taken after that long without ^C; functions not called since are listed with 0 calls.
       const idle = await mscope(['blocks', '-d', '0.3', '-m', `${lib}:classify`, String(app.pid)], APPS);
@@ -104,6 +113,8 @@ for (const program of ['blocks.cjs', 'blocks.mjs']) {
         new RegExp(`^${lib.replace('.', '\\.')}:classify \\(lines 2(-8)?\\), 0 calls: exact: not run while counting$`, 'm'),
       );
       assert.deepEqual(await app.state(), before);
+      // Each edit left V8 a second script of the file: a later attach edits and counts the one that runs, once.
+      await round();
     } finally {
       app.child.kill();
     }
