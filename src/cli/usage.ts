@@ -110,7 +110,7 @@ would not recompile: Node 26 has no live edit).
 
   -m, --functions GLOB  functions to count (repeatable)
   -d, --duration SECS   take coverage after SECS seconds (from attach, or from CMD's start;
-                        CMD is then ended as by ^C)
+                        CMD is then ended with SIGTERM)
   -o, --output FILE     append the tables to FILE instead of stdout
 `,
   list: `usage: mscope list [PATTERN] [-e PROGRAM | -s FILE]… [--skipped] [--modules GLOB]… [-- CMD [ARGS…]]
