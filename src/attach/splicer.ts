@@ -1,9 +1,9 @@
 import { registry, type Probe, type ProbeDescription } from '../core/index.js';
 import { moduleSites } from '../modules/runtime.js';
 import { Scope, type ScopeOptions } from '../modules/scope.js';
-import { ENTRY, RETURN, ERROR, type ModuleSites } from '../modules/sites.js';
+import { RETURN, ERROR, type ModuleSites } from '../modules/sites.js';
 import { installToString, uninstallToString } from '../modules/to-string.js';
-import { isTransformed, transform, type LiveEntry } from '../modules/transform.js';
+import { isTransformed, lineOf, lineStarts, transform, type LiveEntry } from '../modules/transform.js';
 import { BreakpointProbes, BREAKPOINT_BUDGET } from './breakpoint-probes.js';
 import { SelfDebugger, type ParsedScript } from './debugger.js';
 
@@ -16,6 +16,8 @@ import { SelfDebugger, type ParsedScript } from './debugger.js';
  */
 
 const RETRY_MS = 20;
+const NO_BREAKPOINT_EXIT = 'none (its function runs on breakpoints: entry probes only)';
+const UNPATCHED = 'none (V8 left the running function unedited)';
 /** Attempts of a refused edit (about a second) before its probes fall back to breakpoints. */
 const MAX_TRIES = 50;
 
@@ -29,6 +31,8 @@ interface Spliced {
   readonly prefix: string;
   readonly sites: ModuleSites;
   readonly entries: readonly LiveEntry[];
+  /** Sites of functions that ran before the edit and that V8 left running their old code. */
+  unpatched: ReadonlySet<number>;
   mechanism: Mechanism;
   tries: number;
 }
@@ -90,11 +94,23 @@ export class Splicer {
   describe(): SpliceInfo[] {
     const out: SpliceInfo[] = [];
     for (const s of this.spliced) {
-      if (s.mechanism === 'breakpoint') continue;
+      const edit = s.mechanism === 'edit' ? 'live edit' : 'live edit (refused, retrying)';
       for (const e of s.entries) {
         const site = s.sites.sites[e.index]!;
-        for (const p of [site.entry, site.ret, site.err])
-          if (p.enabled) out.push({ probe: nameOf(p), mechanism: s.mechanism === 'edit' ? 'live edit' : 'live edit (refused, retrying)' });
+        const lost = s.unpatched.has(e.index);
+        if (site.entry.enabled && s.mechanism !== 'breakpoint') out.push({ probe: nameOf(site.entry), mechanism: lost ? UNPATCHED : edit });
+        for (const p of [site.ret, site.err]) {
+          if (!p.enabled) continue;
+          const mechanism =
+            s.mechanism === 'breakpoint'
+              ? NO_BREAKPOINT_EXIT
+              : lost
+                ? UNPATCHED
+                : e.exits
+                  ? edit
+                  : 'none (no return point: closing brace shares its line)';
+          out.push({ probe: nameOf(p), mechanism });
+        }
       }
     }
     for (const b of this.breakpoints.describe()) out.push({ probe: nameOf(b.probe), mechanism: `breakpoint (${b.left} hits left)` });
@@ -127,13 +143,17 @@ export class Splicer {
     }
     const state = sites.state;
     if (!state.some((s) => s !== 0)) return;
-    const out = transform(original, { module, format, exits: false, live: { prefix, select: (i) => state[i] !== 0 } });
-    const edited = new Set((out.entries ?? []).map((e) => e.index));
-    const missed = names.sites.filter((_, i) => (state[i]! & ENTRY) !== 0 && !edited.has(i)).map(([f]) => f);
+    const exits = (i: number): boolean => (state[i]! & (RETURN | ERROR)) !== 0;
+    const out = transform(original, { module, format, live: { prefix, select: (i) => state[i] !== 0, exits } });
+    const edited = new Map((out.entries ?? []).map((e) => [e.index, e]));
+    const missed = names.sites.filter((_, i) => state[i] !== 0 && !edited.has(i)).map(([f]) => f);
     if (missed.length > 0)
-      this.warn(`${module}: no live edit for ${missed.join(', ')} (expression-bodied arrow functions): their entry probes do not fire`);
-    if (state.some((s) => (s & (RETURN | ERROR)) !== 0))
-      this.warn(`${module}: return and error probes do not fire after attach (entry probes only)`);
+      this.warn(`${module}: no live edit for ${missed.join(', ')} (expression-bodied arrow functions): their probes do not fire`);
+    const entryOnly = names.sites.filter((_, i) => exits(i) && edited.get(i)?.exits === false).map(([f]) => f);
+    if (entryOnly.length > 0)
+      this.warn(
+        `${module}: no return point for ${entryOnly.join(', ')} (a closing brace that shares its line with code, docs/ATTACH.md): their return and error probes do not fire`,
+      );
     this.ownToString ||= installToString();
     const g = globalThis as Record<string, unknown>;
     g[`${prefix}S`] = state;
@@ -147,6 +167,7 @@ export class Splicer {
       prefix,
       sites,
       entries: out.entries ?? [],
+      unpatched: new Set(),
       mechanism: 'pending',
       tries: 0,
     };
@@ -155,16 +176,34 @@ export class Splicer {
   }
 
   private edit(s: Spliced): void {
+    const newest = this.debug.newestScriptId;
     const t0 = process.cpuUsage();
     const r = this.debug.setSource(s.script.id, s.edited);
     if (r.ok) {
       const t = process.cpuUsage(t0);
       this.editMs.push((t.user + t.system) / 1000);
       s.mechanism = 'edit';
+      this.checkPatched(s, newest);
     } else if (!r.final && ++s.tries < MAX_TRIES) {
       s.mechanism = 'pending';
       this.retry ??= setTimeout(() => this.retryPending(), RETRY_MS).unref();
     } else this.fallBack(s, r.reason);
+  }
+
+  /**
+   * V8 matches the edited text's functions to the running ones by a text diff that can mispair
+   * lines (docs/ATTACH.md): a function it leaves unmatched keeps running its old code, unprobed,
+   * while the edit reports success. Those that have run are found and named; others cannot be.
+   */
+  private checkPatched(s: Spliced, newest: number): void {
+    const ends = this.debug.staleFunctionEnds(s.script.file, newest);
+    const lost = s.entries.filter((e) => ends.has(e.end));
+    if (lost.length === 0) return;
+    s.unpatched = new Set(lost.map((e) => e.index));
+    const names = lost.map((e) => s.sites.sites[e.index]!.entry.func);
+    this.warn(
+      `${s.module}: V8 left ${names.join(', ')} running unedited code (its text diff mispaired their lines): their probes do not fire`,
+    );
   }
 
   private retryPending(): void {
@@ -173,19 +212,25 @@ export class Splicer {
     this.idle();
   }
 
-  /** The script's probed functions get breakpoints at their first statement: entry probes only. */
+  /**
+   * The script's probed functions get breakpoints at their first statement: entry probes only,
+   * since a breakpoint's condition runs before a return's value exists and never sees a throw.
+   */
   private fallBack(s: Spliced, reason: string): void {
     s.mechanism = 'breakpoint';
     dropGlobals(s.prefix);
     const starts = lineStarts(s.original);
+    let exits = false;
     for (const e of s.entries) {
       const site = s.sites.sites[e.index]!;
+      exits ||= site.ret.enabled || site.err.enabled;
       if (!site.entry.enabled) continue;
-      const { line, column } = locate(starts, e.pos);
-      this.breakpoints.add(s.script.id, line, column, `[${e.args.join(',')}]`, e.self, () => site.entry);
+      const line = lineOf(starts, e.pos);
+      this.breakpoints.add(s.script.id, line, e.pos - starts[line]!, `[${e.args.join(',')}]`, e.self, () => site.entry);
     }
     this.warn(
-      `${s.module}: V8 refused the live edit (${reason}); its entry probes run on breakpoints instead, ${BREAKPOINT_BUDGET} hits each`,
+      `${s.module}: V8 refused the live edit (${reason}); its entry probes run on breakpoints instead, ${BREAKPOINT_BUDGET} hits each` +
+        (exits ? '; its return and error probes do not fire (a breakpoint cannot see a return or a throw)' : ''),
     );
   }
 
@@ -254,23 +299,6 @@ function livePrefix(source: string): string {
   let p = `$ms${prefixes++}_`;
   while (source.includes(p)) p = `$ms${prefixes++}_`;
   return p;
-}
-
-function lineStarts(source: string): number[] {
-  const out = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) out.push(i + 1);
-  return out;
-}
-
-function locate(starts: readonly number[], pos: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, column: pos - starts[lo]! };
 }
 
 function nameOf(p: Probe): string {

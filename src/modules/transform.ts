@@ -39,18 +39,32 @@ export interface TransformOptions {
    * A live edit of a script already running (attach/splice.ts): no header, since V8 refuses to
    * change an ES module's top level, so the prologues name globals of this `prefix` instead of
    * the header's variables; only the functions `select` picks by site index are edited (all
-   * are still named, so names and indices are the load-time rewrite's).
+   * are still named, so names and indices are the load-time rewrite's); `exits` picks those of
+   * them that also get their return and error points (all when absent).
    */
-  readonly live?: { readonly prefix: string; readonly select: (index: number) => boolean };
+  readonly live?: LiveOptions;
+}
+
+export interface LiveOptions {
+  readonly prefix: string;
+  readonly select: (index: number) => boolean;
+  readonly exits?: (index: number) => boolean;
 }
 
 /** Where an edited function's body starts in the original source, and the prologue's call. */
 export interface LiveEntry {
   readonly index: number;
   readonly pos: number;
+  /** Where the function ends in the original source (after its `}`): V8's coverage names it so. */
+  readonly end: number;
   /** What the prologue passes as `this` and as arguments: a breakpoint condition passes the same. */
   readonly self: string;
   readonly args: readonly string[];
+  /**
+   * Whether its return and error points were edited in too. Not when the edit would put a `}`
+   * on the line of an edited function's closing brace (transform's `liveEdits`).
+   */
+  readonly exits: boolean;
 }
 
 export interface TransformResult {
@@ -83,11 +97,10 @@ export function transform(source: string, options: TransformOptions): TransformR
     onComment: (_block, _text, start, end) => void comments.set(end, start),
   }) as unknown as AnyNode;
   const live = options.live;
-  const p = live?.prefix ?? pickPrefix(source);
-  const rewriter = new Rewriter(source, p, esm && live === undefined, options.exits !== false, comments, live?.select);
+  if (live !== undefined) return liveEdits(source, ast, options.exits !== false, comments, live);
+  const p = pickPrefix(source);
+  const rewriter = new Rewriter(source, p, esm, options.exits !== false, comments);
   rewriter.visit(ast, 0);
-  if (live !== undefined)
-    return { code: applyEdits(source, rewriter.edits), sites: rewriter.sites, unnamed: rewriter.unnamed, entries: rewriter.entries };
   if (rewriter.sites.length === 0) return { code: source, sites: [], unnamed: rewriter.unnamed };
   rewriter.edits.push(headerEdit(source, ast, p, options, rewriter));
   const code = applyEdits(source, rewriter.edits);
@@ -96,6 +109,58 @@ export function transform(source: string, options: TransformOptions): TransformR
     sites: rewriter.sites,
     unnamed: rewriter.unnamed,
   };
+}
+
+/**
+ * V8 matches a live-edited script's functions to the running ones by a text diff of the two
+ * sources (line by line, then character by character within changed lines), and a function
+ * whose closing `}` the diff pairs with another `}` is left running its old code while the edit
+ * reports success. Our insertions never remove text, and only return points (a body's `try`
+ * closed by `}catch(…){…}`) insert a `}`: an edited function's closing brace stays on a line
+ * the edit leaves as it was (the body's close goes to the end of its last statement's line),
+ * and a function whose return points would put a `}` on such a line is edited for entry only.
+ */
+function liveEdits(
+  source: string,
+  ast: AnyNode,
+  exits: boolean,
+  comments: ReadonlyMap<number, number>,
+  live: LiveOptions,
+): TransformResult {
+  const starts = lineStarts(source);
+  const entryOnly = new Set<number>();
+  for (;;) {
+    const rewriter = new Rewriter(source, live.prefix, false, exits, comments, live, entryOnly);
+    rewriter.visit(ast, 0);
+    const closed = new Set(rewriter.closes.map((pos) => lineOf(starts, pos)));
+    let more = false;
+    for (const [pos, owner] of rewriter.braces) {
+      if (entryOnly.has(owner) || !closed.has(lineOf(starts, pos))) continue;
+      entryOnly.add(owner);
+      more = true;
+    }
+    if (!more)
+      return { code: applyEdits(source, rewriter.edits), sites: rewriter.sites, unnamed: rewriter.unnamed, entries: rewriter.entries };
+  }
+}
+
+/** Where each line of `source` starts. */
+export function lineStarts(source: string): number[] {
+  const out = [0];
+  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) out.push(i + 1);
+  return out;
+}
+
+/** 0-based line of `pos`. */
+export function lineOf(starts: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -240,7 +305,8 @@ function header(p: string, o: TransformOptions, sites: ReadonlyArray<readonly [s
 /** A function being walked: returns inside it are rewritten when it is a site. */
 class Frame {
   constructor(
-    readonly site: boolean,
+    /** Its site index when its returns are rewritten, else -1. */
+    readonly site: number,
     readonly asyncGenerator: boolean,
   ) {}
 }
@@ -253,8 +319,12 @@ class Rewriter {
   readonly sites: Array<readonly [string, Kind]> = [];
   readonly unnamed: Unnamed[] = [];
   readonly entries: LiveEntry[] = [];
+  /** Live: where each edited function's closing `}` is. */
+  readonly closes: number[] = [];
+  /** Live: where an edit inserts a `}`, and the site whose edit it is. */
+  readonly braces: Array<readonly [number, number]> = [];
   private readonly seen = new Map<string, number>();
-  private readonly frames: Frame[] = [new Frame(false, false)];
+  private readonly frames: Frame[] = [new Frame(-1, false)];
   private readonly ancestors: AnyNode[] = [];
 
   constructor(
@@ -265,8 +335,9 @@ class Rewriter {
     private readonly exits: boolean,
     /** Comment end → start, to step back over comments. */
     private readonly comments: ReadonlyMap<number, number>,
-    /** TransformOptions.live's select: which sites are edited. */
-    private readonly select?: (index: number) => boolean,
+    private readonly live?: LiveOptions,
+    /** Live: sites edited for entry only (liveEdits). */
+    private readonly entryOnly?: ReadonlySet<number>,
   ) {}
 
   visit(node: AnyNode, depth: number): void {
@@ -274,14 +345,13 @@ class Rewriter {
     if (isFn) {
       const name = functionName(node, this.ancestors);
       if (typeof name === 'object' && name !== null) this.unnamed.push(name);
-      const site = typeof name === 'string' && this.instrument(node, name, depth);
+      const site = typeof name === 'string' ? this.instrument(node, name, depth) : -1;
       this.frames.push(new Frame(site, node.async === true && node.generator === true));
-    } else if (node.type === 'ReturnStatement' && this.exits && this.frames[this.frames.length - 1]!.site) {
+    } else if (node.type === 'ReturnStatement' && this.frames[this.frames.length - 1]!.site >= 0) {
       this.rewriteReturn(node, depth);
     } else if (
       (node.type === 'AwaitExpression' || (node.type === 'YieldExpression' && node.delegate !== true)) &&
-      this.exits &&
-      this.frames[this.frames.length - 1]!.site
+      this.frames[this.frames.length - 1]!.site >= 0
     ) {
       this.markSuspension(node, depth);
     }
@@ -297,8 +367,10 @@ class Rewriter {
     if (isFn) this.frames.pop();
   }
 
-  private add(pos: number, side: number, depth: number, code: string): void {
+  /** `owner`: the site whose return points this edit is part of (`}` only). */
+  private add(pos: number, side: number, depth: number, code: string, owner = -1): void {
     this.edits.push(new Edit(pos, side, depth, fragment(this.p, code)));
+    if (owner >= 0 && this.live !== undefined) this.braces.push([pos, owner]);
   }
 
   /**
@@ -310,10 +382,11 @@ class Rewriter {
   private rewriteReturn(node: AnyNode, depth: number): void {
     const p = this.p;
     const arg = node.argument as AnyNode | null;
-    if (arg === null && this.frames[this.frames.length - 1]!.asyncGenerator) {
+    const frame = this.frames[this.frames.length - 1]!;
+    if (arg === null && frame.asyncGenerator) {
       // `return X` awaits X in an async generator and a bare `return` does not: keep it bare.
       this.add(node.start, OPEN, depth, `{${p}E.msv=void 0;`);
-      this.add(node.end, CLOSE, depth, `${this.source.charCodeAt(node.end - 1) === 59 ? '' : ';'}}`);
+      this.add(node.end, CLOSE, depth, `${this.source.charCodeAt(node.end - 1) === 59 ? '' : ';'}}`, frame.site);
       return;
     }
     if (arg === null) {
@@ -378,7 +451,8 @@ class Rewriter {
     }
   }
 
-  private instrument(fn: AnyNode, name: string, depth: number): boolean {
+  /** Whether `fn` is a site whose returns are rewritten: its index, else -1. */
+  private instrument(fn: AnyNode, name: string, depth: number): number {
     const p = this.p;
     const body = fn.body as AnyNode;
     let open: number;
@@ -388,14 +462,14 @@ class Rewriter {
     if (body.type === 'BlockStatement') {
       // The body moves into a try block, where a function declaration is lexical: one named
       // like a var of the body would no longer parse. Such a function is left as it is.
-      if (declaresVarAndFunction(body)) return false;
+      if (declaresVarAndFunction(body)) return -1;
       ({ pos: open, semicolon } = afterDirectives(this.source, body.body as AnyNode[], body.start + 1));
       close = body.end - 1;
     } else {
       // Expression body: `=>` may be followed by parentheses that belong to the arrow.
       const from = fn.params.length > 0 ? fn.params[fn.params.length - 1].end : fn.start;
       const arrow = this.source.indexOf('=>', from);
-      if (arrow < 0 || arrow > body.start) return false;
+      if (arrow < 0 || arrow > body.start) return -1;
       open = arrow + 2;
       close = fn.end;
       expression = true;
@@ -404,40 +478,46 @@ class Rewriter {
     this.seen.set(name, count);
     const index = this.sites.length;
     this.sites.push([count === 1 ? name : `${name}#${count}`, kindOf(fn)]);
-    // A live edit is matched to the running functions by V8's text diff, which can pair an
-    // inserted closing bracket with the original one and leave the function unpatched: only
-    // brace-bodied functions, entry prologues only (attach/splicer.ts).
-    if (this.select !== undefined && (expression || !this.select(index))) return false;
+    const live = this.live;
+    // An expression body's edit would end in an inserted bracket next to the original end,
+    // which V8's text diff can pair wrongly (liveEdits): not edited live.
+    if (live !== undefined && (expression || !live.select(index))) return -1;
     const self = fn.type === 'ArrowFunctionExpression' || isDerivedConstructor(fn, this.ancestors) ? 'undefined' : 'this';
     const guard = this.esm ? `${p}S===undefined||${p}S[${index}]===0` : `${p}S[${index}]===0`;
     // Compact on purpose: source size is what V8 pays for at startup. The arguments are passed
     // as they are (no array): the traced path allocates only its event.
     const args = fn.params.map(argOf);
-    if (this.select !== undefined) this.entries.push({ index, pos: open, self, args });
-    if (!this.exits) {
+    const exits = this.exits && (live === undefined || ((live.exits?.(index) ?? true) && !this.entryOnly!.has(index)));
+    if (live !== undefined) {
+      this.entries.push({ index, pos: open, end: fn.end as number, self, args, exits });
+      this.closes.push(close);
+    }
+    if (!exits) {
       const call = `${guard}||${p}N(${[index, self, ...args].join(',')})`;
       if (expression) {
         this.add(open, OPEN, depth, `(${call},`);
         this.add(close, CLOSE, depth, ')');
       } else this.add(open, OPEN, depth, `${semicolon}${call};`);
-      return true;
+      return -1;
     }
     const prologue = `const ${p}E=${guard}?${p}U:${p}N(${[index, self, ...args].join(',')});`;
     const epilogue = `}catch(${p}X){${p}E.msx=${p}X;throw ${p}X}`;
     if (expression) {
       this.add(open, OPEN, depth, `{${prologue}try{return ${p}E.msv=`);
-      this.add(close, CLOSE, depth, `${epilogue}}`);
+      this.add(close, CLOSE, depth, `${epilogue}}`, index);
     } else {
       const head = `${semicolon}${prologue}try{`;
       // `;` first: the last statement may rely on ASI (`return x}`).
       const tail = `;${p}E.msv=void 0${epilogue}`;
-      if (open === close) this.add(open, OPEN, depth, head + tail);
+      // Live: a closing `}` that starts its line keeps that line as it was (liveEdits).
+      const at = live !== undefined && this.startsLine(close) ? Math.max(open, this.previousTokenEnd(close)) : close;
+      if (open === at) this.add(open, OPEN, depth, head + tail, index);
       else {
         this.add(open, OPEN, depth, head);
-        this.add(close, CLOSE, depth, tail);
+        this.add(at, CLOSE, depth, tail, index);
       }
     }
-    return true;
+    return index;
   }
 }
 
