@@ -9,7 +9,9 @@ Each sample is one fresh process that imports \`add(a, b)\` and calls it in a ti
 \`calls\` does. \`none\`: untouched. \`spliced count\`: a counting monitor linked to
 \`fn:calls-target.mjs:add:entry\`, spliced by the attach splicer (src/attach/splicer.ts): the
 running function is live-edited (\`Debugger.setScriptSource\`) to the load-time rewrite's entry
-prologue. \`after detach\`: the same, then unlinked and the edit undone. Case \`splice\`: the time
+prologue. \`spliced return\`: the same with \`fn:calls-target.mjs:add:return\`, whose edit adds the
+rewrite's return points (the body in a \`try\`, the return value stored to the call's token).
+\`after detach\`: the \`spliced count\` case, then unlinked and the edit undone. Case \`splice\`: the time
 of one \`setScriptSource\` of that module, and of one whole splice (find the script, get its
 source, rewrite it twice, register the probes, edit) as attach runs it.
 `;
@@ -26,7 +28,7 @@ export function cases() {
       name: 'add',
       title: 'trivial two-argument function `add(a, b)`, compiled before the splice',
       baseline: 'none',
-      variants: ['none', 'spliced count', 'after detach'],
+      variants: ['none', 'spliced count', 'spliced return', 'after detach'],
     },
     {
       name: 'splice',
@@ -54,7 +56,7 @@ export async function sample(name, variant) {
   sampleCalls(add);
   const { link } = await import('../dist/weaver/index.js');
   const { Splicer } = await import('../dist/attach/splicer.js');
-  const handle = link('fn:calls-target.mjs:add:entry', () => void sink.count++);
+  const handle = link(`fn:calls-target.mjs:add:${variant === 'spliced return' ? 'return' : 'entry'}`, () => void sink.count++);
   const splicer = new Splicer({ root: ROOT }, (text) => process.stderr.write(`${text}\n`));
   const t0 = process.cpuUsage();
   splicer.start();

@@ -10,12 +10,9 @@ export class SelfDebugger {
   private readonly session = new inspector.Session();
   private readonly scripts = new Map<string, ParsedScript>();
   private enabled = false;
-  /** The newest script id V8 has reported (it numbers every script it compiles in order). */
-  newestScriptId = 0;
 
   constructor() {
     this.session.on('Debugger.scriptParsed', (m: { params: ScriptParsedParams }) => {
-      this.newestScriptId = Math.max(this.newestScriptId, Number(m.params.scriptId));
       const file = fileOf(m.params.url);
       if (file !== null) this.scripts.set(m.params.scriptId, { id: m.params.scriptId, file, esm: m.params.isModule === true });
     });
@@ -72,23 +69,6 @@ export class SelfDebugger {
     };
   }
 
-  /**
-   * Where the functions of `file` end that still run code of a script newer than `newerThan`:
-   * a live edit leaves the script's former text as such a script, with the functions V8 did not
-   * match to the new text. Best-effort coverage lists only functions that have run.
-   */
-  staleFunctionEnds(file: string, newerThan: number): Set<number> {
-    this.post('Profiler.enable', {});
-    const { result } = this.post<{ result: ScriptCoverage[] }>('Profiler.getBestEffortCoverage', {});
-    this.post('Profiler.disable', {});
-    const ends = new Set<number>();
-    for (const script of result) {
-      if (Number(script.scriptId) <= newerThan || fileOf(script.url) !== file) continue;
-      for (const f of script.functions) if (f.ranges.length > 0) ends.add(f.ranges[0]!.endOffset);
-    }
-    return ends;
-  }
-
   /** A breakpoint that never pauses: `condition` runs in the frame and yields false. Where it landed, 0-based. */
   setBreakpoint(scriptId: string, line: number, column: number, condition: string): { id: string; line: number; column: number } {
     const r = this.post<{ breakpointId: string; actualLocation: { lineNumber: number; columnNumber?: number } }>('Debugger.setBreakpoint', {
@@ -124,12 +104,6 @@ export interface ParsedScript {
 }
 
 export type EditStatus = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly final: boolean };
-
-interface ScriptCoverage {
-  scriptId: string;
-  url: string;
-  functions: Array<{ ranges: Array<{ endOffset: number }> }>;
-}
 
 interface ScriptParsedParams {
   scriptId: string;

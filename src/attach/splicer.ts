@@ -17,7 +17,7 @@ import { SelfDebugger, type ParsedScript } from './debugger.js';
 
 const RETRY_MS = 20;
 const NO_BREAKPOINT_EXIT = 'none (its function runs on breakpoints: entry probes only)';
-const UNPATCHED = 'none (V8 left the running function unedited)';
+const NO_RETURN_POINT = 'none (no return point: closing brace shares its line)';
 /** Attempts of a refused edit (about a second) before its probes fall back to breakpoints. */
 const MAX_TRIES = 50;
 
@@ -31,8 +31,6 @@ interface Spliced {
   readonly prefix: string;
   readonly sites: ModuleSites;
   readonly entries: readonly LiveEntry[];
-  /** Sites of functions that ran before the edit and that V8 left running their old code. */
-  unpatched: ReadonlySet<number>;
   mechanism: Mechanism;
   tries: number;
 }
@@ -97,18 +95,10 @@ export class Splicer {
       const edit = s.mechanism === 'edit' ? 'live edit' : 'live edit (refused, retrying)';
       for (const e of s.entries) {
         const site = s.sites.sites[e.index]!;
-        const lost = s.unpatched.has(e.index);
-        if (site.entry.enabled && s.mechanism !== 'breakpoint') out.push({ probe: nameOf(site.entry), mechanism: lost ? UNPATCHED : edit });
+        if (site.entry.enabled && s.mechanism !== 'breakpoint') out.push({ probe: nameOf(site.entry), mechanism: edit });
         for (const p of [site.ret, site.err]) {
           if (!p.enabled) continue;
-          const mechanism =
-            s.mechanism === 'breakpoint'
-              ? NO_BREAKPOINT_EXIT
-              : lost
-                ? UNPATCHED
-                : e.exits
-                  ? edit
-                  : 'none (no return point: closing brace shares its line)';
+          const mechanism = s.mechanism === 'breakpoint' ? NO_BREAKPOINT_EXIT : e.exits ? edit : NO_RETURN_POINT;
           out.push({ probe: nameOf(p), mechanism });
         }
       }
@@ -167,7 +157,6 @@ export class Splicer {
       prefix,
       sites,
       entries: out.entries ?? [],
-      unpatched: new Set(),
       mechanism: 'pending',
       tries: 0,
     };
@@ -176,34 +165,16 @@ export class Splicer {
   }
 
   private edit(s: Spliced): void {
-    const newest = this.debug.newestScriptId;
     const t0 = process.cpuUsage();
     const r = this.debug.setSource(s.script.id, s.edited);
     if (r.ok) {
       const t = process.cpuUsage(t0);
       this.editMs.push((t.user + t.system) / 1000);
       s.mechanism = 'edit';
-      this.checkPatched(s, newest);
     } else if (!r.final && ++s.tries < MAX_TRIES) {
       s.mechanism = 'pending';
       this.retry ??= setTimeout(() => this.retryPending(), RETRY_MS).unref();
     } else this.fallBack(s, r.reason);
-  }
-
-  /**
-   * V8 matches the edited text's functions to the running ones by a text diff that can mispair
-   * lines (docs/ATTACH.md): a function it leaves unmatched keeps running its old code, unprobed,
-   * while the edit reports success. Those that have run are found and named; others cannot be.
-   */
-  private checkPatched(s: Spliced, newest: number): void {
-    const ends = this.debug.staleFunctionEnds(s.script.file, newest);
-    const lost = s.entries.filter((e) => ends.has(e.end));
-    if (lost.length === 0) return;
-    s.unpatched = new Set(lost.map((e) => e.index));
-    const names = lost.map((e) => s.sites.sites[e.index]!.entry.func);
-    this.warn(
-      `${s.module}: V8 left ${names.join(', ')} running unedited code (its text diff mispaired their lines): their probes do not fire`,
-    );
   }
 
   private retryPending(): void {

@@ -55,8 +55,6 @@ export interface LiveOptions {
 export interface LiveEntry {
   readonly index: number;
   readonly pos: number;
-  /** Where the function ends in the original source (after its `}`): V8's coverage names it so. */
-  readonly end: number;
   /** What the prologue passes as `this` and as arguments: a breakpoint condition passes the same. */
   readonly self: string;
   readonly args: readonly string[];
@@ -489,7 +487,7 @@ class Rewriter {
     const args = fn.params.map(argOf);
     const exits = this.exits && (live === undefined || ((live.exits?.(index) ?? true) && !this.entryOnly!.has(index)));
     if (live !== undefined) {
-      this.entries.push({ index, pos: open, end: fn.end as number, self, args, exits });
+      this.entries.push({ index, pos: open, self, args, exits });
       this.closes.push(close);
     }
     if (!exits) {
