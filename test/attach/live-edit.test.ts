@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { runInThisContext } from 'node:vm';
 import { transform } from '../../src/modules/transform.js';
 import { installRuntime } from '../../src/modules/runtime.js';
-import { link } from '../../src/weaver/index.js';
-import type { ProbeEvent } from '../../src/core/index.js';
+import { record } from '../modules/record-fn.js';
 
 /**
  * The load-time rewrite's live mode (attach/splicer.ts) against V8's live edit in this process:
@@ -15,16 +14,6 @@ installRuntime();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the loaded functions are untyped
 type Exports = Record<string, any>;
-
-function record(module: string): { events: string[]; unlink: () => void } {
-  const events: string[] = [];
-  const h = link(`fn:${module}::`, (ev: ProbeEvent) => {
-    const detail =
-      ev.probe.name === 'return' ? String(ev.retval) : ev.probe.name === 'error' ? String(ev.error) : ev.args.map(String).join(',');
-    events.push(`${ev.probe.func}:${ev.probe.name}:${detail}`);
-  });
-  return { events, unlink: () => h.unlink() };
-}
 
 const LIVE_SOURCE = `function plain(a) {
   return a + 1;

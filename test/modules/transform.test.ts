@@ -7,6 +7,7 @@ import { stripFragments } from '../../src/modules/fragments.js';
 import { installRuntime } from '../../src/modules/runtime.js';
 import { link } from '../../src/weaver/index.js';
 import type { ProbeEvent } from '../../src/core/index.js';
+import { record } from './record-fn.js';
 
 installRuntime();
 
@@ -25,16 +26,6 @@ function load(source: string): { exports: Exports; module: string } {
   const m = { exports: {} as Exports };
   fn(m.exports, null, m);
   return { exports: m.exports, module };
-}
-
-function record(module: string): { events: string[]; unlink: () => void } {
-  const events: string[] = [];
-  const h = link(`fn:${module}::`, (ev: ProbeEvent) => {
-    const detail =
-      ev.probe.name === 'return' ? String(ev.retval) : ev.probe.name === 'error' ? String(ev.error) : ev.args.map(String).join(',');
-    events.push(`${ev.probe.func}:${ev.probe.name}:${detail}`);
-  });
-  return { events, unlink: () => h.unlink() };
 }
 
 test('every named function form becomes a site, with the documented names', () => {
