@@ -18,9 +18,11 @@ const OUT = '.test-build';
 /** Every src/ file whose dist/ output is missing or older: the build a compiled test would load is stale. */
 export function staleBuild(root) {
   const stale = [];
-  // The bundle (lib/, which end-to-end tests run) is written after dist/, its metafile last.
+  // The build writes lib/'s metafile last, after tsc (whose incremental build leaves an unchanged
+  // output untouched, so a file of dist/ may be older than its source's checkout): a build is
+  // current when the metafile is newer than every source and every output exists.
   const meta = join(root, 'lib', 'metafile.json');
-  const libMs = existsSync(meta) ? statSync(meta).mtimeMs : 0;
+  const builtMs = existsSync(meta) ? statSync(meta).mtimeMs : 0;
   const walk = (dir) => {
     for (const name of readdirSync(join(root, dir))) {
       const path = join(dir, name);
@@ -29,8 +31,7 @@ export function staleBuild(root) {
         const out = join(root, 'dist', relative('src', path))
           .replace(/\.ts$/, '.js')
           .replace(/\.cts$/, '.cjs');
-        const srcMs = statSync(join(root, path)).mtimeMs;
-        if (!existsSync(out) || statSync(out).mtimeMs < srcMs || libMs < srcMs) stale.push(path);
+        if (!existsSync(out) || builtMs < statSync(join(root, path)).mtimeMs) stale.push(path);
       }
     }
   };
