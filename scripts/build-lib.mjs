@@ -1,6 +1,6 @@
 // Bundles the runtime into lib/ after tsc has built dist/: one ES module graph per process or
-// thread entry, in a handful of chunks. Loading ~110 small modules cost mscope about 150 ms of
-// CPU at start-up and every traced process about 30 ms; a bundle loads in a few files.
+// thread entry, in shared chunks. Loading 113 small modules cost mscope run 50 to 80 ms more CPU
+// than the 33 files of the bundle (docs/benchmarks.md, mscope-startup).
 // dist/ stays complete (types, and the unbundled modules that benchmarks import one by one).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

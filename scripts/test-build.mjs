@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 
 const OUT = '.test-build';
 
-/** Every src/ file whose dist/ output is missing or older: the build a compiled test would load is stale. */
+/** Every src/ file whose dist/ output is missing or newer than the last build: the build a compiled test would load is stale. */
 export function staleBuild(root) {
   const stale = [];
   // The build writes lib/'s metafile last, after tsc (whose incremental build leaves an unchanged
