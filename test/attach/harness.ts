@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { request } from 'node:http';
+import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { collect, spawnMscope, type Result } from '../cli/mscope.js';
@@ -135,4 +136,15 @@ export async function requests(app: App, n: number, prefix = '/r'): Promise<stri
   const out: string[] = [];
   for (let i = 0; i < n; i++) out.push(await app.get(`${prefix}${i}`));
   return out;
+}
+
+/**
+ * A detach left the program as it found it: the same fingerprint, and no thread more. A thread
+ * of Node's own may end meanwhile (seen on Node 22 and 24): one fewer is not a trace of ours.
+ */
+export function assertLeftAsFound(now: unknown, before: unknown): void {
+  const { threads, ...rest } = now as { threads: number };
+  const { threads: threadsBefore, ...restBefore } = before as { threads: number };
+  assert.deepEqual(rest, restBefore);
+  assert.ok(threads <= threadsBefore, `${threads} threads after, ${threadsBefore} before`);
 }
