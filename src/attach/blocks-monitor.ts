@@ -5,7 +5,8 @@ import type { AgentContext, AgentMonitor } from '../agent/types.js';
 import type { BlocksReport, BlocksSpec, Exactness, FunctionBlocks } from '../consumer/blocks-table.js';
 import { Scope } from '../modules/scope.js';
 import { isTransformed, transform } from '../modules/transform.js';
-import { fileOf, postNow, SelfDebugger, type ParsedScript } from './debugger.js';
+import { postNow } from '../core/inspector-post.js';
+import { fileOf, SelfDebugger, type ParsedScript } from './debugger.js';
 
 /**
  * Block counts (`mscope blocks`): V8's precise block coverage, started in the process through

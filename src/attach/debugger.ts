@@ -1,5 +1,6 @@
 import inspector from 'node:inspector';
 import { fileURLToPath } from 'node:url';
+import { postNow } from '../core/inspector-post.js';
 
 /**
  * The agent's own inspector session to its own thread: no port, and every command answers
@@ -85,16 +86,6 @@ export class SelfDebugger {
   private post<T>(method: string, params: object): T {
     return postNow(this.session, method, params);
   }
-}
-
-/** A command on a session to this thread, which answers before `post` returns; its result, or its error thrown. */
-export function postNow<T>(session: inspector.Session, method: string, params: object): T {
-  let result: { error: Error | null; value: T } | null = null;
-  session.post(method, params, (error, value) => (result = { error, value: value as T }));
-  const r = result as { error: Error | null; value: T } | null;
-  if (r === null) throw new Error(`the inspector did not answer ${method} at once`);
-  if (r.error !== null) throw r.error;
-  return r.value;
 }
 
 export interface ParsedScript {

@@ -1,6 +1,7 @@
 import { Session } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
 import { compileGlob, eventStack, isGlob, isOwnFrame, nowNs, registry, type Probe, type ProbeDescription } from '../core/index.js';
+import { postNow } from '../core/inspector-post.js';
 import { sourceMapOf } from '../core/source-map.js';
 import { recordArgs, type ProfileRecord } from './catalogue.js';
 import { emit, HookGroup, onToggle } from './hooks.js';
@@ -92,15 +93,7 @@ function highestRate(): number {
 }
 
 function post<T>(method: string, params?: object): T {
-  let result: T | undefined;
-  let error: Error | null = null;
-  // An in-process session answers synchronously.
-  session!.post(method, params ?? {}, (e, r) => {
-    error = e;
-    result = r as T;
-  });
-  if (error !== null) throw error;
-  return result as T;
+  return postNow<T>(session!, method, params);
 }
 
 function start(): void {
