@@ -12,8 +12,8 @@ once; each round (one sample of every variant, from the same calls) calls
 followed by an \`await\` of a 2 ms timer. A direct monitor on \`fn:…:segments:return\` (with
 \`vtime\` turned on, as a D program that reads it does) sums each call's \`vtime\` and
 \`elapsed\`. \`on-CPU\`: the CPU time the function measured itself from each resume to its next
-\`await\` (the same clock: \`process.threadCpuUsage\` where Node has it, else
-\`process.cpuUsage\`), the truth vtime should match. \`vtime\`: what the probe reported, which
+\`await\` (the same clock, core's \`cpuNs\`: \`process.threadCpuUsage\` where it reads finely,
+else \`process.cpuUsage\`), the truth vtime should match. \`vtime\`: what the probe reported, which
 also counts the prologue and each resume. \`elapsed\`: the wall time, with the 20 ms or more a
 call spends awaiting. Target: vtime within 5 % of on-CPU.
 `;
@@ -71,7 +71,7 @@ async function load() {
 
 async function measure() {
   const { link } = await import(new URL('weaver/index.js', dist).href);
-  const { vtimeUsers } = await import(new URL('core/index.js', dist).href);
+  const { vtimeUsers, cpuNs } = await import(new URL('core/index.js', dist).href);
   segments ??= await load();
   const sums = { vtime: 0, elapsed: 0, calls: 0 };
   const handle = link(`fn:${MODULE}:segments:return`, (ev) => {
@@ -80,10 +80,10 @@ async function measure() {
     sums.calls++;
   });
   vtimeUsers.count++;
-  await segments(10, 1000000);
+  await segments(10, 1000000, cpuNs);
   sums.vtime = sums.elapsed = sums.calls = 0;
   let onCpu = 0;
-  for (let i = 0; i < CALLS; i++) onCpu += await segments(10, 1000000);
+  for (let i = 0; i < CALLS; i++) onCpu += await segments(10, 1000000, cpuNs);
   vtimeUsers.count--;
   handle.unlink();
   if (sums.calls !== CALLS) throw new Error(`the return probe fired ${sums.calls} times, not ${CALLS}`);

@@ -2,7 +2,7 @@ export { ProbeDescription, formatProbeName, type ProbeName } from './description
 export { Probe, fireProbe, type ProbeHandler, type ProbeArg } from './probe.js';
 export { ProbeEvent, setActivitySource, currentActivity } from './event.js';
 export { ProbeRegistry, registry, type SkippedFunction, type ProbeFactory } from './registry.js';
-export { nowNs, wallNs, cpuNs, hasThreadCpuClock } from './clock.js';
+export { nowNs, wallNs, cpuNs, cpuClockKind, type CpuClockKind } from './clock.js';
 export { vtimeUsers } from './event.js';
 export { compileGlob, isGlob } from './glob.js';
 export { escapeText, escapeDiagnostic, traceString } from './escape.js';

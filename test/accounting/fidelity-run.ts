@@ -2,19 +2,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasThreadCpuClock } from '../../src/accounting/cpu-clock.js';
+import { cpuClockKind } from '../../src/accounting/cpu-clock.js';
 import { acct } from '../../src/accounting/index.js';
 import { runPlans, type Plan } from './harness.js';
 
 /**
  * One fidelity run, in its own process so its clock sees only its own work: prints one JSON
  * line. Usage: fidelity-run.ts N [misattribute]. Started by fidelity.test.ts, with
- * --single-threaded on Node 20 (see there).
+ * --single-threaded (see there).
  */
 const dir = mkdtempSync(join(tmpdir(), 'mscope-fidelity-'));
 acct.enable({ http: false, cpuClock: 'thread' });
-/** Without a per-thread clock (Node 20) the libuv threadpool's CPU lands in whatever segment runs. */
-const allowance = hasThreadCpuClock ? 0 : 1e6;
+/** With the process's clock the libuv threadpool's CPU lands in whatever segment runs. */
+const allowance = cpuClockKind() === 'thread' ? 0 : 1e6;
 
 function plans(n: number, round: number): Plan[] {
   const out: Plan[] = [];
@@ -97,7 +97,7 @@ async function attempt(n: number, round: number, shapes: Map<string, number>): P
 
 const report = {
   n: 0,
-  clock: hasThreadCpuClock ? 'threadCpuUsage' : 'cpuUsage',
+  clock: cpuClockKind() === 'thread' ? 'threadCpuUsage' : 'cpuUsage',
   runs: [] as { median: number; max: number; misses: number }[],
   misses: [] as string[],
   wrongDetected: true,

@@ -4,8 +4,11 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const RUNNER = fileURLToPath(new URL('./fidelity-run.ts', import.meta.url));
-/** Node 20 has no per-thread CPU clock; --single-threaded keeps V8's helper threads out of cpuUsage(). */
-const FLAGS = typeof (process as { threadCpuUsage?: unknown }).threadCpuUsage === 'function' ? [] : ['--single-threaded'];
+/**
+ * Where the CPU clock is the process's (Node 20, or a kernel whose thread clock moves only at
+ * ticks), --single-threaded keeps V8's helper threads out of it; with a thread clock it changes nothing.
+ */
+const FLAGS = ['--single-threaded'];
 
 interface Report {
   n: number;
@@ -32,7 +35,7 @@ describe('fidelity: N concurrent activities interleaved on one loop', () => {
       }
       assert.equal(r.error, undefined, r.error);
       // The typical activity must be right with either clock. Single activities can be off:
-      // on Node 20 cpuUsage() counts the threadpool's CPU wherever it lands; on Node 24 a few
+      // with the process clock, the threadpool's CPU lands wherever it runs; on Node 24 a few
       // in a hundred are 5-20 % off even on a quiet machine (an open finding, printed above).
       assert.ok(
         r.runs.some((x) => x.median <= 0.05),
