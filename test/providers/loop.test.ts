@@ -32,13 +32,19 @@ test('blocked fires with the stack of the code that blocked the loop', async () 
   const cap = capture<LoopRecord>('loop:::blocked');
   await loopState().ready;
   // The watchdog is a thread: on a loaded machine it may miss a stall, so up to three tries.
-  for (let i = 0; i < 3 && !cap.records().some((r) => /blockTheLoop/.test(r.stack)); i++) {
+  let stalls = 0;
+  while (stalls < 3 && !cap.records().some((r) => /blockTheLoop/.test(r.stack))) {
     await new Promise((r) => setTimeout(r, 30));
+    const before = cap.events.length;
     blockTheLoop(400);
-    await until(() => cap.events.length > i);
+    stalls++;
+    await until(() => cap.events.length > before);
   }
   cap.unlink();
-  assert.ok(cap.events.length >= 1 && cap.events.length <= 3);
+  // One event per stall of ours, not one per sampling period; a loaded machine may add stalls
+  // of its own (the test process descheduled), which are real and carry other stacks.
+  const ours = cap.records().filter((r) => /blockTheLoop/.test(r.stack));
+  assert.ok(ours.length <= stalls, `${ours.length} events carry our stack after ${stalls} stalls`);
   for (const r of cap.records()) assert.ok(r.blocked_ns > 60e6, `blocked_ns ${r.blocked_ns} exceeds the threshold`);
   assert.ok(
     cap.records().some((r) => /blockTheLoop/.test(r.stack)),
