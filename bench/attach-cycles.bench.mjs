@@ -1,0 +1,128 @@
+// Attach/detach cycles on an HTTP server under load: every response as without them, and the
+// server's memory afterwards against the same server under the same load never attached.
+import { fileURLToPath } from 'node:url';
+import { startChild } from './lib/child-lines.mjs';
+import { startLoad } from './lib/http-load.mjs';
+import { answer } from './fixtures/attach-answer.cjs';
+
+/** Cycles per sample: each is a whole `mscope attach` (1-5 s of wall time on this shared 2-core machine, by its load). */
+const CYCLES = Number(process.env.MSCOPE_BENCH_CYCLES ?? 20);
+
+export const title = 'attach: attach/detach cycles on an HTTP server under load';
+export const description = `
+Each sample starts \`node --expose-gc --inspect-port=0 bench/fixtures/attach-server.mjs\`, whose
+every response depends only on its URL, and loads it from this process with 4 keep-alive
+connections sending GETs one after another, each body compared byte for byte with the
+expected one; any failed or different response fails the benchmark. After one second of load:
+\`attach/detach ×${CYCLES}\`: ${CYCLES} cycles, one after another, of \`mscope attach PID -q -e
+'fn:attach-answer.cjs:answer:entry { @n = count(); } END { printa("%@d\\n", @n); }'\` (the
+handler's function live-edited) until it says it attached, 200 ms more, then ^C (detach, the edit
+undone), each checked to have counted calls; \`no attach\`: the same load for as long as the last
+cycles sample took. The server's memory is read after a forced GC at the end of the phase;
+requests per second are over the phase. ${CYCLES} cycles a sample, not the issue's 1,000: one cycle
+is a whole mscope start, attach and detach, 1-5 s of wall time on this machine by its load, and 1,000 would
+take one to three hours a variant (\`MSCOPE_BENCH_CYCLES=N\` sets another count).
+`;
+export const unit = 'MB';
+export const rounds = 3;
+export const isolate = false;
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const MSCOPE = fileURLToPath(new URL('../bin/mscope.js', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const SERVER = `${FIXTURES}attach-server.mjs`;
+const PROGRAM = 'fn:attach-answer.cjs:answer:entry { @n = count(); } END { printa("%@d\\n", @n); }';
+const VARIANTS = ['no attach', `attach/detach ×${CYCLES}`];
+
+/** Each sample measures every case at once; the runner asks for them case by case. */
+const taken = new Map();
+let lastCyclesMs = null;
+const perCycleHeap = [];
+const cycleMs = [];
+let requests = 0;
+
+export function cases() {
+  return [
+    { name: 'heap', title: "the server's heap used after the phase (MB, after GC)", baseline: 'no attach', variants: VARIANTS },
+    { name: 'rss', title: "the server's resident set after the phase (MB, after GC)", baseline: 'no attach', variants: VARIANTS },
+    { name: 'rate', title: 'requests per second during the phase', unit: 'req/s', baseline: 'no attach', variants: VARIANTS },
+  ];
+}
+
+export function notes() {
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const out = [`${requests} responses checked: none failed, none differed`];
+  if (cycleMs.length > 0)
+    out.push(`one attach/detach cycle took ${(median(cycleMs) / 1000).toFixed(1)} s of wall time (median of ${cycleMs.length})`);
+  if (perCycleHeap.length > 0)
+    out.push(
+      `heap change per cycle from after the first to after the last, per sample: ${perCycleHeap.map((k) => `${k.toFixed(1)} KB`).join(', ')}`,
+    );
+  return out;
+}
+
+export async function sample(name, variant) {
+  const key = `${name}/${variant}`;
+  if (!taken.has(key)) {
+    const r = await phase(variant !== 'no attach');
+    for (const [n, v] of Object.entries(r)) taken.set(`${n}/${variant}`, v);
+  }
+  const value = taken.get(key);
+  taken.delete(key);
+  return value;
+}
+
+async function phase(cycles) {
+  const app = startChild(ROOT, process.execPath, ['--expose-gc', '--inspect-port=0', SERVER]);
+  try {
+    const port = Number((await app.line(/^listening (\d+)$/))[1]);
+    const mem = async () => {
+      app.child.stdin.write('mem\n');
+      return JSON.parse((await app.line(/^mem (.*)$/))[1]);
+    };
+    const load = startLoad(port, answer);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const okBefore = load.seen.ok;
+    const t0 = performance.now();
+    if (cycles) {
+      let afterFirst = null;
+      for (let i = 0; i < CYCLES; i++) {
+        const c0 = performance.now();
+        await cycle(app.child.pid);
+        cycleMs.push(performance.now() - c0);
+        if (i === 0) afterFirst = await mem();
+      }
+      const end = await mem();
+      if (CYCLES > 1) perCycleHeap.push((end.heapUsed - afterFirst.heapUsed) / 1024 / (CYCLES - 1));
+      lastCyclesMs = performance.now() - t0;
+    } else await new Promise((resolve) => setTimeout(resolve, lastCyclesMs ?? CYCLES * 4000));
+    const seconds = (performance.now() - t0) / 1000;
+    const rate = (load.seen.ok - okBefore) / seconds;
+    const end = await mem();
+    const seen = await load.stop();
+    requests += seen.ok;
+    if (seen.failed + seen.differing > 0)
+      throw new Error(`${seen.failed} failed and ${seen.differing} different responses; the first: ${seen.firstProblem}`);
+    return { heap: end.heapUsed / 2 ** 20, rss: end.rss / 2 ** 20, rate };
+  } finally {
+    app.child.stdin.end();
+    await app.done;
+  }
+}
+
+async function cycle(pid) {
+  // Run from the fixtures' folder: module names are relative to mscope's working directory.
+  const m = startChild(FIXTURES, process.execPath, [MSCOPE, 'attach', String(pid), '-q', '-e', PROGRAM]);
+  await new Promise((resolve, reject) => {
+    const look = (d) => {
+      if (/^mscope: attached to process/m.test(d.toString())) resolve();
+    };
+    m.child.stderr.on('data', look);
+    void m.done.then((r) => reject(new Error(`mscope attach ended before attaching (${r.status}): ${r.err}`)));
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  m.child.kill('SIGINT');
+  const counted = Number((await m.line(/^\s*(\d+)$/))[1]);
+  const r = await m.done;
+  if (r.status !== 0 || !(counted > 0)) throw new Error(`mscope attach: status ${r.status}, ${counted} calls counted: ${r.err}`);
+}
