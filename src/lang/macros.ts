@@ -3,7 +3,16 @@
  * the command line, substituted while parsing, so that `$1` is a constant like any literal.
  * `args[0]` is `$0` (the script's name); `args[n]` is `$n`.
  */
-export type MacroArgs = readonly string[] & { readonly vars?: MacroVars };
+export type MacroArgs = readonly string[] & { readonly vars?: MacroVars; defaultArgs?: boolean };
+
+/**
+ * DTrace's `defaultargs` option: a `$N` whose argument was not given is 0 and a `$$N` is "",
+ * instead of an error. `-x defaultargs` sets it for the whole program; its pragma from where
+ * it stands on, as DTrace's lexer reads the pragma before the tokens after it.
+ */
+export function setDefaultArgs(args: MacroArgs): void {
+  args.defaultArgs = true;
+}
 
 /**
  * DTrace's process macro variables, of the tracing process (mscope) as in DTrace where they
@@ -76,7 +85,10 @@ export function macroValue(token: string, args: MacroArgs): MacroValue | undefin
   }
   const stringForm = token.startsWith('$$');
   const v = args[Number(token.slice(stringForm ? 2 : 1))];
-  if (v === undefined) return undefined;
+  if (v === undefined) {
+    if (args.defaultArgs !== true) return undefined;
+    return stringForm ? { kind: 'str', value: '' } : { kind: 'int', value: 0 };
+  }
   const n = stringForm ? null : macroInt(v);
   return n === null ? { kind: 'str', value: v } : { kind: 'int', value: n };
 }
@@ -88,7 +100,7 @@ export function macroValue(token: string, args: MacroArgs): MacroValue | undefin
 export function expandDescription(text: string, args: MacroArgs, missing: (offset: number, token: string) => void): string {
   return text.replace(IN_DESCRIPTION, (token: string, offset: number) => {
     const v = args[Number(token.replace(/^\$\$?/, ''))];
-    if (v === undefined) missing(offset, token);
+    if (v === undefined && args.defaultArgs !== true) missing(offset, token);
     return v ?? '';
   });
 }

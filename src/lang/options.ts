@@ -23,6 +23,8 @@ export interface ProgramOptions {
   ustackframes: number;
   /** Descriptions that match no probes are not warned about (`-Z`). */
   zdefs: boolean;
+  /** A missing `$N` is 0 and `$$N` is "" (compile time: macros.ts). */
+  defaultargs: boolean;
 }
 
 /** `time`: a rate or interval, `10hz`, `50ms`, `1s` (a bare number is per second, as DTrace reads it). */
@@ -51,6 +53,7 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
   ['stackframes', 'int'],
   ['ustackframes', 'int'],
   ['zdefs', 'bool'],
+  ['defaultargs', 'bool'],
 ]);
 
 export const DEFAULT_OPTIONS: ProgramOptions = {
@@ -75,6 +78,7 @@ export const DEFAULT_OPTIONS: ProgramOptions = {
   stackframes: 20,
   ustackframes: 20,
   zdefs: false,
+  defaultargs: false,
 };
 
 const SUFFIX: Record<string, number> = { k: 1 << 10, m: 1 << 20, g: 1 << 30, t: 2 ** 40 };

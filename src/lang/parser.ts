@@ -1,7 +1,7 @@
 import type { Clause, Expr, Pragma, ProbeSpec, Program, Stmt } from './ast.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { describeToken, T, type Token } from './lexer.js';
-import type { MacroArgs } from './macros.js';
+import { setDefaultArgs, type MacroArgs } from './macros.js';
 import type { CType } from './ctypes.js';
 import { Declarations, type VarDecl } from './declarations.js';
 import { TypeParser } from './parse-types.js';
@@ -185,7 +185,10 @@ export class Parser extends TypeParser {
   private pragma(t: Token): Pragma | null {
     const span = this.span(t.start, t.end);
     const option = /^#pragma\s+D\s+option\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*(\S+))?\s*$/.exec(t.text);
-    if (option !== null) return { kind: 'option', option: option[1]!, value: option[2] ?? '', span };
+    if (option !== null) {
+      if (option[1] === 'defaultargs') setDefaultArgs(this.macros);
+      return { kind: 'option', option: option[1]!, value: option[2] ?? '', span };
+    }
     const binding = /^#pragma\s+(?:D\s+)?binding\s+(\S+)\s*$/.exec(t.text);
     if (binding !== null) {
       const at = t.start + binding[0].lastIndexOf(binding[1]!);

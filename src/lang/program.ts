@@ -7,7 +7,7 @@ import { runPasses } from './passes.js';
 import { clauseFactory, type ClauseFactory } from './runtime/helpers.js';
 import type { OutputFormat } from './runtime/runtime.js';
 import type { BindingKind } from '../core/index.js';
-import type { MacroVars } from './macros.js';
+import { setDefaultArgs, type MacroVars } from './macros.js';
 
 export interface ClauseInfo {
   readonly index: number;
@@ -73,6 +73,7 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
     options.macroVars ? { vars: options.macroVars } : {},
   );
   const cliSettings = [...(options.options ?? [])];
+  if (resolveOptions(cliSettings).defaultargs) setDefaultArgs(macros);
   const r = runPasses(sources, diags, macros, options.binding ?? 'direct', cliSettings);
   const gen = r.generated;
   if (gen === undefined) return { diagnostics: diags.list };
