@@ -25,6 +25,8 @@ export interface ProgramOptions {
   zdefs: boolean;
   /** A missing `$N` is 0 and `$$N` is "" (compile time: macros.ts). */
   defaultargs: boolean;
+  /** The spaces before each frame stack() and ustack() print. */
+  stackindent: number;
 }
 
 /** `time`: a rate or interval, `10hz`, `50ms`, `1s` (a bare number is per second, as DTrace reads it). */
@@ -54,6 +56,7 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
   ['ustackframes', 'int'],
   ['zdefs', 'bool'],
   ['defaultargs', 'bool'],
+  ['stackindent', 'int'],
 ]);
 
 export const DEFAULT_OPTIONS: ProgramOptions = {
@@ -79,6 +82,8 @@ export const DEFAULT_OPTIONS: ProgramOptions = {
   ustackframes: 20,
   zdefs: false,
   defaultargs: false,
+  // DTrace's _dtrace_stkindent.
+  stackindent: 14,
 };
 
 const SUFFIX: Record<string, number> = { k: 1 << 10, m: 1 << 20, g: 1 << 30, t: 2 ** 40 };

@@ -320,7 +320,7 @@ export class ClauseRuntime {
 
   /** Without a depth (0), `stackframes` or `ustackframes` frames. */
   stack(depth: number, user: boolean): string {
-    return jsStack(depth > 0 ? depth : user ? this.options.ustackframes : this.options.stackframes);
+    return jsStack(depth > 0 ? depth : user ? this.options.ustackframes : this.options.stackframes, this.options.stackindent);
   }
 
   rand(): number {

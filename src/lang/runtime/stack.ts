@@ -1,14 +1,13 @@
 import { eventStack, isOwnFrame } from '../../core/index.js';
 
-const INDENT = '              ';
-
 /**
- * The JS stack of the probe firing, as DTrace prints ustack(): one frame per line, indented,
- * without microScope's own frames (the instrumented wrapper, the weaver, the clause). An
- * event that stands for another stack (a profile sample) prints that one.
+ * The JS stack of the probe firing, as DTrace prints ustack(): one frame per line, indented
+ * by `indent` spaces (the stackindent option), without microScope's own frames (the
+ * instrumented wrapper, the weaver, the clause). An event that stands for another stack (a
+ * profile sample) prints that one.
  */
-export function jsStack(depth: number): string {
-  if (eventStack.frames !== null) return format(eventStack.frames, depth);
+export function jsStack(depth: number, indent: number): string {
+  if (eventStack.frames !== null) return format(eventStack.frames, depth, indent);
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = (depth > 0 ? depth : 20) + 30;
   const raw = new Error().stack ?? '';
@@ -20,10 +19,11 @@ export function jsStack(depth: number): string {
     frames.push(f);
     if (depth > 0 && frames.length >= depth) break;
   }
-  return format(frames, depth);
+  return format(frames, depth, indent);
 }
 
-function format(frames: readonly string[], depth: number): string {
+function format(frames: readonly string[], depth: number, indent: number): string {
   const shown = depth > 0 && frames.length > depth ? frames.slice(0, depth) : frames;
-  return '\n' + shown.map((f) => INDENT + f).join('\n') + '\n';
+  const pad = ' '.repeat(Math.max(0, indent));
+  return '\n' + shown.map((f) => pad + f).join('\n') + '\n';
 }
