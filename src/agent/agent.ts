@@ -134,7 +134,8 @@ export class Agent {
         return h;
       },
       output: (text: string) => this.channel.send({ t: 'output', text }),
-      records: (text: string) => this.channel.send({ t: 'output', text, records: true }),
+      records: (text: string, flow?: boolean) =>
+        this.channel.send({ t: 'output', text, records: true, ...(flow === true ? { flow } : {}) }),
       warn: (text: string) => this.channel.send({ t: 'warn', text }),
       exit: (code = 0) => {
         this.channel.send({ t: 'exit-request', code });

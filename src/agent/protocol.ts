@@ -56,7 +56,8 @@ export type AgentMessage =
   | { t: 'attached'; control: string; node: string }
   /** mscope attach: the agent could not start (written by attach/bootstrap.cjs); the inspector is closed. */
   | { t: 'attach-failed'; message: string }
-  | { t: 'output'; text: string; records?: true }
+  /** `records`: a D program's record line, under the run's header; `flow`: flowindent's (`CPU FUNCTION`). */
+  | { t: 'output'; text: string; records?: true; flow?: true }
   /** A runtime error or warning of a monitor (DTrace's `error on enabled probe`): mscope's stderr. */
   | { t: 'warn'; text: string }
   /** The agent saw a terminating signal: the process is not stuck in JavaScript. */

@@ -56,7 +56,7 @@ export class ScriptMonitor implements AgentMonitor {
     targetPid();
     const host = {
       output: (text: string) => ctx.output(text),
-      records: (text: string) => (ctx.records ?? ctx.output)(text),
+      records: (text: string, flow?: boolean) => (ctx.records === undefined ? ctx.output(text) : ctx.records(text, flow)),
       warn: (text: string) => ctx.warn(text),
       exit: (status: number) => ctx.exit(status),
     };

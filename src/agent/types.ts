@@ -10,7 +10,7 @@ export interface AgentContext {
   /** Text for mscope's stdout (or `-o FILE`), not the application's. */
   output(text: string): void;
   /** A D program's record lines (not quiet): mscope puts its header above the first of the run. */
-  records?(text: string): void;
+  records?(text: string, flow?: boolean): void;
   /** A runtime error or warning, for mscope's stderr: never mixed into the output. */
   warn(text: string): void;
   /** Asks mscope to stop tracing and exit with `code` once CMD has exited. */

@@ -36,6 +36,7 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
   -w, --destructive  allow destructive actions
   -q, --quiet        print only what the program prints, no summary
   -Z, --zdefs        a description may match no probes, without a warning
+  -F, --flowindent   indent entry and return lines by call depth (-> and <-), as dtrace -F
   -o, --output FILE  append the output to FILE instead of stdout
   -b, --binding B    how monitors are bound to probes: direct, shm or message
   --acct             account every activity (each HTTP request by default): on with

@@ -18,7 +18,7 @@ export interface ConsumerMonitor {
 export interface ConsumerContext {
   readonly out: OutputSink;
   /** Record lines (`CPU ID FUNCTION:NAME` …), the run's header above the first, whichever process printed it. */
-  records(text: string): void;
+  records(text: string, flow?: boolean): void;
   exit(code: number): void;
   /** Something went wrong that is not the program's doing (a microScope bug): mscope must not exit 0. */
   fail(): void;

@@ -18,7 +18,7 @@ export class ScriptConsumer implements ConsumerMonitor {
   constructor(program: CompiledProgram, ctx: ConsumerContext) {
     this.instance = new ConsumerProgram(program, {
       output: (text) => ctx.out.write(text),
-      records: (text) => ctx.records(text),
+      records: (text, flow) => ctx.records(text, flow),
       warn: (text) => process.stderr.write(text.startsWith('mscope') || text.includes(': warning') ? text : `mscope: ${text}`),
       exit: (status) => ctx.exit(status),
       fail: () => ctx.fail(),

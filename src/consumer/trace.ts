@@ -93,8 +93,10 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   session.onMessage((pid, m) => {
     req.onMessage?.(pid, m);
     target.seen?.(pid, m);
-    if (m.t === 'output') (m.records === true ? records : write)(m.text);
-    else if (m.t === 'warn') process.stderr.write(m.text);
+    if (m.t === 'output') {
+      if (m.records === true) records(m.text, m.flow === true);
+      else write(m.text);
+    } else if (m.t === 'warn') process.stderr.write(m.text);
     else if (m.t === 'signal') target.answer(pid);
     else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);
     else if (m.t === 'final') consumers.get(m.monitor)?.final(pid, m.data);

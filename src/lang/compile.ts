@@ -124,7 +124,7 @@ class Generator extends ActionCompiler {
     // `$t` holds the old value in `x++`, `$c` a long chain's value so far; a predicate may use either.
     body.push('let $t = 0, $c = 0, $k = 0, $w = 0;');
     if (c.predicate !== null) body.push(`if (!${this.bool(c.predicate)}) return;`);
-    if (uses.records) body.push('rt.recordsBegin(ev);');
+    if (uses.records) body.push(`rt.recordsBegin(ev, ${c.index});`);
     if (uses.spec) body.push('let spec = 0;');
     for (const s of c.body) body.push(this.stmt(s, uses.spec));
     if (c.defaultAction) body.push('rt.probeLine(ev, 0);');

@@ -25,6 +25,8 @@ export interface ProgramOptions {
   zdefs: boolean;
   /** A missing `$N` is 0 and `$$N` is "" (compile time: macros.ts). */
   defaultargs: boolean;
+  /** Entry and return lines indented by call depth, `->` and `<-` (`-F`). */
+  flowindent: boolean;
   /** The spaces before each frame stack() and ustack() print. */
   stackindent: number;
 }
@@ -56,6 +58,7 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
   ['ustackframes', 'int'],
   ['zdefs', 'bool'],
   ['defaultargs', 'bool'],
+  ['flowindent', 'bool'],
   ['stackindent', 'int'],
 ]);
 
@@ -82,6 +85,7 @@ export const DEFAULT_OPTIONS: ProgramOptions = {
   ustackframes: 20,
   zdefs: false,
   defaultargs: false,
+  flowindent: false,
   // DTrace's _dtrace_stkindent.
   stackindent: 14,
 };

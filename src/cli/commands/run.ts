@@ -33,6 +33,7 @@ const OPTIONS = {
   destructive: { type: 'boolean', short: 'w' },
   quiet: { type: 'boolean', short: 'q' },
   zdefs: { type: 'boolean', short: 'Z' },
+  flowindent: { type: 'boolean', short: 'F' },
   output: { type: 'string', short: 'o' },
   binding: { type: 'string', short: 'b' },
   modules: { type: 'string', multiple: true },
@@ -94,7 +95,11 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
       ? null
       : {
           sources,
-          settings: [...parseSettings(values.option ?? []), ...(values.zdefs === true ? [['zdefs', '1'] as [string, string]] : [])],
+          settings: [
+            ...parseSettings(values.option ?? []),
+            ...(values.zdefs === true ? [['zdefs', '1'] as [string, string]] : []),
+            ...(values.flowindent === true ? [['flowindent', '1'] as [string, string]] : []),
+          ],
           quiet,
           format,
           args: values.arg ?? [],

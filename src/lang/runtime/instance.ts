@@ -153,6 +153,7 @@ export class ProgramInstance {
 
   /** Runs END; an exit(N) there overrides the status an earlier exit() gave. */
   end(): void {
+    this.rt.flushLines();
     this.rt.ending = true;
     try {
       this.fireSpecial('END');

@@ -16,13 +16,14 @@ import { jsStack } from './stack.js';
 import { DFault, neg, readMember, toInt, toStr } from './values.js';
 import { invalidAddress, rawbytes, Scratch } from './scratch.js';
 import { targetPid } from './target.js';
+import { FLOW_HEADER, FlowIndent } from './flow.js';
 import { AF_INET, AF_INET6, inetNtoa, inetNtoa6 } from './strings.js';
 
 /** Where a program's output and requests go; the CLI, an agent, or a test supplies it. */
 export interface Host {
   output(text: string): void;
-  /** One firing's records when not quiet, prefixed `CPU ID FUNCTION:NAME`; output() when absent. */
-  records?(text: string): void;
+  /** One firing's records when not quiet, prefixed `CPU ID FUNCTION:NAME` (`flow`: `CPU FUNCTION`, flowindent's); output() when absent. */
+  records?(text: string, flow?: boolean): void;
   exit(status: number): void;
   /** Faults and drops, as DTrace reports them on stderr. */
   warn?(text: string): void;
@@ -74,7 +75,12 @@ export class ClauseRuntime {
   private strtokPos = -1;
   /** The firing whose records make the current output line (not quiet), or null. */
   private lineEv: ProbeEvent | null = null;
+  private lineClause = 0;
+  /** The line began quiet (flowindent's): it ends without a newline, as dtrace(1M)'s chewrec does. */
+  private lineQuiet = false;
   private lineOpen = false;
+  /** flowindent's depth and its look at the line after a return's. */
+  private readonly flow = new FlowIndent();
   private lineSpec = 0;
   private line = '';
   onFault: FaultHandler = () => {};
@@ -121,7 +127,13 @@ export class ClauseRuntime {
   }
 
   close(): void {
+    this.flushLines();
     this.self?.disable();
+  }
+
+  /** Writes a flowindent return line still waiting for the line after it. */
+  flushLines(): void {
+    this.flow.flush();
   }
 
   private emit(text: string, spec: number): void {
@@ -129,7 +141,7 @@ export class ClauseRuntime {
       if (!this.lineOpen) {
         this.lineOpen = true;
         this.lineSpec = spec;
-        this.line = probePrefix(this.lineEv);
+        this.line = this.options.flowindent ? '' : probePrefix(this.lineEv);
       }
       this.line += text;
       return;
@@ -144,23 +156,34 @@ export class ClauseRuntime {
    * newline (dtrace.c, chew and chewrec); the line is written whole, so that lines of
    * several threads and processes never interleave.
    */
-  recordsBegin(ev: ProbeEvent): void {
+  recordsBegin(ev: ProbeEvent, clause = 0): void {
     if (this.lineEv !== null) this.recordsEnd();
-    if (this.quiet || this.format !== 'text') return;
+    // As dtrace(1M), flowindent prefixes lines even when quiet (and then ends none with a newline).
+    if ((this.quiet && !this.options.flowindent) || this.format !== 'text') return;
     this.lineEv = ev;
+    this.lineClause = clause;
+    this.lineQuiet = this.quiet;
     this.lineOpen = false;
   }
 
   recordsEnd(): void {
-    if (this.lineEv === null) return;
+    const ev = this.lineEv;
+    if (ev === null) return;
     this.lineEv = null;
     if (!this.lineOpen) return;
     this.lineOpen = false;
-    const text = `${this.line}\n`;
+    const text = this.lineQuiet ? this.line : `${this.line}\n`;
     this.line = '';
-    if (this.lineSpec !== 0) this.specs.record(this.lineSpec, text);
+    if (this.options.flowindent) {
+      const spec = this.lineSpec;
+      this.flow.line(ev, this.lineClause, text, (t) => this.writeLine(t, spec, true));
+    } else this.writeLine(text, this.lineSpec, false);
+  }
+
+  private writeLine(text: string, spec: number, flow: boolean): void {
+    if (spec !== 0) this.specs.record(spec, text);
     else if (this.silent) return;
-    else if (this.host.records !== undefined) this.host.records(text);
+    else if (this.host.records !== undefined) this.host.records(text, flow);
     else this.host.output(text);
   }
 
@@ -245,7 +268,7 @@ export class ClauseRuntime {
    * with the thread id in the CPU column. Quiet mode prints nothing, as in DTrace.
    */
   probeLine(ev: ProbeEvent, spec: number): void {
-    if (this.quiet) return;
+    if (this.quiet && !this.options.flowindent) return;
     const p = ev.probe;
     if (this.format === 'json') {
       const data = { cpu: ev.tid, id: p.id, provider: p.provider, module: p.module, function: p.func, name: p.name };
@@ -372,13 +395,13 @@ export class ClauseRuntime {
 /** What DTrace prints once above the first `CPU ID FUNCTION:NAME` line of a run. */
 export const RECORDS_HEADER = `${'CPU'.padStart(3)} ${'ID'.padStart(6)} ${'FUNCTION:NAME'.padStart(32)}\n`;
 
-/** A writer of record lines that puts RECORDS_HEADER above the first. */
-export function recordsWithHeader(write: (text: string) => void): (text: string) => void {
+/** A writer of record lines that puts RECORDS_HEADER (FLOW_HEADER above flowindent's lines) above the first. */
+export function recordsWithHeader(write: (text: string) => void): (text: string, flow?: boolean) => void {
   let headed = false;
-  return (text) => {
+  return (text, flow) => {
     if (!headed) {
       headed = true;
-      write(RECORDS_HEADER);
+      write(flow === true ? FLOW_HEADER : RECORDS_HEADER);
     }
     write(text);
   };
