@@ -6,7 +6,7 @@ import type { BlocksReport, BlocksSpec, Exactness, FunctionBlocks } from '../con
 import { Scope } from '../modules/scope.js';
 import { isTransformed, transform } from '../modules/transform.js';
 import { postNow } from '../core/inspector-post.js';
-import { fileOf, SelfDebugger, type ParsedScript } from './debugger.js';
+import { fileOf, SelfDebugger } from './debugger.js';
 
 /**
  * Block counts (`mscope blocks`): V8's precise block coverage, started in the process through
@@ -111,7 +111,7 @@ export class BlocksMonitor implements AgentMonitor {
     session.disconnect();
     this.debug.enable();
     const functions: FunctionBlocks[] = [];
-    const live = new Set(liveScripts(this.debug.fileScripts()).map((s) => s.id));
+    const live = new Set(this.debug.liveScripts().map((s) => s.id));
     const scripts = result.filter((s) => live.has(s.scriptId));
     // An edited script none of whose functions ran since: its chosen functions ran 0 times.
     for (const [id, r] of this.edits)
@@ -132,7 +132,7 @@ export class BlocksMonitor implements AgentMonitor {
   /** Scripts compiled before coverage started: their chosen functions are recompiled by a live edit. */
   private recompileLoaded(): void {
     this.debug.enable();
-    for (const s of liveScripts(this.debug.fileScripts())) {
+    for (const s of this.debug.liveScripts()) {
       const module = this.moduleOf(s.file);
       if (module === null) continue;
       const original = this.debug.source(s.id);
@@ -270,20 +270,6 @@ export class BlocksMonitor implements AgentMonitor {
       return [];
     }
   }
-}
-
-/**
- * One script per file: a live edit (ours, the splicer's, an earlier attach's) leaves V8 a second
- * script of the same file, with a later id, holding the functions the edit did not change; the
- * script that runs keeps its id.
- */
-function liveScripts(scripts: readonly ParsedScript[]): ParsedScript[] {
-  const byFile = new Map<string, ParsedScript>();
-  for (const s of scripts) {
-    const seen = byFile.get(s.file);
-    if (seen === undefined || Number(s.id) < Number(seen.id)) byFile.set(s.file, s);
-  }
-  return [...byFile.values()];
 }
 
 /**

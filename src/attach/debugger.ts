@@ -44,6 +44,21 @@ export class SelfDebugger {
     return [...this.scripts.values()];
   }
 
+  /**
+   * One script per file, the one that runs: a live edit (the splicer's, block counts', an
+   * earlier attach's) leaves V8 more scripts of the same file, with later ids, holding functions
+   * the edit replaced or did not change; the script that runs keeps its id, the file's lowest.
+   * Editing those too would edit functions nothing calls and leave V8 more of them each time.
+   */
+  liveScripts(): ParsedScript[] {
+    const byFile = new Map<string, ParsedScript>();
+    for (const s of this.scripts.values()) {
+      const seen = byFile.get(s.file);
+      if (seen === undefined || Number(s.id) < Number(seen.id)) byFile.set(s.file, s);
+    }
+    return [...byFile.values()];
+  }
+
   source(scriptId: string): string {
     return this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId }).scriptSource;
   }

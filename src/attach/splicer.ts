@@ -67,7 +67,7 @@ export class Splicer {
     // A program without fn probes opens no session for them (Debugger.enable lists every script).
     if (registry.isArmedFor('fn')) {
       this.debug.enable();
-      for (const s of this.debug.fileScripts()) {
+      for (const s of this.debug.liveScripts()) {
         const d = this.scope.classify(s.file);
         if (d === null || !d.instrument || !registry.isArmedForModule('fn', d.module)) continue;
         this.spliceScript(s, d.module);
@@ -211,7 +211,7 @@ export class Splicer {
     const key = `${d.module}:${d.func}:${d.name}`;
     if (this.lines.has(key)) return;
     this.debug.enable();
-    const script = this.debug.fileScripts().find((s) => this.scope.classify(s.file)?.module === d.module);
+    const script = this.debug.liveScripts().find((s) => this.scope.classify(s.file)?.module === d.module);
     if (script === undefined) return this.idle();
     const column = d.name === '' ? 0 : Number(d.name) - 1;
     const probe = this.breakpoints.add(

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { link } from '../../src/weaver/index.js';
+import { Splicer } from '../../src/attach/splicer.js';
+import { APPS } from './harness.js';
+
+/**
+ * Repeated attaches in one process (in this one, by the splicer alone): every live edit leaves
+ * V8 more scripts of the edited file, and a later attach must edit only the one that runs.
+ * Edited every time, they tripled with each attach (1, 3, 9 edits).
+ */
+const LIVE_EDIT = Number(/^v(\d+)/.exec(process.version)![1]) < 26;
+
+test(
+  'a repeated splice edits only the script of the file that runs, and its probe fires',
+  { skip: !LIVE_EDIT && 'no live edit in this V8' },
+  async () => {
+    const { risky } = (await import(`${APPS}splice-lib.mjs`)) as { risky(k: number): number };
+    risky(2);
+    for (let round = 0; round < 3; round++) {
+      let calls = 0;
+      const handle = link('fn:splice-lib.mjs:risky:entry', () => void calls++);
+      const warnings: string[] = [];
+      const splicer = new Splicer({ root: APPS }, (text) => warnings.push(text));
+      splicer.start();
+      try {
+        assert.equal(risky(4), 40);
+        assert.deepEqual({ round, edits: splicer.editMs.length, calls, warnings }, { round, edits: 1, calls: 1, warnings: [] });
+      } finally {
+        handle.unlink();
+        splicer.stop();
+      }
+      assert.equal(risky(4), 40);
+      assert.equal(calls, 1);
+    }
+  },
+);
