@@ -51,6 +51,8 @@ const FUNC_CTYPES: Readonly<Record<string, CType>> = {
   rindex: INT,
   rand: INT,
   speculation: INT,
+  // DTrace's: a `void *`, which converts to any pointer without a cast (and needs one to be read or moved).
+  alloca: pointerTo(VOID),
 };
 
 export function builtinVarType(name: string): CType {

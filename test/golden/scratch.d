@@ -2,7 +2,7 @@
 BEGIN
 {
 	/* alloca, bcopy and copyinto on scratch; pointer arithmetic within it */
-	this->buf = alloca(16);
+	this->buf = (char *)alloca(16);
 	bcopy("microScope", this->buf, 11);
 	printf("%s %s\n", stringof(this->buf), stringof(this->buf + 5));
 	copyinto("abc", 3, this->buf + 8);

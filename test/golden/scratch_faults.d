@@ -2,7 +2,7 @@
 BEGIN { kept = alloca(8); tracemem(NULL, 4); }
 BEGIN { tracemem(kept, 4); }
 BEGIN { this->p = alloca(4); bcopy("abcdefgh", this->p, 8); }
-BEGIN { this->p = alloca(4); bcopy("abcd", this->p + 4, 4); }
+BEGIN { this->c = (char *)alloca(4); bcopy("abcd", this->c + 4, 4); }
 BEGIN { bcopy("abcd", 4096, 4); }
 BEGIN { this->p = alloca(65537); }
 BEGIN { s = "abc"; c = s[-1]; }
