@@ -147,7 +147,7 @@ class Checker {
     for (const inl of this.decls.inlines.values()) {
       const t = this.expr(inl.expr);
       const v = inl.expr.ctype ?? DYN;
-      if (!assignable(inl.type, v)) this.diags.report('D4004', inl.expr.span, [inl.name, describeC(inl.type), describeC(v)]);
+      if (!assignable(inl.type, v, isZero(inl.expr))) this.diags.report('D4004', inl.expr.span, [inl.name, describeC(inl.type), describeC(v)]);
       else if (t === 'void') this.diags.report('D4004', inl.expr.span, [inl.name, describeC(inl.type), 'no value']);
     }
     for (const tr of this.decls.translators) {
@@ -161,7 +161,7 @@ class Checker {
         this.expr(value);
         const m = to.members?.find((x) => x.name === name);
         if (to.members !== null && m === undefined) this.diags.report('D4106', value.span, [to.name, name]);
-        else if (m !== undefined && !assignable(m.type, value.ctype ?? DYN)) {
+        else if (m !== undefined && !assignable(m.type, value.ctype ?? DYN, isZero(value))) {
           this.diags.report('D4004', value.span, [`${to.name}.${name}`, describeC(m.type), describeC(value.ctype ?? DYN)]);
         }
       }
@@ -321,7 +321,8 @@ class Checker {
         const v = this.expr(e.value);
         if (e.op !== '=' && v === 'string') this.diags.report('D4001', e.span, [e.op, 'a string']);
         else if (e.op !== '=' && v === 'struct') this.diags.report('D4001', e.span, [e.op, 'a struct']);
-        else this.assignTo(e.target, e.op === '=' ? v : 'int', e.span, e.op, e.op === '=' ? (e.value.ctype ?? DYN) : DYN);
+        else if (e.op === '=') this.assignTo(e.target, v, e.span, e.op, e.value.ctype ?? DYN, isZero(e.value));
+        else this.assignTo(e.target, 'int', e.span, e.op);
         return;
       }
       case 'call':
@@ -482,7 +483,7 @@ class Checker {
   }
 
   /** An assignment of a `value`-typed value: the variable's type was declared or fixed by its first assignment. */
-  private assignTo(target: Expr, value: Type, span: Expr['span'], op: string, valueC: CType = DYN): void {
+  private assignTo(target: Expr, value: Type, span: Expr['span'], op: string, valueC: CType = DYN, fromZero = false): void {
     if (target.kind === 'index') for (const k of target.keys) this.expr(k);
     if (target.kind === 'self') this.caps.add(Capability.SelfVars);
     if (target.kind === 'unary') {
@@ -512,7 +513,7 @@ class Checker {
       this.diags.report('D4001', span, [op, held === 'string' ? 'a string' : 'a struct']);
     else if (op !== '=' && held === 'float' && !FLOAT_OPS.has(op.slice(0, -1)) && op !== '++' && op !== '--') {
       this.diags.report('D4001', span, [op, 'a floating-point value']);
-    } else if (op === '=' && !assignable(heldC, valueC.kind === 'dyn' ? (value === 'int' ? heldC : valueC) : valueC)) {
+    } else if (op === '=' && !assignable(heldC, valueC.kind === 'dyn' ? (value === 'int' ? heldC : valueC) : valueC, fromZero)) {
       this.diags.report('D4004', span, [displayName(target), describeC(heldC), describeC(valueC)]);
     } else if (value !== held && !(isNumber(value) && isNumber(held)) && valueC.kind === 'dyn') {
       this.diags.report('D4004', span, [displayName(target), describe(held), describe(value)]);
@@ -594,6 +595,11 @@ class Checker {
       });
     }
   }
+}
+
+/** The constant 0 or NULL: the one integer a pointer may be assigned, as in C and D. */
+function isZero(e: Expr): boolean {
+  return (e.kind === 'int' && BigInt(e.value) === 0n) || isNull(e);
 }
 
 /** `s == NULL` and `s != NULL` on a string: whether it is the null string. */

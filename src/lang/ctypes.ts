@@ -326,13 +326,16 @@ export function sameType(a: CType, b: CType): boolean {
 }
 
 /** Whether a value of type `from` may be assigned to a variable of type `to`, by D's rules. */
-export function assignable(to: CType, from: CType): boolean {
+export function assignable(to: CType, from: CType, fromZero = false): boolean {
   if (from.kind === 'dyn' || to.kind === 'dyn') return true;
   const scalar = (t: CType): boolean => t.kind === 'int' || t.kind === 'enum' || t.kind === 'float';
   if (scalar(to) && scalar(from)) return true;
-  if (to.kind === 'ptr') return from.kind === 'ptr' || from.kind === 'int';
-  if (to.kind === 'int' && from.kind === 'ptr') return to.size === 8;
   if (to.kind === 'string' || from.kind === 'string') return to.kind === from.kind;
+  const refTo = to.kind === 'ptr' ? to.to : to.kind === 'array' ? to.of : null;
+  const refFrom = from.kind === 'ptr' ? from.to : from.kind === 'array' ? from.of : null;
+  // DTrace's dt_node_is_ptrcompat: pointers to the same type, or either to void; an integer only as the constant 0.
+  if (refTo !== null && refFrom !== null) return refTo.kind === 'void' || refFrom.kind === 'void' || sameType(refTo, refFrom);
+  if (refTo !== null || refFrom !== null) return refTo !== null && fromZero && scalar(from);
   return sameType(to, from);
 }
 

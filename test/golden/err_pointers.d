@@ -18,7 +18,7 @@ BEGIN
 	q = &args[0];
 	this->pp = (struct point *)alloca(sizeof (struct point));
 	s = *this->pp;
-	q = &this->pp->flag;
+	r = &this->pp->flag;
 	t = this->pp->flag;
 	this->s = "abc";
 	this->s[0] = 'x';
