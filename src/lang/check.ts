@@ -147,7 +147,8 @@ class Checker {
     for (const inl of this.decls.inlines.values()) {
       const t = this.expr(inl.expr);
       const v = inl.expr.ctype ?? DYN;
-      if (!assignable(inl.type, v, isZero(inl.expr))) this.diags.report('D4004', inl.expr.span, [inl.name, describeC(inl.type), describeC(v)]);
+      if (!assignable(inl.type, v, isZero(inl.expr)))
+        this.diags.report('D4004', inl.expr.span, [inl.name, describeC(inl.type), describeC(v)]);
       else if (t === 'void') this.diags.report('D4004', inl.expr.span, [inl.name, describeC(inl.type), 'no value']);
     }
     for (const tr of this.decls.translators) {
