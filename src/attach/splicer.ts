@@ -53,6 +53,8 @@ export class Splicer {
   private ownToString = false;
   /** CPU milliseconds each successful edit took (the bench: wall time says little on a loaded machine). */
   readonly editMs: number[] = [];
+  /** CPU milliseconds of each script's whole splice at start (source, rewrites, probes, edit), in splice order. */
+  readonly spliceMs: number[] = [];
 
   constructor(
     options: ScopeOptions,
@@ -70,7 +72,10 @@ export class Splicer {
       for (const s of this.debug.liveScripts()) {
         const d = this.scope.classify(s.file);
         if (d === null || !d.instrument || !registry.isArmedForModule('fn', d.module)) continue;
-        this.spliceScript(s, d.module);
+        const t0 = process.cpuUsage();
+        if (!this.spliceScript(s, d.module)) continue;
+        const t = process.cpuUsage(t0);
+        this.spliceMs.push((t.user + t.system) / 1000);
       }
     }
     // After the edits: an edit drops the breakpoints of its script.
@@ -111,16 +116,17 @@ export class Splicer {
     if (!this.stopped) this.lineProbe(d);
   };
 
-  private spliceScript(script: ParsedScript, module: string): void {
+  /** Whether the script had probes to splice (an edit made, pending or fallen back). */
+  private spliceScript(script: ParsedScript, module: string): boolean {
     const original = this.debug.source(script.id);
-    if (isTransformed(original)) return;
+    if (isTransformed(original)) return false;
     const prefix = livePrefix(original);
     const format = script.esm ? 'module' : 'commonjs';
     let sites: ModuleSites;
     let names: ReturnType<typeof transform>;
     try {
       names = transform(original, { module, format, live: { prefix, select: () => false } });
-      if (names.sites.length === 0) return;
+      if (names.sites.length === 0) return false;
       sites = moduleSites('fn', module, names.sites);
     } catch (error) {
       registry.skip({
@@ -129,10 +135,10 @@ export class Splicer {
         func: '*',
         reason: `does not parse: ${error instanceof Error ? error.message : String(error)}`,
       });
-      return;
+      return false;
     }
     const state = sites.state;
-    if (!state.some((s) => s !== 0)) return;
+    if (!state.some((s) => s !== 0)) return false;
     const exits = (i: number): boolean => (state[i]! & (RETURN | ERROR)) !== 0;
     const out = transform(original, { module, format, live: { prefix, select: (i) => state[i] !== 0, exits } });
     const edited = new Map((out.entries ?? []).map((e) => [e.index, e]));
@@ -162,6 +168,7 @@ export class Splicer {
     };
     this.spliced.push(s);
     this.edit(s);
+    return true;
   }
 
   private edit(s: Spliced): void {
