@@ -105,3 +105,16 @@ for (const cjs of COMMONJS) {
   }
 }
 for (const out of [DIST, LIB]) cpSync(join(SRC, 'ui', 'page'), join(out, 'ui', 'page'), { recursive: true });
+// The page's ECharts: only what it draws with (scripts/echarts-page.mjs), served beside it.
+const echarts = await esbuild.build({
+  entryPoints: [join(ROOT, 'scripts', 'echarts-page.mjs')],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  platform: 'browser',
+  // ECharts' licence header, which minifying drops.
+  banner: { js: readFileSync(join(ROOT, 'node_modules', 'echarts', 'dist', 'echarts.min.js'), 'utf8').match(/^\s*\/\*[\s\S]*?\*\//)[0] },
+  write: false,
+  logLevel: 'warning',
+});
+for (const out of [DIST, LIB]) writeFileSync(join(out, 'ui', 'page', 'echarts.js'), echarts.outputFiles[0].contents);

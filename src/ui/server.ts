@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { MscopeError, ErrorCode } from '../core/index.js';
@@ -16,8 +16,12 @@ const STATIC: Record<string, { file: URL; type: string }> = {
   '/explorer.js': { file: new URL('explorer.js', PAGE), type: 'text/javascript; charset=utf-8' },
   '/explorer.css': { file: new URL('explorer.css', PAGE), type: 'text/css; charset=utf-8' },
 };
-/** ECharts from its own package's dist: no CDN, no network. */
-const ECHARTS = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
+/**
+ * ECharts from the package itself, never a CDN: the build's bundle of what the page uses
+ * (scripts/echarts-page.mjs), or, where the sources run unbuilt, ECharts' own full bundle.
+ */
+const BUILT_ECHARTS = new URL('echarts.js', PAGE);
+const ECHARTS = existsSync(BUILT_ECHARTS) ? BUILT_ECHARTS : createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js');
 
 /** Lines drawn in the parallel coordinates; a larger store is sampled (the histogram and comparison still count every activity). */
 export const LINE_LIMIT = 5000;
@@ -72,7 +76,7 @@ export async function startExplorer(source: ExploreSource, options: ExplorerOpti
     const page = STATIC[url.pathname];
     // The page's own requests carry the token too: it is written into its links as it is served.
     if (page !== undefined) return send(res, 200, page.type, readFileSync(page.file, 'utf8').replaceAll('__TOKEN__', token));
-    if (url.pathname === '/echarts.min.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(ECHARTS));
+    if (url.pathname === '/echarts.js') return send(res, 200, 'text/javascript; charset=utf-8', readFileSync(ECHARTS));
     // One snapshot per request: a live run's data may be rebuilt between two of them.
     const data = source.current();
     if (url.pathname === '/api/meta')

@@ -45,6 +45,7 @@ test('the tarball ships the CLI, the built code, the README, the licence and the
     'lib/agent/register-require.cjs',
     'lib/ui/page/index.html',
     'lib/ui/page/explorer.js',
+    'lib/ui/page/echarts.js',
   ]) {
     assert.ok(files.includes(f), `${f} is missing from the ${files.length} files packed`);
   }

@@ -97,7 +97,7 @@ test('requests without the token, with a wrong one, or for another Host are refu
     ['/', undefined],
     ['/api/meta', undefined],
     [`/api/meta?token=${token.slice(1)}x`, undefined],
-    ['/echarts.min.js', undefined],
+    ['/echarts.js', undefined],
     [`/api/meta?token=${token}`, `evil.example:${url.port}`],
     [`/?token=${token}`, `127.0.0.1.evil.example:${url.port}`],
   ] as const) {

@@ -19,6 +19,8 @@ const explorer = {
   aggregations: null,
   functions: null,
   lastUpdateMs: null,
+  /** Milliseconds from navigation to each step of the first drawing (the bench reports them). */
+  timings: { script: performance.now() },
   histogram: null,
   parallel: null,
 };
@@ -57,10 +59,11 @@ function query() {
 }
 
 let sequence = 0;
-async function update() {
+/** Redraws every view from /api/select's answer for the state, or from `asked`, that answer already requested. */
+async function update(asked) {
   const started = performance.now();
   const mine = ++sequence;
-  const result = await api('/api/select', { q: query() });
+  const result = await (asked ?? api('/api/select', { q: query() }));
   if (mine !== sequence) return;
   explorer.result = result;
   drawHistogram(result);
@@ -99,17 +102,22 @@ function drawHistogram(r) {
   });
 }
 
+/** The band the lines are coloured for (JSON), set where the parallel chart is set up. */
 let drawnBand = 'none';
 /** Recolours the lines only when the band changed: restyling thousands of lines is the costliest redraw. */
 function drawBand() {
-  const key = JSON.stringify(state.band);
-  if (key === drawnBand) return;
-  drawnBand = key;
+  if (JSON.stringify(state.band) === drawnBand) return;
+  explorer.parallel.setOption({ visualMap: bandColours() });
+}
+
+/** The lines' colours for state.band, and drawnBand to match. */
+function bandColours() {
+  drawnBand = JSON.stringify(state.band);
   const pieces =
     state.band === null
       ? [{ min: -Infinity, max: Infinity, color: BASE_COLOR }]
       : [{ gte: state.band[0] / 1e6, lte: state.band[1] / 1e6, color: BAND_COLOR }];
-  explorer.parallel.setOption({ visualMap: { pieces, outOfRange: { color: REST_COLOR } } });
+  return { pieces, outOfRange: { color: REST_COLOR } };
 }
 
 function drawComparison(r) {
@@ -237,8 +245,6 @@ function reapplyFilters() {
 function rebuildParallel() {
   explorer.parallel.dispose();
   explorer.parallel = setupParallel(explorer.meta, explorer.lines);
-  drawnBand = 'none';
-  drawBand();
   reapplyFilters();
   drawAxisOrder();
 }
@@ -287,14 +293,8 @@ function setupParallel(meta, lines) {
     animation: false,
     parallel: { left: 60, right: 80, top: 40, bottom: 30 },
     parallelAxis: dims.map((i) => ({ id: `axis-${axes[i].name}`, dim: i, name: label(axes[i]), nameTextStyle: { fontSize: 11 }, min: 0 })),
-    visualMap: {
-      type: 'piecewise',
-      show: false,
-      dimension: 0,
-      seriesIndex: 0,
-      pieces: [{ min: -Infinity, max: Infinity, color: BASE_COLOR }],
-      outOfRange: { color: REST_COLOR },
-    },
+    // Coloured for the band from the start: setting the colours later draws every line again.
+    visualMap: { type: 'piecewise', show: false, dimension: 0, seriesIndex: 0, ...bandColours() },
     series: [
       {
         type: 'parallel',
@@ -302,7 +302,8 @@ function setupParallel(meta, lines) {
         lineStyle: { width: 1, opacity: 0.35 },
         inactiveOpacity: 0.03,
         activeOpacity: 0.6,
-        progressive: 2000,
+        // Drawn in one go: progressive frames took longer in all, and the page is ready only once every line is drawn.
+        progressive: 0,
         smooth: false,
       },
     ],
@@ -533,13 +534,22 @@ function pollLive() {
   }, LIVE_POLL_MS);
 }
 
+/** ECharts' script comes after this one: its parse overlaps the first requests, and the page waits for it here. */
+const documentParsed =
+  document.readyState === 'loading' ? new Promise((resolve) => addEventListener('DOMContentLoaded', resolve, { once: true })) : null;
+
 async function main() {
-  const [meta, lines] = await Promise.all([api('/api/meta'), api('/api/lines')]);
+  // The first selection is asked with the others, not after the charts are set up.
+  const first = api('/api/select', { q: query() });
+  const [meta, lines] = await Promise.all([api('/api/meta'), api('/api/lines'), first, documentParsed]);
+  explorer.timings.data = performance.now();
   explorer.meta = meta;
   explorer.lines = lines;
   document.getElementById('source').textContent = `${meta.path}${meta.run === null ? '' : `, run ${meta.run}`}`;
   explorer.histogram = setupHistogram();
+  explorer.timings.histogram = performance.now();
   explorer.parallel = setupParallel(meta, lines);
+  explorer.timings.charts = performance.now();
   drawAxisOrder();
   for (const input of document.querySelectorAll('input[name=scale]'))
     input.onchange = () => {
@@ -560,7 +570,8 @@ async function main() {
     explorer.histogram.resize();
     explorer.parallel.resize();
   });
-  await update();
+  await update(first);
+  explorer.timings.ready = performance.now();
   document.body.dataset.ready = 'true';
   if (meta.processes) {
     document.getElementById('processes').hidden = false;
