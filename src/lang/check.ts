@@ -410,12 +410,8 @@ class Checker {
   /** `s.m` of a struct or union of the program's checks `m`; on a value of the traced program it reads a property. */
   private member(e: Extract<Expr, { kind: 'member' }>): void {
     this.asBase(e.target);
-    if (isMemory(e)) {
-      // `&p->bits` has its own refusal (D4125).
-      if (memberOf(e)?.bits !== undefined) {
-        if (this.base !== e) this.diags.report('D4128', e.span, [e.name]);
-      } else this.memoryValue(e);
-    }
+    // A bit-field through a pointer is a scalar (`&p->bits` has its own refusal, D4125).
+    if (isMemory(e) && memberOf(e)?.bits === undefined) this.memoryValue(e);
     const t = e.target.ctype ?? DYN;
     if (t.kind === 'dyn') {
       this.caps.add(Capability.LiveObjects);

@@ -245,6 +245,8 @@ export abstract class ExprCompiler {
 
   /** A scalar in memory (the checker allows no other): read from this clause's scratch, or a fault. */
   private load(e: Expr): string {
+    const f = bitFieldIn(e);
+    if (f !== null) return `rt.scratch.loadBits(${this.address(e)}, ${f})`;
     return `rt.scratch.load(${this.address(e)}, "${scalarKind(e.ctype ?? DYN)!}")`;
   }
 
@@ -350,7 +352,11 @@ export abstract class ExprCompiler {
 
   /** A store of `v` (already of the target's type) into `target`; `key` is the element's key when already computed. */
   private store(target: Expr, v: string, key?: string): string {
-    if (isMemory(target)) return `rt.scratch.store(${this.address(target)}, "${scalarKind(target.ctype ?? DYN)!}", ${v})`;
+    if (isMemory(target)) {
+      const f = bitFieldIn(target);
+      if (f !== null) return `rt.scratch.storeBits(${this.address(target)}, ${f}, ${v})`;
+      return `rt.scratch.store(${this.address(target)}, "${scalarKind(target.ctype ?? DYN)!}", ${v})`;
+    }
     switch (target.kind) {
       case 'ident':
         return `(g_${target.name} = ${v})`;
@@ -441,4 +447,12 @@ export abstract class ExprCompiler {
     // An action used as a value (`x = printf(…)`) runs, then reads as 0.
     return code ?? `(${this.exprStmt(e, false)}, 0)`;
   }
+}
+
+/** A bit-field member's layout as Scratch.loadBits and storeBits take it (`size, first, bits, signed`), or null. */
+function bitFieldIn(e: Expr): string | null {
+  if (e.kind !== 'member') return null;
+  const m = memberOf(e);
+  if (m?.bits === undefined) return null;
+  return `${sizeOf(m.type)}, ${m.bitOffset ?? 0}, ${m.bits}, ${asInt(m.type)?.signed === true}`;
 }

@@ -144,6 +144,27 @@ export class Scratch {
   }
 
   /**
+   * A bit-field in memory: `bits` bits from bit `first` of the little-endian storage unit of
+   * `size` bytes at `addr` (C's layout, as parse-types.ts lays it out), sign-extended when signed.
+   */
+  loadBits(addr: unknown, size: number, first: number, bits: number, signed: boolean): number | bigint {
+    const unit = BigInt.asUintN(size * 8, BigInt(this.load(addr, `u${size}` as ScalarKind)));
+    const raw = BigInt.asUintN(bits, unit >> BigInt(first));
+    const v = signed ? BigInt.asIntN(bits, raw) : raw;
+    return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : v;
+  }
+
+  /** Stores the low `bits` bits of `v` in a bit-field (the unit's other bits kept); what the field then holds. */
+  storeBits(addr: unknown, size: number, first: number, bits: number, signed: boolean, v: number | bigint): number | bigint {
+    const kind = `u${size}` as ScalarKind;
+    const unit = BigInt.asUintN(size * 8, BigInt(this.load(addr, kind)));
+    const mask = ((1n << BigInt(bits)) - 1n) << BigInt(first);
+    const value = BigInt.asUintN(bits, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))) << BigInt(first);
+    this.store(addr, kind, (unit & ~mask) | value);
+    return this.loadBits(addr, size, first, bits, signed);
+  }
+
+  /**
    * `n` bytes of what D reads as memory: this clause's scratch at an address, a string's bytes
    * (with its NUL, zero-padded to `n`), or a byte array of the program (a Buffer).
    */
