@@ -8,7 +8,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /**
  * Splits `[OPTIONS…] [--] CMD [ARGS…]`: CMD starts after `--`, or at the first argument
  * that is neither an option nor an option's value, so CMD's own flags are never parsed.
- * With `positionalsBeforeCommand`, arguments before `--` are mscope's (`mscope list PATTERN -- CMD`).
+ * With `positionalsBeforeCommand`, CMD comes only after `--` and every argument before it is
+ * mscope's (`mscope list PATTERN -- CMD`, `mscope top PID`), so a stray one is reported as such.
  */
 export function splitCommand(
   args: readonly string[],
@@ -16,7 +17,8 @@ export function splitCommand(
   positionalsBeforeCommand = false,
 ): { own: string[]; command: string[] } {
   const dashdash = args.indexOf('--');
-  if (positionalsBeforeCommand && dashdash >= 0) return { own: args.slice(0, dashdash), command: args.slice(dashdash + 1) };
+  if (positionalsBeforeCommand)
+    return dashdash < 0 ? { own: [...args], command: [] } : { own: args.slice(0, dashdash), command: args.slice(dashdash + 1) };
   const takesValue = new Set<string>();
   for (const [long, o] of Object.entries(options)) {
     if (o.type !== 'string') continue;
@@ -26,11 +28,7 @@ export function splitCommand(
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--') return { own: args.slice(0, i), command: args.slice(i + 1) };
-    if (!a.startsWith('-') || a === '-') {
-      return positionalsBeforeCommand
-        ? { own: args.slice(0, i + 1), command: args.slice(i + 1) }
-        : { own: args.slice(0, i), command: args.slice(i) };
-    }
+    if (!a.startsWith('-') || a === '-') return { own: args.slice(0, i), command: args.slice(i) };
     if (takesValue.has(a)) i++;
   }
   return { own: [...args], command: [] };

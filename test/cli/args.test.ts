@@ -20,11 +20,14 @@ test('CMD starts after --, or at the first argument that is not an option or its
   assert.deepEqual(splitCommand(['-q'], OPTIONS), { own: ['-q'], command: [] });
 });
 
-test('with positionals before the command, only -- or the first positional ends them', () => {
+test('with positionals before the command, only -- starts the command', () => {
   assert.deepEqual(splitCommand(['fn:::entry', '--skipped', '--', 'node', 'a.js'], {}, true), {
     own: ['fn:::entry', '--skipped'],
     command: ['node', 'a.js'],
   });
+  // `mscope blocks 123 x` and `mscope top 123 -f x` were taken as PID -- CMD.
+  assert.deepEqual(splitCommand(['123', 'x'], {}, true), { own: ['123', 'x'], command: [] });
+  assert.deepEqual(splitCommand(['123', '-f', 'x'], {}, true), { own: ['123', '-f', 'x'], command: [] });
 });
 
 test('parse errors become one-line usage errors with the offending option', () => {
