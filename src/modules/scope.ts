@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 
 // Captured at load, like cache.ts: reading package.json must not show up in fs probes.
-const { readFileSync } = fs;
-import { isAbsolute, parse, relative, resolve, sep } from 'node:path';
+const { readFileSync, realpathSync } = fs;
+import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { compileGlob, type Matcher } from '../core/glob.js';
 import { isOwnFile } from '../core/own-frames.js';
 
@@ -35,6 +35,7 @@ export class Scope {
   private readonly deps: ReadonlySet<string>;
   private readonly rules: readonly Rule[];
   private readonly mains = new Map<string, ReadonlySet<string>>();
+  private readonly resolved = new Map<string, string | null>();
 
   constructor(options: ScopeOptions = {}) {
     this.root = resolve(options.root ?? process.env.MSCOPE_ROOT ?? process.cwd());
@@ -58,11 +59,32 @@ export class Scope {
       if (pkg === null) return null;
       module = this.isMain(pkg.dir, pkg.sub) ? pkg.name : `${pkg.name}/${pkg.sub}`;
       if (!this.deps.has(pkg.name)) reason = `${pkg.name} is not a dependency in ${this.root}${sep}package.json`;
-      else if (!isTopLevel(this.root, filename, nm))
+      else if (!isTopLevel(this.root, filename, nm) && pkg.dir !== this.resolvedDir(pkg.name))
         reason = `a nested copy of ${pkg.name}, not ${this.root}${sep}node_modules${sep}${pkg.name}`;
     }
     for (const r of this.rules) if (r.match(module)) reason = r.include ? undefined : `excluded by --modules ${r.text}`;
     return reason === undefined ? { module, instrument: true } : { module, instrument: false, reason };
+  }
+
+  /**
+   * The real directory of the copy of `name` that the root resolves, searching node_modules
+   * upward as Node does: a hoisted workspace dependency, a symlinked node_modules, `npm link`.
+   */
+  private resolvedDir(name: string): string | null {
+    let dir = this.resolved.get(name);
+    if (dir !== undefined) return dir;
+    dir = null;
+    for (let d = this.root; ; d = dirname(d)) {
+      try {
+        dir = realpathSync(join(d, 'node_modules', name));
+        break;
+      } catch {
+        // Not here (or unreadable, which Node's resolver also passes over): look one level up.
+        if (dirname(d) === d) break;
+      }
+    }
+    this.resolved.set(name, dir);
+    return dir;
   }
 
   private isMain(dir: string, sub: string): boolean {

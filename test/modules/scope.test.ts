@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { Scope } from '../../src/modules/scope.js';
@@ -47,6 +47,29 @@ test('transitive and nested dependencies are out of scope by default, each with 
     instrument: false,
     reason: `a nested copy of qs, not ${join(root, 'node_modules', 'qs')}`,
   });
+});
+
+test('the copy the root resolves is in scope through a symlinked node_modules or a hoisting workspace', () => {
+  // Node loads a dependency by its real path: with ROOT/node_modules a symlink (a git worktree
+  // sharing one install, npm link) no real path starts with ROOT/node_modules.
+  const root = app();
+  const store = mkdtempSync(join(tmpdir(), 'mscope-scope-store-'));
+  renameSync(join(root, 'node_modules'), join(store, 'node_modules'));
+  symlinkSync(join(store, 'node_modules'), join(root, 'node_modules'));
+  const real = realpathSync(join(store, 'node_modules'));
+  const s = new Scope({ root });
+  assert.deepEqual(s.classify(join(real, 'qs/lib/utils.js')), { module: 'qs/lib/utils.js', instrument: true });
+  assert.equal(s.classify(join(real, 'qs/node_modules/qs/index.js'))?.instrument, false);
+  assert.equal(s.classify(join(real, 'other/index.js'))?.instrument, false);
+
+  // npm and yarn workspaces hoist a package's dependencies to the monorepo's node_modules.
+  const mono = realpathSync(mkdtempSync(join(tmpdir(), 'mscope-scope-mono-')));
+  const pkgRoot = join(mono, 'packages', 'api');
+  mkdirSync(pkgRoot, { recursive: true });
+  writeFileSync(join(pkgRoot, 'package.json'), JSON.stringify({ dependencies: { qs: '1' } }));
+  mkdirSync(join(mono, 'node_modules', 'qs'), { recursive: true });
+  writeFileSync(join(mono, 'node_modules', 'qs', 'package.json'), JSON.stringify({ name: 'qs', main: 'lib/index.js' }));
+  assert.deepEqual(new Scope({ root: pkgRoot }).classify(join(mono, 'node_modules/qs/lib/index.js')), { module: 'qs', instrument: true });
 });
 
 test('application files outside the root: ../ under the same top directory, else the absolute path', () => {
