@@ -38,7 +38,7 @@ export class Scope {
   private readonly resolved = new Map<string, string | null>();
 
   constructor(options: ScopeOptions = {}) {
-    this.root = resolve(options.root ?? process.env.MSCOPE_ROOT ?? process.cwd());
+    this.root = realRoot(resolve(options.root ?? process.env.MSCOPE_ROOT ?? process.cwd()));
     this.deps = directDependencies(this.root);
     this.rules = (options.modules ?? []).map((g) =>
       g.startsWith('!') ? { include: false, match: compileGlob(g.slice(1)), text: g } : { include: true, match: compileGlob(g), text: g },
@@ -94,6 +94,16 @@ export class Scope {
       this.mains.set(dir, set);
     }
     return set.has(sub);
+  }
+}
+
+/** Node names loaded files by their real paths, so the root that names them must be real too. */
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    // A root that does not exist (yet) names files by its path as given.
+    return root;
   }
 }
 
