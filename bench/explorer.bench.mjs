@@ -15,7 +15,7 @@ playwright-core). \`brush\`: \`performance.now()\` in the page around one change
 band, from the request to /api/select until the histogram, the lines' colours, the comparison and
 the table are redrawn; \`filter\`: the same for an interval on the fs axis. \`load\`: a first
 visit (a browser context of its own: no cache, a new renderer process), from navigation to the
-page's first complete drawing (ECharts parsed, the 5,000 sampled lines drawn, the first selection
+page's first complete drawing (ECharts parsed, the 2,000 sampled lines drawn, the first selection
 shown), as the page's \`performance.now()\` reads it then. Targets (issue 14): a brush within
 100 ms and a load within 1 s at 100,000.
 `;
