@@ -15,10 +15,10 @@ schedstat). Each sample runs it plainly and under \`mscope run -b BINDING -e 'fn
 @ = count(); }'\` with a fresh cache directory, so that mscope calibrates again. \`measured\`:
 (traced − plain thread CPU) / 300,000. \`estimated\`: the ns/event of that run's probe-effect
 line, which is what the line multiplies by the events fired. The ratio column is estimated /
-measured; the target is 1 ± 20 %. The estimate covers the probe site, the binding and a
-counting monitor; the measured difference also holds the load-time rewrite's prologue and the
-compiled clause, so a direct binding, whose clause runs on the application thread, is expected
-to be underestimated by that much.
+measured; the target is 1 ± 20 %. The calibration (src/consumer/calibration.ts) runs the same
+prologue and the same compiled clause through a function V8 compiles on its own, as it compiles
+\`work\`; what it cannot know is how the probe's code changes the speed of the application's own
+code around it (here \`work\`'s floating-point \`%\`, see docs/benchmarks.md).
 `;
 export const unit = 'ns/event';
 export const rounds = 5;

@@ -9,6 +9,7 @@ import { transform } from '../modules/transform.js';
 import { installRuntime } from '../modules/runtime.js';
 import { link } from '../weaver/link.js';
 import '../weaver/bindings/register.js';
+import { mean, median } from '../stats/describe.js';
 
 /** Nanoseconds one event adds to the thread that fires it, by binding, on this machine. */
 export type Calibration = Partial<Record<BindingKind, number>>;
@@ -16,10 +17,14 @@ export type Calibration = Partial<Record<BindingKind, number>>;
 interface CalibrationFile {
   readonly node: string;
   readonly mscope: string;
+  /** How the figures were measured: a figure of an earlier method is measured again. */
+  readonly method: number;
   readonly ns: Calibration;
 }
 
 export const CALIBRATION_FILE = 'probe-effect.json';
+/** 2: through a function V8 compiles on its own, collections counted (1: an inlined one, by medians alone). */
+export const CALIBRATION_METHOD = 2;
 const CHUNK = 1000;
 const WARMUP = 20;
 const CHUNKS = 100;
@@ -29,8 +34,8 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 /**
  * ns per event for each of `kinds`, from the per-user cache (MSCOPE_CACHE_DIR or a 0700
  * directory of this user's in the temporary directory; never the project's, the figure is the
- * machine's) or measured now and added to it. An entry of another Node or microScope version,
- * or one that does not parse, is measured again.
+ * machine's) or measured now and added to it. An entry of another Node or microScope version
+ * or calibration method, or one that does not parse, is measured again.
  */
 export async function calibration(kinds: readonly BindingKind[]): Promise<Calibration> {
   const dir = privateCacheDir(null);
@@ -41,7 +46,10 @@ export async function calibration(kinds: readonly BindingKind[]): Promise<Calibr
   if (missing.length === 0) return ns;
   for (const k of missing) ns[k] = await measure(k);
   if (file !== null)
-    writePrivateFile(file, `${JSON.stringify({ node: process.version, mscope: VERSION, ns } satisfies CalibrationFile)}\n`);
+    writePrivateFile(
+      file,
+      `${JSON.stringify({ node: process.version, mscope: VERSION, method: CALIBRATION_METHOD, ns } satisfies CalibrationFile)}\n`,
+    );
   return ns;
 }
 
@@ -49,10 +57,11 @@ function parse(text: string | undefined): CalibrationFile | undefined {
   if (text === undefined) return undefined;
   try {
     const f = JSON.parse(text) as Partial<CalibrationFile> | null;
-    if (f?.node !== process.version || f.mscope !== VERSION || typeof f.ns !== 'object' || f.ns === null) return undefined;
+    if (f?.node !== process.version || f.mscope !== VERSION || f.method !== CALIBRATION_METHOD || typeof f.ns !== 'object' || f.ns === null)
+      return undefined;
     const ns: Calibration = {};
     for (const [k, v] of Object.entries(f.ns)) if (typeof v === 'number' && Number.isFinite(v) && v >= 0) ns[k as BindingKind] = v;
-    return { node: f.node, mscope: f.mscope, ns };
+    return { node: f.node, mscope: f.mscope, method: f.method, ns };
   } catch {
     // Corrupt: measured again and rewritten.
     return undefined;
@@ -60,18 +69,22 @@ function parse(text: string | undefined): CalibrationFile | undefined {
 }
 
 type Site = (a: number, b: number) => number;
+interface CalibrationModule {
+  readonly work: Site;
+  readonly idle: Site;
+  readonly burst: (site: Site, n: number, sink: number) => number;
+}
 
 /**
  * Chunks of 1,000 calls of a function rewritten as an application's are, each chunk followed by a
  * turn of the event loop (where the message binding posts its batches), alternately of one
  * whose `entry` probe is linked by `kind` and of one linked to nothing. Linked directly, the
  * monitor is the D clause `@ = count()` running on this thread; linked by shm or message, a
- * counting monitor on a worker. The difference of the medians over 1,000 is an event's cost:
- * medians and alternation, because the machine may be busy with other work.
+ * counting monitor on a worker. `perEventNs` turns the chunks' times into an event's cost.
  */
 async function measure(kind: BindingKind): Promise<number> {
   const name = `mscope-calibration-${kind}`;
-  const { active, idle } = await sites(name);
+  const m = await sites(name);
   const description = `fn:${name}:work:entry`;
   const compiled = compile([{ file: 'calibration', text: `${description} { @ = count(); }` }]).program;
   if (compiled === undefined) throw new Error('the calibration clause does not compile');
@@ -80,11 +93,11 @@ async function measure(kind: BindingKind): Promise<number> {
   try {
     // A remote binding's worker starts asynchronously: queueing until then is not its steady cost.
     if (kind !== 'direct') await new Promise((r) => setTimeout(r, 150));
-    const on: number[] = [];
-    const off: number[] = [];
+    const on: Chunk[] = [];
+    const off: Chunk[] = [];
     for (let c = 0; c < WARMUP + CHUNKS; c++) {
-      const a = await chunk(active);
-      const b = await chunk(idle);
+      const a = await chunk(m, m.work);
+      const b = await chunk(m, m.idle);
       if (c >= WARMUP) {
         on.push(a);
         off.push(b);
@@ -92,43 +105,76 @@ async function measure(kind: BindingKind): Promise<number> {
     }
     // A site that fired nothing would calibrate the cost of nothing.
     if (h.stats.events < (WARMUP + CHUNKS) * CHUNK) throw new Error(`the calibration site fired ${h.stats.events} events`);
-    return Math.max(0, (median(on) - median(off)) / CHUNK);
+    return perEventNs(kind, on, off, CHUNK);
   } finally {
     await h.unlink();
     instance.close();
   }
 }
 
+/** A chunk of calls: its wall-clock and process CPU nanoseconds. */
+export interface Chunk {
+  readonly wallNs: number;
+  readonly cpuNs: number;
+}
+
+/**
+ * An event's cost from alternate chunks of `calls` calls with (`on`) and without (`off`) the
+ * probe. Direct: the difference of the process's CPU time, by means, so that the collections
+ * the events' allocations cause count (one chunk in tens pays for one, which a median would
+ * leave out) and time the thread lost to other work does not. A remote binding's worker runs
+ * on this process's CPU time too, so theirs is the difference of the wall-clock medians.
+ */
+export function perEventNs(kind: BindingKind, on: readonly Chunk[], off: readonly Chunk[], calls: number): number {
+  const d =
+    kind === 'direct'
+      ? mean(on.map((c) => c.cpuNs)) - mean(off.map((c) => c.cpuNs))
+      : median(on.map((c) => c.wallNs)) - median(off.map((c) => c.wallNs));
+  return Math.max(0, d / calls);
+}
+
 let sink = 0;
 
 /**
- * Two functions as the load-time rewrite instruments an application's (entry prologue only, as
- * for a script of entry probes), loaded from a private temporary directory.
+ * A rewritten module as the load-time rewrite instruments an application's (entry prologue only,
+ * as for a script of entry probes), loaded from a private temporary directory: two copies of a
+ * function too large for V8 to inline into its caller (over 460 bytes of bytecode), so that,
+ * like most of an application's functions, it is compiled on its own with the probe's path
+ * inlined into it, and the loop that calls them. A function small enough to be inlined into
+ * the calibration's loop measured a fraction of what a run pays (12 against 35 ns direct).
  */
-async function sites(name: string): Promise<{ active: Site; idle: Site }> {
+async function sites(name: string): Promise<CalibrationModule> {
   installRuntime();
-  const source = 'export function work(a, b) { return a + b; }\nexport function idle(a, b) { return a + b; }\n';
-  const { code } = transform(source, { module: name, format: 'module', exits: false });
+  const { code } = transform(SOURCE, { module: name, format: 'module', exits: false });
   const dir = mkdtempSync(join(tmpdir(), 'mscope-calibration-'));
   try {
     const file = join(dir, `${name}.mjs`);
     writeFileSync(file, code, { mode: 0o600 });
-    const m = (await import(pathToFileURL(file).href)) as { work: Site; idle: Site };
-    return { active: m.work, idle: m.idle };
+    return (await import(pathToFileURL(file).href)) as CalibrationModule;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function chunk(site: Site): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < CHUNK; i++) sink = site(i, sink) & 0xffff;
-  await new Promise((r) => setImmediate(r));
-  return Number(process.hrtime.bigint() - t0);
-}
+// Integer mixing, about half a microsecond a call; six copies of the step make the body too large to inline.
+const STEP = `
+    x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + k;
+    x = Math.imul(x ^ (x >>> 12), 0x297a2d39) ^ b;
+    if ((x & 7) === 0) x = (x + 0x9e3779b9) | 0;
+    else if ((x & 7) === 1) x = (x ^ (x << 5)) | 0;
+    else x = (x - (x >>> 3)) | 0;`;
+const BODY = `(a, b) {\n  let x = a | 0;\n  for (let k = 0; k < 16; k++) {${STEP.repeat(6)}\n  }\n  return x;\n}`;
+const SOURCE = `export function work${BODY}
+export function idle${BODY}
+export function burst(site, n, s) { for (let i = 0; i < n; i++) s = site(i, s) & 0xffff; return s; }
+`;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+async function chunk(m: CalibrationModule, site: Site): Promise<Chunk> {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  sink = m.burst(site, CHUNK, sink);
+  await new Promise((r) => setImmediate(r));
+  const wallNs = Number(process.hrtime.bigint() - t0);
+  const c = process.cpuUsage(c0);
+  return { wallNs, cpuNs: (c.user + c.system) * 1000 };
 }

@@ -4,6 +4,7 @@ import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, mscope } from './mscope.js';
+import { CALIBRATION_METHOD } from '../../src/consumer/calibration.js';
 
 const APP = join(FIXTURES, 'esm');
 const SCRIPT = 'fn::add:entry { @ = count(); }';
@@ -58,9 +59,8 @@ test('every run ends with one probe-effect line whose numbers agree with the eve
 test('the estimate is the events times the cached ns/event of their binding', async () => {
   const cache = fresh();
   try {
-    writeFileSync(join(cache, 'probe-effect.json'), JSON.stringify({ node: process.version, mscope: VERSION, ns: { direct: 1000 } }), {
-      mode: 0o600,
-    });
+    const cached = { node: process.version, mscope: VERSION, method: CALIBRATION_METHOD, ns: { direct: 1000 } };
+    writeFileSync(join(cache, 'probe-effect.json'), JSON.stringify(cached), { mode: 0o600 });
     const r = await run(cache);
     assert.match(
       r.stderr,
@@ -76,7 +76,8 @@ test('the calibration cache is private, and measured again when corrupt, of anot
   const file = join(cache, 'probe-effect.json');
   const outside = join(cache, '..', `${cache.split('/').pop()}-outside`);
   try {
-    const readCache = (): { node: string; mscope: string; ns: Record<string, number> } => JSON.parse(readFileSync(file, 'utf8'));
+    const readCache = (): { node: string; mscope: string; method: number; ns: Record<string, number> } =>
+      JSON.parse(readFileSync(file, 'utf8'));
     let r = await run(cache);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(lstatSync(cache).mode & 0o777, 0o700);
@@ -88,13 +89,21 @@ test('the calibration cache is private, and measured again when corrupt, of anot
     parse(r.stderr);
     assert.equal(typeof readCache().ns.direct, 'number');
 
-    writeFileSync(file, JSON.stringify({ node: 'v0.0.1', mscope: VERSION, ns: { direct: 1000 } }), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ node: 'v0.0.1', mscope: VERSION, method: CALIBRATION_METHOD, ns: { direct: 1000 } }), {
+      mode: 0o600,
+    });
     r = await run(cache);
     assert.doesNotMatch(r.stderr, /direct 1000 ns\/event/);
     assert.equal(readCache().node, process.version);
 
+    // A figure of an earlier calibration method (version 1 wrote none) is measured again.
+    writeFileSync(file, JSON.stringify({ node: process.version, mscope: VERSION, ns: { direct: 1000 } }), { mode: 0o600 });
+    r = await run(cache);
+    assert.doesNotMatch(r.stderr, /direct 1000 ns\/event/);
+    assert.equal(readCache().method, CALIBRATION_METHOD);
+
     rmSync(file);
-    writeFileSync(outside, JSON.stringify({ node: process.version, mscope: VERSION, ns: { direct: 1000 } }));
+    writeFileSync(outside, JSON.stringify({ node: process.version, mscope: VERSION, method: CALIBRATION_METHOD, ns: { direct: 1000 } }));
     symlinkSync(outside, file);
     r = await run(cache);
     assert.doesNotMatch(r.stderr, /direct 1000 ns\/event/);
