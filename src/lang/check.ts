@@ -6,8 +6,8 @@ import { PROVIDER_RECORDS, RECORDS, type RecordType } from '../providers/catalog
 import type { DiagnosticBag } from './diagnostics.js';
 import { compileFormat, type CompiledFormat } from '../aggregate/printf.js';
 import { varKey, type VarTypes } from './types.js';
-import { asInt, assignable, coarse, DYN, scalarKind, typeName, type CType } from './ctypes.js';
-import { isMemory, lvalueText, memberOf } from './memory.js';
+import { asInt, assignable, coarse, DYN, typeName, type CType } from './ctypes.js';
+import { isMemory, lvalueText, memberOf, wholeInMemory } from './memory.js';
 import { constEval, type Declarations } from './declarations.js';
 import { didYouMean } from './suggest.js';
 import { checkFormatArgs } from './check-format.js';
@@ -384,11 +384,11 @@ class Checker {
     else this.memoryValue(e);
   }
 
-  /** A read or write of memory is of a scalar; a struct or array there is only the base of a member access or an index. */
+  /** A read or write of memory is of a scalar, or of a struct, union or array of those (a string is not in memory here). */
   private memoryValue(e: Expr): void {
     if (this.base === e) return;
     const t = e.ctype ?? DYN;
-    if (scalarKind(t) !== null || t.kind === 'dyn') return;
+    if (wholeInMemory(t) || t.kind === 'dyn') return;
     const what = t.kind === 'array' ? 'an array' : t.kind === 'struct' || t.kind === 'union' ? `a ${t.kind}` : describeC(t);
     this.diags.report('D4127', e.span, [lvalueText(e), what]);
   }

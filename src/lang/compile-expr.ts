@@ -2,6 +2,7 @@ import type { Expr, Type } from './ast.js';
 import { arithmetic, convert, unaryArithmetic } from './compile-convert.js';
 import { arithmeticType, asInt, coarse, DYN, INT64, scalarKind, sizeOf, unaryType, type CType, type StructType } from './ctypes.js';
 import { isMemory, memberOf } from './memory.js';
+import { bitField, MemoryCodecs } from './compile-memory.js';
 import { binaryType } from './types.js';
 import { BUILTIN_VARS, isNull } from './builtins.js';
 import type { CheckResult } from './check.js';
@@ -43,6 +44,9 @@ export abstract class ExprCompiler {
 
   /** Struct and union types whose values the program makes, by the index of their factory `S{i}`. */
   protected readonly structTypes: StructType[] = [];
+
+  /** Readers and writers of whole structs, unions and arrays in scratch memory. */
+  protected readonly memory = new MemoryCodecs();
 
   protected ctypeOfVar(key: string): CType {
     return this.checked.varTypes.get(key) ?? DYN;
@@ -245,9 +249,11 @@ export abstract class ExprCompiler {
 
   /** A scalar in memory (the checker allows no other): read from this clause's scratch, or a fault. */
   private load(e: Expr): string {
-    const f = bitFieldIn(e);
-    if (f !== null) return `rt.scratch.loadBits(${this.address(e)}, ${f})`;
-    return `rt.scratch.load(${this.address(e)}, "${scalarKind(e.ctype ?? DYN)!}")`;
+    const m = e.kind === 'member' ? memberOf(e) : undefined;
+    if (m?.bits !== undefined) return `rt.scratch.loadBits(${this.address(e)}, ${bitField(m)})`;
+    const t = e.ctype ?? DYN;
+    const k = scalarKind(t);
+    return k !== null ? `rt.scratch.load(${this.address(e)}, "${k}")` : `${this.memory.reader(t)}(${this.address(e)})`;
   }
 
   /** The address of a memory lvalue (memory.ts): `*p` is at `p`, `p[i]` at `p + i * size`, `p->m` at `p + offset`. */
@@ -353,9 +359,13 @@ export abstract class ExprCompiler {
   /** A store of `v` (already of the target's type) into `target`; `key` is the element's key when already computed. */
   private store(target: Expr, v: string, key?: string): string {
     if (isMemory(target)) {
-      const f = bitFieldIn(target);
-      if (f !== null) return `rt.scratch.storeBits(${this.address(target)}, ${f}, ${v})`;
-      return `rt.scratch.store(${this.address(target)}, "${scalarKind(target.ctype ?? DYN)!}", ${v})`;
+      const m = target.kind === 'member' ? memberOf(target) : undefined;
+      if (m?.bits !== undefined) return `rt.scratch.storeBits(${this.address(target)}, ${bitField(m)}, ${v})`;
+      const t = target.ctype ?? DYN;
+      const k = scalarKind(t);
+      return k !== null
+        ? `rt.scratch.store(${this.address(target)}, "${k}", ${v})`
+        : `${this.memory.writer(t)}(${this.address(target)}, ${v})`;
     }
     switch (target.kind) {
       case 'ident':
@@ -447,12 +457,4 @@ export abstract class ExprCompiler {
     // An action used as a value (`x = printf(…)`) runs, then reads as 0.
     return code ?? `(${this.exprStmt(e, false)}, 0)`;
   }
-}
-
-/** A bit-field member's layout as Scratch.loadBits and storeBits take it (`size, first, bits, signed`), or null. */
-function bitFieldIn(e: Expr): string | null {
-  if (e.kind !== 'member') return null;
-  const m = memberOf(e);
-  if (m?.bits === undefined) return null;
-  return `${sizeOf(m.type)}, ${m.bitOffset ?? 0}, ${m.bits}, ${asInt(m.type)?.signed === true}`;
 }

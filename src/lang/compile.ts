@@ -60,6 +60,7 @@ class Generator extends ActionCompiler {
       const fields = (st.members ?? []).map((m) => `${m.name}: ${this.defaultFor(m.type)}`).join(', ');
       out.push(`function S${i}() { return { ${fields} }; }`);
     }
+    out.push(...this.memory.source());
     // A struct global stays in its process: END sees what BEGIN set (its value is not a D scalar to report).
     const globals = [...this.names.globals].filter((g) => this.typeOfVar(g) !== 'struct');
     const arrays = [...this.names.arrays];

@@ -76,7 +76,8 @@ export const Messages = {
   D4124: 'unacceptable operand for `&`: it needs an lvalue',
   D4125: 'cannot take the address of bit-field `{0}`',
   D4126: 'cannot take the address of `{0}`: only memory reached through a pointer (scratch from alloca) has addresses here',
-  D4127: '`{0}` is {1} in memory: only its members or elements can be read',
+  D4127:
+    '`{0}` is {1} that holds a string or a value of unknown size, which memory does not hold here: only its scalar members can be read',
   D4201: 'argument {0} of `{1}` is {2}, but conversion `{3}` takes {4}',
   D4202: 'aggregation `{0}` cannot be used as a value; only printa(), clear(), trunc(), normalize() and denormalize() take one',
   D4203: 'aggregation `{0}` is used with `{1}({2})` here but `{1}({3})` elsewhere; the parameters must match',

@@ -1,5 +1,5 @@
 import type { Expr } from './ast.js';
-import type { Member } from './ctypes.js';
+import { scalarKind, type CType, type Member } from './ctypes.js';
 
 /**
  * Lvalues in memory: `*p`, `p[i]` and `p->m` of a pointer, and the members and elements of
@@ -19,6 +19,14 @@ export function isMemory(e: Expr): boolean {
     default:
       return false;
   }
+}
+
+/** Whether a value of `t` can be read from or written to memory whole: scalars, bit-fields, and structs, unions and arrays of those. */
+export function wholeInMemory(t: CType): boolean {
+  if (scalarKind(t) !== null) return true;
+  if (t.kind === 'array') return wholeInMemory(t.of);
+  if (t.kind === 'struct' || t.kind === 'union') return t.members !== null && t.members.every((m) => wholeInMemory(m.type));
+  return false;
 }
 
 /** The member `s.m` or `p->m` names in its struct or union, when the target is one of the program's. */
