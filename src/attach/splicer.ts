@@ -87,6 +87,7 @@ export class Splicer {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    registry.removeFactory(this.lineFactory);
     if (this.retry !== null) clearTimeout(this.retry);
     this.retry = null;
     this.debug.enable();
@@ -112,9 +113,7 @@ export class Splicer {
     return out;
   }
 
-  private readonly lineFactory = (d: ProbeDescription): void => {
-    if (!this.stopped) this.lineProbe(d);
-  };
+  private readonly lineFactory = (d: ProbeDescription): void => this.lineProbe(d);
 
   /** Whether the script had probes to splice (an edit made, pending or fallen back). */
   private spliceScript(script: ParsedScript, module: string): boolean {

@@ -98,6 +98,12 @@ export class ProbeRegistry {
     for (const d of this.armed) factory(d);
   }
 
+  /** The factory makes no more probes (an attach's, at detach: else each attach's would stay, and all it holds). */
+  removeFactory(factory: ProbeFactory): void {
+    const i = this.factories.indexOf(factory);
+    if (i >= 0) this.factories.splice(i, 1);
+  }
+
   /**
    * Keeps `description` armed until the returned disarm runs: factories and deferred groups
    * added meanwhile that it could match make their probes at once. Arming twice needs two disarms.

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { link } from '../../src/weaver/index.js';
 import { Splicer } from '../../src/attach/splicer.js';
 import { APPS } from './harness.js';
@@ -35,3 +37,21 @@ test(
     }
   },
 );
+
+test("a stopped splicer is garbage: the registry drops its line-probe factory (it held every attach's whole agent)", async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const handle = link('fn:splice-lib.mjs:risky:entry', () => {});
+  let splicer: Splicer | null = new Splicer({ root: APPS }, () => {});
+  splicer.start();
+  splicer.stop();
+  handle.unlink();
+  const stopped = new WeakRef(splicer);
+  splicer = null;
+  // Collected within a few turns, once nothing holds it.
+  for (let i = 0; i < 5 && stopped.deref() !== undefined; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+  assert.equal(stopped.deref(), undefined);
+});
