@@ -86,7 +86,8 @@ default), refreshed every -d seconds (1), as KernInst's kperfmon showed them. Pe
               await or yield                                              (key v)
   VTIME/CALL  vtime per ended call                                        (key t)
 A metric's key sorts by it; q or ^C quits. With PID, mscope attaches (as mscope attach) and
-detaches on quit: there only CALLS is measured (return points are not spliced yet). With
+detaches on quit: there a function shows only CALLS until a call of it returns (one-line
+bodies, and every function on Node 26, have no return point spliced). With
 -- CMD, CMD runs traced (stdin and output discarded unless -b) and quitting ends it.
 
   -m, --match GLOB      functions to show (repeatable)

@@ -3,7 +3,7 @@ import type { ScriptFinal } from '../agent/script-monitor.js';
 import { nowNs } from '../core/index.js';
 import { ProgramInstance, type CompiledProgram, type ProgramDelta } from '../lang/index.js';
 import type { ConsumerMonitor } from './consumer.js';
-import { readTotals, topRows, type Totals, type TopRow } from './top-table.js';
+import { readTotals, topRows, type ExitsTraced, type Totals, type TopRow } from './top-table.js';
 
 /**
  * kperfmon's per-function figures from `topProgram`'s aggregations, merged from every
@@ -15,7 +15,10 @@ export class FunctionMetrics implements ConsumerMonitor {
   private last = nowNs();
   private readonly started = nowNs();
 
-  constructor(program: CompiledProgram) {
+  constructor(
+    program: CompiledProgram,
+    private readonly exits: ExitsTraced = 'all',
+  ) {
     this.instance = new ProgramInstance(program, {
       output: () => {},
       warn: (text) => process.stderr.write(`mscope: ${text}`),
@@ -44,7 +47,7 @@ export class FunctionMetrics implements ConsumerMonitor {
   interval(advance: boolean): TopRow[] {
     const now = this.totals();
     const t = nowNs();
-    const rows = topRows(this.before, now, t - this.last);
+    const rows = topRows(this.before, now, t - this.last, this.exits);
     if (advance) {
       this.before = now;
       this.last = t;
@@ -54,7 +57,7 @@ export class FunctionMetrics implements ConsumerMonitor {
 
   /** What each function did since tracing began. */
   sinceStart(): TopRow[] {
-    return topRows(new Map(), this.totals(), nowNs() - this.started);
+    return topRows(new Map(), this.totals(), nowNs() - this.started, this.exits);
   }
 
   private totals(): Map<string, Totals> {

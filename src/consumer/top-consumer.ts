@@ -2,7 +2,7 @@ import type { CompiledProgram } from '../lang/index.js';
 import type { ConsumerContext, ConsumerMonitor } from './consumer.js';
 import { FunctionMetrics } from './function-metrics.js';
 import type { OutputSink } from './output.js';
-import { renderFrame, sortRows, TOP_METRICS, type MetricName, type TopRow } from './top-table.js';
+import { renderFrame, sortRows, TOP_METRICS, type ExitsTraced, type MetricName, type TopRow } from './top-table.js';
 
 export interface TopOptions {
   /** What the heading names: `pid 1234`, or the command. */
@@ -13,8 +13,8 @@ export interface TopOptions {
   readonly batch: boolean;
   /** Stop tracing after this many refreshes; Infinity for until ^C, `q` or the target's end. */
   readonly count: number;
-  /** Whether return points are traced (not under attach): else only CALLS has values. */
-  readonly exits: boolean;
+  /** Whose return points are traced: every function's, or under attach those seen to return. */
+  readonly exits: ExitsTraced;
   readonly notes: readonly string[];
 }
 
@@ -46,7 +46,7 @@ export class TopConsumer implements ConsumerMonitor {
     private readonly options: TopOptions,
   ) {
     this.sort = options.sort;
-    this.metrics = new FunctionMetrics(program);
+    this.metrics = new FunctionMetrics(program, options.exits);
   }
 
   /** Starts the refreshes (and, in a terminal, the screen and keys) once tracing has begun. */
@@ -114,7 +114,7 @@ export class TopConsumer implements ConsumerMonitor {
     // A terminal that reports no size (0) is taken as 80×24.
     const width = o.batch ? 132 : process.stdout.columns || 80;
     const maxRows = o.batch ? Number.POSITIVE_INFINITY : Math.max(1, (process.stdout.rows || 24) - 4 - o.notes.length);
-    const text = renderFrame({ heading, rows, sort: this.sort, exits: o.exits, notes: o.notes, width, maxRows });
+    const text = renderFrame({ heading, rows, sort: this.sort, notes: o.notes, width, maxRows });
     this.lastFrame = text;
     return text;
   }

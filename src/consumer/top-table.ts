@@ -71,21 +71,42 @@ export function readTotals(snapshots: ReadonlyMap<string, AggSnapshot>): Map<str
 const NONE: Totals = { entries: 0, exits: 0, wall: 0, vtime: 0 };
 
 /**
+ * Whose exit metrics have values: `all` when every function's return points are traced (a
+ * traced command), `returned` for the functions seen to return at least once (attach, where a
+ * function without a return point, or run on breakpoints, never does; docs/ATTACH.md).
+ */
+export type ExitsTraced = 'all' | 'returned';
+
+/**
  * One refresh: what happened between `before` and `now` (`intervalNs` apart). Calls count
  * where they entered, wall time and vtime where they ended; CONC is kperfmon's concurrency,
  * the ended calls' wall time over the interval (the mean number in flight); INFL is now.
+ * A function whose exits are not traced has NaN (shown `-`) for every metric but CALLS.
  */
-export function topRows(before: ReadonlyMap<string, Totals>, now: ReadonlyMap<string, Totals>, intervalNs: number): TopRow[] {
+export function topRows(
+  before: ReadonlyMap<string, Totals>,
+  now: ReadonlyMap<string, Totals>,
+  intervalNs: number,
+  exits: ExitsTraced,
+): TopRow[] {
   const rows: TopRow[] = [];
   for (const [name, t] of now) {
     const b = before.get(name) ?? NONE;
+    const calls = t.entries - b.entries;
+    if (exits === 'returned' && t.exits === 0) {
+      rows.push({
+        name,
+        values: { calls, inflight: Number.NaN, conc: Number.NaN, wall: Number.NaN, vtime: Number.NaN, vcall: Number.NaN },
+      });
+      continue;
+    }
     const ended = t.exits - b.exits;
     const wall = t.wall - b.wall;
     const vtime = t.vtime - b.vtime;
     rows.push({
       name,
       values: {
-        calls: t.entries - b.entries,
+        calls,
         inflight: Math.max(0, t.entries - t.exits),
         conc: intervalNs > 0 ? wall / intervalNs : Number.NaN,
         wall: ended > 0 ? wall / ended : Number.NaN,
@@ -118,8 +139,7 @@ export function formatNs(ns: number): string {
   return `${(ns / 1e9).toFixed(2)}s`;
 }
 
-function formatValue(m: TopMetric, v: number, exits: boolean): string {
-  if (m.exits && !exits) return '-';
+function formatValue(m: TopMetric, v: number): string {
   if (m.time) return formatNs(v);
   if (Number.isNaN(v)) return '-';
   return m.name === 'conc' ? v.toFixed(2) : String(v);
@@ -129,8 +149,6 @@ export interface TopFrame {
   readonly heading: string;
   readonly rows: readonly TopRow[];
   readonly sort: MetricName;
-  /** Whether the functions' return points are traced: without them only CALLS has a value. */
-  readonly exits: boolean;
   /** Lines after the table (what cannot be shown, and why). */
   readonly notes: readonly string[];
   readonly width: number;
@@ -148,7 +166,7 @@ export function renderFrame(f: TopFrame): string {
   const lines = [f.heading, '', `${'FUNCTION'.padEnd(nameWidth)} ${titles}`];
   for (const r of f.rows.slice(0, f.maxRows)) {
     const name = r.name.length > nameWidth ? `…${r.name.slice(r.name.length - nameWidth + 1)}` : r.name.padEnd(nameWidth);
-    const cells = TOP_METRICS.map((m) => formatValue(m, r.values[m.name as MetricName], f.exits).padStart(NUMBER_WIDTH));
+    const cells = TOP_METRICS.map((m) => formatValue(m, r.values[m.name as MetricName]).padStart(NUMBER_WIDTH));
     lines.push(`${name} ${cells.join(' ')}`);
   }
   if (f.rows.length === 0) lines.push('(no calls yet)');

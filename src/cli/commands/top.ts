@@ -18,9 +18,9 @@ const OPTIONS = {
   iterations: { type: 'string', short: 'n' },
 } as const;
 
-/** Under attach the functions' return points are not spliced (docs/ATTACH.md): only calls are counted. */
+/** Under attach some functions have no return point spliced (docs/ATTACH.md): their exit metrics cannot be had. */
 const ATTACH_NOTE =
-  'attached: only CALLS is measured; return points are not spliced into running code yet (docs/ATTACH.md), and the other metrics need them';
+  'attached: a function shows only CALLS until one of its calls returns; one without a return point (a one-line body; every function on Node 26, which runs them on breakpoints) never does (docs/ATTACH.md)';
 
 /**
  * `mscope top PID` / `mscope top -- CMD`: kperfmon's window for Node. The functions matching
@@ -39,7 +39,6 @@ export function topCommand(args: readonly string[]): Promise<number> {
     const count = values.iterations === undefined ? Number.POSITIVE_INFINITY : countOf(values.iterations);
     const batch = values.batch === true || !process.stdout.isTTY;
     const { program, spec } = functionsProgram('mscope top: -m', values.match ?? ['*']);
-    const exits = pid === undefined;
     const target: TraceTarget =
       pid === undefined
         ? new CommandTarget(command, process.cwd(), batch ? 'inherit' : 'ignore')
@@ -74,8 +73,8 @@ export function topCommand(args: readonly string[]): Promise<number> {
               sort,
               batch,
               count,
-              exits,
-              notes: exits ? [] : [ATTACH_NOTE],
+              exits: pid === undefined ? 'all' : 'returned',
+              notes: pid === undefined ? [] : [ATTACH_NOTE],
             },
           );
           top.start();
