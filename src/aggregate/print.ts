@@ -3,6 +3,7 @@ import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
 import { intString } from './int64.js';
 import type { AvgAggregation, ScalarAggregation } from './scalar-kinds.js';
 import { joinRows, sortRows, type Row } from './sort.js';
+import { formatPackedRows, isPackable } from './print-packed.js';
 import type { AggValue, KeyValue, SortOptions } from './types.js';
 
 /*
@@ -116,8 +117,11 @@ export function formatRow(aggs: readonly Aggregation[], row: Row, zoom = false):
 
 /** The rows of one aggregation (or several joined on keys), without the leading newline. */
 export function formatRows(aggs: readonly Aggregation[], opts: SortOptions = {}): string {
+  const rows = sortRows(aggs, joinRows(aggs), opts);
+  const only = aggs.length === 1 ? aggs[0]! : null;
+  if (opts.aggpack === true && only !== null && isPackable(only)) return formatPackedRows(only, rows, opts.aggzoom === true);
   let out = '';
-  for (const row of sortRows(aggs, joinRows(aggs), opts)) out += formatRow(aggs, row, opts.aggzoom === true);
+  for (const row of rows) out += formatRow(aggs, row, opts.aggzoom === true);
   return out;
 }
 

@@ -56,6 +56,8 @@ export interface SortOptions {
   readonly aggsortpos?: number;
   /** Histogram bars scaled to the largest bucket rather than the total (DTrace's `aggzoom`). */
   readonly aggzoom?: boolean;
+  /** quantize and lquantize one line per key, a character per bucket (DTrace's `aggpack`). */
+  readonly aggpack?: boolean;
 }
 
 export const AggErrorCode = {

@@ -15,6 +15,7 @@ export interface ProgramOptions {
   aggsortpos: number;
   aggsortkeypos: number;
   aggzoom: boolean;
+  aggpack: boolean;
   destructive: boolean;
   rawbytes: boolean;
   scratchsize: number;
@@ -47,6 +48,7 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
   ['aggsortpos', 'int'],
   ['aggsortkeypos', 'int'],
   ['aggzoom', 'bool'],
+  ['aggpack', 'bool'],
   ['destructive', 'bool'],
   ['switchrate', 'time'],
   ['aggrate', 'time'],
@@ -77,6 +79,7 @@ export const DEFAULT_OPTIONS: ProgramOptions = {
   aggsortpos: 0,
   aggsortkeypos: 0,
   aggzoom: false,
+  aggpack: false,
   destructive: false,
   rawbytes: false,
   scratchsize: 64 << 10,
