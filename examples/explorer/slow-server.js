@@ -1,4 +1,4 @@
-// An HTTP server on 127.0.0.1 where every tenth request waits about 20 ms on an fs read, so
+// An HTTP server on 127.0.0.1 where every tenth request waits about 50 ms on an fs read, so
 // that its slow band is fs time, driven by a client loop in the same process: run it under
 // mscope run --acct, then look at it with mscope explore (test/ui/explorer.test.ts does both).
 //
@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const REQUESTS = Number(process.argv[2] ?? 100);
-const WAIT_MS = 20;
+// Well over what the CPU clock can charge a request by chance: on Node 20 it counts every thread
+// of the process, and a loaded machine charged fast requests up to 18 ms.
+const WAIT_MS = 50;
 const dir = mkdtempSync(join(tmpdir(), 'mscope-explore-'));
 const fifoPath = join(dir, 'fifo');
 execFileSync('mkfifo', [fifoPath]);
