@@ -6,7 +6,7 @@ import { startLoad } from './lib/http-load.mjs';
 import { answer } from './fixtures/attach-answer.cjs';
 
 /** Cycles per sample: each is a whole `mscope attach` (1-5 s of wall time on this shared 2-core machine, by its load). */
-const CYCLES = Number(process.env.MSCOPE_BENCH_CYCLES ?? 20);
+const CYCLES = Number(process.env.MSCOPE_BENCH_CYCLES ?? 10);
 
 export const title = 'attach: attach/detach cycles on an HTTP server under load';
 export const description = `
