@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BindingKind } from '../core/index.js';
+import { cpuClockKind, cpuNs, type CpuClockKind } from '../core/clock.js';
 import { compile, ProgramInstance } from '../lang/index.js';
 import { privateCacheDir, readPrivateFile, writePrivateFile } from '../modules/cache.js';
 import { transform } from '../modules/transform.js';
@@ -112,7 +113,7 @@ async function measure(kind: BindingKind): Promise<number> {
   }
 }
 
-/** A chunk of calls: its wall-clock and process CPU nanoseconds. */
+/** A chunk of calls: its wall-clock and CPU nanoseconds (core's `cpuNs`). */
 export interface Chunk {
   readonly wallNs: number;
   readonly cpuNs: number;
@@ -120,14 +121,21 @@ export interface Chunk {
 
 /**
  * An event's cost from alternate chunks of `calls` calls with (`on`) and without (`off`) the
- * probe. Direct: the difference of the process's CPU time, by means, so that the collections
- * the events' allocations cause count (one chunk in tens pays for one, which a median would
- * leave out) and time the thread lost to other work does not. A remote binding's worker runs
- * on this process's CPU time too, so theirs is the difference of the wall-clock medians.
+ * probe: the difference of CPU time by means, so that the collections the events' allocations
+ * cause count (one chunk in tens pays for one, which a median would leave out) and time lost to
+ * other work does not. Where core's CPU clock is the process's (`clock`, not this thread's
+ * alone), a remote binding's worker runs on it too: shm and message then take the difference
+ * of the wall-clock medians.
  */
-export function perEventNs(kind: BindingKind, on: readonly Chunk[], off: readonly Chunk[], calls: number): number {
+export function perEventNs(
+  kind: BindingKind,
+  on: readonly Chunk[],
+  off: readonly Chunk[],
+  calls: number,
+  clock: CpuClockKind = cpuClockKind(),
+): number {
   const d =
-    kind === 'direct'
+    kind === 'direct' || clock === 'thread'
       ? mean(on.map((c) => c.cpuNs)) - mean(off.map((c) => c.cpuNs))
       : median(on.map((c) => c.wallNs)) - median(off.map((c) => c.wallNs));
   return Math.max(0, d / calls);
@@ -170,11 +178,10 @@ export function burst(site, n, s) { for (let i = 0; i < n; i++) s = site(i, s) &
 `;
 
 async function chunk(m: CalibrationModule, site: Site): Promise<Chunk> {
-  const c0 = process.cpuUsage();
+  const c0 = cpuNs();
   const t0 = process.hrtime.bigint();
   sink = m.burst(site, CHUNK, sink);
   await new Promise((r) => setImmediate(r));
   const wallNs = Number(process.hrtime.bigint() - t0);
-  const c = process.cpuUsage(c0);
-  return { wallNs, cpuNs: (c.user + c.system) * 1000 };
+  return { wallNs, cpuNs: cpuNs() - c0 };
 }
