@@ -1,7 +1,7 @@
 import { registry, type Probe, type ProbeDescription } from '../core/index.js';
 import { moduleSites } from '../modules/runtime.js';
 import { Scope, type ScopeOptions } from '../modules/scope.js';
-import { RETURN, ERROR, type ModuleSites } from '../modules/sites.js';
+import { RETURN, ERROR, UNTRACKED, type ModuleSites, type Token } from '../modules/sites.js';
 import { installToString, uninstallToString } from '../modules/to-string.js';
 import { isTransformed, lineOf, lineStarts, transform, type LiveEntry } from '../modules/transform.js';
 import { BreakpointProbes, BREAKPOINT_BUDGET } from './breakpoint-probes.js';
@@ -259,11 +259,20 @@ export class Splicer {
   }
 }
 
+/** A state no index reads 0 from, so an edited prologue calls the stand-in `N`, which traces nothing. */
+const INERT_STATE: readonly number[] = Object.freeze([]);
+const inertEnter = (): Token => UNTRACKED;
+
+/**
+ * The edit's globals, made inert rather than deleted: V8's line diff can leave a function
+ * running the edited code after the edit back (docs/ATTACH.md), and its prologue must then
+ * trace nothing and throw nothing. Three small properties stay per splice.
+ */
 function dropGlobals(prefix: string): void {
   const g = globalThis as Record<string, unknown>;
-  delete g[`${prefix}S`];
-  delete g[`${prefix}N`];
-  delete g[`${prefix}U`];
+  g[`${prefix}S`] = INERT_STATE;
+  g[`${prefix}N`] = inertEnter;
+  g[`${prefix}U`] = UNTRACKED;
 }
 
 let prefixes = 1000;

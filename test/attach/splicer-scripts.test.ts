@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { runInNewContext } from 'node:vm';
 import { link } from '../../src/weaver/index.js';
 import { Splicer } from '../../src/attach/splicer.js';
@@ -55,3 +56,36 @@ test("a stopped splicer is garbage: the registry drops its line-probe factory (i
   }
   assert.equal(stopped.deref(), undefined);
 });
+
+test(
+  'after a splice is undone, a function V8 left running the edited code still behaves as before',
+  { skip: !LIVE_EDIT && 'no live edit in this V8' },
+  () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fixture is untyped
+    const lib = createRequire(APPS)('./dense-lib.cjs') as Record<string, any>;
+    const run = (): unknown[] => [
+      lib.plain(1),
+      lib.oneLine(2),
+      lib.fallsOff(3),
+      lib.empty(),
+      new lib.K().m(4),
+      lib.outer()(),
+      (() => {
+        try {
+          return lib.thrower();
+        } catch (error) {
+          return String(error);
+        }
+      })(),
+    ];
+    const before = run();
+    const handles = ['entry', 'return'].map((name) => link(`fn:dense-lib.cjs::${name}`, () => {}));
+    const splicer = new Splicer({ root: APPS }, () => {});
+    splicer.start();
+    const during = run();
+    for (const h of handles) h.unlink();
+    splicer.stop();
+    // On Node 20 to 24 V8 leaves `thrower` edited after the edit back: it read a deleted global (ReferenceError).
+    assert.deepEqual({ during, after: run() }, { during: before, after: before });
+  },
+);
