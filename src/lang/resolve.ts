@@ -37,16 +37,34 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     else names.globals.add(v.name);
   }
   const decls = program.decls;
+  // Undeclared globals assigned as a scalar and as an associative array: D refuses the second use.
+  const scalarAt = new Map<string, Expr>();
+  const arrayAt = new Map<string, Expr>();
   visitProgram(program, (e) => {
     if (e.kind !== 'assign' && e.kind !== 'update') return;
     const t = e.target;
     if (t.kind === 'ident' && (decls.enumerators.has(t.name) || decls.inlines.has(t.name))) diags.report('D2005', t.span, [t.name]);
     else if (t.kind === 'ident' && !BUILTIN_VARS.has(t.name)) {
       if (!names.arrays.has(t.name)) names.globals.add(t.name);
-    } else if (t.kind === 'index' && t.target.kind === 'ident' && t.target.name !== 'args') names.arrays.add(t.target.name);
-    else if (t.kind === 'self') names.selfVars.add(t.name);
+      if (!decls.vars.has(t.name) && !scalarAt.has(t.name)) scalarAt.set(t.name, t);
+    } else if (t.kind === 'index' && t.target.kind === 'ident' && t.target.name !== 'args') {
+      names.arrays.add(t.target.name);
+      if (!decls.vars.has(t.target.name) && !arrayAt.has(t.target.name)) arrayAt.set(t.target.name, t.target);
+    } else if (t.kind === 'self') names.selfVars.add(t.name);
     else if (t.kind === 'this') names.thisVars.add(t.name);
     else if (t.kind === 'ident') diags.report('D3010', t.span, [t.name]);
+  });
+  for (const [name, scalar] of scalarAt) {
+    const array = arrayAt.get(name);
+    if (array === undefined) continue;
+    const [later, first] = scalar.span.start > array.span.start ? [scalar, 'an associative array'] : [array, 'a scalar'];
+    diags.report('D3016', later.span, [name, first]);
+  }
+  const indexed = new WeakSet<Expr>();
+  visitProgram(program, (e) => {
+    if (e.kind === 'index') indexed.add(e.target);
+    else if (e.kind === 'ident' && !indexed.has(e) && arrayAt.has(e.name) && !scalarAt.has(e.name))
+      diags.report('D3016', e.span, [e.name, 'an associative array']);
   });
   visitProgram(program, (e) => bind(e, names, diags, decls, null));
   for (const inl of decls.inlines.values()) visitExpr(inl.expr, (e) => bind(e, names, diags, decls, null));
