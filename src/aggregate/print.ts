@@ -20,19 +20,21 @@ const SPACES = ' '.repeat(BAR);
 const HEADER = `\n${'value'.padStart(16)} ${'------------- Distribution -------------'.padStart(41)} ${'count'.padEnd(9)}\n`;
 
 /** DTrace's default `stackindent`: frames of a stack key are indented by 14 columns. */
-const STACK_INDENT = ' '.repeat(14);
+const STACK_INDENT = 14;
 
 /**
  * A key column: strings as "  %-50s", integers as " %16lld" (or " %8d", " %5d", " %3d" for
  * narrower types: `width`, dt_print_datum's per size). A multi-line string is a stack
- * (stack(), ustack()) and prints as dt_print_stack does: a newline, then one indented frame
- * per line, so the value lands on a line of its own.
+ * (stack(), ustack(), a profile sample's stack) and prints as dt_print_stack does: a newline,
+ * then each frame on its own line indented by `indent` (stackindent), whatever indent the
+ * string carried, so the value lands on a line of its own.
  */
-export function formatKeyColumn(k: KeyValue, width = 16): string {
+export function formatKeyColumn(k: KeyValue, width = 16, indent = STACK_INDENT): string {
   if (typeof k !== 'string') return ' ' + intString(k).padStart(width);
   if (!k.includes('\n')) return '  ' + k.padEnd(50);
   let out = '\n';
-  for (const frame of k.split('\n')) if (frame !== '') out += STACK_INDENT + frame + '\n';
+  const pad = ' '.repeat(Math.max(0, indent));
+  for (const frame of k.split('\n')) if (frame.trim() !== '') out += pad + frame.trimStart() + '\n';
   return out;
 }
 
@@ -107,10 +109,10 @@ export function formatValueColumn(agg: Aggregation, cell: Cell | undefined, zoom
 }
 
 /** One printed line (or block): key columns, each aggregation's value, "\n" (dt_print_aggs). */
-export function formatRow(aggs: readonly Aggregation[], row: Row, zoom = false): string {
+export function formatRow(aggs: readonly Aggregation[], row: Row, zoom = false, stackIndent = STACK_INDENT): string {
   let out = '';
   const widths = aggs[0]?.keyWidths ?? [];
-  for (let i = 0; i < row.key.length; i++) out += formatKeyColumn(row.key[i]!, widths[i]);
+  for (let i = 0; i < row.key.length; i++) out += formatKeyColumn(row.key[i]!, widths[i], stackIndent);
   for (let i = 0; i < aggs.length; i++) out += formatValueColumn(aggs[i]!, row.cells[i], zoom);
   return out + '\n';
 }
@@ -121,7 +123,7 @@ export function formatRows(aggs: readonly Aggregation[], opts: SortOptions = {})
   const only = aggs.length === 1 ? aggs[0]! : null;
   if (opts.aggpack === true && only !== null && isPackable(only)) return formatPackedRows(only, rows, opts.aggzoom === true);
   let out = '';
-  for (const row of rows) out += formatRow(aggs, row, opts.aggzoom === true);
+  for (const row of rows) out += formatRow(aggs, row, opts.aggzoom === true, opts.stackindent);
   return out;
 }
 

@@ -58,6 +58,8 @@ export interface SortOptions {
   readonly aggzoom?: boolean;
   /** quantize and lquantize one line per key, a character per bucket (DTrace's `aggpack`). */
   readonly aggpack?: boolean;
+  /** The spaces before each frame of a stack key (DTrace's `stackindent`). */
+  readonly stackindent?: number;
 }
 
 export const AggErrorCode = {

@@ -94,3 +94,22 @@ test('printa of stats: %@ shows count, average and total', () => {
   s.record1('k', 5);
   assert.equal(printaFormatted(compileFormat('%s: %@d\n'), [s]), 'k: count 2, average 3, total 7\n');
 });
+
+test('a stack key prints each frame once indented by stackindent (14 by default), whether stack() indented it or not', () => {
+  const a = createAggregation('s', 'count');
+  a.record1('\n              f (x.js:1:1)\n              g (x.js:2:1)\n');
+  a.record1('h (y.js:1:1)\ni (y.js:2:1)');
+  const frames = printaDefault([a])
+    .split('\n')
+    .filter((l) => l.includes('.js'));
+  assert.deepEqual(frames, [
+    '              f (x.js:1:1)',
+    '              g (x.js:2:1)',
+    '              h (y.js:1:1)',
+    '              i (y.js:2:1)',
+  ]);
+  const indented = printaDefault([a], { stackindent: 4 })
+    .split('\n')
+    .filter((l) => l.includes('.js'));
+  assert.equal(indented[0], '    f (x.js:1:1)');
+});
