@@ -7,6 +7,16 @@ import { postNow } from '../core/inspector-post.js';
  * before `post` returns (a same-thread session dispatches synchronously), so callers read
  * results at once. Knows the scripts V8 has compiled, by id.
  */
+/**
+ * Node 24's V8 crashed the process (SIGSEGV) under load once a function the load called had
+ * been live-edited, at the inspector's close or the edit back (test/attach/cycles.test.ts, every
+ * run on 24.21): no live edit there, as on Node 26, which has none.
+ */
+export const LIVE_EDIT_OFF =
+  Number(process.versions.node.split('.')[0]) === 24
+    ? 'live edit is off on Node 24, whose V8 crashed processes under load after one (docs/ATTACH.md)'
+    : null;
+
 export class SelfDebugger {
   private readonly session = new inspector.Session();
   private readonly scripts = new Map<string, ParsedScript>();
@@ -65,6 +75,7 @@ export class SelfDebugger {
 
   /** The script's code is now `source`, or why V8 refused (`BlockedByActiveFunction`…, or unavailable on this Node). */
   setSource(scriptId: string, source: string): EditStatus {
+    if (LIVE_EDIT_OFF !== null) return { ok: false, reason: LIVE_EDIT_OFF, final: true };
     let r: { status?: string; exceptionDetails?: { text: string } };
     try {
       r = this.post('Debugger.setScriptSource', { scriptId, scriptSource: source });

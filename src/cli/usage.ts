@@ -87,7 +87,7 @@ default), refreshed every -d seconds (1), as KernInst's kperfmon showed them. Pe
   VTIME/CALL  vtime per ended call                                        (key t)
 A metric's key sorts by it; q or ^C quits. With PID, mscope attaches (as mscope attach) and
 detaches on quit: there a function shows only CALLS until a call of it returns (one-line
-bodies, and every function on Node 26, have no return point spliced). With
+bodies, and every function on Node 24 and 26, have no return point spliced). With
 -- CMD, CMD runs traced (stdin and output discarded unless -b) and quitting ends it.
 
   -m, --match GLOB      functions to show (repeatable)
@@ -108,7 +108,7 @@ and refusals; the inspector opened on 127.0.0.1 and closed once the agent is up)
 coverage, recompiles the chosen functions already compiled by a live edit that moves no
 position, so that their blocks are counted exactly too, and takes coverage at detach (^C or
 -d). Each table says whether its counts are exact or possibly undercounted (a function V8
-would not recompile: Node 26 has no live edit).
+would not recompile: Node 26 has no live edit, and mscope makes none on Node 24).
 
   -m, --functions GLOB  functions to count (repeatable)
   -d, --duration SECS   take coverage after SECS seconds (from attach, or from CMD's start;

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { LIVE_EDIT_OFF } from '../../src/attach/debugger.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mscope, TSX } from '../cli/mscope.js';
@@ -13,7 +14,8 @@ import { APPS, assertLeftAsFound, attach, NODE, startApp, type App } from './har
  */
 /** What run(30) returns. */
 const RAN = 'fs1s2sfb4bbbfb7b8bfbbb1bfb1b1bfb1b1bfb1bbbfb2b2bfbbb2bfb2b2b';
-const LIVE_EDIT = Number(/^v(\d+)/.exec(process.version)![1]) < 26;
+// Node 26 has no live edit; on Node 24 mscope does not use it (attach/debugger.ts).
+const LIVE_EDIT = Number(/^v(\d+)/.exec(process.version)![1]) < 24;
 
 /** The tables of blocks-lib's two functions; `shift`: how many lines lower they are in the file. */
 function table(module: string, calls: number, exactness: string, shift = 0): string {
@@ -45,8 +47,7 @@ async function twice(app: App): Promise<string[]> {
 
 /** Where V8 cannot recompile: calls are counted, blocks are not. */
 function undercounted(module: string, calls: number): string {
-  const why =
-    'possibly undercounted: compiled before coverage started and not recompiled (V8 refused the live edit: setScriptSource functionality no longer available)';
+  const why = `possibly undercounted: compiled before coverage started and not recompiled (V8 refused the live edit: ${LIVE_EDIT_OFF ?? 'setScriptSource functionality no longer available'})`;
   return (
     "hot: run on at least 50% of the function's calls; cold: on under 1% (outlining candidates)\n\n" +
     `${module}:classify (lines 2-8), ${calls} calls: ${why}\n  LINES  COUNT  %CALLS\n  2-8       ${calls}    100%  hot\n` +

@@ -12,7 +12,8 @@ import { APPS } from './harness.js';
  * V8 more scripts of the edited file, and a later attach must edit only the one that runs.
  * Edited every time, they tripled with each attach (1, 3, 9 edits).
  */
-const LIVE_EDIT = Number(/^v(\d+)/.exec(process.version)![1]) < 26;
+// Node 26 has no live edit; on Node 24 mscope does not use it (attach/debugger.ts).
+const LIVE_EDIT = Number(/^v(\d+)/.exec(process.version)![1]) < 24;
 
 test(
   'a repeated splice edits only the script of the file that runs, and its probe fires',

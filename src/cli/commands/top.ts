@@ -20,7 +20,7 @@ const OPTIONS = {
 
 /** Under attach some functions have no return point spliced (docs/ATTACH.md): their exit metrics cannot be had. */
 const ATTACH_NOTE =
-  'attached: a function shows only CALLS until one of its calls returns; one without a return point (a one-line body; every function on Node 26, which runs them on breakpoints) never does (docs/ATTACH.md)';
+  'attached: a function shows only CALLS until one of its calls returns; one without a return point (a one-line body; every function on Node 24 and 26, which run them on breakpoints) never does (docs/ATTACH.md)';
 
 /**
  * `mscope top PID` / `mscope top -- CMD`: kperfmon's window for Node. The functions matching
