@@ -3,11 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { postNow } from '../core/inspector-post.js';
 
 /**
- * The agent's own inspector session to its own thread: no port, and every command answers
- * before `post` returns (a same-thread session dispatches synchronously), so callers read
- * results at once. Knows the scripts V8 has compiled, by id.
- */
-/**
  * Node 24's V8 crashed the process (SIGSEGV) under load once a function the load called had
  * been live-edited, at the inspector's close or the edit back (test/attach/cycles.test.ts, every
  * run on 24.21): no live edit there, as on Node 26, which has none.
@@ -17,6 +12,11 @@ export const LIVE_EDIT_OFF =
     ? 'live edit is off on Node 24, whose V8 crashed processes under load after one (docs/ATTACH.md)'
     : null;
 
+/**
+ * The agent's own inspector session to its own thread: no port, and every command answers
+ * before `post` returns (a same-thread session dispatches synchronously), so callers read
+ * results at once. Knows the scripts V8 has compiled, by id.
+ */
 export class SelfDebugger {
   private readonly session = new inspector.Session();
   private readonly scripts = new Map<string, ParsedScript>();
