@@ -73,9 +73,17 @@ function collect(stream: NodeJS.ReadableStream, what: string): (re: RegExp) => P
   });
   return (re) =>
     new Promise((resolve, reject) => {
+      // A line that never comes fails here in one message, not at the runner's 300 s limit.
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`${what} did not print ${re} within ${WAIT_MS} ms: ${text}`));
+      }, WAIT_MS);
       const check = (): void => {
         const m = re.exec(text);
-        if (m !== null || ended) waiters.delete(check);
+        if (m !== null || ended) {
+          waiters.delete(check);
+          clearTimeout(timer);
+        }
         if (m !== null) resolve(m);
         else if (ended) reject(new Error(`${what} never printed ${re}: ${text}`));
       };
@@ -84,6 +92,9 @@ function collect(stream: NodeJS.ReadableStream, what: string): (re: RegExp) => P
     });
 }
 
+/** How long a wait for the run's output or its store may take before the test fails. */
+const WAIT_MS = 60_000;
+
 async function meta(url: URL): Promise<{ total: number; live: boolean; path: string }> {
   const r = await fetchText(url.port, `/api/meta?token=${url.searchParams.get('token')}`);
   assert.equal(r.status, 200, r.body);
@@ -91,7 +102,11 @@ async function meta(url: URL): Promise<{ total: number; live: boolean; path: str
 }
 
 async function untilTotal(url: URL, n: number): Promise<void> {
-  while ((await meta(url)).total < n) await new Promise((r) => setTimeout(r, 100));
+  const deadline = Date.now() + WAIT_MS;
+  for (let total = (await meta(url)).total; total < n; total = (await meta(url)).total) {
+    if (Date.now() > deadline) assert.fail(`${total} activities after ${WAIT_MS} ms, expected ${n}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 test(
