@@ -29,7 +29,9 @@ export async function measureRun(spec: RunSpec): Promise<number> {
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-STDERR_TAIL)));
-  let peak = 0;
+  // A first reading at once, the command just exec'd: a loop held up for the whole of a short run
+  // (two busy processes on two cores) would otherwise poll it never and read 0.
+  let peak = spec.measure === 'rss' && child.pid !== undefined ? treePeakRss(child.pid, spec.excludeSelf) : 0;
   const poll =
     spec.measure === 'rss' && child.pid !== undefined
       ? setInterval(() => (peak = Math.max(peak, treePeakRss(child.pid!, spec.excludeSelf))), RSS_POLL_MS)
