@@ -108,7 +108,8 @@ export class AccountingConsumer implements ConsumerMonitor {
   /** Each sink is closed even when another fails; a failure is one line, never a lost summary. */
   async end(_out: OutputSink): Promise<void> {
     await this.closing('OTLP export', this.otlp?.close());
-    if (this.otlp !== null && this.otlp.lost > 0) process.stderr.write(`${otlpFailure(this.otlp)}\n`);
+    const loss = this.otlp?.lossLine() ?? null;
+    if (loss !== null) process.stderr.write(`mscope: ${loss}\n`);
     await this.closing('Prometheus endpoint', this.prom?.close());
     await this.closing(`store ${this.sinks.store}`, this.store?.close());
     if (this.sinks.quiet === true) return;
@@ -125,11 +126,3 @@ export class AccountingConsumer implements ConsumerMonitor {
   }
 }
 
-/** The one line an OTLP export that lost data prints: what was not sent, and why. */
-function otlpFailure(otlp: OtlpExporter): string {
-  const t = otlp.tally;
-  const parts: string[] = [];
-  if (t.spans > t.spansSent) parts.push(`${t.spans - t.spansSent} of ${t.spans} spans`);
-  if (t.metricExportsFailed > 0) parts.push(`${t.metricExportsFailed} of ${t.metricExports} metric exports`);
-  return `mscope: OTLP export to ${otlp.endpoint} failed: ${parts.join(' and ')} not sent (${t.lastError ?? 'no answer'})`;
-}

@@ -62,10 +62,8 @@ class CountingMetricExporter implements PushMetricExporter {
   export(metrics: ResourceMetrics, done: (r: ExportResult) => void): void {
     this.tally.metricExports++;
     this.inner.export(metrics, (r) => {
-      if (r.code !== ExportResultCode.SUCCESS) {
-        this.tally.metricExportsFailed++;
-        this.tally.lastError = describe(r.error);
-      }
+      if (r.code === ExportResultCode.SUCCESS) this.tally.metricExportsSent++;
+      else this.tally.lastError = describe(r.error);
       done(r);
     });
   }
@@ -140,7 +138,7 @@ export async function openPipeline(
   o: OtlpOptions,
   protocols: { spans: OtlpProtocol | null; metrics: OtlpProtocol | null },
 ): Promise<{ pipeline: OtlpPipeline; record: (r: AcctRecord) => void }> {
-  const tally: OtlpTally = { spans: 0, spansSent: 0, metricExports: 0, metricExportsFailed: 0, lastError: undefined };
+  const tally: OtlpTally = { spans: 0, spansSent: 0, metricExports: 0, metricExportsSent: 0, lastError: undefined };
   const resource = defaultResource()
     .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: o.serviceName ?? 'mscope' }))
     .merge(detectResources({ detectors: [envDetector] }));

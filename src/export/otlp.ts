@@ -32,7 +32,8 @@ export interface OtlpTally {
   spans: number;
   spansSent: number;
   metricExports: number;
-  metricExportsFailed: number;
+  /** Metric exports the collector accepted; the rest failed or had no answer by close. */
+  metricExportsSent: number;
   lastError: string | undefined;
 }
 
@@ -98,10 +99,20 @@ export class OtlpExporter {
     return this.pipeline.tally;
   }
 
-  /** Spans or metric exports that did not reach the collector. */
+  /** Spans or metric exports not known to have reached the collector: failed, or unanswered at close. */
   get lost(): number {
     const t = this.pipeline.tally;
-    return t.spans - t.spansSent + t.metricExportsFailed;
+    return t.spans - t.spansSent + t.metricExports - t.metricExportsSent;
+  }
+
+  /** The one line an export that lost data prints: what was not sent, and why; null when nothing was lost. */
+  lossLine(): string | null {
+    if (this.lost === 0) return null;
+    const t = this.pipeline.tally;
+    const parts: string[] = [];
+    if (t.spans > t.spansSent) parts.push(`${t.spans - t.spansSent} of ${t.spans} spans`);
+    if (t.metricExports > t.metricExportsSent) parts.push(`${t.metricExports - t.metricExportsSent} of ${t.metricExports} metric exports`);
+    return `OTLP export to ${this.endpoint} failed: ${parts.join(' and ')} not sent (${t.lastError ?? 'no answer'})`;
   }
 
   /** Flushes and shuts the SDK down; resolves within `boundMs` whatever the collector does. */
