@@ -1,9 +1,10 @@
 import type { Aggregation } from './aggregation.js';
 import { LinearLayout, QuantizeLayout } from './buckets.js';
+import { AGGZOOM_SCALE, packedCell, packsInUtf8 } from './bars.js';
 import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
 import { intString } from './int64.js';
 import type { Row } from './sort.js';
-import type { KeyValue } from './types.js';
+import type { KeyValue, SortOptions } from './types.js';
 
 /*
  * DTrace's `aggpack` layout of quantize() and lquantize(), checked against illumos
@@ -24,8 +25,9 @@ export function isPackable(agg: Aggregation): agg is HistogramAggregation {
 }
 
 /** The header and one line per row of a packed aggregation, without the leading blank line. */
-export function formatPackedRows(agg: HistogramAggregation, rows: readonly Row[], zoom: boolean): string {
-  const utf8 = usesUtf8();
+export function formatPackedRows(agg: HistogramAggregation, rows: readonly Row[], opts: SortOptions): string {
+  const zoom = opts.aggzoom === true;
+  const utf8 = packsInUtf8(opts.encoding);
   const layout = agg.layout;
   const keyWidth = (rows[0]?.key ?? []).reduce<number>((w, k, i) => w + packedKeyWidth(k, agg.keyWidths[i]) + 1, 0);
   let min: number;
@@ -50,7 +52,7 @@ export function formatPackedRows(agg: HistogramAggregation, rows: readonly Row[]
     let count = 0;
     for (let i = min; i <= max; i++) {
       const c = counts[i]!;
-      total = zoom ? Math.max(total, Math.abs(c)) : total + Math.abs(c);
+      total = zoom ? Math.max(total, Math.abs(c) * AGGZOOM_SCALE) : total + Math.abs(c);
       count += c;
     }
     let bars = '';
@@ -116,21 +118,4 @@ function packedKeyWidth(k: KeyValue, width: number | undefined): number {
 
 function packedKey(k: KeyValue, width: number | undefined): string {
   return ' ' + (typeof k === 'string' ? k : intString(k)).padStart(packedKeyWidth(k, width));
-}
-
-const ASCII = '__xxxxXX';
-const NEGATIVE = 'vvvvVV';
-
-/** dt_print_packed: one character by the bucket's share of the total, U+2581–U+2588 where the terminal shows UTF-8. */
-function packedCell(c: number, total: number, utf8: boolean): string {
-  if (c === 0 || total === 0) return ' ';
-  if (c < 0) return NEGATIVE[Math.floor((Math.abs(c) * (NEGATIVE.length - 1)) / total + 0.5)]!;
-  const level = Math.floor((c * 7) / total + 0.5);
-  return utf8 ? String.fromCodePoint(0x2581 + level) : ASCII[level]!;
-}
-
-/** As DTrace decides: not on the terminals it knows cannot show UTF-8. */
-function usesUtf8(): boolean {
-  const term = process.env.TERM;
-  return !(term === 'sun' || term === 'sun-color' || term === 'dumb');
 }

@@ -1,5 +1,6 @@
 import type { Aggregation, Cell } from './aggregation.js';
 import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
+import { AGGZOOM_SCALE, barRow } from './bars.js';
 import { intString } from './int64.js';
 import type { AvgAggregation, ScalarAggregation } from './scalar-kinds.js';
 import { joinRows, sortRows, type Row } from './sort.js';
@@ -14,9 +15,6 @@ import type { AggValue, KeyValue, SortOptions } from './types.js';
  * tables in the Dynamic Tracing Guide's "Aggregations" chapter.
  */
 
-const BAR = 40;
-const ATS = '@'.repeat(BAR);
-const SPACES = ' '.repeat(BAR);
 const HEADER = `\n${'value'.padStart(16)} ${'------------- Distribution -------------'.padStart(41)} ${'count'.padEnd(9)}\n`;
 
 /** DTrace's default `stackindent`: frames of a stack key are indented by 14 columns. */
@@ -38,31 +36,16 @@ export function formatKeyColumn(k: KeyValue, width = 16, indent = STACK_INDENT):
   return out;
 }
 
-function countText(v: number, normal: number): string {
-  return intString(normal === 1 ? v : Math.trunc(v / normal)).padEnd(9);
-}
-
-/** One row's bar (dt_print_quanthist): share of the printed total; halves when counts have both signs. */
-function barRow(val: number, normal: number, total: number, positives: boolean, negatives: boolean): string {
-  if (!negatives) {
-    const depth = positives ? Math.floor((Math.abs(val) * BAR) / total + 0.5) : 0;
-    return `|${ATS.slice(BAR - depth)}${SPACES.slice(depth)} ${countText(val, normal)}\n`;
-  }
-  if (!positives) {
-    const depth = Math.floor((Math.abs(val) * BAR) / total + 0.5);
-    return `${SPACES.slice(depth)}${ATS.slice(BAR - depth)}| ${countText(val, normal)}\n`;
-  }
-  const half = BAR / 2;
-  const depth = Math.floor((Math.abs(val) * half) / total + 0.5);
-  if (val <= 0) return `${SPACES.slice(half + depth)}${ATS.slice(BAR - depth)}|${' '.repeat(half)} ${countText(val, normal)}\n`;
-  return `${' '.repeat(half)}|${ATS.slice(BAR - depth)}${SPACES.slice(half + depth)} ${countText(val, normal)}\n`;
-}
-
 /**
  * The distribution table, starting with its own "\n" as DTrace's does. Bars are shares of the
- * printed total, or with `zoom` (aggzoom) of the largest bucket, which fills the bar.
+ * printed total, or with `zoom` (aggzoom) of the largest bucket, which fills 95% of the bar.
  */
-export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell | undefined, normal = agg.normal, zoom = false): string {
+export function formatHistogram(
+  agg: HistogramAggregation,
+  cell: HistogramCell | undefined,
+  normal = agg.normal,
+  opts: SortOptions = {},
+): string {
   const layout = agg.layout;
   const counts = cell?.counts ?? new Float64Array(layout.size);
   let first = 0;
@@ -87,16 +70,16 @@ export function formatHistogram(agg: HistogramAggregation, cell: HistogramCell |
     total += Math.abs(c);
     largest = Math.max(largest, Math.abs(c));
   }
-  if (zoom) total = largest;
+  if (opts.aggzoom === true) total = largest * AGGZOOM_SCALE;
   let out = HEADER;
   for (let i = first; i <= last; i++)
-    out += layout.label(i, first).padStart(16) + ' ' + barRow(counts[i]!, normal, total, positives, negatives);
+    out += layout.label(i, first).padStart(16) + ' ' + barRow(counts[i]!, normal, total, positives, negatives, opts.encoding);
   return out;
 }
 
 /** The value column(s) of one aggregation for one tuple (dt_print_datum). */
-export function formatValueColumn(agg: Aggregation, cell: Cell | undefined, zoom = false): string {
-  if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined, agg.normal, zoom);
+export function formatValueColumn(agg: Aggregation, cell: Cell | undefined, opts: SortOptions = {}): string {
+  if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined, agg.normal, opts);
   const scalar = agg as ScalarAggregation<Cell>;
   if (agg.kind === 'stats') {
     const avg = agg as unknown as AvgAggregation;
@@ -109,11 +92,11 @@ export function formatValueColumn(agg: Aggregation, cell: Cell | undefined, zoom
 }
 
 /** One printed line (or block): key columns, each aggregation's value, "\n" (dt_print_aggs). */
-export function formatRow(aggs: readonly Aggregation[], row: Row, zoom = false, stackIndent = STACK_INDENT): string {
+export function formatRow(aggs: readonly Aggregation[], row: Row, opts: SortOptions = {}): string {
   let out = '';
   const widths = aggs[0]?.keyWidths ?? [];
-  for (let i = 0; i < row.key.length; i++) out += formatKeyColumn(row.key[i]!, widths[i], stackIndent);
-  for (let i = 0; i < aggs.length; i++) out += formatValueColumn(aggs[i]!, row.cells[i], zoom);
+  for (let i = 0; i < row.key.length; i++) out += formatKeyColumn(row.key[i]!, widths[i], opts.stackindent ?? STACK_INDENT);
+  for (let i = 0; i < aggs.length; i++) out += formatValueColumn(aggs[i]!, row.cells[i], opts);
   return out + '\n';
 }
 
@@ -121,9 +104,9 @@ export function formatRow(aggs: readonly Aggregation[], row: Row, zoom = false, 
 export function formatRows(aggs: readonly Aggregation[], opts: SortOptions = {}): string {
   const rows = sortRows(aggs, joinRows(aggs), opts);
   const only = aggs.length === 1 ? aggs[0]! : null;
-  if (opts.aggpack === true && only !== null && isPackable(only)) return formatPackedRows(only, rows, opts.aggzoom === true);
+  if (opts.aggpack === true && only !== null && isPackable(only)) return formatPackedRows(only, rows, opts);
   let out = '';
-  for (const row of rows) out += formatRow(aggs, row, opts.aggzoom === true, opts.stackindent);
+  for (const row of rows) out += formatRow(aggs, row, opts);
   return out;
 }
 

@@ -16,15 +16,15 @@ export function printaFormatted(fmt: CompiledFormat, aggs: readonly Aggregation[
   let out = '';
   for (const row of sortRows(aggs, joinRows(aggs), opts)) {
     const render = (i: number, conv: Conversion): string =>
-      renderValue(aggs[Math.min(i, aggs.length - 1)]!, row.cells[Math.min(i, aggs.length - 1)], conv, opts.aggzoom === true);
+      renderValue(aggs[Math.min(i, aggs.length - 1)]!, row.cells[Math.min(i, aggs.length - 1)], conv, opts);
     out += formatCompiled(fmt, row.key, render);
   }
   return out;
 }
 
 /** stats prints its "count N, average A, total T" triple for %@, as in the default layout. */
-function renderValue(agg: Aggregation, cell: Cell | undefined, conv: Conversion, zoom: boolean): string {
-  if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined, agg.normal, zoom);
+function renderValue(agg: Aggregation, cell: Cell | undefined, conv: Conversion, opts: SortOptions): string {
+  if (agg.isHistogram) return formatHistogram(agg as HistogramAggregation, cell as HistogramCell | undefined, agg.normal, opts);
   if (agg.kind === 'stats') return formatValueColumn(agg, cell).trimStart();
   const v = cell === undefined ? 0 : (agg as ScalarAggregation<Cell>).value(cell);
   return formatOne(conv, v);

@@ -46,7 +46,10 @@ export interface AggSnapshot {
   readonly entries: SnapEntry[];
 }
 
-/** DTrace's `aggsortkey`, `aggsortrev` (and `aggsortkeypos`, `aggsortpos`). */
+/** DTrace's `encoding`: the characters of histogram bars; `unset` leaves it to DTrace's defaults. */
+export type Encoding = 'unset' | 'ascii' | 'utf8';
+
+/** DTrace's `aggsortkey`, `aggsortrev` (and `aggsortkeypos`, `aggsortpos`), and the options that shape printed rows. */
 export interface SortOptions {
   readonly aggsortkey?: boolean;
   readonly aggsortrev?: boolean;
@@ -58,6 +61,8 @@ export interface SortOptions {
   readonly aggzoom?: boolean;
   /** quantize and lquantize one line per key, a character per bucket (DTrace's `aggpack`). */
   readonly aggpack?: boolean;
+  /** The characters of histogram bars (DTrace's `encoding`). */
+  readonly encoding?: Encoding;
   /** The spaces before each frame of a stack key (DTrace's `stackindent`). */
   readonly stackindent?: number;
 }

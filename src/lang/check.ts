@@ -1,7 +1,7 @@
 import type { Clause, Expr, Program, Stmt, Type } from './ast.js';
 import { createAggregation } from '../aggregate/create.js';
 import { AGG_FUNCS, aggArity, BUILTIN_FUNCS, BUILTIN_VARS, Capability, isNull } from './builtins.js';
-import { OPTIONS, optionValueError } from './options.js';
+import { OPTIONS, optionChoices, optionValueError } from './options.js';
 import { PROVIDER_RECORDS, RECORDS, type RecordType } from '../providers/catalogue.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { compileFormat, type CompiledFormat } from '../aggregate/printf.js';
@@ -80,7 +80,13 @@ function checkOption(name: string, value: string, span: Expr['span'], diags: Dia
     return;
   }
   if (optionValueError(name, value) !== null) {
-    diags.report('D3012', span, [name, value]);
+    const choices = optionChoices(name);
+    diags.report(
+      'D3012',
+      span,
+      [name, value],
+      choices === undefined ? {} : { suffix: `; expected ${choices.map((c) => `\`${c}\``).join(' or ')}` },
+    );
     return;
   }
   r?.options.set(name, value);

@@ -1,3 +1,5 @@
+import type { Encoding } from '../aggregate/types.js';
+
 /**
  * The one table of D options: `-x NAME=VALUE`, `#pragma D option NAME[=VALUE]` and
  * `setopt("NAME"[, "VALUE"])` all check and apply them here, with DTrace's defaults.
@@ -16,6 +18,12 @@ export interface ProgramOptions {
   aggsortkeypos: number;
   aggzoom: boolean;
   aggpack: boolean;
+  /**
+   * The characters histograms are drawn with (DTrace's dt_encoding): `utf8` draws quantize bars
+   * in block elements and packs in U+2581…U+2588, `ascii` in `@` and `_xX`; unset, bars are `@`
+   * and packs follow TERM, as dtrace(1M) decides.
+   */
+  encoding: Encoding;
   destructive: boolean;
   rawbytes: boolean;
   scratchsize: number;
@@ -32,8 +40,14 @@ export interface ProgramOptions {
   stackindent: number;
 }
 
-/** `time`: a rate or interval, `10hz`, `50ms`, `1s` (a bare number is per second, as DTrace reads it). */
-export type OptionKind = 'bool' | 'size' | 'int' | 'time';
+/**
+ * `time`: a rate or interval, `10hz`, `50ms`, `1s` (a bare number is per second, as DTrace reads it);
+ * `choice`: one of CHOICES' words for it.
+ */
+export type OptionKind = 'bool' | 'size' | 'int' | 'time' | 'choice';
+
+/** The words an option of kind `choice` takes (DTrace's dt_opt_encoding: no other, and not bare). */
+const CHOICES: ReadonlyMap<string, readonly string[]> = new Map([['encoding', ['ascii', 'utf8']]]);
 
 /** Every option a program may name; those outside ProgramOptions are accepted and have no effect here. */
 export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKind>([
@@ -49,6 +63,7 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
   ['aggsortkeypos', 'int'],
   ['aggzoom', 'bool'],
   ['aggpack', 'bool'],
+  ['encoding', 'choice'],
   ['destructive', 'bool'],
   ['switchrate', 'time'],
   ['aggrate', 'time'],
@@ -80,6 +95,7 @@ export const DEFAULT_OPTIONS: ProgramOptions = {
   aggsortkeypos: 0,
   aggzoom: false,
   aggpack: false,
+  encoding: 'unset',
   destructive: false,
   rawbytes: false,
   scratchsize: 64 << 10,
@@ -102,10 +118,16 @@ export function parseSize(v: string): number | null {
   return Number(m[1]) * (m[2] === '' ? 1 : SUFFIX[m[2]!.toLowerCase()]!);
 }
 
+/** The words an option takes when it takes one of a few (`encoding`), for the error that lists them. */
+export function optionChoices(name: string): readonly string[] | undefined {
+  return CHOICES.get(name);
+}
+
 /** Why `value` is not a value of option `name`, or null when it is (or the option is unknown: the caller reports that). */
 export function optionValueError(name: string, value: string): string | null {
   const kind = OPTIONS.get(name);
   if ((kind === 'size' || kind === 'int') && value !== '' && parseSize(value) === null) return 'not a size';
+  if (kind === 'choice' && !CHOICES.get(name)!.includes(value)) return `not ${CHOICES.get(name)!.join(' or ')}`;
   if (kind === 'time' && !/^[0-9]+(ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$/i.test(value.trim())) return 'not a rate';
   return null;
 }
@@ -116,6 +138,7 @@ export function applyOption(o: ProgramOptions, name: string, value: string): voi
   if (!(name in DEFAULT_OPTIONS)) return;
   const key = name as keyof ProgramOptions;
   if (kind === 'bool') (o[key] as boolean) = value === '' || value === '1' || value === 'true' || value === 'on';
+  else if (kind === 'choice') (o[key] as string) = value;
   else {
     const n = parseSize(value);
     if (n !== null) (o[key] as number) = n;
