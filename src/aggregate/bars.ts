@@ -16,45 +16,53 @@ const SPACES = ' '.repeat(BAR);
 /** With aggzoom the largest bucket fills 95% of the bar (DTRACE_AGGZOOM_MAX), as DTrace scales it. */
 export const AGGZOOM_SCALE = 1 / 0.95;
 
-function countText(v: number, normal: number): string {
-  return intString(normal === 1 ? v : Math.trunc(v / normal)).padEnd(9);
+/** The count after a bar: `val / normal` truncated as C divides, in DTrace's `%-9lld`. */
+export function countText(v: number | bigint, normal: number): string {
+  if (normal === 1) return intString(v).padEnd(9);
+  return intString(typeof v === 'bigint' ? v / BigInt(normal) : Math.trunc(v / normal)).padEnd(9);
+}
+
+/** dt_print_quanthdr: `value` over a histogram's labels, or `key` over `keyWidth` columns of keys (agghist). */
+export function distributionHeader(keyWidth = 0): string {
+  const first = keyWidth > 0 ? 'key'.padStart(keyWidth) : 'value'.padStart(16);
+  return `\n${first} ${'------------- Distribution -------------'.padStart(41)} ${'count'.padEnd(9)}\n`;
 }
 
 /**
- * One row's bar and count (dt_print_quantline): its share of `total`; halves either side of a
+ * One row's bar and `count` (dt_print_quantline): its share of `total`; halves either side of a
  * centre line when the values have both signs. UTF-8 draws only bars of one sign, as DTrace does.
  */
 export function barRow(
   val: number,
-  normal: number,
+  count: string,
   total: number,
   positives: boolean,
   negatives: boolean,
   encoding: Encoding = 'unset',
 ): string {
   if (!negatives) {
-    if (positives && encoding === 'utf8') return utf8Bar(val, normal, total);
+    if (positives && encoding === 'utf8') return utf8Bar(val, count, total);
     const depth = positives ? Math.floor((Math.abs(val) * BAR) / total + 0.5) : 0;
-    return `|${ATS.slice(BAR - depth)}${SPACES.slice(depth)} ${countText(val, normal)}\n`;
+    return `|${ATS.slice(BAR - depth)}${SPACES.slice(depth)} ${count}\n`;
   }
   if (!positives) {
     const depth = Math.floor((Math.abs(val) * BAR) / total + 0.5);
-    return `${SPACES.slice(depth)}${ATS.slice(BAR - depth)}| ${countText(val, normal)}\n`;
+    return `${SPACES.slice(depth)}${ATS.slice(BAR - depth)}| ${count}\n`;
   }
   const half = BAR / 2;
   const depth = Math.floor((Math.abs(val) * half) / total + 0.5);
-  if (val <= 0) return `${SPACES.slice(half + depth)}${ATS.slice(BAR - depth)}|${' '.repeat(half)} ${countText(val, normal)}\n`;
-  return `${' '.repeat(half)}|${ATS.slice(BAR - depth)}${SPACES.slice(half + depth)} ${countText(val, normal)}\n`;
+  if (val <= 0) return `${SPACES.slice(half + depth)}${ATS.slice(BAR - depth)}|${' '.repeat(half)} ${count}\n`;
+  return `${' '.repeat(half)}|${ATS.slice(BAR - depth)}${SPACES.slice(half + depth)} ${count}\n`;
 }
 
 /** dt_print_quantline_utf8: whole cells of U+2588, then the remainder in eighths (U+258F is one). */
-function utf8Bar(val: number, normal: number, total: number): string {
+function utf8Bar(val: number, count: string, total: number): string {
   const f = (Math.abs(val) * BAR) / total;
   const whole = Math.floor(f);
   const partial = Math.floor((f - whole) * 8);
   let bar = '\u2588'.repeat(whole);
   if (partial !== 0) bar += String.fromCodePoint(0x258f - (partial - 1));
-  return `|${bar}${SPACES.slice(whole + (partial !== 0 ? 1 : 0))} ${countText(val, normal)}\n`;
+  return `|${bar}${SPACES.slice(whole + (partial !== 0 ? 1 : 0))} ${count}\n`;
 }
 
 const ASCII = '__xxxxXX';

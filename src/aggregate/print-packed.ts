@@ -112,10 +112,10 @@ function ndigits(v: bigint): number {
 }
 
 /** dt_print_datum's packed widths: an integer key as wide as its type, a string right-aligned in 16. */
-function packedKeyWidth(k: KeyValue, width: number | undefined): number {
+export function packedKeyWidth(k: KeyValue, width: number | undefined): number {
   return typeof k === 'string' ? 16 : (width ?? 16);
 }
 
-function packedKey(k: KeyValue, width: number | undefined): string {
+export function packedKey(k: KeyValue, width: number | undefined): string {
   return ' ' + (typeof k === 'string' ? k : intString(k)).padStart(packedKeyWidth(k, width));
 }

@@ -1,9 +1,10 @@
 import type { Aggregation, Cell } from './aggregation.js';
 import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
-import { AGGZOOM_SCALE, barRow } from './bars.js';
+import { AGGZOOM_SCALE, barRow, countText, distributionHeader } from './bars.js';
 import { intString } from './int64.js';
 import type { AvgAggregation, ScalarAggregation } from './scalar-kinds.js';
 import { joinRows, sortRows, type Row } from './sort.js';
+import { formatHistRows, isHistable } from './print-hist.js';
 import { formatPackedRows, isPackable } from './print-packed.js';
 import type { AggValue, KeyValue, SortOptions } from './types.js';
 
@@ -14,8 +15,6 @@ import type { AggValue, KeyValue, SortOptions } from './types.js';
  * exit-time dump, no aggregation names, no separator between aggregations), and against the
  * tables in the Dynamic Tracing Guide's "Aggregations" chapter.
  */
-
-const HEADER = `\n${'value'.padStart(16)} ${'------------- Distribution -------------'.padStart(41)} ${'count'.padEnd(9)}\n`;
 
 /** DTrace's default `stackindent`: frames of a stack key are indented by 14 columns. */
 const STACK_INDENT = 14;
@@ -71,9 +70,12 @@ export function formatHistogram(
     largest = Math.max(largest, Math.abs(c));
   }
   if (opts.aggzoom === true) total = largest * AGGZOOM_SCALE;
-  let out = HEADER;
+  let out = distributionHeader();
   for (let i = first; i <= last; i++)
-    out += layout.label(i, first).padStart(16) + ' ' + barRow(counts[i]!, normal, total, positives, negatives, opts.encoding);
+    out +=
+      layout.label(i, first).padStart(16) +
+      ' ' +
+      barRow(counts[i]!, countText(counts[i]!, normal), total, positives, negatives, opts.encoding);
   return out;
 }
 
@@ -104,6 +106,7 @@ export function formatRow(aggs: readonly Aggregation[], row: Row, opts: SortOpti
 export function formatRows(aggs: readonly Aggregation[], opts: SortOptions = {}): string {
   const rows = sortRows(aggs, joinRows(aggs), opts);
   const only = aggs.length === 1 ? aggs[0]! : null;
+  if (opts.agghist === true && only !== null && isHistable(only)) return formatHistRows(only, rows, opts);
   if (opts.aggpack === true && only !== null && isPackable(only)) return formatPackedRows(only, rows, opts);
   let out = '';
   for (const row of rows) out += formatRow(aggs, row, opts);

@@ -61,6 +61,8 @@ export interface SortOptions {
   readonly aggzoom?: boolean;
   /** quantize and lquantize one line per key, a character per bucket (DTrace's `aggpack`). */
   readonly aggpack?: boolean;
+  /** count() and sum() printed as a distribution of their keys (DTrace's `agghist`). */
+  readonly agghist?: boolean;
   /** The characters of histogram bars (DTrace's `encoding`). */
   readonly encoding?: Encoding;
   /** The spaces before each frame of a stack key (DTrace's `stackindent`). */

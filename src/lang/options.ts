@@ -18,6 +18,8 @@ export interface ProgramOptions {
   aggsortkeypos: number;
   aggzoom: boolean;
   aggpack: boolean;
+  /** count() and sum() printed as histograms of their keys. */
+  agghist: boolean;
   /**
    * The characters histograms are drawn with (DTrace's dt_encoding): `utf8` draws quantize bars
    * in block elements and packs in U+2581…U+2588, `ascii` in `@` and `_xX`; unset, bars are `@`
@@ -63,6 +65,7 @@ export const OPTIONS: ReadonlyMap<string, OptionKind> = new Map<string, OptionKi
   ['aggsortkeypos', 'int'],
   ['aggzoom', 'bool'],
   ['aggpack', 'bool'],
+  ['agghist', 'bool'],
   ['encoding', 'choice'],
   ['destructive', 'bool'],
   ['switchrate', 'time'],
@@ -95,6 +98,7 @@ export const DEFAULT_OPTIONS: ProgramOptions = {
   aggsortkeypos: 0,
   aggzoom: false,
   aggpack: false,
+  agghist: false,
   encoding: 'unset',
   destructive: false,
   rawbytes: false,
