@@ -127,21 +127,34 @@ export function optionChoices(name: string): readonly string[] | undefined {
   return CHOICES.get(name);
 }
 
+// dt_opt_runtime's words: any other value of a boolean option is a number (which sets it, 0 included) or an error.
+const ON_WORDS = new Set(['yes', 'enable', 'enabled', 'true', 'on', 'set']);
+const OFF_WORDS = new Set(['no', 'disable', 'disabled', 'false', 'off', 'unset']);
+
+/** A boolean option's value as DTrace reads it: bare is on, any number is on (0 too), or null when neither. */
+function boolValue(value: string): boolean | null {
+  const v = value.trim().toLowerCase();
+  if (v === '' || ON_WORDS.has(v)) return true;
+  if (OFF_WORDS.has(v)) return false;
+  return /^(0x[0-9a-f]+|[0-9]+)$/.test(v) ? true : null;
+}
+
 /** Why `value` is not a value of option `name`, or null when it is (or the option is unknown: the caller reports that). */
 export function optionValueError(name: string, value: string): string | null {
   const kind = OPTIONS.get(name);
   if ((kind === 'size' || kind === 'int') && value !== '' && parseSize(value) === null) return 'not a size';
+  if (kind === 'bool' && boolValue(value) === null) return 'not a boolean';
   if (kind === 'choice' && !CHOICES.get(name)!.includes(value)) return `not ${CHOICES.get(name)!.join(' or ')}`;
   if (kind === 'time' && !/^[0-9]+(ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$/i.test(value.trim())) return 'not a rate';
   return null;
 }
 
-/** Sets one option; a boolean is on for "", 1, true and on (a bare `#pragma D option quiet`). */
+/** Sets one option; a boolean is on bare (`#pragma D option quiet`), for any number and DTrace's words for yes. */
 export function applyOption(o: ProgramOptions, name: string, value: string): void {
   const kind = OPTIONS.get(name);
   if (!(name in DEFAULT_OPTIONS)) return;
   const key = name as keyof ProgramOptions;
-  if (kind === 'bool') (o[key] as boolean) = value === '' || value === '1' || value === 'true' || value === 'on';
+  if (kind === 'bool') (o[key] as boolean) = boolValue(value) === true;
   else if (kind === 'choice') (o[key] as string) = value;
   else {
     const n = parseSize(value);
