@@ -100,6 +100,13 @@ export class Agent {
     }
   }
 
+  /** Probes each linked description matches now, by its text (what `mscope attach` reports once attached). */
+  matched(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.running) for (const l of reportLinks(r.handles)) out[l.description] = (out[l.description] ?? 0) + l.probes;
+    return out;
+  }
+
   /** Final values and stats, once; later calls do nothing. Synchronous: runs from `exit`. */
   finish(): void {
     if (this.finished) return;

@@ -52,8 +52,11 @@ export interface LinkReport {
 
 export type AgentMessage =
   | { t: 'hello'; pid: number; ppid: number; argv: string[] }
-  /** mscope attach: the agent is up and serves `detach` on this control socket; the inspector is closed. */
-  | { t: 'attached'; control: string; node: string }
+  /**
+   * mscope attach: the agent is up and serves `detach` on this control socket; the inspector is
+   * closed. `matched`: probes each linked description matches in the process now, by its text.
+   */
+  | { t: 'attached'; control: string; node: string; matched: Record<string, number> }
   /** mscope attach: the agent could not start (written by attach/bootstrap.cjs); the inspector is closed. */
   | { t: 'attach-failed'; message: string }
   /** `records`: a D program's record line, under the run's header; `flow`: flowindent's (`CPU FUNCTION`). */

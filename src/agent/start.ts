@@ -44,6 +44,8 @@ export interface RunningAgent {
   report(message: AgentMessage): void;
   /** Final reports sent, every link undone, every listener and timer of ours removed. */
   stop(): void;
+  /** Probes each linked description matches now, by its text. */
+  matched(): Record<string, number>;
 }
 
 /**
@@ -129,6 +131,7 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
       channel.send(message);
       channel.flush();
     },
+    matched: () => agent.matched(),
     stop: () => {
       agent.finish();
       clearInterval(flusher);

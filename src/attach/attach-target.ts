@@ -52,7 +52,9 @@ export class AttachTarget implements TraceTarget {
   private preloadSocket: string | null;
   private inspector: { info: OpenInspector; cdp: CdpSession } | null = null;
   private injected = false;
-  private readonly attached = deferred<{ control: string; node: string }>();
+  private readonly attached = deferred<{ control: string; node: string; matched: Record<string, number> }>();
+  /** What mscope prints once the process says what its descriptions matched, before the attached line. */
+  notices: ((matched: Record<string, number>) => string) | null = null;
   private readonly ended = deferred<number>();
   private control: string | null = null;
   private stopRequested = false;
@@ -113,10 +115,11 @@ export class AttachTarget implements TraceTarget {
     try {
       if (this.preloadSocket !== null) await this.askPreload(this.preloadSocket, request);
       else await this.inject(request);
-      const { control, node } = await this.attached.promise;
+      const { control, node, matched } = await this.attached.promise;
       this.control = control;
       if (this.preloadSocket === null) await this.closeInspectorThrough(control);
       const how = this.preloadSocket === null ? 'through its inspector, closed again' : 'through its control socket';
+      if (this.notices !== null) process.stderr.write(this.notices(matched));
       // Said even with -q: probes fire from this line on, and a script may wait for it.
       process.stderr.write(
         `mscope: attached to process ${this.pid} (Node.js ${node}) ${how}, in ${Math.round(performance.now() - this.startedAt)} ms; ^C detaches\n`,
@@ -129,7 +132,7 @@ export class AttachTarget implements TraceTarget {
   }
 
   seen(_pid: number, m: AgentMessage): void {
-    if (m.t === 'attached') this.attached.resolve({ control: m.control, node: m.node });
+    if (m.t === 'attached') this.attached.resolve({ control: m.control, node: m.node, matched: m.matched });
     else if (m.t === 'attach-failed') this.attached.reject(cannotAttach(`the agent did not start in process ${this.pid}: ${m.message}`));
   }
 

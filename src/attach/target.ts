@@ -117,7 +117,7 @@ async function start(request: AttachRequest): Promise<AttachAnswer> {
     detach();
     return Promise.resolve({ ok: true });
   });
-  agent.report({ t: 'attached', control, node: process.version });
+  agent.report({ t: 'attached', control, node: process.version, matched: agent.matched() });
   return { pid: process.pid, control, node: process.version };
 }
 

@@ -124,6 +124,22 @@ test('fn entry, return, error and line probes spliced into a running CommonJS pr
   }
 });
 
+test('not quiet, attach says what each description matched in the process, as dtrace -p does, before the attached line', async () => {
+  const app = await startApp(['--inspect-port=0', 'splice.cjs']);
+  try {
+    const a = attach(['attach', String(app.pid), '-e', 'fn:splice-lib.cjs:work:entry, fn:splice-lib.cjs:nosuch:entry { @n = count(); }']);
+    await a.attached;
+    const r = await a.detach();
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stderr.split('\n');
+    const notice = lines.indexOf(`mscope: description 'fn:splice-lib.cjs:work:entry, fn:splice-lib.cjs:nosuch:entry ' matched 1 probe`);
+    assert.ok(notice >= 0, r.stderr);
+    assert.ok(notice < lines.findIndex((l) => l.startsWith('mscope: attached to process')), r.stderr);
+  } finally {
+    app.child.kill();
+  }
+});
+
 test('fn return and error probes spliced into a running ES module program; detach gives back its source', async () => {
   const app = await startApp(['--inspect-port=0', 'splice.mjs']);
   try {

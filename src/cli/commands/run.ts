@@ -172,10 +172,13 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
   try {
     if (command.length === 0 && pid === undefined) return await (await import('../script/solo.js')).runSolo(program!, out);
     if (program !== null) {
-      // As dtrace(1M) does once the program is enabled: before BEGIN runs and CMD starts.
+      // As dtrace(1M) does once the program is enabled: before BEGIN runs and CMD starts; attached,
+      // with what the process's descriptions matched, once its agent says.
       const { enableNotices, registerKnownProbes } = await import('../script/matched.js');
       await registerKnownProbes(program);
-      process.stderr.write(enableNotices(program, quiet || program.options.quiet));
+      const silent = quiet || program.options.quiet;
+      if (target instanceof CommandTarget) process.stderr.write(enableNotices(program, silent));
+      else target.notices = (matched) => enableNotices(program, silent, matched);
     }
     const result = await trace({
       target,

@@ -1,4 +1,4 @@
-import { registry, type ProbeName } from '../../core/index.js';
+import { registry } from '../../core/index.js';
 import { matchesLater, renderDiagnostics, unmatchedProbeWarnings, type CompiledProgram } from '../../lang/index.js';
 
 /**
@@ -25,10 +25,11 @@ export async function registerKnownProbes(program: CompiledProgram): Promise<voi
  * ERROR and tick-N, and every probe a description matches now; `fn`, `usdt` and `dc` probes
  * a program makes as it loads its modules are matched then (see matchesLater), so a
  * description that can match them says so, and is judged at the end of the run instead.
+ * `attached`: what each description matched in a process mscope attached to (its modules are
+ * loaded, so every count is final), by the description's text.
  */
-export function enableNotices(program: CompiledProgram, quiet: boolean): string {
+export function enableNotices(program: CompiledProgram, quiet: boolean, attached?: Readonly<Record<string, number>>): string {
   let out = '';
-  const probes: ProbeName[] = [];
   for (const source of program.sources) {
     let matched = 0;
     let later = false;
@@ -40,9 +41,11 @@ export function enableNotices(program: CompiledProgram, quiet: boolean): string 
           matched++;
           continue;
         }
-        const found = registry.find(d);
-        probes.push(...found);
-        matched += found.length;
+        if (attached !== undefined) {
+          matched += attached[d.text] ?? 0;
+          continue;
+        }
+        matched += registry.find(d).length;
         later ||= matchesLater(d);
       }
     }
