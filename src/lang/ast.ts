@@ -49,8 +49,9 @@ export type VarRef =
   | { kind: 'inline'; name: string }
   /** A translator's parameter, inside its member expressions. */
   | { kind: 'param'; name: string }
-  | { kind: 'global'; name: string }
-  | { kind: 'array'; name: string }
+  /** `inMemory`: the variable lives at an address because `&` of a part of it is taken (addressed.ts). */
+  | { kind: 'global'; name: string; inMemory?: boolean }
+  | { kind: 'array'; name: string; inMemory?: boolean }
   | { kind: 'self'; name: string }
   | { kind: 'this'; name: string };
 

@@ -406,7 +406,7 @@ class Checker {
     this.expr(o);
     this.base = outer;
     if (o.kind === 'ident' && o.ref?.kind !== 'const' && o.ref?.kind !== 'inline') this.diags.report('D4123', o.span, [o.name]);
-    else if (o.kind === 'self' || o.kind === 'this' || (o.kind === 'index' && o.ref?.kind === 'array')) {
+    else if (o.kind === 'self' || o.kind === 'this' || (o.kind === 'index' && o.ref?.kind === 'array' && o.ref.inMemory !== true)) {
       this.diags.report('D4123', o.span, [lvalueText(o)]);
     } else if (o.kind !== 'member' && o.kind !== 'index' && !(o.kind === 'unary' && o.op === '*')) this.diags.report('D4124', o.span);
     else if (o.kind === 'member' && memberOf(o)?.bits !== undefined) this.diags.report('D4125', o.span, [o.name]);

@@ -189,6 +189,7 @@ export abstract class ExprCompiler {
   private ident(e: Extract<Expr, { kind: 'ident' }>): string {
     const ref = e.ref;
     if (ref === undefined) return '0';
+    if (isMemory(e)) return this.load(e);
     if (ref.kind === 'global') return `g_${e.name}`;
     if (ref.kind === 'const') return String(this.checked.decls.enumerators.get(e.name)!.value);
     if (ref.kind === 'param') return `p_${e.name}`;
@@ -261,10 +262,14 @@ export abstract class ExprCompiler {
     switch (e.kind) {
       case 'unary':
         return this.expr(e.operand);
+      case 'ident':
+        // A global that lives in memory (addressed.ts): its address is fixed for the run.
+        return String(this.names.statics.get(e.name)!.address);
       case 'index': {
         const base = e.target.ctype?.kind === 'ptr' ? this.expr(e.target) : this.address(e.target);
         const size = sizeOf(e.ctype ?? DYN);
-        const i = this.int(e.keys[0]!);
+        // A declared D array's index is checked against its length, as it is when not in memory.
+        const i = e.ref?.kind === 'array' ? this.arrayKey(e) : this.int(e.keys[0]!);
         return `add(${base}, ${size === 1 ? i : `mul(${i}, ${size})`})`;
       }
       case 'member': {
@@ -333,6 +338,7 @@ export abstract class ExprCompiler {
 
   /** The type a store into `target` converts to. */
   private targetType(target: Expr): CType {
+    if (isMemory(target)) return target.ctype ?? DYN;
     if (target.kind === 'member' || target.kind === 'unary' || (target.kind === 'index' && target.ref?.kind !== 'array'))
       return target.ctype ?? DYN;
     return this.ctypeOfVar(varKey(target));
@@ -344,7 +350,7 @@ export abstract class ExprCompiler {
     const base = op.slice(0, -1);
     const r = binaryType(base, t.kind === 'dyn' ? INT64 : t, value.ctype ?? DYN);
     const shift = base === '<<' || base === '>>';
-    if (target.kind === 'index' && target.ref?.kind === 'array') {
+    if (target.kind === 'index' && target.ref?.kind === 'array' && !isMemory(target)) {
       const cur = `(a_${target.ref.name}.get($k) ?? ${this.defaultOf(varKey(target))})`;
       const v = arithmetic(base, convert(cur, t, r), convert(this.expr(value), value.ctype ?? DYN, shift ? INT64 : r), r);
       return `($k = ${this.arrayKey(target)}, ${this.store(target, convert(v, r, t), '$k')})`;
@@ -437,7 +443,7 @@ export abstract class ExprCompiler {
     // `p++` steps a pointer by the size of what it points to.
     const step = it.kind === 'ptr' ? String(Math.max(1, sizeOf(it.to))) : '1';
     const next = convert(arithmetic(e.op === '++' ? '+' : '-', convert('$t', it, r), step, r), r, it);
-    if (e.target.kind === 'index' && e.target.ref?.kind === 'array') {
+    if (e.target.kind === 'index' && e.target.ref?.kind === 'array' && !isMemory(e.target)) {
       const cur = `(a_${e.target.ref.name}.get($k) ?? ${this.defaultOf(varKey(e.target))})`;
       const stored = this.store(e.target, next, '$k');
       return `($k = ${this.arrayKey(e.target)}, $t = ${t.kind === 'dyn' ? `toInt(${cur})` : cur}, ${e.prefix ? stored : `${stored}, $t`})`;

@@ -7,6 +7,7 @@ import { SCRATCH_FUNCS } from './builtins.js';
 import type { Names } from './resolve.js';
 import { stmtExprs, visitExpr } from './walk.js';
 import { isMemory } from './memory.js';
+import { STATIC_BASE } from './runtime/scratch.js';
 
 /** The actions that record data in DTrace's principal buffer: when not quiet, their firing prints a `CPU ID FUNCTION:NAME` line. */
 const RECORDING_ACTIONS = new Set(['trace', 'print', 'printf', 'printa', 'tracemem', 'stack', 'ustack', 'jstack', 'exit', 'system']);
@@ -50,6 +51,8 @@ class Generator extends ActionCompiler {
     for (const a of this.names.arrays) out.push(`const a_${a} = new Map();`);
     for (const t of this.names.thisVars) out.push(`let t_${t} = ${this.defaultOf('this->' + t)};`);
     out.push('let thisEv = null;');
+    const regions = [...this.names.statics.values()];
+    if (regions.length > 0) out.push(`rt.scratch.setStatics(${Math.max(...regions.map((s) => s.address + s.size)) - STATIC_BASE});`);
     this.aggs.forEach((_, i) => out.push(`const A${i} = rt.aggs[${i}];`));
     const fns = this.program.clauses.map((c) => this.clause(c));
     out.push(...fns);
@@ -62,12 +65,22 @@ class Generator extends ActionCompiler {
     }
     out.push(...this.memory.source());
     // A struct global stays in its process: END sees what BEGIN set (its value is not a D scalar to report).
-    const globals = [...this.names.globals].filter((g) => this.typeOfVar(g) !== 'struct');
-    const arrays = [...this.names.arrays];
+    // A global in memory (addressed.ts), struct or array, travels as its bytes (a latin1 string).
+    const statics = this.names.statics;
+    const globals = [
+      ...[...this.names.globals].filter((g) => statics.has(g) || this.typeOfVar(g) !== 'struct'),
+      ...[...this.names.arrays].filter((a) => statics.has(a)),
+    ];
+    const arrays = [...this.names.arrays].filter((a) => !statics.has(a));
+    const reads = globals.map((g) =>
+      statics.has(g) ? `rt.scratch.bytesAt(${statics.get(g)!.address}, ${statics.get(g)!.size})` : `g_${g}`,
+    );
     // How an instance reads and sets the globals, so that END in mscope sees what probe clauses set.
-    const writes = globals.map((g, i) => `case ${i}: g_${g} = v; break;`).join(' ');
+    const writes = globals
+      .map((g, i) => `case ${i}: ${statics.has(g) ? `rt.scratch.setBytesAt(${statics.get(g)!.address}, v)` : `g_${g} = v`}; break;`)
+      .join(' ');
     out.push(
-      `const globals = { read: () => [${globals.map((g) => `g_${g}`).join(', ')}], write: (i, v) => { switch (i) { ${writes} } }, arrays: [${arrays.map((a) => `a_${a}`).join(', ')}] };`,
+      `const globals = { read: () => [${reads.join(', ')}], write: (i, v) => { switch (i) { ${writes} } }, arrays: [${arrays.map((a) => `a_${a}`).join(', ')}] };`,
     );
     out.push(`return { clauses: [${this.program.clauses.map((c) => `c${c.index}`).join(', ')}], globals };`);
     return {

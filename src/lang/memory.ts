@@ -2,15 +2,18 @@ import type { Expr } from './ast.js';
 import { scalarKind, type CType, type Member } from './ctypes.js';
 
 /**
- * Lvalues in memory: `*p`, `p[i]` and `p->m` of a pointer, and the members and elements of
- * those. D variables are not in memory here (they have no address); scratch from alloca is.
+ * Lvalues in memory: `*p`, `p[i]` and `p->m` of a pointer, a global array or struct some part
+ * of which has its address taken (addressed.ts), and the members and elements of those. Other
+ * D variables are not in memory here (they have no address).
  */
 export function isMemory(e: Expr): boolean {
   switch (e.kind) {
     case 'unary':
       return e.op === '*';
+    case 'ident':
+      return (e.ref?.kind === 'global' || e.ref?.kind === 'array') && e.ref.inMemory === true;
     case 'index': {
-      if (e.ref?.kind === 'array') return false;
+      if (e.ref?.kind === 'array') return e.ref.inMemory === true;
       const t = e.target.ctype;
       return t?.kind === 'ptr' || (t?.kind === 'array' && isMemory(e.target));
     }

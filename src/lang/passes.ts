@@ -5,6 +5,7 @@ import { checkProgram, type CheckResult } from './check.js';
 import { generate, type GeneratedProgram } from './compile.js';
 import type { DiagnosticBag, Source } from './diagnostics.js';
 import type { MacroArgs } from './macros.js';
+import { markAddressed } from './addressed.js';
 import { Declarations } from './declarations.js';
 import { parse } from './parser.js';
 import { resolveNames, type Names } from './resolve.js';
@@ -26,6 +27,7 @@ export interface PassResult {
  *    order is link order); macro arguments are substituted here, so later passes see
  *    literals; `#pragma` lines become options and bindings with their place in the file;
  * 2. resolve names: needs every clause, since a global is declared by an assignment anywhere;
+ *    then the globals some part of which has its address taken are given one (addressed.ts);
  * 3. type every expression and variable: needs resolved names; reports nothing;
  * 4. check types, calls, aggregations and options (the program's and `-x` settings) once, and
  *    record each clause's capabilities;
@@ -48,6 +50,7 @@ export function runPasses(
     program.pragmas.push(...p.pragmas);
   }
   const names = resolveNames(program, diags);
+  markAddressed(program, names);
   const checked = checkProgram(program, typeProgram(program.clauses, program.decls), diags, settings);
   const bindings = assignBindings(program, checked.capabilities, fallback, diags);
   const order = sources.map((s) => s.file);

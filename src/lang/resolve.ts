@@ -13,6 +13,8 @@ export interface Names {
   readonly thisVars: Set<string>;
   /** Aggregations by name (`_` for bare `@`), in first-use order. */
   readonly aggregations: Set<string>;
+  /** Globals that live in memory (addressed.ts): each one's address and size in Scratch's static region. */
+  readonly statics: Map<string, { readonly address: number; readonly size: number }>;
 }
 
 /**
@@ -27,6 +29,7 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     selfVars: new Set(),
     thisVars: new Set(),
     aggregations: new Set(),
+    statics: new Map(),
   };
   for (const c of program.clauses) for (const s of c.body) if (s.kind === 'aggregate') names.aggregations.add(s.name || '_');
   // Declared variables exist before any assignment: a declared array is stored as an associative one.
@@ -47,6 +50,8 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     else if (t.kind === 'ident' && !BUILTIN_VARS.has(t.name)) {
       if (!names.arrays.has(t.name)) names.globals.add(t.name);
       if (!decls.vars.has(t.name) && !scalarAt.has(t.name)) scalarAt.set(t.name, t);
+    } else if (t.kind === 'index' && t.target.kind === 'ident' && decls.vars.get(t.target.name)?.type.kind === 'ptr') {
+      // `p[i] = v` of a declared pointer stores through it: `p` stays a scalar.
     } else if (t.kind === 'index' && t.target.kind === 'ident' && t.target.name !== 'args') {
       names.arrays.add(t.target.name);
       if (!decls.vars.has(t.target.name) && !arrayAt.has(t.target.name)) arrayAt.set(t.target.name, t.target);

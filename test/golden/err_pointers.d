@@ -2,6 +2,9 @@ struct point { int x; int y; unsigned flag : 1; };
 struct point pt;
 int a[5];
 void *vp;
+struct named { string s; int n; };
+struct named nm;
+this struct point tp;
 BEGIN
 {
 	v = *timestamp;
@@ -11,8 +14,11 @@ BEGIN
 	q = &x;
 	q = &self->d;
 	q = &this->t;
-	q = &a[0];
-	q = &pt.x;
+	b["k"] = 1;
+	q = &b["k"];
+	this->pq = &pt;
+	q = &this->tp.x;
+	q = &nm.n;
 	q = &(x + 1);
 	q = &1;
 	q = &args[0];

@@ -188,3 +188,24 @@ test('a program runs in agents when it has BEGIN or a probe clause; END, tick-N 
   assert.equal(runs('fn:roles:hit:entry { @n = count(); }'), true);
   assert.equal(runs('profile-99 { @n = count(); }'), true);
 });
+
+test('a global in memory (its address taken) reaches the consumer as its bytes', () => {
+  const text = `int v[4]; int *p; struct pair { int a; int b; } s;
+    BEGIN { p = &v[0]; }
+    fn:roles:hit:entry { p[arg0] = arg0 * 10; this->q = &s.b; *this->q = arg0; }
+    END { printf("%d %d %d %d %d\\n", v[1], v[2], v[3], s.b, &v[3] - &v[1]); }`;
+  const p = program(text);
+  const consumerHost = host();
+  const consumer = new ConsumerProgram(p, consumerHost);
+  consumer.start();
+  const agent = new AgentProgram(p, host());
+  agent.start();
+  assert.equal(agent.takeDelta().globals, undefined, "BEGIN's values are the consumer's already");
+  mod.hit(1);
+  mod.hit(3);
+  const d = agent.takeDelta();
+  agent.finish();
+  consumer.applyDelta(d);
+  consumer.finish();
+  assert.equal(consumerHost.out, '10 0 30 3 2\n');
+});

@@ -7,6 +7,8 @@ const REGION = 2 ** 45;
 const SPAN = 2 ** 24;
 const GENERATIONS = 2 ** 20;
 export const MAX_SCRATCH = SPAN;
+/** Where global D variables that have an address live (addressed.ts), below every clause's scratch. */
+export const STATIC_BASE = 2 ** 44;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -43,8 +45,15 @@ export class Scratch {
   private base = REGION;
   private top = 0;
   private gen = 0;
+  /** The global D variables that live in memory: one region for the whole run, at STATIC_BASE. */
+  private statics = new Uint8Array(0);
 
   constructor(readonly size: number) {}
+
+  /** The program's static region is `size` bytes, zeroed as D's variables start. */
+  setStatics(size: number): void {
+    if (this.statics.length < size) this.statics = new Uint8Array(size);
+  }
 
   /** A clause that uses scratch starts: what earlier firings allocated is freed. */
   begin(): void {
@@ -65,18 +74,38 @@ export class Scratch {
     return this.base + start;
   }
 
-  /** Whether `v` is an address inside this clause's scratch. */
+  /** Whether `v` is an address inside this clause's scratch or a global variable's memory. */
   holds(v: unknown): boolean {
-    const a = typeof v === 'bigint' ? Number(v) : v;
-    return typeof a === 'number' && a >= this.base && a < this.base + this.top;
+    return this.region(v) !== null;
   }
 
   /** The allocated bytes [addr, addr + n), or a fault. */
   view(addr: unknown, n: number): Uint8Array {
+    const r = this.region(addr);
+    if (r === null || !(n >= 0) || r.off + n > r.end) throw invalidAddress(addr);
+    return r.bytes.subarray(r.off, r.off + n);
+  }
+
+  /** A global in memory's bytes as one character each, as GlobalsSync ships it between processes. */
+  bytesAt(addr: number, size: number): string {
+    return Buffer.from(this.view(addr, size)).toString('latin1');
+  }
+
+  /** Sets a global in memory from what bytesAt gave in another process. */
+  setBytesAt(addr: number, bytes: unknown): void {
+    if (typeof bytes !== 'string') return;
+    const b = Buffer.from(bytes, 'latin1');
+    this.view(addr, b.length).set(b);
+  }
+
+  /** The memory `addr` is in and its offset there: this clause's allocations or the static region. */
+  private region(addr: unknown): { bytes: Uint8Array; off: number; end: number } | null {
     const a = typeof addr === 'bigint' ? Number(addr) : typeof addr === 'number' ? addr : NaN;
     const off = a - this.base;
-    if (!(n >= 0) || !(off >= 0) || off + n > this.top) throw invalidAddress(addr);
-    return this.bytes.subarray(off, off + n);
+    if (off >= 0 && off < this.top) return { bytes: this.bytes, off, end: this.top };
+    const s = a - STATIC_BASE;
+    if (s >= 0 && s < this.statics.length) return { bytes: this.statics, off: s, end: this.statics.length };
+    return null;
   }
 
   /**
@@ -184,13 +213,12 @@ export class Scratch {
 
   /** The NUL-terminated string at a scratch address, at most `max` characters. */
   string(addr: unknown, max: number): string {
-    const a = Number(addr);
-    const off = a - this.base;
-    if (!(off >= 0) || off >= this.top) throw invalidAddress(addr);
-    const end = Math.min(this.top, off + max);
-    let i = off;
-    while (i < end && this.bytes[i] !== 0) i++;
-    return bytesString(this.bytes.subarray(off, i));
+    const r = this.region(addr);
+    if (r === null) throw invalidAddress(addr);
+    const end = Math.min(r.end, r.off + max);
+    let i = r.off;
+    while (i < end && r.bytes[i] !== 0) i++;
+    return bytesString(r.bytes.subarray(r.off, i));
   }
 }
 
