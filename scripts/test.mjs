@@ -5,9 +5,9 @@
 // (scripts/hung-report.mjs) with its output. Extra args narrow by substring. The files run as
 // JavaScript transpiled once per run (scripts/test-build.mjs) against the built dist/;
 // MSCOPE_TEST_TSX=1 runs the sources through tsx instead, without needing a build.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
 import { buildTests, removeBuild, staleBuild } from './test-build.mjs';
 import { REPORT_SIGNAL, describeHung } from './hung-report.mjs';
@@ -124,7 +124,16 @@ function stopAll(why) {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stopAll(`interrupted (${signal})`));
 setTimeout(() => stopAll(`stopped: the run took over ${runLimitMs / 1000} s`), runLimitMs).unref();
 
-const queue = files.map((file, index) => ({ file, index }));
+// Longest first, by each file's wall time in earlier runs, so that the slots end together
+// instead of one running the last long file alone. Files never timed (most are short) go last.
+// scripts/test-durations.json, a copy of that record, orders a fresh clone's first run.
+const DURATIONS = 'node_modules/.cache/mscope-test/durations.json';
+const SEED = new URL('./test-durations.json', import.meta.url);
+const readTimes = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {});
+const earlier = { ...readTimes(SEED), ...readTimes(DURATIONS) };
+const queue = files
+  .map((file, index) => ({ file, index, ms: earlier[file] ?? 0 }))
+  .sort((a, b) => b.ms - a.ms || a.file.localeCompare(b.file));
 await Promise.all(
   Array.from({ length: Math.min(jobs, queue.length) }, async () => {
     while (queue.length > 0 && !interrupted) {
@@ -134,6 +143,14 @@ await Promise.all(
   }),
 );
 
+if (process.env.MSCOPE_TEST_ROOT === undefined) {
+  const times = readTimes(DURATIONS);
+  for (const r of results) times[r.file] = r.ms;
+  mkdirSync(dirname(DURATIONS), { recursive: true });
+  // Renamed into place: a run beside this one never reads half a file.
+  writeFileSync(`${DURATIONS}.${process.pid}`, `${JSON.stringify(times, null, 2)}\n`);
+  renameSync(`${DURATIONS}.${process.pid}`, DURATIONS);
+}
 if (build !== null) removeBuild(build.dir);
 rmSync(cpuDir, { recursive: true, force: true });
 rmSync(reportDir, { recursive: true, force: true });
