@@ -2,7 +2,18 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'lib/**', '.test-build/**', 'node_modules/**', 'test/fixtures/**', 'test/golden/**', '.ci/**', 'examples/**/*.js'],
+    ignores: [
+      'dist/**',
+      'lib/**',
+      '.test-build/**',
+      'node_modules/**',
+      '.mscope-cache/**',
+      'coverage/**',
+      'test/fixtures/**',
+      'test/golden/**',
+      '.ci/**',
+      'examples/**/*.js',
+    ],
   },
   ...tseslint.configs.recommended,
   {
