@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { collect, spawnMscope, type Result } from '../cli/mscope.js';
+import { bounded, collect, spawnMscope, type Result } from '../cli/mscope.js';
 
 export const APPS = fileURLToPath(new URL('../fixtures/attach/', import.meta.url));
 /** The Node the tests run on (MSCOPE_TEST_NODE): targets are started plainly with it. */
@@ -52,16 +52,20 @@ export function startApp(args: readonly string[], options: SpawnOptions = {}): P
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const nextLine = (prefix: string): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const look = (): void => {
-        const i = lines.findIndex((l) => l.startsWith(prefix));
-        if (i >= 0) return resolve(lines.splice(i, 1)[0]!.slice(prefix.length));
-        if (child.exitCode !== null) return reject(new Error(`exited before printing "${prefix}"; stderr: ${err}`));
-        waiters.push(look);
-      };
-      look();
-      void exited.then(() => waiters.length > 0 && look());
-    });
+    bounded(
+      new Promise<string>((resolve, reject) => {
+        const look = (): void => {
+          const i = lines.findIndex((l) => l.startsWith(prefix));
+          if (i >= 0) return resolve(lines.splice(i, 1)[0]!.slice(prefix.length));
+          if (child.exitCode !== null) return reject(new Error(`exited before printing "${prefix}"; stderr: ${err}`));
+          waiters.push(look);
+        };
+        look();
+        void exited.then(() => waiters.length > 0 && look());
+      }),
+      `a line "${prefix}…" on the program's stdout`,
+      () => `${lines.join('\n')}${buf}; stderr: ${err}`,
+    );
   return nextLine('listening ').then((port) => ({
     child,
     pid: child.pid!,
@@ -112,13 +116,17 @@ export function attach(args: readonly string[], env: NodeJS.ProcessEnv = {}): At
   const child = spawnMscope(args, APPS, env);
   const done = collect(child);
   let err = '';
-  const attached = new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (/^mscope: attached to process/m.test(err)) resolve();
-    });
-    void done.then((r) => reject(new Error(`mscope ended before attaching (status ${r.status}): ${r.stderr}`)));
-  });
+  const attached = bounded(
+    new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/^mscope: attached to process/m.test(err)) resolve();
+      });
+      void done.then((r) => reject(new Error(`mscope ended before attaching (status ${r.status}): ${r.stderr}`)));
+    }),
+    '"mscope: attached to process" on its stderr',
+    () => err,
+  );
   attached.catch(() => {});
   return {
     child,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import { LIVE_EDIT_OFF } from '../../src/attach/debugger.js';
 import assert from 'node:assert/strict';
-import { mscope } from '../cli/mscope.js';
+import { bounded, mscope } from '../cli/mscope.js';
 import { APPS, assertLeftAsFound, attach, requests, startApp, type App, type Attached } from './harness.js';
 
 /**
@@ -12,8 +12,8 @@ import { APPS, assertLeftAsFound, attach, requests, startApp, type App, type Att
  * chosen by the system (`--inspect-port=0`) so that test files running at once do not collide on 9229.
  */
 function stderrMatches(a: Attached, re: RegExp): Promise<void> {
-  return new Promise((resolve) => {
-    let err = '';
+  let err = '';
+  const matched = new Promise<void>((resolve) => {
     const look = (d: Buffer): void => {
       err += d.toString();
       if (re.test(err)) {
@@ -23,6 +23,7 @@ function stderrMatches(a: Attached, re: RegExp): Promise<void> {
     };
     a.child.stderr!.on('data', look);
   });
+  return bounded(matched, `${re} on mscope's stderr`, () => err);
 }
 
 /** Return values, errors, `elapsed` and `vtime` of a sync function, a throwing one, an async one and a method. */

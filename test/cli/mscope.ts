@@ -55,10 +55,25 @@ export async function mscopeWithin(limitMs: number, args: readonly string[], cwd
   return collect(child).finally(() => clearTimeout(hung));
 }
 
-/** Resolves once `text` has appeared on the child's stdout. */
+/** How long a test waits for a process to print or do something before it fails: a bound on a hang, not a timing assertion. */
+export const WAIT_MS = 60_000;
+
+/**
+ * `promise`, or after WAIT_MS a rejection naming what was awaited and what had been seen, so that
+ * a wait that would never end fails its test in one line instead of holding the file to the runner's limit.
+ */
+export function bounded<T>(promise: Promise<T>, awaited: string, seen: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${WAIT_MS / 1000} s for ${awaited}; seen: ${seen()}`)), WAIT_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves once `text` has appeared on the child's stdout (within WAIT_MS). */
 export function waitForOutput(child: ChildProcess, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
+  let seen = '';
+  const printed = new Promise<void>((resolve, reject) => {
     // Removed once the text is seen, so that waiting many times on one child does not pile up listeners.
     const onExit = (): void => reject(new Error(`exited before printing ${JSON.stringify(text)}; stdout: ${seen}`));
     const onData = (d: Buffer | string): void => {
@@ -72,6 +87,7 @@ export function waitForOutput(child: ChildProcess, text: string): Promise<void> 
     child.stdout!.on('data', onData);
     child.once('exit', onExit);
   });
+  return bounded(printed, `${JSON.stringify(text)} on stdout`, () => seen);
 }
 
 /** The lines `pid N: FUNC COUNT` printed by monitors/count.ts, grouped by pid. */

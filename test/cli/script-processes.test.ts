@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { FIXTURES, collect, mscope, spawnMscope } from './mscope.js';
+import { FIXTURES, bounded, collect, mscope, spawnMscope } from './mscope.js';
 
 // D programs over several processes, signals and exit(): what mscope prints is the merge.
 const dir = join(FIXTURES, 'scripts');
@@ -29,26 +29,30 @@ function watch(child: ChildProcess): { until(test: RegExp | ((text: string) => b
   });
   return {
     until: (t) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          const m = typeof t === 'function' ? (t(seen) ? null : undefined) : (t.exec(seen) ?? undefined);
-          if (m === undefined) return;
-          waiters.delete(check);
-          child.off('exit', onExit);
-          resolve(m);
-        };
-        const onExit = (): void => reject(new Error(`exited while waiting for ${String(t)}; stdout: ${seen}`));
-        waiters.add(check);
-        child.once('exit', onExit);
-        check();
-      }),
+      bounded(
+        new Promise((resolve, reject) => {
+          const check = (): void => {
+            const m = typeof t === 'function' ? (t(seen) ? null : undefined) : (t.exec(seen) ?? undefined);
+            if (m === undefined) return;
+            waiters.delete(check);
+            child.off('exit', onExit);
+            resolve(m);
+          };
+          const onExit = (): void => reject(new Error(`exited while waiting for ${String(t)}; stdout: ${seen}`));
+          waiters.add(check);
+          child.once('exit', onExit);
+          check();
+        }),
+        `${String(t)} to hold of stdout`,
+        () => seen,
+      ),
   };
 }
 
 /** Resolves with the stdout seen so far once `pattern` matches it. */
 function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
+  let seen = '';
+  const matched = new Promise<RegExpExecArray>((resolve, reject) => {
     const onData = (d: Buffer | string): void => {
       seen += d.toString();
       const m = pattern.exec(seen);
@@ -62,6 +66,7 @@ function waitFor(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray>
     child.stdout!.on('data', onData);
     child.once('exit', onExit);
   });
+  return bounded(matched, `${pattern} on stdout`, () => seen);
 }
 
 test('sh -c running two node programs: one aggregation, the sum of both', async () => {

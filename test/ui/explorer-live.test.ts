@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
-import { ROOT, mscope, spawnMscope } from '../cli/mscope.js';
+import { ROOT, WAIT_MS, mscope, spawnMscope } from '../cli/mscope.js';
 import type { ProcessLinks } from '../../src/ui/index.js';
 import type { JsonAggregation } from '../../src/aggregate/index.js';
 
@@ -91,9 +91,6 @@ function collect(stream: NodeJS.ReadableStream, what: string): (re: RegExp) => P
       check();
     });
 }
-
-/** How long a wait for the run's output or its store may take before the test fails. */
-const WAIT_MS = 60_000;
 
 async function meta(url: URL): Promise<{ total: number; live: boolean; path: string }> {
   const r = await fetchText(url.port, `/api/meta?token=${url.searchParams.get('token')}`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
 import { binOf, type SelectionResult } from '../../src/ui/index.js';
-import { ROOT, mscope, spawnMscope } from '../cli/mscope.js';
+import { ROOT, bounded, mscope, spawnMscope } from '../cli/mscope.js';
 
 const CHROMIUM = process.env.MSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 /** Only an explicit MSCOPE_NO_BROWSER=1 skips the browser cases; a missing Chromium fails them. */
@@ -27,8 +27,8 @@ async function explore(): Promise<{ child: ChildProcess; url: URL }> {
   const made = await mscope(['run', '--acct', '--store', 'slow.db', '-q', '--', process.execPath, SERVER, String(REQUESTS)], dir);
   assert.equal(made.status, 0, made.stderr);
   const child = spawnMscope(['explore', 'slow.db'], dir);
-  const url = await new Promise<URL>((resolve, reject) => {
-    let out = '';
+  let out = '';
+  const printed = new Promise<URL>((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /open (http:\/\/\S+)/.exec(out);
@@ -36,6 +36,7 @@ async function explore(): Promise<{ child: ChildProcess; url: URL }> {
     });
     child.once('exit', (code) => reject(new Error(`mscope explore exited ${code} before printing its URL: ${out}`)));
   });
+  const url = await bounded(printed, "mscope explore's URL on its stdout", () => out);
   assert.match(url.href, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}$/);
   return (explorer = { child, url });
 }
