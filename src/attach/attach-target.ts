@@ -66,6 +66,11 @@ export class AttachTarget implements TraceTarget {
   /** The agent closed the inspector at our request (attached through it). */
   private inspectorClosed = false;
 
+  /** Its working directory, as `mscope run`'s is CMD's; mscope's own when that is not ours to read. */
+  get root(): string {
+    return this.facts.cwd || process.cwd();
+  }
+
   /** The checks that need no signal: a refusal for anything but this user's Node process. */
   constructor(readonly pid: number) {
     this.facts = processFacts(pid);

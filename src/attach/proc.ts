@@ -17,6 +17,8 @@ export interface ProcessFacts {
   readonly catchesUsr1: boolean;
   /** Field 22 of /proc/PID/stat: tells the process from a later one given the same pid. */
   readonly startTime: string;
+  /** Its working directory, resolved; '' when not ours to read. */
+  readonly cwd: string;
 }
 
 export function cannotAttach(message: string, cause?: unknown): MscopeError {
@@ -44,15 +46,17 @@ export function processFacts(pid: number): ProcessFacts {
   let exe = '';
   let argv: string[] = [];
   let nodeOptions = '';
+  let cwd = '';
   try {
     exe = readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, '');
     argv = read(pid, 'cmdline').split('\0').slice(0, -1);
     nodeOptions = /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(read(pid, 'environ'))?.[1] ?? '';
+    cwd = readlinkSync(`/proc/${pid}/cwd`).replace(/ \(deleted\)$/, '');
   } catch (error) {
     // Another user's process: its exe and environment are not ours to read; the uid check refuses it.
     if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw cannotAttach(`cannot read /proc/${pid}: ${String(error)}`, error);
   }
-  return { pid, uid, gid, exe, argv, nodeOptions, catchesUsr1: (sigCgt & (1n << 9n)) !== 0n, startTime: startTimeOf(pid) ?? '' };
+  return { pid, uid, gid, exe, argv, nodeOptions, catchesUsr1: (sigCgt & (1n << 9n)) !== 0n, startTime: startTimeOf(pid) ?? '', cwd };
 }
 
 /** null once the process is gone. */

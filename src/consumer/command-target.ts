@@ -12,14 +12,14 @@ export class CommandTarget implements TraceTarget {
 
   constructor(
     private readonly command: readonly string[],
-    private readonly cwd: string,
+    readonly root: string,
     /** CMD's stdio: the terminal's, or none (`mscope top` draws on the terminal). */
     private readonly stdio: 'inherit' | 'ignore' = 'inherit',
   ) {}
 
   async run(session: Session, monitors: readonly MonitorSpec[], options: AgentOptions): Promise<number> {
     const env = { ...process.env, ...session.env(monitors, options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
-    const child = new TracedChild(this.command, env, this.cwd, this.stdio);
+    const child = new TracedChild(this.command, env, this.root, this.stdio);
     if (child.pid !== undefined) setTargetPid(child.pid);
     const stopper = new Stopper(child, session);
     this.stopper = stopper;

@@ -26,6 +26,8 @@ export interface TraceTarget {
   readonly killed: ReadonlySet<number>;
   /** The line for a session in which no process reported back. */
   readonly nothingTraced: string;
+  /** Where the traced program's own code is (module names and `fn` scope): CMD's working directory, or an attached process's. */
+  readonly root: string;
   dispose(): void;
 }
 

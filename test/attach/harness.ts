@@ -111,9 +111,9 @@ export interface Attached {
   detach(): Promise<Result>;
 }
 
-/** `mscope attach PID ARGS…`, or any other mscope command line that attaches. */
-export function attach(args: readonly string[], env: NodeJS.ProcessEnv = {}): Attached {
-  const child = spawnMscope(args, APPS, env);
+/** `mscope attach PID ARGS…`, or any other mscope command line that attaches; mscope runs in `cwd`. */
+export function attach(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = APPS): Attached {
+  const child = spawnMscope(args, cwd, env);
   const done = collect(child);
   let err = '';
   const attached = bounded(

@@ -19,6 +19,7 @@ const node: ProcessFacts = {
   nodeOptions: '',
   catchesUsr1: true,
   startTime: '1',
+  cwd: '/srv/app',
 };
 
 test('the checks made before SIGUSR1: owner, Node, no inspector open, loopback only', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import { LIVE_EDIT_OFF } from '../../src/attach/debugger.js';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { bounded, mscope } from '../cli/mscope.js';
 import { APPS, assertLeftAsFound, attach, requests, startApp, type App, type Attached } from './harness.js';
 
@@ -125,10 +126,14 @@ test('fn entry, return, error and line probes spliced into a running CommonJS pr
   }
 });
 
-test('not quiet, attach says what each description matched in the process, as dtrace -p does, before the attached line', async () => {
+test('not quiet, attach says what each description matched in the process, as dtrace -p does, before the attached line; modules are named from the working directory of the process, wherever mscope runs', async () => {
   const app = await startApp(['--inspect-port=0', 'splice.cjs']);
   try {
-    const a = attach(['attach', String(app.pid), '-e', 'fn:splice-lib.cjs:work:entry, fn:splice-lib.cjs:nosuch:entry { @n = count(); }']);
+    const a = attach(
+      ['attach', String(app.pid), '-e', 'fn:splice-lib.cjs:work:entry, fn:splice-lib.cjs:nosuch:entry { @n = count(); }'],
+      {},
+      tmpdir(),
+    );
     await a.attached;
     const r = await a.detach();
     assert.equal(r.status, 0, r.stderr);

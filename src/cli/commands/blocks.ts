@@ -28,11 +28,11 @@ export async function blocksCommand(args: readonly string[]): Promise<number> {
     if (p === '' || p.split(':').length > 2) throw usage(`mscope blocks: --functions expects FUNC or MODULE:FUNC globs, got "${p}"`);
   }
   const seconds = values.duration === undefined ? undefined : secondsOf(values.duration);
-  const spec: BlocksSpec = { patterns, root: process.cwd() };
   const target: TraceTarget =
     pid === undefined
       ? new CommandTarget(command, process.cwd(), 'inherit')
       : new (await import('../../attach/attach-target.js')).AttachTarget(pid);
+  const spec: BlocksSpec = { patterns, root: target.root };
   const out = openOutput(values.output);
   let timer: NodeJS.Timeout | undefined;
   let stop: (code: number) => void = () => {};
@@ -40,7 +40,7 @@ export async function blocksCommand(args: readonly string[]): Promise<number> {
     const result = await trace({
       target,
       monitors: [{ kind: 'blocks', name: 'blocks', spec: JSON.stringify(spec) }],
-      options: { root: process.cwd() },
+      options: { root: target.root },
       out,
       quiet: true,
       // -d counts from when coverage is on: the agent's `attached`, or CMD's first agent.

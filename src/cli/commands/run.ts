@@ -184,7 +184,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
       target,
       monitors,
       options: {
-        root: cwd,
+        root: target.root,
         ...(binding === undefined ? {} : { binding: binding as BindingKind }),
         ...(values.modules ? { modules: values.modules } : {}),
       },

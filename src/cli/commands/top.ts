@@ -57,7 +57,7 @@ export function topCommand(args: readonly string[]): Promise<number> {
       const result = await trace({
         target,
         monitors: [{ kind: 'd', name: 'script', spec }],
-        options: { root: process.cwd() },
+        options: { root: target.root },
         out,
         quiet: true,
         consumers,
