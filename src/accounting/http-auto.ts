@@ -46,6 +46,8 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
   if (!o.http) return () => {};
   const net = o.subsystems.net;
   const traceparent = o.traceparent;
+  // Requests in flight at teardown keep their bound emit: it must not enter (and so re-enable) accounting.
+  const installed = { on: true };
   const onStart = (msg: unknown): void => {
     const { request, response, socket, server } = msg as RequestStart;
     if (server[UNACCOUNTED] === true) return;
@@ -59,7 +61,7 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     }
     response[ACT] = act;
     acct.enter(act);
-    bindEmitter(acct, request, act);
+    bindEmitter(acct, request, act, installed);
   };
   const onFinish = (msg: unknown): void => {
     const { request, response, socket } = msg as RequestStart;
@@ -79,6 +81,7 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
   dc.subscribe('http.server.request.start', onStart);
   dc.subscribe('http.server.response.finish', onFinish);
   return () => {
+    installed.on = false;
     dc.unsubscribe('http.server.request.start', onStart);
     dc.unsubscribe('http.server.response.finish', onFinish);
   };
@@ -107,9 +110,10 @@ function keepTraceContext(raw: readonly string[], act: Activity): void {
  * context predates the request: without this, work done in a body handler belongs to no
  * activity (or, on a kept-alive connection, to whichever one the socket last carried).
  */
-function bindEmitter(acct: Accountant, request: IncomingMessage, act: Activity): void {
+function bindEmitter(acct: Accountant, request: IncomingMessage, act: Activity, installed: { readonly on: boolean }): void {
   const emit = request.emit;
   request.emit = function (this: IncomingMessage, ...args: Parameters<IncomingMessage['emit']>): boolean {
+    if (!installed.on) return emit.apply(this, args);
     const prev = acct.current();
     acct.enter(act);
     try {

@@ -218,3 +218,38 @@ describe('record sinks', () => {
     assert.match(ours[0]!.message, /Error: sink broke/);
   });
 });
+
+describe('disable', () => {
+  it('a request in flight at disable that goes on reading its body does not switch accounting back on', async () => {
+    let bodyRead!: () => void;
+    const read = new Promise<void>((resolve) => (bodyRead = resolve));
+    let headersIn!: () => void;
+    const inHandler = new Promise<void>((resolve) => (headersIn = resolve));
+    const server = http.createServer((req, res) => {
+      headersIn();
+      req.resume();
+      req.on('end', () => {
+        bodyRead();
+        res.end('ok');
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const client = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/body', agent: false });
+    client.flushHeaders();
+    try {
+      await inHandler;
+      // What a detach does while the request still waits for its body ('data' and 'end' come later).
+      acct.disable();
+      client.end('the body');
+      await read;
+      assert.equal(acct.enabled, false, 'the request body re-enabled accounting');
+      const [res] = (await once(client, 'response')) as [http.IncomingMessage];
+      res.resume();
+    } finally {
+      server.close();
+      acct.enable();
+    }
+  });
+});
