@@ -31,6 +31,8 @@ export class AccountingMonitor implements AgentMonitor {
     this.detach?.();
     const rest = this.flush();
     acct.disable();
+    // Every record went to mscope: a process mscope attached to and left keeps none of them.
+    acct.ring.clear();
     return rest;
   }
 }
