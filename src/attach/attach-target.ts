@@ -83,6 +83,11 @@ export class AttachTarget implements TraceTarget {
     this.nothingTraced = `mscope: process ${pid} did not report back; nothing was traced`;
   }
 
+  /** The process's command line, as the store's rows and the explorer's page name it. */
+  get command(): string {
+    return this.facts.argv.length === 0 ? `process ${this.pid}` : this.facts.argv.join(' ');
+  }
+
   /** Opens the inspector (when there is no control socket) and checks the Node version, before BEGIN runs. */
   async prepare(): Promise<void> {
     this.startedAt = performance.now();

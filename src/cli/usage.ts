@@ -9,7 +9,7 @@ commands:
   list    list the probes of a command's processes
   demo    run an example program under an example D program
   report  print the per-activity report of an accounting store
-  explore serve the Latency Explorer over an accounting store
+  explore serve the Latency Explorer over an accounting store or a running process
   links   list the links of a traced process
   relink  switch a link of a traced process to another binding, live
   bench   measure the probe effect: a command plainly and traced, compared as ministat does
@@ -52,11 +52,13 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
                      free port on 127.0.0.1, printed); after CMD exits, until ^C
   --functions GLOB   with --explore: kperfmon's view (mscope top's metrics) of the fn
                      functions matching FUNC or MODULE:FUNC (repeatable)
+  --port N           with --explore: the port to serve on (default: a free one)
   --modules GLOB     which modules to instrument (repeatable)
   -p, --pid PID      trace the running Node.js process PID instead of CMD: mscope attach PID
 `,
   attach: `usage: mscope attach PID [-e PROGRAM | -s FILE]… [--monitor FILE]… [-q] [-o FILE] [-x OPT=VAL]…
-                     [-f json] [-b direct|shm|message]
+                     [-f json] [-b direct|shm|message] [--acct] [--store FILE] [--prom PORT]
+                     [--otlp URL] [--explore [--port N] [--functions GLOB]…]
 
 Traces the running Node.js process PID (its main thread), like dtrace -p: the same programs,
 bindings and output as mscope run. ^C, SIGTERM or the program's exit() detach: every link
@@ -69,8 +71,10 @@ soon as the agent's own control socket is up.
 After attach these probes fire: http, net, fs, dns, gc, loop, task, proc, dc, profile-N,
 node (calls through a core module's exports), BEGIN, END, tick-N, and fn entry probes and
 line:FILE:LINE probes, spliced into the compiled functions by live edit or breakpoints
-(docs/ATTACH.md). --acct, --store, --prom, --otlp, --explore and --modules do not apply:
-they need the load-time rewrite.
+(docs/ATTACH.md). --acct, --store, --prom, --otlp and --explore switch accounting on in the
+process until detach: each HTTP server request from then on is an activity, with its
+subsystem times (fs: calls through the fs module's exports). --modules does not apply: it
+needs the load-time rewrite.
 
   Options as for mscope run (mscope help run).
 `,
@@ -169,6 +173,7 @@ p50/p95/p99 latency and the mean time and bytes by subsystem, for one run of the
   --runs             list the runs in FILE: id, start, pids, activities, command
 `,
   explore: `usage: mscope explore [--run ID] [--port N] [STORE]
+       mscope explore [--port N] [--store FILE] [-e PROGRAM | -s FILE]… [--functions GLOB]… PID
 
 Serves the Latency Explorer over one run of an accounting store (default: mscope.db, the
 latest run) on 127.0.0.1 until ^C, and prints its URL. The page shows the latency
@@ -176,8 +181,19 @@ histogram, each activity's subsystem times in parallel coordinates, the selected
 activities and how they differ from the rest; brush any of them to filter the others.
 The URL carries a random token: requests without it, or for another host, are refused.
 
-  --run ID           the run to explore (default: the latest one)
+With PID, the page is live over a running Node.js process: mscope attaches to it as
+mscope attach does (same checks and refusals), switches accounting on in it (each HTTP
+server request from then on is an activity), and the page updates as activities arrive.
+^C detaches: accounting is switched off and the process runs on as before; with --store
+the records stay in FILE. If the process ends first, the page serves on until ^C.
+The argument is a STORE when a file of that name exists, else a PID when it is all digits.
+
+  --run ID           the run to explore (default: the latest one); STORE only
   --port N           the port to serve on (default: a free one)
+  --store FILE       PID only: also append the activities to FILE, as mscope run --acct does
+  -e, -s, --functions, -q, -b, -o …
+                     PID only: as for mscope run --explore (a D program whose aggregations
+                     the page shows; kperfmon's view of the functions matching GLOB)
 `,
   links: `usage: mscope links PID
 

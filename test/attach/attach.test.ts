@@ -267,14 +267,14 @@ test('refusals: one line each, a non-zero exit, and the process untouched', asyn
       app.child.kill();
     }
   });
-  await t.test('usage: no PID, a bad PID, nothing to trace, accounting', async () => {
+  await t.test('usage: no PID, a bad PID, nothing to trace, --modules', async () => {
     for (const [args, message] of [
       [['attach'], 'mscope attach: expected one PID'],
       [['attach', 'abc', '-e', COUNT], 'mscope attach: PID must be a process id, got "abc"'],
       [['attach', String(process.pid)], 'mscope attach: nothing to trace: give -e, -s or --monitor'],
       [
-        ['attach', String(process.pid), '--acct', '-e', COUNT],
-        'mscope attach: --acct is not available with attach (it needs the load-time rewrite)',
+        ['attach', String(process.pid), '--modules', 'lib/*', '-e', COUNT],
+        'mscope attach: --modules is not available with attach (it needs the load-time rewrite)',
       ],
       [['run', '-p', String(process.pid), '-e', COUNT, '--', 'node'], 'mscope run: -p PID and -- CMD exclude each other'],
     ] as const) {

@@ -254,9 +254,9 @@ test(
   },
 );
 
-test('--explore needs a CMD and is refused with attach; --functions needs --explore and FUNC or MODULE:FUNC globs', async () => {
+test('--explore needs a CMD or a PID; --port and --functions needs --explore and FUNC or MODULE:FUNC globs', async () => {
   const none = await mscope(['run', '--explore', '-e', 'BEGIN { exit(0); }'], dir);
-  assert.equal(none.stderr, 'mscope run: --explore needs -- CMD\n');
+  assert.equal(none.stderr, 'mscope run: --explore needs -- CMD or -p PID\n');
   assert.equal(none.status, 2);
   const alone = await mscope(['run', '--functions', 'handle', '--', process.execPath, '-e', '0'], dir);
   assert.equal(alone.stderr, 'mscope run: --functions is a view of --explore; give both\n');
@@ -264,7 +264,7 @@ test('--explore needs a CMD and is refused with attach; --functions needs --expl
   const bad = await mscope(['run', '--explore', '--functions', 'a:b:c', '--', process.execPath, '-e', '0'], dir);
   assert.equal(bad.stderr, 'mscope run: --functions expects FUNC or MODULE:FUNC globs, got "a:b:c"\n');
   assert.equal(bad.status, 2);
-  const attach = await mscope(['attach', '--explore', '-e', 'BEGIN { exit(0); }', String(process.pid)], dir);
-  assert.equal(attach.stderr, 'mscope attach: --explore is not available with attach (it needs the load-time rewrite)\n');
-  assert.equal(attach.status, 2);
+  const port = await mscope(['run', '--port', '0', '--', process.execPath, '-e', '0'], dir);
+  assert.equal(port.stderr, "mscope run: --port is the Latency Explorer's; give --explore\n");
+  assert.equal(port.status, 2);
 });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { BINDING_KINDS, compileGlob, type BindingKind } from '../../core/index.js';
+import { BINDING_KINDS, MscopeError, compileGlob, type BindingKind } from '../../core/index.js';
 import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
+import { ATTACH_OPTIONS, NOT_WITH_ATTACH, RUN_OPTIONS as OPTIONS } from './run-options.js';
 import type { AgentMessage, MonitorSpec } from '../../agent/protocol.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
@@ -11,44 +12,20 @@ import { parseSettings, scriptSources } from '../script/sources.js';
 import { otlpFromEnv } from '../../export/otlp.js';
 import type { AcctOptions } from '../../accounting/index.js';
 import type { AccountingConsumer, AccountingSinks } from '../../consumer/acct-consumer.js';
-import type { Explorer, TracedProcesses } from '../../ui/index.js';
+import type { Explorer, LiveExploreData, TracedProcesses } from '../../ui/index.js';
 import type { JsonAggregation } from '../../aggregate/index.js';
 import type { FunctionMetrics } from '../../consumer/function-metrics.js';
 import { functionsProgram } from '../script/functions-program.js';
 
 /** The page of `--explore`, and the processes whose links it shows. */
-type LiveExplorer = Explorer & { processes: TracedProcesses; live: { consumers: ReadonlyMap<string, ConsumerMonitor> } };
+type LiveExplorer = Explorer & {
+  data: LiveExploreData;
+  processes: TracedProcesses;
+  live: { consumers: ReadonlyMap<string, ConsumerMonitor> };
+};
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import { runsInAgents, type CompiledProgram } from '../../lang/index.js';
 import { shipProgram } from '../../lang/shipped.js';
-
-const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  monitor: { type: 'string', multiple: true },
-  program: { type: 'string', short: 'e', multiple: true },
-  script: { type: 'string', short: 's', multiple: true },
-  option: { type: 'string', short: 'x', multiple: true },
-  arg: { type: 'string', multiple: true },
-  format: { type: 'string', short: 'f' },
-  destructive: { type: 'boolean', short: 'w' },
-  quiet: { type: 'boolean', short: 'q' },
-  zdefs: { type: 'boolean', short: 'Z' },
-  flowindent: { type: 'boolean', short: 'F' },
-  output: { type: 'string', short: 'o' },
-  binding: { type: 'string', short: 'b' },
-  modules: { type: 'string', multiple: true },
-  acct: { type: 'boolean' },
-  store: { type: 'string' },
-  prom: { type: 'string' },
-  otlp: { type: 'string' },
-  explore: { type: 'boolean' },
-  functions: { type: 'string', multiple: true },
-  pid: { type: 'string', short: 'p' },
-} as const;
-
-/** `mscope attach PID …` takes run's options but -p, and accounting, which needs the load-time rewrite. */
-const { pid: _pid, ...ATTACH_OPTIONS } = OPTIONS;
-const NOT_WITH_ATTACH = ['acct', 'store', 'prom', 'otlp', 'explore', 'modules'] as const;
 
 const DEFAULT_STORE = 'mscope.db';
 
@@ -65,12 +42,30 @@ export function runCommand(args: readonly string[]): Promise<number> {
 
 /** `mscope attach PID`: `mscope run -p PID`. */
 export function attachCommand(args: readonly string[]): Promise<number> {
+  return attachAs('attach', args, {});
+}
+
+/** `mscope explore PID`: `mscope attach --explore PID`, its help and messages named explore. */
+export function explorePidCommand(args: readonly string[]): Promise<number> {
+  return attachAs('explore', args, { explore: true });
+}
+
+function attachAs(name: string, args: readonly string[], forced: Partial<RunValues>): Promise<number> {
   return printingScriptErrors(() => {
-    const { values, positionals } = parseOwn('attach', [...args], ATTACH_OPTIONS, true);
-    if (values.help === true) return Promise.resolve(printUsage('attach'));
-    if (positionals.length !== 1) throw usage('mscope attach: expected one PID');
-    return run('attach', args, { ...values, pid: positionals[0] }, []);
+    const { values, positionals } = parseOwn(name, [...args], ATTACH_OPTIONS, true);
+    if (values.help === true) return Promise.resolve(printUsage(name));
+    if (positionals.length !== 1) throw usage(`mscope ${name}: expected one PID`);
+    return run(name, args, { ...values, ...forced, pid: positionals[0] }, []).catch((error: unknown) => {
+      throw named(name, error);
+    });
   });
+}
+
+/** Attach's refusals say `mscope attach:`; under another command they carry its name. */
+function named(name: string, error: unknown): unknown {
+  const prefix = 'mscope attach: ';
+  if (name === 'attach' || !(error instanceof MscopeError) || !error.message.startsWith(prefix)) return error;
+  return new MscopeError(error.code, `mscope ${name}: ${error.message.slice(prefix.length)}`, { cause: error.cause });
 }
 
 type RunValues = ReturnType<typeof parseOwn<typeof OPTIONS>>['values'];
@@ -112,8 +107,10 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
   let explorer: LiveExplorer | undefined;
   const otlp = otlpSinks(values.otlp);
   const explore = values.explore === true;
-  if (explore && command.length === 0 && pid === undefined) throw usage(`mscope ${name}: --explore needs -- CMD`);
+  if (explore && command.length === 0 && pid === undefined) throw usage(`mscope ${name}: --explore needs -- CMD or -p PID`);
   if (values.functions !== undefined && !explore) throw usage(`mscope ${name}: --functions is a view of --explore; give both`);
+  if (values.port !== undefined && !explore) throw usage(`mscope ${name}: --port is the Latency Explorer's; give --explore`);
+  const port = values.port === undefined ? 0 : portOf(name, values.port);
   const accounting =
     explore ||
     values.acct === true ||
@@ -121,33 +118,43 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
     values.prom !== undefined ||
     otlp !== undefined ||
     (program !== null && usesAcct(program));
-  if (accounting && pid !== undefined) throw usage(`mscope ${name}: the program uses accounting, which is not available with attach`);
-  if (accounting && command.length > 0) {
+  if (pid !== undefined && monitors.length === 0 && script === null && !accounting)
+    throw usage(`mscope ${name}: nothing to trace: give -e, -s or --monitor`);
+  // Refusals for PID (no such process, not Node, another user's) come before a store is written or a page served.
+  const attached = pid === undefined ? undefined : new (await import('../../attach/attach-target.js')).AttachTarget(pid);
+  // What the store's rows and the page call the traced program.
+  const what = attached === undefined ? command.join(' ') : attached.command;
+  if (accounting && (command.length > 0 || attached !== undefined)) {
     // Only an explicit --acct (or --store) writes a store by default; accounting a program turned on by itself writes no file.
     const store = values.store ?? (values.acct === true ? undefined : 'none');
-    const sinks = { ...accountingSinks(store, values.prom), ...(otlp === undefined ? {} : { otlp }), quiet, command: command.join(' ') };
+    const sinks = { ...accountingSinks(store, values.prom), ...(otlp === undefined ? {} : { otlp }), quiet, command: what };
     // Spans continue the requests' traces: only then does each HTTP activity read its traceparent.
     const options: AcctOptions = otlp?.spans === true ? { traceparent: true } : {};
     monitors.unshift({ kind: 'acct', name: 'accounting', spec: JSON.stringify(options) });
+    let functions: FunctionMetrics | undefined;
+    if (explore && values.functions !== undefined) {
+      const { program: fnProgram, spec } = functionsProgram(`mscope ${name}: --functions`, values.functions);
+      const { FunctionMetrics } = await import('../../consumer/function-metrics.js');
+      functions = new FunctionMetrics(fnProgram);
+      monitors.push({ kind: 'd', name: 'functions', spec });
+      consumers.set('functions', functions);
+    }
+    // The page first: a port in use is refused before the store gets a run.
+    if (explore) explorer = await startLiveExplorer(what, functions, port);
     // The store, Prometheus and OTLP exporters load only for a run that accounts.
     const { AccountingConsumer } = await import('../../consumer/acct-consumer.js');
-    const acct = await AccountingConsumer.open(sinks);
+    let acct: AccountingConsumer;
+    try {
+      acct = await AccountingConsumer.open(sinks);
+    } catch (error) {
+      await explorer?.close();
+      throw error;
+    }
     consumers.set('accounting', acct);
-    if (explore) {
-      let functions: FunctionMetrics | undefined;
-      if (values.functions !== undefined) {
-        const { program: fnProgram, spec } = functionsProgram(`mscope ${name}: --functions`, values.functions);
-        const { FunctionMetrics } = await import('../../consumer/function-metrics.js');
-        functions = new FunctionMetrics(fnProgram);
-        monitors.push({ kind: 'd', name: 'functions', spec });
-        consumers.set('functions', functions);
-      }
-      try {
-        explorer = await startLiveExplorer(acct, command.join(' '), functions);
-      } catch (error) {
-        await acct.end(openOutput(undefined));
-        throw error;
-      }
+    if (explorer !== undefined) {
+      const data = explorer.data;
+      acct.onRecord((r) => data.add(r));
+      process.stderr.write(`mscope: Latency Explorer: open ${explorer.url}\n`);
     }
   }
   if (script !== null) {
@@ -157,10 +164,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
   }
   if (pid === undefined && command.length === 0 && (script === null || (values.monitor ?? []).length > 0))
     throw usage('mscope run: missing -- CMD');
-  if (pid !== undefined && monitors.length === 0) throw usage(`mscope ${name}: nothing to trace: give -e, -s or --monitor`);
-  // Refusals (no such process, not Node, another user's) come before the output file is opened.
-  const target =
-    pid === undefined ? new CommandTarget(command, cwd) : new (await import('../../attach/attach-target.js')).AttachTarget(pid);
+  const target = attached ?? new CommandTarget(command, cwd);
   let out: ReturnType<typeof openOutput>;
   try {
     out = openOutput(values.output);
@@ -169,6 +173,8 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
     await explorer?.close();
     throw error;
   }
+  // ^C ends an attach: the page goes with it. Only a process that ends by itself leaves the page serving, as CMD's end does.
+  const stopped = attached !== undefined && explorer !== undefined ? stopSignals() : null;
   try {
     if (command.length === 0 && pid === undefined) return await (await import('../script/solo.js')).runSolo(program!, out);
     if (program !== null) {
@@ -202,9 +208,14 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
       await consumers.get('accounting')?.end(out);
       throw error;
     });
-    if (explorer !== undefined) await servingUntilStopped(explorer, command.join(' '), result.status);
+    if (explorer !== undefined && stopped?.signalled !== true) {
+      stopped?.dispose();
+      const ended = attached === undefined ? `${what} exited with status ${result.status}` : `tracing of process ${pid} has ended`;
+      await servingUntilStopped(explorer, ended);
+    }
     return result.failed && result.status === 0 ? 1 : result.status;
   } finally {
+    stopped?.dispose();
     target.dispose();
     out.close();
     await explorer?.close();
@@ -212,24 +223,23 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
 }
 
 /** The Latency Explorer over the run's activities as they arrive; serving starts before CMD, so a failure is one line and CMD never runs. */
-async function startLiveExplorer(acct: AccountingConsumer, command: string, functions: FunctionMetrics | undefined): Promise<LiveExplorer> {
+async function startLiveExplorer(command: string, functions: FunctionMetrics | undefined, port: number): Promise<LiveExplorer> {
   const { LiveExploreData, TracedProcesses, startExplorer, functionsView } = await import('../../ui/index.js');
   const data = new LiveExploreData(`live: ${command}`);
-  acct.onRecord((r) => data.add(r));
   const processes = new TracedProcesses();
   const live: LiveExplorer['live'] = { consumers: new Map() };
   const aggregations = (): JsonAggregation[] => [...live.consumers.values()].flatMap((c) => c.aggregations?.() ?? []);
-  const explorer = {
+  return {
     ...(await startExplorer(data, {
+      port,
       processes,
       aggregations,
       ...(functions === undefined ? {} : { functions: functionsView(functions) }),
     })),
+    data,
     processes,
     live,
   };
-  process.stderr.write(`mscope: Latency Explorer: open ${explorer.url}\n`);
-  return explorer;
 }
 
 /** Every traced process that says hello is listed on the page. */
@@ -239,9 +249,23 @@ function seenBy(processes: TracedProcesses): (pid: number, m: AgentMessage) => v
   };
 }
 
-/** After CMD ends the page stays up, over every activity the run recorded, until ^C. */
-async function servingUntilStopped(explorer: LiveExplorer, command: string, status: number): Promise<void> {
-  process.stderr.write(`mscope: ${command} exited with status ${status}; the Latency Explorer still serves ${explorer.url} (^C stops)\n`);
+/** Whether a stop signal came: the attach target detaches on it, and this says it was asked for. */
+function stopSignals(): { signalled: boolean; dispose(): void } {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const state = {
+    signalled: false,
+    dispose: () => {
+      for (const s of signals) process.removeListener(s, mark);
+    },
+  };
+  const mark = (): void => void (state.signalled = true);
+  for (const s of signals) process.on(s, mark);
+  return state;
+}
+
+/** After CMD ends (or an attached process, or its tracing) the page stays up, over every activity recorded, until ^C. */
+async function servingUntilStopped(explorer: LiveExplorer, ended: string): Promise<void> {
+  process.stderr.write(`mscope: ${ended}; the Latency Explorer still serves ${explorer.url} (^C stops)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -254,6 +278,12 @@ function usesAcct(program: CompiledProgram): boolean {
   return program.clauses.some((c) =>
     c.probes.some((p) => p.description !== null && p.description.provider !== '' && compileGlob(p.description.provider)('acct')),
   );
+}
+
+function portOf(name: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw usage(`mscope ${name}: --port expects a port number, got "${text}"`);
+  return n;
 }
 
 function accountingSinks(store: string | undefined, prom: string | undefined): AccountingSinks {
