@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { collect, mscope, withoutNotices } from '../cli/mscope.js';
-import { APPS, assertLeftAsFound, attach, startApp, type App } from './harness.js';
+import { APPS, assertLeftAsFound, attach, startApp, type App, type Attached } from './harness.js';
 
 /**
  * mscope explore PID: the Latency Explorer live over a server started plainly with node,
@@ -28,6 +28,13 @@ function within<T>(p: Promise<T>, what: string): Promise<T> {
     (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${WAIT_MS} ms`)), WAIT_MS)),
   );
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** Attached, or a failure that shows what the program said (Node's inspector lines among it). */
+function attachedTo(a: Attached, app: App): Promise<void> {
+  return within(a.attached, 'mscope explore saying it attached').catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; the program's stderr: ${app.stderr()}`);
+  });
 }
 
 function api<T>(url: URL, path: string, params: Record<string, string> = {}): Promise<T> {
@@ -64,6 +71,12 @@ async function untilTotal(url: URL, n: number): Promise<void> {
   }
 }
 
+/**
+ * SIGUSR1 opens the inspector on a free port: at Node's default, 9229, another process's
+ * inspector on this machine (another test's attach) made it fail to bind ('address already in use').
+ */
+const INSPECT = '--inspect-port=127.0.0.1:0';
+
 /** Every fourth request reads a file and waits on a timer: its fs and timer times are not zero. */
 const PATHS = Array.from({ length: 16 }, (_, i) => (i % 4 === 3 ? `/slow${i}` : `/fast${i}`));
 
@@ -75,7 +88,7 @@ async function get(app: App, paths: readonly string[]): Promise<string[]> {
 
 test('mscope explore PID: the live page over a plain server, its activities with their subsystem times; ^C detaches, accounting gone, the store kept', async () => {
   // --expose-internals: the program's fingerprint then counts enabled async hooks (accounting's must go).
-  const app = await startApp(['--expose-internals', 'acct-server.cjs']);
+  const app = await startApp([INSPECT, '--expose-internals', 'acct-server.cjs']);
   try {
     const untraced = await get(app, PATHS);
     const before = (await app.state()) as { asyncHooks: number; subscribed: string[] };
@@ -84,7 +97,7 @@ test('mscope explore PID: the live page over a plain server, its activities with
     const a = attach(['explore', '--store', store, String(app.pid)]);
     let err = '';
     a.child.stderr!.on('data', (d: string) => (err += d));
-    await within(a.attached, 'mscope explore saying it attached');
+    await attachedTo(a, app);
     const url = new URL(/^mscope: Latency Explorer: open (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)$/m.exec(err)![1]!);
     const during = (await app.state()) as { asyncHooks: number; subscribed: string[] };
     assert.ok(during.asyncHooks > 0, 'accounting runs its async hook while attached');
@@ -95,7 +108,7 @@ test('mscope explore PID: the live page over a plain server, its activities with
     const meta = await api<Meta>(url, '/api/meta');
     assert.equal(meta.live, true);
     assert.equal(meta.total, PATHS.length);
-    assert.match(meta.path, /^live: \S+ --expose-internals acct-server\.cjs$/);
+    assert.match(meta.path, /^live: \S+ --inspect-port=127\.0\.0\.1:0 --expose-internals acct-server\.cjs$/);
     const axes = meta.axes.map((x) => x.name);
     for (const axis of ['latency_ns', 'cpu_ns', 'fs_ns', 'timer_ns']) assert.ok(axes.includes(axis), `axis ${axis} in ${axes.join()}`);
 
@@ -155,7 +168,10 @@ test('mscope explore PID: the live page over a plain server, its activities with
     assert.deepEqual(await get(app, PATHS), untraced);
     const report = await mscope(['report', '--runs', store], dir);
     assert.equal(report.status, 0, report.stderr);
-    assert.match(report.stdout, new RegExp(`^1\\s+\\S+\\s+${app.pid}\\s+${total}\\s+\\S+ --expose-internals acct-server\\.cjs$`, 'm'));
+    assert.match(
+      report.stdout,
+      new RegExp(`^1\\s+\\S+\\s+${app.pid}\\s+${total}\\s+\\S+ ${INSPECT} --expose-internals acct-server\\.cjs$`, 'm'),
+    );
     assert.equal(await app.end(), 0);
   } finally {
     app.child.kill();
@@ -163,12 +179,12 @@ test('mscope explore PID: the live page over a plain server, its activities with
 });
 
 test('mscope explore PID: the process ends first, and the page serves on until ^C', async () => {
-  const app = await startApp(['acct-server.cjs']);
+  const app = await startApp([INSPECT, 'acct-server.cjs']);
   const a = attach(['explore', String(app.pid)]);
   let err = '';
   a.child.stderr!.on('data', (d: string) => (err += d));
   try {
-    await within(a.attached, 'mscope explore saying it attached');
+    await attachedTo(a, app);
     const url = new URL(/Latency Explorer: open (\S+)\n/.exec(err)![1]!);
     await get(app, ['/slow0', '/fast1']);
     await untilTotal(url, 2);
@@ -218,7 +234,7 @@ test('mscope explore PID refusals: one line each, a non-zero exit, the process u
     }
   });
   await t.test('a port in use: refused before the process is touched, and no store written', async () => {
-    const app = await startApp(['acct-server.cjs']);
+    const app = await startApp([INSPECT, 'acct-server.cjs']);
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
@@ -256,7 +272,7 @@ const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0 ? false : 'needs root to act as a second local user (nobody, uid 65534)';
 
 test("mscope explore PID: another user's process is refused", { skip: asRoot }, async () => {
-  const app = await startApp(['acct-server.cjs']);
+  const app = await startApp([INSPECT, 'acct-server.cjs']);
   try {
     const r = await collect(
       spawn(process.execPath, [BIN, 'explore', String(app.pid)], {
