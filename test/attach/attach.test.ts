@@ -36,11 +36,14 @@ async function traceOnce(app: App, args: readonly string[], n: number): Promise<
   return { stdout: r.stdout, stderr: r.stderr, bodies };
 }
 
+/** SIGUSR1's inspector on a free port: at Node's 9229 another test's inspector on the machine made it fail to bind. */
+const INSPECT_ANY_PORT = '--inspect-port=0';
+
 const PROGRAMS: Array<[string, string[]]> = [
-  ['a CommonJS program', ['server.cjs']],
-  ['an ES module program', ['server.mjs']],
-  ['a TypeScript program run by tsx', ['--import', 'tsx', 'server.ts']],
-  ['a worker-thread program (its main thread)', ['workers.mjs']],
+  ['a CommonJS program', [INSPECT_ANY_PORT, 'server.cjs']],
+  ['an ES module program', [INSPECT_ANY_PORT, 'server.mjs']],
+  ['a TypeScript program run by tsx', [INSPECT_ANY_PORT, '--import', 'tsx', 'server.ts']],
+  ['a worker-thread program (its main thread)', [INSPECT_ANY_PORT, 'workers.mjs']],
 ];
 
 for (const [what, args] of PROGRAMS) {
@@ -86,7 +89,7 @@ for (const [what, args] of PROGRAMS) {
 
 test('eight attach and detach cycles in a row: the process survives each and answers the same', async () => {
   // A close of the inspector while mscope's session was still connected crashed Node (SIGSEGV) about one cycle in ten under load.
-  const app = await startApp(['server.cjs']);
+  const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
   try {
     const untraced = await requests(app, 3);
     const before = await app.state();
@@ -103,7 +106,7 @@ test('eight attach and detach cycles in a row: the process survives each and ans
 });
 
 test('exit() in the program detaches; the process runs on untouched', async () => {
-  const app = await startApp(['server.cjs']);
+  const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
   try {
     const before = await servedState(app);
     const a = attach([
@@ -125,7 +128,7 @@ test('exit() in the program detaches; the process runs on untouched', async () =
 });
 
 test('a program with no socket and no stderr of its own is left without them', async () => {
-  const app = await startApp(['quiet.cjs']);
+  const app = await startApp([INSPECT_ANY_PORT, 'quiet.cjs']);
   try {
     const before = await app.state();
     const a = attach(['attach', String(app.pid), '-q', '-e', 'tick-10ms /++n == 3/ { exit(0); }']);
@@ -140,7 +143,7 @@ test('a program with no socket and no stderr of its own is left without them', a
 });
 
 test('when the attached process exits, mscope prints what it gathered and says so', async () => {
-  const app = await startApp(['server.mjs']);
+  const app = await startApp([INSPECT_ANY_PORT, 'server.mjs']);
   const a = attach(['attach', String(app.pid), '-e', COUNT]);
   await a.attached;
   await requests(app, 4);
@@ -169,7 +172,7 @@ test('a process started with the preload is attached through its control socket:
 });
 
 test('a socket file left by an earlier process with the same pid is not taken for the preload', async () => {
-  const app = await startApp(['server.cjs']);
+  const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
   try {
     const path = controlPath(app.pid);
     // A listener killed before it could remove its socket file: what SIGKILL or SIGTERM leaves.
@@ -253,7 +256,7 @@ test('refusals: one line each, a non-zero exit, and the process untouched', asyn
     }
   });
   await t.test('a process another mscope is attached to', async () => {
-    const app = await startApp(['server.cjs']);
+    const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
     try {
       const first = attach(['attach', String(app.pid), '-e', COUNT]);
       await first.attached;
@@ -305,7 +308,7 @@ function load(port: number, bound: string, path = '/load'): { totals: Promise<Lo
 }
 
 test('an HTTP server under load: every request sent after attach counted once, none failed across attach and detach', async () => {
-  const app = await startApp(['server.cjs']);
+  const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
   // From before the attach until after the detach.
   const background = load(app.port, 'stdin');
   try {
@@ -341,7 +344,7 @@ const asRoot = process.getuid?.() === 0 ? false : 'needs root to act as a second
 
 test("another user's process: refused to that user's neighbour, attached by root", { skip: asRoot }, async (t) => {
   await t.test('nobody may not attach to a process of root', async () => {
-    const app = await startApp(['server.cjs']);
+    const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
     try {
       const r = await collect(
         spawn(process.execPath, [BIN, 'attach', String(app.pid), '-e', COUNT], {
@@ -362,7 +365,11 @@ test("another user's process: refused to that user's neighbour, attached by root
     }
   });
   await t.test("root attaches to nobody's process: its agent writes root's session as that user", async () => {
-    const app = await startApp(['server.cjs'], { uid: NOBODY, gid: NOBODY, env: { ...process.env, XDG_RUNTIME_DIR: '' } });
+    const app = await startApp([INSPECT_ANY_PORT, 'server.cjs'], {
+      uid: NOBODY,
+      gid: NOBODY,
+      env: { ...process.env, XDG_RUNTIME_DIR: '' },
+    });
     try {
       const before = await servedState(app);
       const r = await traceOnce(app, ['attach'], 5);

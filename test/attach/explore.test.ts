@@ -72,10 +72,10 @@ async function untilTotal(url: URL, n: number): Promise<void> {
 }
 
 /**
- * SIGUSR1 opens the inspector on a free port: at Node's default, 9229, another process's
+ * SIGUSR1 opens the inspector on a free port (as splice.test.ts does): at Node's default, 9229, another process's
  * inspector on this machine (another test's attach) made it fail to bind ('address already in use').
  */
-const INSPECT = '--inspect-port=127.0.0.1:0';
+const INSPECT = '--inspect-port=0';
 
 /** Every fourth request reads a file and waits on a timer: its fs and timer times are not zero. */
 const PATHS = Array.from({ length: 16 }, (_, i) => (i % 4 === 3 ? `/slow${i}` : `/fast${i}`));
@@ -108,7 +108,7 @@ test('mscope explore PID: the live page over a plain server, its activities with
     const meta = await api<Meta>(url, '/api/meta');
     assert.equal(meta.live, true);
     assert.equal(meta.total, PATHS.length);
-    assert.match(meta.path, /^live: \S+ --inspect-port=127\.0\.0\.1:0 --expose-internals acct-server\.cjs$/);
+    assert.match(meta.path, /^live: \S+ --inspect-port=0 --expose-internals acct-server\.cjs$/);
     const axes = meta.axes.map((x) => x.name);
     for (const axis of ['latency_ns', 'cpu_ns', 'fs_ns', 'timer_ns']) assert.ok(axes.includes(axis), `axis ${axis} in ${axes.join()}`);
 
