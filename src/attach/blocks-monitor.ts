@@ -167,7 +167,7 @@ export class BlocksMonitor implements AgentMonitor {
     else if (!e.final && ++r.tries < MAX_TRIES) this.retry ??= setTimeout(() => this.retryPending(), RETRY_MS).unref();
     else {
       r.state = 'refused';
-      r.why = `V8 refused the live edit: ${e.reason}`;
+      r.why = e.reason;
     }
   }
 

@@ -7,10 +7,9 @@ import { postNow } from '../core/inspector-post.js';
  * been live-edited, at the inspector's close or the edit back (test/attach/cycles.test.ts, every
  * run on 24.21): no live edit there, as on Node 26, which has none.
  */
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 export const LIVE_EDIT_OFF =
-  Number(process.versions.node.split('.')[0]) === 24
-    ? 'live edit is off on Node 24, whose V8 crashed processes under load after one (docs/ATTACH.md)'
-    : null;
+  NODE_MAJOR === 24 ? 'no live edit on Node 24: its V8 crashed processes under load after one (docs/ATTACH.md)' : null;
 
 /**
  * The agent's own inspector session to its own thread: no port, and every command answers
@@ -73,17 +72,19 @@ export class SelfDebugger {
     return this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId }).scriptSource;
   }
 
-  /** The script's code is now `source`, or why V8 refused (`BlockedByActiveFunction`…, or unavailable on this Node). */
+  /** The script's code is now `source`, or why not, in words for the user: V8 refused (`BlockedByActiveFunction`…), or this Node has no live edit. */
   setSource(scriptId: string, source: string): EditStatus {
     if (LIVE_EDIT_OFF !== null) return { ok: false, reason: LIVE_EDIT_OFF, final: true };
     let r: { status?: string; exceptionDetails?: { text: string } };
     try {
       r = this.post('Debugger.setScriptSource', { scriptId, scriptSource: source });
     } catch (error) {
+      const message = error instanceof Error ? error.message.replace(/^Inspector error -?\d+: /, '') : String(error);
       // V8 removed LiveEdit (Node 26): `setScriptSource functionality no longer available`.
+      const unavailable = /no longer available/.test(message);
       return {
         ok: false,
-        reason: error instanceof Error ? error.message.replace(/^Inspector error -?\d+: /, '') : String(error),
+        reason: `${unavailable ? `no live edit on Node ${NODE_MAJOR}` : 'V8 refused the live edit'}: ${message}`,
         final: true,
       };
     }
@@ -91,7 +92,7 @@ export class SelfDebugger {
     if (status === 'Ok') return { ok: true };
     return {
       ok: false,
-      reason: status === 'CompileError' ? `CompileError: ${r.exceptionDetails?.text ?? ''}` : status,
+      reason: `V8 refused the live edit: ${status === 'CompileError' ? `CompileError: ${r.exceptionDetails?.text ?? ''}` : status}`,
       final: !status.startsWith('Blocked'),
     };
   }

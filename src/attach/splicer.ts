@@ -206,7 +206,7 @@ export class Splicer {
       this.breakpoints.add(s.script.id, line, e.pos - starts[line]!, `[${e.args.join(',')}]`, e.self, () => site.entry);
     }
     this.warn(
-      `${s.module}: V8 refused the live edit (${reason}); its entry probes run on breakpoints instead, ${BREAKPOINT_BUDGET} hits each` +
+      `${s.module}: ${reason}; its entry probes run on breakpoints instead, ${BREAKPOINT_BUDGET} hits each` +
         (exits ? '; its return and error probes do not fire (a breakpoint cannot see a return or a throw)' : ''),
     );
   }

@@ -47,7 +47,7 @@ async function twice(app: App): Promise<string[]> {
 
 /** Where V8 cannot recompile: calls are counted, blocks are not. */
 function undercounted(module: string, calls: number): string {
-  const why = `possibly undercounted: compiled before coverage started and not recompiled (V8 refused the live edit: ${LIVE_EDIT_OFF ?? 'setScriptSource functionality no longer available'})`;
+  const why = `possibly undercounted: compiled before coverage started and not recompiled (${LIVE_EDIT_OFF ?? 'no live edit on Node 26: setScriptSource functionality no longer available'})`;
   return (
     "hot: run on at least 50% of the function's calls; cold: on under 1% (outlining candidates)\n\n" +
     `${module}:classify (lines 2-8), ${calls} calls: ${why}\n  LINES  COUNT  %CALLS\n  2-8       ${calls}    100%  hot\n` +
