@@ -12,7 +12,8 @@ one call of \`work()\`, then 3 s idle), read by the program itself at the end of
 \`untraced\`: plain \`node\`. The others run under \`mscope run -q\`: \`END{}\` (an agent with
 nothing linked), a D clause \`fn::work:entry { @calls[probefunc] = count(); }\` (which loads
 the load-time rewrite, on Node 20 a hooks thread), \`--monitor count.mjs\` and \`--monitor
-count.ts\` (the same counting monitor, in a CommonJS package, the TypeScript one loaded by tsx).
+count.ts\` (the same counting monitor, in a CommonJS package; mscope compiles the TypeScript
+one into JavaScript before CMD starts, where tsx once loaded it in the traced process).
 `;
 export const unit = 'MB';
 export const rounds = 3;

@@ -63,7 +63,11 @@ export class TsMonitor implements AgentMonitor {
   }
 
   finish(): unknown {
-    if (this.file.onExit !== undefined && this.out !== null) this.file.onExit(this.out);
+    try {
+      if (this.file.onExit !== undefined && this.out !== null) this.file.onExit(this.out);
+    } finally {
+      this.file.unload();
+    }
     const inFlight = this.remote.inFlight();
     return inFlight > 0 ? ({ inFlight } satisfies TsFinal) : undefined;
   }

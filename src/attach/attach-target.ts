@@ -105,8 +105,9 @@ export class AttachTarget implements TraceTarget {
   async run(session: Session, monitors: readonly MonitorSpec[], options: AgentOptions): Promise<number> {
     const monitorsFile = session.writeMonitors(monitors);
     if (this.facts.uid !== (process.getuid?.() ?? 0)) {
-      // Root attaching to another user's process: the agent runs as that user and must write the session.
-      for (const p of [session.dir, monitorsFile]) chownSync(p, this.facts.uid, this.facts.gid);
+      // Root attaching to another user's process: the agent runs as that user and must write the
+      // session, and read what mscope put there for it (the monitors, compiled TypeScript monitors).
+      for (const p of [session.dir, ...session.files()]) chownSync(p, this.facts.uid, this.facts.gid);
     }
     const request: AttachRequest = { session: session.dir, monitorsFile, options, consumer: process.pid };
     setTargetPid(this.pid);

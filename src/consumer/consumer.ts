@@ -26,7 +26,12 @@ export interface ConsumerContext {
 
 /** What mscope does with one kind of monitor: check it before CMD starts, then consume. */
 export interface MonitorKind {
-  validate(spec: MonitorSpec): Promise<void>;
+  /**
+   * Checks the monitor before CMD starts and returns the spec agents load: a TypeScript file
+   * becomes the JavaScript compiled into the session directory `dir`; `index` is its place
+   * among the session's monitors.
+   */
+  prepare(spec: MonitorSpec, dir: string, index: number): Promise<MonitorSpec>;
   consumer(spec: MonitorSpec, ctx: ConsumerContext): ConsumerMonitor;
   /** Scripts warn about descriptions that matched nothing, and print no summary line. */
   readonly script?: boolean;

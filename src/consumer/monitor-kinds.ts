@@ -1,4 +1,5 @@
 import { loadMonitorFile } from '../agent/monitor-file.js';
+import { compileMonitorFile } from './monitor-compile.js';
 import type { MonitorSpec } from '../agent/protocol.js';
 import { textConsumer, type ConsumerMonitor, type MonitorKind } from './consumer.js';
 import { compileScript, decodeScript } from '../lang/script-spec.js';
@@ -25,20 +26,28 @@ const kinds = new Map<string, MonitorKind>([
   [
     'ts',
     {
-      validate: async (s) => void (await loadMonitorFile(s.spec, s.name)),
+      prepare: async (s, dir, index) => {
+        const file = await compileMonitorFile(s.spec, s.name, dir, index);
+        // Checked here by loading it as agents will; mscope itself runs none of it.
+        (await loadMonitorFile(file, s.name)).unload();
+        return { ...s, spec: file };
+      },
       consumer: () => tsConsumer(),
     },
   ],
   [
     'd',
     {
-      validate: async (s) => void compileScript(decodeScript(s.spec), (text) => process.stderr.write(text)),
+      prepare: async (s) => {
+        compileScript(decodeScript(s.spec), (text) => process.stderr.write(text));
+        return s;
+      },
       consumer: (s, ctx) => new ScriptConsumer(compileScript(decodeScript(s.spec)), ctx),
       script: true,
     },
   ],
-  ['acct', { validate: async () => {}, consumer: () => textConsumer, script: true }],
-  ['blocks', { validate: async () => {}, consumer: (s) => BlocksConsumer.forSpec(s) }],
+  ['acct', { prepare: async (s) => s, consumer: () => textConsumer, script: true }],
+  ['blocks', { prepare: async (s) => s, consumer: (s) => BlocksConsumer.forSpec(s) }],
 ]);
 
 export function monitorKind(spec: MonitorSpec): MonitorKind {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from '../agent/protocol.js';
@@ -35,6 +35,11 @@ export class Session {
     const monitorsFile = join(this.dir, 'monitors.json');
     writeFileSync(monitorsFile, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
     return monitorsFile;
+  }
+
+  /** Every file in the session directory (before CMD starts: what mscope wrote for the agents). */
+  files(): string[] {
+    return readdirSync(this.dir).map((f) => join(this.dir, f));
   }
 
   /** The variables that make an agent report to this session; the monitors go in a private file. */

@@ -61,9 +61,7 @@ export interface TraceResult {
  * Monitors are checked before CMD starts: a bad one means CMD never runs.
  */
 export async function trace(req: TraceRequest): Promise<TraceResult> {
-  for (const spec of req.monitors) await monitorKind(spec).validate(spec);
   const target = req.target;
-  await target.prepare?.();
   let started = false;
   let requestedExit: number | undefined;
   let consumerFailed = false;
@@ -79,19 +77,30 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   };
   const write = (text: string): void => req.out.write(text);
   const records = recordsWithHeader(write);
-  const consumers = new Map(
-    req.monitors.map((s) => [
-      s.name,
-      req.consumers?.get(s.name) ?? monitorKind(s).consumer(s, { out: req.out, records, exit: stop, fail: () => (consumerFailed = true) }),
-    ]),
-  );
+  // Created first: a TypeScript monitor is compiled into it, and agents import it from there.
+  const session = Session.create();
+  const monitors: MonitorSpec[] = [];
+  let consumers: Map<string, ConsumerMonitor>;
+  try {
+    for (const [i, spec] of req.monitors.entries()) monitors.push(await monitorKind(spec).prepare(spec, session.dir, i));
+    await target.prepare?.();
+    consumers = new Map(
+      monitors.map((s) => [
+        s.name,
+        req.consumers?.get(s.name) ??
+          monitorKind(s).consumer(s, { out: req.out, records, exit: stop, fail: () => (consumerFailed = true) }),
+      ]),
+    );
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
   req.onConsumers?.(consumers);
-  const scripts = new Set(req.monitors.filter((s) => monitorKind(s).script === true).map((s) => s.name));
+  const scripts = new Set(monitors.filter((s) => monitorKind(s).script === true).map((s) => s.name));
   const report = new RunReport(
-    req.monitors.map((s) => s.name),
+    monitors.map((s) => s.name),
     scripts,
   );
-  const session = Session.create();
   session.onMessage((pid, m) => {
     req.onMessage?.(pid, m);
     target.seen?.(pid, m);
@@ -129,22 +138,22 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     req.onStarted?.(stop);
     stopOnBrokenPipe = onBrokenStdout(() => target.stop('SIGPIPE'));
     let corrupt = 0;
-    const status = await target.run(session, req.monitors, req.options).finally(() => {
+    const status = await target.run(session, monitors, req.options).finally(() => {
       corrupt = session.finish();
     });
     ending = true;
     for (const c of consumers.values()) await c.end(req.out);
     const { lines, failed } = report.lines(req.quiet);
-    if (!req.quiet && session.processes.size > 0 && req.monitors.some((s) => s.consumerOnly !== true))
+    if (!req.quiet && session.processes.size > 0 && monitors.some((s) => s.consumerOnly !== true))
       lines.push(await probeEffectLine(report.effect()));
     if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
     const unreported = [...session.processes.keys()].filter((pid) => !reported.has(pid) && !target.killed.has(pid));
-    if (req.monitors.length > 0 && unreported.length > 0 && !report.hasFaults()) {
+    if (monitors.length > 0 && unreported.length > 0 && !report.hasFaults()) {
       lines.push(
         `mscope: process${unreported.length === 1 ? '' : 'es'} ${unreported.join(', ')} sent no final report (killed, or the session directory's disk is full); their last results are missing`,
       );
     }
-    if (session.processes.size === 0 && req.monitors.length > 0) lines.push(target.nothingTraced);
+    if (session.processes.size === 0 && monitors.length > 0) lines.push(target.nothingTraced);
     for (const l of lines) process.stderr.write(`${l}\n`);
     return { status: requestedExit ?? status, processes: session.processes.size, failed: failed || consumerFailed };
   } finally {

@@ -27,8 +27,16 @@ async function servedState(app: App): Promise<unknown> {
   return app.state();
 }
 
-async function traceOnce(app: App, args: readonly string[], n: number): Promise<{ stdout: string; stderr: string; bodies: string[] }> {
-  const a = attach([...args, String(app.pid), '-e', COUNT]);
+/** The D counter; a TypeScript monitor that counts the same and prints the same line. */
+const COUNTS = { d: ['-e', COUNT], ts: ['--monitor', 'count-requests.ts', '-q'] } as const;
+
+async function traceOnce(
+  app: App,
+  args: readonly string[],
+  n: number,
+  counter: keyof typeof COUNTS = 'd',
+): Promise<{ stdout: string; stderr: string; bodies: string[] }> {
+  const a = attach([...args, String(app.pid), ...COUNTS[counter]]);
   await a.attached;
   const bodies = await requests(app, n);
   const r = await a.detach();
@@ -86,6 +94,18 @@ for (const [what, args] of PROGRAMS) {
     }
   });
 }
+
+test('attach with a TypeScript monitor: mscope compiles it first; detach leaves the process as it was', async () => {
+  const app = await startApp(['server.cjs']);
+  try {
+    const before = await servedState(app);
+    const r = await traceOnce(app, ['attach'], 5, 'ts');
+    assert.equal(r.stdout, 'requests 5\n', r.stderr);
+    assertLeftAsFound(await app.state(), before);
+  } finally {
+    app.child.kill();
+  }
+});
 
 test('eight attach and detach cycles in a row: the process survives each and answers the same', async () => {
   // A close of the inspector while mscope's session was still connected crashed Node (SIGSEGV) about one cycle in ten under load.
@@ -375,6 +395,16 @@ test("another user's process: refused to that user's neighbour, attached by root
       const r = await traceOnce(app, ['attach'], 5);
       assert.equal(r.stdout, 'requests 5\n');
       assertLeftAsFound(await app.state(), before);
+    } finally {
+      app.child.kill();
+    }
+  });
+  // The compiled monitor is root's file in root's session until mscope hands both to nobody.
+  await t.test("root attaches to nobody's process with a TypeScript monitor: the process reads mscope's compiled copy", async () => {
+    const app = await startApp(['server.cjs'], { uid: NOBODY, gid: NOBODY, env: { ...process.env, XDG_RUNTIME_DIR: '' } });
+    try {
+      const r = await traceOnce(app, ['attach'], 5, 'ts');
+      assert.equal(r.stdout, 'requests 5\n', r.stderr);
     } finally {
       app.child.kill();
     }
