@@ -21,7 +21,8 @@ export interface LoadedMonitorFile {
   readonly unload: () => void;
 }
 
-const TS_FILE = /\.[cm]?tsx?$/;
+/** A TypeScript file, by its name: mscope compiles it (consumer/monitor-compile.ts). */
+export const TS_FILE = /\.[cm]?tsx?$/;
 
 /**
  * Imports a `--monitor` file and checks what it exports. A TypeScript file is imported from the

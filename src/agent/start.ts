@@ -49,11 +49,10 @@ export interface RunningAgent {
 }
 
 /**
- * esbuild's service worker (tsx's first uncached transform starts it on Node 22 and newer) runs
- * esbuild's own lib/main.js, no program code. An agent there loaded a TypeScript monitor, and with
- * it esbuild (under ESBUILD_WORKER_THREADS=0), before that script ran: the script, already in
- * require's cache, then never started the service, the worker exited, and the traced program's
- * main thread waited for its transform in Atomics.wait forever.
+ * esbuild's service worker (the first uncached transform of a program run by tsx starts it on
+ * Node 22 and newer) runs esbuild's own lib/main.js, no program code: there is nothing to trace.
+ * An agent there once loaded a TypeScript monitor through tsx, and with it esbuild, before that
+ * script ran, and the traced program's main thread waited for its transform forever.
  */
 function isEsbuildServiceWorker(): boolean {
   return !isMainThread && typeof (workerData as { esbuildVersion?: unknown } | null)?.esbuildVersion === 'string';

@@ -1,14 +1,18 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildFailure, Message, Plugin } from 'esbuild';
-import { monitorError } from '../agent/monitor-file.js';
-
-const TS_FILE = /\.[cm]?tsx?$/;
+import { TS_FILE, monitorError } from '../agent/monitor-file.js';
 
 /** What each bundled file's `import.meta.*` becomes: its own original path, not the compiled copy's. */
 const IMPORT_META = /(?<![\w$'"`.])import\.meta\.(url|filename|dirname)(?![\w$'"`])/g;
+
+/**
+ * esbuild is a dependency of tsx, and so installed with microScope (its own is a devDependency,
+ * for the build): required from tsx's directory, it is found however the packages were laid out.
+ */
+const requireAsTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
 
 /** Marks the resolve a plugin asks esbuild for, so that it does not come back to the plugin. */
 const RESOLVING = Symbol('resolving');
@@ -27,7 +31,7 @@ const RESOLVING = Symbol('resolving');
  */
 export async function compileMonitorFile(path: string, name: string, dir: string, index: number): Promise<string> {
   if (!TS_FILE.test(path) || !existsSync(path)) return path;
-  const esbuild = await import('esbuild');
+  const esbuild = requireAsTsx('esbuild') as typeof import('esbuild');
   const file = join(dir, `monitor-${index}.mjs`);
   let code: string;
   try {
@@ -43,6 +47,11 @@ export async function compileMonitorFile(path: string, name: string, dir: string
       target: 'node20',
       // Without `module`, esbuild resolves packages with the conditions Node's import uses.
       conditions: [],
+      // esbuild's require() in an ES module calls `require` if there is one: a monitor written for
+      // CommonJS (tsx ran it as such) still can. esbuild renames a `require` of the monitor's own.
+      banner: {
+        js: `import { createRequire as __mscopeCreateRequire } from 'node:module';\nconst require = __mscopeCreateRequire(${JSON.stringify(pathToFileURL(path).href)});`,
+      },
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',

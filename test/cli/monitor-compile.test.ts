@@ -26,6 +26,13 @@ test('a relative import is bundled; a package import is the copy the package res
   assert.equal(mod.packageDefineMonitor, lib.defineMonitor, 'the monitor got a bundled copy of microscope');
 });
 
+test('a monitor written for CommonJS can require() a builtin and a package', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-compile-'));
+  const file = await compileMonitorFile(join(FIXTURES, 'monitors', 'compiled', 'commonjs-require.ts'), 'commonjs-require.ts', dir, 0);
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  assert.deepEqual(mod.required, ['function', 'function']);
+});
+
 test("each file's import.meta.url, filename and dirname name its original file", async () => {
   const { mod } = await compiled();
   assert.deepEqual(mod.where, [pathToFileURL(MONITOR).href, MONITOR, dirname(MONITOR)]);
@@ -34,7 +41,9 @@ test("each file's import.meta.url, filename and dirname name its original file",
 
 test("a loaded monitor's stack names its TypeScript files and lines", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mscope-compile-'));
+  // The runner turns source maps on (--enable-source-maps); a program does not.
   const before = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
   const m = await loadMonitorFile(await compileMonitorFile(MONITOR, 'with-helper.ts', dir, 0), 'with-helper.ts');
   const out = { write: () => {}, exit: () => {} };
   assert.throws(
@@ -47,7 +56,8 @@ test("a loaded monitor's stack names its TypeScript files and lines", async () =
     },
   );
   m.unload();
-  assert.equal(process.sourceMapsEnabled, before, 'unload leaves source maps as it found them');
+  assert.equal(process.sourceMapsEnabled, false, 'unload leaves source maps as it found them');
+  process.setSourceMapsEnabled(before);
 });
 
 test('mscope run: the compiled monitor is private to the session, which removes it; the traced process loads no tsx or esbuild', async () => {
