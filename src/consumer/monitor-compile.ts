@@ -79,6 +79,8 @@ const packagesAsInstalled: Plugin = {
         pluginData: RESOLVING,
       });
       if (r.errors.length > 0) return { errors: r.errors };
+      // tsconfig's paths may name the monitor's own TypeScript: bundled, as a relative import is.
+      if (TS_FILE.test(r.path)) return { path: r.path };
       // require() takes a path, import a URL.
       const required = args.kind === 'require-call' || args.kind === 'require-resolve';
       return { path: required ? r.path : pathToFileURL(r.path).href, external: true };

@@ -26,6 +26,13 @@ test('a relative import is bundled; a package import is the copy the package res
   assert.equal(mod.packageDefineMonitor, lib.defineMonitor, 'the monitor got a bundled copy of microscope');
 });
 
+test("a name tsconfig's paths map to a TypeScript file is bundled like a relative import", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-compile-'));
+  const file = await compileMonitorFile(join(FIXTURES, 'monitors', 'compiled', 'aliased.ts'), 'aliased.ts', dir, 0);
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  assert.deepEqual(mod.helperWhere, [pathToFileURL(HELPER).href, HELPER, dirname(HELPER)]);
+});
+
 test('a monitor written for CommonJS can require() a builtin and a package', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mscope-compile-'));
   const file = await compileMonitorFile(join(FIXTURES, 'monitors', 'compiled', 'commonjs-require.ts'), 'commonjs-require.ts', dir, 0);
