@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BuildFailure, Message, Plugin } from 'esbuild';
 import { TS_FILE, monitorError } from '../agent/monitor-file.js';
 
@@ -13,6 +13,9 @@ const IMPORT_META = /(?<![\w$'"`.])import\.meta\.(url|filename|dirname)(?![\w$'"
  * for the build): required from tsx's directory, it is found however the packages were laid out.
  */
 const requireAsTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
+
+/** `microscope` and its subpaths: a monitor that does not find them finds mscope's own, its agent's copy. */
+const OWN_PACKAGE = /^microscope(\/|$)/;
 
 /** Marks the resolve a plugin asks esbuild for, so that it does not come back to the plugin. */
 const RESOLVING = Symbol('resolving');
@@ -78,12 +81,21 @@ const packagesAsInstalled: Plugin = {
         importer: args.importer,
         pluginData: RESOLVING,
       });
-      if (r.errors.length > 0) return { errors: r.errors };
+      let path = r.path;
+      if (r.errors.length > 0) {
+        // A monitor outside any project that installed microscope (mscope run from a global install).
+        if (!OWN_PACKAGE.test(args.path)) return { errors: r.errors };
+        try {
+          path = fileURLToPath(import.meta.resolve(args.path));
+        } catch {
+          return { errors: r.errors };
+        }
+      }
       // tsconfig's paths may name the monitor's own TypeScript: bundled, as a relative import is.
-      if (TS_FILE.test(r.path)) return { path: r.path };
+      if (TS_FILE.test(path)) return { path };
       // require() takes a path, import a URL.
       const required = args.kind === 'require-call' || args.kind === 'require-resolve';
-      return { path: required ? r.path : pathToFileURL(r.path).href, external: true };
+      return { path: required ? path : pathToFileURL(path).href, external: true };
     });
   },
 };

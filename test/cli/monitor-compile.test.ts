@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,6 +24,16 @@ test('a relative import is bundled; a package import is the copy the package res
   assert.match(text, /^function fail\(message\)/m);
   const lib = (await import(pathToFileURL(join(ROOT, 'lib', 'index.js')).href)) as Record<string, unknown>;
   assert.equal(mod.packageDefineMonitor, lib.defineMonitor, 'the monitor got a bundled copy of microscope');
+});
+
+test("a monitor outside any project that installed microscope gets mscope's own copy, its agent's", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-compile-'));
+  const monitor = join(dir, 'lone.ts');
+  writeFileSync(monitor, "import { defineMonitor } from 'microscope';\nexport const own: unknown = defineMonitor;\n");
+  const file = await compileMonitorFile(monitor, 'lone.ts', dir, 0);
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const lib = (await import(pathToFileURL(join(ROOT, 'lib', 'index.js')).href)) as Record<string, unknown>;
+  assert.equal(mod.own, lib.defineMonitor);
 });
 
 test("a name tsconfig's paths map to a TypeScript file is bundled like a relative import", async () => {
