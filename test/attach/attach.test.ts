@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import { withoutNotices } from '../cli/mscope.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { listeningSockets } from '../../src/attach/proc.js';
 import { controlPath } from '../../src/weaver/control.js';
 import { fileURLToPath } from 'node:url';
-import { collect, mscope } from '../cli/mscope.js';
+import { collect, mscope, waitForOutput } from '../cli/mscope.js';
 
 const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
 import { APPS, assertLeftAsFound, attach, requests, startApp, type App } from './harness.js';
@@ -195,6 +196,8 @@ test('a socket file left by an earlier process with the same pid is not taken fo
   const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
   try {
     const path = controlPath(app.pid);
+    // One may be there already, left by an earlier process given this pid (CI, where pids come round fast).
+    rmSync(path, { force: true });
     // A listener killed before it could remove its socket file: what SIGKILL or SIGTERM leaves.
     const stale = spawn(
       process.execPath,
@@ -203,7 +206,7 @@ test('a socket file left by an earlier process with the same pid is not taken fo
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
-    await new Promise((resolve) => stale.stdout.once('data', resolve));
+    await waitForOutput(stale, 'up\n');
     stale.kill('SIGKILL');
     await new Promise((resolve) => stale.once('exit', resolve));
     const r = await traceOnce(app, ['attach'], 3);
