@@ -33,6 +33,7 @@ export const Messages = {
   D3013: 'invalid arguments to `{0}`: {1}',
   D3014: '`{0}` records have no field `{1}`',
   D3016: '`{0}` is {1} elsewhere: a D variable is a scalar or an associative array, not both',
+  D3017: '`{0}` is declared as `{1}`, which cannot be indexed',
   D3015: '`{0}` probes pass one argument, a `{1}` record as `args[0]`; `{2}` reads nothing',
   D4001: 'operator `{0}` needs integer operands, found {1}',
   D4002: 'cannot compare {0} with {1}',

@@ -2,7 +2,7 @@ import type { Expr, Program } from './ast.js';
 import { AGG_FUNCS, BUILTIN_FUNCS, BUILTIN_VARS } from './builtins.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
-import type { Declarations } from './declarations.js';
+import type { Declarations, VarDecl } from './declarations.js';
 import { visitExpr, visitProgram } from './walk.js';
 
 export interface Names {
@@ -40,6 +40,13 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     else names.globals.add(v.name);
   }
   const decls = program.decls;
+  // A declared global scalar or struct is never an array; a string is indexed only to read a character.
+  const unindexable = (target: Expr, write: boolean): VarDecl | undefined => {
+    const v = target.kind === 'ident' ? decls.vars.get(target.name) : undefined;
+    if (v === undefined || v.scope !== 'global' || v.keys !== undefined) return undefined;
+    const k = v.type.kind;
+    return k === 'array' || k === 'ptr' || k === 'dyn' || (k === 'string' && !write) ? undefined : v;
+  };
   // Undeclared globals assigned as a scalar and as an associative array: D refuses the second use.
   const scalarAt = new Map<string, Expr>();
   const arrayAt = new Map<string, Expr>();
@@ -52,6 +59,8 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
       if (!decls.vars.has(t.name) && !scalarAt.has(t.name)) scalarAt.set(t.name, t);
     } else if (t.kind === 'index' && t.target.kind === 'ident' && decls.vars.get(t.target.name)?.type.kind === 'ptr') {
       // `p[i] = v` of a declared pointer stores through it: `p` stays a scalar.
+    } else if (t.kind === 'index' && unindexable(t.target, true) !== undefined) {
+      // `s` stays what it was declared as; the checker refuses the assignment (D2005).
     } else if (t.kind === 'index' && t.target.kind === 'ident' && t.target.name !== 'args') {
       names.arrays.add(t.target.name);
       if (!decls.vars.has(t.target.name) && !arrayAt.has(t.target.name)) arrayAt.set(t.target.name, t.target);
@@ -66,7 +75,13 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     diags.report('D3016', later.span, [name, first]);
   }
   const indexed = new WeakSet<Expr>();
+  const written = new WeakSet<Expr>();
   visitProgram(program, (e) => {
+    if ((e.kind === 'assign' || e.kind === 'update') && e.target.kind === 'index') written.add(e.target);
+  });
+  visitProgram(program, (e) => {
+    const v = e.kind === 'index' && !written.has(e) ? unindexable(e.target, false) : undefined;
+    if (v !== undefined) diags.report('D3017', e.span, [v.name, v.type.name]);
     if (e.kind === 'index') indexed.add(e.target);
     else if (e.kind === 'ident' && !indexed.has(e) && arrayAt.has(e.name) && !scalarAt.has(e.name))
       diags.report('D3016', e.span, [e.name, 'an associative array']);
