@@ -5,11 +5,19 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { listeningSockets } from '../../src/attach/proc.js';
 import { controlPath } from '../../src/weaver/control.js';
-import { fileURLToPath } from 'node:url';
-import { collect, mscope, waitForOutput } from '../cli/mscope.js';
-
-const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
-import { APPS, assertLeftAsFound, attach, requests, startApp, type App } from './harness.js';
+import { mscope, waitForOutput } from '../cli/mscope.js';
+import {
+  assertRefusedToNobody,
+  asRoot,
+  NOBODY,
+  INSPECT_ANY_PORT,
+  APPS,
+  assertLeftAsFound,
+  attach,
+  requests,
+  startApp,
+  type App,
+} from './harness.js';
 
 /**
  * mscope attach PID to programs started plainly with node: counts exact for what happens
@@ -46,7 +54,6 @@ async function traceOnce(
 }
 
 /** SIGUSR1's inspector on a free port: at Node's 9229 another test's inspector on the machine made it fail to bind. */
-const INSPECT_ANY_PORT = '--inspect-port=0';
 
 const PROGRAMS: Array<[string, string[]]> = [
   ['a CommonJS program', [INSPECT_ANY_PORT, 'server.cjs']],
@@ -362,27 +369,11 @@ test('an HTTP server under load: every request sent after attach counted once, n
 });
 
 // "Another local user" is nobody (65534), as in test/faults/security.test.ts; switching to it needs root.
-const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0 ? false : 'needs root to act as a second local user (nobody, uid 65534)';
-
 test("another user's process: refused to that user's neighbour, attached by root", { skip: asRoot }, async (t) => {
   await t.test('nobody may not attach to a process of root', async () => {
     const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
     try {
-      const r = await collect(
-        spawn(process.execPath, [BIN, 'attach', String(app.pid), '-e', COUNT], {
-          cwd: APPS,
-          uid: NOBODY,
-          gid: NOBODY,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        }),
-      );
-      assert.equal(r.status, 1);
-      assert.equal(
-        r.stderr,
-        `mscope attach: process ${app.pid} belongs to uid 0, not to you (uid ${NOBODY}); only its user or root may attach\n`,
-      );
-      assert.equal(((await app.state()) as { inspector: unknown }).inspector, null);
+      await assertRefusedToNobody(app, ['attach', String(app.pid), '-e', COUNT], 'attach');
     } finally {
       app.child.kill();
     }

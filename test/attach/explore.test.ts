@@ -6,16 +6,23 @@ import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { collect, mscope, withoutNotices } from '../cli/mscope.js';
-import { APPS, assertLeftAsFound, attach, startApp, type App, type Attached } from './harness.js';
+import { mscope, withoutNotices } from '../cli/mscope.js';
+import {
+  assertRefusedToNobody,
+  asRoot,
+  INSPECT_ANY_PORT,
+  assertLeftAsFound,
+  attach,
+  startApp,
+  type App,
+  type Attached,
+} from './harness.js';
 
 /**
  * mscope explore PID: the Latency Explorer live over a server started plainly with node,
  * accounting switched on in it by attach and off again at ^C; read through the page's JSON API.
  */
-const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
 const CHROMIUM = process.env.MSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 const NO_BROWSER = process.env.MSCOPE_NO_BROWSER === '1';
 const dir = mkdtempSync(join(tmpdir(), 'mscope-explore-pid-'));
@@ -75,7 +82,6 @@ async function untilTotal(url: URL, n: number): Promise<void> {
  * SIGUSR1 opens the inspector on a free port (as splice.test.ts does): at Node's default, 9229, another process's
  * inspector on this machine (another test's attach) made it fail to bind ('address already in use').
  */
-const INSPECT = '--inspect-port=0';
 
 /** Every fourth request reads a file and waits on a timer: its fs and timer times are not zero. */
 const PATHS = Array.from({ length: 16 }, (_, i) => (i % 4 === 3 ? `/slow${i}` : `/fast${i}`));
@@ -88,7 +94,7 @@ async function get(app: App, paths: readonly string[]): Promise<string[]> {
 
 test('mscope explore PID: the live page over a plain server, its activities with their subsystem times; ^C detaches, accounting gone, the store kept', async () => {
   // --expose-internals: the program's fingerprint then counts enabled async hooks (accounting's must go).
-  const app = await startApp([INSPECT, '--expose-internals', 'acct-server.cjs']);
+  const app = await startApp([INSPECT_ANY_PORT, '--expose-internals', 'acct-server.cjs']);
   try {
     const untraced = await get(app, PATHS);
     const before = (await app.state()) as { asyncHooks: number; subscribed: string[] };
@@ -170,7 +176,7 @@ test('mscope explore PID: the live page over a plain server, its activities with
     assert.equal(report.status, 0, report.stderr);
     assert.match(
       report.stdout,
-      new RegExp(`^1\\s+\\S+\\s+${app.pid}\\s+${total}\\s+\\S+ ${INSPECT} --expose-internals acct-server\\.cjs$`, 'm'),
+      new RegExp(`^1\\s+\\S+\\s+${app.pid}\\s+${total}\\s+\\S+ ${INSPECT_ANY_PORT} --expose-internals acct-server\\.cjs$`, 'm'),
     );
     assert.equal(await app.end(), 0);
   } finally {
@@ -179,7 +185,7 @@ test('mscope explore PID: the live page over a plain server, its activities with
 });
 
 test('mscope explore PID: the process ends first, and the page serves on until ^C', async () => {
-  const app = await startApp([INSPECT, 'acct-server.cjs']);
+  const app = await startApp([INSPECT_ANY_PORT, 'acct-server.cjs']);
   const a = attach(['explore', String(app.pid)]);
   let err = '';
   a.child.stderr!.on('data', (d: string) => (err += d));
@@ -234,7 +240,7 @@ test('mscope explore PID refusals: one line each, a non-zero exit, the process u
     }
   });
   await t.test('a port in use: refused before the process is touched, and no store written', async () => {
-    const app = await startApp([INSPECT, 'acct-server.cjs']);
+    const app = await startApp([INSPECT_ANY_PORT, 'acct-server.cjs']);
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
@@ -267,27 +273,10 @@ test('mscope explore PID refusals: one line each, a non-zero exit, the process u
   });
 });
 
-// "Another local user" is nobody (65534), as in attach.test.ts; switching to it needs root.
-const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0 ? false : 'needs root to act as a second local user (nobody, uid 65534)';
-
 test("mscope explore PID: another user's process is refused", { skip: asRoot }, async () => {
-  const app = await startApp([INSPECT, 'acct-server.cjs']);
+  const app = await startApp([INSPECT_ANY_PORT, 'acct-server.cjs']);
   try {
-    const r = await collect(
-      spawn(process.execPath, [BIN, 'explore', String(app.pid)], {
-        cwd: APPS,
-        uid: NOBODY,
-        gid: NOBODY,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
-    assert.equal(r.status, 1);
-    assert.equal(
-      r.stderr,
-      `mscope explore: process ${app.pid} belongs to uid 0, not to you (uid ${NOBODY}); only its user or root may attach\n`,
-    );
-    assert.equal(((await app.state()) as { inspector: unknown }).inspector, null);
+    await assertRefusedToNobody(app, ['explore', String(app.pid)], 'explore');
   } finally {
     app.child.kill();
   }

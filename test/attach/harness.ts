@@ -9,6 +9,28 @@ export const APPS = fileURLToPath(new URL('../fixtures/attach/', import.meta.url
 /** The Node the tests run on (MSCOPE_TEST_NODE): targets are started plainly with it. */
 export const NODE = process.execPath;
 
+/** An inspector a SIGUSR1 opens on a free port: on the default 9229 another process's inspector made it fail to bind. */
+export const INSPECT_ANY_PORT = '--inspect-port=0';
+
+/** "Another local user" is nobody (65534); acting as it needs root. */
+export const NOBODY = 65534;
+export const asRoot = process.getuid?.() === 0 ? false : 'needs root to act as a second local user (nobody, uid 65534)';
+
+const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
+
+/** `mscope ARGS…` run as nobody against a process of root: refused in one line, its inspector never opened. */
+export async function assertRefusedToNobody(app: App, args: readonly string[], command: string): Promise<void> {
+  const r = await collect(
+    spawn(process.execPath, [BIN, ...args], { cwd: APPS, uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  assert.equal(r.status, 1);
+  assert.equal(
+    r.stderr,
+    `mscope ${command}: process ${app.pid} belongs to uid 0, not to you (uid ${NOBODY}); only its user or root may attach\n`,
+  );
+  assert.equal(((await app.state()) as { inspector: unknown }).inspector, null);
+}
+
 export interface App {
   readonly child: ChildProcess;
   readonly pid: number;
