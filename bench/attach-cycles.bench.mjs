@@ -27,7 +27,6 @@ export const unit = 'MB';
 export const rounds = 3;
 export const isolate = false;
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const MSCOPE = fileURLToPath(new URL('../bin/mscope.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const SERVER = `${FIXTURES}attach-server.mjs`;
@@ -73,7 +72,7 @@ export async function sample(name, variant) {
 }
 
 async function phase(cycles) {
-  const app = startChild(ROOT, process.execPath, ['--expose-gc', '--inspect-port=0', SERVER]);
+  const app = startChild(FIXTURES, process.execPath, ['--expose-gc', '--inspect-port=0', SERVER]);
   try {
     const port = Number((await app.line(/^listening (\d+)$/))[1]);
     const mem = async () => {
