@@ -21,8 +21,9 @@ export interface ProcessFacts {
   readonly cwd: string;
 }
 
+/** A refusal to attach; mscope prints it after the name of the command that attached (attach, top, blocks, explore, run -p). */
 export function cannotAttach(message: string, cause?: unknown): MscopeError {
-  return new MscopeError(ErrorCode.CannotAttach, `mscope attach: ${message}`, cause === undefined ? undefined : { cause });
+  return new MscopeError(ErrorCode.CannotAttach, message, cause === undefined ? undefined : { cause });
 }
 
 function read(pid: number, file: string): string {

@@ -42,11 +42,12 @@ async function main(argv: readonly string[]): Promise<number> {
   if (name === 'help') {
     const topic = rest[0];
     if (topic === undefined) process.stdout.write(USAGE);
-    else if (COMMAND_USAGE[topic] !== undefined) process.stdout.write(COMMAND_USAGE[topic]);
+    else if (Object.hasOwn(COMMAND_USAGE, topic)) process.stdout.write(COMMAND_USAGE[topic]!);
     else throw unknownCommand('mscope help', topic);
     return 0;
   }
-  const command = COMMANDS[name];
+  // hasOwn: `mscope constructor` must not find Object.prototype's members.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) throw unknownCommand('mscope', name);
   return (await command())(rest);
 }
@@ -72,10 +73,19 @@ function escapeDiagnostics(): void {
     write(typeof chunk === 'string' ? escapeDiagnostic(chunk) : chunk, ...rest)) as typeof process.stderr.write;
 }
 
-/** Usage errors exit 2, every other error 1; each prints as one line. */
-function report(error: unknown): number {
+/**
+ * Usage errors exit 2, every other error 1; each prints as one line. A refusal to attach is
+ * named after the command that attached (`mscope top: no process 42`).
+ */
+function report(command: string | undefined, error: unknown): number {
   if (error instanceof MscopeError) {
-    process.stderr.write(`${error.message.startsWith('mscope') ? '' : 'mscope: '}${error.message}\n`);
+    const prefix =
+      error.code === ErrorCode.CannotAttach && command !== undefined && Object.hasOwn(COMMANDS, command)
+        ? `mscope ${command}: `
+        : error.message.startsWith('mscope')
+          ? ''
+          : 'mscope: ';
+    process.stderr.write(`${prefix}${error.message}\n`);
     return error.code === ErrorCode.BadUsage ? 2 : 1;
   }
   process.stderr.write(`mscope: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -83,4 +93,4 @@ function report(error: unknown): number {
 }
 
 escapeDiagnostics();
-process.exitCode = await main(process.argv.slice(2)).catch(report);
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => report(process.argv[2], error));

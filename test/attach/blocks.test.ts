@@ -122,12 +122,12 @@ for (const program of ['blocks.cjs', 'blocks.mjs']) {
   });
 }
 
-test("refusals are attach's, in one line; usage errors", async () => {
+test('refusals are named after blocks, in one line; usage errors', async () => {
   const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
   try {
     const r = await mscope(['blocks', String(sleeper.pid)], APPS);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, new RegExp(`^mscope attach: process ${sleeper.pid} is not a Node\\.js process \\(.*sleep\\)\\n$`));
+    assert.match(r.stderr, new RegExp(`^mscope blocks: process ${sleeper.pid} is not a Node\\.js process \\(.*sleep\\)\\n$`));
     assert.equal(sleeper.exitCode, null);
   } finally {
     sleeper.kill();
@@ -138,7 +138,7 @@ test("refusals are attach's, in one line; usage errors", async () => {
     assert.equal(r.status, 1);
     assert.equal(
       r.stderr,
-      `mscope attach: process ${app.pid} already has an inspector open (started with --inspect=127.0.0.1:0); mscope attaches only through an inspector it opens itself\n`,
+      `mscope blocks: process ${app.pid} already has an inspector open (started with --inspect=127.0.0.1:0); mscope attaches only through an inspector it opens itself\n`,
     );
   } finally {
     app.child.kill();

@@ -25,7 +25,7 @@ const node: ProcessFacts = {
 test('the checks made before SIGUSR1: owner, Node, no inspector open, loopback only', () => {
   checkOwner(node, 1000);
   checkOwner(node, 0);
-  assert.throws(() => checkOwner(node, 1001), { message: /^mscope attach: process 42 belongs to uid 1000, not to you \(uid 1001\)/ });
+  assert.throws(() => checkOwner(node, 1001), { message: /^process 42 belongs to uid 1000, not to you \(uid 1001\)/ });
   checkInspectable(node);
   checkInspectable({ ...node, exe: '/opt/node22/bin/nodejs' });
   checkInspectable({ ...node, argv: ['node', '--inspect-port=127.0.0.1:9333', 'app.js'] });
@@ -44,7 +44,7 @@ test('Node 20 and newer only', () => {
   checkNodeVersion(42, 'v20.0.0');
   checkNodeVersion(42, 'v26.10.0');
   assert.throws(() => checkNodeVersion(42, 'v18.20.4'), {
-    message: 'mscope attach: process 42 runs Node.js v18.20.4; attach needs Node.js 20 or newer',
+    message: 'process 42 runs Node.js v18.20.4; attach needs Node.js 20 or newer',
   });
 });
 
@@ -60,5 +60,5 @@ test("this process's facts, and the sockets it listens on, from /proc", async ()
   } finally {
     server.close();
   }
-  assert.throws(() => processFacts(2 ** 22 + 12345), { message: `mscope attach: no process ${2 ** 22 + 12345}` });
+  assert.throws(() => processFacts(2 ** 22 + 12345), { message: `no process ${2 ** 22 + 12345}` });
 });

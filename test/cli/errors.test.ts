@@ -56,6 +56,8 @@ const cases: [string, string[], number, RegExp, boolean][] = [
   ['unknown binding', ['run', '-b', 'tcp', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown binding "tcp"/, false],
   ['missing command', ['run', '--monitor', '../monitors/count.ts'], 2, /^mscope run: missing -- CMD$/, false],
   ['unknown command', ['frobnicate'], 2, /^mscope: unknown command 'frobnicate' \(try mscope --help\)$/, false],
+  ["a name from Object's prototype", ['constructor'], 2, /^mscope: unknown command 'constructor' \(try mscope --help\)$/, false],
+  ['help on a name from Object.prototype', ['help', 'toString'], 2, /^mscope help: unknown command 'toString'/, false],
   ['misspelt command', ['rnu'], 2, /^mscope: unknown command 'rnu'; did you mean 'run'\?$/, false],
   [
     'unknown -x option',

@@ -125,3 +125,10 @@ test('mscope top refuses bad arguments in one line', async () => {
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
 });
+
+test('mscope top PID refuses a process it cannot attach to in one line named after top', async () => {
+  const pid = 2 ** 22 + 12345;
+  const r = await mscope(['top', '-b', '-n', '1', String(pid)], WORK);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stderr, `mscope top: no process ${pid}\n`);
+});

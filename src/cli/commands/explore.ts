@@ -37,8 +37,7 @@ export async function exploreCommand(args: readonly string[]): Promise<number> {
   const arg = positionals[0];
   if (arg !== undefined && namesProcess(arg)) {
     if (values.run !== undefined) throw usage('mscope explore: --run chooses a run of a STORE; a PID is explored live');
-    if (!existsSync(`/proc/${arg}`))
-      throw new MscopeError(ErrorCode.CannotAttach, `mscope explore: no process ${arg}, and no store file named ${arg}`);
+    if (!existsSync(`/proc/${arg}`)) throw new MscopeError(ErrorCode.CannotAttach, `no process ${arg}, and no store file named ${arg}`);
     return (await import('./run.js')).explorePidCommand(args);
   }
   const processOnly = Object.keys(values).filter((k) => !(k in STORE_OPTIONS));

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BINDING_KINDS, MscopeError, compileGlob, type BindingKind } from '../../core/index.js';
+import { BINDING_KINDS, compileGlob, type BindingKind } from '../../core/index.js';
 import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
 import { ATTACH_OPTIONS, NOT_WITH_ATTACH, RUN_OPTIONS as OPTIONS } from './run-options.js';
 import type { AgentMessage, MonitorSpec } from '../../agent/protocol.js';
@@ -55,17 +55,8 @@ function attachAs(name: string, args: readonly string[], forced: Partial<RunValu
     const { values, positionals } = parseOwn(name, [...args], ATTACH_OPTIONS, true);
     if (values.help === true) return Promise.resolve(printUsage(name));
     if (positionals.length !== 1) throw usage(`mscope ${name}: expected one PID`);
-    return run(name, args, { ...values, ...forced, pid: positionals[0] }, []).catch((error: unknown) => {
-      throw named(name, error);
-    });
+    return run(name, args, { ...values, ...forced, pid: positionals[0] }, []);
   });
-}
-
-/** Attach's refusals say `mscope attach:`; under another command they carry its name. */
-function named(name: string, error: unknown): unknown {
-  const prefix = 'mscope attach: ';
-  if (name === 'attach' || !(error instanceof MscopeError) || !error.message.startsWith(prefix)) return error;
-  return new MscopeError(error.code, `mscope ${name}: ${error.message.slice(prefix.length)}`, { cause: error.cause });
 }
 
 type RunValues = ReturnType<typeof parseOwn<typeof OPTIONS>>['values'];
