@@ -1,6 +1,6 @@
 import { aggregationToJson, jsonLine, type JsonAggregation } from '../aggregate/json.js';
 import { printAggregationsAtExit } from '../aggregate/print.js';
-import { Probe, ProbeEvent } from '../core/index.js';
+import { ProbeEvent, registry } from '../core/index.js';
 import { ProgramInstance, recordsWithHeader, type CompiledProgram, type Host, type ProgramDelta } from '../lang/index.js';
 import type { LinkHandle } from '../weaver/link.js';
 import { linkClauses, unlinkClauses } from '../agent/agent-program.js';
@@ -65,7 +65,8 @@ export class ConsumerProgram {
     for (const c of this.program.clauses) {
       for (const spec of c.probes) {
         if (spec.special?.kind !== 'tick') continue;
-        const probe = new Probe(0, 'profile', '', '', spec.text.replace(/^.*:/, ''));
+        // Registered as DTrace creates tick-N on demand: an id of its own, after BEGIN, END and ERROR.
+        const probe = registry.register('profile', '', '', spec.text.replace(/^.*:/, ''));
         const fn = this.instance.clause(c.index);
         const timer = setInterval(() => fn(new ProbeEvent(probe)), Math.max(1, spec.special.periodNs / 1e6));
         if (this.host.keepAlive === false) timer.unref();

@@ -24,6 +24,13 @@ const NO_LISTENERS: readonly ToggleListener[] = Object.freeze([]);
  * A probe site. While nothing is linked, `handlers` is empty and `enabled` false: probe
  * sites test `enabled` (a field load) and do nothing else.
  */
+/**
+ * The dtrace provider's probes have DTrace's ids (BEGIN 1, END 2, ERROR 3, as `dtrace -l`
+ * lists them); every other probe's id in a process comes after them (ProbeRegistry).
+ */
+export const DTRACE_PROBE_IDS = { BEGIN: 1, END: 2, ERROR: 3 } as const;
+export const FIRST_PROBE_ID = 4;
+
 export class Probe implements ProbeName {
   handlers: readonly ProbeHandler[] = NO_HANDLERS;
   enabled = false;

@@ -1,4 +1,4 @@
-import { Probe, type ProbeArg } from './probe.js';
+import { FIRST_PROBE_ID, Probe, type ProbeArg } from './probe.js';
 import type { ProbeDescription } from './description.js';
 
 export interface SkippedFunction {
@@ -21,7 +21,8 @@ export type ProbeFactory = (description: ProbeDescription) => void;
 
 /**
  * All probes of this thread, by id and by full name. Registration is idempotent: the same
- * four-part name always yields the same probe and id within a process.
+ * four-part name always yields the same probe and id within a process. Ids start after the
+ * dtrace provider's (BEGIN, END, ERROR), which the D runtime fires itself.
  */
 export class ProbeRegistry {
   private readonly probes: Probe[] = [];
@@ -36,7 +37,7 @@ export class ProbeRegistry {
     const key = `${provider}\0${module}\0${func}\0${name}`;
     const existing = this.byKey.get(key);
     if (existing !== undefined) return existing;
-    const probe = new Probe(this.probes.length + 1, provider, module, func, name, args);
+    const probe = new Probe(this.probes.length + FIRST_PROBE_ID, provider, module, func, name, args);
     this.probes.push(probe);
     this.byKey.set(key, probe);
     for (const l of this.listeners) l(probe);
@@ -48,7 +49,7 @@ export class ProbeRegistry {
   }
 
   get(id: number): Probe | undefined {
-    return this.probes[id - 1];
+    return this.probes[id - FIRST_PROBE_ID];
   }
 
   /** All probes in registration order; the array is live, do not mutate it. */

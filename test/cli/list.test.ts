@@ -64,3 +64,20 @@ test('--modules narrows what is instrumented', async () => {
   assert.equal(narrowed.status, 1);
   assert.equal(narrowed.stderr, 'mscope: no probes match fn:math.cjs:add:entry\n');
 });
+
+test('the dtrace provider is listed first with DTrace ids, and other ids come after it', async () => {
+  const r = await mscope(['list', 'dtrace:::'], esm);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout
+    .split('\n')
+    .slice(1, -1)
+    .map((l) => l.trim().split(/\s+/));
+  assert.deepEqual(rows, [
+    ['1', 'dtrace', 'BEGIN'],
+    ['2', 'dtrace', 'END'],
+    ['3', 'dtrace', 'ERROR'],
+  ]);
+  const all = await mscope(['list', 'fn:math.mjs:add:entry', '--', 'node', 'app.mjs'], esm);
+  assert.match(all.stdout, /^\s+(\d+)\s+fn\s+math\.mjs\s+add entry$/m);
+  assert.ok(Number(/^\s+(\d+)\s+fn/m.exec(all.stdout)![1]) > 3);
+});

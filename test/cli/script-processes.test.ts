@@ -129,7 +129,7 @@ test('exit(3) in a probe clause: the target is stopped, END runs, mscope exits 3
   // Not quiet: exit() records, so the target's firing prints its line (through its agent), under the run's one header.
   assert.equal(r.stdout.split('FUNCTION:NAME').length, 2, r.stdout);
   assert.match(r.stdout, /^CPU {5}ID {20}FUNCTION:NAME\n {2}\d+ +\d+ +add:entry \n/m);
-  assert.match(r.stdout, /^ {2}0 {6}0 {29}:END end\n\n$/m);
+  assert.match(r.stdout, /^ {2}0 {6}2 {29}:END end\n\n$/m);
   assert.doesNotMatch(r.stdout, /bumped 3/);
   assert.throws(() => process.kill(Number(pid), 0), { code: 'ESRCH' }, 'the target was stopped');
 });
@@ -145,7 +145,7 @@ test('exit(0) in BEGIN: CMD never starts, END runs, status 0', async () => {
     const header = 'CPU     ID                    FUNCTION:NAME\n';
     assert.equal(
       r.stdout,
-      `${header}  0      0                           :BEGIN begin\n\n  0      0                             :END end\n\n`,
+      `${header}  0      1                           :BEGIN begin\n\n  0      2                             :END end\n\n`,
     );
     assert.equal(existsSync(marker), false, 'CMD ran');
     // The same command does create the file when BEGIN does not exit: the check above can fail.

@@ -2,13 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProbeDescription, ProbeRegistry } from '../../src/core/index.js';
 
-test('registration is idempotent and ids are dense and stable', () => {
+test('registration is idempotent and ids are dense and stable, after the dtrace provider (BEGIN 1, END 2, ERROR 3)', () => {
   const r = new ProbeRegistry();
   const a = r.register('fn', 'lib/a.js', 'f', 'entry');
   const b = r.register('fn', 'lib/a.js', 'f', 'return');
   assert.equal(r.register('fn', 'lib/a.js', 'f', 'entry'), a);
-  assert.deepEqual([a.id, b.id], [1, 2]);
-  assert.equal(r.get(2), b);
+  assert.deepEqual([a.id, b.id], [4, 5]);
+  assert.equal(r.get(5), b);
+  assert.equal(r.get(3), undefined);
   assert.equal(r.lookup('fn', 'lib/a.js', 'f', 'return'), b);
   assert.equal(r.size, 2);
 });

@@ -1,4 +1,13 @@
-import { ErrorCode, MscopeError, ProbeDescription, registry, type ProbeName, type SkippedFunction } from '../../core/index.js';
+import {
+  DTRACE_PROBE_IDS,
+  ErrorCode,
+  FIRST_PROBE_ID,
+  MscopeError,
+  ProbeDescription,
+  registry,
+  type ProbeName,
+  type SkippedFunction,
+} from '../../core/index.js';
 import { registerProviders } from '../../providers/index.js';
 import { registerAllCoreModules } from '../../modules/core-modules.js';
 import { compileScript, printingScriptErrors } from '../../lang/script-spec.js';
@@ -18,6 +27,9 @@ const OPTIONS = {
   skipped: { type: 'boolean' },
   modules: { type: 'string', multiple: true },
 } as const;
+
+/** The dtrace provider's probes, first in every list as in `dtrace -l`: every D program has them. */
+const DTRACE_ROWS: readonly ProbeRow[] = Object.entries(DTRACE_PROBE_IDS).map(([name, id]): ProbeRow => [id, 'dtrace', '', '', name]);
 
 /** `mscope list [PATTERN] -- CMD`: the probes of every process CMD started, merged by name. */
 export function listCommand(args: readonly string[]): Promise<number> {
@@ -56,7 +68,7 @@ async function list(args: readonly string[]): Promise<number> {
         for (const [, ...name] of m.probes) {
           const key = name.join('\0');
           // Ids are renumbered over the merged list; with one process they equal its own.
-          if (!probes.has(key)) probes.set(key, [probes.size + 1, ...name]);
+          if (!probes.has(key)) probes.set(key, [probes.size + FIRST_PROBE_ID, ...name]);
         }
       } else if (m.t === 'skipped') {
         for (const s of m.skipped) skipped.set(`${s.provider}\0${s.module}\0${s.func}\0${s.reason}`, s);
@@ -74,7 +86,7 @@ async function list(args: readonly string[]): Promise<number> {
     else process.stderr.write('mscope: no functions were skipped\n');
     return result.status;
   }
-  const rows = [...probes.values()].filter((r) => matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }));
+  const rows = [...DTRACE_ROWS, ...probes.values()].filter((r) => matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }));
   if (rows.length === 0) {
     const what = pattern === undefined ? 'no probes exist' : `no probes match ${pattern}`;
     process.stderr.write(`mscope: ${what}\n`);
@@ -94,10 +106,9 @@ function programDescriptions(sources: Source[]): ProbeDescription[] {
 function listHere(matches: (name: ProbeName) => boolean, what: string): number {
   registerProviders();
   registerAllCoreModules();
-  const rows: ProbeRow[] = registry
-    .list()
-    .filter(matches)
-    .map((p) => [p.id, p.provider, p.module, p.func, p.name]);
+  const rows: ProbeRow[] = [...DTRACE_ROWS, ...registry.list().map((p): ProbeRow => [p.id, p.provider, p.module, p.func, p.name])].filter(
+    (r) => matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }),
+  );
   if (rows.length === 0) {
     process.stderr.write(`mscope: no probes match ${what}\n`);
     return 1;

@@ -2,7 +2,7 @@ import type { Aggregation } from '../../aggregate/aggregation.js';
 import { AggBudget } from '../../aggregate/budget.js';
 import { createAggregation } from '../../aggregate/create.js';
 import type { AggSnapshot, SortOptions } from '../../aggregate/types.js';
-import { formatProbeName, Probe, ProbeEvent } from '../../core/index.js';
+import { DTRACE_PROBE_IDS, formatProbeName, Probe, ProbeEvent } from '../../core/index.js';
 import type { CompiledProgram } from '../program.js';
 import { Capability } from '../builtins.js';
 import { clauseHelpers } from './helpers.js';
@@ -65,9 +65,9 @@ const MAX_FAULT_REPORTS = 10;
 /** Faults whose message says more than their kind: DTrace names the address or the reason. */
 const MESSAGE_FAULTS = new Set(['illegal-operation', 'invalid-address', 'out-of-scratch']);
 const SPECIAL_PROBES: Record<SpecialKind, Probe> = {
-  BEGIN: new Probe(0, 'dtrace', '', '', 'BEGIN'),
-  END: new Probe(0, 'dtrace', '', '', 'END'),
-  ERROR: new Probe(0, 'dtrace', '', '', 'ERROR'),
+  BEGIN: new Probe(DTRACE_PROBE_IDS.BEGIN, 'dtrace', '', '', 'BEGIN'),
+  END: new Probe(DTRACE_PROBE_IDS.END, 'dtrace', '', '', 'END'),
+  ERROR: new Probe(DTRACE_PROBE_IDS.ERROR, 'dtrace', '', '', 'ERROR'),
 };
 
 /**
