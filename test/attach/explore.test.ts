@@ -184,6 +184,59 @@ test('mscope explore PID: the live page over a plain server, its activities with
   }
 });
 
+/** Polls `path` until `done` holds of its answer, or fails with the last answer. */
+async function until<T>(url: URL, path: string, done: (answer: T) => boolean): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (let answer = await api<T>(url, path); ; answer = await api<T>(url, path)) {
+    if (done(answer)) return answer;
+    if (Date.now() > deadline) assert.fail(`${path} after ${WAIT_MS} ms: ${JSON.stringify(answer)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('mscope explore PID -e PROGRAM --functions FUNC: the D aggregations and the function view of the attached process, live; ^C prints END as attach does', async () => {
+  const app = await startApp([INSPECT_ANY_PORT, 'acct-server.cjs']);
+  const a = attach([
+    'explore',
+    '-e',
+    'http:server::request-done { @served[args[0].status] = count(); }',
+    '--functions',
+    'handle',
+    String(app.pid),
+  ]);
+  let err = '';
+  a.child.stderr!.on('data', (d: string) => (err += d));
+  try {
+    await attachedTo(a, app);
+    const url = new URL(/Latency Explorer: open (\S+)\n/.exec(err)![1]!);
+    await get(app, PATHS);
+    await untilTotal(url, PATHS.length);
+    type Aggregation = { name: string; rows: Array<{ keys: unknown[]; value?: number }> };
+    const aggs = await until<Aggregation[]>(
+      url,
+      '/api/aggregations',
+      (as) => as.find((x) => x.name === '@served')?.rows[0]?.value === PATHS.length,
+    );
+    assert.deepEqual(
+      aggs.find((x) => x.name === '@served')!.rows.map((r) => r.keys),
+      [[200]],
+    );
+    type Functions = { total: Array<{ name: string; values: Record<string, number | null> }> };
+    const fns = await until<Functions>(url, '/api/functions', (f) => f.total.some((row) => row.values.calls === PATHS.length));
+    assert.deepEqual(
+      fns.total.map((row) => row.name),
+      ['acct-server.cjs:handle'],
+    );
+    const r = await within(a.detach(), 'mscope explore ending at ^C');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^\\s+200\\s+${PATHS.length}$`, 'm'));
+    assert.equal(await app.end(), 0);
+  } finally {
+    a.child.kill('SIGKILL');
+    app.child.kill();
+  }
+});
+
 test('mscope explore PID: the process ends first, and the page serves on until ^C', async () => {
   const app = await startApp([INSPECT_ANY_PORT, 'acct-server.cjs']);
   const a = attach(['explore', String(app.pid)]);
