@@ -70,6 +70,25 @@ export function fromSnapInt(s: SnapInt): AggValue {
 
 /** `%lld` of an integer value. */
 /** `%lld` of an integer value; a double beyond 2^53 prints its exact integer value, as C would. */
+/** dt_print_datum's C conversion per key column width: `%d` of a uint8_t/uint16_t (unsigned), of a uint32_t (as int), `%lld`. */
+const KEY_BITS: ReadonlyMap<number, (v: bigint) => bigint> = new Map([
+  [3, (v: bigint) => BigInt.asUintN(8, v)],
+  [5, (v: bigint) => BigInt.asUintN(16, v)],
+  [8, (v: bigint) => BigInt.asIntN(32, v)],
+  [16, (v: bigint) => BigInt.asIntN(64, v)],
+]);
+
+/**
+ * An integer aggregation key as DTrace prints it in a column of `width` (its size's): a
+ * `char` or `short` key reads back unsigned (`(short)-1` is 65535), a 4-byte one as `int`
+ * (`(uint32_t)-1` is -1), an 8-byte one as `long long`. A non-integer number prints as itself.
+ */
+export function keyIntString(v: number | bigint, width: number): string {
+  const conv = KEY_BITS.get(width);
+  if (conv === undefined || (typeof v === 'number' && !Number.isInteger(v))) return intString(v);
+  return intString(normInt(conv(toBig(v))));
+}
+
 export function intString(v: AggValue): string {
   if (typeof v === 'bigint') return v.toString();
   if (v <= MAX_SAFE && v >= -MAX_SAFE) return String(v === 0 ? 0 : Math.trunc(v));

@@ -2,7 +2,7 @@ import type { Aggregation } from './aggregation.js';
 import { LinearLayout, QuantizeLayout } from './buckets.js';
 import { AGGZOOM_SCALE, packedCell, packsInUtf8 } from './bars.js';
 import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
-import { intString } from './int64.js';
+import { intString, keyIntString } from './int64.js';
 import type { Row } from './sort.js';
 import type { KeyValue, SortOptions } from './types.js';
 
@@ -117,5 +117,5 @@ export function packedKeyWidth(k: KeyValue, width: number | undefined): number {
 }
 
 export function packedKey(k: KeyValue, width: number | undefined): string {
-  return ' ' + (typeof k === 'string' ? k : intString(k)).padStart(packedKeyWidth(k, width));
+  return ' ' + (typeof k === 'string' ? k : keyIntString(k, width ?? 16)).padStart(packedKeyWidth(k, width));
 }

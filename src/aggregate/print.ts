@@ -1,7 +1,7 @@
 import type { Aggregation, Cell } from './aggregation.js';
 import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
 import { AGGZOOM_SCALE, barRow, countText, distributionHeader } from './bars.js';
-import { intString } from './int64.js';
+import { intString, keyIntString } from './int64.js';
 import type { AvgAggregation, ScalarAggregation } from './scalar-kinds.js';
 import { joinRows, sortRows, type Row } from './sort.js';
 import { formatHistRows, isHistable } from './print-hist.js';
@@ -21,13 +21,13 @@ const STACK_INDENT = 14;
 
 /**
  * A key column: strings as "  %-50s", integers as " %16lld" (or " %8d", " %5d", " %3d" for
- * narrower types: `width`, dt_print_datum's per size). A multi-line string is a stack
+ * 4-, 2- and 1-byte types: `width`, dt_print_datum's per size, which also decides the sign). A multi-line string is a stack
  * (stack(), ustack(), a profile sample's stack) and prints as dt_print_stack does: a newline,
  * then each frame on its own line indented by `indent` (stackindent), whatever indent the
  * string carried, so the value lands on a line of its own.
  */
 export function formatKeyColumn(k: KeyValue, width = 16, indent = STACK_INDENT): string {
-  if (typeof k !== 'string') return ' ' + intString(k).padStart(width);
+  if (typeof k !== 'string') return ' ' + keyIntString(k, width).padStart(width);
   if (!k.includes('\n')) return '  ' + k.padEnd(50);
   let out = '\n';
   const pad = ' '.repeat(Math.max(0, indent));

@@ -1,16 +1,16 @@
 import type { Expr } from './ast.js';
+import { asInt } from './ctypes.js';
 
-/** Built-in variables whose D type is 32 bits wide (pid_t, uid_t, gid_t, id_t, processorid_t, int, uint32_t). */
-const INT32_VARS = new Set(['pid', 'ppid', 'uid', 'gid', 'tid', 'cpu', 'errno', 'id']);
-const INT32_MAX = 2 ** 31 - 1;
+/** dt_print_datum's column width per integer size in bytes (its fmttab). */
+const WIDTH_BY_SIZE = { 1: 3, 2: 5, 4: 8, 8: 16 } as const;
 
 /**
- * The width DTrace prints an integer aggregation key in (dt_print_datum, by the key's size):
- * 8 for a 32-bit value (the built-ins above, and an integer constant that fits D's `int`),
- * 16 for anything 64-bit (`arg0`, `timestamp`, arithmetic on them).
+ * The width DTrace prints an integer aggregation key in (dt_print_datum, by the size of the
+ * key's D type): 3 for `char`, 5 for `short`, 8 for 4-byte values (`int`: a comparison, `!x`,
+ * an `int` constant, `pid`, `cpu`, an enum…), 16 for 8-byte ones (`arg0`, `timestamp`,
+ * pointers, `long` arithmetic) and for values of the traced program (their type is not D's).
  */
 export function keyWidth(e: Expr): number {
-  if (e.kind === 'ident' && e.ref?.kind === 'builtin' && INT32_VARS.has(e.name)) return 8;
-  if (e.kind === 'int' && typeof e.value === 'number' && e.value <= INT32_MAX) return 8;
-  return 16;
+  const t = e.ctype === undefined ? null : asInt(e.ctype);
+  return t === null ? 16 : WIDTH_BY_SIZE[t.size];
 }
