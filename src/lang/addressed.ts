@@ -6,15 +6,19 @@ import { STATIC_BASE } from './runtime/scratch.js';
 import { visitExpr, visitProgram } from './walk.js';
 
 /**
- * Global D variables whose members or elements have their address taken (`&a[0]` of `int
- * a[5];`, `&s.m` of `struct point s;`): these live in memory, at an address of their own for
- * the whole run (Scratch's static region), so that `&` of their parts is an address and their
- * reads and writes are loads and stores there. Every other D variable has no address (D4123,
- * D4126). Marks the refs of such a variable `inMemory` and lays the variables out, each 8-byte
- * aligned, in `names.statics`; runs after resolve, before typing.
+ * Declared D variables whose members or elements have their address taken (`&a[0]` of `int
+ * a[5];`, `&s.m` of `struct point s;`, `&self->s.m`, `&this->v[2]`), as DTrace allows: these
+ * live in memory, so that `&` of their parts is an address and their reads and writes are
+ * loads and stores there. A global has an address of its own for the whole run (Scratch's
+ * static region, laid out 8-byte aligned in `names.statics`); a `self->` or `this->` one holds
+ * its bytes, at an address of their own while they live (Scratch.addressOf). The variable
+ * itself has no address (D4123), nor has one whose type holds a string (D4126). Marks the
+ * refs (globals) or nodes (`self->`, `this->`) of such a variable `inMemory`; runs after
+ * resolve, before typing.
  */
 export function markAddressed(program: Program, names: Names): void {
   const addressed = new Set<string>();
+  const dynamic = new Set<string>();
   const visitAll = (f: (e: Expr) => void): void => {
     visitProgram(program, (e) => f(e));
     for (const inl of program.decls.inlines.values()) visitExpr(inl.expr, f);
@@ -22,12 +26,18 @@ export function markAddressed(program: Program, names: Names): void {
   };
   visitAll((e) => {
     if (e.kind !== 'unary' || e.op !== '&') return;
-    const name = rootVariable(e.operand);
-    const d = name === null ? undefined : program.decls.vars.get(name);
-    if (d === undefined || d.scope !== 'global' || d.keys !== undefined) return;
+    const key = rootVariable(e.operand);
+    const d = key === null ? undefined : program.decls.vars.get(key);
+    if (d === undefined || d.keys !== undefined) return;
     if (d.type.kind !== 'array' && d.type.kind !== 'struct' && d.type.kind !== 'union') return;
-    if (wholeInMemory(d.type)) addressed.add(d.name);
+    if (wholeInMemory(d.type)) (d.scope === 'global' ? addressed : dynamic).add(key!);
   });
+  for (const key of dynamic) names.dynamicInMemory.add(key);
+  if (dynamic.size > 0) {
+    visitAll((e) => {
+      if ((e.kind === 'self' || e.kind === 'this') && dynamic.has(`${e.kind}->${e.name}`)) e.inMemory = true;
+    });
+  }
   if (addressed.size === 0) return;
   visitAll((e) => {
     const ref = e.kind === 'ident' || e.kind === 'index' ? e.ref : undefined;
@@ -41,7 +51,11 @@ export function markAddressed(program: Program, names: Names): void {
   }
 }
 
-/** The global whose member or element `e` is (`a[1]`, `s.m`, `s.v[2].m`), or null: not the variable itself, nor through a pointer. */
+/**
+ * The declared variable whose member or element `e` is (`a[1]`, `s.m`, `s.v[2].m`,
+ * `self->s.m`, `this->v[2]`), by its key in the declarations (`s`, `self->s`), or null: not
+ * the variable itself, nor through a pointer.
+ */
 function rootVariable(e: Expr): string | null {
   if (e.kind === 'index' && e.ref?.kind === 'array') return e.ref.name;
   let x: Expr = e;
@@ -54,5 +68,6 @@ function rootVariable(e: Expr): string | null {
   }
   if (parts === 0) return null;
   if (x.kind === 'index' && x.ref?.kind === 'array') return x.ref.name;
+  if (x.kind === 'self' || x.kind === 'this') return `${x.kind}->${x.name}`;
   return x.kind === 'ident' && x.ref?.kind === 'global' ? x.name : null;
 }

@@ -23,7 +23,8 @@ export type Expr = Typed &
     | { kind: 'float'; span: Span; value: number }
     | { kind: 'str'; span: Span; value: string }
     | { kind: 'ident'; span: Span; name: string; ref?: VarRef }
-    | { kind: 'self' | 'this'; span: Span; name: string; ref?: VarRef }
+    /** `inMemory`: the variable's value is its bytes, at an address, because `&` of a part of it is taken (addressed.ts). */
+    | { kind: 'self' | 'this'; span: Span; name: string; ref?: VarRef; inMemory?: boolean }
     | { kind: 'thisarg'; span: Span }
     | { kind: 'index'; span: Span; target: Expr; keys: Expr[]; ref?: VarRef }
     | { kind: 'member'; span: Span; target: Expr; name: string; nameSpan: Span; arrow: boolean }

@@ -159,8 +159,10 @@ export abstract class ExprCompiler {
       case 'ident':
         return this.ident(e);
       case 'self':
+        if (isMemory(e)) return this.load(e);
         return `ss[${this.selfIndex.get(e.name)!}]`;
       case 'this':
+        if (isMemory(e)) return this.load(e);
         return `t_${e.name}`;
       case 'index':
         return this.index(e);
@@ -241,39 +243,73 @@ export abstract class ExprCompiler {
       case '*':
         return this.load(e);
       case '&':
-        return this.address(e.operand);
+        return this.address(e.operand, 'own');
       default:
         if (t.kind === 'void') return `(${this.expr(e.operand)}, 0)`;
         return this.as(e.operand, t);
     }
   }
 
-  /** A scalar in memory (the checker allows no other): read from this clause's scratch, or a fault. */
+  /**
+   * A value in memory (a scalar, or a struct, union or array of those): read from its address,
+   * or a fault. A part of a `self->` or `this->` variable that holds no bytes yet reads as 0,
+   * as the variable does when it is not in memory.
+   */
   private load(e: Expr): string {
     const m = e.kind === 'member' ? memberOf(e) : undefined;
-    if (m?.bits !== undefined) return `rt.scratch.loadBits(${this.address(e)}, ${bitField(m)})`;
     const t = e.ctype ?? DYN;
     const k = scalarKind(t);
-    return k !== null ? `rt.scratch.load(${this.address(e)}, "${k}")` : `${this.memory.reader(t)}(${this.address(e)})`;
+    const at = this.address(e);
+    const read =
+      m?.bits !== undefined
+        ? `rt.scratch.loadBits(${at}, ${bitField(m)})`
+        : k !== null
+          ? `rt.scratch.load(${at}, "${k}")`
+          : `${this.memory.reader(t)}(${at})`;
+    const root = dynamicRoot(e);
+    return root === null ? read : `(${this.variableBytes(root)} instanceof Uint8Array ? ${read} : ${this.defaultFor(t)})`;
   }
 
-  /** The address of a memory lvalue (memory.ts): `*p` is at `p`, `p[i]` at `p + i * size`, `p->m` at `p + offset`. */
-  private address(e: Expr): string {
+  /** What a `self->` or `this->` variable in memory holds: its bytes, or its default before its first write. */
+  private variableBytes(v: Extract<Expr, { kind: 'self' | 'this' }>): string {
+    return v.kind === 'self' ? `ss[${this.selfIndex.get(v.name)!}]` : `t_${v.name}`;
+  }
+
+  /**
+   * The address of a memory lvalue (memory.ts): `*p` is at `p`, `p[i]` at `p + i * size`, `p->m`
+   * at `p + offset`. A `self->` or `this->` variable's bytes are at an address while they live;
+   * before they exist its address is 0, as DTrace's is (so `&self->s.m` then is a bad address),
+   * unless `write`, which makes them (zeroed) for the store. `&` (`own`) and a store take this
+   * context's own `self->` bytes (SelfStore copies inherited ones on write), so that a store
+   * through the pointer never reaches the context they were inherited from.
+   */
+  private address(e: Expr, write: AddressUse = 'read'): string {
     switch (e.kind) {
       case 'unary':
         return this.expr(e.operand);
       case 'ident':
         // A global that lives in memory (addressed.ts): its address is fixed for the run.
         return String(this.names.statics.get(e.name)!.address);
+      case 'self': {
+        const i = this.selfIndex.get(e.name)!;
+        if (write === 'read') return `vaddr(rt.scratch, ${this.variableBytes(e)})`;
+        if (write === 'own') return `vaddr(rt.scratch, ${this.selfSlots()}[${i}])`;
+        return `vaddr(rt.scratch, sbytes(${this.selfSlots()}, ${i}, ${sizeOf(e.ctype ?? DYN)}, dv, sd))`;
+      }
+      case 'this': {
+        const v = this.variableBytes(e);
+        if (write !== 'write') return `vaddr(rt.scratch, ${v})`;
+        return `vaddr(rt.scratch, ${v} instanceof Uint8Array ? ${v} : (${v} = new Uint8Array(${sizeOf(e.ctype ?? DYN)})))`;
+      }
       case 'index': {
-        const base = e.target.ctype?.kind === 'ptr' ? this.expr(e.target) : this.address(e.target);
+        const base = e.target.ctype?.kind === 'ptr' ? this.expr(e.target) : this.address(e.target, write);
         const size = sizeOf(e.ctype ?? DYN);
         // A declared D array's index is checked against its length, as it is when not in memory.
         const i = e.ref?.kind === 'array' ? this.arrayKey(e) : this.int(e.keys[0]!);
         return `add(${base}, ${size === 1 ? i : `mul(${i}, ${size})`})`;
       }
       case 'member': {
-        const base = e.arrow ? this.expr(e.target) : this.address(e.target);
+        const base = e.arrow ? this.expr(e.target) : this.address(e.target, write);
         const offset = memberOf(e)?.offset ?? 0;
         return offset === 0 ? base : `add(${base}, ${offset})`;
       }
@@ -366,12 +402,11 @@ export abstract class ExprCompiler {
   private store(target: Expr, v: string, key?: string): string {
     if (isMemory(target)) {
       const m = target.kind === 'member' ? memberOf(target) : undefined;
-      if (m?.bits !== undefined) return `rt.scratch.storeBits(${this.address(target)}, ${bitField(m)}, ${v})`;
+      const at = this.address(target, 'write');
+      if (m?.bits !== undefined) return `rt.scratch.storeBits(${at}, ${bitField(m)}, ${v})`;
       const t = target.ctype ?? DYN;
       const k = scalarKind(t);
-      return k !== null
-        ? `rt.scratch.store(${this.address(target)}, "${k}", ${v})`
-        : `${this.memory.writer(t)}(${this.address(target)}, ${v})`;
+      return k !== null ? `rt.scratch.store(${at}, "${k}", ${v})` : `${this.memory.writer(t)}(${at}, ${v})`;
     }
     switch (target.kind) {
       case 'ident':
@@ -463,4 +498,14 @@ export abstract class ExprCompiler {
     // An action used as a value (`x = printf(…)`) runs, then reads as 0.
     return code ?? `(${this.exprStmt(e, false)}, 0)`;
   }
+}
+
+/** What an address is computed for: a load, `&` (this context's own bytes), or a store (which makes them). */
+type AddressUse = 'read' | 'own' | 'write';
+
+/** The `self->` or `this->` variable in memory whose part `e` is (not through a pointer), or null. */
+function dynamicRoot(e: Expr): Extract<Expr, { kind: 'self' | 'this' }> | null {
+  let x = e;
+  while ((x.kind === 'member' && !x.arrow) || (x.kind === 'index' && x.target.ctype?.kind === 'array')) x = x.target;
+  return (x.kind === 'self' || x.kind === 'this') && x.inMemory === true ? x : null;
 }

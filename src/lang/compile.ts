@@ -49,7 +49,7 @@ class Generator extends ActionCompiler {
     const out: string[] = [];
     for (const g of this.names.globals) out.push(`let g_${g} = ${this.defaultOf(g)};`);
     for (const a of this.names.arrays) out.push(`const a_${a} = new Map();`);
-    for (const t of this.names.thisVars) out.push(`let t_${t} = ${this.defaultOf('this->' + t)};`);
+    for (const t of this.names.thisVars) out.push(`let t_${t} = ${this.thisDefault(t)};`);
     out.push('let thisEv = null;');
     const regions = [...this.names.statics.values()];
     if (regions.length > 0) out.push(`rt.scratch.setStatics(${Math.max(...regions.map((s) => s.address + s.size)) - STATIC_BASE});`);
@@ -88,7 +88,10 @@ class Generator extends ActionCompiler {
       globals,
       arrays,
       selfVars: this.selfVars,
-      selfDefaults: this.selfVars.map((n) => this.selfDefault(this.ctypeOfVar('self->' + n))),
+      // A variable in memory (addressed.ts) holds no bytes until its first write.
+      selfDefaults: this.selfVars.map((n) =>
+        this.names.dynamicInMemory.has('self->' + n) ? 0 : this.selfDefault(this.ctypeOfVar('self->' + n)),
+      ),
       aggregations: this.aggs,
     };
   }
@@ -103,6 +106,11 @@ class Generator extends ActionCompiler {
     }
     if (t.kind === 'array') return Array.from({ length: t.length }, () => this.selfDefault(t.of));
     return 0;
+  }
+
+  /** A `this->` variable's value at the start of a firing: one in memory (addressed.ts) holds no bytes yet. */
+  private thisDefault(name: string): string {
+    return this.names.dynamicInMemory.has('this->' + name) ? '0' : this.defaultOf('this->' + name);
   }
 
   /** `translator T < S *p > { m = e; … }` as `X{i}(ev, p)`, which returns the translated struct. */
@@ -129,7 +137,9 @@ class Generator extends ActionCompiler {
     if (c.predicate !== null) visitExpr(c.predicate, scan);
     for (const s of c.body) for (const e of stmtExprs(s)) visitExpr(e, scan);
     if (uses.this) {
-      const resets = [...this.names.thisVars].map((t) => `t_${t} = ${this.defaultOf('this->' + t)};`).join(' ');
+      const resets = [...this.names.thisVars]
+        .map((t) => `${this.names.dynamicInMemory.has('this->' + t) ? `rt.scratch.release(t_${t}); ` : ''}t_${t} = ${this.thisDefault(t)};`)
+        .join(' ');
       body.push(`if (ev !== thisEv) { thisEv = ev; ${resets} }`);
     }
     if (uses.self) body.push('let ss = rt.selfRead(), sw = false;');

@@ -77,7 +77,7 @@ export const Messages = {
   D4123: 'cannot take the address of `{0}`: it is a D variable, which has no address',
   D4124: 'unacceptable operand for `&`: it needs an lvalue',
   D4125: 'cannot take the address of bit-field `{0}`',
-  D4126: 'cannot take the address of `{0}`: only memory (scratch from alloca, a global array or struct of scalars) has addresses here',
+  D4126: 'cannot take the address of `{0}`: only memory (scratch from alloca, a declared array or struct of scalars) has addresses here',
   D4127:
     '`{0}` is {1} that holds a string or a value of unknown size, which memory does not hold here: only its scalar members can be read',
   D4201: 'argument {0} of `{1}` is {2}, but conversion `{3}` takes {4}',

@@ -2,9 +2,9 @@ import type { Expr } from './ast.js';
 import { scalarKind, type CType, type Member } from './ctypes.js';
 
 /**
- * Lvalues in memory: `*p`, `p[i]` and `p->m` of a pointer, a global array or struct some part
- * of which has its address taken (addressed.ts), and the members and elements of those. Other
- * D variables are not in memory here (they have no address).
+ * Lvalues in memory: `*p`, `p[i]` and `p->m` of a pointer, a declared array or struct (global,
+ * `self->` or `this->`) some part of which has its address taken (addressed.ts), and the
+ * members and elements of those. Other D variables are not in memory here (they have no address).
  */
 export function isMemory(e: Expr): boolean {
   switch (e.kind) {
@@ -12,6 +12,9 @@ export function isMemory(e: Expr): boolean {
       return e.op === '*';
     case 'ident':
       return (e.ref?.kind === 'global' || e.ref?.kind === 'array') && e.ref.inMemory === true;
+    case 'self':
+    case 'this':
+      return e.inMemory === true;
     case 'index': {
       if (e.ref?.kind === 'array') return e.ref.inMemory === true;
       const t = e.target.ctype;

@@ -15,6 +15,8 @@ export interface Names {
   readonly aggregations: Set<string>;
   /** Globals that live in memory (addressed.ts): each one's address and size in Scratch's static region. */
   readonly statics: Map<string, { readonly address: number; readonly size: number }>;
+  /** `self->` and `this->` variables that live in memory (addressed.ts), by key (`self->s`): each holds its bytes. */
+  readonly dynamicInMemory: Set<string>;
 }
 
 /**
@@ -30,6 +32,7 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     thisVars: new Set(),
     aggregations: new Set(),
     statics: new Map(),
+    dynamicInMemory: new Set(),
   };
   for (const c of program.clauses) for (const s of c.body) if (s.kind === 'aggregate') names.aggregations.add(s.name || '_');
   // Declared variables exist before any assignment: a declared array is stored as an associative one.

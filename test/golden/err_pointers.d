@@ -5,6 +5,7 @@ void *vp;
 struct named { string s; int n; };
 struct named nm;
 this struct point tp;
+self struct named snm;
 BEGIN
 {
 	v = *timestamp;
@@ -18,6 +19,11 @@ BEGIN
 	q = &b["k"];
 	this->pq = &pt;
 	q = &this->tp.x;
+	t1 = &this->tp;
+	t2 = &this->tp.flag;
+	q = &self->snm.n;
+	self->u = *this->pp;
+	q = &self->u.y;
 	q = &nm.n;
 	q = &(x + 1);
 	q = &1;

@@ -80,6 +80,7 @@ const ENTRY_BYTES = 64;
 const SLOT_BYTES = 32;
 
 function bytesOf(v: unknown): number {
+  if (v instanceof Uint8Array) return 16 + v.length;
   return typeof v === 'string' ? 16 + 2 * v.length : 16;
 }
 

@@ -2,6 +2,7 @@ import { symbolOf } from './symbols.js';
 import * as S from './strings.js';
 import type { ClauseRuntime } from './runtime.js';
 import { vacant, type DynVars } from './dynvars.js';
+import type { Scratch } from './scratch.js';
 import {
   add,
   argAt,
@@ -58,6 +59,21 @@ function sset<T>(slots: unknown[], i: number, v: T, dv: DynVars, defaults: reado
   return v;
 }
 
+/** A `self->` variable in memory's bytes in this context's slots, made (zeroed) at its first write; a drop when they do not fit dynvarsize. */
+function sbytes(slots: unknown[], i: number, size: number, dv: DynVars, defaults: readonly unknown[]): Uint8Array {
+  const v = slots[i];
+  if (v instanceof Uint8Array) return v;
+  const bytes = new Uint8Array(size);
+  // Dropped, the store lands in bytes no variable holds, as a dropped element's value is lost.
+  dv.setSlot(slots, i, bytes, defaults[i]);
+  return bytes;
+}
+
+/** The address of a `self->` or `this->` variable's bytes (addressed.ts), or 0 before it has any, as DTrace's is. */
+function vaddr(scratch: Scratch, v: unknown): number {
+  return v instanceof Uint8Array ? scratch.addressOf(v) : 0;
+}
+
 function aincr(m: AnyMap, k: unknown, d: number, prefix: boolean, dv: DynVars): number | bigint {
   const old = toInt(m.get(k));
   const next = add(old, d);
@@ -103,6 +119,8 @@ const helpers = {
   aincr,
   aobj,
   sset,
+  sbytes,
+  vaddr,
   S,
   i32,
   u32,

@@ -10,6 +10,14 @@ export const MAX_SCRATCH = SPAN;
 /** Where global D variables that have an address live (addressed.ts), below every clause's scratch. */
 export const STATIC_BASE = 2 ** 44;
 
+/**
+ * Where `self->` and `this->` variables in memory (addressed.ts) have their bytes: each its own
+ * span, never reused while the run lasts, so a pointer kept past its variable's life faults.
+ */
+const VARS_BASE = 2 ** 46;
+const VAR_SPAN = 2 ** 28;
+const VAR_SPANS = Math.floor((2 ** 53 - VARS_BASE) / VAR_SPAN);
+
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function scalarSize(kind: ScalarKind): number {
@@ -48,7 +56,35 @@ export class Scratch {
   /** The global D variables that live in memory: one region for the whole run, at STATIC_BASE. */
   private statics = new Uint8Array(0);
 
+  /** The bytes of `self->` and `this->` variables in memory that have an address, by it; gone with the variable. */
+  private readonly vars = new Map<number, WeakRef<Uint8Array>>();
+  private readonly varAddress = new WeakMap<Uint8Array, number>();
+  private nextVar = 0;
+  private readonly collected = new FinalizationRegistry<number>((address) => this.vars.delete(address));
+
   constructor(readonly size: number) {}
+
+  /** The address of a `self->` or `this->` variable's bytes: its own span, given the first time it is asked for. */
+  addressOf(bytes: Uint8Array): number {
+    let address = this.varAddress.get(bytes);
+    if (address !== undefined) return address;
+    address = VARS_BASE + this.nextVar * VAR_SPAN;
+    this.nextVar = (this.nextVar + 1) % VAR_SPANS;
+    this.varAddress.set(bytes, address);
+    this.vars.set(address, new WeakRef(bytes));
+    this.collected.register(bytes, address, bytes);
+    return address;
+  }
+
+  /** A `this->` variable's bytes at the end of their firing: a pointer to them faults from now on, not only once they are collected. */
+  release(bytes: unknown): void {
+    if (!(bytes instanceof Uint8Array)) return;
+    const address = this.varAddress.get(bytes);
+    if (address === undefined) return;
+    this.vars.delete(address);
+    this.varAddress.delete(bytes);
+    this.collected.unregister(bytes);
+  }
 
   /** The program's static region is `size` bytes, zeroed as D's variables start. */
   setStatics(size: number): void {
@@ -98,13 +134,18 @@ export class Scratch {
     this.view(addr, b.length).set(b);
   }
 
-  /** The memory `addr` is in and its offset there: this clause's allocations or the static region. */
+  /** The memory `addr` is in and its offset there: this clause's allocations, the static region, or a variable's bytes. */
   private region(addr: unknown): { bytes: Uint8Array; off: number; end: number } | null {
     const a = typeof addr === 'bigint' ? Number(addr) : typeof addr === 'number' ? addr : NaN;
     const off = a - this.base;
     if (off >= 0 && off < this.top) return { bytes: this.bytes, off, end: this.top };
     const s = a - STATIC_BASE;
     if (s >= 0 && s < this.statics.length) return { bytes: this.statics, off: s, end: this.statics.length };
+    if (a >= VARS_BASE && this.vars.size > 0) {
+      const start = a - ((a - VARS_BASE) % VAR_SPAN);
+      const bytes = this.vars.get(start)?.deref();
+      if (bytes !== undefined && a - start < bytes.length) return { bytes, off: a - start, end: bytes.length };
+    }
     return null;
   }
 

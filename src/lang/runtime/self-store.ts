@@ -57,8 +57,13 @@ export class SelfStore {
     const ledger: SlotLedger = { bytes: 0 };
     const values = from.slice(0, n);
     values.push(ledger);
-    // A struct's default is one shared object, never changed in place: it holds nothing new.
-    for (let i = 0; i < n; i++) if (values[i] !== this.defaults[i] && !this.dynvars.chargeSlot(values, i)) values[i] = this.defaults[i];
+    for (let i = 0; i < n; i++) {
+      // A struct's default is one shared object, never changed in place: it holds nothing new.
+      if (values[i] === this.defaults[i]) continue;
+      // A variable in memory (its bytes, addressed.ts) is changed in place: the copy gets bytes of its own.
+      if (values[i] instanceof Uint8Array) values[i] = (values[i] as Uint8Array).slice();
+      if (!this.dynvars.chargeSlot(values, i)) values[i] = this.defaults[i];
+    }
     this.collected.register(values, ledger);
     return values;
   }
