@@ -144,11 +144,23 @@ interface CjsModule {
 type Extension = (this: unknown, module: unknown, filename: string) => unknown;
 type ModuleStatics = { prototype: CjsModule; _extensions: Record<string, Extension> };
 
-/** CommonJS on every Node version: sees the final JavaScript of any loader before it (tsx included). */
-export function patchCommonJs(inst: Instrumenter): void {
+/**
+ * CommonJS on every Node version: sees the final JavaScript of any loader before it (tsx
+ * included). `beforeCompile` sees every module's code first, in scope or not (Node 20's
+ * deferred hooks thread).
+ */
+export function patchCommonJs(inst: Instrumenter, beforeCompile?: (source: string, format: string | undefined) => void): void {
   const Module = nodeModule.default as unknown as ModuleStatics;
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (this: CjsModule, content: string, filename: string, format?: string): unknown {
+    if (beforeCompile !== undefined) {
+      internalWork.depth++;
+      try {
+        beforeCompile(content, format);
+      } finally {
+        internalWork.depth--;
+      }
+    }
     const out = inst.process(content, filename, format);
     // The module's own code is the program's again, even when the loader read it (below).
     const outer = internalWork.depth;

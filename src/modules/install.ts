@@ -2,6 +2,7 @@ import { Instrumenter, patchCommonJs, registerSyncHooks, registerThreadHooks, ty
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
 import { installRuntime } from './runtime.js';
+import { DeferredThreadHooks, needsHooksAtStart } from './deferred-hooks.js';
 import { installToString } from './to-string.js';
 import { installStackColumns } from './stack-columns.js';
 import { nodeProbeFactory } from './core-modules.js';
@@ -25,8 +26,12 @@ export interface InstallOptions {
 
 export interface Installation {
   readonly root: string;
-  /** `sync` (module.registerHooks) or `thread` (Node 20's module.register plus a CommonJS patch). */
-  readonly hooks: 'sync' | 'thread';
+  /**
+   * `sync` (module.registerHooks); on Node 20 the CommonJS patch, with `thread` once the
+   * module.register hooks thread has started (at the first ES module, deferred-hooks.ts) and
+   * `commonjs` before.
+   */
+  readonly hooks: 'sync' | 'thread' | 'commonjs';
   readonly cacheDir: string | null;
 }
 
@@ -82,11 +87,23 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
     explain: options.explain,
     exits: options.exits,
   };
-  patchCommonJs(inst);
   const sync = registerSyncHooks(inst);
-  if (!sync) registerThreadHooks(resolved, onSkip);
+  let thread: DeferredThreadHooks | null = null;
+  if (sync) patchCommonJs(inst);
+  else {
+    const deferred = new DeferredThreadHooks(() => registerThreadHooks(resolved, onSkip));
+    patchCommonJs(inst, (source, format) => deferred.beforeCompile(source, format));
+    if (needsHooksAtStart(process.argv, process.execArgv, process.env.NODE_OPTIONS)) deferred.ensure();
+    thread = deferred;
+  }
   enableCodeCache(inst.cache.dir);
-  const installation: Installation = { root: inst.scope.root, hooks: sync ? 'sync' : 'thread', cacheDir: inst.cache.dir };
+  const installation: Installation = {
+    root: inst.scope.root,
+    get hooks() {
+      return thread === null ? 'sync' : thread.isStarted ? 'thread' : 'commonjs';
+    },
+    cacheDir: inst.cache.dir,
+  };
   g[KEY] = installation;
   return installation;
 }
