@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { serveControlOp, startControlServer } from '../weaver/control.js';
 
 /**
  * What `node --import microscope/register` (or `--require`) is asked to do without mscope,
@@ -43,9 +42,19 @@ export function hasWork(plan: PreloadPlan): boolean {
   return plan.sources.length > 0 || plan.promPort !== undefined;
 }
 
+/**
+ * The control module (node:net, node:os) is imported only by a process that serves the socket:
+ * an agent whose monitors all run in mscope never does (start.ts).
+ */
+export function importControl(): Promise<typeof import('../weaver/control.js')> {
+  return import('../weaver/control.js');
+}
+
 /** The control socket, for `mscope links PID` and `mscope relink`; unref'd, it never keeps the process alive. */
 export function serveControl(): void {
-  startControlServer().catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
+  importControl()
+    .then(({ startControlServer }) => startControlServer())
+    .catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
 }
 
 export function preloadWarning(text: string): void {
@@ -62,11 +71,16 @@ export interface AttachModule {
  * the inspector is never opened. The agent is loaded at the first request, not before.
  */
 export function acceptAttach(load: () => Promise<AttachModule>): void {
-  serveControlOp('attach', async (request) => {
-    try {
-      return { ok: true, result: await (await load()).attach(request, false) };
-    } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
-    }
-  });
+  // Registered in the same turn as serveControl's start, before the socket can take a request.
+  importControl()
+    .then(({ serveControlOp }) =>
+      serveControlOp('attach', async (request) => {
+        try {
+          return { ok: true, result: await (await load()).attach(request, false) };
+        } catch (error) {
+          return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    )
+    .catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
 }

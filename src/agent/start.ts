@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { isMainThread, threadId, workerData } from 'node:worker_threads';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from './protocol.js';
 import { Agent } from './agent.js';
-import { startControlServer } from '../weaver/control.js';
 import { AgentChannel } from './channel.js';
 import { loadMonitor } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
+import { importControl } from './preload.js';
 // Not core's index: an agent whose monitors all run in mscope loads as few modules as it can.
 import { INTERNAL_THREAD_ENV } from '../core/threads.js';
 import { registry } from '../core/registry.js';
@@ -107,10 +107,12 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
     registry.addFactory(nodeProbeFactory);
     if (options.list === true) registerAllCoreModules();
   }
-  if (options.list !== true && isMainThread && !attached)
-    startControlServer().catch((error: unknown) =>
-      agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'),
-    );
+  // The socket serves `mscope links` and `relink`, which have nothing to act on without a link;
+  // node:net's listen also loads cluster and child_process (about 20 of Node's own modules).
+  if (linking && options.list !== true && isMainThread && !attached)
+    importControl()
+      .then(({ startControlServer }) => startControlServer())
+      .catch((error: unknown) => agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'));
   for (const spec of specs) {
     try {
       agent.add(spec.name, await loadMonitor(spec));

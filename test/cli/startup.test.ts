@@ -68,6 +68,8 @@ test('a program that runs in mscope alone: no exporter in mscope, no compiler or
   // Nothing to link: neither the weaver's bindings nor every core module (core's index) in the traced process.
   assert.deepEqual(under(traced, '/src/weaver/index.js'), []);
   assert.deepEqual(under(traced, '/src/core/index.js'), []);
+  // No link for `mscope links` or `relink` to act on: no control socket, no node:net.
+  assert.deepEqual(under(traced, '/src/weaver/control.js'), []);
   // A program that names no probe: mscope registers no provider to judge its descriptions against.
   assert.deepEqual(under(own, '/src/providers/index.js'), []);
 });
@@ -88,6 +90,7 @@ test('a probe clause loads the runtime, not the compiler, and the providers in t
   for (const pass of ['parser', 'check', 'compile']) assert.deepEqual(under(traced, `/src/lang/${pass}.js`), []);
   assert.ok(under(traced, '/src/providers/index.js').length > 0);
   assert.ok(under(traced, '/src/modules/transform.js').length > 0);
+  assert.ok(under(traced, '/src/weaver/control.js').length > 0, 'a process with links serves the control socket');
   assert.deepEqual(under(traced, '/src/export/'), []);
 });
 
