@@ -1,27 +1,49 @@
+/** editDistance's three rows, reused: it runs once per probe name when a description matched none. */
+let rows = new Int32Array(96);
+
 /**
  * Edit distance counting a swap of neighbours as one edit (optimal string alignment), so
- * `cuont` is one edit from `count`. Bounded: returns `limit + 1` once it is exceeded.
+ * `cuont` is one edit from `count`. Bounded: returns `limit + 1` once it is exceeded. Rows live
+ * in one reused typed array: an unmatched `fn` description is compared with every probe name of
+ * the program at exit (7200 names for 300 modules took 210 ms with fresh arrays per call).
  */
 export function editDistance(a: string, b: string, limit = 3): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let prev2 = new Array<number>(b.length + 1).fill(0);
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  const n = b.length;
+  const w = n + 1;
+  if (rows.length < 3 * w) rows = new Int32Array(6 * w);
+  const r = rows;
+  // Offsets of the rows two back, one back and current.
+  let back2 = 0;
+  let back1 = w;
+  let cur = 2 * w;
+  for (let j = 0; j <= n; j++) r[back1 + j] = j;
   for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
+    r[cur] = i;
     let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
-      cur[j] = d;
+    const ai = a.charCodeAt(i - 1);
+    const aPrev = i > 1 ? a.charCodeAt(i - 2) : -1;
+    for (let j = 1; j <= n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let d = r[back1 + j - 1]! + (ai === bj ? 0 : 1);
+      const up = r[back1 + j]! + 1;
+      if (up < d) d = up;
+      const left = r[cur + j - 1]! + 1;
+      if (left < d) d = left;
+      if (j > 1 && aPrev === bj && ai === b.charCodeAt(j - 2)) {
+        const swap = r[back2 + j - 2]! + 1;
+        if (swap < d) d = swap;
+      }
+      r[cur + j] = d;
       if (d < rowMin) rowMin = d;
     }
     if (rowMin > limit) return limit + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
+    const t = back2;
+    back2 = back1;
+    back1 = cur;
+    cur = t;
   }
-  return prev[b.length]!;
+  return r[back1 + n]!;
 }
 
 /** The candidates nearest to `name`, best first; a typo may cost at most a third of the name. */
