@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { BINDING_KINDS, ErrorCode, MscopeError, ProbeDescription, compileGlob, type BindingKind, type ProbeEvent } from '../core/index.js';
+import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type BindingKind, type ProbeEvent, unknownBinding } from '../core/index.js';
 import type { EventHandler, MonitorOutput } from './define-monitor.js';
 import { holdSourceMaps, releaseSourceMaps } from './source-maps.js';
 
@@ -95,9 +95,8 @@ function checkMonitor(def: Record<string, unknown>, name: string): Omit<LoadedMo
     );
   }
   const binding = def.binding;
-  if (binding !== undefined && !BINDING_KINDS.includes(binding as BindingKind)) {
-    throw monitorError(name, `unknown binding "${String(binding)}"; expected one of ${BINDING_KINDS.join(', ')}`);
-  }
+  const unknown = binding === undefined ? null : unknownBinding(binding);
+  if (unknown !== null) throw monitorError(name, unknown);
   const links: MonitorLink[] = [];
   for (const text of texts as string[]) {
     const d = parseDescription(text, name);

@@ -2,6 +2,13 @@
 export type BindingKind = 'direct' | 'shm' | 'message';
 export const BINDING_KINDS: readonly BindingKind[] = ['direct', 'shm', 'message'];
 
+/** Null for a binding's name, else the one-line refusal every place that reads a name from a user gives. */
+export function unknownBinding(name: unknown): string | null {
+  return BINDING_KINDS.includes(name as BindingKind)
+    ? null
+    : `unknown binding "${String(name)}"; expected one of ${BINDING_KINDS.join(', ')}`;
+}
+
 /** What the monitor can see of one feature through a binding. */
 export type Fidelity = 'live' | 'copy' | 'text' | 'none';
 

@@ -13,6 +13,7 @@ export { internalWork, internally } from './internal.js';
 export { eventStack, isOwnFile, isOwnFrame } from './own-frames.js';
 export {
   BINDING_KINDS,
+  unknownBinding,
   BINDING_CAPABILITIES,
   capabilityError,
   type BindingKind,

@@ -1,4 +1,4 @@
-import { BINDING_KINDS, controlRequest, type BindingKind, type LinkInfo } from '../weaver/index.js';
+import { unknownBinding, controlRequest, type BindingKind, type LinkInfo } from '../weaver/index.js';
 
 export interface ProcessLinks {
   pid: number;
@@ -35,8 +35,8 @@ export class TracedProcesses {
   /** Switches one link's binding; a refusal is the process's own one-line reason. */
   async relink(pid: number, link: number, binding: string): Promise<{ ok: true } | { ok: false; error: string }> {
     if (!this.known.has(pid)) return { ok: false, error: `process ${pid} is not traced by this run` };
-    if (!BINDING_KINDS.includes(binding as BindingKind))
-      return { ok: false, error: `unknown binding "${binding}"; expected one of ${BINDING_KINDS.join(', ')}` };
+    const unknown = unknownBinding(binding);
+    if (unknown !== null) return { ok: false, error: unknown };
     if (!Number.isInteger(link) || link <= 0) return { ok: false, error: `no link ${link}` };
     try {
       const r = await controlRequest(pid, { op: 'relink', link, binding: binding as BindingKind }, ANSWER_MS);

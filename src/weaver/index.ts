@@ -7,7 +7,7 @@ export { RemoteEvent, Unsupported, type RemoteProbe } from './bindings/record-re
 export { BINDING_CAPABILITIES, capabilityError, type BindingCapabilities, type CapabilityFeature, type Fidelity } from '../core/index.js';
 export { ShmRing, type ThreadDrops } from './bindings/shm-ring.js';
 export { OutputBuffer, DEFAULT_OUTPUT_BYTES } from './remote/output-buffer.js';
-export { BINDING_KINDS } from './types.js';
+export { BINDING_KINDS, unknownBinding } from './types.js';
 export {
   startControlServer,
   stopControlServer,

@@ -1,6 +1,6 @@
 import type { BindingKind, ProbeEvent, ProbeHandler } from '../core/index.js';
 // Not core's index: the control socket and link load this in every traced process.
-export { BINDING_KINDS, type BindingKind } from '../core/bindings.js';
+export { BINDING_KINDS, unknownBinding, type BindingKind } from '../core/bindings.js';
 import type { MonitorRef } from './remote/monitor-ref.js';
 
 /** Monitor code: called once per event of every probe its link matches. */

@@ -54,6 +54,8 @@ test('bad input is one line and a non-zero exit, before any run where it can be'
     [['bench', '-n', '2', ...TARGET], 2, /^mscope bench: -n expects a whole number of at least 3, got "2"$/],
     [['bench', '-c', '97', ...TARGET], 2, /^mscope bench: -c expects one of 80, 90, 95, 98, 99, 99.5/],
     [['bench', '-m', 'heap', ...TARGET], 2, /^mscope bench: unknown measure "heap"/],
+    [['bench', '-m', 'toString', ...TARGET], 2, /^mscope bench: unknown measure "toString"/],
+    [['bench', '-b', 'tcp', ...TARGET], 2, /^mscope bench: unknown binding "tcp"; expected one of direct, shm, message$/],
     [['bench', '--metric', '(', ...TARGET], 2, /^mscope bench: --metric: Invalid regular expression/],
     [
       ['bench', '--metric', 'nothing (\\d+)', ...TARGET],

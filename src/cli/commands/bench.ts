@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { unknownBinding } from '../../core/index.js';
 import { MINISTAT_CONFIDENCES } from '../../stats/index.js';
 import { compileScript, printingScriptErrors } from '../../lang/script-spec.js';
 import { parseOwn, printUsage, splitCommand, usage } from '../args.js';
@@ -48,7 +49,9 @@ async function bench(args: readonly string[]): Promise<number> {
   const warmup = count(values.warmup ?? '1', '--warmup', 0);
   const confidence = confidenceOf(values.confidence ?? '95');
   const measure = (values.measure ?? 'wall') as Measure;
-  if (!(measure in MEASURE_UNITS)) throw usage(`mscope bench: unknown measure "${measure}"; expected wall, cpu or rss`);
+  if (!Object.hasOwn(MEASURE_UNITS, measure)) throw usage(`mscope bench: unknown measure "${measure}"; expected wall, cpu or rss`);
+  const unknown = values.binding === undefined ? null : unknownBinding(values.binding);
+  if (unknown !== null) throw usage(`mscope bench: ${unknown}`);
   const metric = values.metric === undefined ? undefined : regexOf(values.metric);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw usage(`mscope bench: unknown output format "${format}"; expected text or json`);

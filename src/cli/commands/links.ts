@@ -1,4 +1,4 @@
-import { BINDING_KINDS, controlRequest, type BindingKind, type LinkInfo, type ProbeMechanism } from '../../weaver/index.js';
+import { unknownBinding, controlRequest, type BindingKind, type LinkInfo, type ProbeMechanism } from '../../weaver/index.js';
 import { ErrorCode, MscopeError, escapeText } from '../../core/index.js';
 import { parseOwn, pidOf, printUsage, usage } from '../args.js';
 
@@ -21,9 +21,8 @@ export async function relinkCommand(args: readonly string[]): Promise<number> {
   if (values.help === true) return printUsage('relink');
   if (positionals.length !== 3) throw usage('mscope relink: expected PID LINK BINDING');
   const [pid, link, binding] = positionals as [string, string, string];
-  if (!BINDING_KINDS.includes(binding as BindingKind)) {
-    throw usage(`mscope relink: unknown binding "${binding}"; expected one of ${BINDING_KINDS.join(', ')}`);
-  }
+  const unknown = unknownBinding(binding);
+  if (unknown !== null) throw usage(`mscope relink: ${unknown}`);
   const id = Number(link);
   if (!Number.isInteger(id) || id <= 0) throw usage(`mscope relink: LINK must be a link id from mscope links, got "${link}"`);
   const r = await controlRequest(pidOf('relink', pid), { op: 'relink', link: id, binding: binding as BindingKind });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { BINDING_KINDS, compileGlob, type BindingKind } from '../../core/index.js';
+import { compileGlob, unknownBinding, type BindingKind } from '../../core/index.js';
 import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
 import { ATTACH_OPTIONS, NOT_WITH_ATTACH, RUN_OPTIONS as OPTIONS } from './run-options.js';
 import type { AgentMessage, MonitorSpec } from '../../agent/protocol.js';
@@ -68,9 +68,8 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
       if (values[o] !== undefined) throw usage(`mscope ${name}: --${o} is not available with attach (it needs the load-time rewrite)`);
   }
   const binding = values.binding;
-  if (binding !== undefined && !BINDING_KINDS.includes(binding as BindingKind)) {
-    throw usage(`mscope ${name}: unknown binding "${binding}"; expected one of ${BINDING_KINDS.join(', ')}`);
-  }
+  const unknown = binding === undefined ? null : unknownBinding(binding);
+  if (unknown !== null) throw usage(`mscope ${name}: ${unknown}`);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw usage(`mscope ${name}: unknown output format "${format}"; expected text or json`);
   const cwd = process.cwd();
