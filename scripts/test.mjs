@@ -5,7 +5,18 @@
 // (scripts/hung-report.mjs) with its output. Extra args narrow by substring. The files run as
 // JavaScript transpiled once per run (scripts/test-build.mjs) against the built dist/;
 // MSCOPE_TEST_TSX=1 runs the sources through tsx instead, without needing a build.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
@@ -51,14 +62,20 @@ if (!throughTsx) {
 }
 const build = throughTsx ? null : buildTests('.', files);
 const compiled = new Map(files.map((f, i) => [f, build?.outputs[i]]));
-const cpuDir = mkdtempSync(join(tmpdir(), 'mscope-test-cpu-'));
+// Every temporary file a test or a program it traces makes goes under one directory removed at
+// the end: a run used to leave about thirty in /tmp. World-writable and sticky as /tmp is, since
+// some tests run programs as another user.
+const scratch = mkdtempSync(join(tmpdir(), 'mscope-test-tmp-'));
+chmodSync(scratch, 0o1777);
+const cpuDir = mkdtempSync(join(scratch, 'cpu-'));
 const CPU_PRELOAD = new URL('./test-cpu.mjs', import.meta.url).href;
 // Worker threads and host processes load the built dist/ (tests run after the build): a
 // worker that had to register tsx and load the sources again starts several times slower.
 // Every Node a test file starts writes a report on REPORT_SIGNAL, unless its test clears NODE_OPTIONS.
-const reportDir = mkdtempSync(join(tmpdir(), 'mscope-test-reports-'));
+const reportDir = mkdtempSync(join(scratch, 'reports-'));
 const env = {
   ...process.env,
+  TMPDIR: scratch,
   MSCOPE_BUILT_THREADS: '1',
   MSCOPE_TEST_RUNNER_PID: String(process.pid),
   NODE_OPTIONS:
@@ -152,8 +169,7 @@ if (process.env.MSCOPE_TEST_ROOT === undefined) {
   renameSync(`${DURATIONS}.${process.pid}`, DURATIONS);
 }
 if (build !== null) removeBuild(build.dir);
-rmSync(cpuDir, { recursive: true, force: true });
-rmSync(reportDir, { recursive: true, force: true });
+rmSync(scratch, { recursive: true, force: true });
 const failed = results.filter((r) => !r.ok);
 const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 8);
 const cpuTotal = results.reduce((sum, r) => sum + (r.cpu ?? 0), 0);
