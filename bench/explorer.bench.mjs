@@ -13,7 +13,11 @@ Each store holds synthetic activities (every tenth spends 5–25 ms in fs, a few
 \`startExplorer\` in this process and opened in headless Chromium (Debian's, through
 playwright-core). \`brush\`: \`performance.now()\` in the page around one change of the latency
 band, from the request to /api/select until the histogram, the lines' colours, the comparison and
-the table are redrawn; \`filter\`: the same for an interval on the fs axis. \`load\`: a first
+the table are redrawn; \`filter\`: from ECharts' own \`axisAreaSelect\` action on the fs axis (what a
+drag along the axis dispatches: ECharts restyles the lines in and out of the interval) until the
+page has redrawn every view for it. Each case has a page of its own, so that one case's selection
+never costs the other a redraw (a filter sample after a brush sample used to clear the band and
+recolour every line). \`load\`: a first
 visit (a browser context of its own: no cache, a new renderer process), from navigation to the
 page's first complete drawing (ECharts parsed, the 2,000 sampled lines drawn, the first selection
 shown), as the page's \`performance.now()\` reads it then. Targets (issue 14): a brush within
@@ -70,7 +74,7 @@ export async function setup() {
     servers.set(name, await ui.startExplorer(new ui.ExploreData(records(n), { path: name, run: null })));
   }
   browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
-  for (const [name, server] of servers) pages.set(name, await open(server.url));
+  for (const c of ['brush', 'filter']) for (const [name, server] of servers) pages.set(`${c} ${name}`, await open(server.url));
 }
 
 async function open(url) {
@@ -99,11 +103,26 @@ export async function sample(caseName, variant) {
     await context.close();
     return ms;
   }
-  const change =
-    caseName === 'brush' ? { band: [4e6 + step * 1000, 3e7], filters: {} } : { band: null, filters: { fs_ns: [[1e6 + step * 1000, 1e9]] } };
-  return pages.get(variant).evaluate(async (c) => {
-    const t = performance.now();
-    await window.explorer.apply(c);
-    return performance.now() - t;
-  }, change);
+  const page = pages.get(`${caseName} ${variant}`);
+  if (caseName === 'brush') {
+    return page.evaluate(
+      async (band) => {
+        const t = performance.now();
+        await window.explorer.apply({ band });
+        return performance.now() - t;
+      },
+      [4e6 + step * 1000, 3e7],
+    );
+  }
+  return page.evaluate(
+    async (lowMs) => {
+      const e = window.explorer;
+      const updated = new Promise((resolve) => (e.onUpdated = resolve));
+      const t = performance.now();
+      e.parallel.dispatchAction({ type: 'axisAreaSelect', parallelAxisId: 'axis-fs_ns', intervals: [[lowMs, 1e3]] });
+      await updated;
+      return performance.now() - t;
+    },
+    1 + step / 1000,
+  );
 }
