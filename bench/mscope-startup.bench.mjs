@@ -68,6 +68,45 @@ traced process's main thread spends most of its start waiting for the loader-hoo
 whose own start is Node's bootstrap of a second isolate; Node 22.15 and newer run the hooks in
 the thread (\`module.registerHooks\`), and there the probe adds about 145 ms of CPU against 250
 on Node 20.
+
+Where a traced run's time goes, phase by phase (Node 20, 2026-12-03 23:35 UTC; each process
+timestamped by a \`--require\` preload: \`performance.timeOrigin\`,
+\`nodeTiming.bootstrapComplete\`, CMD's spawn, the program's first line, the \`exit\` event;
+medians of 5 runs, the variants alternating; load average 64 falling to 55 after a burst, yet
+plain \`node one.js\` started in 113 ms as on a quiet machine). "Before" is the build of
+e1e3d41, "now" this one:
+
+| phase | END before | END now | fn before | fn now |
+| --- | ---: | ---: | ---: | ---: |
+| exec of mscope → its Node bootstrapped | 110 | 118 | 142 | 116 |
+| mscope: loads its chunks, compiles, session directory → spawns CMD | 89 | 95 | 144 | 116 |
+| spawn → CMD's Node bootstrapped | 116 | 119 | 121 | 126 |
+| CMD's agent (\`--import\`) → the program's first line | 53 | 35 | 239 | 132 |
+| the program | 3 | 4 | 3 | 4 |
+| CMD's \`exit\` event → mscope's \`exit\` event | 21 | 21 | 37 | 27 |
+| mscope's \`exit\` event → reaped | 23 | 24 | 25 | 23 |
+| whole command (plain \`node one.js\` 129 ms with the preload) | 427 | 409 | 727 | 559 |
+
+A second run of 7 at load 16 falling to 11 took about twice as long everywhere and kept the
+proportions (the agent phase 86 → 53 ms for END, 513 → 179 ms for fn). So two Node starts
+and mscope's own loading and compiling (three Node-start-sized pieces) are nearly all of the
+END run; the agent is about a third of a Node start, and Node's teardown of each process the
+last 45 ms. What changed: on Node 20 the hooks thread starts only at the first sign of an ES
+module (src/modules/deferred-hooks.ts: a main file that may be one, a flag that may load one,
+a worker thread, or a CommonJS file about to compile that is one or holds the word
+\`import\` or \`export\`), so a CommonJS program never waits for it; an agent whose monitors all
+run in mscope serves no control socket (its \`listen\` loaded cluster, child_process and dgram);
+the nearest-probe suggestions computed at exit for a description that matched nothing reuse
+one typed array (the 300-module start-up's largest function of ours in \`--cpu-prof\`). Side
+by side with the build before (whole commands timed from outside, CPU of the process tree, 10 runs,
+load 19 to 49): END 0.93× CPU and 0.86× wall, fn 0.83× CPU and 0.87× wall, the 10-process
+runner (5 runs) 0.88× CPU and 0.80× wall; the fault suite's 50-child fork case (shm binding,
+2 runs each) 36.2 and 30.7 s of CPU against 40.5 and 41.5. Against plain \`node\` in the same
+sessions: END 3.4× CPU and 3.1× wall, fn 4.5× and 4.7×, runner 1.59× and 1.56×. What is left:
+mscope's start (the compiler and runtime, about 90 ms, and Node 20 has no compile cache to
+keep), the ES module loader that \`--import\` starts in every CMD, and on Node 20 the hooks
+thread for every program that loads ES modules (the 300-module program's \`main.mjs\`): its
+start is a second Node's bootstrap, and each import then waits on a round trip to it.
 `;
 export const unit = 'ms';
 export const rounds = 15;
