@@ -97,11 +97,14 @@ a worker thread, or a CommonJS file about to compile that is one or holds the wo
 \`import\` or \`export\`), so a CommonJS program never waits for it; an agent whose monitors all
 run in mscope serves no control socket (its \`listen\` loaded cluster, child_process and dgram);
 the nearest-probe suggestions computed at exit for a description that matched nothing reuse
-one typed array (the 300-module start-up's largest function of ours in \`--cpu-prof\`). Side
+one typed array and rule most names out by a linear lower bound first (the 300-module
+start-up's largest function of ours in \`--cpu-prof\`). Side
 by side with the build before (whole commands timed from outside, CPU of the process tree, 10 runs,
 load 19 to 49): END 0.93× CPU and 0.86× wall, fn 0.83× CPU and 0.87× wall, the 10-process
 runner (5 runs) 0.88× CPU and 0.80× wall; the fault suite's 50-child fork case (shm binding,
-2 runs each) 36.2 and 30.7 s of CPU against 40.5 and 41.5. Against plain \`node\` in the same
+2 runs each) 36.2 and 30.7 s of CPU against 40.5 and 41.5. The 300-module program of the
+startup benchmark, warm cache, by the same whole-command timing (8 runs, load 4 to 5): 0.92× CPU
+and 0.99× wall of the build before, 3.24× CPU and 3.29× wall of plain \`node main.mjs\`. Against plain \`node\` in the same
 sessions: END 3.4× CPU and 3.1× wall, fn 4.5× and 4.7×, runner 1.59× and 1.56×. What is left:
 mscope's start (the compiler and runtime, about 90 ms, and Node 20 has no compile cache to
 keep), the ES module loader that \`--import\` starts in every CMD, and on Node 20 the hooks
