@@ -11,7 +11,10 @@ Each sample is one fresh process calling the function in a tight loop. \`none\`:
 module. \`disabled\`: instrumentable, no probe linked. \`count\`: a counting monitor on
 \`entry\`. \`timing\`: a monitor on \`return\` summing \`elapsed\` (the entry timestamp is
 read by the probe site, so the clock is read twice per call). \`2 clock reads\`: the plain
-function timed by hand with two \`nowNs()\` calls, the bound for \`timing\`.
+function timed by hand with two \`nowNs()\` calls, the bound for \`timing\`. \`count, borrowing\` and
+\`timing, borrowing\`: the same monitors linked with \`{ keepsEvents: false, readsArgs: false }\`, as
+D clauses are linked when they keep no event and read no argument: the site reuses one event
+(and, for a plain function, the call's token) and never builds the arguments array.
 \`diagnostics_channel\`: a wrapper publishing \`{ args }\` to a channel with one counting
 subscriber, guarded by \`hasSubscribers\`. \`shimmer\`: \`shimmer.wrap\` with a counting wrapper.
 `;
@@ -19,7 +22,19 @@ export const unit = 'ns/op';
 export const rounds = 10;
 export const isolate = true;
 
-const VARIANTS = ['none', 'disabled', 'count', 'timing', '2 clock reads', 'diagnostics_channel', 'shimmer'];
+const VARIANTS = [
+  'none',
+  'disabled',
+  'count',
+  'count, borrowing',
+  'timing',
+  'timing, borrowing',
+  '2 clock reads',
+  'diagnostics_channel',
+  'shimmer',
+];
+/** What a monitor that keeps no event and reads no argument declares (weaver LinkOptions). */
+const BORROWING = { keepsEvents: false, readsArgs: false };
 const FUNCTIONS = {
   add: 'trivial two-argument function `add(a, b)`',
   work: 'function doing about 100 ns of work `work(a, b)`',
@@ -53,12 +68,18 @@ async function makeFunction(fn, variant) {
       return original;
     case 'disabled':
     case 'count':
-    case 'timing': {
+    case 'count, borrowing':
+    case 'timing':
+    case 'timing, borrowing': {
       const loaded = await loadInstrumentedTarget();
       method = loaded.method;
       const { link } = await import('../dist/weaver/index.js');
       if (variant === 'count') link(`fn:${MODULE_NAME}:${fn}:entry`, () => void sink.count++);
       if (variant === 'timing') link(`fn:${MODULE_NAME}:${fn}:return`, (ev) => void (sink.total += ev.elapsed));
+      if (variant === 'count, borrowing') link(`fn:${MODULE_NAME}:${fn}:entry`, () => void sink.count++, BORROWING);
+      if (variant === 'timing, borrowing') {
+        link(`fn:${MODULE_NAME}:${fn}:return`, (ev) => void (sink.total += ev.elapsed), BORROWING);
+      }
       return loaded.api[fn];
     }
     case '2 clock reads': {

@@ -3,12 +3,20 @@ import { vtimeUsers, type ProbeDescription, type ProbeEvent } from '../core/inde
 import { ProgramInstance, type Host, type ProgramDelta } from '../lang/runtime/instance.js';
 import type { CompiledProgram } from '../lang/program.js';
 // The direct binding's link alone: mscope, which runs ConsumerProgram, never loads the remote bindings.
-import { link, type LinkHandle } from '../weaver/link.js';
+import { link, type LinkHandle, type LinkOptions } from '../weaver/link.js';
+
+/** What a clause declares about its events when linked: whether it keeps them, whether it reads args. */
+export type ClauseEventUse = Pick<LinkOptions, 'keepsEvents' | 'readsArgs'>;
 
 /** Links one probe description of clause `clause`; the weaver's `link` unless the caller keeps count of its links. */
-export type ClauseLinker = (description: ProbeDescription, monitor: (ev: ProbeEvent) => void, clause: number) => LinkHandle;
+export type ClauseLinker = (
+  description: ProbeDescription,
+  monitor: (ev: ProbeEvent) => void,
+  clause: number,
+  use: ClauseEventUse,
+) => LinkHandle;
 
-const weaverLink: ClauseLinker = (description, monitor) => link(description, monitor);
+const weaverLink: ClauseLinker = (description, monitor, _clause, use) => link(description, monitor, use);
 
 /**
  * Links every probe clause of a program, one link per description, in clause order, into `into`.
@@ -19,7 +27,7 @@ export function linkClauses(instance: ProgramInstance, linker: ClauseLinker = we
   for (const c of instance.program.clauses) {
     for (const spec of c.probes) {
       if (spec.description === null) continue;
-      into.push(linker(spec.description, instance.clause(c.index), c.index));
+      into.push(linker(spec.description, instance.clause(c.index), c.index, { keepsEvents: c.keepsEvents, readsArgs: c.readsArgs }));
     }
   }
   return into;

@@ -60,10 +60,10 @@ export class ScriptMonitor implements AgentMonitor {
       warn: (text: string) => ctx.warn(text),
       exit: (status: number) => ctx.exit(status),
     };
-    const instance = new AgentProgram(this.program, host, (description, monitor, clause) => {
+    const instance = new AgentProgram(this.program, host, (description, monitor, clause, use) => {
       const options: RemoteClauseOptions = { program: this.shipped, clause };
       const binding = this.program.clauses[clause]!.binding;
-      const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options } });
+      const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options }, ...use });
       h.onFlush((result) => this.merge(ctx, result as RemoteClauseFlush | undefined));
       this.remote.add(h);
       return h;

@@ -90,7 +90,9 @@ async function measure(kind: BindingKind): Promise<number> {
   const compiled = compile([{ file: 'calibration', text: `${description} { @ = count(); }` }]).program;
   if (compiled === undefined) throw new Error('the calibration clause does not compile');
   const instance = new ProgramInstance(compiled, { output: () => {}, exit: () => {} });
-  const h = link(description, instance.clause(0), { binding: kind, remote: { module: MONITOR } });
+  // Linked as the agent links the clause (agent-program.ts linkClauses), so that its event is as cheap.
+  const { keepsEvents, readsArgs } = compiled.clauses[0]!;
+  const h = link(description, instance.clause(0), { binding: kind, remote: { module: MONITOR }, keepsEvents, readsArgs });
   try {
     // A remote binding's worker starts asynchronously: queueing until then is not its steady cost.
     if (kind !== 'direct') await new Promise((r) => setTimeout(r, 150));

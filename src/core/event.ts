@@ -19,7 +19,10 @@ export function currentActivity(): number {
  */
 export const vtimeUsers = { count: 0 };
 
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** The args of an event no handler reads (every one declared `readsArgs: false`), and of probes without arguments. */
+export const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+type Renewable = { -readonly [K in 'args' | 'thisArg']: ProbeEvent[K] };
 
 /**
  * What a monitor receives. One shape for every probe so that monitors stay monomorphic.
@@ -29,6 +32,9 @@ const NO_ARGS: readonly unknown[] = Object.freeze([]);
  *
  * For the shared-memory and message bindings the same fields are copied into a
  * fixed-layout record (see core/record.ts): probe id, timestamp, tid, activity, args.
+ *
+ * While no handler of a probe keeps events (`ProbeHandler.keepsEvents`), its firings reuse
+ * one event (`Probe.spare`, `renew`): an event is then valid during its delivery only.
  */
 export class ProbeEvent {
   retval: unknown = undefined;
@@ -47,6 +53,8 @@ export class ProbeEvent {
   vstart = 0;
   /** On the entry event of a traced call: it has not returned or thrown yet. */
   open = false;
+  /** On the entry event of a traced call: its site may reuse it once the call ends (modules/sites.ts). */
+  reusable = false;
 
   constructor(
     readonly probe: Probe,
@@ -54,6 +62,36 @@ export class ProbeEvent {
     readonly thisArg: unknown = undefined,
   ) {
     this.activity = activitySource();
+  }
+
+  /**
+   * Makes a probe's spare event the event of a new firing, as the constructor would. A spare
+   * is never a call's token, so its token fields keep their initial values (see `reopen`).
+   */
+  renew(args: readonly unknown[], thisArg: unknown): void {
+    const self = this as Renewable;
+    self.args = args;
+    self.thisArg = thisArg;
+    this.activity = activitySource();
+    this.ts = 0;
+  }
+
+  /** Makes an ended call's token the entry event of a new call, as the constructor would. */
+  reopen(args: readonly unknown[], thisArg: unknown): void {
+    this.renew(args, thisArg);
+    this.vsum = 0;
+    this.vstart = 0;
+  }
+
+  /**
+   * Drops the program's values from a reused event between firings: they stay collectable, as
+   * untraced. `retval`, `error` and `entry` are set only on return and error events, whose
+   * firing clears them (core/probe.ts fireExit).
+   */
+  forget(): void {
+    const self = this as Renewable;
+    self.args = NO_ARGS;
+    self.thisArg = undefined;
   }
 
   get timestamp(): number {

@@ -1,6 +1,16 @@
 export { ProbeDescription, formatProbeName, type ProbeName } from './description.js';
-export { Probe, fireProbe, DTRACE_PROBE_IDS, FIRST_PROBE_ID, type ProbeHandler, type ProbeArg } from './probe.js';
-export { ProbeEvent, setActivitySource, currentActivity } from './event.js';
+export {
+  Probe,
+  fireProbe,
+  fireEvent,
+  fireExit,
+  gathered,
+  DTRACE_PROBE_IDS,
+  FIRST_PROBE_ID,
+  type ProbeHandler,
+  type ProbeArg,
+} from './probe.js';
+export { ProbeEvent, NO_ARGS, setActivitySource, currentActivity } from './event.js';
 export { ProbeRegistry, registry, type SkippedFunction, type ProbeFactory } from './registry.js';
 export { nowNs, wallNs, cpuNs, cpuClockKind, type CpuClockKind } from './clock.js';
 export { vtimeUsers } from './event.js';

@@ -1,9 +1,17 @@
 import type { ProbeName } from './description.js';
-import type { ProbeEvent } from './event.js';
+import { NO_ARGS, ProbeEvent } from './event.js';
 
 /** Receives the events of one probe; the weaver installs one per linked binding. */
 export interface ProbeHandler {
   deliver(event: ProbeEvent): void;
+  /**
+   * false: the handler keeps no reference to an event once `deliver` returns and does not tell
+   * firings apart by the event's identity, so the site may hand it the same object each time.
+   * Anything else: it may keep events, and every firing gets a new one.
+   */
+  readonly keepsEvents?: boolean;
+  /** false: the handler never reads `args`, and the site need not gather them. */
+  readonly readsArgs?: boolean;
 }
 
 /** Declared argument of a probe, for the catalogue and the script checker. */
@@ -36,6 +44,15 @@ export class Probe implements ProbeName {
   enabled = false;
   /** For an `fn`/`node` entry probe: calls of its function in flight while its return or error probe is traced. */
   inflight = 0;
+  /** Handlers that may keep an event past their `deliver`: while there are none, a firing may reuse `spare`. */
+  keepers = 0;
+  /** Some handler reads `args`. */
+  readsArgs = false;
+  /**
+   * The event this probe's firings reuse while every handler only borrows it; null while a
+   * handler may keep events, or while a firing holds it (a firing inside it gets a new one).
+   */
+  spare: ProbeEvent | null = null;
   private toggleListeners: readonly ToggleListener[] = NO_LISTENERS;
 
   constructor(
@@ -59,6 +76,17 @@ export class Probe implements ProbeName {
     const was = this.enabled;
     this.handlers = handlers.length === 0 ? NO_HANDLERS : handlers;
     this.enabled = handlers.length !== 0;
+    let keepers = 0;
+    let readsArgs = false;
+    for (let i = 0; i < handlers.length; i++) {
+      if (handlers[i]!.keepsEvents !== false) keepers++;
+      if (handlers[i]!.readsArgs !== false) readsArgs = true;
+    }
+    this.keepers = keepers;
+    this.readsArgs = readsArgs;
+    // A spare held by a firing in progress comes back through fireEvent, which checks keepers again.
+    if (keepers !== 0 || !this.enabled) this.spare = null;
+    else if (this.spare === null) this.spare = new ProbeEvent(this);
     if (was === this.enabled) return;
     const ls = this.toggleListeners;
     for (let i = 0; i < ls.length; i++) ls[i]!(this, this.enabled);
@@ -69,4 +97,57 @@ export class Probe implements ProbeName {
 export function fireProbe(probe: Probe, event: ProbeEvent): void {
   const hs = probe.handlers;
   for (let i = 0; i < hs.length; i++) hs[i]!.deliver(event);
+}
+
+/**
+ * Fires one event of `probe` with these arguments: its spare when every handler only borrows
+ * events and no firing holds the spare, else a new event. `args` are dropped when no handler
+ * reads them (a call's own arguments array is then never built, once V8 inlines the site).
+ */
+export function fireEvent(probe: Probe, args: readonly unknown[], thisArg: unknown): void {
+  const a = probe.readsArgs ? gathered(args) : NO_ARGS;
+  const spare = probe.spare;
+  if (spare === null) {
+    fireProbe(probe, new ProbeEvent(probe, a, thisArg));
+    return;
+  }
+  probe.spare = null;
+  spare.renew(a, thisArg);
+  fireProbe(probe, spare);
+  spare.forget();
+  giveBack(probe, spare);
+}
+
+/** Fires `probe`, a return or error probe, for the call whose entry event is `entry`, as fireEvent does. */
+export function fireExit(probe: Probe, entry: ProbeEvent, retval: unknown, error: unknown): void {
+  const spare = probe.spare;
+  const ev = spare ?? new ProbeEvent(probe, entry.args, entry.thisArg);
+  if (spare !== null) {
+    probe.spare = null;
+    spare.renew(entry.args, entry.thisArg);
+  }
+  ev.retval = retval;
+  ev.error = error;
+  ev.entry = entry;
+  fireProbe(probe, ev);
+  if (spare === null) return;
+  spare.forget();
+  spare.retval = undefined;
+  spare.error = undefined;
+  spare.entry = null;
+  giveBack(probe, spare);
+}
+
+/** A handler linked during the firing may keep events: the spare then stays out. */
+function giveBack(probe: Probe, spare: ProbeEvent): void {
+  if (probe.keepers === 0 && probe.enabled) probe.spare = spare;
+}
+
+/**
+ * `args`, through a call: V8 turns a call it never saw run into a deoptimization, so while no
+ * handler reads args the array a site passes is used by nothing else and is never allocated.
+ * A plain `? args :` would keep it alive (V8 has no feedback on which way a branch goes).
+ */
+export function gathered(args: readonly unknown[]): readonly unknown[] {
+  return args;
 }

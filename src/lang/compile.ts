@@ -26,6 +26,15 @@ export interface GeneratedProgram {
   readonly selfVars: readonly string[];
   readonly selfDefaults: readonly (number | string | object)[];
   readonly aggregations: readonly string[];
+  /** What each clause does with its event, by clause index: what its direct link declares (LinkOptions). */
+  readonly events: readonly ClauseEvents[];
+}
+
+export interface ClauseEvents {
+  /** It tells firings apart by the event's identity (`this->` variables, strtok(NULL, …)): every firing needs a new event. */
+  readonly keepsEvents: boolean;
+  /** It reads the probe's arguments (`argN`, `args[]`, a translator of them). */
+  readonly readsArgs: boolean;
 }
 
 export function generate(program: Program, names: Names, checked: CheckResult): GeneratedProgram {
@@ -56,7 +65,8 @@ class Generator extends ActionCompiler {
     this.aggs.forEach((_, i) => out.push(`const A${i} = rt.aggs[${i}];`));
     const fns = this.program.clauses.map((c) => this.clause(c));
     out.push(...fns);
-    out.push(...this.program.decls.translators.map((t, i) => this.translator(t, i)));
+    const translators = this.program.decls.translators.map((t, i) => this.translator(t, i));
+    out.push(...translators);
     // Factories last: a translator or a default may add a struct type; function declarations are hoisted.
     for (let i = 0; i < this.structTypes.length; i++) {
       const st = this.structTypes[i]!;
@@ -93,6 +103,7 @@ class Generator extends ActionCompiler {
         this.names.dynamicInMemory.has('self->' + n) ? 0 : this.selfDefault(this.ctypeOfVar('self->' + n)),
       ),
       aggregations: this.aggs,
+      events: this.program.clauses.reduce<ClauseEvents[]>((e, c, i) => ((e[c.index] = clauseEvents(fns[i]!, translators)), e), []),
     };
   }
 
@@ -155,4 +166,17 @@ class Generator extends ActionCompiler {
     const end = uses.records ? ' finally { rt.recordsEnd(); }' : '';
     return `function c${c.index}(ev) {\n  try {\n    ${body.join('\n    ')}\n  } catch (e) { rt.fault(${c.index}, e, ev); }${end}\n}`;
   }
+}
+
+/**
+ * Read from a clause's generated code, which reaches its event only as `ev`: `this->` variables
+ * are reset when `ev` is not the last firing's (`thisEv`), strtok remembers its firing's `ev`,
+ * and arguments are read as `ev.args`, in the clause or in a translator it calls.
+ */
+function clauseEvents(fn: string, translators: readonly string[]): ClauseEvents {
+  const callsTranslator = /\bX\d+\(ev\b/.test(fn);
+  return {
+    keepsEvents: fn.includes('thisEv') || fn.includes('rt.strtok('),
+    readsArgs: fn.includes('ev.args') || (callsTranslator && translators.some((t) => t.includes('ev.args'))),
+  };
 }

@@ -18,6 +18,9 @@ export interface ClauseInfo {
   readonly capabilities: readonly Capability[];
   /** The clause has no action block and prints DTrace's default probe line. */
   readonly defaultAction: boolean;
+  /** Declared when its probes are linked (LinkOptions): whether it needs a new event per firing, and reads args. */
+  readonly keepsEvents: boolean;
+  readonly readsArgs: boolean;
 }
 
 /** A checked program, its code generated once; a ProgramInstance makes it live. */
@@ -87,6 +90,8 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
       probes: c.probes,
       capabilities: r.checked.capabilities[c.index] ?? [],
       defaultAction: c.defaultAction,
+      keepsEvents: gen.events[c.index]?.keepsEvents ?? true,
+      readsArgs: gen.events[c.index]?.readsArgs ?? true,
     })),
     aggregations: gen.aggregations.map((n) => r.checked.aggregations.get(n)!),
     printedByProgram: r.checked.printedByProgram,

@@ -1,4 +1,16 @@
-import { cpuNs, fireProbe, nowNs, ProbeEvent, registry, vtimeUsers, type Probe } from '../core/index.js';
+import {
+  cpuNs,
+  fireEvent,
+  fireExit,
+  fireProbe,
+  gathered,
+  NO_ARGS,
+  nowNs,
+  ProbeEvent,
+  registry,
+  vtimeUsers,
+  type Probe,
+} from '../core/index.js';
 
 /** Bits of a function site's state word: which of its probes have handlers. */
 export const ENTRY = 1;
@@ -13,12 +25,20 @@ export const enum SiteKind {
 
 /** The entry, return and error probes of one function. */
 export class FunctionSite {
+  /** Tokens of ended calls of a plain function, to reuse while no handler of its probes keeps events (`exit`). */
+  readonly tokens: ProbeEvent[] = [];
+
   constructor(
     readonly entry: Probe,
     readonly ret: Probe,
     readonly err: Probe,
     readonly kind: SiteKind,
   ) {}
+
+  /** No handler of this function's probes keeps events. */
+  get borrowed(): boolean {
+    return (this.entry.keepers | this.ret.keepers | this.err.keepers) === 0;
+  }
 }
 
 /**
@@ -146,18 +166,38 @@ export const UNTRACKED: Token = untrack({});
 export function enter(m: ModuleSites, i: number, thisArg: unknown, args: unknown[]): Token {
   const site = m.sites[i]!;
   const st = m.state[i]!;
-  const ev = new ProbeEvent(site.entry, args, thisArg);
-  const tracked = (st & (RETURN | ERROR)) !== 0;
-  if (tracked) {
-    ev.timestamp = nowNs();
-    ev.open = true;
-    site.entry.inflight++;
+  const probe = site.entry;
+  if ((st & (RETURN | ERROR)) === 0) {
+    fireEvent(probe, args, thisArg);
+    return m.untracked;
   }
-  if ((st & ENTRY) !== 0) fireProbe(site.entry, ev);
-  if (!tracked) return m.untracked;
+  const ev = openToken(site, args, thisArg);
+  if ((st & ENTRY) !== 0) fireProbe(probe, ev);
   // After the entry clauses, so that their cost is not the call's.
   if (vtimeUsers.count > 0) ev.vstart = cpuNs();
   return ev as ProbeEvent & Token;
+}
+
+/** Free tokens a plain function's site keeps for its next calls: enough for a little recursion. */
+const MAX_FREE_TOKENS = 8;
+
+/** The token (and entry event) of a traced call: one of the site's free tokens when no handler keeps events, else a new one. */
+function openToken(site: FunctionSite, args: unknown[], thisArg: unknown): ProbeEvent {
+  const probe = site.entry;
+  const a = probe.readsArgs || site.ret.readsArgs || site.err.readsArgs ? gathered(args) : NO_ARGS;
+  const free = site.tokens;
+  let ev: ProbeEvent;
+  if (free.length !== 0 && site.borrowed) {
+    ev = free.pop()!;
+    ev.reopen(a, thisArg);
+  } else {
+    ev = new ProbeEvent(probe, a, thisArg);
+  }
+  ev.reusable = site.kind === SiteKind.Plain && site.borrowed;
+  ev.timestamp = nowNs();
+  ev.open = true;
+  probe.inflight++;
+  return ev;
 }
 
 /** Ends the running segment of a call's vtime: it awaits, yields or exits. */
@@ -171,33 +211,31 @@ function suspend(token: ProbeEvent): void {
 /**
  * Ends a call once: a `return` inside a `try` whose `finally` throws stores both, and only
  * the first one is the call's exit. Its probe fires while the call still counts as in flight.
+ *
+ * A plain function's token whose handlers, at its entry and at its exit, kept no event goes
+ * back to its site. A later store of the same call (that `finally`) cannot reach a call that
+ * reused it: plain calls end in the order they start, so every call that took the token after
+ * this exit has ended before this frame goes on, and the store finds the token closed.
  */
-function exit(token: ProbeEvent, probe: Probe, ev: ProbeEvent | null): void {
+function exit(token: ProbeEvent, site: FunctionSite, probe: Probe, retval: unknown, error: unknown): void {
   if (!token.open) return;
   suspend(token);
-  if (ev !== null) fireProbe(probe, ev);
+  const reusable = token.reusable && probe.keepers === 0;
+  if (probe.enabled) fireExit(probe, token, retval, error);
   token.open = false;
   token.probe.inflight--;
+  if (reusable && site.borrowed && site.tokens.length < MAX_FREE_TOKENS) {
+    token.forget();
+    site.tokens.push(token);
+  }
 }
 
 function fireReturn(token: ProbeEvent, value: unknown): void {
   const site = sitesByEntry[token.probe.id]!;
-  let ev: ProbeEvent | null = null;
-  if (site.ret.enabled && token.open) {
-    ev = new ProbeEvent(site.ret, token.args, token.thisArg);
-    ev.retval = value;
-    ev.entry = token;
-  }
-  exit(token, site.ret, ev);
+  exit(token, site, site.ret, value, undefined);
 }
 
 function fireError(token: ProbeEvent, error: unknown): void {
   const site = sitesByEntry[token.probe.id]!;
-  let ev: ProbeEvent | null = null;
-  if (site.err.enabled && token.open) {
-    ev = new ProbeEvent(site.err, token.args, token.thisArg);
-    ev.error = error;
-    ev.entry = token;
-  }
-  exit(token, site.err, ev);
+  exit(token, site, site.err, undefined, error);
 }

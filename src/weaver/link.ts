@@ -17,6 +17,14 @@ import type { MonitorRef } from './remote/monitor-ref.js';
 
 export interface LinkOptions {
   binding?: BindingKind;
+  /**
+   * false: the monitor keeps no reference to an event after it returns and does not tell
+   * firings apart by the event's identity; the probe site may then hand it one reused event
+   * (no allocation per firing). Default true: every firing gets a new event.
+   */
+  keepsEvents?: boolean;
+  /** false: the monitor never reads `args`, and the site does not gather them. Default true. */
+  readsArgs?: boolean;
   /** The monitor as a module, for the shm and message bindings (required by them). */
   remote?: MonitorRef;
   settings?: BindingSettings;
@@ -27,7 +35,9 @@ export type BindingFactory = (monitor: Monitor, linkId: number, description: str
 
 type FlushListener = (result: unknown, binding: BindingKind) => void;
 
-const factories = new Map<BindingKind, BindingFactory>([['direct', (m, id, d) => new DirectBinding(m, id, d)]]);
+const factories = new Map<BindingKind, BindingFactory>([
+  ['direct', (m, id, d, ctx) => new DirectBinding(m, id, d, ctx.keepsEvents, ctx.readsArgs)],
+]);
 
 /** Lets the shared-memory and message bindings plug in without the weaver knowing them. */
 export function registerBinding(kind: BindingKind, factory: BindingFactory): void {
@@ -55,6 +65,8 @@ export class LinkHandle {
   private readonly flushListeners: FlushListener[] = [];
   private remote: MonitorRef | undefined;
   private settings: BindingSettings;
+  private readonly keepsEvents: boolean;
+  private readonly readsArgs: boolean;
   private stopWatching: (() => void) | null;
 
   constructor(
@@ -65,6 +77,8 @@ export class LinkHandle {
     this.description = description;
     this.remote = options.remote;
     this.settings = options.settings ?? {};
+    this.keepsEvents = options.keepsEvents ?? true;
+    this.readsArgs = options.readsArgs ?? true;
     this.binding = this.makeBinding(options.binding ?? 'direct');
     const disarm = registry.arm(description);
     for (const p of registry.find(description)) this.attach(p);
@@ -213,6 +227,8 @@ export class LinkHandle {
       description: this.description.text,
       remote: this.remote,
       settings: this.settings,
+      keepsEvents: this.keepsEvents,
+      readsArgs: this.readsArgs,
       onFlush: (result) => {
         for (const l of this.flushListeners) l(result, kind);
       },

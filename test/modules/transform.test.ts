@@ -4,29 +4,13 @@ import { runInThisContext } from 'node:vm';
 import { parse } from 'acorn';
 import { isTransformed, transform, MARKER } from '../../src/modules/transform.js';
 import { stripFragments } from '../../src/modules/fragments.js';
-import { installRuntime } from '../../src/modules/runtime.js';
 import { link } from '../../src/weaver/index.js';
 import type { ProbeEvent } from '../../src/core/index.js';
 import { record } from './record-fn.js';
-
-installRuntime();
+import { load, nextModuleName, type Exports } from './load-rewritten.js';
 
 const names = (code: string, format: 'module' | 'commonjs' = 'commonjs'): string[] =>
   transform(code, { module: 'm.js', format }).sites.map((s) => s[0]);
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the loaded module's exports are untyped
-type Exports = Record<string, any>;
-
-let moduleCounter = 0;
-/** Evaluates CommonJS source after the rewrite, as Node's wrapper would. */
-function load(source: string): { exports: Exports; module: string } {
-  const module = `t${++moduleCounter}.js`;
-  const { code } = transform(source, { module, format: 'commonjs' });
-  const fn = runInThisContext(`(function (exports, require, module) {${code}\n})`) as (e: object, r: unknown, m: object) => void;
-  const m = { exports: {} as Exports };
-  fn(m.exports, null, m);
-  return { exports: m.exports, module };
-}
 
 test('every named function form becomes a site, with the documented names', () => {
   const src = `
@@ -89,7 +73,7 @@ test('line count is unchanged and code is only inserted into existing lines', ()
 
 test('entry only (exits: false): a function changes on the line of its { alone, and entry still fires', () => {
   const src = 'function f(a) {\n  if (a) return a + 1;\n  throw new Error("no");\n}\nconst g = (x) => x * 2;\nmodule.exports = { f, g };\n';
-  const module = `t${++moduleCounter}.js`;
+  const module = nextModuleName();
   const { code } = transform(src, { module, format: 'commonjs', exits: false });
   const before = src.split('\n');
   const after = code.split('\n');

@@ -16,6 +16,9 @@ export class DirectBinding implements Binding {
     private readonly monitor: Monitor,
     private readonly linkId: number,
     private readonly description: string,
+    /** What the monitor declared at link time (LinkOptions): the probe site skips what it need not do. */
+    readonly keepsEvents = true,
+    readonly readsArgs = true,
   ) {}
 
   deliver(event: ProbeEvent): void {

@@ -37,6 +37,9 @@ class OpenBatch implements RecordViews {
  */
 export class MessageBinding implements Binding, ObjectSink {
   readonly kind = 'message' as const;
+  /** deliver copies what it posts into the batch before returning. */
+  readonly keepsEvents = false;
+  readonly readsArgs = true;
   private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly writer: RecordWriter;
   private readonly limits: CopyLimits;

@@ -238,6 +238,9 @@ function report(end: LinkEnd, kind: Kind, error: string): void {
  */
 export class ShmBinding implements Binding {
   readonly kind = 'shm' as const;
+  /** deliver copies what it ships into the ring before returning. */
+  readonly keepsEvents = false;
+  readonly readsArgs = true;
   private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly ring: ShmRing;
   private readonly writer: RecordWriter;
