@@ -118,21 +118,25 @@ test('a return whose finally calls the function again and then throws: the later
 
 test('an async call whose finally throws after its return, while a later call is in flight: the later call keeps its token', async () => {
   const src = `
-    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    let openFirst, openSecond;
+    const first = new Promise((r) => (openFirst = r));
+    const second = new Promise((r) => (openSecond = r));
     async function g(n) {
-      if (n === 2) await sleep(50);
+      if (n === 2) await second;
       try { return n; }
-      finally { if (n === 1) { await sleep(5); throw new Error('late'); } }
+      finally { if (n === 1) { await first; throw new Error('late'); } }
     }
-    module.exports = { g };`;
+    module.exports = { g, openFirst: () => openFirst(), openSecond: () => openSecond() };`;
   const { exports, module } = load(src);
   const { seen, h } = recordCalls(module, 'g');
-  const first = exports.g(1);
-  // Starts once the first call has returned (its token could be free) and awaits before its own return.
-  await new Promise((r) => setImmediate(r));
-  const second = exports.g(2);
-  await assert.rejects(first, /late/);
-  assert.equal(await second, 2);
+  const one = exports.g(1);
+  const oneFailed = assert.rejects(one, /late/);
+  // Starts once the first call has returned (its token could be free), and waits before its own return.
+  const two = exports.g(2);
+  exports.openFirst();
+  await oneFailed;
+  exports.openSecond();
+  assert.equal(await two, 2);
   h.unlink();
   assert.deepEqual(seen, ['entry:1:undefined', 'return:1:1', 'entry:2:undefined', 'return:2:2']);
 });
