@@ -289,7 +289,11 @@ export function controlRequestAt(path: string, pid: number, request: ControlRequ
       }
     });
     sock.on('error', (e: NodeJS.ErrnoException) => {
-      const why = e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? `process ${pid} has no mscope control socket (${path})` : e.message;
+      // A traced process whose monitors all run in mscope (BEGIN, END, tick only) serves no socket either.
+      const why =
+        e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
+          ? `process ${pid} has no mscope control socket (${path}): it is not traced, or it links no monitor of its own`
+          : e.message;
       reject(new MscopeError(ErrorCode.BadUsage, why, { cause: e }));
     });
   });
