@@ -112,6 +112,8 @@ export class HookContext implements ContextTracker {
       k = Kind.Pool;
     }
     if (!tagAll) r[ACT] = a;
+    // A finished activity's charges land in TRASH: no clock read for them.
+    if (a.done) return;
     r[KIND] = k;
     r[SINCE] = nowNs();
   }
@@ -121,7 +123,7 @@ export class HookContext implements ContextTracker {
     // With ALS (AsyncContextFrame) the store is already the callback's when `before` runs.
     const a = this.o.als === null ? (r[ACT] ?? null) : (this.o.als.getStore() ?? null);
     this.stack.push(this.cur);
-    if (a !== null) {
+    if (a !== null && !a.done) {
       const k = r[KIND];
       if (k !== undefined && r[ACT] === a) this.complete(a, k, r);
     }
@@ -146,9 +148,18 @@ export class HookContext implements ContextTracker {
     if (prev === next) return;
     this.cur = next;
     if (!this.timed) return;
+    // A finished activity's charges land in TRASH: its callbacks after the response (about
+    // nine per keep-alive request) get no segment, so no clock reads, idle-time read or log entry.
+    const endPrev = prev !== null && !prev.done;
+    const beginNext = next !== null && !next.done;
+    if (!endPrev && !beginNext) {
+      // Leaving it still marks a boundary, which the loop-wait estimate counts from.
+      if (prev !== null && this.o.loop) this.lastBoundary = nowNs();
+      return;
+    }
     const t = nowNs();
-    if (prev !== null) this.endSegment(prev, t, true);
-    if (next !== null) this.beginSegment(next, t);
+    if (endPrev) this.endSegment(prev, t, true);
+    if (beginNext) this.beginSegment(next, t);
     this.lastBoundary = t;
   }
 
