@@ -1,11 +1,11 @@
 import { nowNs, setActivitySource } from '../core/index.js';
 import type { LinkHandle } from '../weaver/index.js';
-import { Activity, type AcctRecord } from './activity.js';
+import { Activity, recordOf, type AcctRecord } from './activity.js';
 import { chooseContext } from './choose.js';
 import type { ContextTracker } from './context.js';
 import { threadCpuClock } from './cpu-clock.js';
 import { linkNetClientFeed, linkProviderFeeds } from './feeds.js';
-import type { Subsystem } from './fields.js';
+import { FIELD_COUNT, type Subsystem } from './fields.js';
 import { GcAccounting, SegmentLog } from './gc.js';
 import { LinuxSampler } from './linux.js';
 import { resolveOptions, type AcctOptions, type ResolvedOptions } from './options.js';
@@ -41,8 +41,10 @@ export class Accountant {
   private readonly open = new Map<number, Activity>();
   private readonly byToken = new Map<string, Activity>();
   private readonly sinks: RecordSink[] = [];
-  /** The record last finished on this thread: its activity's counters are released at finish. */
-  private lastRecord: AcctRecord | null = null;
+  /** The activity last finished on this thread, and a copy of its counters (its slot is released at finish). */
+  private last: Activity | null = null;
+  private readonly lastCounters = new Float64Array(FIELD_COUNT);
+  private lastMetrics: Record<string, number> | null = null;
   /** Sinks that threw: the first is a process warning, all are counted; a sink's fault never reaches the application. */
   sinkFaults = 0;
   private ringStore = new RecordRing(1024);
@@ -119,15 +121,15 @@ export class Accountant {
     try {
       result = s.tracker.run(act, fn);
     } catch (e) {
-      this.finish(act);
+      this.end(act);
       throw e;
     }
     if (result instanceof Promise) {
       const end = (): void => {
-        this.finish(act);
+        this.end(act);
       };
       result.then(end, end);
-    } else this.finish(act);
+    } else this.end(act);
     return result;
   }
 
@@ -159,8 +161,22 @@ export class Accountant {
       s.tracker.flush();
       return act.toRecord(nowNs());
     }
-    const last = this.lastRecord;
-    return last === null ? null : { ...last, metrics: { ...last.metrics } };
+    return this.lastRecord();
+  }
+
+  private lastRecord(): AcctRecord | null {
+    const a = this.last;
+    if (a === null) return null;
+    return recordOf(this.lastCounters, 0, {
+      id: a.id,
+      token: a.token,
+      startNs: a.startNs,
+      done: true,
+      latencyNs: -1,
+      metrics: this.lastMetrics,
+      traceparent: a.traceparent,
+      tracestate: a.tracestate,
+    });
   }
 
   /**
@@ -211,18 +227,38 @@ export class Accountant {
 
   /** Closes `act`: its record goes to the ring, the `acct:::done` probe and every sink. */
   finish(act: Activity): AcctRecord {
-    const s = this.s;
-    if (act.done || s === null) return act.toRecord(nowNs());
+    if (act.done || this.s === null) return act.toRecord(nowNs());
+    this.close(act);
+    return this.lastRecord()!;
+  }
+
+  /** `finish` for callers that do not want the record: none is made unless a sink or the probe takes it. */
+  end(act: Activity): void {
+    if (act.done || this.s === null) return;
+    this.close(act);
+  }
+
+  private close(act: Activity): void {
+    const s = this.s!;
     if (s.tracker.current() === act) s.tracker.flush();
     act.finish(nowNs());
     this.open.delete(act.id);
-    if (this.byToken.get(act.token) === act) this.byToken.delete(act.token);
-    const r = act.toRecord(0);
-    this.lastRecord = r;
-    act.release();
-    this.ringStore.push(r);
-    if (doneProbe.enabled) fireAcct(doneProbe, act, r);
+    // Only start()/switchTo() register tokens: an HTTP token (a fresh string) is not hashed for nothing.
+    if (this.byToken.size !== 0 && this.byToken.get(act.token) === act) this.byToken.delete(act.token);
+    // A straggling callback may still add metrics to the finished activity: keep them as at finish.
+    const metrics = act.metrics === null ? null : { ...act.metrics };
+    this.ringStore.push(act, metrics);
+    this.last = act;
+    this.lastMetrics = metrics;
+    const c = act.c;
+    const o = act.o;
+    const lc = this.lastCounters;
+    for (let k = 0; k < FIELD_COUNT; k++) lc[k] = c[o + k]!;
     const sinks = this.sinks;
+    const r = sinks.length !== 0 || doneProbe.enabled ? act.toRecord(0) : null;
+    act.release();
+    if (r === null) return;
+    if (doneProbe.enabled) fireAcct(doneProbe, act, r);
     for (let i = 0; i < sinks.length; i++) {
       try {
         sinks[i]!(r, act);
@@ -230,7 +266,6 @@ export class Accountant {
         if (this.sinkFaults++ === 0) reportSinkFault(e);
       }
     }
-    return r;
   }
 }
 

@@ -73,43 +73,16 @@ export class Activity {
   }
 
   toRecord(nowNs: number): AcctRecord {
-    const c = this.c;
-    const o = this.o;
-    const r: AcctRecord = {
+    return recordOf(this.c, this.o, {
       id: this.id,
       token: this.token,
-      start_ns: ORIGIN_NS + this.startNs,
+      startNs: this.startNs,
       done: this.done,
-      latency_ns: this.done ? c[o + F.latency]! : nowNs - this.startNs,
-      cpu_ns: c[o + F.cpu]!,
-      segments_count: c[o + F.segments]!,
-      loop_wait_ns: c[o + F.loopWait]!,
-      gc_ns: c[o + F.gc]!,
-      gc_lifetime_ns: c[o + F.gcLifetime]!,
-      fs_count: c[o + F.fsCount]!,
-      fs_bytes: c[o + F.fsBytes]!,
-      fs_ns: c[o + F.fsNs]!,
-      net_in_bytes: c[o + F.netIn]!,
-      net_out_bytes: c[o + F.netOut]!,
-      net_count: c[o + F.netCount]!,
-      net_ns: c[o + F.netNs]!,
-      dns_count: c[o + F.dnsCount]!,
-      dns_ns: c[o + F.dnsNs]!,
-      pool_count: c[o + F.poolCount]!,
-      pool_wait_ns: c[o + F.poolWait]!,
-      pool_ns: c[o + F.poolNs]!,
-      timer_count: c[o + F.timerCount]!,
-      timer_ns: c[o + F.timerNs]!,
-      child_count: c[o + F.childCount]!,
-      child_ns: c[o + F.childNs]!,
-      runq_wait_ns: c[o + F.runqWait]!,
-      vcsw_count: c[o + F.vcsw]!,
-      ivcsw_count: c[o + F.ivcsw]!,
-      metrics: this.metrics === null ? {} : { ...this.metrics },
-    };
-    if (this.traceparent !== null) r.traceparent = this.traceparent;
-    if (this.tracestate !== null) r.tracestate = this.tracestate;
-    return r;
+      latencyNs: this.done ? -1 : nowNs - this.startNs,
+      metrics: this.metrics,
+      traceparent: this.traceparent,
+      tracestate: this.tracestate,
+    });
   }
 
   /** Stops the clock; `release` then frees the counters' slot (after the record is taken). */
@@ -127,4 +100,57 @@ export class Activity {
     this.c = TRASH;
     this.o = 0;
   }
+}
+
+/** What a record holds besides its counters. */
+export interface RecordMeta {
+  id: number;
+  token: string;
+  /** Monotonic ns, as `Activity.startNs`. */
+  startNs: number;
+  done: boolean;
+  /** -1: the latency slot of the counters (a finished activity). */
+  latencyNs: number;
+  metrics: Record<string, number> | null;
+  traceparent: string | null;
+  tracestate: string | null;
+}
+
+/** A record from counters at `c[o…o+FIELD_COUNT]`; the one place records are made. */
+export function recordOf(c: Float64Array, o: number, m: RecordMeta): AcctRecord {
+  const r: AcctRecord = {
+    id: m.id,
+    token: m.token,
+    start_ns: ORIGIN_NS + m.startNs,
+    done: m.done,
+    latency_ns: m.latencyNs < 0 ? c[o + F.latency]! : m.latencyNs,
+    cpu_ns: c[o + F.cpu]!,
+    segments_count: c[o + F.segments]!,
+    loop_wait_ns: c[o + F.loopWait]!,
+    gc_ns: c[o + F.gc]!,
+    gc_lifetime_ns: c[o + F.gcLifetime]!,
+    fs_count: c[o + F.fsCount]!,
+    fs_bytes: c[o + F.fsBytes]!,
+    fs_ns: c[o + F.fsNs]!,
+    net_in_bytes: c[o + F.netIn]!,
+    net_out_bytes: c[o + F.netOut]!,
+    net_count: c[o + F.netCount]!,
+    net_ns: c[o + F.netNs]!,
+    dns_count: c[o + F.dnsCount]!,
+    dns_ns: c[o + F.dnsNs]!,
+    pool_count: c[o + F.poolCount]!,
+    pool_wait_ns: c[o + F.poolWait]!,
+    pool_ns: c[o + F.poolNs]!,
+    timer_count: c[o + F.timerCount]!,
+    timer_ns: c[o + F.timerNs]!,
+    child_count: c[o + F.childCount]!,
+    child_ns: c[o + F.childNs]!,
+    runq_wait_ns: c[o + F.runqWait]!,
+    vcsw_count: c[o + F.vcsw]!,
+    ivcsw_count: c[o + F.ivcsw]!,
+    metrics: m.metrics === null ? {} : { ...m.metrics },
+  };
+  if (m.traceparent !== null) r.traceparent = m.traceparent;
+  if (m.tracestate !== null) r.tracestate = m.tracestate;
+  return r;
 }

@@ -67,7 +67,8 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     const { request, response, socket } = msg as RequestStart;
     const act = response[ACT] as HttpActivity | undefined;
     if (act === undefined || act.done) return;
-    act.token = httpToken(request);
+    // A framework (express) sets the route during the request: only then has the token changed.
+    if ((request as { route?: unknown }).route !== undefined) act.token = httpToken(request);
     if (net && act.netIn0 !== undefined) {
       const bytesIn = socket.bytesRead;
       const bytesOut = socket.bytesWritten;
@@ -76,7 +77,7 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
       socket[MARK_IN] = bytesIn;
       socket[MARK_OUT] = bytesOut;
     }
-    acct.finish(act);
+    acct.end(act);
   };
   dc.subscribe('http.server.request.start', onStart);
   dc.subscribe('http.server.response.finish', onFinish);
@@ -146,12 +147,12 @@ export function installTracingActivities(acct: Accountant, o: ResolvedOptions): 
         if (act === undefined) return;
         // The traced call returned: what it scheduled keeps `act`, the caller gets its own back.
         acct.enter(outer.get(ctx) ?? null);
-        if ('result' in ctx || 'error' in ctx) acct.finish(act);
+        if ('result' in ctx || 'error' in ctx) acct.end(act);
       },
       asyncStart(): void {},
       asyncEnd(ctx: object): void {
         const act = acts.get(ctx);
-        if (act !== undefined) acct.finish(act);
+        if (act !== undefined) acct.end(act);
       },
       error(): void {},
     };
