@@ -4,6 +4,9 @@ import { CONTROL_WORDS, Ctl, DROP_SLOTS, Rec, addWord, casWord, loadWord, storeW
 /** Default data region: 4 MiB, room for about 60 000 typical events. */
 export const DEFAULT_RING_BYTES = 4 << 20;
 
+/** Words per page, at the smallest page size we expect (4 KiB). */
+const PAGE_WORDS = 1024;
+
 export interface ThreadDrops {
   readonly tid: number;
   readonly drops: number;
@@ -76,6 +79,17 @@ export class ShmRing {
   /** Publishes a reserved record; its payload must be written before this. */
   commit(index: number, words: number): void {
     storeWord(this.i32, index + Rec.Length, words);
+  }
+
+  /**
+   * Touches every page of the data region for writing, so that producers never take the
+   * first-touch page fault (measured: about 270 ns per event spread over a fresh 64 MiB
+   * ring, 51 events per 4 KiB page, on this VM). Adding 0 atomically leaves any record a
+   * producer is writing meanwhile as it is. Run by the consumer, off the application thread.
+   */
+  prefault(): void {
+    const i32 = this.i32;
+    for (let i = CONTROL_WORDS; i < i32.length; i += PAGE_WORDS) addWord(i32, i, 0);
   }
 
   /** Counts a record this thread could not write. */

@@ -19,6 +19,8 @@ const data = workerData as {
   signal: Int32Array;
 };
 const ring = new ShmRing(data.ring);
+// Before anything else: the application thread would otherwise pay each page's first touch.
+ring.prefault();
 const reader = new RecordReader();
 const monitors = new MonitorSet(data.monitorUrl, data.options);
 const send = hostSender(data.port, data.signal);
