@@ -6,6 +6,8 @@ import { DEFAULT_STRSIZE, RecordWriter, type ObjectSink, type RecordViews } from
 import { safeCopy, type CopyLimits, type CopyMeter } from './safe-copy.js';
 
 const BATCH_BYTES = 64 << 10;
+/** Buffers handed back by the host and kept for the next batches: a burst of 16 batches (1 MiB) allocates nothing. */
+const SPARE_BUFFERS = 16;
 /** A batch is posted once the objects copied beside its records pass this, as when its buffer fills. */
 const BATCH_OBJECT_BYTES = 1 << 20;
 
@@ -45,7 +47,8 @@ export class MessageBinding implements Binding, ObjectSink {
   private readonly limits: CopyLimits;
   private readonly sup: Supervisor;
   private defined: number[] = [];
-  private batch = new OpenBatch(new ArrayBuffer(BATCH_BYTES));
+  private readonly spare: ArrayBuffer[] = [];
+  private batch = this.nextBatch();
   private scheduled = false;
   private open = true;
   private readonly postBound = (): void => this.post();
@@ -61,7 +64,10 @@ export class MessageBinding implements Binding, ObjectSink {
     this.sup.onRestart = () => {
       this.defined = [];
       this.counts.drops += this.batch.events;
-      this.batch = new OpenBatch(new ArrayBuffer(BATCH_BYTES));
+      this.batch = this.nextBatch();
+    };
+    this.sup.onBuffer = (buffer) => {
+      if (this.spare.length < SPARE_BUFFERS && buffer.byteLength === BATCH_BYTES) this.spare.push(buffer);
     };
   }
 
@@ -127,11 +133,16 @@ export class MessageBinding implements Binding, ObjectSink {
     return words <= this.batch.i32.length && this.sup.accepting;
   }
 
+  /** A batch on a buffer the host handed back, else on a new one; a reused buffer's old records lie past `used`, never read. */
+  private nextBatch(): OpenBatch {
+    return new OpenBatch(this.spare.pop() ?? new ArrayBuffer(BATCH_BYTES));
+  }
+
   private post(): void {
     this.scheduled = false;
     const b = this.batch;
     if (b.used === 0) return;
-    this.batch = new OpenBatch(new ArrayBuffer(BATCH_BYTES));
+    this.batch = this.nextBatch();
     if (!this.sup.accepting) {
       this.counts.drops += b.events;
       return;

@@ -58,9 +58,9 @@ export class HostPort<In> {
 }
 
 /** The host's end: posts to the application and wakes it if it is waiting in `receiveUntil`. */
-export function hostSender(port: MessagePort, signal: Int32Array): (m: unknown) => void {
-  return (m) => {
-    port.postMessage(m);
+export function hostSender(port: MessagePort, signal: Int32Array): (m: unknown, transfer?: ArrayBuffer[]) => void {
+  return (m, transfer) => {
+    port.postMessage(m, transfer);
     Atomics.add(signal, 0, 1);
     Atomics.notify(signal, 0);
   };

@@ -10,7 +10,7 @@ import type { Batch, MessageFromHost, MessageToHost } from './protocol.js';
  * order, acknowledges each, and flushes every `flushMs`; each flush says which batch it
  * covers, so that the application side can count exactly what a crash lost.
  */
-type Send = (m: MessageFromHost) => void;
+type Send = (m: MessageFromHost, transfer?: ArrayBuffer[]) => void;
 type WorkerData = { monitorUrl: string; options: unknown; flushMs: number; port: MessagePort; signal: Int32Array };
 
 const wd = parentPort !== null ? (workerData as WorkerData) : null;
@@ -41,7 +41,10 @@ function fold(b: Batch): void {
     at += words;
   }
   through = b.seq;
-  send({ type: 'ack', through });
+  // A worker hands the buffer back (its views here are not used again): the application
+  // thread then fills it again instead of allocating and zeroing 64 KiB per batch.
+  if (wd !== null) send({ type: 'ack', through, buffer: b.buffer }, [b.buffer]);
+  else send({ type: 'ack', through });
   if (m.faults !== faultsReported) {
     faultsReported = m.faults;
     send({ type: 'fault', faults: m.faults, error: describe(m.lastError) });

@@ -37,7 +37,8 @@ export type MessageFromHost =
   | { type: 'load-error'; error: string }
   /** Batches up to `through` are folded; `result` is the monitor's flush since the last one. */
   | { type: 'flush'; through: number; result: unknown }
-  | { type: 'ack'; through: number }
+  /** `buffer`: the acknowledged batch's buffer, handed back for reuse (worker hosts, which can transfer it). */
+  | { type: 'ack'; through: number; buffer?: ArrayBuffer }
   | { type: 'fault'; faults: number; error: string }
   | { type: 'closed'; seq: number; through: number; result: unknown }
   | HostCrash;

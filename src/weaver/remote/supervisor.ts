@@ -58,6 +58,8 @@ export class Supervisor {
   };
   /** Called on (re)start: the next batch must re-send probe definitions. */
   onRestart: () => void = () => {};
+  /** Receives a batch buffer the host has finished with, for reuse. */
+  onBuffer: (buffer: ArrayBuffer) => void = () => {};
 
   constructor(
     private readonly ctx: BindingContext,
@@ -185,6 +187,7 @@ export class Supervisor {
           this.queued -= events;
           this.queuedBytes -= bytes;
         }
+        if (m.buffer !== undefined) this.onBuffer(m.buffer);
         break;
       case 'flush':
         this.covered(m.through);
