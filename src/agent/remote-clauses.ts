@@ -2,6 +2,7 @@ import type { ProbeEvent } from '../core/index.js';
 import { OutputBuffer } from '../weaver/remote/output-buffer.js';
 import { ProgramInstance, type ProgramDelta } from '../lang/runtime/instance.js';
 import type { CompiledProgram } from '../lang/program.js';
+import { Capability } from '../lang/builtins.js';
 import { loadShippedProgram, type ShippedProgram } from '../lang/shipped.js';
 
 /**
@@ -62,6 +63,12 @@ export function createMonitor(options: RemoteClauseOptions): { handle(ev: unknow
       return out;
     },
   };
+}
+
+/** Whether the clause reads `timestamp` or `elapsed`: when not, the binding's probe sites skip the clock. */
+export function readsTimestamps(options: RemoteClauseOptions): boolean {
+  const clause = compiled(options).clauses.find((c) => c.index === options.clause);
+  return clause === undefined || clause.capabilities.includes(Capability.Timestamp);
 }
 
 function compiled(o: RemoteClauseOptions): CompiledProgram {

@@ -24,6 +24,15 @@ test('a D program gives byte-identical stdout under -b direct, shm and message',
   for (const [i, r] of runs.entries()) assert.equal(r.stdout, direct!.stdout, `${BINDINGS[i]} differs from direct`);
 });
 
+test('a D clause reading timestamp and elapsed gets real times under -b shm and message (clauses that do not skip the clock)', async () => {
+  const script = 'fn::add:return { @t = max(timestamp > 0 ? 1 : 0); @e = max(elapsed > 0 ? 1 : 0); @n = count(); }';
+  const runs = await Promise.all(BINDINGS.map((b) => mscope(['run', '-b', b, '-e', script, '--', 'node', 'parity.cjs'], DIR)));
+  for (const [i, r] of runs.entries()) {
+    assert.equal(r.status, 0, `${BINDINGS[i]}: ${r.stderr}`);
+    assert.match(r.stdout, /^\s+1\n\s+1\n\s+600$/m, BINDINGS[i]);
+  }
+});
+
 test('a TypeScript monitor gives byte-identical stdout under -b direct, shm and message', async () => {
   const runs = await Promise.all(
     BINDINGS.map((b) => mscope(['run', '-q', '-b', b, '--monitor', 'monitors/count.ts', '--', 'node', 'parity.cjs'], DIR)),

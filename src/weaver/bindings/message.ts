@@ -66,6 +66,7 @@ export class MessageBinding implements Binding, ObjectSink {
       this.counts.drops += this.batch.events;
       this.batch = this.nextBatch();
     };
+    this.sup.onReady = (timestamps) => (this.writer.timestamps = timestamps);
     this.sup.onBuffer = (buffer) => {
       if (this.spare.length < SPARE_BUFFERS && buffer.byteLength === BATCH_BYTES) this.spare.push(buffer);
     };

@@ -27,6 +27,12 @@ const I64_MAX = (1n << 63n) - 1n;
  * and destination; `objects` is null for shared memory, where objects are not copied.
  */
 export class RecordWriter {
+  /**
+   * False once the remote monitor has said it never reads `timestamp` or `elapsed`: both are
+   * then written as 0 and the probe site does not read the clock (about 25 ns of ~115, perf).
+   */
+  timestamps = true;
+
   constructor(
     readonly strsize: number = DEFAULT_STRSIZE,
     private readonly objects: ObjectSink | null = null,
@@ -52,9 +58,14 @@ export class RecordWriter {
     i32[index + Rec.Probe] = ev.probe.id;
     i32[index + Rec.Tid] = ev.tid;
     i32[index + Rec.Link] = linkId;
-    f64[(index + Rec.Timestamp) >> 1] = ev.timestamp;
     f64[(index + Rec.Activity) >> 1] = ev.activity;
-    f64[(index + Rec.Elapsed) >> 1] = ev.entry === null ? 0 : ev.elapsed;
+    if (this.timestamps) {
+      f64[(index + Rec.Timestamp) >> 1] = ev.timestamp;
+      f64[(index + Rec.Elapsed) >> 1] = ev.entry === null ? 0 : ev.elapsed;
+    } else {
+      f64[(index + Rec.Timestamp) >> 1] = 0;
+      f64[(index + Rec.Elapsed) >> 1] = 0;
+    }
     let at = index + Rec.Values;
     for (let i = 0; i < args.length; i++) at = this.writeValue(v, at, args[i], this.strsize);
     if (this.copyThis && ev.thisArg !== undefined) {

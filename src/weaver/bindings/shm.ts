@@ -185,6 +185,7 @@ export class ShmConsumer {
     switch (m.type) {
       case 'ready':
         this.ready = true;
+        this.writer.timestamps = m.timestamps;
         break;
       case 'flush':
         this.ends.get(m.link)?.ctx.onFlush(m.result);

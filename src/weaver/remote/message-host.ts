@@ -76,7 +76,7 @@ function start(url: string, options: unknown, flushMs: number): void {
   set.load().then(
     () => {
       monitors = set;
-      send({ type: 'ready' });
+      send({ type: 'ready', timestamps: set.readsTimestamps });
       for (const m of early.splice(0)) onMessage(m);
       setInterval(flushAll, flushMs).unref();
     },

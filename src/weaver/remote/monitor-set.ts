@@ -2,7 +2,8 @@ import type { RemoteMonitor } from './monitor-ref.js';
 
 type Factory = (options: unknown) => RemoteMonitor;
 type Prepare = (options: unknown) => unknown;
-type RemoteModule = { createMonitor?: Factory; prepare?: Prepare };
+type ReadsTimestamps = (options: unknown) => boolean;
+type RemoteModule = { createMonitor?: Factory; prepare?: Prepare; readsTimestamps?: ReadsTimestamps };
 
 /**
  * Runs on the remote side: one monitor instance per link, created from the link's module
@@ -16,6 +17,11 @@ export class MonitorSet {
   /** Faults per link, for hosts (shm) that serve several links. */
   readonly linkFaults = new Map<number, number>();
   lastError: unknown = null;
+  /**
+   * False when the module's `readsTimestamps(options)` says its monitor never reads
+   * `timestamp` or `elapsed`: the probe sites then skip the clock (they read 0 here).
+   */
+  readsTimestamps = true;
 
   constructor(
     private readonly url: string,
@@ -31,6 +37,8 @@ export class MonitorSet {
     // set-up (importing a user's monitor file) happens here, before the host says ready.
     const prepare = mod.prepare ?? mod.default?.prepare;
     if (typeof prepare === 'function') await prepare(this.options);
+    const reads = mod.readsTimestamps ?? mod.default?.readsTimestamps;
+    if (typeof reads === 'function') this.readsTimestamps = reads(this.options) !== false;
     this.factory = f;
   }
 

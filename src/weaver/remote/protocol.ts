@@ -2,8 +2,9 @@
 
 export type ShmToHost = { type: 'close'; link: number; seq: number } | { type: 'flush'; seq: number };
 
+/** `timestamps`: the monitor reads `timestamp` or `elapsed` (MonitorSet#readsTimestamps). */
 export type ShmFromHost =
-  | { type: 'ready' }
+  | { type: 'ready'; timestamps: boolean }
   | { type: 'load-error'; error: string }
   /** `faults`: the link's total so far. */
   | { type: 'fault'; link: number; faults: number; error: string }
@@ -33,7 +34,7 @@ export type MessageToHost =
   | { type: 'close'; seq: number };
 
 export type MessageFromHost =
-  | { type: 'ready' }
+  | { type: 'ready'; timestamps: boolean }
   | { type: 'load-error'; error: string }
   /** Batches up to `through` are folded; `result` is the monitor's flush since the last one. */
   | { type: 'flush'; through: number; result: unknown }

@@ -85,7 +85,7 @@ process.on('uncaughtExceptionMonitor', (error) => send({ type: 'crash', error: d
 monitors.load().then(
   () => {
     loaded = true;
-    send({ type: 'ready' });
+    send({ type: 'ready', timestamps: monitors.readsTimestamps });
     for (const m of early.splice(0)) onMessage(m);
     poll();
     setInterval(() => {

@@ -58,6 +58,8 @@ export class Supervisor {
   };
   /** Called on (re)start: the next batch must re-send probe definitions. */
   onRestart: () => void = () => {};
+  /** Told, when a host is ready, whether its monitor reads timestamps (MonitorSet#readsTimestamps). */
+  onReady: (timestamps: boolean) => void = () => {};
   /** Receives a batch buffer the host has finished with, for reuse. */
   onBuffer: (buffer: ArrayBuffer) => void = () => {};
 
@@ -179,6 +181,7 @@ export class Supervisor {
     switch (m.type) {
       case 'ready':
         this.ready = true;
+        this.onReady(m.timestamps);
         break;
       case 'ack':
         this.acked = m.through;
