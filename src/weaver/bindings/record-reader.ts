@@ -52,10 +52,14 @@ const UNKNOWN_PROBE = (tid: number, id: number): RemoteProbe => ({
 export class RecordReader {
   private readonly probes = new Map<number, Map<number, RemoteProbe>>();
   private truncated: number[] | null = null;
+  private last: RemoteProbe | null = null;
+  private lastTid = -1;
+  private lastId = -1;
 
   /** Forgets a producer's definitions: its next events re-send them (restart, new batch). */
   reset(): void {
     this.probes.clear();
+    this.last = null;
   }
 
   /** Returns the event, or null for a definition record. */
@@ -71,6 +75,7 @@ export class RecordReader {
       for (let i = 0; i < 4; i++) at = this.readValue(v, at, names, objects);
       let byId = this.probes.get(tid);
       if (byId === undefined) this.probes.set(tid, (byId = new Map()));
+      this.last = null;
       byId.set(id, { id, provider: String(names[0]), module: String(names[1]), func: String(names[2]), name: String(names[3]) });
       return null;
     }
@@ -81,22 +86,26 @@ export class RecordReader {
     this.truncated = null;
     let at = index + Rec.Values;
     for (let i = 0; i < argc; i++) at = this.readValue(v, at, args, objects);
-    const extra: unknown[] = [];
-    if ((flags & RecordFlag.This) !== 0) at = this.readValue(v, at, extra, objects);
-    const thisArg = (flags & RecordFlag.This) !== 0 ? extra[0] : undefined;
+    let thisArg: unknown;
     let retval: unknown;
     let error: unknown;
-    if ((flags & RecordFlag.Retval) !== 0) {
-      at = this.readValue(v, at, extra, objects);
-      retval = extra[extra.length - 1];
-    }
-    if ((flags & RecordFlag.Error) !== 0) {
-      this.readValue(v, at, extra, objects);
-      error = extra[extra.length - 1];
+    // Most events (entry probes) carry none of these: no array for them.
+    if (flags !== 0) {
+      const extra: unknown[] = [];
+      if ((flags & RecordFlag.This) !== 0) at = this.readValue(v, at, extra, objects);
+      thisArg = (flags & RecordFlag.This) !== 0 ? extra[0] : undefined;
+      if ((flags & RecordFlag.Retval) !== 0) {
+        at = this.readValue(v, at, extra, objects);
+        retval = extra[extra.length - 1];
+      }
+      if ((flags & RecordFlag.Error) !== 0) {
+        this.readValue(v, at, extra, objects);
+        error = extra[extra.length - 1];
+      }
     }
     const f64 = v.f64;
     return new RemoteEvent(
-      this.probes.get(tid)?.get(id) ?? UNKNOWN_PROBE(tid, id),
+      this.probe(tid, id),
       args,
       f64[(index + Rec.Timestamp) >> 1]!,
       tid,
@@ -108,6 +117,16 @@ export class RecordReader {
       i32[index + Rec.Link]!,
       this.truncated,
     );
+  }
+
+  /** The definition of probe `id` of thread `tid`; the last one found is kept, as events of one probe come in runs. */
+  private probe(tid: number, id: number): RemoteProbe {
+    if (id === this.lastId && tid === this.lastTid && this.last !== null) return this.last;
+    const p = this.probes.get(tid)?.get(id);
+    if (p === undefined) return UNKNOWN_PROBE(tid, id);
+    this.lastTid = tid;
+    this.lastId = id;
+    return (this.last = p);
   }
 
   private readValue(v: RecordViews, at: number, out: unknown[], objects: readonly unknown[] | null): number {
