@@ -25,6 +25,28 @@ with that probe's records and times draining it on one thread: \`ring walk\` onl
 over the records, \`decode+fold\` also decodes each into an event and hands it to the
 counting monitor, which is what the shm worker does. 1000 / (ns/event) is the rate in
 millions of events per second.
+
+What an shm and a message event cost was made of (Node 20, \`perf record -g\` with
+\`--perf-basic-prof\` of the paced loop, samples under the timed calls; 2026-12-03, load
+average 60–90). Before issue 16's work (shm 365 ns, message 117 ns in a quiet run): shm
+was mostly the first touch of the fresh 64 MiB ring's pages, one minor fault per 4 KiB
+page (51 records), about 16 µs each on this VM (22,600 faults against 11,000 with a 4 MiB
+ring); both read the clock (\`performance.now\`, \`clock_gettime\` on kvm-clock, ~20 % of
+shm's samples once the faults were gone), which the direct binding never does for a
+counting monitor; message allocated a new 64 KiB batch every 819 events (calloc's memset
+and its page faults, ~15 % of its samples). Now the shm consumer touches the ring's pages
+itself, a message worker hands each batch's buffer back with its ack, and a monitor that
+never reads \`timestamp\` or \`elapsed\` says so (\`readsTimestamps\`: this counting
+monitor, a D \`count()\` clause), so the probe sites skip the clock. What is left, as
+shares of the timed loop's samples. shm: the path into the binding with its
+\`ProbeEvent\`, inlined by V8 into \`add\` (~24 %, as in direct); encoding the record
+(\`eventWords\`, \`writeEvent\`, \`writeValue\`, ~29 %); the ring's reserve and commit
+(~24 %: \`Atomics.compareExchange\` and \`Atomics.store\` are calls into V8 builtins on
+Node 20, ~9 % each); kernel interrupts (~6 %). message: the path with \`deliver\` and
+\`room\` inlined (~35 %); encoding (~22 %); the event's field initializers (~5 %); memset
+of new buffers when a burst outruns the returned ones (~3.5 %); interrupts (~7 %). The
+consumer zeroes what it consumed once per drain, not per record (the walk was a third
+\`fill\` calls), and decodes an entry event without an extra array.
 `;
 export const unit = 'ns/op';
 export const rounds = 10;
