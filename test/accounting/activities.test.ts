@@ -253,3 +253,41 @@ describe('disable', () => {
     }
   });
 });
+
+describe('the ring', () => {
+  after(() => acct.enable());
+
+  it('keeps each record as it was at finish, oldest first, the same as sinks and read() got', () => {
+    acct.enable({ ringSize: 3, providers: false });
+    const sunk: AcctRecord[] = [];
+    const off = acct.onRecord((r) => sunk.push(r));
+    const stopped: AcctRecord[] = [];
+    for (let i = 0; i < 5; i++) {
+      const act = acct.start(`r${i}`);
+      acct.metric('n', i + 1);
+      act.add(F.fsBytes, 10 * i);
+      stopped.push(acct.stop()!);
+      // A straggler charging the finished activity changes none of its records.
+      act.metric('n', 100);
+      act.add(F.fsBytes, 1000);
+    }
+    off();
+    assert.equal(acct.ring.pushed, 5);
+    assert.equal(acct.ring.overwritten, 2);
+    const kept = acct.ring.toArray();
+    assert.deepEqual(
+      kept.map((r) => [r.token, r.metrics.n, r.fs_bytes]),
+      [
+        ['r2', 3, 20],
+        ['r3', 4, 30],
+        ['r4', 5, 40],
+      ],
+    );
+    assert.deepEqual(kept, stopped.slice(2));
+    assert.deepEqual(kept, sunk.slice(2));
+    assert.deepEqual(acct.read(), stopped[4]);
+    acct.ring.clear();
+    assert.deepEqual(acct.ring.toArray(), []);
+    assert.deepEqual(acct.read(), stopped[4], 'read() keeps the last record after the ring is cleared');
+  });
+});
