@@ -35,12 +35,17 @@ subsystems (a segment's clock reads and the loop's idle time, a C++ call). Two c
 request's record lived through scavenges into old space (GC +5.6 µs per request); and about
 nine callbacks after the response still opened a segment on the finished activity (two clock
 reads, the loop's idle time and a GC-log entry each, charged to nothing): 10 timed boundaries
-per request, now 2. Server CPU per request (\`process.cpuUsage\` over 20,000 requests, 3 rounds
-side by side): none 42.9 µs; default subsystems +43.4 µs before, +10.4 µs after; wall clock only
-+21.6 µs before, −0.7 µs after (within noise). Throughput, 5 rounds side by side at load 12–19
-(the plain server's own rate varied 2k–22k req/s, the load generator sharing the two cores):
-default 0.35× before, 0.53× after; wall only 0.72× before, 0.76× after; p99 3.2× → 2.2× and
-1.7× → 1.5×. What is left on Node 20 is the hook machinery (the price of propagation there:
+per request, now 2. Server CPU per request (\`process.cpuUsage\` over 20,000 requests, side by side, the
+median of the rounds), before and after those two changes: at load 11–21 (3 rounds) none 42.9
+µs, default subsystems +43.4 → +10.4 µs, wall clock only +21.6 → −0.7 µs; at load 5–6 (4
+rounds) none 33.3 µs, default +38.3 → +30.6 µs, wall only +44.0 → +5.1 µs. The wall-only gain
+holds in both runs, the default one is within the noise of the second. Throughput, 5 rounds at
+load 12–19 (the plain server's own rate varied 2k–22k req/s, the load generator sharing the two
+cores): default 0.35× → 0.53×, wall only 0.72× → 0.76×; p99 3.2× → 2.2× and 1.7× → 1.5×. This
+runner afterwards, 4 rounds at load 5–6 with other work using 57 % of the two CPUs: default
+0.439× [0.305, 0.767], wall only 0.739× [0.403, 1.269], otel 0.241×; p99 2.24×, 1.22×, 4.01×.
+The profiler samples wall time, so on this shared machine a frame's self time includes the time
+the thread was descheduled in it; the shares above are what is consistent across runs. What is left on Node 20 is the hook machinery (the price of propagation there:
 AsyncLocalStorage is built on the same \`init\` hook) and the subscribers; under \`mscope run
 --acct\` a record object is still made per request for shipping.
 `;
