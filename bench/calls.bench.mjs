@@ -13,7 +13,8 @@ module. \`disabled\`: instrumentable, no probe linked. \`count\`: a counting mon
 read by the probe site, so the clock is read twice per call). \`2 clock reads\`: the plain
 function timed by hand with two \`nowNs()\` calls, the bound for \`timing\`. \`count, borrowing\` and
 \`timing, borrowing\`: the same monitors linked with \`{ keepsEvents: false, readsArgs: false }\`, as
-D clauses are linked when they keep no event and read no argument: the site reuses one event
+D clauses are linked when they keep no event and read no argument, and as a \`--monitor\` file that
+declares both is linked: the site reuses one event
 (and, for a plain function, the call's token) and never builds the arguments array.
 \`diagnostics_channel\`: a wrapper publishing \`{ args }\` to a channel with one counting
 subscriber, guarded by \`hasSubscribers\`. \`shimmer\`: \`shimmer.wrap\` with a counting wrapper.
@@ -33,7 +34,7 @@ const VARIANTS = [
   'diagnostics_channel',
   'shimmer',
 ];
-/** What a monitor that keeps no event and reads no argument declares (weaver LinkOptions). */
+/** What a monitor that keeps no event and reads no argument declares (weaver LinkOptions; a monitor file's exports). */
 const BORROWING = { keepsEvents: false, readsArgs: false };
 const FUNCTIONS = {
   add: 'trivial two-argument function `add(a, b)`',

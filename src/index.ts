@@ -25,4 +25,10 @@ export { installInstrumentation, type InstallOptions } from './modules/install.j
 export { probe, UsdtProbe, registerProviders } from './providers/index.js';
 export { acct, query, renderReport, FIELDS } from './accounting/index.js';
 export type { AcctRecord, AcctOptions } from './accounting/index.js';
-export { defineMonitor, type MonitorDefinition, type MonitorOutput, type EventHandler } from './agent/define-monitor.js';
+export {
+  defineMonitor,
+  type MonitorDefinition,
+  type MonitorLinkOptions,
+  type MonitorOutput,
+  type EventHandler,
+} from './agent/define-monitor.js';

@@ -1,5 +1,5 @@
 import type { ProbeEvent } from '../core/index.js';
-import type { BindingKind } from '../weaver/index.js';
+import type { LinkOptions } from '../weaver/index.js';
 
 /** Handed to handlers and `onExit`: output goes to mscope's stdout, not the application's. */
 export interface MonitorOutput {
@@ -10,6 +10,15 @@ export interface MonitorOutput {
 
 /** A handler that declares the second parameter is called with it; others are linked as they are. */
 export type EventHandler = (event: ProbeEvent, out: MonitorOutput) => void;
+
+/**
+ * How a monitor file's handlers are linked, declared beside them (docs/BINDINGS.md):
+ * `binding` (`-b` on the command line wins), and two promises that let a direct probe site
+ * allocate nothing per firing. `keepsEvents: false`: no handler keeps an event (or tells
+ * firings apart by its identity) after it returns; an event kept anyway is overwritten by
+ * the next firing. `readsArgs: false`: no handler reads `args`; they are then empty.
+ */
+export type MonitorLinkOptions = Pick<LinkOptions, 'binding' | 'keepsEvents' | 'readsArgs'>;
 
 /**
  * A TypeScript monitor: the probes it wants and its handlers. `onEntry`, `onReturn` and
@@ -26,9 +35,8 @@ export type EventHandler = (event: ProbeEvent, out: MonitorOutput) => void;
  * `onExit` then prints the merged state. `out.write` and `out.exit` work in the worker too
  * (the text reaches mscope at the next flush).
  */
-export interface MonitorDefinition {
+export interface MonitorDefinition extends MonitorLinkOptions {
   probes: string | readonly string[];
-  binding?: BindingKind;
   onEntry?: EventHandler;
   onReturn?: EventHandler;
   onError?: EventHandler;

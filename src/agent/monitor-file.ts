@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type BindingKind, type ProbeEvent, unknownBinding } from '../core/index.js';
-import type { EventHandler, MonitorOutput } from './define-monitor.js';
+import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type ProbeEvent, unknownBinding } from '../core/index.js';
+import type { EventHandler, MonitorLinkOptions, MonitorOutput } from './define-monitor.js';
 import { holdSourceMaps, releaseSourceMaps } from './source-maps.js';
 
 /** One link a monitor file asks for: a description narrowed to the probe names it handles. */
@@ -12,13 +12,35 @@ export interface MonitorLink {
 
 export interface LoadedMonitorFile {
   readonly links: readonly MonitorLink[];
-  readonly binding: BindingKind | undefined;
+  /** What the file declared of how it is linked (LINK_CHOICES), passed to every link. */
+  readonly linkOptions: MonitorLinkOptions;
   readonly onExit: ((out: MonitorOutput) => void) | undefined;
   /** Called in the worker of a shm or message link; see MonitorDefinition. */
   readonly onFlush: (() => unknown) | undefined;
   readonly onMerge: ((result: unknown) => void) | undefined;
   /** Puts back what loading changed in the process (source maps/holdSourceMaps); once, after onExit. */
   readonly unload: () => void;
+}
+
+/**
+ * The link options a monitor file may export, each with its check (null: accepted). One table,
+ * so a new choice is declared, checked and linked in one place.
+ */
+const LINK_CHOICES: { readonly [K in keyof Required<MonitorLinkOptions>]: (value: unknown) => string | null } = {
+  binding: unknownBinding,
+  keepsEvents: (value) => boolean('keepsEvents', value),
+  readsArgs: (value) => boolean('readsArgs', value),
+};
+
+function boolean(key: string, value: unknown): string | null {
+  if (typeof value === 'boolean') return null;
+  const shown =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : typeof value === 'object' || typeof value === 'function'
+        ? `a ${typeof value}`
+        : String(value);
+  return `export \`${key}\` is ${shown}, not true or false`;
 }
 
 /** A TypeScript file, by its name: mscope compiles it (consumer/monitor-compile.ts). */
@@ -94,9 +116,14 @@ function checkMonitor(def: Record<string, unknown>, name: string): Omit<LoadedMo
       `exports ${onFlush === undefined ? 'onMerge without onFlush' : 'onFlush without onMerge'}; a monitor run in a worker needs both`,
     );
   }
-  const binding = def.binding;
-  const unknown = binding === undefined ? null : unknownBinding(binding);
-  if (unknown !== null) throw monitorError(name, unknown);
+  const linkOptions: Record<string, unknown> = {};
+  for (const [key, check] of Object.entries(LINK_CHOICES)) {
+    const value = def[key];
+    if (value === undefined) continue;
+    const problem = check(value);
+    if (problem !== null) throw monitorError(name, problem);
+    linkOptions[key] = value;
+  }
   const links: MonitorLink[] = [];
   for (const text of texts as string[]) {
     const d = parseDescription(text, name);
@@ -109,7 +136,7 @@ function checkMonitor(def: Record<string, unknown>, name: string): Omit<LoadedMo
   }
   return {
     links,
-    binding: binding as BindingKind | undefined,
+    linkOptions: linkOptions as MonitorLinkOptions,
     onExit,
     onFlush,
     onMerge,

@@ -39,11 +39,12 @@ export class TsMonitor implements AgentMonitor {
 
   start(ctx: AgentContext): void {
     const out: MonitorOutput = { write: (text) => ctx.output(text), exit: (code) => ctx.exit(code) };
-    const binding = ctx.binding ?? this.file.binding;
+    const binding = ctx.binding ?? this.file.linkOptions.binding;
     this.file.links.forEach(({ description, handler }, i) => {
       const monitor = handler.length >= 2 ? (ev: ProbeEvent) => handler(ev, out) : (handler as Monitor);
       const options: TsRemoteOptions = { file: this.path, name: this.name, link: i };
       const h = ctx.link(description, monitor, {
+        ...this.file.linkOptions,
         ...(binding === undefined ? {} : { binding }),
         remote: { module: REMOTE_MODULE, options },
       });

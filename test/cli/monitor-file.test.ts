@@ -49,11 +49,20 @@ test('a default export keeps `this` in its handlers and onExit', async () => {
   assert.deepEqual(written, ['error f: boom\n']);
 });
 
+test('the link options a file declares are what each of its links is given; undeclared ones are left to link()', async () => {
+  assert.deepEqual((await loadMonitorFile(monitor('borrowing-count.ts'), 'borrowing-count.ts')).linkOptions, {
+    keepsEvents: false,
+    readsArgs: false,
+  });
+  assert.deepEqual((await loadMonitorFile(monitor('entry-return.ts'), 'entry-return.ts')).linkOptions, {});
+});
+
 test('bad monitor files are rejected with one line naming the file', async () => {
   const cases: [string, RegExp][] = [
     ['missing.ts', /^monitor missing\.ts: no such file$/],
     ['no-probes.ts', /^monitor no-probes\.ts: exports no probes/],
     ['mismatch.ts', /^monitor mismatch\.ts: probe description "fn:::return" selects no probe this monitor has a handler for$/],
+    ['bad-keeps-events.ts', /^monitor bad-keeps-events\.ts: export `keepsEvents` is "no", not true or false$/],
     ['syntax-error.ts', /^monitor syntax-error\.ts: \S+syntax-error\.ts:3:20: Unexpected ";"$/],
     [
       'compiled/missing-package.ts',

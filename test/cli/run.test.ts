@@ -56,3 +56,20 @@ test('a monitor that throws is counted and reported in one line; the app is unaf
   assert.match(r.stdout, /^app: total 6 counter 2$/m);
   assert.equal(r.stderr, 'mscope: monitor ../monitors/faulty.ts faulted 3 times (first: TypeError: monitor bug)\n');
 });
+
+test('a monitor file that declares keepsEvents and readsArgs false counts as one that does not', async () => {
+  const r = await mscope(['run', '-q', '--monitor', '../monitors/borrowing-count.ts', '--', 'node', 'app.cjs'], cjs);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual([...countsByPid(r.stdout).values()], [{ add: 5, divide: 1 }]);
+});
+
+test('a monitor file that keeps events gets one per firing unless it declares keepsEvents: false', async () => {
+  const monitor = ['run', '-q', '--monitor', '../monitors/keeps-events.ts', '--', 'node', 'app.cjs'];
+  const kept = await mscope(monitor, cjs);
+  assert.equal(kept.status, 0, kept.stderr);
+  assert.match(kept.stdout, /^kept 5 events, 5 distinct: \[0,0\] \[0,1\] \[1,2\] \[3,3\] \[6,4\]$/m);
+  // The promise broken: what docs/BINDINGS.md says happens, and proof the declaration reached the probe site.
+  const broken = await mscope(monitor, cjs, { DECLARE_KEEPS_EVENTS: 'false' });
+  assert.equal(broken.status, 0, broken.stderr);
+  assert.match(broken.stdout, /^kept 5 events, 1 distinct: \[\] \[\] \[\] \[\] \[\]$/m);
+});
