@@ -32,6 +32,7 @@ const ENTRIES = [
   'attach/blocks-loader',
   'modules/loader-hooks',
   'export/store-worker',
+  'weaver/control',
   'weaver/remote/message-host',
   'weaver/remote/shm-host',
 ];

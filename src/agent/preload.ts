@@ -50,11 +50,15 @@ export function importControl(): Promise<typeof import('../weaver/control.js')> 
   return import('../weaver/control.js');
 }
 
-/** The control socket, for `mscope links PID` and `mscope relink`; unref'd, it never keeps the process alive. */
-export function serveControl(): void {
-  importControl()
-    .then(({ startControlServer }) => startControlServer())
-    .catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
+type ControlModule = Awaited<ReturnType<typeof importControl>>;
+
+/**
+ * The control socket, for `mscope links PID` and `mscope relink`; unref'd, it never keeps the
+ * process alive. The entry points load `control` before the main module runs, so the program
+ * starts with the socket's listeners already in place, as it will end.
+ */
+export function serveControl(control: ControlModule): void {
+  control.startControlServer().catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
 }
 
 export function preloadWarning(text: string): void {
@@ -70,17 +74,12 @@ export interface AttachModule {
  * `mscope attach PID` of a process started with the preload: served on its control socket, so
  * the inspector is never opened. The agent is loaded at the first request, not before.
  */
-export function acceptAttach(load: () => Promise<AttachModule>): void {
-  // Registered in the same turn as serveControl's start, before the socket can take a request.
-  importControl()
-    .then(({ serveControlOp }) =>
-      serveControlOp('attach', async (request) => {
-        try {
-          return { ok: true, result: await (await load()).attach(request, false) };
-        } catch (error) {
-          return { ok: false, error: error instanceof Error ? error.message : String(error) };
-        }
-      }),
-    )
-    .catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
+export function acceptAttach(control: ControlModule, load: () => Promise<AttachModule>): void {
+  control.serveControlOp('attach', async (request) => {
+    try {
+      return { ok: true, result: await (await load()).attach(request, false) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
 }

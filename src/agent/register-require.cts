@@ -13,9 +13,11 @@ try {
   } else {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {
-      serveControl();
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      acceptAttach(async () => require('../attach/target.js') as typeof import('../attach/target.js'));
+      const control = require('../weaver/control.js') as typeof import('../weaver/control.js');
+      serveControl(control);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      acceptAttach(control, async () => require('../attach/target.js') as typeof import('../attach/target.js'));
       if (hasWork(plan)) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const standalone = require('../consumer/standalone.js') as typeof import('../consumer/standalone.js');

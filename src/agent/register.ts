@@ -1,5 +1,5 @@
 import { ENV_SESSION } from './protocol.js';
-import { acceptAttach, hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+import { acceptAttach, hasWork, importControl, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
 
 // `node --import microscope/register`. Under mscope (which puts it in NODE_OPTIONS, so every
 // Node process and worker CMD starts runs it) it starts the agent that reports to mscope; on its
@@ -13,8 +13,10 @@ try {
   } else {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {
-      serveControl();
-      acceptAttach(() => import('../attach/target.js'));
+      // Awaited: the socket's listeners are in place before the main module runs.
+      const control = await importControl();
+      serveControl(control);
+      acceptAttach(control, () => import('../attach/target.js'));
       if (hasWork(plan)) {
         // A TypeScript loader later on the command line must sit inside the rewrite's hooks.
         await (await import('../modules/install.js')).importPendingLoaders();
