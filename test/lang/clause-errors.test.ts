@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compile, type CompiledProgram } from '../../src/lang/index.js';
+import { type CompiledProgram } from '../../src/lang/index.js';
 import { defineModule } from '../../src/modules/define.js';
 import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
 import { AgentProgram } from '../../src/agent/agent-program.js';
+import { compiled } from './compiled.js';
 
 const mod = defineModule('clauseerrors', {
   hit(n: number): number {
@@ -12,9 +13,7 @@ const mod = defineModule('clauseerrors', {
 });
 
 function program(text: string): CompiledProgram {
-  const r = compile([{ file: 'errors.d', text }], { quiet: true });
-  assert.deepEqual(r.diagnostics, []);
-  return r.program!;
+  return compiled('errors.d', text);
 }
 
 /** The program with its clauses' code replaced by code that throws as a compiler bug would. */

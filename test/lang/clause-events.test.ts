@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compile, type CompiledProgram, type Host } from '../../src/lang/index.js';
+import { type CompiledProgram, type Host } from '../../src/lang/index.js';
 import { defineModule } from '../../src/modules/define.js';
 import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
+import { compiled } from './compiled.js';
 
 /**
  * A clause declares at link time whether it keeps its events (tells firings apart by identity)
@@ -16,9 +17,7 @@ const mod = defineModule('clause-events', {
 });
 
 function program(text: string): CompiledProgram {
-  const r = compile([{ file: 'events.d', text }], { quiet: true });
-  assert.equal(r.diagnostics.length, 0, JSON.stringify(r.diagnostics));
-  return r.program!;
+  return compiled('events.d', text);
 }
 
 function run(text: string, calls: number[]): string {

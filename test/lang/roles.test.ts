@@ -4,6 +4,7 @@ import { compile, runsInAgents, type CompiledProgram, type Host } from '../../sr
 import { defineModule } from '../../src/modules/define.js';
 import { ConsumerProgram } from '../../src/consumer/consumer-program.js';
 import { AgentProgram } from '../../src/agent/agent-program.js';
+import { compiled } from './compiled.js';
 
 const mod = defineModule('roles', {
   hit(n: number): number {
@@ -12,9 +13,7 @@ const mod = defineModule('roles', {
 });
 
 function program(text: string): CompiledProgram {
-  const r = compile([{ file: 'roles.d', text }], { quiet: true });
-  assert.equal(r.diagnostics.length, 0, JSON.stringify(r.diagnostics));
-  return r.program!;
+  return compiled('roles.d', text);
 }
 
 function host(): Host & { out: string; exits: number[] } {
