@@ -186,14 +186,15 @@ function openToken(site: FunctionSite, args: unknown[], thisArg: unknown): Probe
   const probe = site.entry;
   const a = probe.readsArgs || site.ret.readsArgs || site.err.readsArgs ? gathered(args) : NO_ARGS;
   const free = site.tokens;
+  const borrowed = site.borrowed;
   let ev: ProbeEvent;
-  if (free.length !== 0 && site.borrowed) {
+  if (free.length !== 0 && borrowed) {
     ev = free.pop()!;
     ev.reopen(a, thisArg);
   } else {
     ev = new ProbeEvent(probe, a, thisArg);
   }
-  ev.reusable = site.kind === SiteKind.Plain && site.borrowed;
+  ev.reusable = borrowed && site.kind === SiteKind.Plain;
   ev.timestamp = nowNs();
   ev.open = true;
   probe.inflight++;
