@@ -101,6 +101,31 @@ test('mscope list -e PROGRAM -- CMD shows only the probes the program matches', 
   assert.match(r.stdout, /^\s+ID\s+PROVIDER\s+MODULE\s+FUNCTION NAME$/m);
 });
 
+test('mscope list -e lists the BEGIN, END and ERROR the program uses, as dtrace -l -n BEGIN does', async () => {
+  const rowsOf = (stdout: string): string[][] =>
+    stdout
+      .split('\n')
+      .filter((l) => /^\s+\d+\s/.test(l))
+      .map((l) => l.trim().split(/\s+/));
+  const r = await mscope(['list', '-e', 'BEGIN { } fn:lib.cjs:add:entry { } END { }', '--', 'node', 'count.cjs'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const rows = rowsOf(r.stdout);
+  assert.deepEqual(rows.slice(0, 2), [
+    ['1', 'dtrace', 'BEGIN'],
+    ['2', 'dtrace', 'END'],
+  ]);
+  assert.deepEqual(
+    rows.slice(2).map((c) => c.slice(1).join(':')),
+    ['fn:lib.cjs:add:entry'],
+  );
+  // Without CMD, in the same columns as every other probe.
+  const here = await mscope(['list', '-e', 'ERROR { }'], dir);
+  assert.equal(here.status, 0, here.stderr);
+  const widths = [5, 10, 20, 32];
+  const line = (cells: string[], name: string): string => `${cells.map((c, i) => c.padStart(widths[i]!)).join(' ')} ${name}\n`;
+  assert.equal(here.stdout, line(['ID', 'PROVIDER', 'MODULE', 'FUNCTION'], 'NAME') + line(['3', 'dtrace', '', ''], 'ERROR'));
+});
+
 test('mscope list -s with an error prints the diagnostic and exits 1', async () => {
   const r = await runWithMarker(['list', '-s', 'unknown-function.d']);
   assert.equal(r.status, 1);

@@ -96,10 +96,19 @@ async function list(args: readonly string[]): Promise<number> {
   return result.status;
 }
 
-/** The descriptions of a program's probe clauses (`mscope list -e PROGRAM`). */
+/**
+ * The descriptions of a program's clauses (`mscope list -e PROGRAM`): its probe clauses, and
+ * `dtrace:::BEGIN`, `END`, `ERROR` for the ones it uses, as `dtrace -l -n BEGIN` lists them.
+ */
 function programDescriptions(sources: Source[]): ProbeDescription[] {
   const program = compileScript({ sources, settings: [], quiet: true, format: 'text' });
-  return program.clauses.flatMap((c) => c.probes.flatMap((p) => (p.description === null ? [] : [p.description])));
+  return program.clauses.flatMap((c) =>
+    c.probes.flatMap((p) => {
+      if (p.description !== null) return [p.description];
+      const special = p.special?.kind;
+      return special === 'BEGIN' || special === 'END' || special === 'ERROR' ? [ProbeDescription.parse(`dtrace:::${special}`)] : [];
+    }),
+  );
 }
 
 /** Without CMD: the probes that exist in any Node process before it loads code (providers, core modules). */
