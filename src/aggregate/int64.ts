@@ -68,8 +68,6 @@ export function fromSnapInt(s: SnapInt): AggValue {
   return typeof s === 'string' ? normInt(BigInt(s)) : s;
 }
 
-/** `%lld` of an integer value. */
-/** `%lld` of an integer value; a double beyond 2^53 prints its exact integer value, as C would. */
 /** dt_print_datum's C conversion per key column width: `%d` of a uint8_t/uint16_t (unsigned), of a uint32_t (as int), `%lld`. */
 const KEY_BITS: ReadonlyMap<number, (v: bigint) => bigint> = new Map([
   [3, (v: bigint) => BigInt.asUintN(8, v)],
@@ -79,7 +77,8 @@ const KEY_BITS: ReadonlyMap<number, (v: bigint) => bigint> = new Map([
 ]);
 
 /**
- * An integer aggregation key as DTrace prints it in a column of `width` (its size's): a
+ * An integer aggregation key (or `trace()` record, which dt_consume_cpu prints with the
+ * same conversions) as DTrace prints it in a column of `width` (its size's): a
  * `char` or `short` key reads back unsigned (`(short)-1` is 65535), a 4-byte one as `int`
  * (`(uint32_t)-1` is -1), an 8-byte one as `long long`. A non-integer number prints as itself.
  */
@@ -89,6 +88,7 @@ export function keyIntString(v: number | bigint, width: number): string {
   return intString(normInt(conv(toBig(v))));
 }
 
+/** `%lld` of an integer value; a double beyond 2^53 prints its exact integer value, as C would. */
 export function intString(v: AggValue): string {
   if (typeof v === 'bigint') return v.toString();
   if (v <= MAX_SAFE && v >= -MAX_SAFE) return String(v === 0 ? 0 : Math.trunc(v));
