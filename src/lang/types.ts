@@ -71,7 +71,8 @@ export function builtinVarType(name: string): CType {
 export function typeProgram(clauses: readonly Clause[], decls: Declarations = new Declarations()): VarTypes {
   const vars: VarTypes = new Map();
   for (const [key, v] of decls.vars) {
-    if (v.type.kind === 'array') vars.set(key + '[]', v.type.of);
+    // A global array is stored as an associative one; a self-> or this-> array is a value, as a struct is.
+    if (v.type.kind === 'array' && v.scope === 'global') vars.set(key + '[]', v.type.of);
     else if (v.keys !== undefined) vars.set(key + '[]', v.type);
     else vars.set(key, v.type);
   }
