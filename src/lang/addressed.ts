@@ -1,22 +1,29 @@
 import type { Expr, Program } from './ast.js';
-import { sizeOf } from './ctypes.js';
+import { sizeOf, type CType } from './ctypes.js';
 import { wholeInMemory } from './memory.js';
 import type { Names } from './resolve.js';
+import type { VarTypes } from './types.js';
 import { STATIC_BASE } from './runtime/scratch.js';
 import { visitExpr, visitProgram } from './walk.js';
 
 /**
- * Declared D variables whose members or elements have their address taken (`&a[0]` of `int
- * a[5];`, `&s.m` of `struct point s;`, `&self->s.m`, `&this->v[2]`), as DTrace allows: these
- * live in memory, so that `&` of their parts is an address and their reads and writes are
- * loads and stores there. A global has an address of its own for the whole run (Scratch's
- * static region, laid out 8-byte aligned in `names.statics`); a `self->` or `this->` one holds
- * its bytes, at an address of their own while they live (Scratch.addressOf). The variable
- * itself has no address (D4123), nor has one whose type holds a string (D4126). Marks the
- * refs (globals) or nodes (`self->`, `this->`) of such a variable `inMemory`; runs after
- * resolve, before typing.
+ * D variables whose members or elements have their address taken (`&a[0]` of `int a[5];`,
+ * `&s.m` of `struct point s;`, `&self->s.m`, `&this->v[2]`), as DTrace allows: these live in
+ * memory, so that `&` of their parts is an address and their reads and writes are loads and
+ * stores there. A variable's type is its declaration's or, undeclared, the one its first
+ * assignment gave it (`self->s = *p;` then `&self->s.m`). A global has an address of its own
+ * for the whole run (Scratch's static region, laid out 8-byte aligned in `names.statics`); a
+ * `self->` or `this->` one holds its bytes, at an address of their own while they live
+ * (Scratch.addressOf). The variable itself has no address (D4123). Marks the refs (globals)
+ * or nodes (`self->`, `this->`) of such a variable `inMemory`; runs after typing, before the
+ * checks (which read `inMemory`).
  */
-export function markAddressed(program: Program, names: Names): void {
+export function markAddressed(program: Program, names: Names, varTypes: VarTypes): void {
+  const typeOf = (key: string): CType | undefined => {
+    const d = program.decls.vars.get(key);
+    if (d !== undefined) return d.keys === undefined ? d.type : undefined;
+    return varTypes.get(key);
+  };
   const addressed = new Set<string>();
   const dynamic = new Set<string>();
   const visitAll = (f: (e: Expr) => void): void => {
@@ -27,10 +34,9 @@ export function markAddressed(program: Program, names: Names): void {
   visitAll((e) => {
     if (e.kind !== 'unary' || e.op !== '&') return;
     const key = rootVariable(e.operand);
-    const d = key === null ? undefined : program.decls.vars.get(key);
-    if (d === undefined || d.keys !== undefined) return;
-    if (d.type.kind !== 'array' && d.type.kind !== 'struct' && d.type.kind !== 'union') return;
-    if (wholeInMemory(d.type)) (d.scope === 'global' ? addressed : dynamic).add(key!);
+    const t = key === null ? undefined : typeOf(key);
+    if (t === undefined || (t.kind !== 'array' && t.kind !== 'struct' && t.kind !== 'union')) return;
+    if (wholeInMemory(t)) (key!.startsWith('self->') || key!.startsWith('this->') ? dynamic : addressed).add(key!);
   });
   for (const key of dynamic) names.dynamicInMemory.add(key);
   if (dynamic.size > 0) {
@@ -45,7 +51,7 @@ export function markAddressed(program: Program, names: Names): void {
   });
   let offset = 0;
   for (const name of addressed) {
-    const size = sizeOf(program.decls.vars.get(name)!.type);
+    const size = sizeOf(typeOf(name)!);
     names.statics.set(name, { address: STATIC_BASE + offset, size });
     offset += Math.ceil(size / 8) * 8;
   }

@@ -390,7 +390,7 @@ class Checker {
     else this.memoryValue(e);
   }
 
-  /** A read or write of memory is of a scalar, or of a struct, union or array of those (a string is not in memory here). */
+  /** A read or write of memory is of a scalar or string, or of a struct, union or array of those: not of an incomplete type. */
   private memoryValue(e: Expr): void {
     if (this.base === e) return;
     const t = e.ctype ?? DYN;

@@ -1,7 +1,7 @@
 import { asInt, scalarKind, sizeOf, type CType, type Member } from './ctypes.js';
 
 /**
- * Whole structs, unions and arrays in scratch memory (`s = *p`, `*p = s`, `x = p->inner`):
+ * Whole structs, unions, arrays and strings in scratch memory (`s = *p`, `*p = s`, `x = p->inner`):
  * one generated reader `RD{i}(addr)` and writer `WR{i}(addr, v)` per type, member by member
  * at C's offsets, as a D variable holds such a value (an object of members, an array).
  */
@@ -30,6 +30,7 @@ export class MemoryCodecs {
 
   private readFn(i: number): string {
     const t = this.types[i]!;
+    if (t.kind === 'string') return `function RD${i}(a) { return rt.scratch.string(a, ${sizeOf(t)}); }`;
     if (t.kind === 'array') {
       const size = sizeOf(t.of);
       return `function RD${i}(a) { const v = []; for (let k = 0; k < ${t.length}; k++) v.push(${this.read(t.of, `add(a, k * ${size})`)}); return v; }`;
@@ -41,6 +42,7 @@ export class MemoryCodecs {
 
   private writeFn(i: number): string {
     const t = this.types[i]!;
+    if (t.kind === 'string') return `function WR${i}(a, v) { return rt.scratch.storeString(a, v, ${sizeOf(t)}); }`;
     if (t.kind === 'array') {
       const size = sizeOf(t.of);
       return `function WR${i}(a, v) { for (let k = 0; k < ${t.length}; k++) ${this.write(t.of, `add(a, k * ${size})`, 'v[k]')}; return v; }`;

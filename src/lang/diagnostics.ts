@@ -77,9 +77,8 @@ export const Messages = {
   D4123: 'cannot take the address of `{0}`: it is a D variable, which has no address',
   D4124: 'unacceptable operand for `&`: it needs an lvalue',
   D4125: 'cannot take the address of bit-field `{0}`',
-  D4126: 'cannot take the address of `{0}`: only memory (scratch from alloca, a declared array or struct of scalars) has addresses here',
-  D4127:
-    '`{0}` is {1} that holds a string or a value of unknown size, which memory does not hold here: only its scalar members can be read',
+  D4126: 'cannot take the address of `{0}`: only memory (scratch from alloca, a part of a declared array or struct) has addresses here',
+  D4127: '`{0}` is {1} of unknown size (an incomplete type), which cannot be read or written whole',
   D4201: 'argument {0} of `{1}` is {2}, but conversion `{3}` takes {4}',
   D4202: 'aggregation `{0}` cannot be used as a value; only printa(), clear(), trunc(), normalize() and denormalize() take one',
   D4203: 'aggregation `{0}` is used with `{1}({2})` here but `{1}({3})` elsewhere; the parameters must match',

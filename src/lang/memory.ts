@@ -27,9 +27,12 @@ export function isMemory(e: Expr): boolean {
   }
 }
 
-/** Whether a value of `t` can be read from or written to memory whole: scalars, bit-fields, and structs, unions and arrays of those. */
+/**
+ * Whether a value of `t` can be read from or written to memory whole: scalars, bit-fields,
+ * strings (a `char [strsize]`, as in DTrace), and structs, unions and arrays of those.
+ */
 export function wholeInMemory(t: CType): boolean {
-  if (scalarKind(t) !== null) return true;
+  if (scalarKind(t) !== null || t.kind === 'string') return true;
   if (t.kind === 'array') return wholeInMemory(t.of);
   if (t.kind === 'struct' || t.kind === 'union') return t.members !== null && t.members.every((m) => wholeInMemory(m.type));
   return false;

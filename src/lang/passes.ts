@@ -27,8 +27,9 @@ export interface PassResult {
  *    order is link order); macro arguments are substituted here, so later passes see
  *    literals; `#pragma` lines become options and bindings with their place in the file;
  * 2. resolve names: needs every clause, since a global is declared by an assignment anywhere;
- *    then the globals some part of which has its address taken are given one (addressed.ts);
- * 3. type every expression and variable: needs resolved names; reports nothing;
+ * 3. type every expression and variable: needs resolved names; reports nothing; then the
+ *    variables some part of which has its address taken are put in memory (addressed.ts),
+ *    which needs the types of undeclared ones;
  * 4. check types, calls, aggregations and options (the program's and `-x` settings) once, and
  *    record each clause's capabilities;
  * 5. bind each clause (`#pragma binding`, else `fallback`) and check its capabilities
@@ -50,8 +51,9 @@ export function runPasses(
     program.pragmas.push(...p.pragmas);
   }
   const names = resolveNames(program, diags);
-  markAddressed(program, names);
-  const checked = checkProgram(program, typeProgram(program.clauses, program.decls), diags, settings);
+  const varTypes = typeProgram(program.clauses, program.decls);
+  markAddressed(program, names, varTypes);
+  const checked = checkProgram(program, varTypes, diags, settings);
   const bindings = assignBindings(program, checked.capabilities, fallback, diags);
   const order = sources.map((s) => s.file);
   diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);

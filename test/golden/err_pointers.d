@@ -2,10 +2,7 @@ struct point { int x; int y; unsigned flag : 1; };
 struct point pt;
 int a[5];
 void *vp;
-struct named { string s; int n; };
-struct named nm;
 this struct point tp;
-self struct named snm;
 BEGIN
 {
 	v = *timestamp;
@@ -21,10 +18,6 @@ BEGIN
 	q = &this->tp.x;
 	t1 = &this->tp;
 	t2 = &this->tp.flag;
-	q = &self->snm.n;
-	self->u = *this->pp;
-	q = &self->u.y;
-	q = &nm.n;
 	q = &(x + 1);
 	q = &1;
 	q = &args[0];

@@ -1,9 +1,8 @@
-/* A struct in memory is read and written whole unless it holds what memory does not (a string). */
-struct req { string path; int status; };
+/* A struct in memory is read and written whole, unless its type is incomplete (its size is unknown). */
+struct nothing;
+struct nothing *p;
 BEGIN
 {
-	this->r = (struct req *)alloca(sizeof (struct req));
-	this->r->status = 200;
-	x = *this->r;
-	y = this->r->status;
+	p = (struct nothing *)alloca(8);
+	x = *p;
 }

@@ -252,6 +252,18 @@ export class Scratch {
     return this.view(src, n);
   }
 
+  /**
+   * A `string` in memory (a member or element of one in memory, `*p` of a `string *`): its
+   * bytes, cut to leave a NUL within `size` (the type's, strsize), the rest zeroed, as
+   * DTrace copies a string into a `char [strsize]`. Returns the string as stored.
+   */
+  storeString(addr: unknown, s: string, size: number): string {
+    const b = this.view(addr, size);
+    b.fill(0);
+    b.set(stringBytes(s).subarray(0, size - 1));
+    return this.string(addr, size);
+  }
+
   /** The NUL-terminated string at a scratch address, at most `max` characters. */
   string(addr: unknown, max: number): string {
     const r = this.region(addr);
