@@ -55,6 +55,19 @@ test('scratch: a clause firing frees what the one before allocated; past the las
   assert.deepEqual([...s.read('\xff\x01', 3)], [0xff, 1, 0]);
 });
 
+test('scratch: a string stored in memory keeps a NUL within its size, zeroes the rest and reads back up to the NUL', () => {
+  const s = new Scratch(64);
+  s.begin();
+  const a = s.alloca(8);
+  s.view(a, 8).fill(0x41);
+  assert.equal(s.storeString(a, 'hi', 8), 'hi');
+  assert.deepEqual([...s.view(a, 8)], [0x68, 0x69, 0, 0, 0, 0, 0, 0]);
+  assert.equal(s.storeString(a, 'abcdefghij', 8), 'abcdefg');
+  assert.equal(s.view(a, 8)[7], 0);
+  assert.equal(s.storeString(a, 'é', 8), 'é');
+  assert.throws(() => s.storeString(a + 4, 'x', 8), /invalid address/);
+});
+
 test('rawbytes pads a last short row as DTrace does', () => {
   const out = rawbytes(Uint8Array.from([0x41, 0x0a, 0x80]));
   assert.equal(out.split('\n')[2], '         0: 41 0a 80' + ' '.repeat(13 * 3) + '  A..');
