@@ -272,7 +272,10 @@ class Checker {
       case 'index':
         for (const k of e.keys) this.expr(k);
         if (e.ref?.kind === 'array') this.arrayIndex(e);
-        else {
+        else if (this.indexesUnassigned(e)) {
+          const v = e.target as Extract<Expr, { kind: 'self' | 'this' }>;
+          this.diags.report('D4128', e.span, [lvalueText(v), `${v.kind} int ${v.name}`]);
+        } else {
           this.asBase(e.target);
           if (isMemory(e)) this.memoryValue(e);
         }
@@ -380,6 +383,14 @@ class Checker {
     this.base = e;
     this.expr(e);
     this.base = outer;
+  }
+
+  /**
+   * `self->a[k]` or `this->a[k]` of a variable that no assignment or declaration gives a value:
+   * DTrace's thread-local associative array, which is not supported here (D4128).
+   */
+  private indexesUnassigned(e: Extract<Expr, { kind: 'index' }>): boolean {
+    return (e.target.kind === 'self' || e.target.kind === 'this') && !this.r.varTypes.has(varKey(e.target));
   }
 
   /** `*p`: `p` must be a pointer, and not to void. */
@@ -496,7 +507,7 @@ class Checker {
       this.expr(target);
       const base = target.kind === 'member' ? target.target : (target as Extract<Expr, { kind: 'index' }>).target;
       if (base.ctype === undefined || base.ctype.kind === 'dyn') {
-        this.diags.report('D4118', target.span, [lvalueText(target)]);
+        if (!(target.kind === 'index' && this.indexesUnassigned(target))) this.diags.report('D4118', target.span, [lvalueText(target)]);
         return;
       }
       // An element is stored into an array or through a pointer; a string's characters are read-only.
