@@ -271,11 +271,11 @@ class Checker {
         return;
       case 'index':
         for (const k of e.keys) this.expr(k);
-        if (e.ref?.kind === 'array') this.arrayIndex(e);
-        else if (this.indexesUnassigned(e)) {
-          const v = e.target as Extract<Expr, { kind: 'self' | 'this' }>;
-          this.diags.report('D4128', e.span, [lvalueText(v), `${v.kind} int ${v.name}`]);
-        } else {
+        if (e.ref?.kind === 'array') {
+          if (e.target.kind === 'self') this.caps.add(Capability.SelfVars);
+          this.arrayIndex(e);
+        } else if (this.indexesUnassigned(e)) this.reportUnassignedIndex(e);
+        else {
           this.asBase(e.target);
           if (isMemory(e)) this.memoryValue(e);
         }
@@ -386,11 +386,18 @@ class Checker {
   }
 
   /**
-   * `self->a[k]` or `this->a[k]` of a variable that no assignment or declaration gives a value:
-   * DTrace's thread-local associative array, which is not supported here (D4128).
+   * `self->a[k]` or `this->a[k]` of a variable that no assignment or declaration gives a value
+   * (a `self->` associative array is one its element stores make): D4128.
    */
   private indexesUnassigned(e: Extract<Expr, { kind: 'index' }>): boolean {
     return (e.target.kind === 'self' || e.target.kind === 'this') && !this.r.varTypes.has(varKey(e.target));
+  }
+
+  /** D4128, with the declaration that would do: a `self->` associative array keyed as here, or a `this->` fixed-size array. */
+  private reportUnassignedIndex(e: Extract<Expr, { kind: 'index' }>): void {
+    const v = e.target as Extract<Expr, { kind: 'self' | 'this' }>;
+    const keys = e.keys.map((k) => (k.ctype === undefined || k.ctype.kind === 'dyn' ? 'int' : k.ctype.name)).join(', ');
+    this.diags.report('D4128', e.span, [lvalueText(v), v.kind === 'self' ? `self int ${v.name}[${keys}];` : `this int ${v.name}[N];`]);
   }
 
   /** `*p`: `p` must be a pointer, and not to void. */
@@ -499,7 +506,7 @@ class Checker {
   /** An assignment of a `value`-typed value: the variable's type was declared or fixed by its first assignment. */
   private assignTo(target: Expr, value: Type, span: Expr['span'], op: string, valueC: CType = DYN, fromZero = false): void {
     if (target.kind === 'index') for (const k of target.keys) this.expr(k);
-    if (target.kind === 'self') this.caps.add(Capability.SelfVars);
+    if (target.kind === 'self' || (target.kind === 'index' && target.target.kind === 'self')) this.caps.add(Capability.SelfVars);
     if (target.kind === 'unary') {
       this.expr(target);
       if (target.type === 'dyn' || target.type === undefined) return;

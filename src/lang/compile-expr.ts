@@ -216,10 +216,22 @@ export abstract class ExprCompiler {
     return this.keyOf(e.keys);
   }
 
+  /** The Map of an associative array's elements to read: a global's, or this context's `self->` one. */
+  private arrayToRead(e: Extract<Expr, { kind: 'index' }>): string {
+    if (e.target.kind === 'self') return `smr(ss[${this.selfIndex.get(e.target.name)!}])`;
+    return `a_${e.ref!.name}`;
+  }
+
+  /** The Map of an associative array's elements to store into: a `self->` one is this context's own (selfWrite). */
+  private arrayToWrite(e: Extract<Expr, { kind: 'index' }>): string {
+    if (e.target.kind === 'self') return `smw(${this.selfSlots()}, ${this.selfIndex.get(e.target.name)!}, dv, sd)`;
+    return `a_${e.ref!.name}`;
+  }
+
   private index(e: Extract<Expr, { kind: 'index' }>): string {
     if (isMemory(e)) return this.load(e);
     if (e.ref?.kind === 'array') {
-      return `(a_${e.ref.name}.get(${this.arrayKey(e)}) ?? ${this.defaultOf(varKey(e))})`;
+      return `(${this.arrayToRead(e)}.get(${this.arrayKey(e)}) ?? ${this.defaultOf(varKey(e))})`;
     }
     const tt = e.target.ctype;
     if (tt?.kind === 'array') return `${this.expr(e.target)}[bound(${this.int(e.keys[0]!)}, ${tt.length}, "array")]`;
@@ -387,7 +399,7 @@ export abstract class ExprCompiler {
     const r = binaryType(base, t.kind === 'dyn' ? INT64 : t, value.ctype ?? DYN);
     const shift = base === '<<' || base === '>>';
     if (target.kind === 'index' && target.ref?.kind === 'array' && !isMemory(target)) {
-      const cur = `(a_${target.ref.name}.get($k) ?? ${this.defaultOf(varKey(target))})`;
+      const cur = `(${this.arrayToRead(target)}.get($k) ?? ${this.defaultOf(varKey(target))})`;
       const v = arithmetic(base, convert(cur, t, r), convert(this.expr(value), value.ctype ?? DYN, shift ? INT64 : r), r);
       return `($k = ${this.arrayKey(target)}, ${this.store(target, convert(v, r, t), '$k')})`;
     }
@@ -417,7 +429,7 @@ export abstract class ExprCompiler {
       case 'this':
         return `(t_${target.name} = ${v})`;
       case 'index':
-        if (target.ref?.kind === 'array') return `aset(a_${target.ref.name}, ${key ?? this.arrayKey(target)}, ${v}, dv)`;
+        if (target.ref?.kind === 'array') return `aset(${this.arrayToWrite(target)}, ${key ?? this.arrayKey(target)}, ${v}, dv)`;
         return this.memberStore(target, v);
       case 'member':
         return this.memberStore(target, this.bitField(target, v));
@@ -462,11 +474,18 @@ export abstract class ExprCompiler {
       const i = this.selfIndex.get(root.name)!;
       return `($w = ${v}, sset(${this.selfSlots()}, ${i}, sput(ss[${i}], [${path.join(', ')}], $w), dv, sd), $w)`;
     }
+    if (root.kind === 'index' && root.ref?.kind === 'array' && root.target.kind === 'self') {
+      // An element of a self-> associative array may be shared with the context it was copied from: copied along the path too.
+      const t = this.ctypeOfVar(varKey(root));
+      const make = t.kind === 'struct' || t.kind === 'union' ? `${this.structFactory(t)}()` : '{}';
+      const i = this.selfIndex.get(root.target.name)!;
+      return `($w = ${v}, $k = ${this.arrayKey(root)}, aset(${this.arrayToWrite(root)}, $k, sput(smr(ss[${i}]).get($k) ?? ${make}, [${path.join(', ')}], $w), dv), $w)`;
+    }
     let base = this.expr(root);
     if (root.kind === 'index' && root.ref?.kind === 'array') {
       const t = this.ctypeOfVar(varKey(root));
       if (t.kind === 'struct' || t.kind === 'union')
-        base = `aobj(a_${root.ref.name}, ${this.arrayKey(root)}, ${this.structFactory(t)}, dv)`;
+        base = `aobj(${this.arrayToWrite(root)}, ${this.arrayKey(root)}, ${this.structFactory(t)}, dv)`;
     }
     return `(${base}${path.map((p) => `[${p}]`).join('')} = ${v})`;
   }
@@ -479,7 +498,7 @@ export abstract class ExprCompiler {
     const step = it.kind === 'ptr' ? String(Math.max(1, sizeOf(it.to))) : '1';
     const next = convert(arithmetic(e.op === '++' ? '+' : '-', convert('$t', it, r), step, r), r, it);
     if (e.target.kind === 'index' && e.target.ref?.kind === 'array' && !isMemory(e.target)) {
-      const cur = `(a_${e.target.ref.name}.get($k) ?? ${this.defaultOf(varKey(e.target))})`;
+      const cur = `(${this.arrayToRead(e.target)}.get($k) ?? ${this.defaultOf(varKey(e.target))})`;
       const stored = this.store(e.target, next, '$k');
       return `($k = ${this.arrayKey(e.target)}, $t = ${t.kind === 'dyn' ? `toInt(${cur})` : cur}, ${e.prefix ? stored : `${stored}, $t`})`;
     }

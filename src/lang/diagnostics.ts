@@ -79,8 +79,7 @@ export const Messages = {
   D4125: 'cannot take the address of bit-field `{0}`',
   D4126: 'cannot take the address of `{0}`: only memory (scratch from alloca, a part of a declared array or struct) has addresses here',
   D4127: '`{0}` is {1} of unknown size (an incomplete type), which cannot be read or written whole',
-  D4128:
-    '`{0}` is indexed but never assigned or declared: a `self->` associative array is not supported here (nor a `this->` one in D); declare a fixed-size array, `{1}[N];`',
+  D4128: '`{0}` is indexed but nothing assigns or declares it; declare it, as `{1}`',
   D4201: 'argument {0} of `{1}` is {2}, but conversion `{3}` takes {4}',
   D4202: 'aggregation `{0}` cannot be used as a value; only printa(), clear(), trunc(), normalize() and denormalize() take one',
   D4203: 'aggregation `{0}` is used with `{1}({2})` here but `{1}({3})` elsewhere; the parameters must match',

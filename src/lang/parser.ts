@@ -111,9 +111,8 @@ export class Parser extends TypeParser {
     if (v.type.kind === 'void') this.diags.report('D4117', v.span, [key, 'void']);
     else if ((v.type.kind === 'struct' || v.type.kind === 'union') && v.type.members === null)
       this.diags.report('D4109', v.span, [v.type.name]);
-    // DTrace refuses a clause-local associative array (D_DECL_LOCASSC); it has thread-local ones, which this does not.
-    else if (v.keys !== undefined && v.scope !== 'global')
-      this.diags.report('D4117', v.span, [key, v.scope === 'this' ? 'an associative array' : 'an associative array here']);
+    // As DTrace refuses a clause-local associative array (D_DECL_LOCASSC); a thread-local one is fine.
+    else if (v.keys !== undefined && v.scope === 'this') this.diags.report('D4117', v.span, [key, 'an associative array']);
     this.decls.vars.set(key, v);
   }
 

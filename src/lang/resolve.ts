@@ -10,6 +10,8 @@ export interface Names {
   readonly globals: Set<string>;
   readonly arrays: Set<string>;
   readonly selfVars: Set<string>;
+  /** `self->` associative arrays (`self->a[k] = v`, `self int a[int];`), by name: also in selfVars, each holds one slot. */
+  readonly selfArrays: Set<string>;
   readonly thisVars: Set<string>;
   /** Aggregations by name (`_` for bare `@`), in first-use order. */
   readonly aggregations: Set<string>;
@@ -29,6 +31,7 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     globals: new Set(),
     arrays: new Set(),
     selfVars: new Set(),
+    selfArrays: new Set(),
     thisVars: new Set(),
     aggregations: new Set(),
     statics: new Map(),
@@ -37,8 +40,10 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
   for (const c of program.clauses) for (const s of c.body) if (s.kind === 'aggregate') names.aggregations.add(s.name || '_');
   // Declared variables exist before any assignment: a declared array is stored as an associative one.
   for (const v of program.decls.vars.values()) {
-    if (v.scope === 'self') names.selfVars.add(v.name);
-    else if (v.scope === 'this') names.thisVars.add(v.name);
+    if (v.scope === 'self') {
+      names.selfVars.add(v.name);
+      if (v.keys !== undefined) names.selfArrays.add(v.name);
+    } else if (v.scope === 'this') names.thisVars.add(v.name);
     else if (v.type.kind === 'array' || v.keys !== undefined) names.arrays.add(v.name);
     else names.globals.add(v.name);
   }
@@ -50,7 +55,9 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     const k = v.type.kind;
     return k === 'array' || k === 'ptr' || k === 'dyn' || (k === 'string' && !write) ? undefined : v;
   };
-  // Undeclared globals assigned as a scalar and as an associative array: D refuses the second use.
+  // Undeclared globals assigned as a scalar and as an associative array: D refuses the second
+  // use. An undeclared self-> variable (keyed `self->x`) is an associative array when it is
+  // only ever assigned by element; one also assigned whole is indexed as its value is (a pointer).
   const scalarAt = new Map<string, Expr>();
   const arrayAt = new Map<string, Expr>();
   visitProgram(program, (e) => {
@@ -67,16 +74,22 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     } else if (t.kind === 'index' && t.target.kind === 'ident' && t.target.name !== 'args') {
       names.arrays.add(t.target.name);
       if (!decls.vars.has(t.target.name) && !arrayAt.has(t.target.name)) arrayAt.set(t.target.name, t.target);
-    } else if (t.kind === 'self') names.selfVars.add(t.name);
-    else if (t.kind === 'this') names.thisVars.add(t.name);
+    } else if (t.kind === 'index' && t.target.kind === 'self' && !decls.vars.has('self->' + t.target.name)) {
+      names.selfVars.add(t.target.name);
+      if (!arrayAt.has('self->' + t.target.name)) arrayAt.set('self->' + t.target.name, t.target);
+    } else if (t.kind === 'self') {
+      names.selfVars.add(t.name);
+      if (!decls.vars.has('self->' + t.name) && !scalarAt.has('self->' + t.name)) scalarAt.set('self->' + t.name, t);
+    } else if (t.kind === 'this') names.thisVars.add(t.name);
     else if (t.kind === 'ident') diags.report('D3010', t.span, [t.name]);
   });
   for (const [name, scalar] of scalarAt) {
     const array = arrayAt.get(name);
-    if (array === undefined) continue;
+    if (array === undefined || name.startsWith('self->')) continue;
     const [later, first] = scalar.span.start > array.span.start ? [scalar, 'an associative array'] : [array, 'a scalar'];
     diags.report('D3016', later.span, [name, first]);
   }
+  for (const key of arrayAt.keys()) if (key.startsWith('self->') && !scalarAt.has(key)) names.selfArrays.add(key.slice(6));
   const indexed = new WeakSet<Expr>();
   const written = new WeakSet<Expr>();
   visitProgram(program, (e) => {
@@ -88,6 +101,8 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
     if (e.kind === 'index') indexed.add(e.target);
     else if (e.kind === 'ident' && !indexed.has(e) && arrayAt.has(e.name) && !scalarAt.has(e.name))
       diags.report('D3016', e.span, [e.name, 'an associative array']);
+    else if (e.kind === 'self' && !indexed.has(e) && names.selfArrays.has(e.name))
+      diags.report('D3016', e.span, [`self->${e.name}`, 'an associative array']);
   });
   visitProgram(program, (e) => bind(e, names, diags, decls, null));
   for (const inl of decls.inlines.values()) visitExpr(inl.expr, (e) => bind(e, names, diags, decls, null));
@@ -107,6 +122,7 @@ function bind(e: Expr, names: Names, diags: DiagnosticBag, decls: Declarations, 
       return;
     case 'index':
       if (e.target.kind === 'ident' && names.arrays.has(e.target.name)) e.ref = { kind: 'array', name: e.target.name };
+      else if (e.target.kind === 'self' && names.selfArrays.has(e.target.name)) e.ref = { kind: 'array', name: `self->${e.target.name}` };
       return;
     case 'ident': {
       if (e.name === param) {

@@ -98,6 +98,7 @@ export function varKey(e: Expr): string {
     case 'this':
       return 'this->' + e.name;
     case 'index':
+      if (e.target.kind === 'self' && e.ref?.kind === 'array') return e.ref.name + '[]';
       return e.target.kind === 'ident' ? e.target.name + '[]' : '?';
     case 'ident':
       return e.name;

@@ -1,8 +1,10 @@
 /*
  * DTrace's dt_node_decl refuses an associative array declared as a clause-local
  * (D_DECL_LOCASSC, "associative arrays may not be declared as local variables"), at the
- * declaration; a fixed-size this-> array is accepted. A self-> associative array, which DTrace
- * has, is not supported here: declared (D4117) or only indexed (D4128).
+ * declaration; a fixed-size this-> array and a self-> associative array are accepted.
+ * Indexing a self-> or this-> variable that nothing assigns or declares is D4128; one that
+ * is also assigned whole is indexed as its value is, and a self-> associative array is not
+ * a scalar (D3016).
  */
 this int ok[2];
 this int counts[int];
@@ -11,9 +13,13 @@ self int bytes[string];
 BEGIN
 {
 	this->ok[1] = 1;
-	self->seen[probefunc, 1] = 1;
-	x = self->seen["a", 2];
+	self->bytes["a"] = 1;
+	x = self->unset["a", 2];
 	this->tmp[0] = 2;
 	self->p = (int *)alloca(8);
 	self->p[1] = 3;
+	self->seen[probefunc] = 1;
+	y = self->seen;
+	self->n = 1;
+	self->n[0] = 2;
 }

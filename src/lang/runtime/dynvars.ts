@@ -6,6 +6,19 @@ export interface SlotLedger {
 }
 
 /**
+ * A `self->` associative array of one context, held in its slot: its elements are charged to
+ * the context's ledger too, so that they are given back when the context is collected.
+ */
+export class SelfMap extends Map<unknown, unknown> {
+  constructor(
+    readonly ledger: SlotLedger,
+    from?: Iterable<readonly [unknown, unknown]>,
+  ) {
+    super(from);
+  }
+}
+
+/**
  * DTrace's `dynvarsize` for associative arrays and self-> variables: what their elements may
  * hold together, in bytes as estimated here. A new element that would pass it is not stored
  * and counts as a dynamic variable drop (`mscope: N dynamic variable drops`); storing 0 frees
@@ -20,21 +33,26 @@ export class DynVars {
   set(m: AnyMap, k: unknown, v: unknown): void {
     const old = m.get(k);
     if (old === undefined) {
-      const cost = ENTRY_BYTES + bytesOf(k) + bytesOf(v);
+      const cost = elementBytes(k, v);
       if (this.used + cost > this.limit) {
         this.drops++;
         return;
       }
-      this.used += cost;
-    } else if (typeof v === 'string' || typeof old === 'string') this.used += bytesOf(v) - bytesOf(old);
+      this.charge(m, cost);
+    } else if (typeof v === 'string' || typeof old === 'string') this.charge(m, bytesOf(v) - bytesOf(old));
     m.set(k, v);
   }
 
   free(m: AnyMap, k: unknown): void {
     const old = m.get(k);
     if (old === undefined) return;
-    this.used -= ENTRY_BYTES + bytesOf(k) + bytesOf(old);
+    this.charge(m, -elementBytes(k, old));
     m.delete(k);
+  }
+
+  private charge(m: AnyMap, bytes: number): void {
+    this.used += bytes;
+    if (m instanceof SelfMap) m.ledger.bytes += bytes;
   }
 
   /** Stores self-> slot `i` of a context's slots (SelfStore), as `set` stores an element; its default holds nothing. */
@@ -84,6 +102,15 @@ function bytesOf(v: unknown): number {
   return typeof v === 'string' ? 16 + 2 * v.length : 16;
 }
 
+function elementBytes(k: unknown, v: unknown): number {
+  return ENTRY_BYTES + bytesOf(k) + bytesOf(v);
+}
+
 function slotBytes(v: unknown): number {
+  if (v instanceof SelfMap) {
+    let bytes = SLOT_BYTES + 16;
+    for (const [k, e] of v) bytes += elementBytes(k, e);
+    return bytes;
+  }
   return vacant(v) ? 0 : SLOT_BYTES + bytesOf(v);
 }

@@ -1,7 +1,7 @@
 import { symbolOf } from './symbols.js';
 import * as S from './strings.js';
 import type { ClauseRuntime } from './runtime.js';
-import { vacant, type DynVars } from './dynvars.js';
+import { SelfMap, vacant, type DynVars, type SlotLedger } from './dynvars.js';
 import type { Scratch } from './scratch.js';
 import {
   add,
@@ -57,6 +57,23 @@ function aobj(m: AnyMap, k: unknown, make: () => object, dv: DynVars): object {
 function sset<T>(slots: unknown[], i: number, v: T, dv: DynVars, defaults: readonly unknown[]): T {
   dv.setSlot(slots, i, v, defaults[i]);
   return v;
+}
+
+const NO_ELEMENTS: ReadonlyMap<unknown, unknown> = new Map();
+
+/** A `self->` associative array as read: its context's elements, or none before its first store. */
+function smr(v: unknown): ReadonlyMap<unknown, unknown> {
+  return v instanceof SelfMap ? v : NO_ELEMENTS;
+}
+
+/** A `self->` associative array to store into: this context's own (rt.selfWrite()), made at its first store. */
+function smw(slots: unknown[], i: number, dv: DynVars, defaults: readonly unknown[]): AnyMap {
+  const v = slots[i];
+  if (v instanceof SelfMap) return v;
+  const m = new SelfMap(slots[slots.length - 1] as SlotLedger);
+  // Dropped, the store lands in elements no variable holds, as a dropped element's value is lost.
+  dv.setSlot(slots, i, m, defaults[i]);
+  return m;
 }
 
 /** A `self->` variable in memory's bytes in this context's slots, made (zeroed) at its first write; a drop when they do not fit dynvarsize. */
@@ -119,6 +136,8 @@ const helpers = {
   aincr,
   aobj,
   sset,
+  smr,
+  smw,
   sbytes,
   vaddr,
   S,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage, executionAsyncId } from 'node:async_hooks';
-import type { DynVars, SlotLedger } from './dynvars.js';
+import { SelfMap, type DynVars, type SlotLedger } from './dynvars.js';
 
 /** The slots of one context, and the execution that made them. */
 interface SelfSlots {
@@ -62,6 +62,8 @@ export class SelfStore {
       if (values[i] === this.defaults[i]) continue;
       // A variable in memory (its bytes, addressed.ts) is changed in place: the copy gets bytes of its own.
       if (values[i] instanceof Uint8Array) values[i] = (values[i] as Uint8Array).slice();
+      // So is an associative array (its elements are charged to this copy's ledger with it).
+      if (values[i] instanceof SelfMap) values[i] = new SelfMap(ledger, values[i] as SelfMap);
       if (!this.dynvars.chargeSlot(values, i)) values[i] = this.defaults[i];
     }
     this.collected.register(values, ledger);
