@@ -24,7 +24,7 @@ export const Messages = {
   D3002: 'unknown variable `{0}`',
   D3004: '`{0}` takes {1} argument(s), got {2}',
   D3005: 'aggregation `{0}` is used with `{1}` here but `{2}` elsewhere',
-  D3006: 'aggregation `{0}` is keyed by {1} key(s) here but {2} elsewhere',
+  D3006: '`{0}` is keyed by {1} key(s) here but {2} elsewhere',
   D3007: 'unknown option `{0}`',
   D3008: '`{0}` is an aggregating function; use it as `@name[keys] = {0}(...)`',
   D3009: 'aggregation `{0}` is never assigned',

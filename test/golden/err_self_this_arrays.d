@@ -14,6 +14,7 @@ BEGIN
 {
 	this->ok[1] = 1;
 	self->bytes["a"] = 1;
+	self->bytes["a", 1] = 2;
 	x = self->unset["a", 2];
 	this->tmp[0] = 2;
 	self->p = (int *)alloca(8);
