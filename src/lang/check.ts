@@ -310,8 +310,8 @@ class Checker {
         return;
       }
       case 'update':
+        // assignTo refuses `++`/`--` of a string, struct, union or array (D4001).
         this.assignTo(e.target, 'int', e.span, e.op);
-        if (e.target.type === 'string' || e.target.type === 'struct') this.diags.report('D4001', e.span, [e.op, describe(e.target.type)]);
         return;
       case 'binary': {
         const spine = leftSpine(e);
@@ -531,7 +531,10 @@ class Checker {
     if (heldC === undefined || heldC.kind === 'dyn' || value === 'void' || value === 'dyn') return;
     const held = coarse(heldC);
     if (op !== '=' && (held === 'string' || held === 'struct'))
-      this.diags.report('D4001', span, [op, held === 'string' ? 'a string' : 'a struct']);
+      this.diags.report('D4001', span, [
+        op,
+        held === 'string' ? 'a string' : heldC.kind === 'array' ? 'an array' : `a ${heldC.kind === 'union' ? 'union' : 'struct'}`,
+      ]);
     else if (op !== '=' && held === 'float' && !FLOAT_OPS.has(op.slice(0, -1)) && op !== '++' && op !== '--') {
       this.diags.report('D4001', span, [op, 'a floating-point value']);
     } else if (op === '=' && !assignable(heldC, valueC.kind === 'dyn' ? (value === 'int' ? heldC : valueC) : valueC, fromZero)) {

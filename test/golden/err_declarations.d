@@ -26,3 +26,4 @@ BEGIN
 	int local;
 }
 BEGIN { self->y = "str"; A = 3; }
+BEGIN { str = "a"; str++; }

@@ -13,6 +13,7 @@ self int bytes[string];
 BEGIN
 {
 	this->ok[1] = 1;
+	this->ok++;
 	self->bytes["a"] = 1;
 	self->bytes["a", 1] = 2;
 	x = self->unset["a", 2];
