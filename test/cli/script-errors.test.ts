@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES, mscope, withoutNotices } from './mscope.js';
@@ -124,6 +124,16 @@ test('mscope list -e lists the BEGIN, END and ERROR the program uses, as dtrace 
   const widths = [5, 10, 20, 32];
   const line = (cells: string[], name: string): string => `${cells.map((c, i) => c.padStart(widths[i]!)).join(' ')} ${name}\n`;
   assert.equal(here.stdout, line(['ID', 'PROVIDER', 'MODULE', 'FUNCTION'], 'NAME') + line(['3', 'dtrace', '', ''], 'ERROR'));
+  // -s FILE as -e.
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-list-'));
+  try {
+    writeFileSync(join(tmp, 'end.d'), 'END { }\n');
+    const file = await mscope(['list', '-s', join(tmp, 'end.d')], dir);
+    assert.equal(file.status, 0, file.stderr);
+    assert.equal(file.stdout, line(['ID', 'PROVIDER', 'MODULE', 'FUNCTION'], 'NAME') + line(['2', 'dtrace', '', ''], 'END'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('mscope list -s with an error prints the diagnostic and exits 1', async () => {
