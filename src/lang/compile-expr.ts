@@ -476,10 +476,9 @@ export abstract class ExprCompiler {
     }
     if (root.kind === 'index' && root.ref?.kind === 'array' && root.target.kind === 'self') {
       // An element of a self-> associative array may be shared with the context it was copied from: copied along the path too.
-      const t = this.ctypeOfVar(varKey(root));
-      const make = t.kind === 'struct' || t.kind === 'union' ? `${this.structFactory(t)}()` : '{}';
       const i = this.selfIndex.get(root.target.name)!;
-      return `($w = ${v}, $k = ${this.arrayKey(root)}, aset(${this.arrayToWrite(root)}, $k, sput(smr(ss[${i}]).get($k) ?? ${make}, [${path.join(', ')}], $w), dv), $w)`;
+      const element = `smr(ss[${i}]).get($k) ?? ${this.defaultOf(varKey(root))}`;
+      return `($w = ${v}, $k = ${this.arrayKey(root)}, aset(${this.arrayToWrite(root)}, $k, sput(${element}, [${path.join(', ')}], $w), dv), $w)`;
     }
     let base = this.expr(root);
     if (root.kind === 'index' && root.ref?.kind === 'array') {

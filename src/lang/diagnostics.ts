@@ -77,7 +77,8 @@ export const Messages = {
   D4123: 'cannot take the address of `{0}`: it is a D variable, which has no address',
   D4124: 'unacceptable operand for `&`: it needs an lvalue',
   D4125: 'cannot take the address of bit-field `{0}`',
-  D4126: 'cannot take the address of `{0}`: only memory (scratch from alloca, a part of a declared array or struct) has addresses here',
+  D4126:
+    'cannot take the address of `{0}`: only memory (scratch from alloca, a part of an array, struct or union variable) has addresses here',
   D4127: '`{0}` is {1} of unknown size (an incomplete type), which cannot be read or written whole',
   D4128: '`{0}` is indexed but nothing assigns or declares it; declare it, as `{1}`',
   D4201: 'argument {0} of `{1}` is {2}, but conversion `{3}` takes {4}',
