@@ -49,6 +49,8 @@ export const Messages = {
   D4012: 'aggregations, exit() and destructive actions cannot be speculative',
   D4013: 'division by constant zero',
   D4014: 'this clause uses {0}, but {1}',
+  D4016:
+    '`{0}` is written by the `{1}` clause, which this clause cannot see: clauses bound by {2} keep their own globals and this-> variables; bind both with direct',
   D4015: 'unknown binding `{0}`; expected direct, shm or message',
   D1101: 'invalid floating-point literal `{0}`',
   D2101: 'declarations are only allowed outside clauses',

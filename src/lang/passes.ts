@@ -7,6 +7,7 @@ import type { DiagnosticBag, Source } from './diagnostics.js';
 import type { MacroArgs } from './macros.js';
 import { markAddressed } from './addressed.js';
 import { Declarations } from './declarations.js';
+import { checkRemoteState } from './remote-state.js';
 import { parse } from './parser.js';
 import { resolveNames, type Names } from './resolve.js';
 import { typeProgram } from './types.js';
@@ -33,7 +34,8 @@ export interface PassResult {
  * 4. check types, calls, aggregations and options (the program's and `-x` settings) once, and
  *    record each clause's capabilities;
  * 5. bind each clause (`#pragma binding`, else `fallback`) and check its capabilities
- *    against what its binding can give;
+ *    against what its binding can give, and refuse a read of a global or `this->` variable
+ *    that another clause writes where either is bound by shm or message (remote-state.ts);
  * 6. generate code: only for a program without errors, since it trusts the types.
  * Diagnostics come out in source order: by file as given, then by position.
  */
@@ -55,6 +57,7 @@ export function runPasses(
   markAddressed(program, names, varTypes);
   const checked = checkProgram(program, varTypes, diags, settings);
   const bindings = assignBindings(program, checked.capabilities, fallback, diags);
+  checkRemoteState(program, names, bindings, diags);
   const order = sources.map((s) => s.file);
   diags.list.sort((a, b) => order.indexOf(a.range.file) - order.indexOf(b.range.file) || a.range.start - b.range.start);
   if (diags.hasErrors) return { program, names, checked, bindings };
