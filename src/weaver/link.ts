@@ -186,6 +186,22 @@ export class LinkHandle {
     return this.retire(b);
   }
 
+  /**
+   * Resolves once the live binding has its monitor loaded (a shm or message worker starts
+   * asynchronously) or has given up loading it; at once for direct. Keeps the process alive meanwhile.
+   */
+  async ready(): Promise<void> {
+    const loading = this.linked ? this.binding.ready?.() : undefined;
+    if (loading === undefined) return;
+    // The worker and its port are unref'd: without this, a program with nothing else to do would exit instead of waiting.
+    const alive = setInterval(() => {}, 1000);
+    try {
+      await loading;
+    } finally {
+      clearInterval(alive);
+    }
+  }
+
   /** Drains the live binding and any still closing, synchronously (Binding#drainSync). */
   drainSync(): void {
     if (this.linked) this.binding.drainSync?.();

@@ -30,6 +30,11 @@ export interface Binding extends ProbeHandler {
    * where no later turn comes). What cannot be delivered stays counted as in flight.
    */
   drainSync?(): void;
+  /**
+   * shm and message: resolves once the remote monitor has loaded and says whether it reads
+   * timestamps (until then events queue, and probe sites read the clock), or once it is gone.
+   */
+  ready?(): Promise<void>;
 }
 
 /** Tuning of the shm and message bindings; every field has a default. */

@@ -36,3 +36,36 @@ for (const binding of ['shm', 'message'] as const) {
     assert.ok((timedRet!.timestamp as number) >= (timedEntry!.timestamp as number));
   });
 }
+
+for (const binding of ['shm', 'message'] as const) {
+  test(`${binding}: ready() resolves once the monitor has loaded, and the next event then skips the clock`, async () => {
+    const name = `stamps${++n}`;
+    const m = defineModule(name, { f: (x: number) => x + 1 });
+    const l = countingLink(`fn:${name}:f:entry`, binding, { samples: 1, untimed: true });
+    // Nothing else keeps this process alive: ready() must, or the test would end here.
+    await l.handle.ready();
+    m.f(0);
+    const c = await l.finish();
+    assert.equal(c.count, 1);
+    assert.equal(c.samples[0]!.timestamp, 0);
+  });
+
+  test(`${binding}: ready() resolves when the monitor cannot be loaded`, async () => {
+    const { link } = await import('../../src/weaver/index.js');
+    const missing = new URL('../fixtures/weaver/no-such-monitor.mjs', import.meta.url).href;
+    const h = link(`fn:stamps-missing-${binding}:f:entry`, () => {}, {
+      binding,
+      remote: { module: missing },
+      settings: { maxRestarts: 0 },
+    });
+    await h.ready();
+    await h.unlink();
+  });
+}
+
+test('direct: ready() resolves at once', async () => {
+  const { link } = await import('../../src/weaver/index.js');
+  const h = link('fn:stamps-direct:f:entry', () => {});
+  await h.ready();
+  h.unlink();
+});

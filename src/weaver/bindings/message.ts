@@ -72,6 +72,10 @@ export class MessageBinding implements Binding, ObjectSink {
     };
   }
 
+  ready(): Promise<void> {
+    return this.sup.whenReady();
+  }
+
   get stats(): LinkStats {
     return { events: this.counts.events, faults: this.sup.faults, drops: this.counts.drops + this.sup.drops };
   }

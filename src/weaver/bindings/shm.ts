@@ -36,6 +36,8 @@ export class ShmConsumer {
   private readonly deadlineMs: number;
   private seq = 0;
   private ready = false;
+  private readonly loaded: Promise<void>;
+  private markLoaded: () => void = () => {};
   /** The worker is gone or stopped answering: nothing more will be read. */
   private dead = false;
   private lastError = '';
@@ -54,6 +56,7 @@ export class ShmConsumer {
     ctx: BindingContext,
   ) {
     const s = ctx.settings;
+    this.loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
     this.deadlineMs = s.deadlineMs ?? 1000;
     this.ring = new ShmRing(ShmRing.allocate(s.ringBytes));
     this.writer = new RecordWriter(s.strsize ?? DEFAULT_STRSIZE);
@@ -79,6 +82,11 @@ export class ShmConsumer {
     const end = { ctx, faults: 0 };
     this.ends.set(ctx.linkId, end);
     return end;
+  }
+
+  /** Resolves when the monitor has loaded, or the worker is gone. */
+  whenReady(): Promise<void> {
+    return this.loaded;
   }
 
   /** Handle for probe sites on other threads of this program: post it, then `adoptShmRing`. */
@@ -169,6 +177,7 @@ export class ShmConsumer {
   private stop(): void {
     this.dead = true;
     ShmConsumer.byKey.delete(this.key);
+    this.markLoaded();
     void this.worker.terminate();
   }
 
@@ -176,6 +185,7 @@ export class ShmConsumer {
   private gone(): void {
     this.dead = true;
     ShmConsumer.byKey.delete(this.key);
+    this.markLoaded();
     for (const done of this.waiting.values()) done();
     this.waiting.clear();
   }
@@ -186,6 +196,7 @@ export class ShmConsumer {
       case 'ready':
         this.ready = true;
         this.writer.timestamps = m.timestamps;
+        this.markLoaded();
         break;
       case 'flush':
         this.ends.get(m.link)?.ctx.onFlush(m.result);
@@ -284,6 +295,10 @@ export class ShmBinding implements Binding {
   close(): Promise<void> {
     this.open = false;
     return this.consumer.detach(this.linkId);
+  }
+
+  ready(): Promise<void> {
+    return this.consumer.whenReady();
   }
 
   drainSync(): void {

@@ -48,6 +48,8 @@ export class Supervisor {
   private lastTick = 0;
   /** The deadline applies once the host has loaded its monitor; loading has its own limit. */
   private ready = false;
+  private readonly loaded: Promise<void>;
+  private markLoaded: () => void = () => {};
   private startedAt = 0;
   private readonly watchdog: NodeJS.Timeout;
   private closing: { seq: number; resolve: () => void } | null = null;
@@ -68,6 +70,7 @@ export class Supervisor {
     private readonly ref: MonitorRef,
   ) {
     const s = ctx.settings;
+    this.loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
     this.settings = {
       deadlineMs: s.deadlineMs ?? 1000,
       maxRestarts: s.maxRestarts ?? 5,
@@ -88,6 +91,11 @@ export class Supervisor {
   /** True while batches can be sent; false during restarts, after giving up, or when backed up. */
   get accepting(): boolean {
     return this.host !== null && this.queued < this.settings.maxQueued && this.queuedBytes < this.settings.maxQueuedBytes;
+  }
+
+  /** Resolves when a host has first loaded the monitor, or first died trying. */
+  whenReady(): Promise<void> {
+    return this.loaded;
   }
 
   nextSeq(): number {
@@ -151,6 +159,7 @@ export class Supervisor {
   }
 
   private stop(): void {
+    this.markLoaded();
     clearInterval(this.watchdog);
     this.generation++;
     this.host?.kill();
@@ -182,6 +191,7 @@ export class Supervisor {
       case 'ready':
         this.ready = true;
         this.onReady(m.timestamps);
+        this.markLoaded();
         break;
       case 'ack':
         this.acked = m.through;
@@ -243,6 +253,7 @@ export class Supervisor {
   }
 
   private died(kind: Kind, error: string): void {
+    this.markLoaded();
     this.generation++;
     this.host?.kill();
     this.host = null;
