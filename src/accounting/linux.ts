@@ -41,6 +41,15 @@ export class LinuxSampler {
     a.add(F.ivcsw, u.involuntaryContextSwitches - this.ivcsw);
   }
 
+  /**
+   * This thread's run-queue wait so far, ns: updated when the thread is switched back in, so
+   * exact whenever the thread reads it. Wall time less its increase is the thread's own run
+   * time over a stretch in which it never sleeps (consumer/calibration.ts).
+   */
+  runqWaitNs(): number {
+    return this.readRunq();
+  }
+
   private readRunq(): number {
     const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
     const text = this.buf.toString('latin1', 0, n);

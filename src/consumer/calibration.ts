@@ -11,6 +11,7 @@ import { installRuntime } from '../modules/runtime.js';
 import { link } from '../weaver/link.js';
 import '../weaver/bindings/register.js';
 import { mean, median } from '../stats/describe.js';
+import { LinuxSampler } from '../accounting/linux.js';
 
 /** Nanoseconds one event adds to the thread that fires it, by binding, on this machine. */
 export type Calibration = Partial<Record<BindingKind, number>>;
@@ -24,8 +25,11 @@ interface CalibrationFile {
 }
 
 export const CALIBRATION_FILE = 'probe-effect.json';
-/** 2: through a function V8 compiles on its own, collections counted (1: an inlined one, by medians alone). */
-export const CALIBRATION_METHOD = 2;
+/**
+ * 3: functions of several shapes, probed against their plain copies, after the monitor has loaded
+ * (2: one function V8 compiles on its own against a probed-but-disabled twin; 1: an inlined one, by medians alone).
+ */
+export const CALIBRATION_METHOD = 3;
 const CHUNK = 1000;
 const WARMUP = 20;
 const CHUNKS = 100;
@@ -69,24 +73,65 @@ function parse(text: string | undefined): CalibrationFile | undefined {
   }
 }
 
-type Site = (a: number, b: number) => number;
-interface CalibrationModule {
-  readonly work: Site;
-  readonly idle: Site;
-  readonly burst: (site: Site, n: number, sink: number) => number;
-}
+/**
+ * Functions of the shapes an application's traced functions have, each small enough that V8
+ * inlines it into its caller while it is not instrumented: integer arithmetic, floating point
+ * through Math's library calls, reading and updating an object's fields, building and scanning
+ * a short string. What a probe costs a call depends on the function (the probe's path is
+ * compiled into it, and it may no longer be inlined): measured on the effect workload's
+ * shapes, from nothing to over 100 ns a call for direct (docs/benchmarks.md, probe-effect),
+ * so the figure is their mean, not one function's.
+ */
+export const SHAPES: Readonly<Record<string, string>> = {
+  integer: `(a, b) {
+  let x = a | 0;
+  for (let k = 0; k < 24; k++) x = (Math.imul(x ^ (x >>> 13), 0x5bd1e995) + b) | 0;
+  return x;
+}`,
+  float: `(a, b) {
+  let x = a + 1.5;
+  for (let k = 0; k < 8; k++) x = Math.log(x * x + b + k) + Math.sqrt(x);
+  return x | 0;
+}`,
+  object: `(a, b) {
+  const p = { x: a & 1023, y: b & 1023, n: 0 };
+  for (let k = 0; k < 16; k++) {
+    p.x = (p.x + p.y) & 1023;
+    p.n += p.x > 512 ? 1 : 0;
+  }
+  return p.x + p.n;
+}`,
+  string: `(a, b) {
+  const t = 'id-' + (a & 255) + ':' + (b & 15);
+  let h = 0;
+  for (let k = 0; k < t.length; k++) h = (h * 31 + t.charCodeAt(k)) | 0;
+  return h + t.indexOf(':');
+}`,
+};
+
+type Burst = (n: number, sink: number) => number;
+/** Per shape: a burst of calls of its function from a loop of the same module. */
+type Bursts = Readonly<Record<string, Burst>>;
 
 /**
- * Chunks of 1,000 calls of a function rewritten as an application's are, each chunk followed by a
- * turn of the event loop (where the message binding posts its batches), alternately of one
- * whose `entry` probe is linked by `kind` and of one linked to nothing. Linked directly, the
- * monitor is the D clause `@ = count()` running on this thread; linked by shm or message, a
- * counting monitor on a worker. `perEventNs` turns the chunks' times into an event's cost.
+ * Per shape, chunks of calls of a plain copy of the function (the program as it runs untraced:
+ * not rewritten) alternated with chunks of its rewritten copy, whose `entry` probe is linked by
+ * `kind`, each from its own loop, each chunk followed by a turn of the event loop (where the
+ * message binding posts its batches). Linked directly, the monitor is the D clause
+ * `@ = count()` on this thread, with the event use the agent declares for it; linked by shm or
+ * message, a counting monitor on a worker. The figure is the mean over the shapes of what a
+ * call costs more probed than plain (`perEventNs`).
  */
 async function measure(kind: BindingKind): Promise<number> {
+  return mean(Object.values(await measureShapes(kind)));
+}
+
+/** ns per event for each of SHAPES under `kind` (exported for the probe-effect bench's notes). */
+export async function measureShapes(kind: BindingKind): Promise<Record<string, number>> {
   const name = `mscope-calibration-${kind}`;
-  const m = await sites(name);
-  const description = `fn:${name}:work:entry`;
+  const plain = await load(`${name}-plain`, false);
+  const probed = await load(name, true);
+  const description = `fn:${name}:*Work:entry`;
   const compiled = compile([{ file: 'calibration', text: `${description} { @ = count(); }` }]).program;
   if (compiled === undefined) throw new Error('the calibration clause does not compile');
   const instance = new ProgramInstance(compiled, { output: () => {}, exit: () => {} });
@@ -94,28 +139,33 @@ async function measure(kind: BindingKind): Promise<number> {
   const { keepsEvents, readsArgs } = compiled.clauses[0]!;
   const h = link(description, instance.clause(0), { binding: kind, remote: { module: MONITOR }, keepsEvents, readsArgs });
   try {
-    // A remote binding's worker starts asynchronously: queueing until then is not its steady cost.
-    if (kind !== 'direct') await new Promise((r) => setTimeout(r, 150));
-    const on: Chunk[] = [];
-    const off: Chunk[] = [];
+    // A remote binding's worker starts asynchronously: events queued (and timestamped) until its monitor has loaded are not its steady cost.
+    await h.ready();
+    const shapes = Object.keys(SHAPES);
+    const clock = chunkClock();
+    const on = new Map(shapes.map((s) => [s, [] as Chunk[]]));
+    const off = new Map(shapes.map((s) => [s, [] as Chunk[]]));
     for (let c = 0; c < WARMUP + CHUNKS; c++) {
-      const a = await chunk(m, m.work);
-      const b = await chunk(m, m.idle);
-      if (c >= WARMUP) {
-        on.push(a);
-        off.push(b);
+      for (const s of shapes) {
+        const a = await chunk(probed[s]!);
+        const b = await chunk(plain[s]!);
+        if (c >= WARMUP) {
+          on.get(s)!.push(a);
+          off.get(s)!.push(b);
+        }
       }
     }
     // A site that fired nothing would calibrate the cost of nothing.
-    if (h.stats.events < (WARMUP + CHUNKS) * CHUNK) throw new Error(`the calibration site fired ${h.stats.events} events`);
-    return perEventNs(kind, on, off, CHUNK);
+    const expected = (WARMUP + CHUNKS) * CHUNK * shapes.length;
+    if (h.stats.events < expected) throw new Error(`the calibration sites fired ${h.stats.events} events of ${expected}`);
+    return Object.fromEntries(shapes.map((s) => [s, perEventNs(kind, on.get(s)!, off.get(s)!, CHUNK, clock)]));
   } finally {
     await h.unlink();
     instance.close();
   }
 }
 
-/** A chunk of calls: its wall-clock and CPU nanoseconds (core's `cpuNs`). */
+/** A chunk of calls: its wall-clock and CPU nanoseconds (this thread's run time where `chunkClock` says 'thread', else core's `cpuNs`). */
 export interface Chunk {
   readonly wallNs: number;
   readonly cpuNs: number;
@@ -146,44 +196,50 @@ export function perEventNs(
 let sink = 0;
 
 /**
- * A rewritten module as the load-time rewrite instruments an application's (entry prologue only,
- * as for a script of entry probes), loaded from a private temporary directory: two copies of a
- * function too large for V8 to inline into its caller (over 460 bytes of bytecode), so that,
- * like most of an application's functions, it is compiled on its own with the probe's path
- * inlined into it, and the loop that calls them. A function small enough to be inlined into
- * the calibration's loop measured a fraction of what a run pays (12 against 35 ns direct).
+ * The shapes' functions (`integerWork`…) and their loops (`integerBurst`…) as one module,
+ * loaded from a private temporary directory; `rewrite`: instrumented as the load-time rewrite
+ * instruments an application's (entry prologue only, as for a script of entry probes).
  */
-async function sites(name: string): Promise<CalibrationModule> {
-  installRuntime();
-  const { code } = transform(SOURCE, { module: name, format: 'module', exits: false });
+async function load(name: string, rewrite: boolean): Promise<Bursts> {
+  let source = '';
+  for (const [shape, body] of Object.entries(SHAPES))
+    source += `export function ${shape}Work${body}\nexport function ${shape}Burst(n, s) { for (let i = 0; i < n; i++) s = ${shape}Work(i, s) & 0xffff; return s; }\n`;
+  if (rewrite) {
+    installRuntime();
+    source = transform(source, { module: name, format: 'module', exits: false }).code;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'mscope-calibration-'));
   try {
     const file = join(dir, `${name}.mjs`);
-    writeFileSync(file, code, { mode: 0o600 });
-    return (await import(pathToFileURL(file).href)) as CalibrationModule;
+    writeFileSync(file, source, { mode: 0o600 });
+    const m = (await import(pathToFileURL(file).href)) as Record<string, Burst>;
+    return Object.fromEntries(Object.keys(SHAPES).map((shape) => [shape, m[`${shape}Burst`]!]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-// Integer mixing, about half a microsecond a call; six copies of the step make the body too large to inline.
-const STEP = `
-    x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + k;
-    x = Math.imul(x ^ (x >>> 12), 0x297a2d39) ^ b;
-    if ((x & 7) === 0) x = (x + 0x9e3779b9) | 0;
-    else if ((x & 7) === 1) x = (x ^ (x << 5)) | 0;
-    else x = (x - (x >>> 3)) | 0;`;
-const BODY = `(a, b) {\n  let x = a | 0;\n  for (let k = 0; k < 16; k++) {${STEP.repeat(6)}\n  }\n  return x;\n}`;
-const SOURCE = `export function work${BODY}
-export function idle${BODY}
-export function burst(site, n, s) { for (let i = 0; i < n; i++) s = site(i, s) & 0xffff; return s; }
-`;
+/**
+ * This thread's run time, where core's CPU clock is the process's (Node before 22.15) or reads
+ * only at scheduler ticks: on Linux, wall time less the run-queue wait schedstat adds when the
+ * thread is switched back in, exact over a chunk, which never sleeps (its turn of the event
+ * loop has an immediate pending). A remote binding's worker is then not counted, and the
+ * collections the events cause are, as on a traced program's thread.
+ */
+let runq: LinuxSampler | null | undefined;
 
-async function chunk(m: CalibrationModule, site: Site): Promise<Chunk> {
+/** The clock `perEventNs` is given: 'thread' where the chunks' `cpuNs` is this thread's alone. */
+function chunkClock(): CpuClockKind {
+  runq ??= cpuClockKind() === 'thread' ? null : LinuxSampler.open();
+  return runq === null ? cpuClockKind() : 'thread';
+}
+
+async function chunk(burst: Burst): Promise<Chunk> {
+  const q0 = runq?.runqWaitNs() ?? 0;
   const c0 = cpuNs();
   const t0 = process.hrtime.bigint();
-  sink = m.burst(site, CHUNK, sink);
+  sink = burst(CHUNK, sink);
   await new Promise((r) => setImmediate(r));
   const wallNs = Number(process.hrtime.bigint() - t0);
-  return { wallNs, cpuNs: cpuNs() - c0 };
+  return { wallNs, cpuNs: runq === null || runq === undefined ? cpuNs() - c0 : wallNs - (runq.runqWaitNs() - q0) };
 }

@@ -11,9 +11,11 @@ export interface EffectTotals {
  * The run's probe effect in one line (DTrace's lesson: a figure is never read without what
  * measuring it cost): events by binding, the time they added to the application's threads
  * estimated as events × this machine's ns per event for their binding, drops and faults.
- * The estimate covers the prologue, the binding, a counting clause and the collections of what
- * they allocate, calibrated on a function V8 compiles on its own; what a direct-bound monitor
- * does beyond counting comes on top.
+ * The estimate is a steady per-event cost (consumer/calibration.ts): the prologue, the binding,
+ * a counting clause, the collections of what they allocate and the change in the traced
+ * function's own compiled code, averaged over functions of several shapes probed against their
+ * plain copies. What one particular function's code loses, a remote binding's start, and what
+ * a direct-bound monitor does beyond counting come on top (docs/benchmarks.md, probe-effect).
  */
 export async function probeEffectLine(totals: EffectTotals): Promise<string> {
   const kinds = BINDING_KINDS.filter((k) => (totals.events.get(k) ?? 0) > 0);
