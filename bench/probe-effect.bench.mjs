@@ -15,29 +15,39 @@ schedstat). Each sample runs it plainly and under \`mscope run -b BINDING -e 'fn
 @ = count(); }'\` with a fresh cache directory, so that mscope calibrates again. \`measured\`:
 (traced − plain thread CPU) / 300,000. \`estimated\`: the ns/event of that run's probe-effect
 line, which is what the line multiplies by the events fired. The ratio column is estimated /
-measured; the target is 1 ± 20 %. The calibration (src/consumer/calibration.ts) runs the same
-prologue and the same compiled clause through a function V8 compiles on its own, as it compiles
-\`work\` once probed, for direct by CPU means so that collections count.
+measured; the target is 1 ± 20 %, which the estimate does not meet (below).
 
-What a direct event cost was made of (Node 20, \`perf\` with \`--perf-prof\`, and bursts of
-\`work\` alternated with an unprobed twin in the same process): the path (prologue, \`enter\`, a
-\`ProbeEvent\`, \`fireProbe\`, \`DirectBinding.deliver\`, the clause's \`record0\`), all inlined
-by V8 into \`work\`, about 20 ns; collections of what it allocates (176 B an event: the event,
-120 B, and the arguments array; 28 scavenges in the workload's window), about 40 ns; and, not in
-the calibration, \`work\` no longer inlined into its caller with its own floating-point \`%\`
-loop (x87 \`fprem\`) running slower, about 65 ns a call: the same bursts with integer arithmetic
-instead show 21-23 ns for the path (direct) against 88-95 with \`%\`, and the shm and message
-bindings lose 100-200 ns there too. That part depends on the application's code, not on the
-probe's, and the calibration cannot know it.
+What the estimate is made of (src/consumer/calibration.ts, method 3, measured once per machine,
+binding, Node and microScope version and cached; about 0.25 s for direct and 0.5 s for shm or
+message on this VM): four functions of common shapes (integer arithmetic, floating point through
+\`Math.log\`/\`Math.sqrt\`, an object's fields, a short string), each loaded twice, plain and
+rewritten by the load-time rewrite (entry prologue), each called from a loop of its own module;
+the rewritten copies' \`entry\` probes are linked with the clause \`@ = count()\` and the event use
+the agent declares for it (no kept event, no args for direct), for shm and message with a
+counting monitor on a worker, once \`LinkHandle.ready()\` says the monitor has loaded (a fixed
+150 ms before, which a loaded machine's worker may not meet). Chunks of 1,000 calls of the probed
+and the plain copy alternate, 100 each per shape after 20 of warm-up, each ending with a turn of
+the event loop (where the message binding posts its batches), timed on Linux by the thread's run
+time (wall time less the run-queue wait schedstat adds, exact over a chunk that never sleeps: a
+worker's CPU is not counted, collections are); the figure is the mean over the shapes of
+(probed − plain) per call. It thus contains the probe's path, the binding's copy, what the events'
+allocations cost in collections, and what the function's own compiled code gains or loses with
+the path inlined into it, on average over those shapes.
 
-Since then (issue 16) a clause that keeps no event and reads no argument, as this one, is linked
-saying so (docs/BINDINGS.md), and its events allocate nothing: the probe reuses one event and
-V8 never builds the arguments array (0 scavenges in 10 M calls of \`add\` with 16 MB
-semi-spaces, against 112 before), so the collections part is gone; the path is left (in the
-\`calls\` loop, side by side with the build before it at load average 64: 15.9 ns a call
-against 19.5 for \`@[probefunc] = count()\`; 10.4 for a counting TypeScript monitor that
-declares it, where one that does not still costs 16.0, 15.3 before; \`disabled\` 1.7).
-The rows below are from before that change.
+What it misses here, measured (Node 20, this VM, load 2-4): the per-call change of one particular
+function's code. The same 24-iteration integer loop costs ~100 ns a call more probed than plain
+(4 ns an iteration: the loop's code, not the path), the other three shapes 0-50 ns, so the mean is
+~30-50 ns for direct; the workload's 40-iteration \`%\` loop loses ~100-120 ns a call the same way
+(measured 104-180 ns/event for direct, where \`calls\` measures the path alone at ~10-16 ns). Which
+loop V8 compiles worse is not a property of the probe: in a plain script (no microScope) the same
+integer loop ran 3× slower as written (160 ns a call) than with a call in its prologue (52 ns).
+shm and message pay it too (226 and 224 ns/event over 1.2 M events, against ~100 and ~150 for the
+calibration's shapes), plus a start: over the first ~300,000 events the producer's cost runs in
+episodes 2-5× its steady level (a 30 ns function timed in 20,000-event blocks: 150-520 ns a
+call, then ~100), while the shm worker's \`drain\` deoptimizes (9 times in one run, "insufficient
+type feedback") and the ring first wraps: 300,000 events measure 271 and 246 ns/event, 1.2 M
+events 226 and 224. Neither is a per-event
+cost of the binding that a calibration on other functions can know.
 `;
 export const unit = 'ns/event';
 export const rounds = 5;
