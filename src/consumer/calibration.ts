@@ -126,7 +126,7 @@ async function measure(kind: BindingKind): Promise<number> {
   return mean(Object.values(await measureShapes(kind)));
 }
 
-/** ns per event for each of SHAPES under `kind` (exported for the probe-effect bench's notes). */
+/** ns per event for each of SHAPES under `kind`: the mean hides how far apart they are (docs/benchmarks.md, probe-effect). */
 export async function measureShapes(kind: BindingKind): Promise<Record<string, number>> {
   const name = `mscope-calibration-${kind}`;
   const plain = await load(`${name}-plain`, false);
