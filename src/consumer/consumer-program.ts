@@ -66,7 +66,7 @@ export class ConsumerProgram {
       for (const spec of c.probes) {
         if (spec.special?.kind !== 'tick') continue;
         // Registered as DTrace creates tick-N on demand: an id of its own, after BEGIN, END and ERROR.
-        const probe = registry.register('profile', '', '', spec.text.replace(/^.*:/, ''));
+        const probe = registry.register('profile', '', '', tickName(spec.text));
         const fn = this.instance.clause(c.index);
         const timer = setInterval(() => fn(new ProbeEvent(probe)), Math.max(1, spec.special.periodNs / 1e6));
         if (this.host.keepAlive === false) timer.unref();
@@ -122,4 +122,9 @@ export class ConsumerProgram {
     this.stopTracing();
     this.instance.close();
   }
+}
+
+/** `tick-1s` of `tick-1s` or `profile:::tick-1s`: the name a tick's probe is registered by. */
+export function tickName(text: string): string {
+  return text.replace(/^.*:/, '');
 }

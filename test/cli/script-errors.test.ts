@@ -136,6 +136,37 @@ test('mscope list -e lists the BEGIN, END and ERROR the program uses, as dtrace 
   }
 });
 
+test('mscope list -e lists the tick-N probes the program uses, as profile:::tick-N after every other probe', async () => {
+  const rowsOf = (stdout: string): string[][] =>
+    stdout
+      .split('\n')
+      .filter((l) => /^\s+\d+\s/.test(l))
+      .map((l) => l.trim().split(/\s+/));
+  const program = 'tick-1s { } profile:::tick-100ms { } fn:lib.cjs:add:entry { }';
+  for (const args of [[], ['--', 'node', 'count.cjs']]) {
+    const r = await mscope(['list', '-e', program, ...args], dir);
+    assert.equal(r.status, 0, r.stderr);
+    const rows = rowsOf(r.stdout);
+    const ticks = rows.filter((c) => c[1] === 'profile');
+    assert.deepEqual(
+      ticks.map((c) => c.slice(1)),
+      [
+        ['profile', 'tick-1s'],
+        ['profile', 'tick-100ms'],
+      ],
+      r.stdout,
+    );
+    const ids = rows.map((c) => Number(c[0]));
+    assert.equal(new Set(ids).size, ids.length, `ids repeat: ${r.stdout}`);
+    assert.ok(Number(ticks[0]![0]) > Math.max(...rows.filter((c) => c[1] !== 'profile').map((c) => Number(c[0]))), r.stdout);
+    if (args.length > 0)
+      assert.ok(
+        rows.some((c) => c.slice(1).join(':') === 'fn:lib.cjs:add:entry'),
+        r.stdout,
+      );
+  }
+});
+
 test('mscope list -s with an error prints the diagnostic and exits 1', async () => {
   const r = await runWithMarker(['list', '-s', 'unknown-function.d']);
   assert.equal(r.status, 1);

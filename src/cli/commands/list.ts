@@ -19,6 +19,7 @@ import type { ProbeRow } from '../../agent/protocol.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
 import { openOutput } from '../../consumer/output.js';
+import { tickName } from '../../consumer/consumer-program.js';
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -49,10 +50,12 @@ async function list(args: readonly string[]): Promise<number> {
     throw usage(`mscope list: ${(error as Error).message}`);
   }
   const sources = scriptSources(own);
-  const selected = sources.length === 0 ? undefined : programDescriptions(sources);
+  const program = sources.length === 0 ? undefined : programProbes(sources);
+  const selected = program?.descriptions;
+  const ticks = program?.ticks ?? [];
   const matches = (name: ProbeName): boolean =>
     (description === undefined || description.matches(name)) && (selected === undefined || selected.some((d) => d.matches(name)));
-  if (command.length === 0) return listHere(matches, pattern ?? sources.map((s) => s.file).join(' '));
+  if (command.length === 0) return listHere(matches, pattern ?? sources.map((s) => s.file).join(' '), ticks);
   const probes = new Map<string, ProbeRow>();
   const skipped = new Map<string, SkippedFunction>();
   const cwd = process.cwd();
@@ -86,7 +89,10 @@ async function list(args: readonly string[]): Promise<number> {
     else process.stderr.write('mscope: no functions were skipped\n');
     return result.status;
   }
-  const rows = [...DTRACE_ROWS, ...probes.values()].filter((r) => matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }));
+  const found = [...probes.values()];
+  const rows = [...DTRACE_ROWS, ...found, ...tickRows(ticks, found.length + FIRST_PROBE_ID)].filter((r) =>
+    matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }),
+  );
   if (rows.length === 0) {
     const what = pattern === undefined ? 'no probes exist' : `no probes match ${pattern}`;
     process.stderr.write(`mscope: ${what}\n`);
@@ -97,26 +103,41 @@ async function list(args: readonly string[]): Promise<number> {
 }
 
 /**
- * The descriptions of a program's clauses (`mscope list -e PROGRAM`): its probe clauses, and
- * `dtrace:::BEGIN`, `END`, `ERROR` for the ones it uses, as `dtrace -l -n BEGIN` lists them.
+ * The descriptions of a program's clauses (`mscope list -e PROGRAM`): its probe clauses,
+ * `dtrace:::BEGIN`, `END`, `ERROR` for the ones it uses, as `dtrace -l -n BEGIN` lists them,
+ * and `profile:::tick-N` for its ticks (`ticks`, by name), which only the program creates.
  */
-function programDescriptions(sources: Source[]): ProbeDescription[] {
+function programProbes(sources: Source[]): { descriptions: ProbeDescription[]; ticks: string[] } {
   const program = compileScript({ sources, settings: [], quiet: true, format: 'text' });
-  return program.clauses.flatMap((c) =>
+  const ticks = new Set<string>();
+  const descriptions = program.clauses.flatMap((c) =>
     c.probes.flatMap((p) => {
       if (p.description !== null) return [p.description];
       const special = p.special?.kind;
+      if (special === 'tick') {
+        const name = tickName(p.text);
+        ticks.add(name);
+        return [ProbeDescription.parse(`profile:::${name}`)];
+      }
       return special === 'BEGIN' || special === 'END' || special === 'ERROR' ? [ProbeDescription.parse(`dtrace:::${special}`)] : [];
     }),
   );
+  return { descriptions, ticks: [...ticks] };
+}
+
+/** A program's ticks, as DTrace creates tick-N on demand: ids after every probe listed. */
+function tickRows(ticks: readonly string[], firstId: number): ProbeRow[] {
+  return ticks.map((name, i): ProbeRow => [firstId + i, 'profile', '', '', name]);
 }
 
 /** Without CMD: the probes that exist in any Node process before it loads code (providers, core modules). */
-function listHere(matches: (name: ProbeName) => boolean, what: string): number {
+function listHere(matches: (name: ProbeName) => boolean, what: string, ticks: readonly string[]): number {
   registerProviders();
   registerAllCoreModules();
-  const rows: ProbeRow[] = [...DTRACE_ROWS, ...registry.list().map((p): ProbeRow => [p.id, p.provider, p.module, p.func, p.name])].filter(
-    (r) => matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }),
+  const registered = registry.list().map((p): ProbeRow => [p.id, p.provider, p.module, p.func, p.name]);
+  const after = registered.reduce((max, r) => Math.max(max, r[0] + 1), FIRST_PROBE_ID);
+  const rows: ProbeRow[] = [...DTRACE_ROWS, ...registered, ...tickRows(ticks, after)].filter((r) =>
+    matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }),
   );
   if (rows.length === 0) {
     process.stderr.write(`mscope: no probes match ${what}\n`);
