@@ -127,7 +127,9 @@ export async function startControlServer(): Promise<string> {
   process.once('exit', removeAtExit);
   const ready = new Promise<void>((resolve, reject) => {
     s.once('error', reject);
-    s.listen(path, () => resolve());
+    // Exclusive: in a cluster worker a listen otherwise asks the primary for the handle, and a
+    // primary answering a worker that has already exited dies of EPIPE.
+    s.listen({ path, exclusive: true }, () => resolve());
   }).then(() => chmodSync(path, 0o600));
   server = { server: s, path, removeAtExit, ready };
   await ready;

@@ -102,6 +102,14 @@ test('cluster with 2 workers: the primary and both workers are merged', async ()
   assert.equal(new Set(byPid.map(([pid]) => pid)).size, 3);
 });
 
+test('cluster workers serve their control sockets themselves: the primary is never asked for them', async () => {
+  const r = await mscope(['run', '-q', '-e', 'fn::add:entry { @ = count(); }', '--', 'node', 'cluster-listen.cjs'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stdout, /queryServer/);
+  assert.match(r.stdout, /^cluster: workers done$/m);
+  assert.match(r.stdout, /^ +2$/m);
+});
+
 test('SIGINT to mscope: the target gets it, aggregations are printed, END runs, status 130', async () => {
   const child = spawnMscope(['run', '-q', '-e', `${COUNT} END { printf("end\\n"); }`, '--', 'node', 'wait.mjs'], dir);
   const done = collect(child);
