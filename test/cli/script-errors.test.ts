@@ -8,6 +8,14 @@ import { FIXTURES, mscope, withoutNotices } from './mscope.js';
 // Script errors, warnings and `mscope list -e` through the built CLI.
 const dir = join(FIXTURES, 'scripts');
 
+/** The rows of `mscope list`'s table (not its header), each split into its columns. */
+function rowsOf(stdout: string): string[][] {
+  return stdout
+    .split('\n')
+    .filter((l) => /^\s+\d+\s/.test(l))
+    .map((l) => l.trim().split(/\s+/));
+}
+
 /** Runs `mscope ARGS -- node -e <create marker>` and reports whether the target started. */
 async function runWithMarker(
   args: readonly string[],
@@ -102,11 +110,6 @@ test('mscope list -e PROGRAM -- CMD shows only the probes the program matches', 
 });
 
 test('mscope list -e lists the BEGIN, END and ERROR the program uses, as dtrace -l -n BEGIN does', async () => {
-  const rowsOf = (stdout: string): string[][] =>
-    stdout
-      .split('\n')
-      .filter((l) => /^\s+\d+\s/.test(l))
-      .map((l) => l.trim().split(/\s+/));
   const r = await mscope(['list', '-e', 'BEGIN { } fn:lib.cjs:add:entry { } END { }', '--', 'node', 'count.cjs'], dir);
   assert.equal(r.status, 0, r.stderr);
   const rows = rowsOf(r.stdout);
@@ -137,11 +140,6 @@ test('mscope list -e lists the BEGIN, END and ERROR the program uses, as dtrace 
 });
 
 test('mscope list -e lists the tick-N probes the program uses, as profile:::tick-N after every other probe', async () => {
-  const rowsOf = (stdout: string): string[][] =>
-    stdout
-      .split('\n')
-      .filter((l) => /^\s+\d+\s/.test(l))
-      .map((l) => l.trim().split(/\s+/));
   const program = 'tick-1s { } profile:::tick-100ms { } fn:lib.cjs:add:entry { }';
   for (const args of [[], ['--', 'node', 'count.cjs']]) {
     const r = await mscope(['list', '-e', program, ...args], dir);
