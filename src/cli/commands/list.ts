@@ -89,8 +89,7 @@ async function list(args: readonly string[]): Promise<number> {
     else process.stderr.write('mscope: no functions were skipped\n');
     return result.status;
   }
-  const found = [...probes.values()];
-  const rows = [...DTRACE_ROWS, ...found, ...tickRows(ticks, found.length + FIRST_PROBE_ID)].filter((r) =>
+  const rows = withTicks([...DTRACE_ROWS, ...probes.values()], ticks).filter((r) =>
     matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }),
   );
   if (rows.length === 0) {
@@ -125,9 +124,10 @@ function programProbes(sources: Source[]): { descriptions: ProbeDescription[]; t
   return { descriptions, ticks: [...ticks] };
 }
 
-/** A program's ticks, as DTrace creates tick-N on demand: ids after every probe listed. */
-function tickRows(ticks: readonly string[], firstId: number): ProbeRow[] {
-  return ticks.map((name, i): ProbeRow => [firstId + i, 'profile', '', '', name]);
+/** `rows` and then a program's ticks, as DTrace creates tick-N on demand: ids after every probe's. */
+function withTicks(rows: ProbeRow[], ticks: readonly string[]): ProbeRow[] {
+  const first = rows.reduce((max, r) => Math.max(max, r[0] + 1), FIRST_PROBE_ID);
+  return [...rows, ...ticks.map((name, i): ProbeRow => [first + i, 'profile', '', '', name])];
 }
 
 /** Without CMD: the probes that exist in any Node process before it loads code (providers, core modules). */
@@ -135,8 +135,7 @@ function listHere(matches: (name: ProbeName) => boolean, what: string, ticks: re
   registerProviders();
   registerAllCoreModules();
   const registered = registry.list().map((p): ProbeRow => [p.id, p.provider, p.module, p.func, p.name]);
-  const after = registered.reduce((max, r) => Math.max(max, r[0] + 1), FIRST_PROBE_ID);
-  const rows: ProbeRow[] = [...DTRACE_ROWS, ...registered, ...tickRows(ticks, after)].filter((r) =>
+  const rows = withTicks([...DTRACE_ROWS, ...registered], ticks).filter((r) =>
     matches({ provider: r[1], module: r[2], func: r[3], name: r[4] }),
   );
   if (rows.length === 0) {
