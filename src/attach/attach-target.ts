@@ -5,6 +5,7 @@ import type { AgentMessage, AgentOptions, MonitorSpec } from '../agent/protocol.
 import type { Session } from '../consumer/session.js';
 import type { TraceTarget } from '../consumer/trace.js';
 import { controlPath, controlRequestAt } from '../weaver/index.js';
+import { deferred } from '../core/index.js';
 import { CdpSession, CLOSE_INSPECTOR, openInspector, type OpenInspector } from './inspector.js';
 import {
   cannotAttach,
@@ -27,16 +28,6 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Injected by Runtime.evaluate: the bootstrap returns at once, so mscope disconnects before the agent closes the inspector. */
 export const BOOTSTRAP_PATH = new URL('./bootstrap.cjs', import.meta.url);
 export const TARGET_URL = new URL('./target.js', import.meta.url);
-
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /**
  * `mscope attach PID` (`mscope run -p PID`): a running Node process, traced from now until ^C,

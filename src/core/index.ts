@@ -31,3 +31,4 @@ export {
   type CapabilityFeature,
   type Fidelity,
 } from './bindings.js';
+export { deferred, type Deferred } from './deferred.js';

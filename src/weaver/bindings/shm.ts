@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { ErrorCode, MscopeError, type Probe, type ProbeEvent } from '../../core/index.js';
+import { ErrorCode, MscopeError, deferred, type Probe, type ProbeEvent } from '../../core/index.js';
 import { reportFault } from '../faults.js';
 import type { Binding, BindingContext, FaultReport, LinkStats } from '../types.js';
 import { monitorKey, monitorUrl, type MonitorRef } from '../remote/monitor-ref.js';
@@ -36,8 +36,7 @@ export class ShmConsumer {
   private readonly deadlineMs: number;
   private seq = 0;
   private ready = false;
-  private readonly loaded: Promise<void>;
-  private markLoaded: () => void = () => {};
+  private readonly loaded = deferred<void>();
   /** The worker is gone or stopped answering: nothing more will be read. */
   private dead = false;
   private lastError = '';
@@ -56,7 +55,6 @@ export class ShmConsumer {
     ctx: BindingContext,
   ) {
     const s = ctx.settings;
-    this.loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
     this.deadlineMs = s.deadlineMs ?? 1000;
     this.ring = new ShmRing(ShmRing.allocate(s.ringBytes));
     this.writer = new RecordWriter(s.strsize ?? DEFAULT_STRSIZE);
@@ -86,7 +84,7 @@ export class ShmConsumer {
 
   /** Resolves when the monitor has loaded, or the worker is gone. */
   whenReady(): Promise<void> {
-    return this.loaded;
+    return this.loaded.promise;
   }
 
   /** Handle for probe sites on other threads of this program: post it, then `adoptShmRing`. */
@@ -177,7 +175,7 @@ export class ShmConsumer {
   private stop(): void {
     this.dead = true;
     ShmConsumer.byKey.delete(this.key);
-    this.markLoaded();
+    this.loaded.resolve();
     void this.worker.terminate();
   }
 
@@ -185,7 +183,7 @@ export class ShmConsumer {
   private gone(): void {
     this.dead = true;
     ShmConsumer.byKey.delete(this.key);
-    this.markLoaded();
+    this.loaded.resolve();
     for (const done of this.waiting.values()) done();
     this.waiting.clear();
   }
@@ -196,7 +194,7 @@ export class ShmConsumer {
       case 'ready':
         this.ready = true;
         this.writer.timestamps = m.timestamps;
-        this.markLoaded();
+        this.loaded.resolve();
         break;
       case 'flush':
         this.ends.get(m.link)?.ctx.onFlush(m.result);

@@ -6,6 +6,7 @@ import { monitorUrl, type MonitorRef } from './monitor-ref.js';
 import type { Batch, MessageFromHost, MessageToHost } from './protocol.js';
 import { hostUrl, startProcess, startWorker } from './spawn.js';
 import { HostPort } from './host-port.js';
+import { deferred } from '../../core/deferred.js';
 
 type Kind = NonNullable<FaultReport['kind']>;
 /** Loading the monitor may take this long, or the deadline if longer (Infinity: no limit). */
@@ -48,8 +49,7 @@ export class Supervisor {
   private lastTick = 0;
   /** The deadline applies once the host has loaded its monitor; loading has its own limit. */
   private ready = false;
-  private readonly loaded: Promise<void>;
-  private markLoaded: () => void = () => {};
+  private readonly loaded = deferred<void>();
   private startedAt = 0;
   private readonly watchdog: NodeJS.Timeout;
   private closing: { seq: number; resolve: () => void } | null = null;
@@ -70,7 +70,6 @@ export class Supervisor {
     private readonly ref: MonitorRef,
   ) {
     const s = ctx.settings;
-    this.loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
     this.settings = {
       deadlineMs: s.deadlineMs ?? 1000,
       maxRestarts: s.maxRestarts ?? 5,
@@ -95,7 +94,7 @@ export class Supervisor {
 
   /** Resolves when a host has first loaded the monitor, or first died trying. */
   whenReady(): Promise<void> {
-    return this.loaded;
+    return this.loaded.promise;
   }
 
   nextSeq(): number {
@@ -159,7 +158,7 @@ export class Supervisor {
   }
 
   private stop(): void {
-    this.markLoaded();
+    this.loaded.resolve();
     clearInterval(this.watchdog);
     this.generation++;
     this.host?.kill();
@@ -191,7 +190,7 @@ export class Supervisor {
       case 'ready':
         this.ready = true;
         this.onReady(m.timestamps);
-        this.markLoaded();
+        this.loaded.resolve();
         break;
       case 'ack':
         this.acked = m.through;
@@ -253,7 +252,7 @@ export class Supervisor {
   }
 
   private died(kind: Kind, error: string): void {
-    this.markLoaded();
+    this.loaded.resolve();
     this.generation++;
     this.host?.kill();
     this.host = null;
