@@ -120,11 +120,20 @@ function runFile(file, index) {
       const ok = code === 0 && !timedOut;
       const status = timedOut ? `TIMED OUT after ${fileLimitMs / 1000} s` : ok ? 'ok' : `FAILED (${signal ?? `exit ${code}`})`;
       const cpuText = cpu === null ? '' : `, cpu ${cpu.toFixed(1)} s`;
-      process.stdout.write(`\n── ${file}: ${status}, ${(ms / 1000).toFixed(1)} s${cpuText}\n${Buffer.concat(chunks).toString()}`);
-      results.push({ file, ok, status, ms, cpu });
+      const output = Buffer.concat(chunks).toString();
+      process.stdout.write(`\n── ${file}: ${status}, ${(ms / 1000).toFixed(1)} s${cpuText}\n${output}`);
+      results.push({ file, ok, status, ms, cpu, failure: ok ? '' : failurePart(output) });
       resolve();
     });
   });
+}
+
+// What a failed file said about its failures, repeated after the summary so that the end of a
+// long log (all a CI page may show) still says why: the spec reporter's closing list, else the tail.
+function failurePart(output) {
+  const at = output.lastIndexOf('✖ failing tests:');
+  const part = at === -1 ? output : output.slice(at);
+  return part.length > 8000 ? `…${part.slice(-8000)}` : part;
 }
 
 function killGroup(child) {
@@ -180,6 +189,7 @@ console.log(
   `── ${results.length} of ${files.length} test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} at a time (cpu ${cpuTotal.toFixed(0)} s): ${results.length - failed.length} passed, ${failed.length} failed`,
 );
 for (const r of failed) console.log(`   ${r.file}: ${r.status}`);
+for (const r of failed) console.log(`\n── why ${r.file} failed:\n${r.failure.trimEnd()}`);
 if (interrupted) console.log(`── ${interrupted}; not run: ${queue.length} files`);
 const allPassed = failed.length === 0 && !interrupted && results.length === files.length;
 process.exit(allPassed ? 0 : 1);

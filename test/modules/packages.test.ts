@@ -13,9 +13,12 @@ const TAPE = `${NODE_MODULES}tape/bin/tape`;
  */
 function suite(pkg: string, files: string[]): { pass: number; total: number; counts: Record<string, number> } {
   const r = runFixture(`${NODE_MODULES}${pkg}`, [TAPE, ...files], { MSCOPE_TEST_MODULES: '!test/*' });
-  assert.equal(r.status, 0, `${pkg} suite failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
-  assert.match(r.stdout, /^# ok$/m);
-  assert.doesNotMatch(r.stdout, /^not ok/m);
+  // Every check names what the suite printed: its failing lines first, then the end of both streams.
+  const failures = (r.stdout.match(/^not ok.*\n(?: +---\n(?: .*\n)*? +\.\.\.\n)?/gm) ?? []).slice(0, 10).join('');
+  const said = `${pkg} suite, exit ${r.status}:\n${failures}\n── stdout:\n${r.stdout.slice(-3000)}\n── stderr:\n${r.stderr.slice(-3000)}`;
+  assert.equal(r.status, 0, said);
+  assert.match(r.stdout, /^# ok$/m, said);
+  assert.doesNotMatch(r.stdout, /^not ok/m, said);
   const pass = Number(/^# pass\s+(\d+)/m.exec(r.stdout)?.[1] ?? 0);
   const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
   return { pass, total, counts: r.counts };
