@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread, threadId, workerData } from 'node:worker_threads';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from './protocol.js';
@@ -6,6 +5,8 @@ import { Agent } from './agent.js';
 import { AgentChannel } from './channel.js';
 import { loadMonitor } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
+import { readMonitorsFile } from './monitors-file.js';
+import { ENV_CONSUMER_PID } from '../core/consumer-env.js';
 import { importControl } from './preload.js';
 // Not core's index: an agent whose monitors all run in mscope loads as few modules as it can.
 import { INTERNAL_THREAD_ENV } from '../core/threads.js';
@@ -67,7 +68,7 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
   if (session === undefined || session === '' || env[INTERNAL_THREAD_ENV] === '1' || isEsbuildServiceWorker()) return;
   const options = JSON.parse(env[ENV_OPTIONS] ?? '{}') as AgentOptions;
   const monitorsFile = env[ENV_MONITORS_FILE];
-  const specs = (monitorsFile === undefined ? [] : JSON.parse(readFileSync(monitorsFile, 'utf8'))) as MonitorSpec[];
+  const specs = monitorsFile === undefined ? [] : await readMonitorsFile(monitorsFile, Number(env[ENV_CONSUMER_PID] ?? 0));
   await runAgent({ session, specs, options }, false);
 }
 

@@ -12,7 +12,7 @@ type Command = (args: readonly string[]) => Promise<number>;
  * (even `--version`) the compiler, the exporters and prom-client.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run.js')).runCommand,
+  run: async () => (await import('./commands/run-start.js')).runStart,
   attach: async () => (await import('./commands/run.js')).attachCommand,
   top: async () => (await import('./commands/top.js')).topCommand,
   blocks: async () => (await import('./commands/blocks.js')).blocksCommand,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { ErrorCode, MscopeError } from '../core/index.js';
+import { ErrorCode, MscopeError } from '../core/errors.js';
 
 export interface ChildExit {
   readonly code: number | null;

@@ -1,13 +1,22 @@
 import type { AgentOptions, MonitorSpec } from '../agent/protocol.js';
 import { TracedChild, exitStatus, nodeOptionsWithAgent } from './child.js';
-import type { Session } from './session.js';
+import { Session } from './session.js';
 import { Stopper } from './stopper.js';
 import { setTargetPid } from '../lang/runtime/target.js';
 import type { TraceTarget } from './trace.js';
 
+/** CMD started early and held by its agent until `run` writes the monitors, as `dtrace -c` holds its process while it compiles. */
+interface Held {
+  readonly child: TracedChild;
+  readonly session: Session;
+  readonly options: string;
+}
+
 /** `mscope run -- CMD`: CMD started with the agent in NODE_OPTIONS; tracing ends when it exits, with its status. */
 export class CommandTarget implements TraceTarget {
   private stopper: Stopper | null = null;
+  private held: Held | null = null;
+  private released = false;
   readonly nothingTraced = 'mscope: no Node.js process started by the command reported back; nothing was traced';
 
   constructor(
@@ -17,10 +26,35 @@ export class CommandTarget implements TraceTarget {
     private readonly stdio: 'inherit' | 'ignore' = 'inherit',
   ) {}
 
+  /**
+   * Starts CMD now, so that Node's start-up runs beside mscope's own compiling. Its agent waits,
+   * before any of the program runs, until `run` writes the monitors; `dispose` before that kills
+   * it. Only for a command that is Node itself: anything else would run before it is traced.
+   */
+  hold(options: AgentOptions): void {
+    const session = Session.create();
+    this.held = { child: this.spawn(session, options), session, options: JSON.stringify(options) };
+    // mscope may fail before `run` awaits it: a spawn error is reported there, never as unhandled.
+    this.held.child.exited.catch(() => {});
+  }
+
+  /** The session a held CMD reports to; trace() uses it instead of a new one. */
+  get session(): Session | undefined {
+    return this.held?.session;
+  }
+
   async run(session: Session, monitors: readonly MonitorSpec[], options: AgentOptions): Promise<number> {
-    const env = { ...process.env, ...session.env(monitors, options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
-    const child = new TracedChild(this.command, env, this.root, this.stdio);
-    if (child.pid !== undefined) setTargetPid(child.pid);
+    let child: TracedChild;
+    if (this.held !== null) {
+      if (session !== this.held.session || JSON.stringify(options) !== this.held.options)
+        throw new Error('a held command runs in the session and with the options it was started with');
+      session.writeMonitors(monitors);
+      this.released = true;
+      child = this.held.child;
+    } else {
+      session.writeMonitors(monitors);
+      child = this.spawn(session, options);
+    }
     const stopper = new Stopper(child, session);
     this.stopper = stopper;
     session.startPolling();
@@ -40,7 +74,20 @@ export class CommandTarget implements TraceTarget {
     return this.stopper?.killed ?? new Set();
   }
 
+  /** Also ends a held CMD that was never released: none of its program has run. */
   dispose(): void {
     this.stopper?.dispose();
+    if (this.held !== null && !this.released) {
+      this.held.child.kill('SIGKILL');
+      this.held.session.dispose();
+      this.released = true;
+    }
+  }
+
+  private spawn(session: Session, options: AgentOptions): TracedChild {
+    const env = { ...process.env, ...session.env(options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
+    const child = new TracedChild(this.command, env, this.root, this.stdio);
+    if (child.pid !== undefined) setTargetPid(child.pid);
+    return child;
   }
 }

@@ -1,11 +1,12 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from '../agent/protocol.js';
 import { SessionReader, type MessageListener } from './reader.js';
-import { ENV_CONSUMER_PID } from '../lang/runtime/target.js';
+import { ENV_CONSUMER_PID } from '../core/consumer-env.js';
 
 const POLL_INTERVAL_MS = 50;
+const MONITORS_FILE = 'monitors.json';
 
 /**
  * The consumer's side of one `mscope` invocation: a directory the agents write into, read
@@ -30,11 +31,20 @@ export class Session {
     this.listeners.push(listener);
   }
 
-  /** Writes the monitors every agent loads to a private file of the session; returns its path. */
+  /** The file of the monitors every agent loads; an agent that finds none yet waits for it (agent/monitors-file.ts). */
+  get monitorsFile(): string {
+    return join(this.dir, MONITORS_FILE);
+  }
+
+  /**
+   * Writes the monitors to a private file of the session; returns its path. Renamed into place:
+   * an agent started before mscope had them (a held CMD) never reads half a file.
+   */
   writeMonitors(monitors: readonly MonitorSpec[]): string {
-    const monitorsFile = join(this.dir, 'monitors.json');
-    writeFileSync(monitorsFile, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
-    return monitorsFile;
+    const partial = `${this.monitorsFile}.partial`;
+    writeFileSync(partial, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
+    renameSync(partial, this.monitorsFile);
+    return this.monitorsFile;
   }
 
   /** Every file in the session directory (before CMD starts: what mscope wrote for the agents). */
@@ -42,12 +52,11 @@ export class Session {
     return readdirSync(this.dir).map((f) => join(this.dir, f));
   }
 
-  /** The variables that make an agent report to this session; the monitors go in a private file. */
-  env(monitors: readonly MonitorSpec[], options: AgentOptions): Record<string, string> {
-    const monitorsFile = this.writeMonitors(monitors);
+  /** The variables that make an agent report to this session; the monitors go in a private file, written apart. */
+  env(options: AgentOptions): Record<string, string> {
     return {
       [ENV_SESSION]: this.dir,
-      [ENV_MONITORS_FILE]: monitorsFile,
+      [ENV_MONITORS_FILE]: this.monitorsFile,
       [ENV_OPTIONS]: JSON.stringify(options),
       [ENV_CONSUMER_PID]: String(process.pid),
     };

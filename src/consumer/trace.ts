@@ -12,6 +12,8 @@ import { recordsWithHeader } from '../lang/index.js';
  * to (attach/). The rest of a session (monitors, consumers, output, the end report) is the same.
  */
 export interface TraceTarget {
+  /** The session the target already reports to (a CMD started early and held); else trace() creates one. */
+  readonly session?: Session;
   /** Runs after the monitors are checked and before BEGIN: what can refuse the target does it here. */
   prepare?(): Promise<void>;
   /** Starts tracing into `session`; resolves with the status mscope exits with once tracing has ended. */
@@ -78,7 +80,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   const write = (text: string): void => req.out.write(text);
   const records = recordsWithHeader(write);
   // Created first: a TypeScript monitor is compiled into it, and agents import it from there.
-  const session = Session.create();
+  const session = target.session ?? Session.create();
   const monitors: MonitorSpec[] = [];
   let consumers: Map<string, ConsumerMonitor>;
   try {

@@ -1,3 +1,5 @@
+import type { AgentOptions } from '../../agent/protocol.js';
+import type { BindingKind } from '../../core/bindings.js';
 /** The options of `mscope run`, `attach` and `explore PID`: apart, so that `mscope explore STORE` loads none of run's modules. */
 export const RUN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -29,3 +31,12 @@ const { pid: _pid, ...attachOptions } = RUN_OPTIONS;
 export const ATTACH_OPTIONS = attachOptions;
 /** What needs the load-time rewrite, which an attached process never gets. */
 export const NOT_WITH_ATTACH = ['modules'] as const;
+
+/** What a run's options tell every agent: one place, for a CMD started before compiling (run-start.ts) and for the run. */
+export function agentOptionsOf(values: { binding?: string; modules?: string[] }, root: string): AgentOptions {
+  return {
+    root,
+    ...(values.binding === undefined ? {} : { binding: values.binding as BindingKind }),
+    ...(values.modules ? { modules: values.modules } : {}),
+  };
+}

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { compileGlob, unknownBinding, type BindingKind } from '../../core/index.js';
 import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
-import { ATTACH_OPTIONS, NOT_WITH_ATTACH, RUN_OPTIONS as OPTIONS } from './run-options.js';
+import { ATTACH_OPTIONS, NOT_WITH_ATTACH, RUN_OPTIONS as OPTIONS, agentOptionsOf } from './run-options.js';
 import type { AgentMessage, MonitorSpec } from '../../agent/protocol.js';
 import { openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
@@ -30,13 +30,13 @@ import { shipProgram } from '../../lang/shipped.js';
 const DEFAULT_STORE = 'mscope.db';
 
 /** `mscope run`: like `dtrace -c`, exits with CMD's status; with no CMD, like `dtrace -n`; with -p PID, like `dtrace -p`. */
-export function runCommand(args: readonly string[]): Promise<number> {
+export function runCommand(args: readonly string[], held: CommandTarget | null = null): Promise<number> {
   return printingScriptErrors(() => {
     const { own, command } = splitCommand(args, OPTIONS);
     const { values } = parseOwn('run', own, OPTIONS);
     if (values.help === true) return Promise.resolve(printUsage('run'));
     if (values.pid !== undefined && command.length > 0) throw usage('mscope run: -p PID and -- CMD exclude each other');
-    return run('run', own, values, command);
+    return run('run', own, values, command, held);
   });
 }
 
@@ -61,7 +61,13 @@ function attachAs(name: string, args: readonly string[], forced: Partial<RunValu
 
 type RunValues = ReturnType<typeof parseOwn<typeof OPTIONS>>['values'];
 
-async function run(name: string, own: readonly string[], values: RunValues, command: readonly string[]): Promise<number> {
+async function run(
+  name: string,
+  own: readonly string[],
+  values: RunValues,
+  command: readonly string[],
+  held: CommandTarget | null = null,
+): Promise<number> {
   const pid = values.pid === undefined ? undefined : pidOf(name, values.pid);
   if (pid !== undefined) {
     for (const o of NOT_WITH_ATTACH)
@@ -154,7 +160,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
   }
   if (pid === undefined && command.length === 0 && (script === null || (values.monitor ?? []).length > 0))
     throw usage('mscope run: missing -- CMD');
-  const target = attached ?? new CommandTarget(command, cwd);
+  const target = attached ?? held ?? new CommandTarget(command, cwd);
   let out: ReturnType<typeof openOutput>;
   try {
     out = openOutput(values.output);
@@ -179,11 +185,7 @@ async function run(name: string, own: readonly string[], values: RunValues, comm
     const result = await trace({
       target,
       monitors,
-      options: {
-        root: target.root,
-        ...(binding === undefined ? {} : { binding: binding as BindingKind }),
-        ...(values.modules ? { modules: values.modules } : {}),
-      },
+      options: agentOptionsOf(values, target.root),
       out,
       quiet,
       consumers,

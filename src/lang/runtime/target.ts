@@ -1,9 +1,10 @@
+import { ENV_CONSUMER_PID } from '../../core/consumer-env.js';
+
 /**
  * `$target`: the pid of the command `mscope run … -- CMD` started. mscope learns it when it
  * spawns CMD; a traced process knows it is CMD when its parent is mscope, and hands its pid
  * to the processes it starts through the environment.
  */
-export const ENV_CONSUMER_PID = 'MSCOPE_CONSUMER_PID';
 export const ENV_TARGET_PID = 'MSCOPE_TARGET_PID';
 
 let spawned = 0;

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { collect, ROOT } from '../cli/mscope.js';
+
+// A CMD that `mscope run` starts before it has compiled the program: the agent holds it, before
+// any of its program runs, until the session's monitors file appears (consumer/command-target.ts).
+const REGISTER = pathToFileURL(join(ROOT, 'lib', 'agent', 'register.js')).href;
+
+/** A Node process with an agent of a session whose monitors file is not written yet; its program writes `marker`. */
+function heldNode(session: string, marker: string, consumerPid: number): ChildProcess {
+  return spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); console.log('ran')`], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `--import=${REGISTER}`,
+      MSCOPE_SESSION: session,
+      MSCOPE_MONITORS_FILE: join(session, 'monitors.json'),
+      MSCOPE_OPTIONS: JSON.stringify({ root: session }),
+      MSCOPE_CONSUMER_PID: String(consumerPid),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves once `pid` watches a directory (an inotify descriptor): its agent is waiting. Throws if it ends first. */
+async function waiting(pid: number): Promise<void> {
+  for (;;) {
+    if (!existsSync(`/proc/${pid}/fd`)) throw new Error(`process ${pid} ended without waiting`);
+    const fds = readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+    if (fds.includes('anon_inode:inotify')) return;
+    await delay(10);
+  }
+}
+
+test('a held process runs none of its program until the monitors are written, then runs it traced', { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'mscope-held-'));
+  try {
+    const dir = mkdtempSync(join(root, 'session-'));
+    const marker = join(root, 'marker');
+    const child = heldNode(dir, marker, process.pid);
+    const done = collect(child);
+    await waiting(child.pid!);
+    assert.equal(existsSync(marker), false, 'the program ran before it was released');
+    writeFileSync(join(dir, 'monitors.partial'), '[]');
+    renameSync(join(dir, 'monitors.partial'), join(dir, 'monitors.json'));
+    const r = await done;
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'ran\n');
+    assert.ok(existsSync(marker));
+    assert.ok(existsSync(join(dir, `${child.pid}.ndjson`)), 'its agent reported to the session');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a held process whose mscope is gone ends without running its program', { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'mscope-held-'));
+  const consumer = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+  try {
+    const dir = mkdtempSync(join(root, 'session-'));
+    const marker = join(root, 'marker');
+    const child = heldNode(dir, marker, consumer.pid!);
+    const done = collect(child);
+    await waiting(child.pid!);
+    consumer.kill('SIGKILL');
+    const r = await done;
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `mscope: mscope (pid ${consumer.pid}) ended before it released this process; the program did not run\n`);
+    assert.equal(existsSync(marker), false);
+  } finally {
+    consumer.kill('SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  }
+});
