@@ -24,7 +24,8 @@ function appears(file: string, consumerPid: number): Promise<void> {
         done();
         return;
       }
-      if (!alive(consumerPid)) {
+      // Held, this process is mscope's child: once mscope has exited it has another parent (a pid reused since cannot fool that).
+      if (process.ppid !== consumerPid || !alive(consumerPid)) {
         process.stderr.write(`mscope: mscope (pid ${consumerPid}) ended before it released this process; the program did not run\n`);
         process.exit(1);
       }

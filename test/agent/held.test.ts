@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -66,21 +66,49 @@ test('a held process runs none of its program until the monitors are written, th
 
 test('a held process whose mscope is gone ends without running its program', { timeout: 60_000 }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'mscope-held-'));
-  const consumer = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
   try {
     const dir = mkdtempSync(join(root, 'session-'));
     const marker = join(root, 'marker');
-    const child = heldNode(dir, marker, consumer.pid!);
-    const done = collect(child);
-    await waiting(child.pid!);
-    consumer.kill('SIGKILL');
+    // A stand-in for mscope: the held process's parent, which says its child's pid and then is killed.
+    const parent = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { spawn } = require('child_process');
+         const env = { ...process.env, NODE_OPTIONS: process.env.HELD_NODE_OPTIONS, MSCOPE_CONSUMER_PID: String(process.pid) };
+         const c = spawn(process.execPath, ['-e', process.env.HELD_PROGRAM], { env, stdio: 'inherit' });
+         console.log('held ' + c.pid);
+         setInterval(() => {}, 1000);`,
+      ],
+      {
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          HELD_NODE_OPTIONS: `--import=${REGISTER}`,
+          HELD_PROGRAM: `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); console.log('ran')`,
+          MSCOPE_SESSION: dir,
+          MSCOPE_MONITORS_FILE: join(dir, 'monitors.json'),
+          MSCOPE_OPTIONS: JSON.stringify({ root: dir }),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    parent.stdout!.on('data', (d) => (out += d));
+    const done = collect(parent);
+    while (!/^held \d+$/m.test(out)) await delay(10);
+    const held = Number(/^held (\d+)$/m.exec(out)![1]);
+    await waiting(held);
+    parent.kill('SIGKILL');
     const r = await done;
-    assert.equal(r.status, 1);
-    assert.equal(r.stdout, '');
-    assert.equal(r.stderr, `mscope: mscope (pid ${consumer.pid}) ended before it released this process; the program did not run\n`);
+    assert.equal(r.stdout, `held ${held}\n`);
+    assert.equal(r.stderr, `mscope: mscope (pid ${parent.pid}) ended before it released this process; the program did not run\n`);
     assert.equal(existsSync(marker), false);
+    assert.ok(
+      !existsSync(`/proc/${held}`) || /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${held}/stat`, 'utf8')),
+      'the held process still runs',
+    );
   } finally {
-    consumer.kill('SIGKILL');
     rmSync(root, { recursive: true, force: true });
   }
 });

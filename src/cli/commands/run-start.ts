@@ -21,7 +21,7 @@ export async function runStart(args: readonly string[]): Promise<number> {
 
 function heldCommand(args: readonly string[]): CommandTarget | null {
   const { own, command } = splitCommand(args, RUN_OPTIONS);
-  if (command.length === 0 || !isNode(command[0]!)) return null;
+  if (command.length === 0 || !holdable(command)) return null;
   let values: ReturnType<typeof parseOwn<typeof RUN_OPTIONS>>['values'];
   try {
     values = parseOwn('run', own, RUN_OPTIONS).values;
@@ -36,7 +36,13 @@ function heldCommand(args: readonly string[]): CommandTarget | null {
   return target;
 }
 
-/** Node itself, whose agent can hold it; a shell or a script would run before it is traced. */
-function isNode(file: string): boolean {
-  return file === process.execPath || basename(file) === 'node' || basename(file) === 'nodejs';
+/**
+ * Node itself, whose agent can hold it: a shell or a script would run before it is traced, and
+ * so would a `--require` preload (Node runs those before any `--import`, the agent's included).
+ */
+export function holdable(command: readonly string[]): boolean {
+  const [file, ...args] = command as [string, ...string[]];
+  if (file !== process.execPath && basename(file) !== 'node' && basename(file) !== 'nodejs') return false;
+  const options = [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...args];
+  return !options.some((o) => o === '-r' || o === '--require' || o.startsWith('--require='));
 }
