@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { autocannonRun, throughputAndP99 } from './lib/autocannon-run.mjs';
 
 const SERVER = fileURLToPath(new URL('./fixtures/hello-server.mjs', import.meta.url));
 const CONNECTIONS = 20;
@@ -68,28 +68,13 @@ export function notes() {
   return otel ? [] : ['`otel` left out: @opentelemetry/sdk-node or @opentelemetry/instrumentation-http is not installed'];
 }
 
-// The runner asks for one case's variants, then the next case's, every round; the p99 case
-// takes the latency of the throughput case's run of the same variant in the same round, so
-// both figures come from one load run and the server is loaded once per variant per round.
-const latest = new Map();
-
-export async function sample(caseName, variant) {
-  if (caseName === 'p99') {
-    const p99 = latest.get(variant);
-    if (p99 === undefined) throw new Error(`accounting bench: no throughput run of ${variant} to take p99 from`);
-    latest.delete(variant);
-    return p99;
-  }
-  const { rps, p99 } = await load(variant);
-  latest.set(variant, p99);
-  return rps;
-}
+export const sample = throughputAndP99('accounting', load);
 
 async function load(variant) {
   const child = fork(SERVER, [variant], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   try {
     const [{ port }] = await once(child, 'message');
-    const { out, p99 } = await run(port);
+    const { out, p99 } = await autocannonRun(`http://127.0.0.1:${port}`, CONNECTIONS, SECONDS);
     if (out.errors > 0 || out.non2xx > 0) throw new Error(`accounting bench: ${variant}: ${out.errors} errors, ${out.non2xx} non-2xx`);
     child.send('seen');
     const [{ seen }] = await once(child, 'message');
@@ -99,18 +84,6 @@ async function load(variant) {
     child.kill();
     await once(child, 'exit').catch(() => {});
   }
-}
-
-function run(port) {
-  const ms = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: SECONDS }, (err, out) => {
-      if (err) return reject(err);
-      const sorted = Float64Array.from(ms).sort();
-      resolve({ out, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] });
-    });
-    instance.on('response', (_client, _status, _bytes, duration) => ms.push(duration));
-  });
 }
 
 function otelInstalled() {

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { autocannonRun, throughputAndP99 } from './lib/autocannon-run.mjs';
 
 const SERVICE = fileURLToPath(new URL('./fixtures/express-service/', import.meta.url));
 const BIN = fileURLToPath(new URL('../bin/mscope.js', import.meta.url));
@@ -54,21 +54,7 @@ export function notes() {
   return otel ? [] : ['`otel` left out: @opentelemetry/sdk-node or an instrumentation is not installed'];
 }
 
-// As in the accounting benchmark: the p99 case takes the latency of the same variant's
-// throughput run in the same round, so the service is loaded once per variant per round.
-const latest = new Map();
-
-export async function sample(caseName, variant) {
-  if (caseName === 'p99') {
-    const p99 = latest.get(variant);
-    if (p99 === undefined) throw new Error(`express bench: no throughput run of ${variant} to take p99 from`);
-    latest.delete(variant);
-    return p99;
-  }
-  const { rps, p99 } = await load(variant);
-  latest.set(variant, p99);
-  return rps;
-}
+export const sample = throughputAndP99('express', load);
 
 function command(variant, store) {
   const node = [process.execPath, 'server.cjs'];
@@ -100,8 +86,8 @@ async function load(variant) {
       () => stdout,
       () => stderr,
     );
-    await run(port, WARM_SECONDS);
-    const { out, p99 } = await run(port, SECONDS);
+    await autocannonRun(`http://127.0.0.1:${port}${PATH}`, CONNECTIONS, WARM_SECONDS);
+    const { out, p99 } = await autocannonRun(`http://127.0.0.1:${port}${PATH}`, CONNECTIONS, SECONDS);
     if (out.errors > 0 || out.non2xx > 0) throw new Error(`express bench: ${variant}: ${out.errors} errors, ${out.non2xx} non-2xx`);
     child.kill('SIGTERM');
     const [code] = await exited;
@@ -135,18 +121,6 @@ async function listening(child, stdout, stderr) {
       throw new Error(`express bench: the service ended before listening: ${stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-function run(port, seconds) {
-  const ms = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon({ url: `http://127.0.0.1:${port}${PATH}`, connections: CONNECTIONS, duration: seconds }, (err, out) => {
-      if (err) return reject(err);
-      const sorted = Float64Array.from(ms).sort();
-      resolve({ out, p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] });
-    });
-    instance.on('response', (_client, _status, _bytes, duration) => ms.push(duration));
-  });
 }
 
 function otelInstalled() {

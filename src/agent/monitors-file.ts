@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { MonitorSpec } from './protocol.js';
+import { processAlive } from '../core/process-alive.js';
 
 /** How often a held process asks whether the mscope that holds it is still there. */
 const CONSUMER_CHECK_MS = 50;
@@ -25,7 +26,7 @@ function appears(file: string, consumerPid: number): Promise<void> {
         return;
       }
       // Held, this process is mscope's child: once mscope has exited it has another parent (a pid reused since cannot fool that).
-      if (process.ppid !== consumerPid || !alive(consumerPid)) {
+      if (process.ppid !== consumerPid || !processAlive(consumerPid)) {
         process.stderr.write(`mscope: mscope (pid ${consumerPid}) ended before it released this process; the program did not run\n`);
         process.exit(1);
       }
@@ -42,13 +43,4 @@ function appears(file: string, consumerPid: number): Promise<void> {
     });
     check();
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -7,6 +7,7 @@ import { setTargetPid } from '../lang/runtime/target.js';
 import { Splicer } from './splicer.js';
 import { registerBlocksLoader } from './blocks-loader.js';
 import { controlServerRunning, serveControlOp, serveProbeMechanisms, startControlServer, stopControlServer } from '../weaver/index.js';
+import { processAlive } from '../core/process-alive.js';
 
 // Taken at load: the fs provider must not see the agent reading its monitors.
 const { readFileSync } = fs;
@@ -98,7 +99,7 @@ async function start(request: AttachRequest): Promise<AttachAnswer> {
   registerBlocksLoader();
   const agent = await runAgent({ session: request.session, specs, options: request.options }, true);
   const watch = setInterval(() => {
-    if (!alive(request.consumer)) detach();
+    if (!processAlive(request.consumer)) detach();
   }, CONSUMER_CHECK_MS).unref();
   const splicer = new Splicer({ root: request.options.root, modules: request.options.modules }, (text) =>
     agent.report({ t: 'warn', text: `mscope: ${text}\n` }),
@@ -136,15 +137,6 @@ export function detach(): void {
   c.splicer.stop();
   restoreCoreModules();
   if (c.ownServer) stopControlServer();
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function checkRequest(raw: unknown): AttachRequest {
