@@ -83,6 +83,7 @@ export const Messages = {
     'cannot take the address of `{0}`: only memory (scratch from alloca, a part of an array, struct or union variable) has addresses here',
   D4127: '`{0}` is {1} of unknown size (an incomplete type), which cannot be read or written whole',
   D4128: '`{0}` is indexed but nothing assigns or declares it; declare it, as `{1}`',
+  D4129: '`{0}` has not yet been declared or assigned',
   D4201: 'argument {0} of `{1}` is {2}, but conversion `{3}` takes {4}',
   D4202: 'aggregation `{0}` cannot be used as a value; only printa(), clear(), trunc(), normalize() and denormalize() take one',
   D4203: 'aggregation `{0}` is used with `{1}({2})` here but `{1}({3})` elsewhere; the parameters must match',

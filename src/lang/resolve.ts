@@ -3,6 +3,7 @@ import { AGG_FUNCS, BUILTIN_FUNCS, BUILTIN_VARS } from './builtins.js';
 import type { DiagnosticBag } from './diagnostics.js';
 import { didYouMean } from './suggest.js';
 import type { Declarations, VarDecl } from './declarations.js';
+import { checkDefinedBeforeUse } from './defined-before-use.js';
 import { visitExpr, visitProgram } from './walk.js';
 
 export interface Names {
@@ -107,6 +108,7 @@ export function resolveNames(program: Program, diags: DiagnosticBag): Names {
   visitProgram(program, (e) => bind(e, names, diags, decls, null));
   for (const inl of decls.inlines.values()) visitExpr(inl.expr, (e) => bind(e, names, diags, decls, null));
   for (const t of decls.translators) for (const m of t.members.values()) visitExpr(m, (e) => bind(e, names, diags, decls, t.param));
+  checkDefinedBeforeUse(program, diags);
   return names;
 }
 

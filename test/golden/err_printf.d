@@ -1,1 +1,1 @@
-BEGIN { printf("%d %d\n", 1); printf("%q\n", 1); printf(fmtvar); printf("%@d\n", 1); fmtvar = "x"; }
+BEGIN { fmtvar = "x"; printf("%d %d\n", 1); printf("%q\n", 1); printf(fmtvar); printf("%@d\n", 1); }

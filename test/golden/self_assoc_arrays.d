@@ -11,6 +11,8 @@ struct callinfo {
 };
 
 self struct callinfo info[string];
+/* `+=` reads the element: DTrace refuses it before the array is declared or assigned (D4129). */
+self int parity[string];
 
 BEGIN
 {

@@ -54,7 +54,7 @@ test('what each clause declares: this-> and strtok keep events; argN, args[] and
 });
 
 test('this-> variables start again at every firing', () => {
-  assert.equal(run('fn:clause-events:hit:entry { this->n = this->n + 1; printf("%d ", this->n); }', [1, 2, 3]), '1 1 1 ');
+  assert.equal(run('fn:clause-events:hit:entry { this->n++; printf("%d ", this->n); }', [1, 2, 3]), '1 1 1 ');
 });
 
 test('strtok(NULL, …) goes on only in the firing that started the string', () => {

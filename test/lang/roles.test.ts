@@ -98,7 +98,7 @@ test('one link per probe description, in clause order', () => {
 
 test('per-clause binding capabilities are recorded', () => {
   const p = program(
-    'fn:roles:hit:entry { @n = count(); } fn:roles:hit:entry { printf("%s\\n", stack()); } fn:roles:hit:return { self->x = this->y + args[0].z; }',
+    'fn:roles:hit:entry { @n = count(); } fn:roles:hit:entry { printf("%s\\n", stack()); } fn:roles:hit:return { this->y = 1; self->x = this->y + args[0].z; }',
   );
   assert.deepEqual(p.clauses[0]!.capabilities, []);
   assert.ok(p.clauses[1]!.capabilities.includes('stack'));
