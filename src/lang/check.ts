@@ -277,6 +277,8 @@ class Checker {
         } else if (this.indexesUnassigned(e)) this.reportUnassignedIndex(e);
         else {
           this.asBase(e.target);
+          const t = e.target.ctype;
+          if (t?.kind === 'array' && e.keys.length === 1) this.constantIndexInBounds(e.keys[0]!, lvalueText(e.target), t.length);
           if (isMemory(e)) this.memoryValue(e);
         }
         return;
@@ -358,10 +360,8 @@ class Checker {
         this.diags.report('D3006', e.span, [e.ref!.name, e.keys.length, 1]);
         return;
       }
-      const v = constEval(e.keys[0]!, this.decls);
-      if (v !== null && (v < 0n || v >= BigInt(d.type.length)))
-        this.diags.report('D4104', e.keys[0]!.span, [String(v), e.ref!.name, d.type.length]);
-      else if (v === null && asInt(e.keys[0]!.ctype ?? DYN) === null && e.keys[0]!.type !== 'dyn') {
+      const v = this.constantIndexInBounds(e.keys[0]!, e.ref!.name, d.type.length);
+      if (v === null && asInt(e.keys[0]!.ctype ?? DYN) === null && e.keys[0]!.type !== 'dyn') {
         this.diags.report('D4119', e.keys[0]!.span, [e.ref!.name, describeC(e.keys[0]!.ctype ?? DYN)]);
       }
     } else if (d.keys !== undefined) {
@@ -375,6 +375,16 @@ class Checker {
         if (got.kind !== 'dyn' && !assignable(want, got)) this.diags.report('D4119', k.span, [e.ref!.name, describeC(got)]);
       });
     }
+  }
+
+  /**
+   * A constant index into a C array, of any variable or member: out of range is D4104, as DTrace
+   * for Linux's D_ARR_BOUNDS (dt_parser.c, operator `+` of `E1[E2]`); the index's value, or null.
+   */
+  private constantIndexInBounds(key: Expr, name: string, length: number): bigint | null {
+    const v = constEval(key, this.decls);
+    if (v !== null && (v < 0n || v >= BigInt(length))) this.diags.report('D4104', key.span, [String(v), name, length]);
+    return v;
   }
 
   /** `e` as the target of a member access or an index: a struct or array in memory may be one. */
