@@ -51,7 +51,7 @@ export function markAddressed(program: Program, names: Names, varTypes: VarTypes
   });
   let offset = 0;
   for (const name of addressed) {
-    const size = sizeOf(typeOf(name)!);
+    const size = sizeOf(typeOf(name)!, program.decls.strsize);
     names.statics.set(name, { address: STATIC_BASE + offset, size });
     offset += Math.ceil(size / 8) * 8;
   }

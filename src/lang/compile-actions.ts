@@ -3,7 +3,7 @@ import { AGG_FUNCS } from './builtins.js';
 import { argConversions, compileFormat } from '../aggregate/printf.js';
 import { ExprCompiler } from './compile-expr.js';
 import { convert } from './compile-convert.js';
-import { asInt, INT64, sizeOf } from './ctypes.js';
+import { asInt, INT64 } from './ctypes.js';
 
 /** Statements: aggregating assignments and actions, which call the runtime (`rt.*`). */
 export abstract class ActionCompiler extends ExprCompiler {
@@ -143,5 +143,5 @@ function strValue(e: Expr | undefined): string {
 /** The byte size of a traced value's D integer type (DTrace picks trace()'s width by it), or 0. */
 function traceSize(e: Expr): number {
   const t = e.ctype === undefined ? null : asInt(e.ctype);
-  return t === null ? 0 : sizeOf(t);
+  return t === null ? 0 : t.size;
 }

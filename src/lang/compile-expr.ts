@@ -37,6 +37,12 @@ export abstract class ExprCompiler {
     this.selfVars.forEach((n, i) => this.selfIndex.set(n, i));
     this.aggs = [...names.aggregations];
     this.aggs.forEach((n, i) => this.aggIndex.set(n, i));
+    this.memory = new MemoryCodecs(checked.decls.strsize);
+  }
+
+  /** The size of the string type, `char [strsize]`. */
+  private get strsize(): number {
+    return this.checked.decls.strsize;
   }
 
   /** An action (printf, exit…) as a statement; `spec` when the clause speculates. */
@@ -46,7 +52,7 @@ export abstract class ExprCompiler {
   protected readonly structTypes: StructType[] = [];
 
   /** Readers and writers of whole structs, unions and arrays in scratch memory. */
-  protected readonly memory = new MemoryCodecs();
+  protected readonly memory: MemoryCodecs;
 
   protected ctypeOfVar(key: string): CType {
     return this.checked.varTypes.get(key) ?? DYN;
@@ -147,7 +153,7 @@ export abstract class ExprCompiler {
       case 'float':
         return Number.isFinite(e.value) ? String(e.value) : 'Infinity';
       case 'sizeof':
-        return String(sizeOf(e.operand.ctype ?? DYN));
+        return String(sizeOf(e.operand.ctype ?? DYN, this.strsize));
       case 'xlate':
         return this.xlate(e);
       case 'str':
@@ -306,16 +312,16 @@ export abstract class ExprCompiler {
         const i = this.selfIndex.get(e.name)!;
         if (write === 'read') return `vaddr(rt.scratch, ${this.variableBytes(e)})`;
         if (write === 'own') return `vaddr(rt.scratch, ${this.selfSlots()}[${i}])`;
-        return `vaddr(rt.scratch, sbytes(${this.selfSlots()}, ${i}, ${sizeOf(e.ctype ?? DYN)}, dv, sd))`;
+        return `vaddr(rt.scratch, sbytes(${this.selfSlots()}, ${i}, ${sizeOf(e.ctype ?? DYN, this.strsize)}, dv, sd))`;
       }
       case 'this': {
         const v = this.variableBytes(e);
         if (write !== 'write') return `vaddr(rt.scratch, ${v})`;
-        return `vaddr(rt.scratch, ${v} instanceof Uint8Array ? ${v} : (${v} = new Uint8Array(${sizeOf(e.ctype ?? DYN)})))`;
+        return `vaddr(rt.scratch, ${v} instanceof Uint8Array ? ${v} : (${v} = new Uint8Array(${sizeOf(e.ctype ?? DYN, this.strsize)})))`;
       }
       case 'index': {
         const base = e.target.ctype?.kind === 'ptr' ? this.expr(e.target) : this.address(e.target, write);
-        const size = sizeOf(e.ctype ?? DYN);
+        const size = sizeOf(e.ctype ?? DYN, this.strsize);
         // A declared D array's index is checked against its length, as it is when not in memory.
         const i = e.ref?.kind === 'array' ? this.arrayKey(e) : this.int(e.keys[0]!);
         return `add(${base}, ${size === 1 ? i : `mul(${i}, ${size})`})`;
@@ -337,10 +343,10 @@ export abstract class ExprCompiler {
   private pointerArithmetic(op: string, l: string, lt: CType, r: string, rt: CType, t: CType): string {
     if (lt.kind === 'ptr' && rt.kind === 'ptr') {
       const bytes = arithmetic('-', convert(l, lt, INT64), convert(r, rt, INT64), INT64);
-      return arithmetic('/', bytes, String(Math.max(1, sizeOf(lt.to))), INT64);
+      return arithmetic('/', bytes, String(Math.max(1, sizeOf(lt.to, this.strsize))), INT64);
     }
     const [p, pt, i, it] = lt.kind === 'ptr' ? [l, lt, r, rt] : [r, rt, l, lt];
-    const size = pt.kind === 'ptr' ? sizeOf(pt.to) : 1;
+    const size = pt.kind === 'ptr' ? sizeOf(pt.to, this.strsize) : 1;
     const n = convert(i, it, INT64);
     const scaled = size === 1 ? n : arithmetic('*', n, String(size), INT64);
     return arithmetic(op, convert(p, pt, t), convert(scaled, INT64, t), t);
@@ -494,7 +500,7 @@ export abstract class ExprCompiler {
     const it = t.kind === 'dyn' ? INT64 : t;
     const r = unaryType(it);
     // `p++` steps a pointer by the size of what it points to.
-    const step = it.kind === 'ptr' ? String(Math.max(1, sizeOf(it.to))) : '1';
+    const step = it.kind === 'ptr' ? String(Math.max(1, sizeOf(it.to, this.strsize))) : '1';
     const next = convert(arithmetic(e.op === '++' ? '+' : '-', convert('$t', it, r), step, r), r, it);
     if (e.target.kind === 'index' && e.target.ref?.kind === 'array' && !isMemory(e.target)) {
       const cur = `(${this.arrayToRead(e.target)}.get($k) ?? ${this.defaultOf(varKey(e.target))})`;

@@ -8,6 +8,8 @@ import { asInt, scalarKind, sizeOf, type CType, type Member } from './ctypes.js'
 export class MemoryCodecs {
   private readonly types: CType[] = [];
 
+  constructor(private readonly strsize: number) {}
+
   reader(t: CType): string {
     return `RD${this.index(t)}`;
   }
@@ -30,9 +32,9 @@ export class MemoryCodecs {
 
   private readFn(i: number): string {
     const t = this.types[i]!;
-    if (t.kind === 'string') return `function RD${i}(a) { return rt.scratch.string(a, ${sizeOf(t)}); }`;
+    if (t.kind === 'string') return `function RD${i}(a) { return rt.scratch.string(a, ${sizeOf(t, this.strsize)}); }`;
     if (t.kind === 'array') {
-      const size = sizeOf(t.of);
+      const size = sizeOf(t.of, this.strsize);
       return `function RD${i}(a) { const v = []; for (let k = 0; k < ${t.length}; k++) v.push(${this.read(t.of, `add(a, k * ${size})`)}); return v; }`;
     }
     const members = t.kind === 'struct' || t.kind === 'union' ? (t.members ?? []) : [];
@@ -42,9 +44,9 @@ export class MemoryCodecs {
 
   private writeFn(i: number): string {
     const t = this.types[i]!;
-    if (t.kind === 'string') return `function WR${i}(a, v) { return rt.scratch.storeString(a, v, ${sizeOf(t)}); }`;
+    if (t.kind === 'string') return `function WR${i}(a, v) { return rt.scratch.storeString(a, v, ${sizeOf(t, this.strsize)}); }`;
     if (t.kind === 'array') {
-      const size = sizeOf(t.of);
+      const size = sizeOf(t.of, this.strsize);
       return `function WR${i}(a, v) { for (let k = 0; k < ${t.length}; k++) ${this.write(t.of, `add(a, k * ${size})`, 'v[k]')}; return v; }`;
     }
     const members = t.kind === 'struct' || t.kind === 'union' ? (t.members ?? []) : [];
@@ -67,7 +69,7 @@ export class MemoryCodecs {
 
 /** A bit-field member's layout as Scratch.loadBits and storeBits take it: `size, first, bits, signed`. */
 export function bitField(m: Member): string {
-  return `${sizeOf(m.type)}, ${m.bitOffset ?? 0}, ${m.bits ?? 0}, ${asInt(m.type)?.signed === true}`;
+  return `${asInt(m.type)!.size}, ${m.bitOffset ?? 0}, ${m.bits ?? 0}, ${asInt(m.type)?.signed === true}`;
 }
 
 function at(offset: number): string {

@@ -204,7 +204,8 @@ export function asInt(t: CType): IntType | null {
   return null;
 }
 
-export function sizeOf(t: CType): number {
+/** A type's size in bytes; a string is `char [strsize]`, as DTrace redefines its string type when strsize is set. */
+export function sizeOf(t: CType, strsize: number): number {
   switch (t.kind) {
     case 'int':
     case 'float':
@@ -214,12 +215,12 @@ export function sizeOf(t: CType): number {
     case 'ptr':
       return 8;
     case 'array':
-      return t.length * sizeOf(t.of);
+      return t.length * sizeOf(t.of, strsize);
     case 'struct':
     case 'union':
       return t.size;
     case 'string':
-      return 256;
+      return strsize;
     default:
       return 0;
   }
@@ -237,7 +238,7 @@ export function alignOf(t: CType): number {
     case 'float':
       return Math.min(t.size, 16);
     default:
-      return Math.max(1, sizeOf(t));
+      return Math.max(1, sizeOf(t, 1));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Expr, Span } from './ast.js';
+import { DEFAULT_OPTIONS } from './options.js';
 import { BUILTIN_TYPES, asInt, sizeOf, wrapConst, type CType, type EnumType, type IntType } from './ctypes.js';
 
 /** `int x;`, `self int y;`, `this string s;`, `int a[5];`, `int b[string];`. */
@@ -34,6 +35,11 @@ export interface Translator {
  * enumerators, declared variables, inlines and translators.
  */
 export class Declarations {
+  /**
+   * The program's strsize: the string type is `char [strsize]` (DTrace's dt_opt_strsize resizes
+   * it), so `sizeof (string)` and the layout of a struct with a string member follow the option.
+   */
+  strsize: number = DEFAULT_OPTIONS.strsize;
   readonly typedefs = new Map<string, CType>();
   readonly tags = new Map<string, CType>();
   readonly enumerators = new Map<string, { readonly value: number; readonly type: EnumType }>();
@@ -81,7 +87,7 @@ export function constEval(e: Expr, decls: Declarations): bigint | null {
       return null;
     }
     case 'sizeof':
-      return e.operand.ctype === undefined ? null : BigInt(sizeOf(e.operand.ctype));
+      return e.operand.ctype === undefined ? null : BigInt(sizeOf(e.operand.ctype, decls.strsize));
     case 'unary': {
       const v = constEval(e.operand, decls);
       if (v === null) return null;

@@ -153,7 +153,7 @@ export abstract class ExprParser extends TokenStream {
       this.expect(')');
       const span = this.span(kw.start);
       if ((t.kind === 'struct' || t.kind === 'union') && t.members === null) this.diags.report('D4109', span, [t.name]);
-      return { kind: 'int', span, value: sizeOf(t), ctype: SIZE_T };
+      return { kind: 'int', span, value: sizeOf(t, this.decls.strsize), ctype: SIZE_T };
     }
     const operand = this.nested(() => this.unary());
     return { kind: 'sizeof', span: this.span(kw.start), operand };

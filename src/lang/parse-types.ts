@@ -162,12 +162,12 @@ export abstract class TypeParser extends ExprParser {
         if (this.accept(':')) {
           const w = this.expr();
           const bits = constEval(w, this.decls);
-          const max = sizeOf(d.type) * 8;
+          const max = sizeOf(d.type, this.decls.strsize) * 8;
           if (d.type.kind !== 'int' || bits === null || bits <= 0n || bits > BigInt(max)) {
             this.diags.report('D4108', w.span, [d.name, max]);
           }
           const nbits = Number(bits ?? 1n);
-          const unit = sizeOf(d.type);
+          const unit = sizeOf(d.type, this.decls.strsize);
           // Bits pack into the current storage unit while they fit, as C compilers lay them out.
           if (kind === 'union') {
             members.push({ name: d.name, type: d.type, offset: 0, bits: nbits, bitOffset: 0 });
@@ -190,11 +190,11 @@ export abstract class TypeParser extends ExprParser {
           align = Math.max(align, a);
           if (kind === 'union') {
             members.push({ name: d.name, type: d.type, offset: 0 });
-            offset = Math.max(offset, sizeOf(d.type));
+            offset = Math.max(offset, sizeOf(d.type, this.decls.strsize));
           } else {
             offset = alignUp(offset, a);
             members.push({ name: d.name, type: d.type, offset });
-            offset += sizeOf(d.type);
+            offset += sizeOf(d.type, this.decls.strsize);
           }
         }
         if (!this.accept(',')) break;

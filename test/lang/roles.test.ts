@@ -129,6 +129,21 @@ test('strsize bounds strings', () => {
   assert.equal(h.out, 'abcdefgh\n');
 });
 
+test('sizeof (string) and a struct with a string member follow -x strsize, as DTrace resizes its string type', () => {
+  const text = 'struct r { string s; int n; }; BEGIN { printf("%d %d %d\\n", sizeof (string), sizeof (struct r), sizeof (execname)); }';
+  const p = compile([{ file: 's.d', text }], {
+    options: [
+      ['strsize', '32'],
+      ['quiet', ''],
+    ],
+  }).program!;
+  const h = host();
+  const s = ConsumerProgram.solo(p, h);
+  s.start();
+  s.finish();
+  assert.equal(h.out, '32 36 32\n');
+});
+
 test('a fault never reaches the traced function', () => {
   const p = program('fn:roles:hit:entry { x = arg0 / (arg0 - arg0); } fn:roles:hit:entry { y = json("{", "a"); }');
   const h = host();
