@@ -83,9 +83,14 @@ const KEY_BITS: ReadonlyMap<number, (v: bigint) => bigint> = new Map([
  * (`(uint32_t)-1` is -1), an 8-byte one as `long long`. A non-integer number prints as itself.
  */
 export function keyIntString(v: number | bigint, width: number): string {
+  return intString(keyInt(v, width));
+}
+
+/** The integer keyIntString prints, as a value: what `-f json` shows of a key or a `trace()` record. */
+export function keyInt(v: number | bigint, width: number): number | bigint {
   const conv = KEY_BITS.get(width);
-  if (conv === undefined || (typeof v === 'number' && !Number.isInteger(v))) return intString(v);
-  return intString(normInt(conv(toBig(v))));
+  if (conv === undefined || (typeof v === 'number' && !Number.isInteger(v))) return v;
+  return normInt(conv(toBig(v)));
 }
 
 /** `%lld` of an integer value; a double beyond 2^53 prints its exact integer value, as C would. */

@@ -1,6 +1,6 @@
 import type { Aggregation, Cell } from './aggregation.js';
 import type { HistogramAggregation, HistogramCell } from './histogram-kinds.js';
-import { toSnapInt } from './int64.js';
+import { keyInt, toSnapInt } from './int64.js';
 import type { AvgAggregation, ScalarAggregation } from './scalar-kinds.js';
 import { joinRows, sortRows } from './sort.js';
 import type { KeyValue, SnapInt, SortOptions } from './types.js';
@@ -23,8 +23,9 @@ export interface JsonAggregation {
   readonly rows: JsonRow[];
 }
 
-function jsonKey(k: KeyValue): number | string {
-  return typeof k === 'bigint' ? k.toString() : k;
+/** A key as the text table prints it (keyIntString at its column's width: `(short)-1` is 65535), as a JSON number. */
+function jsonKey(k: KeyValue, width = 16): number | string {
+  return typeof k === 'string' ? k : toSnapInt(keyInt(k, width));
 }
 
 /**
@@ -34,7 +35,7 @@ function jsonKey(k: KeyValue): number | string {
  */
 export function aggregationToJson(agg: Aggregation, opts: SortOptions = {}): JsonAggregation {
   const rows = sortRows([agg], joinRows([agg]), opts).map((r): JsonRow => {
-    const keys = r.key.map(jsonKey);
+    const keys = r.key.map((k, i) => jsonKey(k, agg.keyWidths[i]));
     const cell = r.cells[0]!;
     return agg.isHistogram
       ? { keys, buckets: buckets(agg as HistogramAggregation, cell as HistogramCell) }

@@ -6,7 +6,7 @@ import type { SortOptions } from '../../aggregate/types.js';
 import { cpuNs, escapeText, traceString, wallNs, type ProbeEvent } from '../../core/index.js';
 import { applyOption, type ProgramOptions } from '../options.js';
 import { aggregationToJson, jsonLine } from '../../aggregate/json.js';
-import { keyIntString } from '../../aggregate/int64.js';
+import { keyInt, keyIntString } from '../../aggregate/int64.js';
 import { printaDefault } from '../../aggregate/print.js';
 import { printaFormatted } from '../../aggregate/printa.js';
 import { compiled, printf } from './printing.js';
@@ -254,17 +254,14 @@ export class ClauseRuntime {
     }
     // Objects and functions print as toStr makes them: never their own toString or source text.
     const value = (typeof v === 'object' && v !== null) || typeof v === 'function' ? toStr(v, this.strsize) : v === undefined ? 0 : v;
-    if (this.format === 'json') this.emit(jsonLine('trace', value), spec);
+    // dt_consume_cpu prints a record by its size, quiet or not: `%d` of a uint8_t or uint16_t
+    // (so `(short)-1` is 65535), `%d` of a uint32_t (`(uint32_t)-1` is -1), `%lld` of 8 bytes.
+    // A record holds bytes and a size, not a type, so `-f json` shows the same number.
+    const width = TRACE_WIDTH[size];
+    const converted = width !== undefined && (typeof value === 'number' || typeof value === 'bigint');
+    if (this.format === 'json') this.emit(jsonLine('trace', converted ? keyInt(value, width) : value), spec);
     else {
-      // dt_consume_cpu prints a record by its size, quiet or not: `%d` of a uint8_t or uint16_t
-      // (so `(short)-1` is 65535), `%d` of a uint32_t (`(uint32_t)-1` is -1), `%lld` of 8 bytes.
-      const width = TRACE_WIDTH[size];
-      const text =
-        typeof value === 'string'
-          ? traceString(value)
-          : width !== undefined && (typeof value === 'number' || typeof value === 'bigint')
-            ? keyIntString(value, width)
-            : String(value);
+      const text = typeof value === 'string' ? traceString(value) : converted ? keyIntString(value, width) : String(value);
       if (this.quiet) this.emit(text, spec);
       // DTrace's widths when not quiet: strings `  %-33s`, integers ` %3d`/` %5d`/` %8d`/` %16lld` by size.
       else if (typeof value === 'string') this.emit(`  ${text.padEnd(33)}`, spec);
