@@ -24,6 +24,13 @@ http:server::request-done { @http[args[0].method, args[0].url, args[0].status] =
 
 fs:appendFile::op-done { @fs_bytes["appendFile"] = sum(args[0].bytes); }
 
+/* Every HTTP request is an activity: what each one cost, as mscope report shows it. */
+acct:::done {
+  @request_us[args[0].token] = quantize(args[0].latency_ns / 1000);
+  @request_cpu_us[args[0].token] = avg(args[0].cpu_ns / 1000);
+  @request_fs_bytes[args[0].token] = sum(args[0].fs_bytes);
+}
+
 END {
   printf("\ncalls per function:");
   printa(@calls);
@@ -39,11 +46,4 @@ END {
   printa(@request_us);
   printa(@request_cpu_us);
   printa(@request_fs_bytes);
-}
-
-/* Every HTTP request is an activity: what each one cost, as mscope report shows it. */
-acct:::done {
-  @request_us[args[0].token] = quantize(args[0].latency_ns / 1000);
-  @request_cpu_us[args[0].token] = avg(args[0].cpu_ns / 1000);
-  @request_fs_bytes[args[0].token] = sum(args[0].fs_bytes);
 }

@@ -23,12 +23,16 @@ const ORDER_HINT = "D compiles clauses in order, and a clause's actions before i
  * created is D_IDENT_UNDEF ("failed to resolve x", our D3002); a checked read of one created but
  * not yet used is D_VAR_UNDEF ("x has not yet been declared or assigned", D4129, dt_cook_var).
  * Operands of the unary operators (`-x`, `!self->x`, `sizeof`, `stringof`) are cooked unchecked,
- * as dt_cook_op1 does. Names nothing in the program assigns are left to D3002 and D4128.
+ * as dt_cook_op1 does. An aggregation is made by its first `@a = f()`, and naming it before
+ * (`printa(@a)` in an earlier clause) is D_IDENT_UNDEF too (dt_cook_ident looks `@a` up in the
+ * aggregations without create). Names nothing in the program assigns are left to D3002, D3009
+ * and D4128.
  */
 export function checkDefinedBeforeUse(program: Program, diags: DiagnosticBag): void {
   const written = new Set<string>();
   for (const [key, v] of program.decls.vars) written.add(v.scope === 'global' ? v.name : key);
   forEachStore(program, (key) => written.add(key));
+  for (const c of program.clauses) for (const s of c.body) if (s.kind === 'aggregate') written.add('@' + s.name);
   const cook = new Cook(written);
   for (const [key, v] of program.decls.vars) cook.declare(v.scope === 'global' ? v.name : key);
   for (const c of program.clauses) {
@@ -110,6 +114,7 @@ class Cook {
     // `@a[keys] = f(args)`: the function's arguments are cooked before the keys (dt_cook_aggregation).
     for (const a of s.args) this.read(a);
     for (const k of s.keys) this.read(k);
+    this.created.add('@' + s.name);
   }
 
   /** Cooks `e` as a value (DT_IDFLG_REF): a variable in it must have been used before. */
@@ -147,6 +152,9 @@ class Cook {
         if (key !== null && checked) this.used.add(key);
         return;
       }
+      case 'agg':
+        if (this.written.has('@' + e.name) && !this.created.has('@' + e.name)) throw new Undefined('D3002', e.span, '@' + e.name);
+        return;
       case 'member':
         return this.read(e.target);
       case 'call':

@@ -3,6 +3,7 @@
  * assigned, in the order libdtrace cooks the program (dt_parser.c): clauses in order, each
  * one's actions before its predicate. A bare name not yet made is D_IDENT_UNDEF ("failed to
  * resolve", D3002); one made by this statement, or a self->, this-> or array, D_VAR_UNDEF (D4129).
+ * An aggregation named before the clause that first aggregates into it is D_IDENT_UNDEF too.
  */
 BEGIN { trace(later); }
 BEGIN { later = 1; }
@@ -13,3 +14,5 @@ fn:app:add:return /self->ts/ { @ = quantize(timestamp - self->ts); }
 fn:app:add:entry { self->ts = timestamp; }
 BEGIN { trace(this->never); }
 BEGIN { self->bytes[probefunc] += 1; }
+tick-1s { printa(@calls); trunc(@calls); }
+fn:app:add:entry { @calls[probefunc] = count(); }
