@@ -151,12 +151,22 @@ test('brushing the slow band of the histogram names fs as the subsystem that dif
   await p.mouse.up();
   await p.waitForFunction((n) => (window as unknown as { explorer: { updates: number } }).explorer.updates > n, updates);
   const state = await p.evaluate(() => {
-    const e = (window as unknown as { explorer: { state: { band: number[] | null }; result: SelectionResult; lastUpdateMs: number } })
-      .explorer;
-    return { band: e.state.band, selected: e.result.selected, ms: e.lastUpdateMs };
+    const e = (
+      window as unknown as {
+        explorer: {
+          state: { band: number[] | null };
+          result: SelectionResult;
+          lastUpdateMs: number;
+          linesDrawn: { total: number; inBand: number };
+        };
+      }
+    ).explorer;
+    return { band: e.state.band, selected: e.result.selected, ms: e.lastUpdateMs, lines: e.linesDrawn };
   });
   assert.deepEqual(state.band, [edges[from], edges[to + 1]]);
   assert.ok(state.selected >= SLOW, `${state.selected} selected`);
+  // Every activity is a line here: the band's lines, and only they, are drawn in its colour.
+  assert.deepEqual(state.lines, { total: REQUESTS, inBand: state.selected, active: REQUESTS });
   assert.equal(await p.getAttribute('#differs-most', 'data-subsystem'), 'fs', (await p.textContent('#differs-most')) ?? '');
   assert.match((await p.textContent('#differs-most'))!, /differs most in fs \(fs ms: median/);
   assert.equal(await p.locator('#activities tbody tr').count(), state.selected);
@@ -185,9 +195,16 @@ test('filtering an axis redraws the histogram with the counts the API gives', { 
         explorer: { state: object; result: SelectionResult; histogram: { getOption(): { series: Array<{ data: number[] }> } } };
       }
     ).explorer;
-    return { state: e.state, counts: e.histogram.getOption().series[0]!.data, filtered: e.result.filtered };
+    return {
+      state: e.state,
+      counts: e.histogram.getOption().series[0]!.data,
+      filtered: e.result.filtered,
+      lines: (window as unknown as { explorer: { linesDrawn: { active: number } } }).explorer.linesDrawn,
+    };
   });
   assert.equal(shown.filtered, SLOW);
+  // The lines outside the interval are faded, as ECharts fades a parallel series' inactive lines.
+  assert.equal(shown.lines.active, SLOW);
   assert.equal(
     shown.counts.reduce((s, c) => s + c, 0),
     SLOW,

@@ -19,6 +19,8 @@ const explorer = {
   aggregations: null,
   functions: null,
   lastUpdateMs: null,
+  /** The lines last drawn: how many, how many in the band's colour, how many not faded by an axis filter. */
+  linesDrawn: null,
   /** Called after each update has redrawn every view: the bench times a brush made through ECharts by it. */
   onUpdated: null,
   /** Milliseconds from navigation to each step of the first drawing (the bench reports them). */
@@ -65,11 +67,13 @@ let sequence = 0;
 async function update(asked) {
   const started = performance.now();
   const mine = ++sequence;
-  const result = await (asked ?? api('/api/select', { q: query() }));
+  const answer = asked ?? api('/api/select', { q: query() });
+  // The lines need no answer: drawn while the server counts.
+  drawLines();
+  const result = await answer;
   if (mine !== sequence) return;
   explorer.result = result;
   drawHistogram(result);
-  drawBand();
   drawComparison(result);
   drawTable(result);
   drawStatus(result);
@@ -105,22 +109,86 @@ function drawHistogram(r) {
   });
 }
 
-/** The band the lines are coloured for (JSON), set where the parallel chart is set up. */
-let drawnBand = 'none';
-/** Recolours the lines only when the band changed: restyling thousands of lines is the costliest redraw. */
-function drawBand() {
-  if (JSON.stringify(state.band) === drawnBand) return;
-  explorer.parallel.setOption({ visualMap: bandColours() });
+/**
+ * The parallel coordinates' lines, drawn on a canvas of their own under ECharts' axes. As a
+ * parallel series, ECharts rebuilt and repainted 2,000 line objects at every axis brush and band
+ * change (its axisAreaSelect updates the whole chart), most of a brush's 100 ms; here a redraw is
+ * one pass over the sampled lines. Colours and opacities are the series' own: the band on
+ * latency, and ECharts' active/inactive state of each line for the axes' brushed intervals.
+ */
+const LINE_STYLE = { width: 1, opacity: 0.35, activeOpacity: 0.6, inactiveOpacity: 0.03 };
+const lineLayer = { canvas: null, dpr: 1, coordSys: null, dims: [], latency: 0, values: null, points: null, count: 0, drawn: null };
+
+/** Places every line on the axes as ECharts has laid them out: after a setup, a resize or new data. */
+function layOutLines(chart, meta, lines) {
+  const coordSys = chart.getModel().getComponent('parallel').coordinateSystem;
+  // ECharts names an axis's dimension `dim` + its data dimension, listed in the axes' order.
+  const dims = coordSys.dimensions;
+  const columns = dims.map((d) => Number(d.slice(3)));
+  const count = lines.values.length;
+  const values = new Float64Array(count * dims.length);
+  const points = new Float32Array(count * dims.length * 2);
+  for (let k = 0; k < count; k++) {
+    const row = lines.values[k];
+    for (let j = 0; j < dims.length; j++) {
+      const v = shown(meta.axes[columns[j]], row[columns[j]]);
+      const [x, y] = coordSys.dataToPoint(v, dims[j]);
+      values[k * dims.length + j] = v;
+      points[(k * dims.length + j) * 2] = x;
+      points[(k * dims.length + j) * 2 + 1] = y;
+    }
+  }
+  const dpr = window.devicePixelRatio || 1;
+  Object.assign(lineLayer, { coordSys, dims, values, points, count, dpr, latency: dims.indexOf('dim0'), drawn: null });
+  lineLayer.canvas.width = Math.round(chart.getWidth() * dpr);
+  lineLayer.canvas.height = Math.round(chart.getHeight() * dpr);
+  Object.assign(lineLayer.canvas.style, { width: `${chart.getWidth()}px`, height: `${chart.getHeight()}px` });
+  drawLines();
 }
 
-/** The lines' colours for state.band, and drawnBand to match. */
-function bandColours() {
-  drawnBand = JSON.stringify(state.band);
-  const pieces =
-    state.band === null
-      ? [{ min: -Infinity, max: Infinity, color: BASE_COLOR }]
-      : [{ gte: state.band[0] / 1e6, lte: state.band[1] / 1e6, color: BAND_COLOR }];
-  return { pieces, outOfRange: { color: REST_COLOR } };
+/** Redraws the lines for state.band and the axes' brushed intervals, unless they are as drawn. */
+function drawLines() {
+  const { coordSys, dims, values, points, count } = lineLayer;
+  const axisModels = dims.map((d) => coordSys.getAxis(d).model);
+  const drawn = JSON.stringify([state.band, axisModels.map((m) => m.activeIntervals)]);
+  if (drawn === lineLayer.drawn) return;
+  lineLayer.drawn = drawn;
+  const brushed = axisModels.some((m) => m.activeIntervals.length > 0);
+  const band = state.band === null ? null : [state.band[0] / 1e6, state.band[1] / 1e6];
+  const n = dims.length;
+  const dpr = lineLayer.dpr;
+  const ctx = lineLayer.canvas.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, lineLayer.canvas.width, lineLayer.canvas.height);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.lineWidth = LINE_STYLE.width;
+  let colour = null;
+  let inBand = 0;
+  let active = 0;
+  // In data order, as ECharts drew them: where lines cross, the later one is on top.
+  for (let k = 0; k < count; k++) {
+    const latency = values[k * n + lineLayer.latency];
+    const c = band === null ? BASE_COLOR : latency >= band[0] && latency <= band[1] ? BAND_COLOR : REST_COLOR;
+    let opacity = LINE_STYLE.opacity;
+    if (brushed) {
+      opacity = LINE_STYLE.activeOpacity;
+      for (let j = 0; j < n; j++)
+        if (axisModels[j].getActiveState(values[k * n + j]) === 'inactive') {
+          opacity = LINE_STYLE.inactiveOpacity;
+          break;
+        }
+    }
+    if (c === BAND_COLOR) inBand++;
+    if (opacity !== LINE_STYLE.inactiveOpacity) active++;
+    if (c !== colour) ctx.strokeStyle = colour = c;
+    ctx.globalAlpha = opacity;
+    ctx.beginPath();
+    const at = k * n * 2;
+    ctx.moveTo(points[at], points[at + 1]);
+    for (let j = 1; j < n; j++) ctx.lineTo(points[at + j * 2], points[at + j * 2 + 1]);
+    ctx.stroke();
+  }
+  explorer.linesDrawn = { total: count, inBand, active };
 }
 
 function drawComparison(r) {
@@ -287,30 +355,50 @@ function axisOrder(meta) {
   return order;
 }
 
+/**
+ * ECharts' series holds only each axis's smallest and largest value of the lines, drawn
+ * invisible: the axes' extents, and so their scales, are those of every line; lineLayer draws the lines.
+ */
+function extentSeries(meta, lines) {
+  const axes = meta.axes;
+  const low = axes.map(() => Infinity);
+  const high = axes.map(() => -Infinity);
+  for (const row of lines.values)
+    row.forEach((v, i) => {
+      const x = shown(axes[i], v);
+      if (x < low[i]) low[i] = x;
+      if (x > high[i]) high[i] = x;
+    });
+  return { data: lines.values.length === 0 ? [] : [low, high] };
+}
+
 /** ECharts lays the axes out in the order of its parallelAxis list; each keeps its data dimension. */
 function setupParallel(meta, lines) {
-  const chart = echarts.init(document.getElementById('parallel'));
+  const container = document.getElementById('parallel');
+  const chart = echarts.init(container);
   const axes = meta.axes;
   const dims = axisOrder(meta).map((name) => axes.findIndex((a) => a.name === name));
   chart.setOption({
     animation: false,
     parallel: { left: 60, right: 80, top: 40, bottom: 30 },
     parallelAxis: dims.map((i) => ({ id: `axis-${axes[i].name}`, dim: i, name: label(axes[i]), nameTextStyle: { fontSize: 11 }, min: 0 })),
-    // Coloured for the band from the start: setting the colours later draws every line again.
-    visualMap: { type: 'piecewise', show: false, dimension: 0, seriesIndex: 0, ...bandColours() },
     series: [
       {
         type: 'parallel',
-        data: lines.values.map((row) => row.map((v, i) => shown(axes[i], v))),
-        lineStyle: { width: 1, opacity: 0.35 },
-        inactiveOpacity: 0.03,
-        activeOpacity: 0.6,
-        // Drawn in one go: progressive frames took longer in all, and the page is ready only once every line is drawn.
+        ...extentSeries(meta, lines),
+        silent: true,
+        lineStyle: { opacity: 0 },
+        inactiveOpacity: 0,
+        activeOpacity: 0,
         progressive: 0,
-        smooth: false,
       },
     ],
   });
+  // Under ECharts' canvas (its element comes later, both positioned): the axes and brushes stay on top.
+  lineLayer.canvas?.remove();
+  lineLayer.canvas = Object.assign(document.createElement('canvas'), { className: 'lines' });
+  container.prepend(lineLayer.canvas);
+  layOutLines(chart, meta, lines);
   chart.on('axisareaselected', (e) => {
     const name = e.parallelAxisId.replace(/^axis-/, '');
     const a = axes.find((x) => x.name === name);
@@ -335,8 +423,10 @@ async function refreshLive() {
   const sameAxes = names === explorer.meta.axes.map((a) => a.name).join();
   explorer.meta = meta;
   explorer.lines = lines;
-  if (sameAxes) explorer.parallel.setOption({ series: [{ data: lines.values.map((row) => row.map((v, i) => shown(meta.axes[i], v))) }] });
-  else {
+  if (sameAxes) {
+    explorer.parallel.setOption({ series: [extentSeries(meta, lines)] });
+    layOutLines(explorer.parallel, meta, lines);
+  } else {
     for (const name of Object.keys(state.filters)) if (!meta.axes.some((a) => a.name === name)) delete state.filters[name];
     rebuildParallel();
   }
@@ -572,6 +662,7 @@ async function main() {
   window.addEventListener('resize', () => {
     explorer.histogram.resize();
     explorer.parallel.resize();
+    layOutLines(explorer.parallel, explorer.meta, explorer.lines);
   });
   await update(first);
   explorer.timings.ready = performance.now();
