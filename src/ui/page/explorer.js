@@ -98,15 +98,21 @@ function histogramLabels(edges) {
   return labels;
 }
 
+/** The bins' labels last given to ECharts, one a line. */
+let drawnLabels = null;
 function drawHistogram(r) {
   const h = r.histogram;
-  explorer.histogram.setOption({
-    xAxis: { data: histogramLabels(h.edges) },
+  const option = {
     series: [
       { id: 'activities', data: h.counts },
       { id: 'selected', data: state.band === null ? h.counts.map(() => 0) : h.selected },
     ],
-  });
+  };
+  // Only a new scale or new data moves the bins: giving ECharts the same labels again tripled its update.
+  const labels = histogramLabels(h.edges);
+  if (labels.join('\n') !== drawnLabels) option.xAxis = { data: labels };
+  drawnLabels = labels.join('\n');
+  explorer.histogram.setOption(option);
 }
 
 /**
