@@ -225,6 +225,48 @@ test("a row of the table opens that activity's full record", { skip: NO_BROWSER 
   assert.ok(rec.fs_ns > 1e6);
 });
 
+test('the table shows the rows the API gives after every selection, and sorts by a clicked column', { skip: NO_BROWSER }, async () => {
+  const p = await openPage();
+  type Page = { explorer: { apply(change: object): Promise<void>; state: { sort: string; asc: boolean } } };
+  const ms = (ns: number): string => {
+    const x = ns / 1e6;
+    return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toFixed(3);
+  };
+  // Rows are reused from one selection to the next: each must show its own activity, none left over.
+  const check = async (what: string): Promise<SelectionResult['rows']> => {
+    const state = await p.evaluate(() => (window as unknown as Page).explorer.state);
+    const rows = (await api<SelectionResult>('/api/select', { q: JSON.stringify({ ...state, limit: 100 }) })).rows;
+    const shown = await p.evaluate(() =>
+      [...document.querySelectorAll<HTMLTableRowElement>('#activities tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent)),
+    );
+    assert.deepEqual(
+      shown.map((cells) => cells.slice(0, 3)),
+      rows.map((r) => [String(r.id), String(r.token), ms(r.latency_ns as number)]),
+      what,
+    );
+    return rows;
+  };
+  const band = (b: number[] | null) => p.evaluate((x) => (window as unknown as Page).explorer.apply({ band: x }), b);
+  await band(null);
+  const all = await check('the whole selection');
+  assert.ok(all.length >= 2, `${all.length} rows`);
+  // The faster half: the first rows now show other activities.
+  await band([0, all[Math.floor(all.length / 2)]!.latency_ns as number]);
+  const half = await check('its faster half');
+  assert.ok(half.length > 0 && half[0]!.id !== all[0]!.id);
+  await band([0, 1]);
+  assert.equal((await check('an empty band')).length, 0);
+  await band(null);
+  await check('the whole selection again');
+  const latency = p.locator('#activities thead th').nth(2);
+  for (const asc of [true, false]) {
+    await latency.click();
+    await p.waitForFunction((a) => (window as unknown as Page).explorer.state.asc === a, asc);
+    await p.waitForFunction((a) => document.querySelector('#activities thead th:nth-child(3)')!.textContent!.endsWith(a ? '▲' : '▼'), asc);
+    await check(asc ? 'fastest first' : 'slowest first');
+  }
+});
+
 test('the log scale bins latency by equal ratios and still counts every activity', { skip: NO_BROWSER }, async () => {
   const p = await openPage();
   const updates = await p.evaluate(() => (window as unknown as { explorer: { updates: number } }).explorer.updates);

@@ -242,37 +242,50 @@ function drawComparison(r) {
   t.append(body);
 }
 
+/** The table's columns and sort as drawn: a brush that changes neither keeps the header and the rows' cells. */
+let drawnTableHead = null;
+/** Rows are reused from brush to brush, only the cells whose text changed are set: rebuilding 100 rows was most of the table's redraw. */
 function drawTable(r) {
   const axes = explorer.meta.axes;
   const t = document.getElementById('activities');
-  t.innerHTML = '';
-  const head = document.createElement('tr');
-  for (const [key, text] of [['id', 'id'], ['token', 'token'], ...axes.map((a) => [a.name, label(a)])]) {
-    const arrow = key === state.sort ? (state.asc ? ' ▲' : ' ▼') : '';
-    const th = Object.assign(document.createElement('th'), { textContent: text + arrow });
-    if (key !== 'id' && key !== 'token')
-      th.onclick = () => {
-        state.asc = state.sort === key ? !state.asc : false;
-        state.sort = key;
-        void update();
-      };
-    head.append(th);
-  }
-  t.append(Object.assign(document.createElement('thead'), {}), document.createElement('tbody'));
-  t.tHead.append(head);
-  for (const row of r.rows) {
-    const tr = document.createElement('tr');
-    tr.dataset.id = row.id;
-    tr.append(
-      Object.assign(document.createElement('td'), { textContent: row.id }),
-      Object.assign(document.createElement('td'), { textContent: row.token }),
-    );
-    for (const a of axes) tr.append(Object.assign(document.createElement('td'), { textContent: fmt(a, row[a.name]) }));
-    tr.onclick = async () => {
-      document.getElementById('record').textContent = JSON.stringify(await api('/api/activity', { id: row.id }), null, 2);
+  const columns = [state.sort, state.asc, ...axes.map((a) => a.name)].join();
+  if (columns !== drawnTableHead) {
+    drawnTableHead = columns;
+    t.innerHTML = '';
+    const head = document.createElement('tr');
+    for (const [key, text] of [['id', 'id'], ['token', 'token'], ...axes.map((a) => [a.name, label(a)])]) {
+      const arrow = key === state.sort ? (state.asc ? ' ▲' : ' ▼') : '';
+      const th = Object.assign(document.createElement('th'), { textContent: text + arrow });
+      if (key !== 'id' && key !== 'token')
+        th.onclick = () => {
+          state.asc = state.sort === key ? !state.asc : false;
+          state.sort = key;
+          void update();
+        };
+      head.append(th);
+    }
+    t.append(document.createElement('thead'), document.createElement('tbody'));
+    t.tHead.append(head);
+    t.tBodies[0].onclick = async (e) => {
+      const tr = e.target.closest('tr');
+      if (tr === null) return;
+      document.getElementById('record').textContent = JSON.stringify(await api('/api/activity', { id: tr.dataset.id }), null, 2);
     };
-    t.tBodies[0].append(tr);
   }
+  const body = t.tBodies[0];
+  r.rows.forEach((row, k) => {
+    let tr = body.rows[k];
+    if (tr === undefined) {
+      tr = body.insertRow();
+      for (let c = 0; c < 2 + axes.length; c++) tr.insertCell();
+    }
+    tr.dataset.id = row.id;
+    const texts = [String(row.id), String(row.token), ...axes.map((a) => fmt(a, row[a.name]))];
+    texts.forEach((text, c) => {
+      if (tr.cells[c].textContent !== text) tr.cells[c].textContent = text;
+    });
+  });
+  while (body.rows.length > r.rows.length) body.deleteRow(-1);
 }
 
 function setupHistogram() {
