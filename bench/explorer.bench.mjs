@@ -11,18 +11,19 @@ export const title = 'Latency Explorer: brush and page load in Chromium';
 export const description = `
 Each store holds synthetic activities (every tenth spends 5–25 ms in fs, a few in GC) served by
 \`startExplorer\` in this process and opened in headless Chromium (Debian's, through
-playwright-core). \`brush\`: \`performance.now()\` in the page around one change of the latency
-band, from the request to /api/select until the lines' colours (redrawn while the server answers),
-the histogram, the comparison and the table are redrawn; \`filter\`: from ECharts' own
-\`axisAreaSelect\` action on the fs axis (what a drag along the axis dispatches: ECharts draws the
-interval on the axis, the page redraws the lines in and out of it on a canvas of its own and asks
-/api/select) until the page has redrawn every view for it. Each case has a page of its own, so that one case's selection
-never costs the other a redraw (a filter sample after a brush sample used to clear the band and
-recolour every line). \`load\`: a first
-visit (a browser context of its own: no cache, a new renderer process), from navigation to the
-page's first complete drawing (ECharts parsed, the 2,000 sampled lines drawn, the first selection
-shown), as the page's \`performance.now()\` reads it then. Targets (issue 14): a brush within
-100 ms and a load within 1 s at 100,000.
+playwright-core). The parallel coordinates' 2,000 sampled lines are drawn by the page on a canvas
+of their own, under ECharts' axes. \`brush\`: \`performance.now()\` in the page around one change of
+the latency band, from the request to /api/select until the lines' colours (redrawn while the
+server answers), the histogram, the comparison and the table are redrawn; \`filter\`: from
+ECharts' own \`axisAreaSelect\` action on the fs axis (what a drag along the axis dispatches:
+ECharts draws the interval on the axis, the page fades the lines outside it and asks
+/api/select) until the page has redrawn every view for it. Each case has a page of its own, so
+that one case's selection never costs the other a redraw (a filter sample after a brush sample
+used to clear the band and recolour every line). \`load\`: a first visit (a browser context of its
+own: no cache, a new renderer process), from navigation to the page's first complete drawing
+(ECharts parsed, the 2,000 sampled lines drawn, the first selection shown), as the page's
+\`performance.now()\` reads it then. Targets (issue 14): a brush within 100 ms and a load within
+1 s at 100,000.
 `;
 export const unit = 'ms';
 export const rounds = 10;

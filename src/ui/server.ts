@@ -25,9 +25,10 @@ const ECHARTS = existsSync(BUILT_ECHARTS) ? BUILT_ECHARTS : createRequire(import
 
 /**
  * Lines drawn in the parallel coordinates; a larger store is sampled (the histogram and comparison
- * still count every activity). Drawing them is most of a large store's page load and of a brush's
+ * still count every activity). Drawing them was most of a large store's page load and of a brush's
  * recolouring: at 100,000 activities, with 5,000 lines against 2,000, a first load took 2.1 s
- * against 1.7 s and a brush 633 against 347 ms (side by side, on a machine at load 15).
+ * against 1.7 s and a brush 633 against 347 ms (side by side, on a machine at load 15, when ECharts
+ * still drew the lines as a series).
  */
 export const LINE_LIMIT = 2000;
 
