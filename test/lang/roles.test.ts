@@ -115,10 +115,11 @@ test('-x options override pragmas', () => {
   assert.equal(r.program!.options.strsize, 16);
 });
 
-test('strsize bounds strings', () => {
-  const p = compile([{ file: 's.d', text: 'BEGIN { printf("%s\\n", strjoin("abcdef", "ghijkl")); }' }], {
+/** What a program prints running alone in mscope, with `-x strsize=N` and quiet. */
+function soloOutput(text: string, strsize: number): string {
+  const p = compile([{ file: 's.d', text }], {
     options: [
-      ['strsize', '8'],
+      ['strsize', String(strsize)],
       ['quiet', ''],
     ],
   }).program!;
@@ -126,22 +127,16 @@ test('strsize bounds strings', () => {
   const s = ConsumerProgram.solo(p, h);
   s.start();
   s.finish();
-  assert.equal(h.out, 'abcdefgh\n');
+  return h.out;
+}
+
+test('strsize bounds strings', () => {
+  assert.equal(soloOutput('BEGIN { printf("%s\\n", strjoin("abcdef", "ghijkl")); }', 8), 'abcdefgh\n');
 });
 
 test('sizeof (string) and a struct with a string member follow -x strsize, as DTrace resizes its string type', () => {
   const text = 'struct r { string s; int n; }; BEGIN { printf("%d %d %d\\n", sizeof (string), sizeof (struct r), sizeof (execname)); }';
-  const p = compile([{ file: 's.d', text }], {
-    options: [
-      ['strsize', '32'],
-      ['quiet', ''],
-    ],
-  }).program!;
-  const h = host();
-  const s = ConsumerProgram.solo(p, h);
-  s.start();
-  s.finish();
-  assert.equal(h.out, '32 36 32\n');
+  assert.equal(soloOutput(text, 32), '32 36 32\n');
 });
 
 test('a fault never reaches the traced function', () => {
