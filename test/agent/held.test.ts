@@ -13,11 +13,11 @@ import { collect, ROOT } from '../cli/mscope.js';
 const REGISTER = pathToFileURL(join(ROOT, 'lib', 'agent', 'register.js')).href;
 
 /** A Node process with an agent of a session whose monitors file is not written yet; its program writes `marker`. */
-function heldNode(session: string, marker: string, consumerPid: number): ChildProcess {
+function heldNode(session: string, marker: string, consumerPid: number, preload = ''): ChildProcess {
   return spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); console.log('ran')`], {
     env: {
       ...process.env,
-      NODE_OPTIONS: `--import=${REGISTER}`,
+      NODE_OPTIONS: `${preload} --import=${REGISTER}`.trim(),
       MSCOPE_SESSION: session,
       MSCOPE_MONITORS_FILE: join(session, 'monitors.json'),
       MSCOPE_OPTIONS: JSON.stringify({ root: session }),
@@ -59,6 +59,41 @@ test('a held process runs none of its program until the monitors are written, th
     assert.equal(r.stdout, 'ran\n');
     assert.ok(existsSync(marker));
     assert.ok(existsSync(join(dir, `${child.pid}.ndjson`)), 'its agent reported to the session');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('without inotify a held process waits by looking for the file, and runs once it appears', { timeout: 60_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'mscope-held-'));
+  try {
+    const dir = mkdtempSync(join(root, 'session-'));
+    const marker = join(root, 'marker');
+    const tried = join(root, 'watch-tried');
+    // Every fs.watch fails, as it does once the user's inotify instances are used up.
+    const noWatch = join(root, 'no-watch.cjs');
+    writeFileSync(
+      noWatch,
+      `const fs = require('fs');
+       fs.watch = () => {
+         fs.writeFileSync(${JSON.stringify(tried)}, '');
+         throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+       };
+       require('module').syncBuiltinESMExports();`,
+    );
+    const child = heldNode(dir, marker, process.pid, `--require=${noWatch}`);
+    const done = collect(child);
+    while (!existsSync(tried)) {
+      if (child.exitCode !== null) break;
+      await delay(10);
+    }
+    assert.equal(existsSync(marker), false, 'the program ran before it was released');
+    writeFileSync(join(dir, 'monitors.partial'), '[]');
+    renameSync(join(dir, 'monitors.partial'), join(dir, 'monitors.json'));
+    const r = await done;
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'ran\n');
+    assert.equal(r.stderr, '');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
