@@ -30,6 +30,10 @@ function suite(pkg: string, files: string[]): { pass: number; total: number; cou
     });
     assert.ok(plain.status !== 0, `only the traced run failed: ${said}`);
     assert.deepEqual(failingNames(r.stdout), failingNames(plain.stdout), said);
+    // Passed, but said: the package's own suite fails on this machine whether traced or not.
+    process.stderr.write(
+      `${pkg}: its own suite fails here untraced too, the same tests traced: ${failingNames(plain.stdout).join('; ')}\n`,
+    );
   } else {
     assert.match(r.stdout, /^# ok$/m, said);
   }
