@@ -43,32 +43,39 @@ async function waiting(pid: number): Promise<void> {
   }
 }
 
-test('a held process runs none of its program until the monitors are written, then runs it traced', { timeout: 60_000 }, async () => {
+/** A scratch directory with an empty session directory in it, removed after `body`. */
+async function inSession(body: (s: { root: string; dir: string; marker: string }) => Promise<void>): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'mscope-held-'));
   try {
-    const dir = mkdtempSync(join(root, 'session-'));
-    const marker = join(root, 'marker');
+    await body({ root, dir: mkdtempSync(join(root, 'session-')), marker: join(root, 'marker') });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** What mscope does once the program is compiled: the monitors file renamed into place. */
+function release(dir: string): void {
+  writeFileSync(join(dir, 'monitors.partial'), '[]');
+  renameSync(join(dir, 'monitors.partial'), join(dir, 'monitors.json'));
+}
+
+test('a held process runs none of its program until the monitors are written, then runs it traced', { timeout: 60_000 }, async () => {
+  await inSession(async ({ dir, marker }) => {
     const child = heldNode(dir, marker, process.pid);
     const done = collect(child);
     await waiting(child.pid!);
     assert.equal(existsSync(marker), false, 'the program ran before it was released');
-    writeFileSync(join(dir, 'monitors.partial'), '[]');
-    renameSync(join(dir, 'monitors.partial'), join(dir, 'monitors.json'));
+    release(dir);
     const r = await done;
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'ran\n');
     assert.ok(existsSync(marker));
     assert.ok(existsSync(join(dir, `${child.pid}.ndjson`)), 'its agent reported to the session');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('without inotify a held process waits by looking for the file, and runs once it appears', { timeout: 60_000 }, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mscope-held-'));
-  try {
-    const dir = mkdtempSync(join(root, 'session-'));
-    const marker = join(root, 'marker');
+  await inSession(async ({ root, dir, marker }) => {
     const tried = join(root, 'watch-tried');
     // Every fs.watch fails, as it does once the user's inotify instances are used up.
     const noWatch = join(root, 'no-watch.cjs');
@@ -88,22 +95,16 @@ test('without inotify a held process waits by looking for the file, and runs onc
       await delay(10);
     }
     assert.equal(existsSync(marker), false, 'the program ran before it was released');
-    writeFileSync(join(dir, 'monitors.partial'), '[]');
-    renameSync(join(dir, 'monitors.partial'), join(dir, 'monitors.json'));
+    release(dir);
     const r = await done;
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'ran\n');
     assert.equal(r.stderr, '');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a held process whose mscope is gone ends without running its program', { timeout: 60_000 }, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'mscope-held-'));
-  try {
-    const dir = mkdtempSync(join(root, 'session-'));
-    const marker = join(root, 'marker');
+  await inSession(async ({ dir, marker }) => {
     // A stand-in for mscope: the held process's parent, which says its child's pid and then is killed.
     const parent = spawn(
       process.execPath,
@@ -143,7 +144,5 @@ test('a held process whose mscope is gone ends without running its program', { t
       !existsSync(`/proc/${held}`) || /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${held}/stat`, 'utf8')),
       'the held process still runs',
     );
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
