@@ -12,7 +12,7 @@ call benchmark, loaded instrumentable by the same rewrite. \`none\`: the plain m
 \`fn:::entry { @[probefunc] = count(); }\` compiled and run by \`ConsumerProgram.solo\`
 (direct binding). \`bare enabled probe\`: \`link\` with an empty monitor.
 \`false predicate\`: \`fn:::entry /arg0 < 0/ { @n = count(); }\` (arg0 is never negative).
-\`arithmetic clause\`: integer arithmetic on a global and a clause-local (64-bit: they take arg0's type).
+\`arithmetic clause\`: integer arithmetic on a global declared \`int64_t\` and a clause-local (64-bit: it takes arg0's type).
 The self case stores a variable on entry and zeroes it on return: a global, or a \`self->\`
 variable, whose new storage is charged to \`dynvarsize\` and given back when zeroed.
 The compile case times the first \`compile()\` in a process (what \`mscope\` pays), of a
@@ -24,10 +24,11 @@ export const isolate = true;
 
 const COUNT = 'fn:::entry { @[probefunc] = count(); }';
 const FALSE_PREDICATE = 'fn:::entry /arg0 < 0/ { @n = count(); }';
-const ARITHMETIC = 'fn:::entry { n = n + 1; this->x = (arg0 * 3 + n) & 0xff; @s = sum(this->x + n % 7); }';
+const ARITHMETIC = 'int64_t n; fn:::entry { n = n + 1; this->x = (arg0 * 3 + n) & 0xff; @s = sum(this->x + n % 7); }';
 const GLOBAL_STORE = 'fn:::entry { g = arg0 + 1; } fn:::return { g = 0; }';
 const SELF_STORE = 'fn:::entry { self->x = arg0 + 1; } fn:::return { self->x = 0; }';
-const PROGRAMS = {
+/** Every D program the cases run, by variant; test/scripts/bench-programs.test.ts compiles each. */
+export const PROGRAMS = {
   'count() clause': COUNT,
   'false predicate': FALSE_PREDICATE,
   'arithmetic clause': ARITHMETIC,
@@ -99,7 +100,7 @@ async function startProgram(text) {
 }
 
 /** A program of `n` distinct clauses, each with a predicate and two aggregations. */
-function program(n) {
+export function program(n) {
   const clauses = [];
   for (let i = 0; i < n; i++) {
     clauses.push(
