@@ -15,20 +15,27 @@ export function matchesLater(d: ProbeDescription): boolean {
 /**
  * Warnings for probe descriptions that matched none of `probes`, each naming up to three
  * nearest probes that did exist. `which` narrows them: `now`, the descriptions judged before
- * CMD runs; `later`, those judged at the end of the run (see matchesLater).
+ * CMD runs; `later`, those judged at the end of the run (see matchesLater). `matched` names
+ * descriptions already known to have matched (an agent's links count them), and `probes` may
+ * be a function: a process whose descriptions all matched never lists its probes.
  */
 export function unmatchedProbeWarnings(
   program: CompiledProgram,
-  probes: readonly ProbeName[],
+  probes: readonly ProbeName[] | (() => readonly ProbeName[]),
   which: 'all' | 'now' | 'later' = 'all',
+  matched: (d: ProbeDescription) => boolean = () => false,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const names = probes.map(formatProbeName);
+  let listed: readonly ProbeName[] | null = null;
+  let names: string[] | null = null;
   for (const c of program.clauses) {
     for (const spec of c.probes) {
       const d = spec.description;
       if (d === null || (which !== 'all' && matchesLater(d) !== (which === 'later'))) continue;
-      if (probes.some((p) => d.matches(p))) continue;
+      if (matched(d)) continue;
+      listed ??= typeof probes === 'function' ? probes() : probes;
+      if (listed.some((p) => d.matches(p))) continue;
+      names ??= listed.map(formatProbeName);
       const near = nearestNames(spec.text, names);
       const hint = near.length === 0 ? undefined : `nearest probes: ${near.join(', ')}`;
       out.push(makeDiagnostic('D5001', spec.span, [spec.text], hint === undefined ? {} : { hint }));
