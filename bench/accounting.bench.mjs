@@ -18,7 +18,10 @@ autocannon run gives both the throughput sample and the p99 sample. p99 is taken
 response's own duration (autocannon's histogram keeps whole milliseconds, and this server
 answers in well under one). \`none\`: the plain server.
 \`acct\`: \`acct.enable()\` with the default subsystems. \`acct wall\`: only the wall clock
-(every other subsystem off). \`otel\`: OpenTelemetry's \`NodeSDK\` with
+(every other subsystem off). \`dc+ALS floor\`: no microScope, only what a wall-clock account
+of each request cannot do without (Node's two http.server channels, an AsyncLocalStorage
+entered with the start time, the elapsed time summed at the finish): the floor for
+\`acct wall\`. \`otel\`: OpenTelemetry's \`NodeSDK\` with
 \`@opentelemetry/instrumentation-http\` and an exporter that drops the spans.
 
 Where the per-request time goes (Node 20, 2026-12-03 23:40–23:50 UTC, load average 11–21; a
@@ -53,7 +56,7 @@ export const unit = 'req/s';
 export const rounds = 6;
 export const isolate = false;
 
-const VARIANTS = ['none', 'acct', 'acct wall', 'otel'];
+const VARIANTS = ['none', 'acct', 'acct wall', 'dc+ALS floor', 'otel'];
 const otel = otelInstalled();
 
 export function cases() {

@@ -15,9 +15,9 @@ export const title = `startup of a program that loads ${MODULE_COUNT} modules`;
 export const description = `
 Each sample is the wall time of one \`node main.mjs\` run of a generated program (50 ESM and
 50 CommonJS application files, 10 packages of 20 CommonJS files; 5 functions and a class
-each). \`agent\`: \`node --import dist/agent/register.js\` with the environment \`mscope run
--e 'fn::nothing:entry {}'\` gives it (a session directory, the program's root, that D program),
-so the agent compiles the program and every application file and direct dependency is
+each). \`agent\`: \`node --import lib/agent/register.js\` with the environment \`mscope run
+-e 'fn::nothing:entry {}'\` gives it (a session directory, the program's root, that D program
+compiled by mscope and shipped), so every application file and direct dependency is
 instrumented. \`cold\`: the agent's transform cache
 (\`MSCOPE_CACHE_DIR\`) is emptied before every run; \`warm\`: it was filled by one earlier
 run. The operating system's file cache is warm in both.
@@ -56,7 +56,12 @@ export async function setup() {
   };
   // What `mscope run` hands the agent for this program (src/agent/protocol.ts, lang/script-spec.ts).
   const script = { sources: [{ file: '-e', text: 'fn::nothing:entry {}' }], settings: [], quiet: true, format: 'text' };
-  writeFileSync(work.monitors, JSON.stringify([{ kind: 'd', name: 'script', spec: JSON.stringify(script) }]));
+  const [{ compileScript, encodeScript }, { shipProgram }] = await Promise.all([
+    import('../dist/lang/script-spec.js'),
+    import('../dist/lang/shipped.js'),
+  ]);
+  const spec = encodeScript({ ...script, compiled: shipProgram(compileScript(script)) });
+  writeFileSync(work.monitors, JSON.stringify([{ kind: 'd', name: 'script', spec }]));
   run('warm', 'agent');
   primed = existsSync(work.caches.warm) ? readdirSync(work.caches.warm).length : 0;
 }
