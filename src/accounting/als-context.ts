@@ -3,9 +3,10 @@ import type { Activity } from './activity.js';
 import type { ContextTracker } from './context.js';
 
 /**
- * AsyncLocalStorage strategy, used where AsyncContextFrame makes propagation free (Node 24,
- * or 22 with --experimental-async-context-frame) and no subsystem needs segment
- * boundaries. One `run()` (about 300 ns there) per activity, nothing per await.
+ * AsyncLocalStorage strategy, used when no subsystem needs segment boundaries. Where
+ * AsyncContextFrame backs it (Node 24, or 22 with --experimental-async-context-frame) it
+ * costs one `run()` (about 300 ns) per activity and nothing per await; elsewhere Node's own
+ * `init` hook copies the store to each new resource.
  */
 export class AlsContext implements ContextTracker {
   readonly kind = 'als' as const;

@@ -13,45 +13,37 @@ const OFF = { cpu: false, loop: false, gc: false, fs: false, net: false, dns: fa
 after(() => acct.disable());
 
 describe('context strategy', () => {
-  it(
-    'is AsyncLocalStorage on AsyncContextFrame when no subsystem needs hooks, else hooks',
-    { skip: !hasAsyncContextFrame() && 'needs AsyncContextFrame (Node 24)' },
-    async () => {
-      acct.enable({ subsystems: OFF, providers: false });
-      assert.equal((acct as unknown as { s: { tracker: { kind: string } } }).s.tracker.kind, 'als');
-      const server = http.createServer(async (_req, res) => {
-        await sleep(1);
-        res.end(String(currentActivity()));
-      });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      const { port } = server.address() as AddressInfo;
-      const records: AcctRecord[] = [];
-      const off = acct.onRecord((r) => records.push(r));
-      const ids: string[] = [];
-      for (let i = 0; i < 3; i++) ids.push(await (await fetch(`http://127.0.0.1:${port}/x`)).text());
-      off();
-      server.close();
-      assert.deepEqual(
-        ids,
-        records.map((r) => String(r.id)),
-        'the handler ran in its own activity, not a leaked one',
-      );
-      const inner = await acct.run('als', async () => {
-        await sleep(1);
-        return currentActivity();
-      });
-      assert.equal(inner, acct.ring.toArray().at(-1)!.id);
-    },
-  );
+  it('is AsyncLocalStorage when no subsystem needs hooks, on every Node, else hooks', async () => {
+    acct.enable({ subsystems: OFF, providers: false });
+    assert.equal((acct as unknown as { s: { tracker: { kind: string } } }).s.tracker.kind, 'als');
+    const server = http.createServer(async (_req, res) => {
+      await sleep(1);
+      res.end(String(currentActivity()));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const records: AcctRecord[] = [];
+    const off = acct.onRecord((r) => records.push(r));
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await (await fetch(`http://127.0.0.1:${port}/x`)).text());
+    off();
+    server.close();
+    assert.deepEqual(
+      ids,
+      records.map((r) => String(r.id)),
+      'the handler ran in its own activity, not a leaked one',
+    );
+    const inner = await acct.run('als', async () => {
+      await sleep(1);
+      return currentActivity();
+    });
+    assert.equal(inner, acct.ring.toArray().at(-1)!.id);
+  });
 
-  it('hooks carry the activity on Node 20; on Node 24 ALS does, with hooks for segments', () => {
+  it('with the default subsystems, hooks carry the activity on Node 20; on Node 24 ALS does, with hooks for segments', () => {
     acct.enable({ providers: false });
     assert.equal((acct as unknown as { s: { tracker: { kind: string } } }).s.tracker.kind, hasAsyncContextFrame() ? 'als+hooks' : 'hooks');
-    if (!hasAsyncContextFrame()) {
-      acct.enable({ subsystems: OFF, providers: false });
-      assert.equal((acct as unknown as { s: { tracker: { kind: string } } }).s.tracker.kind, 'hooks');
-    }
   });
 
   it('refuses als with a subsystem that needs segment boundaries', () => {
