@@ -109,13 +109,16 @@ function keepTraceContext(raw: readonly string[], act: Activity): void {
 /**
  * A request's later events ('data', 'end') are emitted from the socket's reads, whose async
  * context predates the request: without this, work done in a body handler belongs to no
- * activity (or, on a kept-alive connection, to whichever one the socket last carried).
+ * activity (or, on a kept-alive connection, to whichever one the socket last carried). An
+ * event nobody listens to runs no code, so it is emitted as it is: each switch is an
+ * AsyncLocalStorage frame where AsyncContextFrame backs it.
  */
 function bindEmitter(acct: Accountant, request: IncomingMessage, act: Activity, installed: { readonly on: boolean }): void {
   const emit = request.emit;
   request.emit = function (this: IncomingMessage, ...args: Parameters<IncomingMessage['emit']>): boolean {
-    if (!installed.on) return emit.apply(this, args);
+    if (!installed.on || this.listenerCount(args[0]) === 0) return emit.apply(this, args);
     const prev = acct.current();
+    if (prev === act) return emit.apply(this, args);
     acct.enter(act);
     try {
       return emit.apply(this, args);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,6 +45,57 @@ describe('context strategy', () => {
   it('with the default subsystems, hooks carry the activity on Node 20; on Node 24 ALS does, with hooks for segments', () => {
     acct.enable({ providers: false });
     assert.equal((acct as unknown as { s: { tracker: { kind: string } } }).s.tracker.kind, hasAsyncContextFrame() ? 'als+hooks' : 'hooks');
+  });
+
+  it('a request enters its activity once; its body events switch to it only when something listens', async () => {
+    acct.enable({ subsystems: OFF, providers: false });
+    const seen: number[] = [];
+    const server = http.createServer((req, res) => {
+      if (req.method === 'GET') return res.end('x');
+      req.on('data', () => seen.push(currentActivity()));
+      req.on('end', () => {
+        seen.push(currentActivity());
+        res.end(String(currentActivity()));
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, method, agent }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (d: string) => (body += d));
+          res.on('end', () => resolve(body));
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? 'some body' : undefined);
+      });
+    const enterWith = AsyncLocalStorage.prototype.enterWith;
+    let switches = 0;
+    AsyncLocalStorage.prototype.enterWith = function (this: AsyncLocalStorage<unknown>, store: unknown) {
+      switches++;
+      return enterWith.call(this, store);
+    };
+    let gets: number;
+    let id: string;
+    try {
+      await send('GET');
+      switches = 0;
+      for (let i = 0; i < 20; i++) await send('GET');
+      gets = switches;
+      id = await send('POST');
+    } finally {
+      AsyncLocalStorage.prototype.enterWith = enterWith;
+      agent.destroy();
+      server.close();
+    }
+    // Each switch is a new frame where AsyncContextFrame backs ALS; the idle request events took eight more.
+    assert.equal(gets, 20, 'one switch per GET request (the activity entered at its start)');
+    assert.ok(Number(id) > 0);
+    assert.deepEqual(seen, Array(seen.length).fill(Number(id)), 'body events run in the request activity');
+    assert.ok(seen.length >= 2);
   });
 
   it('refuses als with a subsystem that needs segment boundaries', () => {
