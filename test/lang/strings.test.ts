@@ -72,3 +72,9 @@ test('rawbytes pads a last short row as DTrace does', () => {
   const out = rawbytes(Uint8Array.from([0x41, 0x0a, 0x80]));
   assert.equal(out.split('\n')[2], '         0: 41 0a 80' + ' '.repeat(13 * 3) + '  A..');
 });
+
+test("clauses' S holds every export of strings.ts (helpers.ts names them one by one)", async () => {
+  const strings = await import('../../src/lang/runtime/strings.js');
+  const { clauseHelpers } = await import('../../src/lang/runtime/helpers.js');
+  assert.deepEqual(Object.keys(clauseHelpers.helpers.S).sort(), Object.keys(strings).sort());
+});

@@ -1,5 +1,23 @@
 import { symbolOf } from './symbols.js';
-import * as S from './strings.js';
+import {
+  substr,
+  index,
+  rindex,
+  charAt,
+  strstr,
+  strchr,
+  strrchr,
+  lltostr,
+  strtoll,
+  cleanpath,
+  basename,
+  dirname,
+  json,
+  inetNtoa,
+  inetNtoa6,
+  AF_INET,
+  AF_INET6,
+} from './strings.js';
 import type { ClauseRuntime } from './runtime.js';
 import { SelfMap, vacant, type DynVars, type SlotLedger } from './dynvars.js';
 import type { Scratch } from './scratch.js';
@@ -34,6 +52,28 @@ import {
   bound,
   sput,
 } from './values.js';
+
+// Named, not `import * as S`: a namespace object needs esbuild's runtime helper, a file of lib/ that
+// every process would load for it (test/lang/strings.test.ts checks that S has every export).
+const S = {
+  substr,
+  index,
+  rindex,
+  charAt,
+  strstr,
+  strchr,
+  strrchr,
+  lltostr,
+  strtoll,
+  cleanpath,
+  basename,
+  dirname,
+  json,
+  inetNtoa,
+  inetNtoa6,
+  AF_INET,
+  AF_INET6,
+};
 
 type AnyMap = Map<unknown, unknown>;
 
