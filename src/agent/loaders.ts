@@ -25,7 +25,6 @@ export async function loadMonitor(spec: MonitorSpec): Promise<AgentMonitor> {
   const loader = loaders.get(spec.kind);
   if (loader === undefined) throw new Error(`unknown monitor kind "${spec.kind}"`);
   if (spec.consumerOnly === true) return CONSUMER_ONLY;
-  // The weaver's index registers the shm and message bindings, which any of these may link with.
-  await import('../weaver/index.js');
+  // runAgent imported linking.ts before: the weaver's index, which registers the shm and message bindings.
   return loader(spec);
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
+import { INTERNAL_THREAD_ENV } from '../core/threads.js';
 
 /**
  * What `node --import microscope/register` (or `--require`) is asked to do without mscope,
@@ -36,6 +37,11 @@ export function readPreloadEnv(env: NodeJS.ProcessEnv): PreloadPlan | null {
       throw new Error(`${ENV_PROM} expects a port number, got "${prom}"`);
   }
   return { sources, ...(env[ENV_OUTPUT] ? { output: env[ENV_OUTPUT] } : {}), ...(promPort === undefined ? {} : { promPort }) };
+}
+
+/** microScope's own threads and processes (monitor hosts, the store writer) trace nothing: the agent stays out of them. */
+export function isInternal(env: NodeJS.ProcessEnv): boolean {
+  return env[INTERNAL_THREAD_ENV] === '1';
 }
 
 export function hasWork(plan: PreloadPlan): boolean {

@@ -1,5 +1,5 @@
 import { ENV_SESSION } from './protocol.js';
-import { acceptAttach, hasWork, importControl, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+import { acceptAttach, hasWork, importControl, isInternal, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
 
 // `node --import microscope/register`. Under mscope (which puts it in NODE_OPTIONS, so every
 // Node process and worker CMD starts runs it) it starts the agent that reports to mscope; on its
@@ -7,9 +7,12 @@ import { acceptAttach, hasWork, importControl, preloadWarning, readPreloadEnv, s
 // to do loads this file, the control server and nothing else.
 try {
   if (process.env[ENV_SESSION]) {
-    const [{ startAgent }, { registerBlocksLoader }] = await Promise.all([import('./start.js'), import('../attach/blocks-loader.js')]);
-    registerBlocksLoader();
-    await startAgent(process.env);
+    // A monitor host thread (mscope's own) skips the agent without loading it.
+    if (!isInternal(process.env)) {
+      const [{ startAgent }, { registerBlocksLoader }] = await Promise.all([import('./start.js'), import('../attach/blocks-loader.js')]);
+      registerBlocksLoader();
+      await startAgent(process.env);
+    }
   } else {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {

@@ -7,7 +7,6 @@ import { loadMonitor } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
 import { readMonitorsFile } from './monitors-file.js';
 import { ENV_CONSUMER_PID } from '../core/consumer-env.js';
-import { importControl } from './preload.js';
 // Not core's index: an agent whose monitors all run in mscope loads as few modules as it can.
 import { INTERNAL_THREAD_ENV } from '../core/threads.js';
 import { registry } from '../core/registry.js';
@@ -95,25 +94,20 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
   // A process whose monitors all run in mscope alone has no probe to offer: it loads no provider.
   const linking = options.list === true || specs.some((s) => s.consumerOnly !== true);
   // The rewrite's modules load before any monitor links: an fs or acct probe would count their reads.
-  let instrumentation: typeof import('./instrumentation.js') | null = null;
+  let linked: typeof import('./linking.js') | null = null;
   if (linking) {
-    const [{ registerProviders }, { nodeProbeFactory, registerAllCoreModules }, rewrite] = await Promise.all([
-      import('../providers/index.js'),
-      import('../modules/core-modules.js'),
-      import('./instrumentation.js'),
-    ]);
-    instrumentation = rewrite;
-    registerProviders();
+    linked = await import('./linking.js');
+    linked.registerProviders();
     // Core modules are wrapped, never rewritten: their probes do not need the rewrite.
-    registry.addFactory(nodeProbeFactory);
-    if (options.list === true) registerAllCoreModules();
+    registry.addFactory(linked.nodeProbeFactory);
+    if (options.list === true) linked.registerAllCoreModules();
+    // The socket serves `mscope links` and `relink`, which have nothing to act on without a link;
+    // node:net's listen also loads cluster and child_process (about 20 of Node's own modules).
+    if (options.list !== true && isMainThread && !attached)
+      linked
+        .startControlServer()
+        .catch((error: unknown) => agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'));
   }
-  // The socket serves `mscope links` and `relink`, which have nothing to act on without a link;
-  // node:net's listen also loads cluster and child_process (about 20 of Node's own modules).
-  if (linking && options.list !== true && isMainThread && !attached)
-    importControl()
-      .then(({ startControlServer }) => startControlServer())
-      .catch((error: unknown) => agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'));
   for (const spec of specs) {
     try {
       agent.add(spec.name, await loadMonitor(spec));
@@ -122,8 +116,7 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
     }
   }
   try {
-    if (!attached && needsRewrite(options, specs))
-      await (instrumentation ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
+    if (!attached && needsRewrite(options, specs)) await (linked ?? (await import('./linking.js'))).installAgentInstrumentation(options);
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }
