@@ -1,6 +1,9 @@
-// Bundles the runtime into lib/ after tsc has built dist/: one ES module graph per process or
-// thread entry, in shared chunks. Loading 113 small modules cost mscope run 50 to 80 ms more CPU
-// than the 33 files of the bundle (docs/benchmarks.md, mscope-startup).
+// Bundles the runtime into lib/ after tsc has built dist/: one ES module graph for every process
+// and thread, in shared chunks, so that each holds one instance of every module (a traced
+// program that imports microscope shares the agent's registry). Each file a process loads costs
+// it about 1 ms (resolve, read, compile, link), so the chunks follow PROFILES, what each kind of
+// process or thread loads at once (planChunks): a traced process with a probe clause loads 21
+// files instead of 53, one whose monitors run in mscope 8 instead of 18.
 // dist/ stays complete (types, and the unbundled modules that benchmarks import one by one).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -40,6 +43,37 @@ const ENTRIES = [
 // CommonJS entries stay as tsc wrote them; they require the ES entries above by relative path.
 const COMMONJS = ['agent/register-require.cjs', 'attach/bootstrap.cjs'];
 
+// What each kind of process or thread loads at once: its entries and the `import()`s it always
+// takes. Modules that the same profiles load share one chunk (planChunks below). A module that a
+// process loads later, at a request or for one monitor kind, belongs to a profile of its own.
+const UNDER_MSCOPE = ['agent/register', 'agent/start', 'attach/blocks-loader'];
+const LINKING = ['agent/linking'];
+const PROFILES = {
+  'the standalone preload': ['agent/register', 'weaver/control'],
+  'the standalone preload, at a control request': ['agent/register', 'weaver/control', 'weaver/link'],
+  'the standalone preload with a program': ['agent/register', 'weaver/control', 'modules/install', 'consumer/standalone'],
+  'the --require preload': ['agent/protocol', 'agent/preload', 'weaver/control'],
+  'the --require preload under mscope': ['agent/protocol', 'agent/preload', 'agent/start', 'attach/blocks-loader'],
+  'a traced process whose monitors run in mscope': UNDER_MSCOPE,
+  'a traced process with a D probe clause': [...UNDER_MSCOPE, ...LINKING, 'agent/script-monitor'],
+  'a traced process with a TypeScript monitor': [...UNDER_MSCOPE, ...LINKING, 'agent/ts-monitor'],
+  'a traced process with accounting': [...UNDER_MSCOPE, ...LINKING, 'agent/acct-monitor'],
+  'an attached process': ['attach/target', ...LINKING, 'agent/script-monitor'],
+  'a D clause compiled in a traced process': ['lang/script-spec'],
+  'a shm host thread of D clauses': ['agent/register', 'weaver/remote/shm-host', 'agent/remote-clauses'],
+  'a shm host thread of a TypeScript monitor': ['agent/register', 'weaver/remote/shm-host', 'agent/ts-remote'],
+  'a message host of D clauses': ['agent/register', 'weaver/remote/message-host', 'agent/remote-clauses'],
+  'a message host of a TypeScript monitor': ['agent/register', 'weaver/remote/message-host', 'agent/ts-remote'],
+  "Node 20's module hooks thread": ['modules/loader-hooks'],
+  'a program that imports microscope': ['index'],
+  'a program that imports microscope/lang': ['lang-entry'],
+  'a program that imports microscope/export': ['export-entry'],
+  'mscope, before its command': ['cli/main'],
+  'mscope run': ['cli/main', 'cli/commands/run-start', 'cli/commands/run'],
+  'the store writer thread': ['export/store-worker'],
+  'a calibration monitor': ['consumer/calibration-monitor'],
+};
+
 const PREFIX = '__MSCOPE_LIB_ROOT__/';
 
 // In lib/ a module's import.meta.url is its bundle file's. Code finds its siblings (workers, the
@@ -66,8 +100,35 @@ const originalUrl = {
   },
 };
 
-rmSync(LIB, { recursive: true, force: true });
-const result = await esbuild.build({
+const ROOT_NAMESPACE = 'mscope-root';
+const sourceOf = (path) => relative(ROOT, path).split(sep).join('/');
+
+/**
+ * Each root (an entry or an `import()` target) is built from a small module of its own that
+ * re-exports the root's module and then imports the modules `injected` lists for it. Nothing
+ * imports that module, so its imports never make a cycle; the root's own module stays where it
+ * was, for the modules that import it statically.
+ */
+const rootModules = (injected) => ({
+  name: 'root-modules',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.namespace === ROOT_NAMESPACE || (args.kind !== 'entry-point' && args.kind !== 'dynamic-import')) return undefined;
+      const resolved = await build.resolve(args.path, { kind: 'import-statement', importer: args.importer, resolveDir: args.resolveDir });
+      if (resolved.errors.length > 0 || resolved.external || !resolved.path.startsWith(SRC)) return resolved;
+      return { path: resolved.path, namespace: ROOT_NAMESPACE };
+    });
+    build.onLoad({ filter: /.*/, namespace: ROOT_NAMESPACE }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const lines = [`export * from ${JSON.stringify(args.path)};`];
+      if (/^export default\b/m.test(source)) lines.push(`export { default } from ${JSON.stringify(args.path)};`);
+      for (const file of injected.get(sourceOf(args.path)) ?? []) lines.push(`import ${JSON.stringify(join(ROOT, file))};`);
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+});
+
+const options = {
   absWorkingDir: ROOT,
   entryPoints: ENTRIES.map((e) => ({ in: join(SRC, `${e}.ts`), out: e })),
   outdir: LIB,
@@ -83,8 +144,136 @@ const result = await esbuild.build({
   write: false,
   metafile: true,
   logLevel: 'warning',
-  plugins: [originalUrl],
-});
+};
+
+/** The sources each source imports statically, and the roots (entries and `import()` targets) by source. */
+function importGraph(metafile) {
+  const imports = new Map();
+  const roots = new Set();
+  for (const [key, input] of Object.entries(metafile.inputs)) {
+    if (key.startsWith(`${ROOT_NAMESPACE}:`)) {
+      roots.add(sourceOf(key.slice(ROOT_NAMESPACE.length + 1)));
+      continue;
+    }
+    imports.set(
+      key,
+      new Set(input.imports.filter((i) => metafile.inputs[i.path] !== undefined && i.kind !== 'dynamic-import').map((i) => i.path)),
+    );
+  }
+  return { imports, roots };
+}
+
+function closure(imports, from) {
+  const seen = new Set();
+  const stack = [...from];
+  while (stack.length > 0) {
+    const file = stack.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    stack.push(...imports.get(file));
+  }
+  return seen;
+}
+
+/**
+ * A group this small is not worth a file of its own: it joins a group that every profile loading
+ * it loads too, when what it imports is in that group or loaded with it. The profiles that did
+ * not need it then load its few bytes, and one file fewer.
+ */
+const SMALL_GROUP_BYTES = 6000;
+
+const folder = (source) => source.split('/')[1];
+// The agent's own folders; a subsystem's small group (the compiler's, the providers', the rewrite's)
+// joins only a group of its own folder, so that a process loads no subsystem it does not use.
+const ANY_GROUP = new Set(['core', 'weaver', 'agent', 'attach']);
+
+function mergeSmallGroups(groups, imports, metafile) {
+  const profiles = (key) => new Set(key.split('\n'));
+  const bytes = (group) => group.reduce((n, f) => n + metafile.inputs[f].bytes, 0);
+  for (let merged = true; merged;) {
+    merged = false;
+    const groupOf = new Map([...groups].flatMap(([key, group]) => group.map((f) => [f, key])));
+    for (const [key, group] of groups) {
+      if (bytes(group) >= SMALL_GROUP_BYTES) continue;
+      const own = profiles(key);
+      let best = null;
+      for (const [other, into] of groups) {
+        const theirs = profiles(other);
+        if (other === key || ![...own].every((p) => theirs.has(p))) continue;
+        if (!group.every((f) => ANY_GROUP.has(folder(f)) || into.some((g) => folder(g) === folder(f)))) continue;
+        // What the group imports must be loaded by every profile that would load it now.
+        const loaded = group.every((f) =>
+          [...imports.get(f)].every(
+            (d) => groupOf.get(d) === key || groupOf.get(d) === other || [...theirs].every((p) => profiles(groupOf.get(d) ?? '').has(p)),
+          ),
+        );
+        if (
+          loaded &&
+          (best === null ||
+            theirs.size < profiles(best).size ||
+            (theirs.size === profiles(best).size && bytes(into) > bytes(groups.get(best))))
+        )
+          best = other;
+      }
+      if (best === null) continue;
+      groups.set(best, [...groups.get(best), ...group]);
+      groups.delete(key);
+      merged = true;
+      break;
+    }
+  }
+}
+
+/**
+ * esbuild puts together the modules that the same roots (entries and `import()` targets) reach:
+ * with 19 entries and 29 other roots, a traced process with a probe clause loaded 53 files of
+ * lib/, and each file costs a process about 1 ms to resolve, read, compile and link. Here the
+ * modules that the same PROFILES load form a group, and each root that reaches part of a group
+ * imports the rest of it, so that the group lands in one chunk. A profile that loads a root
+ * loads every group the root touches anyway: the processes a profile describes load the same
+ * code as before (and small groups, mergeSmallGroups), in fewer files; a root of no profile
+ * (mscope's rarer commands) may load more.
+ */
+async function planChunks() {
+  const { metafile } = await esbuild.build({ ...options, plugins: [rootModules(new Map()), originalUrl] });
+  const { imports, roots } = importGraph(metafile);
+  const profilesOf = new Map();
+  for (const [name, members] of Object.entries(PROFILES))
+    for (const root of members) {
+      if (!roots.has(`src/${root}.ts`)) throw new Error(`profile "${name}": ${root} is neither an entry nor an import() target`);
+      for (const file of closure(imports, [`src/${root}.ts`])) profilesOf.set(file, new Set([...(profilesOf.get(file) ?? []), name]));
+    }
+  // An entry that no module imports starts a process or thread (mscope, the agent, a host that
+  // listens on its port at once): it runs where it is loaded by its URL, never because a root imports it.
+  const imported = new Set([...imports.values()].flatMap((i) => [...i]));
+  for (const entry of ENTRIES) if (!imported.has(`src/${entry}.ts`)) profilesOf.delete(`src/${entry}.ts`);
+  const groups = new Map();
+  for (const [file, names] of profilesOf) {
+    const key = [...names].sort().join('\n');
+    groups.set(key, [...(groups.get(key) ?? []), file]);
+  }
+  mergeSmallGroups(groups, imports, metafile);
+  const injected = new Map();
+  for (const root of roots) {
+    const added = [];
+    for (let more = true; more;) {
+      more = false;
+      const reached = closure(imports, [root, ...added]);
+      for (const group of groups.values())
+        if (group.some((f) => reached.has(f)))
+          for (const file of group)
+            if (!reached.has(file)) {
+              added.push(file);
+              more = true;
+            }
+    }
+    if (added.length > 0) injected.set(root, added);
+  }
+  return injected;
+}
+
+rmSync(LIB, { recursive: true, force: true });
+const result = await esbuild.build({ ...options, plugins: [rootModules(await planChunks()), originalUrl] });
 
 for (const file of result.outputFiles) {
   let text = file.text;
@@ -96,7 +285,12 @@ for (const file of result.outputFiles) {
   writeFileSync(file.path, text);
 }
 // Which sources each file of lib/ holds: tests judge what a process loaded by it.
-writeFileSync(join(LIB, 'metafile.json'), JSON.stringify(result.metafile));
+// The roots' own small modules hold nothing of src/.
+const metafile = structuredClone(result.metafile);
+for (const key of Object.keys(metafile.inputs)) if (key.startsWith(`${ROOT_NAMESPACE}:`)) delete metafile.inputs[key];
+for (const output of Object.values(metafile.outputs))
+  for (const key of Object.keys(output.inputs)) if (key.startsWith(`${ROOT_NAMESPACE}:`)) delete output.inputs[key];
+writeFileSync(join(LIB, 'metafile.json'), JSON.stringify(metafile));
 for (const cjs of COMMONJS) {
   cpSync(join(DIST, cjs), join(LIB, cjs));
   // Each module a CommonJS entry requires by relative path must be an entry above.

@@ -65,9 +65,10 @@ test('a program that runs in mscope alone: no exporter in mscope, no compiler or
   );
   assert.ok(under(traced, '/src/agent/start.js').length > 0, 'the hook saw the traced process');
   for (const folder of ['lang', 'providers', 'modules', 'accounting', 'export']) assert.deepEqual(under(traced, `/src/${folder}/`), []);
-  // Nothing to link: neither the weaver's bindings nor every core module (core's index) in the traced process.
+  // Nothing to link: neither the weaver's bindings nor the core modules only linking uses in the
+  // traced process (core's index itself shares a file of lib/ with the registry: a file costs more than its 2 KB).
   assert.deepEqual(under(traced, '/src/weaver/index.js'), []);
-  assert.deepEqual(under(traced, '/src/core/index.js'), []);
+  for (const linkingOnly of ['record', 'source-map', 'inspector-post']) assert.deepEqual(under(traced, `/src/core/${linkingOnly}.js`), []);
   // No link for `mscope links` or `relink` to act on: no control socket, no node:net.
   assert.deepEqual(under(traced, '/src/weaver/control.js'), []);
   // A program that names no probe: mscope registers no provider to judge its descriptions against.
@@ -104,4 +105,32 @@ test('an exporter loads only for the run that asks for it, after its flags were 
   const { r, own } = await loads(['run', '-q', '--store', 'none', '--prom', '0', '--', process.execPath, 'main.js']);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(under(own, '/src/export/prometheus.js').length > 0);
+});
+
+test("a traced program that imports microscope shares the agent's modules: each source of lib/ is loaded once", async () => {
+  const { r, traced } = await loads([
+    'run',
+    '-q',
+    '-e',
+    'usdt:loads::tick { @n = count(); } END { printa("%@d\\n", @n); }',
+    '--',
+    process.execPath,
+    'usdt.mjs',
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  // The program's probe is the one the agent linked.
+  assert.equal(r.stdout, 'usdt ran\n3\n');
+  assert.ok(under(traced, '/src/index.js').length > 0, 'the program loaded lib/index.js');
+  // Every file of lib/ it loaded is of the build's one graph, and holds sources no other loaded file holds.
+  assert.deepEqual(
+    traced.filter((s) => s.startsWith(LIB)),
+    [],
+    'files of lib/ that the build did not make',
+  );
+  const held = traced.filter((s) => s.startsWith('/src/'));
+  assert.deepEqual(
+    held.filter((s, i) => held.indexOf(s) !== i),
+    [],
+    'sources that two files of lib/ hold',
+  );
 });
