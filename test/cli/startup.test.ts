@@ -22,8 +22,11 @@ function sources(url: string): string[] {
   return output === undefined ? [url] : Object.keys(output.inputs).map((s) => `/${s.replace(/\.ts$/, '.js')}`);
 }
 
-/** Runs mscope with every process logging the modules it loads; returns the sources of mscope's and of the others'. */
-async function loads(args: readonly string[]): Promise<{ r: Result; own: string[]; traced: string[] }> {
+/**
+ * Runs mscope with every process logging the modules it loads; returns the sources of mscope's
+ * and of the others', and how many files of lib/ the others loaded.
+ */
+async function loads(args: readonly string[]): Promise<{ r: Result; own: string[]; traced: string[]; tracedFiles: number }> {
   const tmp = mkdtempSync(join(tmpdir(), 'mscope-loads-'));
   const file = join(tmp, 'loads.txt');
   try {
@@ -32,7 +35,10 @@ async function loads(args: readonly string[]): Promise<{ r: Result; own: string[
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     const of = (mine: boolean): string[] =>
       lines.filter((l) => l.startsWith(`${child.pid} `) === mine).flatMap((l) => sources(l.slice(l.indexOf(' ') + 1)));
-    return { r, own: of(true), traced: of(false) };
+    const files = new Set(
+      lines.filter((l) => !l.startsWith(`${child.pid} `) && l.includes(` ${LIB}`)).map((l) => l.slice(l.indexOf(' ') + 1)),
+    );
+    return { r, own: of(true), traced: of(false), tracedFiles: files.size };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -54,7 +60,7 @@ test('mscope --version loads no command, compiler or exporter', async () => {
 });
 
 test('a program that runs in mscope alone: no exporter in mscope, no compiler or provider in the traced process', async () => {
-  const { r, own, traced } = await loads(['run', '-q', '-e', 'END { printf("end\\n"); }', '--', process.execPath, 'main.js']);
+  const { r, own, traced, tracedFiles } = await loads(['run', '-q', '-e', 'END { printf("end\\n"); }', '--', process.execPath, 'main.js']);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'main ran\nend\n');
   assert.ok(under(own, '/src/cli/commands/run.js').length > 0);
@@ -71,12 +77,14 @@ test('a program that runs in mscope alone: no exporter in mscope, no compiler or
   for (const linkingOnly of ['record', 'source-map', 'inspector-post']) assert.deepEqual(under(traced, `/src/core/${linkingOnly}.js`), []);
   // No link for `mscope links` or `relink` to act on: no control socket, no node:net.
   assert.deepEqual(under(traced, '/src/weaver/control.js'), []);
+  // Each file costs a process about 1 ms to load: the build groups what a process loads at once (8 files in 2026-12).
+  assert.ok(tracedFiles <= 10, `the traced process loaded ${tracedFiles} files of lib/ (PROFILES in scripts/build-lib.mjs)`);
   // A program that names no probe: mscope registers no provider to judge its descriptions against.
   assert.deepEqual(under(own, '/src/providers/index.js'), []);
 });
 
 test('a probe clause loads the runtime, not the compiler, and the providers in the traced process, and the rewrite for fn', async () => {
-  const { r, traced } = await loads([
+  const { r, traced, tracedFiles } = await loads([
     'run',
     '-q',
     '-e',
@@ -93,6 +101,7 @@ test('a probe clause loads the runtime, not the compiler, and the providers in t
   assert.ok(under(traced, '/src/modules/transform.js').length > 0);
   assert.ok(under(traced, '/src/weaver/control.js').length > 0, 'a process with links serves the control socket');
   assert.deepEqual(under(traced, '/src/export/'), []);
+  assert.ok(tracedFiles <= 25, `the traced process loaded ${tracedFiles} files of lib/ (21 in 2026-12; PROFILES in scripts/build-lib.mjs)`);
 });
 
 test('an exporter loads only for the run that asks for it, after its flags were checked', async () => {
