@@ -70,6 +70,14 @@ const PROFILES = {
   'a program that imports microscope/export': ['export-entry'],
   'mscope, before its command': ['cli/main'],
   'mscope run': ['cli/main', 'cli/commands/run-start', 'cli/commands/run'],
+  'mscope run, a program that names probes': [
+    'cli/main',
+    'cli/commands/run-start',
+    'cli/commands/run',
+    'cli/script/matched',
+    'providers/index',
+    'modules/core-modules',
+  ],
   'the store writer thread': ['export/store-worker'],
   'a calibration monitor': ['consumer/calibration-monitor'],
 };
