@@ -2,7 +2,7 @@
 // and thread, in shared chunks, so that each holds one instance of every module (a traced
 // program that imports microscope shares the agent's registry). Each file a process loads costs
 // it about 1 ms (resolve, read, compile, link), so the chunks follow PROFILES, what each kind of
-// process or thread loads at once (planChunks): a traced process with a probe clause loads 21
+// process or thread loads at once (planChunks): a traced process with a probe clause loads 23
 // files instead of 53, one whose monitors run in mscope 8 instead of 18.
 // dist/ stays complete (types, and the unbundled modules that benchmarks import one by one).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
