@@ -47,7 +47,7 @@ const COMMONJS = ['agent/register-require.cjs', 'attach/bootstrap.cjs'];
 // takes. Modules that the same profiles load share one chunk (planChunks below). A module that a
 // process loads later, at a request or for one monitor kind, belongs to a profile of its own.
 const UNDER_MSCOPE = ['agent/register', 'agent/start', 'attach/blocks-loader'];
-const LINKING = ['agent/linking'];
+const LINKING = ['agent/linking', 'agent/instrumentation'];
 const PROFILES = {
   'the standalone preload': ['agent/register', 'weaver/control'],
   'the standalone preload, at a control request': ['agent/register', 'weaver/control', 'weaver/link'],
@@ -58,7 +58,7 @@ const PROFILES = {
   'a traced process with a D probe clause': [...UNDER_MSCOPE, ...LINKING, 'agent/script-monitor'],
   'a traced process with a TypeScript monitor': [...UNDER_MSCOPE, ...LINKING, 'agent/ts-monitor'],
   'a traced process with accounting': [...UNDER_MSCOPE, ...LINKING, 'agent/acct-monitor'],
-  'an attached process': ['attach/target', ...LINKING, 'agent/script-monitor'],
+  'an attached process': ['attach/target', 'agent/linking', 'agent/script-monitor'],
   'a D clause compiled in a traced process': ['lang/script-spec'],
   'a shm host thread of D clauses': ['agent/register', 'weaver/remote/shm-host', 'agent/remote-clauses'],
   'a shm host thread of a TypeScript monitor': ['agent/register', 'weaver/remote/shm-host', 'agent/ts-remote'],

@@ -10,11 +10,23 @@ const CONSUMER_ONLY: AgentMonitor = { start: () => {}, flush: () => undefined, f
  * Monitor kinds the agent can run. Each is imported when first used: the compiler and
  * accounting cost tens of milliseconds to load, paid at every traced process's start.
  */
+const MODULES = {
+  ts: () => import('./ts-monitor.js'),
+  d: () => import('./script-monitor.js'),
+  acct: () => import('./acct-monitor.js'),
+};
+
 const loaders = new Map<string, Loader>([
-  ['ts', async (s) => (await import('./ts-monitor.js')).TsMonitor.load(s.spec, s.name)],
-  ['d', async (s) => (await import('./script-monitor.js')).ScriptMonitor.load(s.spec)],
-  ['acct', async (s) => (await import('./acct-monitor.js')).AccountingMonitor.load(s.spec)],
+  ['ts', async (s) => (await MODULES.ts()).TsMonitor.load(s.spec, s.name)],
+  ['d', async (s) => (await MODULES.d()).ScriptMonitor.load(s.spec)],
+  ['acct', async (s) => (await MODULES.acct()).AccountingMonitor.load(s.spec)],
 ]);
+
+/** Imports the modules that monitors of `kinds` load, and the weaver's bindings, without loading a monitor. */
+export async function preloadMonitorKinds(kinds: readonly string[]): Promise<void> {
+  const known = kinds.filter((k): k is keyof typeof MODULES => Object.hasOwn(MODULES, k));
+  await Promise.all([import('../weaver/index.js'), ...known.map((k) => MODULES[k]())]);
+}
 
 /** A kind whose monitor lives in a later layer (attach's block counts): registered by the entry that starts the agent. */
 export function addLoader(kind: string, loader: Loader): void {

@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { MonitorSpec } from './protocol.js';
 import { processAlive } from '../core/process-alive.js';
 
-/** How often a held process asks whether the mscope that holds it is still there. */
+/** How often a waiting agent asks whether the mscope it waits for is still there. */
 const CONSUMER_CHECK_MS = 50;
 /** How often it looks for the file when it cannot watch the directory. */
 const POLL_MS = 5;
@@ -15,26 +15,38 @@ const POLL_MS = 5;
  * ends without running the program, as it would never have started had mscope died sooner.
  */
 export async function readMonitorsFile(file: string, consumerPid: number): Promise<MonitorSpec[]> {
-  if (consumerPid > 0 && !existsSync(file) && existsSync(dirname(file))) await appears(file, consumerPid);
+  if (consumerPid > 0 && !existsSync(file) && existsSync(dirname(file))) {
+    // Held, this process is mscope's child: once mscope has exited it has another parent (a pid reused since cannot fool that).
+    const appeared = await monitorsAppear(file, () => process.ppid === consumerPid && processAlive(consumerPid), true);
+    if (!appeared) {
+      process.stderr.write(`mscope: mscope (pid ${consumerPid}) ended before it released this process; the program did not run\n`);
+      process.exit(1);
+    }
+  }
   return JSON.parse(readFileSync(file, 'utf8')) as MonitorSpec[];
 }
 
-function appears(file: string, consumerPid: number): Promise<void> {
+/**
+ * Resolves true once `file` exists (mscope renames it into place when it has compiled), false
+ * as soon as `wanted()` says mscope no longer wants it (checked every 50 ms) or its directory
+ * has gone. Leaves no watcher or timer behind either way. `ref`: the wait keeps the process alive
+ * (a held CMD, none of whose program has run); an attached program may end meanwhile.
+ */
+export function monitorsAppear(file: string, wanted: () => boolean, ref: boolean): Promise<boolean> {
   return new Promise((resolve) => {
     let watcher: FSWatcher | null = null;
     let timer: NodeJS.Timeout | null = null;
-    const done = (): void => {
+    const done = (appeared: boolean): void => {
       if (timer !== null) clearInterval(timer);
+      timer = null;
       watcher?.close();
-      resolve();
+      watcher = null;
+      resolve(appeared);
     };
     const check = (): void => {
-      if (existsSync(file)) return done();
-      // Held, this process is mscope's child: once mscope has exited it has another parent (a pid reused since cannot fool that).
-      if (process.ppid !== consumerPid || !processAlive(consumerPid)) {
-        process.stderr.write(`mscope: mscope (pid ${consumerPid}) ended before it released this process; the program did not run\n`);
-        process.exit(1);
-      }
+      if (timer === null && watcher === null) return;
+      if (existsSync(file)) return done(true);
+      if (!existsSync(dirname(file)) || !wanted()) done(false);
     };
     /** Without inotify (the user's watches used up, or the watch failed), the file is looked for every few ms instead. */
     const poll = (): void => {
@@ -42,14 +54,19 @@ function appears(file: string, consumerPid: number): Promise<void> {
       watcher = null;
       if (timer !== null) clearInterval(timer);
       timer = setInterval(check, POLL_MS);
+      if (!ref) timer.unref();
     };
     try {
-      // The rename into place is one inotify event: the program starts as soon as mscope is ready.
+      // The rename into place is one inotify event: the agent goes on as soon as mscope is ready.
       watcher = watch(dirname(file), (_event, name) => {
         if (name === basename(file)) check();
       });
       watcher.on('error', poll);
       timer = setInterval(check, CONSUMER_CHECK_MS);
+      if (!ref) {
+        watcher.unref();
+        timer.unref();
+      }
     } catch {
       poll();
     }

@@ -73,7 +73,7 @@ export function preloadWarning(text: string): void {
 
 /** What attach/target.ts exports: the preload cannot import that layer, its entry points pass it in. */
 export interface AttachModule {
-  attach(request: unknown, closeInspector: boolean): Promise<unknown>;
+  attach(request: unknown, inspectorClosed: Promise<void> | null): Promise<unknown>;
 }
 
 /**
@@ -83,7 +83,7 @@ export interface AttachModule {
 export function acceptAttach(control: ControlModule, load: () => Promise<AttachModule>): void {
   control.serveControlOp('attach', async (request) => {
     try {
-      return { ok: true, result: await (await load()).attach(request, false) };
+      return { ok: true, result: await (await load()).attach(request, null) };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }

@@ -3,7 +3,7 @@ import { isMainThread, threadId, workerData } from 'node:worker_threads';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from './protocol.js';
 import { Agent } from './agent.js';
 import { AgentChannel } from './channel.js';
-import { loadMonitor } from './loaders.js';
+import { loadMonitor, preloadMonitorKinds } from './loaders.js';
 import { flushOnTerminatingSignals } from './signals.js';
 import { readMonitorsFile } from './monitors-file.js';
 import { ENV_CONSUMER_PID } from '../core/consumer-env.js';
@@ -72,6 +72,23 @@ export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /**
+ * What an agent that links imports before its monitors load (each `import()` is a file of lib/
+ * to read and compile). Attached, the load-time rewrite is never installed (what runs is
+ * compiled already): its hooks are not loaded either.
+ */
+function linkingModules(attached: boolean) {
+  return Promise.all([import('./linking.js'), attached ? null : import('./instrumentation.js')]);
+}
+
+/**
+ * Loads what `runAgent` will import for monitors of `kinds`, without running any of it: an
+ * agent injected into a running process does it while mscope is still compiling its program.
+ */
+export async function preloadAttachedAgent(kinds: readonly string[]): Promise<void> {
+  await Promise.all([linkingModules(true), preloadMonitorKinds(kinds)]);
+}
+
+/**
  * Runs the agent for `config`. `attached`: mscope attached to this running process, so the
  * load-time rewrite is not installed (what is loaded is compiled already) and everything the
  * agent adds is removed again by `stop()`; the caller serves the control socket.
@@ -95,8 +112,9 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
   const linking = options.list === true || specs.some((s) => s.consumerOnly !== true);
   // The rewrite's modules load before any monitor links: an fs or acct probe would count their reads.
   let linked: typeof import('./linking.js') | null = null;
+  let rewrite: typeof import('./instrumentation.js') | null = null;
   if (linking) {
-    linked = await import('./linking.js');
+    [linked, rewrite] = await linkingModules(attached);
     linked.registerProviders();
     // Core modules are wrapped, never rewritten: their probes do not need the rewrite.
     registry.addFactory(linked.nodeProbeFactory);
@@ -116,7 +134,7 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
     }
   }
   try {
-    if (!attached && needsRewrite(options, specs)) await (linked ?? (await import('./linking.js'))).installAgentInstrumentation(options);
+    if (!attached && needsRewrite(options, specs)) await (rewrite ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }

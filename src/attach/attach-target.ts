@@ -1,11 +1,11 @@
-import { chownSync, lstatSync } from 'node:fs';
+import { chownSync, lstatSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentMessage, AgentOptions, MonitorSpec } from '../agent/protocol.js';
-import type { Session } from '../consumer/session.js';
+import { Session } from '../consumer/session.js';
 import type { TraceTarget } from '../consumer/trace.js';
-import { controlPath, controlRequestAt } from '../weaver/index.js';
-import { deferred } from '../core/index.js';
+import { controlPath, controlRequestAt } from '../weaver/control.js';
+import { deferred } from '../core/deferred.js';
 import { CdpSession, CLOSE_INSPECTOR, openInspector, type OpenInspector } from './inspector.js';
 import {
   cannotAttach,
@@ -13,6 +13,7 @@ import {
   checkNodeVersion,
   checkOwner,
   listensOnUnixSocket,
+  MIN_NODE_MAJOR,
   processFacts,
   stillRunning,
   type ProcessFacts,
@@ -20,29 +21,44 @@ import {
 import type { AttachRequest } from './target.js';
 import { setTargetPid } from '../lang/runtime/target.js';
 
-/** How long the agent may take to start once injected (it loads the D compiler). */
+/** How long the agent may take to start once its monitors are written. */
 const ATTACHED_WITHIN_MS = 30_000;
 const WATCH_MS = 100;
+/** How often mscope reads the session until the agent says it attached (then every 50 ms, as under `mscope run`). */
+const ATTACHING_POLL_MS = 5;
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Created in the session once mscope's inspector session has gone: the bootstrap then closes the inspector. */
+const RELEASED = 'inspector-released';
 
-/** Injected by Runtime.evaluate: the bootstrap returns at once, so mscope disconnects before the agent closes the inspector. */
+/** Injected by Runtime.evaluate: the bootstrap returns at once, so mscope disconnects before the inspector is closed. */
 export const BOOTSTRAP_PATH = new URL('./bootstrap.cjs', import.meta.url);
 export const TARGET_URL = new URL('./target.js', import.meta.url);
+
+/** An attach started before mscope compiled (`hold`): the session the agent was injected for, and the injection. */
+interface Held {
+  readonly session: Session;
+  readonly options: string;
+  readonly injected: Promise<void>;
+}
 
 /**
  * `mscope attach PID` (`mscope run -p PID`): a running Node process, traced from now until ^C,
  * SIGTERM, the program's exit() or the process's end. A process started with the preload is
  * asked over its control socket; any other is checked (its user, that it is Node, that no
- * inspector is open), its inspector opened with SIGUSR1, the agent injected, and the inspector
- * closed again by the agent as soon as its own control socket is up. Detach undoes it all.
+ * inspector is open), its inspector opened with SIGUSR1, the agent injected, mscope's session
+ * closed and the inspector with it: the agent loads and waits for the monitors in the session,
+ * which mscope writes when it has compiled them. Detach undoes it all.
  */
 export class AttachTarget implements TraceTarget {
   readonly killed: ReadonlySet<number> = new Set();
   readonly nothingTraced: string;
   private readonly facts: ProcessFacts;
   private preloadSocket: string | null;
-  private inspector: { info: OpenInspector; cdp: CdpSession } | null = null;
-  private injected = false;
+  private held: Held | null = null;
+  /** The injection, once started (by `hold` or `prepare`). */
+  private injection: Promise<void> | null = null;
+  /** The monitors were never sent: whatever is injected has nothing to wait for. */
+  private abandoned = false;
   private readonly attached = deferred<{ control: string; node: string; matched: Record<string, number> }>();
   /** What mscope prints once the process says what its descriptions matched, before the attached line. */
   notices: ((matched: Record<string, number>) => string) | null = null;
@@ -54,8 +70,6 @@ export class AttachTarget implements TraceTarget {
   private readonly onSignal = (): void => this.stop();
   private startedAt = 0;
   private gone = false;
-  /** The agent closed the inspector at our request (attached through it). */
-  private inspectorClosed = false;
 
   /** Its working directory, as `mscope run`'s is CMD's; mscope's own when that is not ours to read. */
   get root(): string {
@@ -79,31 +93,41 @@ export class AttachTarget implements TraceTarget {
     return this.facts.argv.length === 0 ? `process ${this.pid}` : this.facts.argv.join(' ');
   }
 
-  /** Opens the inspector (when there is no control socket) and checks the Node version, before BEGIN runs. */
-  async prepare(): Promise<void> {
-    this.startedAt = performance.now();
+  /**
+   * Injects the agent before mscope has compiled (cli/commands/run-start.ts), as a held CMD is
+   * started: the process opens its inspector and loads the agent while mscope loads the
+   * compiler, and the agent waits for monitors of `kinds`. `dispose` before `run` leaves the
+   * agent nothing to wait for, and closes the inspector if it is still ours.
+   */
+  hold(options: AgentOptions, kinds: readonly string[]): void {
     if (this.preloadSocket !== null) return;
-    const info = await openInspector(this.facts);
-    try {
-      checkNodeVersion(this.pid, info.version);
-      this.inspector = { info, cdp: await CdpSession.connect(info.webSocketUrl) };
-    } catch (error) {
-      if (this.inspector === null) await closeUnused(info);
-      throw error;
-    }
+    const session = Session.create();
+    this.injection = this.inject(session, options, kinds);
+    this.injection.catch(() => {});
+    this.held = { session, options: JSON.stringify(options), injected: this.injection };
+  }
+
+  /** The session an attach started early reports to; trace() uses it instead of a new one. */
+  get session(): Session | undefined {
+    return this.held?.session;
+  }
+
+  /** Opens the inspector and injects the agent (when there is no control socket), before BEGIN runs. */
+  async prepare(session: Session, options: AgentOptions, monitors: readonly MonitorSpec[]): Promise<void> {
+    if (this.preloadSocket !== null) return;
+    if (this.held === null) this.injection ??= this.inject(session, options, [...new Set(monitors.map((m) => m.kind))]);
+    else if (session !== this.held.session || JSON.stringify(options) !== this.held.options)
+      throw new Error('an attach started early runs in the session and with the options it was started with');
+    await this.injection;
   }
 
   async run(session: Session, monitors: readonly MonitorSpec[], options: AgentOptions): Promise<number> {
-    const monitorsFile = session.writeMonitors(monitors);
-    if (this.facts.uid !== (process.getuid?.() ?? 0)) {
-      // Root attaching to another user's process: the agent runs as that user and must write the
-      // session, and read what mscope put there for it (the monitors, compiled TypeScript monitors).
-      for (const p of [session.dir, ...session.files()]) chownSync(p, this.facts.uid, this.facts.gid);
-    }
-    const request: AttachRequest = { session: session.dir, monitorsFile, options, consumer: process.pid };
+    const request = this.request(session, options, monitors);
     setTargetPid(this.pid);
     for (const s of STOP_SIGNALS) process.on(s, this.onSignal);
     session.startPolling();
+    // The agent may be up in a few ms: a 50 ms poll would add half of that on average to "attached in".
+    const attaching = setInterval(() => session.poll(), ATTACHING_POLL_MS);
     this.watch = setInterval(() => {
       if (stillRunning(this.facts)) return;
       clearInterval(this.watch!);
@@ -115,11 +139,14 @@ export class AttachTarget implements TraceTarget {
       ATTACHED_WITHIN_MS,
     );
     try {
-      if (this.preloadSocket !== null) await this.askPreload(this.preloadSocket, request);
-      else await this.inject(request);
+      // The injected agent waits for this file, the preloaded one is asked once it is there.
+      this.writeMonitors(session, monitors);
+      if (this.preloadSocket !== null) {
+        this.startedAt = performance.now();
+        await this.askPreload(this.preloadSocket, request);
+      }
       const { control, node, matched } = await this.attached.promise;
       this.control = control;
-      if (this.preloadSocket === null) await this.closeInspectorThrough(control);
       const how = this.preloadSocket === null ? 'through its inspector, closed again' : 'through its control socket';
       if (this.notices !== null) process.stderr.write(this.notices(matched));
       // Said even with -q: probes fire from this line on, and a script may wait for it.
@@ -127,6 +154,7 @@ export class AttachTarget implements TraceTarget {
         `mscope: attached to process ${this.pid} (Node.js ${node}) ${how}, in ${Math.round(performance.now() - this.startedAt)} ms; ^C detaches\n`,
       );
     } finally {
+      clearInterval(attaching);
       clearTimeout(timeout);
     }
     if (this.stopRequested) this.detach();
@@ -151,25 +179,81 @@ export class AttachTarget implements TraceTarget {
     this.ended.resolve(0);
   }
 
+  /**
+   * Before the monitors were written (a compile error, a refusal, BEGIN's exit()): the agent,
+   * injected or about to be, finds its session gone and starts nothing. The session goes only
+   * once the injection is over, which closes the inspector or has the bootstrap close it.
+   */
   dispose(): void {
     if (this.watch !== null) clearInterval(this.watch);
     for (const s of STOP_SIGNALS) process.removeListener(s, this.onSignal);
-    const open = this.inspector;
-    this.inspector = null;
-    if (open === null || this.inspectorClosed) return;
-    // Not injected: our session is still connected. Injected but the agent failed: it has gone.
-    if (!this.injected) void closeInspector(open.cdp);
-    else void closeUnused(open.info);
+    this.abandoned = true;
+    const held = this.held;
+    if (held !== null) void held.injected.catch(() => {}).then(() => held.session.dispose());
   }
 
-  /** Our session is gone (inject awaited its close): the agent may close the inspector now. */
-  private async closeInspectorThrough(control: string): Promise<void> {
-    const r = await controlRequestAt(control, this.pid, { op: 'close-inspector' }).catch((error: unknown) => ({
-      ok: false as const,
-      error: error instanceof Error ? error.message : String(error),
-    }));
-    if (!r.ok) throw cannotAttach(`process ${this.pid} did not close the inspector mscope opened: ${r.error}`);
-    this.inspectorClosed = true;
+  /** What the agent is told: where its session and monitors are, and where mscope says its inspector session has gone. */
+  private request(session: Session, options: AgentOptions, kinds: readonly string[] | readonly MonitorSpec[]): AttachRequest {
+    return {
+      session: session.dir,
+      monitorsFile: session.monitorsFile,
+      options,
+      consumer: process.pid,
+      kinds: kinds.map((k) => (typeof k === 'string' ? k : k.kind)),
+      released: join(session.dir, RELEASED),
+    };
+  }
+
+  /**
+   * SIGUSR1, a connection, one evaluate that checks the Node version and injects the bootstrap,
+   * and our session closed at once: then `released` tells the bootstrap to close the inspector.
+   * Rejects with the inspector closed (by our session, or by a new one when ours never connected).
+   */
+  private async inject(session: Session, options: AgentOptions, kinds: readonly string[]): Promise<void> {
+    // Root attaching to another user's process: the agent runs as that user and writes the session.
+    this.ownForTarget(session.dir);
+    const request = this.request(session, options, kinds);
+    this.startedAt = performance.now();
+    const info = await openInspector(this.facts);
+    let cdp: CdpSession | null = null;
+    let injected = false;
+    try {
+      cdp = await CdpSession.connect(info.webSocketUrl);
+      if (this.abandoned) throw cannotAttach(`the attach to process ${this.pid} was abandoned before the agent was injected`);
+      const answer = (await cdp.evaluate(injection(request)).catch((error: unknown) => {
+        throw cannotAttach(
+          `cannot inject the agent into process ${this.pid}: ${error instanceof Error ? error.message : String(error)}`,
+          error,
+        );
+      })) as { version: string; injected: boolean };
+      injected = answer.injected;
+      checkNodeVersion(this.pid, answer.version);
+    } catch (error) {
+      if (!injected) await (cdp === null ? closeUnused(info) : closeInspector(cdp));
+      throw error;
+    } finally {
+      if (injected) {
+        // The bootstrap closes the inspector only once this session has gone (nodejs/node#18761).
+        await cdp!.close();
+        try {
+          writeFileSync(request.released!, '', { mode: 0o600 });
+        } catch {
+          // The session has gone already (an error path): the bootstrap closes the inspector once mscope has exited.
+        }
+      }
+    }
+  }
+
+  /** The monitors, renamed into place (the agent waits for them) once the target's user may read them and what they name. */
+  private writeMonitors(session: Session, monitors: readonly MonitorSpec[]): void {
+    if (this.facts.uid === (process.getuid?.() ?? 0)) return void session.writeMonitors(monitors);
+    // Root attaching to another user's process: the agent reads what mscope put there for it (compiled TypeScript monitors).
+    for (const p of [session.dir, ...session.files()]) this.ownForTarget(p);
+    session.writeMonitors(monitors, (partial) => this.ownForTarget(partial));
+  }
+
+  private ownForTarget(path: string): void {
+    if (this.facts.uid !== (process.getuid?.() ?? 0)) chownSync(path, this.facts.uid, this.facts.gid);
   }
 
   private detach(): void {
@@ -194,31 +278,27 @@ export class AttachTarget implements TraceTarget {
     return 0;
   }
 
-  private async inject(request: AttachRequest): Promise<void> {
-    const { cdp } = this.inspector!;
-    const boot = JSON.stringify(BOOTSTRAP_PATH.pathname);
-    const expression = `(() => { const boot = require(${boot}); delete require.cache[${boot}]; boot(${JSON.stringify(TARGET_URL.href)}, ${JSON.stringify(request)}); })()`;
-    this.injected = true;
-    try {
-      await cdp.evaluate(expression);
-    } catch (error) {
-      this.injected = false;
-      throw cannotAttach(
-        `cannot inject the agent into process ${this.pid}: ${error instanceof Error ? error.message : String(error)}`,
-        error,
-      );
-    } finally {
-      // The agent closes the inspector once up, and only when no session remains would that not wait.
-      if (this.injected) await cdp.close();
-    }
-  }
-
   private async askPreload(path: string, request: AttachRequest): Promise<void> {
     const r = await controlRequestAt(path, this.pid, { op: 'attach', request: { ...request } }).catch((error: unknown) => {
       throw cannotAttach(`process ${this.pid}: ${error instanceof Error ? error.message : String(error)}`, error);
     });
     if (!r.ok) throw cannotAttach(`process ${this.pid}: ${r.error}`);
   }
+}
+
+/**
+ * One expression: a Node older than attach supports gets nothing; any other requires the
+ * bootstrap (then drops it from require's cache) and hands it the request.
+ */
+function injection(request: AttachRequest): string {
+  const boot = JSON.stringify(BOOTSTRAP_PATH.pathname);
+  return `(() => {
+    if (Number(process.versions.node.split('.')[0]) < ${MIN_NODE_MAJOR}) return { version: process.version, injected: false };
+    const boot = require(${boot});
+    delete require.cache[${boot}];
+    boot(${JSON.stringify(TARGET_URL.href)}, ${JSON.stringify(request)});
+    return { version: process.version, injected: true };
+  })()`;
 }
 
 /** Asks the inspector to close once this session has gone, then disconnects. */

@@ -19,8 +19,6 @@ const ANSWER_WITHIN_MS = 10_000;
 
 export interface OpenInspector {
   readonly port: number;
-  /** `v22.23.3`, from /json/version. */
-  readonly version: string;
   readonly webSocketUrl: string;
 }
 
@@ -49,12 +47,11 @@ export async function openInspector(facts: ProcessFacts): Promise<OpenInspector>
   if (!LOOPBACK.has(socket.address)) {
     throw cannotAttach(`the inspector of process ${facts.pid} listens on ${host}:${socket.port}, not on loopback; not connecting`);
   }
-  const base = `http://${host}:${socket.port}`;
-  const version = (await getJson(`${base}/json/version`)) as { Browser?: string };
-  const list = (await getJson(`${base}/json/list`)) as Array<{ webSocketDebuggerUrl?: string }>;
+  // The target's WebSocket URL holds an id made when the inspector opened; the Node version comes with the injection.
+  const list = (await getJson(`http://${host}:${socket.port}/json/list`)) as Array<{ webSocketDebuggerUrl?: string }>;
   const url = list[0]?.webSocketDebuggerUrl;
   if (url === undefined) throw cannotAttach(`the inspector of process ${facts.pid} lists no target`);
-  return { port: socket.port, version: /v\d+\.\d+\.\d+/.exec(version.Browser ?? '')?.[0] ?? 'v0.0.0', webSocketUrl: url };
+  return { port: socket.port, webSocketUrl: url };
 }
 
 /** GET and parse JSON with node:http, which ws loads anyway; fetch would load undici (about 0.1 s of CPU). */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import inspector from 'node:inspector';
 import type { AgentOptions, MonitorSpec } from '../agent/protocol.js';
-import { runAgent, type RunningAgent } from '../agent/start.js';
+import { preloadAttachedAgent, runAgent, type RunningAgent } from '../agent/start.js';
+import { monitorsAppear } from '../agent/monitors-file.js';
 import { restoreCoreModules } from '../modules/core-modules.js';
 import { setTargetPid } from '../lang/runtime/target.js';
 import { Splicer } from './splicer.js';
@@ -22,10 +22,15 @@ const { readFileSync } = fs;
 /** What mscope sends: where to report, the monitors (a file in its session), the options. */
 export interface AttachRequest {
   readonly session: string;
+  /** Where mscope puts the monitors once it has compiled them: the agent loads its modules meanwhile, and waits for the file. */
   readonly monitorsFile: string;
   readonly options: AgentOptions;
   /** mscope's pid: if it dies without detaching, the agent detaches by itself. */
   readonly consumer: number;
+  /** The kinds of monitor mscope will send (`d`, `ts`, `acct`): their modules load while it compiles. */
+  readonly kinds?: readonly string[];
+  /** Through the inspector: the file mscope creates once its inspector session has gone (attach/bootstrap.cts closes the inspector then). */
+  readonly released?: string;
 }
 
 /** What the agent answers once its control socket is up. */
@@ -45,6 +50,8 @@ let current: {
   readonly watch: NodeJS.Timeout;
   readonly splicer: Splicer;
 } | null = null;
+/** An agent injected and waiting for its monitors: a second attach is refused as one attached is. */
+let waiting = false;
 
 /** The splicer of the current attach, for `mscope links` and the bench. */
 export function currentSplicer(): Splicer | null {
@@ -53,46 +60,33 @@ export function currentSplicer(): Splicer | null {
 
 /**
  * Starts the agent for `raw` (checked here: it crossed a process boundary) and tells mscope
- * in the session. `throughInspector`: the inspector mscope opened stays open until mscope,
- * its session gone, asks for `close-inspector`: closing it while a session may still be
- * connected can crash Node (nodejs/node#18761; seen here as SIGSEGV on a second attach).
+ * in the session. mscope may inject it before it has compiled its program: the agent loads its
+ * modules meanwhile and waits for the monitors file, and gives up, having started nothing, if
+ * mscope removes its session (a compile error) or exits first (null then).
+ * `inspectorClosed`: attached through the inspector mscope opened, which attach/bootstrap.cts
+ * closes once mscope's session has gone; `attached` is reported only after that, so that
+ * mscope's "closed again" is true. Null through the preload's control socket.
  */
-export async function attach(raw: unknown, throughInspector: boolean): Promise<AttachAnswer> {
+export async function attach(raw: unknown, inspectorClosed: Promise<void> | null): Promise<AttachAnswer | null> {
   const request = checkRequest(raw);
-  // Served before the agent says it is attached, which is when mscope asks.
-  if (throughInspector) {
-    openedInspector = true;
-    serveControlOp('close-inspector', () => {
-      serveControlOp('close-inspector', null);
-      closeOurInspector();
-      return Promise.resolve({ ok: true });
-    });
-  }
+  if (current !== null || waiting) throw new Error('another mscope is attached to this process');
+  waiting = true;
+  let specs: MonitorSpec[];
   try {
-    return await start(request);
-  } catch (error) {
-    // mscope closes the inspector itself when the session reports the failure.
-    openedInspector = false;
-    serveControlOp('close-inspector', null);
-    throw error;
+    const [appeared] = await Promise.all([
+      monitorsAppear(request.monitorsFile, () => processAlive(request.consumer), false),
+      preloadAttachedAgent(request.kinds ?? []),
+    ]);
+    if (!appeared) return null;
+    specs = JSON.parse(readFileSync(request.monitorsFile, 'utf8')) as MonitorSpec[];
+  } finally {
+    waiting = false;
   }
+  return start(request, specs, inspectorClosed);
 }
 
-/** Whether this agent came in through an inspector that mscope opened and that is not closed yet. */
-let openedInspector = false;
-
-function closeOurInspector(): void {
-  if (!openedInspector) return;
-  openedInspector = false;
-  // After this request's answer is written: inspector.close() blocks while a session is connected.
-  setImmediate(() => {
-    if (inspector.url() !== undefined) inspector.close();
-  });
-}
-
-async function start(request: AttachRequest): Promise<AttachAnswer> {
+async function start(request: AttachRequest, specs: MonitorSpec[], inspectorClosed: Promise<void> | null): Promise<AttachAnswer> {
   if (current !== null) throw new Error('another mscope is attached to this process');
-  const specs = JSON.parse(readFileSync(request.monitorsFile, 'utf8')) as MonitorSpec[];
   const ownServer = !controlServerRunning();
   // `$target` in the process is the process itself, as `dtrace -p` has it.
   setTargetPid(process.pid);
@@ -109,6 +103,7 @@ async function start(request: AttachRequest): Promise<AttachAnswer> {
   try {
     splicer.start();
     control = await startControlServer();
+    await inspectorClosed;
   } catch (error) {
     detach();
     throw error;
@@ -129,9 +124,6 @@ export function detach(): void {
   current = null;
   clearInterval(c.watch);
   serveControlOp('detach', null);
-  serveControlOp('close-inspector', null);
-  // mscope gone before it asked: nothing of ours stays listening.
-  closeOurInspector();
   serveProbeMechanisms(null);
   c.agent.stop();
   c.splicer.stop();
@@ -149,8 +141,9 @@ function checkRequest(raw: unknown): AttachRequest {
     typeof r.consumer !== 'number' ||
     typeof r.options !== 'object' ||
     r.options === null ||
-    typeof r.options.root !== 'string'
+    typeof r.options.root !== 'string' ||
+    (r.kinds !== undefined && (!Array.isArray(r.kinds) || !r.kinds.every((k) => typeof k === 'string')))
   )
     throw new Error('malformed attach request');
-  return { session: r.session, monitorsFile: r.monitorsFile, options: r.options, consumer: r.consumer };
+  return { session: r.session, monitorsFile: r.monitorsFile, options: r.options, consumer: r.consumer, kinds: r.kinds ?? [] };
 }

@@ -13,7 +13,7 @@ type Command = (args: readonly string[]) => Promise<number>;
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run-start.js')).runStart,
-  attach: async () => (await import('./commands/run.js')).attachCommand,
+  attach: async () => (await import('./commands/run-start.js')).attachStart,
   top: async () => (await import('./commands/top.js')).topCommand,
   blocks: async () => (await import('./commands/blocks.js')).blocksCommand,
   list: async () => (await import('./commands/list.js')).listCommand,

@@ -38,11 +38,13 @@ export class Session {
 
   /**
    * Writes the monitors to a private file of the session; returns its path. Renamed into place:
-   * an agent started before mscope had them (a held CMD) never reads half a file.
+   * an agent started before mscope had them (a held CMD, an attach) never reads half a file;
+   * `beforeRename` can give the file to the agent's user first.
    */
-  writeMonitors(monitors: readonly MonitorSpec[]): string {
+  writeMonitors(monitors: readonly MonitorSpec[], beforeRename?: (partial: string) => void): string {
     const partial = `${this.monitorsFile}.partial`;
     writeFileSync(partial, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
+    beforeRename?.(partial);
     renameSync(partial, this.monitorsFile);
     return this.monitorsFile;
   }

@@ -14,8 +14,8 @@ import { recordsWithHeader } from '../lang/index.js';
 export interface TraceTarget {
   /** The session the target already reports to (a CMD started early and held); else trace() creates one. */
   readonly session?: Session;
-  /** Runs after the monitors are checked and before BEGIN: what can refuse the target does it here. */
-  prepare?(): Promise<void>;
+  /** Runs after the monitors are checked and before BEGIN: what can refuse the target does it here (attach injects its agent). */
+  prepare?(session: Session, options: AgentOptions, monitors: readonly MonitorSpec[]): Promise<void>;
   /** Starts tracing into `session`; resolves with the status mscope exits with once tracing has ended. */
   run(session: Session, monitors: readonly MonitorSpec[], options: AgentOptions): Promise<number>;
   /** Ends tracing as `signal` to mscope would (exit() asks with SIGTERM, a closed stdout with SIGPIPE). */
@@ -85,7 +85,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   let consumers: Map<string, ConsumerMonitor>;
   try {
     for (const [i, spec] of req.monitors.entries()) monitors.push(await monitorKind(spec).prepare(spec, session.dir, i));
-    await target.prepare?.();
+    await target.prepare?.(session, req.options, monitors);
     consumers = new Map(
       monitors.map((s) => [
         s.name,
@@ -94,7 +94,8 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
       ]),
     );
   } catch (error) {
-    session.dispose();
+    // A session the target brought is the target's to end (an attach started early removes it only once its injection is over).
+    if (target.session !== session) session.dispose();
     throw error;
   }
   req.onConsumers?.(consumers);

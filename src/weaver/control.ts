@@ -20,8 +20,7 @@ export type ControlRequest =
   | { op: 'links' }
   | { op: 'relink'; link: number; binding: BindingKind }
   | { op: 'attach'; request: Record<string, unknown> }
-  | { op: 'detach' }
-  | { op: 'close-inspector' };
+  | { op: 'detach' };
 
 export interface LinkInfo {
   readonly id: number;
@@ -52,8 +51,8 @@ export type ControlOpHandler = (request: Record<string, unknown>) => Promise<Con
 
 const extraOps = new Map<string, ControlOpHandler>();
 
-/** The requests only a higher layer serves: `attach`, `detach`, and `close-inspector` (an agent attached through the inspector). */
-type ExtraOp = 'attach' | 'detach' | 'close-inspector';
+/** The requests only a higher layer serves: `attach` and `detach`. */
+type ExtraOp = 'attach' | 'detach';
 
 /** Adds (or, with null, removes) the handler of an extra op on this process's control server. */
 export function serveControlOp(op: ExtraOp, handler: ControlOpHandler | null): void {
@@ -216,7 +215,6 @@ export function parseRequest(line: string): ControlRequest | string {
   const req = v as Record<string, unknown>;
   if (req.op === 'links') return { op: 'links' };
   if (req.op === 'detach') return { op: 'detach' };
-  if (req.op === 'close-inspector') return { op: 'close-inspector' };
   if (req.op === 'attach') return { op: 'attach', request: req };
   if (req.op === 'relink') {
     const { link, binding } = req;
@@ -226,19 +224,18 @@ export function parseRequest(line: string): ControlRequest | string {
     }
     return { op: 'relink', link, binding: binding as BindingKind };
   }
-  return `unknown op; expected "links", "relink", "attach", "detach" or "close-inspector"`;
+  return `unknown op; expected "links", "relink", "attach" or "detach"`;
 }
 
 const NOT_SERVED: Record<ExtraOp, string> = {
   attach: 'this process is already traced by mscope',
   detach: 'this process is not attached',
-  'close-inspector': 'no inspector of ours is open here',
 };
 
 async function answer(line: string): Promise<ControlResponse> {
   const req = parseRequest(line);
   if (typeof req === 'string') return { ok: false, error: req };
-  if (req.op === 'attach' || req.op === 'detach' || req.op === 'close-inspector') {
+  if (req.op === 'attach' || req.op === 'detach') {
     const handler = extraOps.get(req.op);
     if (handler === undefined) return { ok: false, error: NOT_SERVED[req.op] };
     return handler(req.op === 'attach' ? req.request : {});

@@ -155,6 +155,51 @@ test('exit() in the program detaches; the process runs on untouched', async () =
   }
 });
 
+/**
+ * The program's state once whatever an abandoned early attach left has gone: the bootstrap closes
+ * the inspector a few ms after mscope's release, the waiting agent sees the session go. Up to 5 s.
+ */
+async function settledState(app: App, before: unknown): Promise<unknown> {
+  const { threads: _t, ...expected } = before as { threads: number };
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const state = await app.state();
+    const { threads: _n, ...rest } = state as { threads: number };
+    if (Date.now() > deadline || JSON.stringify(rest) === JSON.stringify(expected)) return state;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+// mscope attach injects the agent while it compiles (cli/commands/run-start.ts): what ends mscope before the monitors are written leaves nothing.
+for (const [what, script, status] of [
+  ['a script that does not compile', 'http:server::request-done { @n = count() ', 1],
+  ['BEGIN calling exit()', 'BEGIN { exit(3); } http:server::request-done { @n = count(); }', 3],
+] as const) {
+  test(`attach ended before the monitors are sent (${what}): the injected agent starts nothing, the inspector is closed`, async () => {
+    const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
+    try {
+      const untraced = await requests(app, 3);
+      const before = await servedState(app);
+      const r = await mscope(['attach', String(app.pid), '-q', '-e', script], APPS);
+      assert.equal(r.status, status, r.stderr);
+      assert.doesNotMatch(r.stderr, /attached to process/);
+      if (status === 1) {
+        assert.match(r.stderr, /^-e:1:42: expected `;`, found end of input \[D2001\]$/m);
+        // The process was signalled before the compile ended: it was attached to early.
+        assert.match(app.stderr(), /^Debugger listening on ws:\/\/127\.0\.0\.1:/m);
+      }
+      assertLeftAsFound(await settledState(app, before), before);
+      assert.deepEqual(await requests(app, 3), untraced);
+      // Attached to again at once: no agent of the first is still waiting.
+      const again = await traceOnce(app, ['attach'], 4);
+      assert.equal(again.stdout, 'requests 4\n');
+      assertLeftAsFound(await app.state(), before);
+    } finally {
+      app.child.kill();
+    }
+  });
+}
+
 test('a program with no socket and no stderr of its own is left without them', async () => {
   const app = await startApp([INSPECT_ANY_PORT, 'quiet.cjs']);
   try {

@@ -26,11 +26,15 @@ type LiveExplorer = Explorer & {
 import type { ConsumerMonitor } from '../../consumer/consumer.js';
 import { runsInAgents, type CompiledProgram } from '../../lang/index.js';
 import { shipProgram } from '../../lang/shipped.js';
+import type { AttachTarget } from '../../attach/attach-target.js';
 
 const DEFAULT_STORE = 'mscope.db';
 
+/** Started before compiling by run-start.ts: a held CMD, or a process attached to early. */
+type HeldTarget = CommandTarget | AttachTarget;
+
 /** `mscope run`: like `dtrace -c`, exits with CMD's status; with no CMD, like `dtrace -n`; with -p PID, like `dtrace -p`. */
-export function runCommand(args: readonly string[], held: CommandTarget | null = null): Promise<number> {
+export function runCommand(args: readonly string[], held: HeldTarget | null = null): Promise<number> {
   return printingScriptErrors(() => {
     const { own, command } = splitCommand(args, OPTIONS);
     const { values } = parseOwn('run', own, OPTIONS);
@@ -40,9 +44,9 @@ export function runCommand(args: readonly string[], held: CommandTarget | null =
   });
 }
 
-/** `mscope attach PID`: `mscope run -p PID`. */
-export function attachCommand(args: readonly string[]): Promise<number> {
-  return attachAs('attach', args, {});
+/** `mscope attach PID`: `mscope run -p PID`; `held`, the process attached to before compiling (run-start.ts). */
+export function attachCommand(args: readonly string[], held: AttachTarget | null = null): Promise<number> {
+  return attachAs('attach', args, {}, held);
 }
 
 /** `mscope explore PID`: `mscope attach --explore PID`, its help and messages named explore. */
@@ -50,12 +54,12 @@ export function explorePidCommand(args: readonly string[]): Promise<number> {
   return attachAs('explore', args, { explore: true });
 }
 
-function attachAs(name: string, args: readonly string[], forced: Partial<RunValues>): Promise<number> {
+function attachAs(name: string, args: readonly string[], forced: Partial<RunValues>, held: AttachTarget | null = null): Promise<number> {
   return printingScriptErrors(() => {
     const { values, positionals } = parseOwn(name, [...args], ATTACH_OPTIONS, true);
     if (values.help === true) return Promise.resolve(printUsage(name));
     if (positionals.length !== 1) throw usage(`mscope ${name}: expected one PID`);
-    return run(name, args, { ...values, ...forced, pid: positionals[0] }, []);
+    return run(name, args, { ...values, ...forced, pid: positionals[0] }, [], held);
   });
 }
 
@@ -66,7 +70,7 @@ async function run(
   own: readonly string[],
   values: RunValues,
   command: readonly string[],
-  held: CommandTarget | null = null,
+  held: HeldTarget | null = null,
 ): Promise<number> {
   const pid = values.pid === undefined ? undefined : pidOf(name, values.pid);
   if (pid !== undefined) {
@@ -117,7 +121,12 @@ async function run(
   if (pid !== undefined && monitors.length === 0 && script === null && !accounting)
     throw usage(`mscope ${name}: nothing to trace: give -e, -s or --monitor`);
   // Refusals for PID (no such process, not Node, another user's) come before a store is written or a page served.
-  const attached = pid === undefined ? undefined : new (await import('../../attach/attach-target.js')).AttachTarget(pid);
+  const attached =
+    pid === undefined
+      ? undefined
+      : held !== null && !(held instanceof CommandTarget) && held.pid === pid
+        ? held
+        : new (await import('../../attach/attach-target.js')).AttachTarget(pid);
   // What the store's rows and the page call the traced program.
   const what = attached === undefined ? command.join(' ') : attached.command;
   if (accounting && (command.length > 0 || attached !== undefined)) {
@@ -160,7 +169,7 @@ async function run(
   }
   if (pid === undefined && command.length === 0 && (script === null || (values.monitor ?? []).length > 0))
     throw usage('mscope run: missing -- CMD');
-  const target = attached ?? held ?? new CommandTarget(command, cwd);
+  const target = attached ?? (held instanceof CommandTarget ? held : null) ?? new CommandTarget(command, cwd);
   let out: ReturnType<typeof openOutput>;
   try {
     out = openOutput(values.output);
