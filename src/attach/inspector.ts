@@ -1,5 +1,5 @@
-import { get } from 'node:http';
-import WebSocket from 'ws';
+import { get, request } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   alreadyOpen,
   cannotAttach,
@@ -85,24 +85,60 @@ interface CdpAnswer {
   readonly error?: { message?: string };
 }
 
-/** A Chrome DevTools Protocol session with one target, over its WebSocket, for the few requests attach makes. */
+/**
+ * A Chrome DevTools Protocol session with one target, for the few requests attach makes, over
+ * a WebSocket of our own on node:http (which getJson loads anyway): the `ws` package loaded
+ * http, https, tls, zlib and crypto, about 80 ms of mscope's CPU before it could send SIGUSR1.
+ * Just what the inspector's server needs (RFC 6455): text frames, masked from us; close, ping.
+ */
 export class CdpSession {
   private nextId = 1;
   private readonly pending = new Map<number, (answer: CdpAnswer) => void>();
+  private received: Buffer = Buffer.alloc(0);
+  /** A text message split over continuation frames, until its last. */
+  private fragments: Buffer[] = [];
+  private closeSent = false;
+  private readonly closed: Promise<void>;
 
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data)) as CdpAnswer;
-      this.pending.get(m.id)?.(m);
-      this.pending.delete(m.id);
+  private constructor(
+    private readonly socket: Socket,
+    head: Buffer,
+  ) {
+    socket.setNoDelay(true);
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    void this.closed.then(() => {
+      for (const answer of this.pending.values()) answer({ id: 0, error: { message: 'the inspector closed the connection' } });
+      this.pending.clear();
     });
+    // Answered by 'close' (above): an error ends the connection, which is all a session can do then.
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => this.read(chunk));
+    if (head.length > 0) this.read(head);
   }
 
   static connect(url: string): Promise<CdpSession> {
+    const { hostname, port, pathname } = new URL(url);
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: ANSWER_WITHIN_MS });
-      ws.once('open', () => resolve(new CdpSession(ws)));
-      ws.once('error', (error) => reject(cannotAttach(`cannot connect to ${url}: ${error.message}`, error)));
+      const req = request({
+        host: hostname.replace(/^\[|\]$/g, ''),
+        port,
+        path: pathname,
+        timeout: ANSWER_WITHIN_MS,
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': Buffer.from(randomBytes(16)).toString('base64'),
+        },
+      });
+      req.once('upgrade', (_res, socket, head) => resolve(new CdpSession(socket as Socket, head)));
+      req.once('response', (res) => {
+        res.resume();
+        reject(cannotAttach(`cannot connect to ${url}: HTTP ${res.statusCode}`));
+      });
+      req.once('timeout', () => req.destroy(new Error(`no answer within ${ANSWER_WITHIN_MS} ms`)));
+      req.once('error', (error) => reject(cannotAttach(`cannot connect to ${url}: ${error.message}`, error)));
+      req.end();
     });
   }
 
@@ -121,20 +157,106 @@ export class CdpSession {
         else if (thrown !== undefined) reject(new Error(thrown.exception?.description?.split('\n')[0] ?? thrown.text ?? 'exception'));
         else resolve(m.result?.result?.value);
       });
-      this.ws.send(
-        JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, includeCommandLineAPI: true, returnByValue: true } }),
-      );
+      const request = { id, method: 'Runtime.evaluate', params: { expression, includeCommandLineAPI: true, returnByValue: true } };
+      this.send(OPCODE_TEXT, Buffer.from(JSON.stringify(request)));
     });
   }
 
-  /** Disconnects; resolves once the socket is closed (the target's inspector.close() waits for that). */
+  /** Disconnects; resolves once the connection is closed (the target's inspector.close() waits for that). */
   close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-    });
+    if (!this.socket.destroyed) {
+      this.send(OPCODE_CLOSE, Buffer.from([0x03, 0xe8])); // 1000, normal closure
+      // The server answers with its close frame and ends the connection; one that does not is cut.
+      const cut = setTimeout(() => this.socket.destroy(), ANSWER_WITHIN_MS);
+      void this.closed.then(() => clearTimeout(cut));
+    }
+    return this.closed;
   }
+
+  private send(opcode: number, payload: Buffer): void {
+    if (this.closeSent || this.socket.destroyed) return;
+    if (opcode === OPCODE_CLOSE) this.closeSent = true;
+    this.socket.write(frame(opcode, payload));
+  }
+
+  private read(chunk: Buffer): void {
+    this.received = this.received.length === 0 ? chunk : Buffer.concat([this.received, chunk]);
+    for (;;) {
+      const b = this.received;
+      if (b.length < 2) return;
+      const masked = (b[1]! & 0x80) !== 0;
+      let length = b[1]! & 0x7f;
+      let at = 2;
+      if (length === 126) {
+        if (b.length < 4) return;
+        length = b.readUInt16BE(2);
+        at = 4;
+      } else if (length === 127) {
+        if (b.length < 10) return;
+        length = Number(b.readBigUInt64BE(2));
+        at = 10;
+      }
+      const mask = masked ? b.subarray(at, at + 4) : null;
+      if (mask !== null) at += 4;
+      if (b.length < at + length) return;
+      const payload = Buffer.from(b.subarray(at, at + length));
+      if (mask !== null) for (let i = 0; i < payload.length; i++) payload[i]! ^= mask[i & 3]!;
+      this.received = b.subarray(at + length);
+      this.frame((b[0]! & 0x80) !== 0, b[0]! & 0x0f, payload);
+    }
+  }
+
+  private frame(fin: boolean, opcode: number, payload: Buffer): void {
+    if (opcode === OPCODE_TEXT || opcode === OPCODE_CONTINUATION) {
+      this.fragments.push(payload);
+      if (!fin) return;
+      const text = Buffer.concat(this.fragments).toString('utf8');
+      this.fragments = [];
+      const m = JSON.parse(text) as CdpAnswer;
+      this.pending.get(m.id)?.(m);
+      this.pending.delete(m.id);
+    } else if (opcode === OPCODE_CLOSE) {
+      this.send(OPCODE_CLOSE, payload.subarray(0, 2));
+      this.socket.end();
+    } else if (opcode === OPCODE_PING) this.send(OPCODE_PONG, payload);
+  }
+}
+
+const OPCODE_CONTINUATION = 0x0;
+const OPCODE_TEXT = 0x1;
+const OPCODE_CLOSE = 0x8;
+const OPCODE_PING = 0x9;
+const OPCODE_PONG = 0xa;
+
+/** One final frame from the client, masked as RFC 6455 requires of clients. */
+function frame(opcode: number, payload: Buffer): Buffer {
+  const length = payload.length;
+  const head = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const out = Buffer.allocUnsafe(head + 4 + length);
+  out[0] = 0x80 | opcode;
+  if (length < 126) out[1] = 0x80 | length;
+  else if (length < 0x10000) {
+    out[1] = 0x80 | 126;
+    out.writeUInt16BE(length, 2);
+  } else {
+    out[1] = 0x80 | 127;
+    out.writeBigUInt64BE(BigInt(length), 2);
+  }
+  const mask = randomBytes(4);
+  out.set(mask, head);
+  for (let i = 0; i < length; i++) out[head + 4 + i] = payload[i]! ^ mask[i & 3]!;
+  return out;
+}
+
+/**
+ * Bytes for the handshake key and the masks. The mask protects proxies from a page's
+ * crafted frames; between mscope and a loopback port it has nothing to protect, and
+ * node:crypto would cost mscope its load.
+ */
+function randomBytes(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(Math.random() * 256);
+  return out;
 }
 
 /** Closes the inspector of a process once its session has gone (an attach that failed before the agent did it). */

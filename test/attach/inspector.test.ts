@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CdpSession, CLOSE_INSPECTOR, openInspector } from '../../src/attach/inspector.js';
+import { processFacts } from '../../src/attach/proc.js';
+import { INSPECT_ANY_PORT, startApp } from './harness.js';
+
+// mscope's own WebSocket client (attach/inspector.ts) against Node's inspector: frames of every
+// length form both ways (7-bit, 16-bit, 64-bit), answers in order, a clean close.
+test("CdpSession speaks to Node's inspector: short, 16-bit and 64-bit lengths both ways, then closes", async () => {
+  const app = await startApp([INSPECT_ANY_PORT, 'server.cjs']);
+  try {
+    const info = await openInspector(processFacts(app.pid));
+    const cdp = await CdpSession.connect(info.webSocketUrl);
+    assert.equal(await cdp.evaluate('6 * 7'), 42);
+    for (const n of [100, 1000, 70_000]) {
+      // The expression's frame and the answer's both grow with n.
+      const text = 'x'.repeat(n);
+      assert.equal(await cdp.evaluate(`${JSON.stringify(text)}.length`), n);
+      assert.equal(await cdp.evaluate(`'y'.repeat(${n})`), 'y'.repeat(n));
+    }
+    const answers = await Promise.all([1, 2, 3].map((i) => cdp.evaluate(`${i} + 1`)));
+    assert.deepEqual(answers, [2, 3, 4]);
+    await assert.rejects(cdp.evaluate('null.x'), /TypeError: Cannot read properties of null/);
+    await cdp.evaluate(CLOSE_INSPECTOR);
+    await cdp.close();
+    const deadline = Date.now() + 5000;
+    let state = (await app.state()) as { inspector: string | null };
+    while (state.inspector !== null && Date.now() < deadline) state = (await app.state()) as { inspector: string | null };
+    assert.equal(state.inspector, null);
+    assert.deepEqual(await app.get('/after'), await app.get('/after'));
+  } finally {
+    app.child.kill();
+  }
+});
