@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIXTURES, ROOT, spawnMscope, collect, type Result } from './mscope.js';
+import { INSPECT_ANY_PORT, attach, startApp } from '../attach/harness.js';
 
 const DIR = join(FIXTURES, 'loads');
 const HOOK = pathToFileURL(join(DIR, 'log-loads.mjs')).href;
@@ -12,7 +13,7 @@ const HOOK = pathToFileURL(join(DIR, 'log-loads.mjs')).href;
 // lib/ is a bundle: a loaded file of lib/ stands for the sources it holds, as the build's metafile says.
 const LIB = pathToFileURL(join(ROOT, 'lib')).href + '/';
 const META = JSON.parse(readFileSync(join(ROOT, 'lib', 'metafile.json'), 'utf8')) as {
-  outputs: Record<string, { inputs: Record<string, unknown> }>;
+  outputs: Record<string, { inputs: Record<string, unknown>; imports: Array<{ path: string; kind: string }> }>;
 };
 
 /** The sources (src/…) that a loaded URL of lib/ holds; any other URL as it is. */
@@ -142,4 +143,56 @@ test("a traced program that imports microscope shares the agent's modules: each 
     [],
     'sources that two files of lib/ hold',
   );
+});
+
+/** The sources of lib/FILE's static imports, followed through: what loads in one walk of the ESM loader when FILE is imported. */
+function staticSources(file: string): string[] {
+  const seen = new Set<string>();
+  const walk = (out: string): void => {
+    if (seen.has(out)) return;
+    seen.add(out);
+    for (const i of META.outputs[out]?.imports ?? []) if (i.kind === 'import-statement' && i.path.startsWith('lib/')) walk(i.path);
+  };
+  walk(file);
+  return [...seen].flatMap((o) => Object.keys(META.outputs[o]?.inputs ?? {}));
+}
+
+test('what an attached agent links a D program with is in attach/target.js graph: one round of module reads in the process', () => {
+  const graph = staticSources('lib/attach/target.js');
+  for (const src of [
+    'src/attach/splicer.ts',
+    'src/agent/start.ts',
+    'src/providers/index.ts',
+    'src/agent/script-monitor.ts',
+    'src/lang/runtime/instance.ts',
+  ])
+    assert.ok(graph.includes(src), src);
+  for (const src of ['src/lang/parser.ts', 'src/lang/compile.ts', 'src/modules/install.ts', 'src/modules/hooks.ts'])
+    assert.ok(!graph.includes(src), src);
+});
+
+test('an attached process loads the runtime, not the compiler, nor the load-time rewrite it never installs', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-loads-'));
+  const file = join(tmp, 'loads.txt');
+  const app = await startApp([INSPECT_ANY_PORT, '--import', HOOK, 'server.cjs'], { env: { ...process.env, MSCOPE_TEST_LOADS: file } });
+  try {
+    const a = attach(['attach', String(app.pid), '-q', '-e', 'fn::answer:entry { @n = count(); } END { printa("%@d\\n", @n); }']);
+    await a.attached;
+    await app.get('/one');
+    const r = await a.detach();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '1\n');
+    const traced = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith(`${app.pid} `))
+      .flatMap((l) => sources(l.slice(l.indexOf(' ') + 1)));
+    assert.ok(under(traced, '/src/attach/splicer.js').length > 0, 'the hook saw the agent');
+    assert.ok(under(traced, '/src/lang/runtime/instance.js').length > 0);
+    for (const pass of ['parser', 'check', 'compile']) assert.deepEqual(under(traced, `/src/lang/${pass}.js`), []);
+    for (const rewrite of ['install', 'hooks', 'cache']) assert.deepEqual(under(traced, `/src/modules/${rewrite}.js`), []);
+  } finally {
+    app.child.kill();
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
