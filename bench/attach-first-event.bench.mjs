@@ -15,9 +15,11 @@ program's own \`Date.now()\`) minus the wall clock just before the spawn. \`node
 \`mscope run -q -e 'fn::spin:entry { printf("%d\\n", walltimestamp); exit(0); }' -- node
 busy-target.cjs\`, the program instrumented at load. \`mscope attach\`: the same D program with
 \`mscope attach PID\` on a \`node --inspect-port=0 busy-target.cjs\` started earlier and busy for
-half a second (\`spin\` optimized), outside the timed span: SIGUSR1, the inspector, the agent
-injected, \`spin\`'s script live-edited. On a loaded machine wall time says mostly how much CPU
-each process got: the notes give mscope's own \`attached in N ms\` figure too.
+half a second (\`spin\` optimized), outside the timed span: SIGUSR1, the inspector and the
+agent injected while mscope loads the compiler and compiles (the agent loads its modules
+meanwhile), then, once mscope has written the compiled program, \`spin\`'s script live-edited.
+On a loaded machine wall time says mostly how much CPU each process got: the notes give
+mscope's own \`attached in N ms\` figure too (from SIGUSR1, which comes before the compile).
 `;
 export const unit = 'ms';
 export const rounds = 10;
