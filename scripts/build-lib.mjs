@@ -2,7 +2,7 @@
 // and thread, in shared chunks, so that each holds one instance of every module (a traced
 // program that imports microscope shares the agent's registry). Each file a process loads costs
 // it about 1 ms (resolve, read, compile, link), so the chunks follow PROFILES, what each kind of
-// process or thread loads at once (planChunks): a traced process with a probe clause loads 23
+// process or thread loads at once (planChunks): a traced process with a probe clause loads 28
 // files instead of 53, one whose monitors run in mscope 8 instead of 18.
 // dist/ stays complete (types, and the unbundled modules that benchmarks import one by one).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,7 +58,7 @@ const PROFILES = {
   'a traced process with a D probe clause': [...UNDER_MSCOPE, ...LINKING, 'agent/script-monitor'],
   'a traced process with a TypeScript monitor': [...UNDER_MSCOPE, ...LINKING, 'agent/ts-monitor'],
   'a traced process with accounting': [...UNDER_MSCOPE, ...LINKING, 'agent/acct-monitor'],
-  'an attached process': ['attach/target', 'agent/linking', 'agent/script-monitor'],
+  'an attached process': ['attach/target', 'agent/start', 'attach/blocks-loader', 'agent/linking', 'agent/script-monitor'],
   'a D clause compiled in a traced process': ['lang/script-spec'],
   'a shm host thread of D clauses': ['agent/register', 'weaver/remote/shm-host', 'agent/remote-clauses'],
   'a shm host thread of a TypeScript monitor': ['agent/register', 'weaver/remote/shm-host', 'agent/ts-remote'],

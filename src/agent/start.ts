@@ -134,7 +134,8 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
     }
   }
   try {
-    if (!attached && needsRewrite(options, specs)) await (rewrite ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
+    if (!attached && needsRewrite(options, specs))
+      await (rewrite ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }

@@ -8,11 +8,12 @@ import { Splicer } from './splicer.js';
 import { registerBlocksLoader } from './blocks-loader.js';
 import { controlServerRunning, serveControlOp, serveProbeMechanisms, startControlServer, stopControlServer } from '../weaver/index.js';
 import { processAlive } from '../core/process-alive.js';
-// What the agent imports to link a D program, in this file's own graph: the ESM loader then reads it
-// all in one walk. Imported afterwards, it was a second round of reads, and on Node 20 each read
-// costs the program event-loop turns (modules are read asynchronously): in the busy program of
-// bench attach-first-event, 20 to 60 ms more from the injection to everything loaded.
-import '../providers/index.js';
+// What the agent imports to link a D program (agent/linking.ts, the script monitor), in this file's
+// own graph: the ESM loader then reads it all in one walk. Imported afterwards, it was a second
+// round of reads, and on Node 20 each read costs the program event-loop turns (modules are read
+// asynchronously): in the busy program of bench attach-first-event, 20 to 60 ms more from the
+// injection to everything loaded.
+import '../agent/linking.js';
 import '../agent/script-monitor.js';
 
 // Taken at load: the fs provider must not see the agent reading its monitors.
