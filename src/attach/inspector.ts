@@ -173,6 +173,13 @@ export class CdpSession {
     return this.closed;
   }
 
+  /** Answers every waiting request with `message` and cuts the connection: nothing after a bad frame can be trusted. */
+  private fail(message: string): void {
+    for (const answer of this.pending.values()) answer({ id: 0, error: { message } });
+    this.pending.clear();
+    this.socket.destroy();
+  }
+
   private send(opcode: number, payload: Buffer): void {
     if (this.closeSent || this.socket.destroyed) return;
     if (opcode === OPCODE_CLOSE) this.closeSent = true;
@@ -212,13 +219,23 @@ export class CdpSession {
       if (!fin) return;
       const text = Buffer.concat(this.fragments).toString('utf8');
       this.fragments = [];
-      const m = JSON.parse(text) as CdpAnswer;
+      const m = parseAnswer(text);
+      if (m === null) return this.fail(`the inspector sent a message that is not CDP's JSON: ${text.slice(0, 80)}`);
       this.pending.get(m.id)?.(m);
       this.pending.delete(m.id);
     } else if (opcode === OPCODE_CLOSE) {
       this.send(OPCODE_CLOSE, payload.subarray(0, 2));
       this.socket.end();
     } else if (opcode === OPCODE_PING) this.send(OPCODE_PONG, payload);
+  }
+}
+
+function parseAnswer(text: string): CdpAnswer | null {
+  try {
+    const m = JSON.parse(text) as unknown;
+    return typeof m === 'object' && m !== null ? (m as CdpAnswer) : null;
+  } catch {
+    return null;
   }
 }
 

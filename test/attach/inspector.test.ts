@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { CdpSession, CLOSE_INSPECTOR, openInspector } from '../../src/attach/inspector.js';
 import { processFacts } from '../../src/attach/proc.js';
 import { INSPECT_ANY_PORT, startApp } from './harness.js';
@@ -30,5 +33,27 @@ test("CdpSession speaks to Node's inspector: short, 16-bit and 64-bit lengths bo
     assert.deepEqual(await app.get('/after'), await app.get('/after'));
   } finally {
     app.child.kill();
+  }
+});
+
+// Whatever answers on the inspector's port, a frame that is not CDP's JSON ends the session
+// with an error for what waits on it; it used to throw from the socket's 'data' handler and
+// take mscope down mid-attach.
+test('CdpSession: a text frame that is not JSON ends the session, and the request waiting on it fails', async () => {
+  const server = createServer();
+  server.on('upgrade', (_req, socket: Socket) => {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    socket.once('data', () => socket.write(Buffer.concat([Buffer.from([0x81, 9]), Buffer.from('not json!')])));
+    socket.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  try {
+    const cdp = await CdpSession.connect(`ws://127.0.0.1:${port}/x`);
+    await assert.rejects(cdp.evaluate('1'), /not CDP's JSON|closed the connection/);
+  } finally {
+    server.closeAllConnections();
+    server.close();
   }
 });
