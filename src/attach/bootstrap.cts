@@ -20,7 +20,12 @@ module.exports = (url: string, request: AttachRequest): void => {
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       const line = JSON.stringify({ t: 'attach-failed', message, at: Number(process.hrtime.bigint()) });
-      fs.appendFileSync(`${request.session}/${process.pid}.ndjson`, `${line}\n`, { mode: 0o600 });
+      try {
+        fs.appendFileSync(`${request.session}/${process.pid}.ndjson`, `${line}\n`, { mode: 0o600 });
+      } catch {
+        // mscope's session has gone: the program's own stderr is left to say it, and the program goes on.
+        process.emitWarning(`mscope: the agent did not start in this process: ${message}`);
+      }
     });
 };
 

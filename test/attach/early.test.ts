@@ -85,3 +85,21 @@ test('mscope killed after injecting: the inspector is closed and the waiting age
     if (session !== '') rmSync(session, { recursive: true, force: true });
   }
 });
+
+// The bootstrap runs in a process that is not ours: an agent that cannot start (here its module
+// does not exist) where mscope's session has gone too must not end the program. Its report used
+// to throw from a promise's handler, an unhandled rejection that Node turns into an exit.
+test('an agent that fails to start with no session left to report to warns, and the program goes on', { skip: needsBuild }, async () => {
+  const BOOTSTRAP = new URL('../../dist/attach/bootstrap.cjs', import.meta.url).pathname;
+  const request = { session: '/nonexistent/mscope-session', monitorsFile: '', options: {}, consumer: process.pid };
+  const program = `require(${JSON.stringify(BOOTSTRAP)})('file:///nonexistent/target.js', ${JSON.stringify(request)}); setTimeout(() => console.log('still running'), 300);`;
+  const child = spawn(process.execPath, ['-e', program], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  assert.equal(status, 0, stderr);
+  assert.equal(stdout, 'still running\n');
+  assert.match(stderr, /mscope: the agent did not start in this process: .*target\.js/);
+});
