@@ -58,7 +58,6 @@ export class AttachTarget implements TraceTarget {
   /** The injection, once started (by `hold` or `prepare`). */
   private injection: Promise<void> | null = null;
   /** The monitors were never sent: whatever is injected has nothing to wait for. */
-  private abandoned = false;
   private readonly attached = deferred<{ control: string; node: string; matched: Record<string, number> }>();
   /** What mscope prints once the process says what its descriptions matched, before the attached line. */
   notices: ((matched: Record<string, number>) => string) | null = null;
@@ -187,7 +186,6 @@ export class AttachTarget implements TraceTarget {
   dispose(): void {
     if (this.watch !== null) clearInterval(this.watch);
     for (const s of STOP_SIGNALS) process.removeListener(s, this.onSignal);
-    this.abandoned = true;
     const held = this.held;
     if (held !== null) void held.injected.catch(() => {}).then(() => held.session.dispose());
   }
@@ -218,8 +216,11 @@ export class AttachTarget implements TraceTarget {
     let cdp: CdpSession | null = null;
     let injected = false;
     try {
+      // Injected even when mscope has given up meanwhile (a compile error): the agent then finds no
+      // monitors and starts nothing, and the bootstrap closes the inspector once this session has
+      // gone. Closing it from here while connected could leave the program's thread blocked in
+      // inspector.close() (seen in CI: the program stopped answering after an attach with a typo).
       cdp = await CdpSession.connect(info.webSocketUrl);
-      if (this.abandoned) throw cannotAttach(`the attach to process ${this.pid} was abandoned before the agent was injected`);
       const answer = (await cdp.evaluate(injection(request)).catch((error: unknown) => {
         throw cannotAttach(
           `cannot inject the agent into process ${this.pid}: ${error instanceof Error ? error.message : String(error)}`,
