@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { registry, threadEntryUrl, type ProbeDescription } from '../core/index.js';
-import type { LinkHandle } from '../weaver/index.js';
+import { registry, threadEntryUrl } from '../core/index.js';
 // Not lang's index: the program comes compiled from mscope, and the compiler stays unloaded.
 import { isEmptyDelta, type ProgramDelta } from '../lang/runtime/instance.js';
 import { unmatchedProbeWarnings } from '../lang/warnings.js';
@@ -35,8 +34,6 @@ export interface ScriptFinal {
 export class ScriptMonitor implements AgentMonitor {
   private instance: AgentProgram | null = null;
   private readonly remote = new RemoteLinks();
-  /** Each linked description's handle: one that matched a probe needs no warning at exit. */
-  private readonly links: Array<{ readonly description: ProbeDescription; readonly handle: LinkHandle }> = [];
   /** The program as a shm or message clause's host loads it. */
   private readonly shipped: ShippedProgram;
 
@@ -69,7 +66,6 @@ export class ScriptMonitor implements AgentMonitor {
       const h = ctx.link(description, monitor, { binding, remote: { module: REMOTE_MODULE, options }, ...use });
       h.onFlush((result) => this.merge(ctx, result as RemoteClauseFlush | undefined));
       this.remote.add(h);
-      this.links.push({ description, handle: h });
       return h;
     });
     this.instance = instance;
@@ -92,14 +88,15 @@ export class ScriptMonitor implements AgentMonitor {
     instance.finish();
     const unmatched: Record<string, string> = {};
     // The other descriptions were judged in mscope before CMD started.
-    const matched = new Set(this.links.filter((l) => l.handle.matched > 0).map((l) => l.description));
+    // A description one of its links matched needs no warning, nor the probe list behind one.
+    const matched = new Set(this.remote.handles.filter((h) => h.matched > 0).map((h) => h.description.text));
     const warnings = this.program.options.zdefs
       ? []
       : unmatchedProbeWarnings(
           this.program,
           () => registry.list(),
           'later',
-          (d) => matched.has(d),
+          (d) => matched.has(d.text),
         );
     for (const w of warnings) {
       const text = this.program.sources.find((s) => s.file === w.range.file)?.text.slice(w.range.start, w.range.end) ?? w.message;
