@@ -2,7 +2,8 @@
 // Runs every test/**/*.test.ts, each file in its own Node, a few at a time, each under a time
 // limit: a file that hangs is killed with everything it started and counted as failed, so one
 // stuck child can never hold the whole run; before it is killed, its processes are described
-// (scripts/hung-report.mjs) with its output. Extra args narrow by substring. The files run as
+// (scripts/hung-report.mjs) with its output. Extra args narrow by substring; with none, `npm run
+// typecheck` and `npm run lint` run as jobs beside the files. The files run as
 // JavaScript transpiled once per run (scripts/test-build.mjs) against the built dist/;
 // MSCOPE_TEST_TSX=1 runs the sources through tsx instead, without needing a build.
 import {
@@ -43,6 +44,8 @@ if (files.length === 0) {
   console.error(`scripts/test.mjs: no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
+// A whole run (no filter) also makes `npm test`'s checks, as jobs beside the test files.
+const checks = filters.length === 0 && process.env.MSCOPE_TEST_ROOT === undefined ? ['typecheck', 'lint'] : [];
 const node = process.env.MSCOPE_TEST_NODE ?? process.execPath;
 const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
 // One more file than the machine has cores: about a sixth of a file's wall time is spent
@@ -88,15 +91,31 @@ const results = [];
 let interrupted = false;
 const running = new Set();
 
-function runFile(file, index) {
+/** The command line that runs one test file. */
+function testFileCommand(file) {
+  // Source maps on, as tsx has them: stacks name the .ts files, dist/'s frames included.
+  const args = throughTsx ? ['--import', 'tsx', file] : ['--enable-source-maps', compiled.get(file)];
+  return [node, ['--import', CPU_PRELOAD, '--test-reporter=spec', ...args], {}];
+}
+
+/**
+ * The checks `npm test` makes besides the test files, run as jobs of the same pool: the test
+ * files wait on timers, sockets and children for about half their wall time, which the
+ * checks' CPU fills. npm is a Node the CPU preload measures, its script's processes included.
+ */
+function checkCommand(script) {
+  const preload = `--import ${CPU_PRELOAD}`;
+  return ['npm', ['run', '--silent', script], { NODE_OPTIONS: `${env.NODE_OPTIONS} ${preload}` }];
+}
+
+function runJob({ name, index, command }) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const cpuFile = join(cpuDir, String(index));
-    // Source maps on, as tsx has them: stacks name the .ts files, dist/'s frames included.
-    const args = throughTsx ? ['--import', 'tsx', file] : ['--enable-source-maps', compiled.get(file)];
+    const [program, args, extraEnv] = command(name);
     // Its own process group, so a time-out or ^C takes the programs its tests started too.
-    const child = spawn(node, ['--import', CPU_PRELOAD, '--test-reporter=spec', ...args], {
-      env: { ...env, MSCOPE_TEST_CPU_FILE: cpuFile },
+    const child = spawn(program, args, {
+      env: { ...env, ...extraEnv, MSCOPE_TEST_CPU_FILE: cpuFile },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -121,8 +140,8 @@ function runFile(file, index) {
       const status = timedOut ? `TIMED OUT after ${fileLimitMs / 1000} s` : ok ? 'ok' : `FAILED (${signal ?? `exit ${code}`})`;
       const cpuText = cpu === null ? '' : `, cpu ${cpu.toFixed(1)} s`;
       const output = Buffer.concat(chunks).toString();
-      process.stdout.write(`\n── ${file}: ${status}, ${(ms / 1000).toFixed(1)} s${cpuText}\n${output}`);
-      results.push({ file, ok, status, ms, cpu, failure: ok ? '' : failurePart(output) });
+      process.stdout.write(`\n── ${name}: ${status}, ${(ms / 1000).toFixed(1)} s${cpuText}\n${output}`);
+      results.push({ file: name, ok, status, ms, cpu, failure: ok ? '' : failurePart(output) });
       resolve();
     });
   });
@@ -159,21 +178,23 @@ const DURATIONS = 'node_modules/.cache/mscope-test/durations.json';
 const SEED = new URL('./test-durations.json', import.meta.url);
 const readTimes = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {});
 const earlier = { ...readTimes(SEED), ...readTimes(DURATIONS) };
-const queue = files
-  .map((file, index) => ({ file, index, ms: earlier[file] ?? 0 }))
-  .sort((a, b) => b.ms - a.ms || a.file.localeCompare(b.file));
+// The checks go first: they are all CPU, and the first test files wait the most.
+const queue = [
+  ...checks.map((name, i) => ({ name, index: files.length + i, command: checkCommand })),
+  ...files
+    .map((name, index) => ({ name, index, ms: earlier[name] ?? 0, command: testFileCommand }))
+    .sort((a, b) => b.ms - a.ms || a.name.localeCompare(b.name)),
+];
+const jobCount = queue.length;
 await Promise.all(
   Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    while (queue.length > 0 && !interrupted) {
-      const { file, index } = queue.shift();
-      await runFile(file, index);
-    }
+    while (queue.length > 0 && !interrupted) await runJob(queue.shift());
   }),
 );
 
 if (process.env.MSCOPE_TEST_ROOT === undefined) {
   const times = readTimes(DURATIONS);
-  for (const r of results) times[r.file] = r.ms;
+  for (const r of results) if (compiled.has(r.file)) times[r.file] = r.ms;
   mkdirSync(dirname(DURATIONS), { recursive: true });
   // Renamed into place: a run beside this one never reads half a file.
   writeFileSync(`${DURATIONS}.${process.pid}`, `${JSON.stringify(times, null, 2)}\n`);
@@ -186,10 +207,10 @@ const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 8);
 const cpuTotal = results.reduce((sum, r) => sum + (r.cpu ?? 0), 0);
 console.log(`\n── slowest files: ${slowest.map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(
-  `── ${results.length} of ${files.length} test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} at a time (cpu ${cpuTotal.toFixed(0)} s): ${results.length - failed.length} passed, ${failed.length} failed`,
+  `── ${results.length} of ${jobCount} ${checks.length > 0 ? 'checks and ' : ''}test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} at a time (cpu ${cpuTotal.toFixed(0)} s): ${results.length - failed.length} passed, ${failed.length} failed`,
 );
 for (const r of failed) console.log(`   ${r.file}: ${r.status}`);
 for (const r of failed) console.log(`\n── why ${r.file} failed:\n${r.failure.trimEnd()}`);
 if (interrupted) console.log(`── ${interrupted}; not run: ${queue.length} files`);
-const allPassed = failed.length === 0 && !interrupted && results.length === files.length;
+const allPassed = failed.length === 0 && !interrupted && results.length === jobCount;
 process.exit(allPassed ? 0 : 1);
