@@ -1,4 +1,4 @@
-import { chownSync, lstatSync, writeFileSync } from 'node:fs';
+import { chownSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentMessage, AgentOptions, MonitorSpec } from '../agent/protocol.js';
@@ -6,7 +6,7 @@ import { Session } from '../consumer/session.js';
 import type { TraceTarget } from '../consumer/trace.js';
 import { controlPath, controlRequestAt } from '../weaver/control.js';
 import { deferred } from '../core/deferred.js';
-import { CdpSession, CLOSE_INSPECTOR, openInspector, type OpenInspector } from './inspector.js';
+import { CdpSession, closeWhenGone, openInspector, releaseSession, type OpenInspector } from './inspector.js';
 import {
   cannotAttach,
   checkInspectable,
@@ -230,18 +230,11 @@ export class AttachTarget implements TraceTarget {
       injected = answer.injected;
       checkNodeVersion(this.pid, answer.version);
     } catch (error) {
-      if (!injected) await (cdp === null ? closeUnused(info) : closeInspector(cdp));
+      if (!injected) await closeUnused(cdp, info, request.released!);
       throw error;
     } finally {
-      if (injected) {
-        // The bootstrap closes the inspector only once this session has gone (nodejs/node#18761).
-        await cdp!.close();
-        try {
-          writeFileSync(request.released!, '', { mode: 0o600 });
-        } catch {
-          // The session has gone already (an error path): the bootstrap closes the inspector once mscope has exited.
-        }
-      }
+      // The bootstrap closes the inspector only once this session has gone (nodejs/node#18761).
+      if (injected) await releaseSession(cdp!, request.released!);
     }
   }
 
@@ -302,15 +295,10 @@ function injection(request: AttachRequest): string {
   })()`;
 }
 
-/** Asks the inspector to close once this session has gone, then disconnects. */
-async function closeInspector(cdp: CdpSession): Promise<void> {
-  await cdp.evaluate(CLOSE_INSPECTOR).catch(() => {});
-  await cdp.close();
-}
-
-async function closeUnused(info: OpenInspector): Promise<void> {
-  const cdp = await CdpSession.connect(info.webSocketUrl).catch(() => null);
-  if (cdp !== null) await closeInspector(cdp);
+/** An inspector we opened and did not inject into: the bootstrap alone is loaded to close it once our session has gone. */
+async function closeUnused(connected: CdpSession | null, info: OpenInspector, released: string): Promise<void> {
+  const cdp = connected ?? (await CdpSession.connect(info.webSocketUrl).catch(() => null));
+  if (cdp !== null) await closeWhenGone(cdp, BOOTSTRAP_PATH.pathname, released);
 }
 
 /** The control socket of a process started with the preload: in our own directories, or (root) in its user's. */

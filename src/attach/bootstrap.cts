@@ -13,7 +13,10 @@ const CONSUMER_GONE_MS = 100;
 const fs = require('node:fs') as typeof import('node:fs');
 const inspector = require('node:inspector') as typeof import('node:inspector');
 
-module.exports = (url: string, request: AttachRequest): void => {
+/** What the closer needs of an attach request: the release file and mscope's pid. */
+type Release = Pick<AttachRequest, 'released' | 'consumer'>;
+
+function boot(url: string, request: AttachRequest): void {
   const closed = closeWhenReleased(request);
   import(url)
     .then((m: typeof import('./target.js')) => m.attach(request, closed))
@@ -27,7 +30,7 @@ module.exports = (url: string, request: AttachRequest): void => {
         process.emitWarning(`mscope: the agent did not start in this process: ${message}`);
       }
     });
-};
+}
 
 /**
  * Closes the inspector mscope opened as soon as mscope's own session to it has gone, which
@@ -35,7 +38,7 @@ module.exports = (url: string, request: AttachRequest): void => {
  * connected can crash Node: nodejs/node#18761), or once mscope itself has gone. Independent of
  * the agent: the port is open while mscope connects and injects, not while the agent loads.
  */
-function closeWhenReleased(request: AttachRequest): Promise<void> {
+function closeWhenReleased(request: Release): Promise<void> {
   return new Promise((resolve) => {
     let goneAt = 0;
     const look = (): void => {
@@ -53,6 +56,9 @@ function closeWhenReleased(request: AttachRequest): Promise<void> {
     setTimeout(look, RELEASE_POLL_MS).unref();
   });
 }
+
+// closeWhenReleased alone serves an attach that ends before the agent is injected (an old Node, a failed evaluate).
+module.exports = Object.assign(boot, { closeWhenReleased });
 
 /** core/process-alive.ts's check (this file is bundled alone, and imports nothing of ours). */
 function alive(pid: number): boolean {

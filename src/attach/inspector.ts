@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { get, request } from 'node:http';
 import type { Socket } from 'node:net';
 import {
@@ -276,8 +277,29 @@ function randomBytes(n: number): Uint8Array {
   return out;
 }
 
-/** Closes the inspector of a process once its session has gone (an attach that failed before the agent did it). */
-export const CLOSE_INSPECTOR = `(() => { const inspector = require('node:inspector'); setImmediate(() => inspector.close()); })()`;
+/**
+ * Has the target close its inspector once this session has gone, then disconnects and says so by
+ * creating `released`: the bootstrap (`bootstrapPath`) polls for it, or for mscope's exit. Closing
+ * while a session is connected can crash Node (nodejs/node#18761: SIGSEGV in about 1 of 15
+ * closes scheduled with setImmediate just before the disconnect, Node 20 to 26).
+ */
+export async function closeWhenGone(cdp: CdpSession, bootstrapPath: string, released: string): Promise<void> {
+  const boot = JSON.stringify(bootstrapPath);
+  const release = JSON.stringify({ released, consumer: process.pid });
+  const expression = `(() => { const boot = require(${boot}); delete require.cache[${boot}]; void boot.closeWhenReleased(${release}); })()`;
+  await cdp.evaluate(expression).catch(() => {});
+  await releaseSession(cdp, released);
+}
+
+/** Disconnects, then tells the bootstrap the session has gone: it closes the inspector then (nodejs/node#18761). */
+export async function releaseSession(cdp: CdpSession, released: string): Promise<void> {
+  await cdp.close();
+  try {
+    writeFileSync(released, '', { mode: 0o600 });
+  } catch {
+    // The session directory has gone already (an error path): the bootstrap closes the inspector once mscope has exited.
+  }
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

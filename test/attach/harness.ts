@@ -79,7 +79,8 @@ export function startApp(args: readonly string[], options: SpawnOptions = {}): P
         const look = (): void => {
           const i = lines.findIndex((l) => l.startsWith(prefix));
           if (i >= 0) return resolve(lines.splice(i, 1)[0]!.slice(prefix.length));
-          if (child.exitCode !== null) return reject(new Error(`exited before printing "${prefix}"; stderr: ${err}`));
+          const ended = child.exitCode ?? child.signalCode;
+          if (ended !== null) return reject(new Error(`exited (${ended}) before printing "${prefix}"; stderr: ${err}`));
           waiters.push(look);
         };
         look();
