@@ -38,7 +38,10 @@ export async function runCase(file: string, text: string): Promise<{ out: string
   inst.start();
   if (exited === null) await workload();
   if (exited === null && r.program.clauses.some((c) => c.probes.some((p) => p.special?.kind === 'tick'))) {
-    await Promise.race([exitPromise, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    // Cleared once the case has exited: a pending 5 s timer kept the whole file alive after its last case.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exitPromise, new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+    clearTimeout(timer);
   }
   inst.finish();
   if (exited !== null) out += `[exit ${exited}]\n`;
