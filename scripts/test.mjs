@@ -48,9 +48,16 @@ if (files.length === 0) {
 const checks = filters.length === 0 && process.env.MSCOPE_TEST_ROOT === undefined ? ['typecheck', 'lint'] : [];
 const node = process.env.MSCOPE_TEST_NODE ?? process.execPath;
 const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-// One more file than the machine has cores: about a sixth of a file's wall time is spent
-// waiting (timers, sockets, other processes), which a third file fills on two cores.
-const jobs = Math.max(1, Number(process.env.MSCOPE_TEST_JOBS ?? availableParallelism() + 1));
+// One more file than the machine has cores at all times; and, while the CPUs sit idle (files
+// waiting on timers, sockets and the programs they start: about half of their wall time on
+// two cores), one more at a time, up to twice the cores and one. MSCOPE_TEST_JOBS fixes the count.
+const cores = availableParallelism();
+const fixedJobs = process.env.MSCOPE_TEST_JOBS === undefined ? null : Math.max(1, Number(process.env.MSCOPE_TEST_JOBS));
+const jobs = fixedJobs ?? cores + 1;
+const maxJobs = fixedJobs ?? 2 * cores + 1;
+/** Idle share of the CPUs over which one more file starts, looked at every IDLE_LOOK_MS. */
+const IDLE_TO_GROW = 0.3;
+const IDLE_LOOK_MS = 500;
 const fileLimitMs = Math.max(1, Number(process.env.MSCOPE_TEST_FILE_LIMIT_S ?? 300)) * 1000;
 // The whole run's limit: CI runs this once per Node line and gives up after 90 minutes in all.
 const runLimitMs = Math.max(1, Number(process.env.MSCOPE_TEST_RUN_LIMIT_S ?? 1200)) * 1000;
@@ -155,6 +162,17 @@ function failurePart(output) {
   return part.length > 8000 ? `…${part.slice(-8000)}` : part;
 }
 
+/** The machine's CPU time so far, idle and in all (/proc/stat's first line, in ticks); null without /proc. */
+function cpuTimes() {
+  try {
+    const ticks = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    // idle and iowait
+    return { idle: ticks[3] + ticks[4], total: ticks.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
 function killGroup(child) {
   try {
     process.kill(-child.pid, 'SIGKILL');
@@ -186,11 +204,28 @@ const queue = [
     .sort((a, b) => b.ms - a.ms || a.name.localeCompare(b.name)),
 ];
 const jobCount = queue.length;
-await Promise.all(
-  Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    while (queue.length > 0 && !interrupted) await runJob(queue.shift());
-  }),
-);
+let mostAtOnce = 0;
+await new Promise((resolve) => {
+  const start = () => {
+    const job = queue.shift();
+    mostAtOnce = Math.max(mostAtOnce, running.size + 1);
+    void runJob(job).then(() => {
+      if (queue.length > 0 && !interrupted && running.size < jobs) start();
+      else if (running.size === 0) {
+        clearInterval(look);
+        resolve();
+      }
+    });
+  };
+  let last = cpuTimes();
+  const look = setInterval(() => {
+    const now = cpuTimes();
+    const idle = last === null || now === null ? 0 : (now.idle - last.idle) / Math.max(1, now.total - last.total);
+    last = now;
+    if (idle > IDLE_TO_GROW && queue.length > 0 && !interrupted && running.size < maxJobs) start();
+  }, IDLE_LOOK_MS);
+  for (let i = 0; i < Math.min(jobs, queue.length); i++) start();
+});
 
 if (process.env.MSCOPE_TEST_ROOT === undefined) {
   const times = readTimes(DURATIONS);
@@ -207,7 +242,7 @@ const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 8);
 const cpuTotal = results.reduce((sum, r) => sum + (r.cpu ?? 0), 0);
 console.log(`\n── slowest files: ${slowest.map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(
-  `── ${results.length} of ${jobCount} ${checks.length > 0 ? 'checks and ' : ''}test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} at a time (cpu ${cpuTotal.toFixed(0)} s): ${results.length - failed.length} passed, ${failed.length} failed`,
+  `── ${results.length} of ${jobCount} ${checks.length > 0 ? 'checks and ' : ''}test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} to ${mostAtOnce} at a time (cpu ${cpuTotal.toFixed(0)} s): ${results.length - failed.length} passed, ${failed.length} failed`,
 );
 for (const r of failed) console.log(`   ${r.file}: ${r.status}`);
 for (const r of failed) console.log(`\n── why ${r.file} failed:\n${r.failure.trimEnd()}`);
