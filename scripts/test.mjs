@@ -242,7 +242,7 @@ const slowest = [...results].sort((a, b) => b.ms - a.ms).slice(0, 8);
 const cpuTotal = results.reduce((sum, r) => sum + (r.cpu ?? 0), 0);
 console.log(`\n── slowest files: ${slowest.map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(
-  `── ${results.length} of ${jobCount} ${checks.length > 0 ? 'checks and ' : ''}test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${jobs} to ${mostAtOnce} at a time (cpu ${cpuTotal.toFixed(0)} s): ${results.length - failed.length} passed, ${failed.length} failed`,
+  `── ${results.length} of ${jobCount} ${checks.length > 0 ? 'checks and ' : ''}test files run on Node ${nodeVersion} in ${((Date.now() - started) / 1000).toFixed(0)} s, at most ${mostAtOnce} at a time (cpu ${cpuTotal.toFixed(0)} s): ${results.length - failed.length} passed, ${failed.length} failed`,
 );
 for (const r of failed) console.log(`   ${r.file}: ${r.status}`);
 for (const r of failed) console.log(`\n── why ${r.file} failed:\n${r.failure.trimEnd()}`);
