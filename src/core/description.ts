@@ -52,6 +52,11 @@ export class ProbeDescription implements ProbeName {
     return this.matchers[0](provider) && this.matchers[3](name);
   }
 
+  /** Whether `value` matches field `index` (0 provider, 1 module, 2 function, 3 name). */
+  fieldMatches(index: 0 | 1 | 2 | 3, value: string): boolean {
+    return this.matchers[index](value);
+  }
+
   /** Whether some probe of this provider and module could match. */
   matchesModule(provider: string, module: string): boolean {
     return this.matchers[0](provider) && this.matchers[1](module);

@@ -27,7 +27,6 @@ export function unmatchedProbeWarnings(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   let listed: readonly ProbeName[] | null = null;
-  let names: string[] | null = null;
   for (const c of program.clauses) {
     for (const spec of c.probes) {
       const d = spec.description;
@@ -35,8 +34,7 @@ export function unmatchedProbeWarnings(
       if (matched(d)) continue;
       listed ??= typeof probes === 'function' ? probes() : probes;
       if (listed.some((p) => d.matches(p))) continue;
-      names ??= listed.map(formatProbeName);
-      const near = nearestNames(spec.text, names);
+      const near = nearestProbes(d, listed);
       const hint = near.length === 0 ? undefined : `nearest probes: ${near.join(', ')}`;
       out.push(makeDiagnostic('D5001', spec.span, [spec.text], hint === undefined ? {} : { hint }));
     }
@@ -44,11 +42,40 @@ export function unmatchedProbeWarnings(
   return out;
 }
 
-function nearestNames(text: string, names: readonly string[]): string[] {
-  const limit = Math.max(3, Math.ceil(text.length / 2));
-  return names
-    .map((n): [number, string] => [Math.min(editDistance(text, n, limit), editDistance(text, n.replace(/^[^:]*:/, ':'), limit)), n])
-    .filter(([d]) => d <= limit)
+const FIELDS = ['provider', 'module', 'func', 'name'] as const;
+
+/**
+ * Up to three probes nearest to `d`, best first: the edit distances of the fields it writes,
+ * summed (an empty field matches anything and counts nothing; a field its glob matches counts
+ * nothing). A field that would have to be written anew is not near. Each distinct value of a
+ * field is measured once: a program's thousands of `fn` probes share few function names, and
+ * whole names compared with a description that leaves the module out were far apart by the
+ * module's length alone.
+ */
+function nearestProbes(d: ProbeDescription, probes: readonly ProbeName[]): string[] {
+  const limit = Math.max(3, Math.ceil(d.text.length / 2));
+  const memo = FIELDS.map(() => new Map<string, number>());
+  const fieldDistance = (k: 0 | 1 | 2 | 3, value: string): number => {
+    const written = d[FIELDS[k]];
+    if (written === '') return 0;
+    let distance = memo[k]!.get(value);
+    if (distance === undefined) {
+      const near = Math.min(limit, Math.max(written.length, value.length) - 1);
+      const edits = d.fieldMatches(k, value) ? 0 : editDistance(written, value, near);
+      distance = edits <= near ? edits : limit + 1;
+      memo[k]!.set(value, distance);
+    }
+    return distance;
+  };
+  const near: [number, string][] = [];
+  for (const p of probes) {
+    let total = fieldDistance(0, p.provider);
+    if (total <= limit) total += fieldDistance(1, p.module);
+    if (total <= limit) total += fieldDistance(2, p.func);
+    if (total <= limit) total += fieldDistance(3, p.name);
+    if (total <= limit) near.push([total, formatProbeName(p)]);
+  }
+  return near
     .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1))
     .slice(0, 3)
     .map(([, n]) => n);

@@ -31,3 +31,21 @@ test('descriptions are judged before the run unless they can match probes a prog
   assert.deepEqual(texts('later'), ['fn:app:nope:entry', ':::nope', 'dc:::nope', 'usdt*:::nope']);
   assert.equal(unmatchedProbeWarnings(program, []).length, 6);
 });
+
+// Whole names were compared: a description that leaves the module out was as far from every
+// probe as the probe's module path is long, so a long path hid the function it misspelled.
+test('the nearest probes are judged by the fields a description writes: an empty module counts nothing', () => {
+  const sources = [{ file: 'w.d', text: 'fn::squre:entry {}\nfn::nothing:entry {}' }];
+  const program = compile(sources).program!;
+  const probes = ['entry', 'return'].flatMap((name) =>
+    ['node_modules/geometry-helpers/lib/shapes/index.js', 'src/app.mjs'].flatMap((module) =>
+      ['square', 'f1', 'cube'].map((func) => ({ provider: 'fn', module, func, name })),
+    ),
+  );
+  const hints = unmatchedProbeWarnings(program, probes).map((w) => w.hint ?? null);
+  assert.deepEqual(hints, [
+    'nearest probes: fn:node_modules/geometry-helpers/lib/shapes/index.js:square:entry, fn:src/app.mjs:square:entry, fn:node_modules/geometry-helpers/lib/shapes/index.js:cube:entry',
+    // `nothing` would have to be written anew to become any of these functions: no hint.
+    null,
+  ]);
+});
