@@ -94,7 +94,7 @@ export class ScriptMonitor implements AgentMonitor {
       ? []
       : unmatchedProbeWarnings(
           this.program,
-          () => registry.list(),
+          () => registry.names(),
           'later',
           (d) => matched.has(d.text),
         );

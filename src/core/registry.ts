@@ -1,5 +1,5 @@
 import { FIRST_PROBE_ID, Probe, type ProbeArg } from './probe.js';
-import type { ProbeDescription } from './description.js';
+import type { ProbeDescription, ProbeName } from './description.js';
 
 export interface SkippedFunction {
   readonly provider: string;
@@ -11,7 +11,15 @@ export interface SkippedFunction {
 interface ProbeGroup {
   readonly provider: string;
   readonly module: string;
+  /** The functions whose probes it would register, each with every one of `names`. */
+  readonly funcs: readonly string[];
+  readonly names: readonly string[];
   readonly materialize: () => void;
+}
+
+/** Whether `d` could match a probe of the group: one of its functions, under one of its names. */
+function couldMatch(d: ProbeDescription, g: ProbeGroup): boolean {
+  return d.matchesModule(g.provider, g.module) && g.funcs.some((f) => d.fieldMatches(2, f)) && g.names.some((n) => d.fieldMatches(3, n));
 }
 
 type RegisterListener = (probe: Probe) => void;
@@ -62,6 +70,14 @@ export class ProbeRegistry {
     return this.list().length;
   }
 
+  /** The names of every probe, registered or deferred: deferred groups are named, not made. */
+  names(): readonly ProbeName[] {
+    const out: ProbeName[] = this.probes.slice();
+    for (const g of this.groups)
+      for (const func of g.funcs) for (const name of g.names) out.push({ provider: g.provider, module: g.module, func, name });
+    return out;
+  }
+
   /** Every probe `description` matches now, made first where it could match a factory or deferred group. */
   find(description: ProbeDescription): Probe[] {
     this.create(description);
@@ -69,13 +85,14 @@ export class ProbeRegistry {
   }
 
   /**
-   * Probes of one module whose registration is deferred: `materialize` registers them. It
-   * runs at once when an armed description could match the module, else on demand.
+   * Probes of one module whose registration is deferred: `materialize` registers each of
+   * `funcs` under each of `names`. It runs at once when an armed description could match one
+   * of them, else on demand: `fn::nothing:entry` matches every module, and none of its probes.
    */
-  addGroup(provider: string, module: string, materialize: () => void): void {
-    const group: ProbeGroup = { provider, module, materialize };
+  addGroup(provider: string, module: string, funcs: readonly string[], names: readonly string[], materialize: () => void): void {
+    const group: ProbeGroup = { provider, module, funcs, names, materialize };
     for (const d of this.armed) {
-      if (d.matchesModule(provider, module)) {
+      if (couldMatch(d, group)) {
         materialize();
         return;
       }
@@ -128,7 +145,7 @@ export class ProbeRegistry {
 
   private create(description: ProbeDescription): void {
     for (const f of this.factories) f(description);
-    this.materializeWhere((g) => description.matchesModule(g.provider, g.module));
+    this.materializeWhere((g) => couldMatch(description, g));
   }
 
   /** Whether a description linked so far could match a probe of `provider`. */

@@ -47,7 +47,7 @@ const FIELDS = ['provider', 'module', 'func', 'name'] as const;
 /**
  * Up to three probes nearest to `d`, best first: the edit distances of the fields it writes,
  * summed (an empty field matches anything and counts nothing; a field its glob matches counts
- * nothing). A field that would have to be written anew is not near. Each distinct value of a
+ * nothing). A field is near when about half of it at most is mistyped, never the whole. Each distinct value of a
  * field is measured once: a program's thousands of `fn` probes share few function names, and
  * whole names compared with a description that leaves the module out were far apart by the
  * module's length alone.
@@ -60,7 +60,8 @@ function nearestProbes(d: ProbeDescription, probes: readonly ProbeName[]): strin
     if (written === '') return 0;
     let distance = memo[k]!.get(value);
     if (distance === undefined) {
-      const near = Math.min(limit, Math.max(written.length, value.length) - 1);
+      // About half the field may be mistyped, never all of it.
+      const near = Math.min(limit, Math.ceil(written.length / 2) + 1, Math.max(written.length, value.length) - 1);
       const edits = d.fieldMatches(k, value) ? 0 : editDistance(written, value, near);
       distance = edits <= near ? edits : limit + 1;
       memo[k]!.set(value, distance);

@@ -41,6 +41,9 @@ export class FunctionSite {
   }
 }
 
+/** The probes each function site registers (addAt), which a deferred group names before it makes them. */
+const SITE_PROBE_NAMES: readonly string[] = ['entry', 'return', 'error'];
+
 /**
  * The sites of one module. `state[i]` is 0 while function i is not traced, which is all
  * an instrumented function's prologue reads; it is a packed SMI array for that reason.
@@ -70,7 +73,13 @@ export class ModuleSites {
     const m = new ModuleSites(provider, module);
     for (let i = 0; i < funcs.length; i++) m.state.push(0);
     m.pending = funcs;
-    registry.addGroup(provider, module, () => m.materialize());
+    registry.addGroup(
+      provider,
+      module,
+      funcs.map((f) => f[0]),
+      SITE_PROBE_NAMES,
+      () => m.materialize(),
+    );
     return m;
   }
 
