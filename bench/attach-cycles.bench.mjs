@@ -37,6 +37,10 @@ const VARIANTS = ['no attach', `attach/detach ×${CYCLES}`];
 const taken = new Map();
 let lastCyclesMs = null;
 const perCycleHeap = [];
+/** The server's memory after GC before the first attach, after the first detach and after the last, per sample. */
+const memories = [];
+/** From 100 cycles a sample: the server's heap and RSS after GC at each tenth of the cycles, per sample. */
+const trails = [];
 const cycleMs = [];
 let requests = 0;
 
@@ -56,6 +60,15 @@ export function notes() {
   if (perCycleHeap.length > 0)
     out.push(
       `heap change per cycle, after the first to half way / half way to the last (V8 still warming the agent's functions up, then settled), per sample: ${perCycleHeap.map(([early, late]) => `${early.toFixed(1)} / ${late.toFixed(1)} KB`).join(', ')}`,
+    );
+  const mb = (m) => `heap ${(m.heapUsed / 2 ** 20).toFixed(2)} MB, RSS ${(m.rss / 2 ** 20).toFixed(1)} MB`;
+  for (const t of trails)
+    out.push(
+      `the server's heap / RSS after GC every ${t.every} cycles: ${t.seen.map((m) => `${(m.heapUsed / 2 ** 20).toFixed(2)} / ${(m.rss / 2 ** 20).toFixed(0)}`).join(', ')} MB`,
+    );
+  for (const m of memories)
+    out.push(
+      `the server before the first attach: ${mb(m.before)}; after the first cycle: ${mb(m.afterFirst)}; after the last: ${mb(m.end)}`,
     );
   return out;
 }
@@ -87,16 +100,21 @@ async function phase(cycles) {
       // The first cycle loads the agent for good; later ones run its functions again while V8
       // gives them feedback and baseline code, which settles: a leak grows in both halves alike.
       const half = Math.max(1, CYCLES >> 1);
+      const before = await mem();
       let afterFirst = null;
       let atHalf = null;
+      const trail = { every: Math.round(CYCLES / 10), seen: [] };
       for (let i = 0; i < CYCLES; i++) {
         const c0 = performance.now();
         await cycle(app.child.pid);
         cycleMs.push(performance.now() - c0);
         if (i === 0) afterFirst = await mem();
         if (i === half && CYCLES > 2) atHalf = await mem();
+        if (CYCLES >= 100 && (i + 1) % trail.every === 0) trail.seen.push(await mem());
       }
+      if (trail.seen.length > 0) trails.push(trail);
       const end = await mem();
+      memories.push({ before, afterFirst, end });
       if (atHalf !== null)
         perCycleHeap.push([
           (atHalf.heapUsed - afterFirst.heapUsed) / 1024 / half,
