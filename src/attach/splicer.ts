@@ -119,7 +119,7 @@ export class Splicer {
   private spliceScript(script: ParsedScript, module: string): boolean {
     const original = this.debug.source(script.id);
     if (isTransformed(original)) return false;
-    const prefix = livePrefix(original);
+    const prefix = livePrefix(script.id, original);
     const format = script.esm ? 'module' : 'commonjs';
     let sites: ModuleSites;
     let names: ReturnType<typeof transform>;
@@ -266,7 +266,8 @@ const inertEnter = (): Token => UNTRACKED;
 /**
  * The edit's globals, made inert rather than deleted: V8's line diff can leave a function
  * running the edited code after the edit back (docs/ATTACH.md), and its prologue must then
- * trace nothing and throw nothing. Three small properties stay per splice.
+ * trace nothing and throw nothing. Three small properties stay per script ever spliced; a
+ * later attach's splice of the script reuses them (livePrefix).
  */
 function dropGlobals(prefix: string): void {
   const g = globalThis as Record<string, unknown>;
@@ -276,14 +277,23 @@ function dropGlobals(prefix: string): void {
 }
 
 let prefixes = 1000;
+/** Each script's prefix, for every attach of the process: this module stays loaded between attaches. */
+const prefixOfScript = new Map<string, string>();
 
 /**
- * Globals of one edit: `$msN_`, a fragment prefix the toString stand-in recognises, unique in
- * the process and absent from the script's source.
+ * Globals of one script's edits: `$msN_`, a fragment prefix the toString stand-in recognises,
+ * unique in the process and absent from the script's source. The same for every attach, so
+ * that cycles leave no more globals than one attach (a new prefix each time left three
+ * properties on globalThis per cycle). Safe to share: the script is back to the same original
+ * text at each splice, so the rewrite numbers its sites alike, and a function an earlier edit
+ * left running reads the state of the same sites.
  */
-function livePrefix(source: string): string {
-  let p = `$ms${prefixes++}_`;
+function livePrefix(scriptId: string, source: string): string {
+  let p = prefixOfScript.get(scriptId);
+  if (p !== undefined) return p;
+  p = `$ms${prefixes++}_`;
   while (source.includes(p)) p = `$ms${prefixes++}_`;
+  prefixOfScript.set(scriptId, p);
   return p;
 }
 

@@ -61,12 +61,13 @@ function load(port: number, connections = 4): { stop(): Promise<Seen> } {
   };
 }
 
-test(`${CYCLES} attach/detach cycles splicing into a server under load: no response failed or differed, the program left as found`, async () => {
+test(`${CYCLES} attach/detach cycles splicing into a server under load: no response failed or differed, the program left as found, the same globals after every cycle`, async () => {
   const app = await startApp(['--inspect-port=0', 'server.cjs']);
   await app.get('/warm-up');
   // Before the load: its keep-alive connections are not the program's own.
   const before = await app.state();
   const traffic = load(app.port);
+  let afterFirst: string[] | undefined;
   try {
     for (let i = 0; i < CYCLES; i++) {
       const a = attach([
@@ -82,6 +83,11 @@ test(`${CYCLES} attach/detach cycles splicing into a server under load: no respo
       const r = await a.detach();
       assert.equal(r.status, 0, r.stderr);
       assert.ok(Number(r.stdout) >= 1, r.stdout);
+      // The spliced script's three inert globals stay; each attach reuses them (a new set each cycle once).
+      const { globals } = (await app.state()) as { globals: string[] };
+      assert.equal(globals.length, 3, globals.join(' '));
+      afterFirst ??= globals;
+      assert.deepEqual(globals, afterFirst);
     }
     const seen = await traffic.stop();
     assert.deepEqual(seen.problems, []);
