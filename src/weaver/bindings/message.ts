@@ -41,7 +41,8 @@ export class MessageBinding implements Binding, ObjectSink {
   readonly kind = 'message' as const;
   /** deliver copies what it posts into the batch before returning. */
   readonly keepsEvents = false;
-  readonly readsArgs = true;
+  /** As the link declared (LinkOptions.readsArgs): false, and the site hands no arguments to copy. */
+  readonly readsArgs: boolean;
   private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly writer: RecordWriter;
   private readonly limits: CopyLimits;
@@ -56,6 +57,7 @@ export class MessageBinding implements Binding, ObjectSink {
 
   constructor(ctx: BindingContext) {
     this.linkId = ctx.linkId;
+    this.readsArgs = ctx.readsArgs;
     const strsize = ctx.settings.strsize ?? DEFAULT_STRSIZE;
     this.writer = new RecordWriter(strsize, this, true);
     this.limits = { depth: 3, nodes: 200, strsize };

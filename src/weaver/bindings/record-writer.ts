@@ -28,8 +28,9 @@ const I64_MAX = (1n << 63n) - 1n;
  */
 export class RecordWriter {
   /**
-   * False once the remote monitor has said it never reads `timestamp` or `elapsed`: both are
-   * then written as 0 and the probe site does not read the clock (about 25 ns of ~115, perf).
+   * False once the remote monitor has said it never reads `timestamp` or `elapsed`: records
+   * then leave out the time fields (the reader gives 0) and the probe site does not read the
+   * clock (about 25 ns of ~115, perf).
    */
   timestamps = true;
 
@@ -39,34 +40,61 @@ export class RecordWriter {
     private readonly copyThis = false,
   ) {}
 
+  /**
+   * What an event's error is shipped as, read once by `eventWords` for `writeEvent`: an
+   * error's `name` and `message` may be getters, and a second read could be longer than the
+   * space reserved for the first.
+   */
+  private error: unknown = undefined;
+
   eventWords(ev: ProbeEvent): number {
-    let n = Rec.Values;
+    const header = this.timestamps ? Rec.TimedValues : Rec.Values;
+    return this.hasValues(ev) ? header + this.valuesWords(ev) : header;
+  }
+
+  /**
+   * Writes everything but word 0, which the caller stores last to publish the record. Small
+   * enough for V8 to inline into the probe site; the time fields and values are written by a
+   * call made only when there are any.
+   */
+  writeEvent(v: RecordViews, index: number, ev: ProbeEvent, linkId: number): void {
+    const i32 = v.i32;
+    i32[index + Rec.Probe] = ev.probe.id;
+    i32[index + Rec.Tid] = ev.tid;
+    i32[index + Rec.Link] = linkId;
+    v.f64[(index + Rec.Activity) >> 1] = ev.activity;
+    const flags = this.timestamps || this.hasValues(ev) ? this.writeRest(v, index, ev) : 0;
+    i32[index + Rec.Kind] = RecordKind.Event | (flags << 8) | (ev.args.length << 16);
+  }
+
+  private hasValues(ev: ProbeEvent): boolean {
+    return ev.args.length !== 0 || ev.retval !== undefined || ev.error !== undefined || (this.copyThis && ev.thisArg !== undefined);
+  }
+
+  private valuesWords(ev: ProbeEvent): number {
+    let n = 0;
     const args = ev.args;
     for (let i = 0; i < args.length; i++) n += this.valueWords(args[i], this.strsize);
     if (this.copyThis && ev.thisArg !== undefined) n += this.valueWords(ev.thisArg, this.strsize);
     if (ev.retval !== undefined) n += this.valueWords(ev.retval, this.strsize);
-    if (ev.error !== undefined) n += this.valueWords(this.errorValue(ev.error), this.strsize);
+    if (ev.error !== undefined) {
+      this.error = this.errorValue(ev.error);
+      n += this.valueWords(this.error, this.strsize);
+    }
     return n;
   }
 
-  /** Writes everything but word 0, which the caller stores last to publish the record. */
-  writeEvent(v: RecordViews, index: number, ev: ProbeEvent, linkId: number): void {
-    const i32 = v.i32;
-    const f64 = v.f64;
-    const args = ev.args;
+  /** Writes the time fields (when kept) and the values after the header; returns the record's flags. */
+  private writeRest(v: RecordViews, index: number, ev: ProbeEvent): number {
     let flags = 0;
-    i32[index + Rec.Probe] = ev.probe.id;
-    i32[index + Rec.Tid] = ev.tid;
-    i32[index + Rec.Link] = linkId;
-    f64[(index + Rec.Activity) >> 1] = ev.activity;
-    if (this.timestamps) {
-      f64[(index + Rec.Timestamp) >> 1] = ev.timestamp;
-      f64[(index + Rec.Elapsed) >> 1] = ev.entry === null ? 0 : ev.elapsed;
-    } else {
-      f64[(index + Rec.Timestamp) >> 1] = 0;
-      f64[(index + Rec.Elapsed) >> 1] = 0;
-    }
     let at = index + Rec.Values;
+    if (this.timestamps) {
+      flags = RecordFlag.Timed;
+      v.f64[(index + Rec.Timestamp) >> 1] = ev.timestamp;
+      v.f64[(index + Rec.Elapsed) >> 1] = ev.entry === null ? 0 : ev.elapsed;
+      at = index + Rec.TimedValues;
+    }
+    const args = ev.args;
     for (let i = 0; i < args.length; i++) at = this.writeValue(v, at, args[i], this.strsize);
     if (this.copyThis && ev.thisArg !== undefined) {
       flags |= RecordFlag.This;
@@ -78,9 +106,10 @@ export class RecordWriter {
     }
     if (ev.error !== undefined) {
       flags |= RecordFlag.Error;
-      this.writeValue(v, at, this.errorValue(ev.error), this.strsize);
+      this.writeValue(v, at, this.error, this.strsize);
+      this.error = undefined;
     }
-    i32[index + Rec.Kind] = RecordKind.Event | (flags << 8) | (args.length << 16);
+    return flags;
   }
 
   defWords(p: Probe): number {

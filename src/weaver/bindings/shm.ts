@@ -56,7 +56,8 @@ export class ShmConsumer {
   ) {
     const s = ctx.settings;
     this.deadlineMs = s.deadlineMs ?? 1000;
-    this.ring = new ShmRing(ShmRing.allocate(s.ringBytes));
+    // Bindings of this thread are its only producers: this map is per thread.
+    this.ring = new ShmRing(ShmRing.allocate(s.ringBytes, true));
     this.writer = new RecordWriter(s.strsize ?? DEFAULT_STRSIZE);
     this.port = new HostPort<ShmFromHost>((m) => this.onMessage(m));
     this.worker = startWorker(
@@ -85,11 +86,6 @@ export class ShmConsumer {
   /** Resolves when the monitor has loaded, or the worker is gone. */
   whenReady(): Promise<void> {
     return this.loaded.promise;
-  }
-
-  /** Handle for probe sites on other threads of this program: post it, then `adoptShmRing`. */
-  get sab(): SharedArrayBuffer {
-    return this.ring.sab;
   }
 
   /** Drains everything written for `linkId`, delivers its last flush, and forgets it. */
@@ -250,7 +246,6 @@ export class ShmBinding implements Binding {
   readonly kind = 'shm' as const;
   /** deliver copies what it ships into the ring before returning. */
   readonly keepsEvents = false;
-  readonly readsArgs = true;
   private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly ring: ShmRing;
   private readonly writer: RecordWriter;
@@ -261,6 +256,8 @@ export class ShmBinding implements Binding {
     private readonly consumer: ShmConsumer,
     private readonly end: LinkEnd,
     private readonly linkId: number,
+    /** As the link declared (LinkOptions.readsArgs): false, and the site hands no arguments to copy. */
+    readonly readsArgs: boolean,
   ) {
     this.ring = consumer.ring;
     this.writer = consumer.writer;
@@ -325,5 +322,5 @@ export function createShmBinding(ctx: BindingContext): ShmBinding {
     );
   }
   const consumer = ShmConsumer.for(ctx.remote, ctx);
-  return new ShmBinding(consumer, consumer.attach(ctx), ctx.linkId);
+  return new ShmBinding(consumer, consumer.attach(ctx), ctx.linkId, ctx.readsArgs);
 }
