@@ -10,7 +10,9 @@ export const title = 'bindings: direct, shared memory, message passing';
 export const description = `
 Each sample is one fresh process. Call cases loop over the trivial \`add(a, b)\` of the
 call benchmark, loaded instrumentable by the same rewrite, with a counting monitor on its
-\`entry\` probe. \`nothing attached\`: no link. \`direct\`: a counting closure on the
+\`entry\` probe, linked as a D \`count()\` clause is (\`keepsEvents: false\`, \`readsArgs:
+false\`; before 2026-12-04 this benchmark linked it reading args, and shm and message shipped
+them). \`nothing attached\`: no link. \`direct\`: a counting closure on the
 application thread. \`shm\` (64 MiB ring) and \`message\` (default queue): the counting
 remote monitor \`bench/fixtures/counting-monitor.mjs\` on a worker. The application-thread
 case times batches of 10,000 calls with 20 ms pauses (at most 500,000 events/s offered,
@@ -21,7 +23,7 @@ case calls \`add\` 500,000 times flat out (a queue of 1,000,000 for \`message\`,
 binding, in millions of events per second. The paced case offers 2,000,000 events/s for
 one second with the default ring and queue (small bursts, yielding to the event loop in
 between) and reports the share of events that reached the monitor. The consumer case fills a 64 MiB ring
-with that probe's records and times draining it on one thread: \`ring walk\` only steps
+with that probe's records (8 words: no arguments, no time fields) and times draining it on one thread: \`ring walk\` only steps
 over the records, \`decode+fold\` also decodes each into an event and hands it to the
 counting monitor, which is what the shm worker does. 1000 / (ns/event) is the rate in
 millions of events per second.
@@ -54,7 +56,7 @@ export const isolate = true;
 
 const MONITOR = fileURLToPath(new URL('./fixtures/counting-monitor.mjs', import.meta.url));
 const RING_BYTES = 64 << 20;
-/** Fits the 64 MiB ring: a record of this probe is 20 words (80 bytes). */
+/** Fits the 64 MiB ring: a record of this probe is 8 words (32 bytes; 20 while it shipped its arguments and the time fields). */
 const OFFERED = 500_000;
 
 export function cases() {
@@ -100,8 +102,11 @@ export async function sample(caseName, variant) {
   if (variant === 'nothing attached') return samplePaced(api.add);
   const { link } = await import('../dist/weaver/index.js');
   let count = 0;
+  // Linked as a D `count()` clause is: it keeps no event and reads no args.
   const h = link(`fn:${MODULE_NAME}:add:entry`, () => void count++, {
     binding: variant,
+    keepsEvents: false,
+    readsArgs: false,
     remote: { module: MONITOR, options: {} },
     settings: caseName === 'paced' ? {} : { ringBytes: RING_BYTES, maxQueued: 2 * OFFERED },
   });
