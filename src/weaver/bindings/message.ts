@@ -3,6 +3,7 @@ import type { Binding, BindingContext, LinkStats } from '../types.js';
 import { Supervisor } from '../remote/supervisor.js';
 import type { Batch } from '../remote/protocol.js';
 import { DEFAULT_STRSIZE, RecordWriter, type ObjectSink, type RecordViews } from './record-writer.js';
+import { DefinedProbes } from './defined-probes.js';
 import { safeCopy, type CopyLimits, type CopyMeter } from './safe-copy.js';
 
 const BATCH_BYTES = 64 << 10;
@@ -47,7 +48,7 @@ export class MessageBinding implements Binding, ObjectSink {
   private readonly writer: RecordWriter;
   private readonly limits: CopyLimits;
   private readonly sup: Supervisor;
-  private defined: number[] = [];
+  private readonly defined = new DefinedProbes();
   private readonly spare: ArrayBuffer[] = [];
   private batch = this.nextBatch();
   private scheduled = false;
@@ -64,7 +65,7 @@ export class MessageBinding implements Binding, ObjectSink {
     this.sup = new Supervisor(ctx, ctx.remote!);
     // A new host knows no probe definitions; a half-filled batch may refer to lost ones.
     this.sup.onRestart = () => {
-      this.defined = [];
+      this.defined.clear();
       this.counts.drops += this.batch.events;
       this.batch = this.nextBatch();
     };
@@ -95,7 +96,7 @@ export class MessageBinding implements Binding, ObjectSink {
       return;
     }
     const p = ev.probe;
-    if (this.defined[p.id] !== 1) this.define(p, ev.tid);
+    if (!this.defined.has(p.id)) this.define(p, ev.tid);
     const words = this.writer.eventWords(ev);
     if (!this.room(words)) {
       this.counts.drops++;
@@ -126,7 +127,7 @@ export class MessageBinding implements Binding, ObjectSink {
     this.writer.writeDef(b, b.used, p, tid);
     b.i32[b.used] = words;
     b.used += words;
-    this.defined[p.id] = 1;
+    this.defined.add(p.id);
   }
 
   /** Makes room for `words` in the open batch, posting it when full; false if it can never fit. */

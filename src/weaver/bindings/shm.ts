@@ -9,6 +9,7 @@ import { HostPort } from '../remote/host-port.js';
 import { heapLimits } from '../remote/supervisor.js';
 import { DEFAULT_STRSIZE, RecordWriter } from './record-writer.js';
 import { ShmRing } from './shm-ring.js';
+import { DefinedProbes } from './defined-probes.js';
 
 interface LinkEnd {
   readonly ctx: BindingContext;
@@ -27,8 +28,8 @@ export class ShmConsumer {
   private static readonly byKey = new Map<string, ShmConsumer>();
   readonly ring: ShmRing;
   readonly writer: RecordWriter;
-  /** Probe ids of this thread already defined in the ring (1 = defined). */
-  readonly defined: number[] = [];
+  /** Probe ids of this thread already defined in the ring. */
+  readonly defined = new DefinedProbes();
   private readonly worker: Worker;
   private readonly port: HostPort<ShmFromHost>;
   private readonly ends = new Map<number, LinkEnd>();
@@ -249,7 +250,7 @@ export class ShmBinding implements Binding {
   private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly ring: ShmRing;
   private readonly writer: RecordWriter;
-  private readonly defined: number[];
+  private readonly defined: DefinedProbes;
   private open = true;
 
   constructor(
@@ -272,7 +273,7 @@ export class ShmBinding implements Binding {
     if (!this.open) return;
     this.counts.events++;
     const p = ev.probe;
-    if (this.defined[p.id] !== 1 && !this.define(p, ev.tid)) {
+    if (!this.defined.has(p.id) && !this.define(p, ev.tid)) {
       this.counts.drops++;
       return;
     }
@@ -309,7 +310,7 @@ export class ShmBinding implements Binding {
     }
     this.writer.writeDef(this.ring, at, p, tid);
     this.ring.commit(at, words);
-    this.defined[p.id] = 1;
+    this.defined.add(p.id);
     return true;
   }
 }
