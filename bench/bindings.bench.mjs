@@ -39,16 +39,26 @@ counting monitor; message allocated a new 64 KiB batch every 819 events (calloc'
 and its page faults, ~15 % of its samples). Now the shm consumer touches the ring's pages
 itself, a message worker hands each batch's buffer back with its ack, and a monitor that
 never reads \`timestamp\` or \`elapsed\` says so (\`readsTimestamps\`: this counting
-monitor, a D \`count()\` clause), so the probe sites skip the clock. What is left, as
-shares of the timed loop's samples. shm: the path into the binding with its
-\`ProbeEvent\`, inlined by V8 into \`add\` (~24 %, as in direct); encoding the record
-(\`eventWords\`, \`writeEvent\`, \`writeValue\`, ~29 %); the ring's reserve and commit
-(~24 %: \`Atomics.compareExchange\` and \`Atomics.store\` are calls into V8 builtins on
-Node 20, ~9 % each); kernel interrupts (~6 %). message: the path with \`deliver\` and
-\`room\` inlined (~35 %); encoding (~22 %); the event's field initializers (~5 %); memset
-of new buffers when a burst outruns the returned ones (~3.5 %); interrupts (~7 %). The
-consumer zeroes what it consumed once per drain, not per record (the walk was a third
-\`fill\` calls), and decodes an entry event without an extra array.
+monitor, a D \`count()\` clause), so the probe sites skip the clock. What was then left
+(2026-12-03, shm ~70 ns, message ~70 ns): the path into the binding with its \`ProbeEvent\`,
+inlined by V8 into \`add\` (~24 %, as in direct); encoding the 12-word header and the
+arguments (~29 %); the ring's reserve and commit (~24 %: \`Atomics.compareExchange\` and
+\`Atomics.store\` are calls into V8 builtins on Node 20, ~9 % each); interrupts (~6 %).
+Since 2026-12-04 the ring's one producer (the thread that made it) reserves without a
+compare-and-swap and publishes with one store of the write cursor; records carry the time
+fields only for a monitor that reads them (an untimed count with no arguments is 8 words,
+not 12); shm and message honour the link's \`readsArgs: false\`, which this benchmark's link
+now declares as a D \`count()\` clause does; which probes a ring has defined is a byte per
+probe id (a plain array turned into a dictionary past id ~1,024, +14 ns an event). What is
+left of shm (\`perf\` of the paced loop): the path with \`deliver\` and \`eventWords\`
+inlined (~54 %), \`writeEvent\` (~19 %: the header's stores, called: V8's inlining budget is
+spent on the path), the one \`Atomics.store\` and \`commit\` (~20 %), \`reserve\` (~3 %).
+message: the path with \`deliver\` and \`writeEvent\` inlined (~65 %), \`room\` (~12 %),
+\`hasValues\` (~8 %). The consumer zeroes what it consumed once per drain, not per record
+(the walk was a third \`fill\` calls), decodes an entry event without an extra array, reads
+a one-producer ring's lengths without atomics and keeps the last link's monitor at hand (the
+Map lookup was 12 % of a drain); its first-touch pass over a fresh ring waits while there is
+a backlog (a 4 ms step per 4,096 records held a flood to ~1 M events/s while the pass ran).
 `;
 export const unit = 'ns/op';
 export const rounds = 10;

@@ -48,31 +48,7 @@ export class RecordWriter {
   private error: unknown = undefined;
 
   eventWords(ev: ProbeEvent): number {
-    const header = this.timestamps ? Rec.TimedValues : Rec.Values;
-    return this.hasValues(ev) ? header + this.valuesWords(ev) : header;
-  }
-
-  /**
-   * Writes everything but word 0, which the caller stores last to publish the record. Small
-   * enough for V8 to inline into the probe site; the time fields and values are written by a
-   * call made only when there are any.
-   */
-  writeEvent(v: RecordViews, index: number, ev: ProbeEvent, linkId: number): void {
-    const i32 = v.i32;
-    i32[index + Rec.Probe] = ev.probe.id;
-    i32[index + Rec.Tid] = ev.tid;
-    i32[index + Rec.Link] = linkId;
-    v.f64[(index + Rec.Activity) >> 1] = ev.activity;
-    const flags = this.timestamps || this.hasValues(ev) ? this.writeRest(v, index, ev) : 0;
-    i32[index + Rec.Kind] = RecordKind.Event | (flags << 8) | (ev.args.length << 16);
-  }
-
-  private hasValues(ev: ProbeEvent): boolean {
-    return ev.args.length !== 0 || ev.retval !== undefined || ev.error !== undefined || (this.copyThis && ev.thisArg !== undefined);
-  }
-
-  private valuesWords(ev: ProbeEvent): number {
-    let n = 0;
+    let n = this.timestamps ? Rec.TimedValues : Rec.Values;
     const args = ev.args;
     for (let i = 0; i < args.length; i++) n += this.valueWords(args[i], this.strsize);
     if (this.copyThis && ev.thisArg !== undefined) n += this.valueWords(ev.thisArg, this.strsize);
@@ -84,17 +60,23 @@ export class RecordWriter {
     return n;
   }
 
-  /** Writes the time fields (when kept) and the values after the header; returns the record's flags. */
-  private writeRest(v: RecordViews, index: number, ev: ProbeEvent): number {
+  /** Writes everything but word 0, which the caller stores last to publish the record. */
+  writeEvent(v: RecordViews, index: number, ev: ProbeEvent, linkId: number): void {
+    const i32 = v.i32;
+    const f64 = v.f64;
+    const args = ev.args;
     let flags = 0;
+    i32[index + Rec.Probe] = ev.probe.id;
+    i32[index + Rec.Tid] = ev.tid;
+    i32[index + Rec.Link] = linkId;
+    f64[(index + Rec.Activity) >> 1] = ev.activity;
     let at = index + Rec.Values;
     if (this.timestamps) {
       flags = RecordFlag.Timed;
-      v.f64[(index + Rec.Timestamp) >> 1] = ev.timestamp;
-      v.f64[(index + Rec.Elapsed) >> 1] = ev.entry === null ? 0 : ev.elapsed;
+      f64[(index + Rec.Timestamp) >> 1] = ev.timestamp;
+      f64[(index + Rec.Elapsed) >> 1] = ev.entry === null ? 0 : ev.elapsed;
       at = index + Rec.TimedValues;
     }
-    const args = ev.args;
     for (let i = 0; i < args.length; i++) at = this.writeValue(v, at, args[i], this.strsize);
     if (this.copyThis && ev.thisArg !== undefined) {
       flags |= RecordFlag.This;
@@ -109,7 +91,7 @@ export class RecordWriter {
       this.writeValue(v, at, this.error, this.strsize);
       this.error = undefined;
     }
-    return flags;
+    i32[index + Rec.Kind] = RecordKind.Event | (flags << 8) | (args.length << 16);
   }
 
   defWords(p: Probe): number {
