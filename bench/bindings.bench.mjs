@@ -50,15 +50,15 @@ fields only for a monitor that reads them (an untimed count with no arguments is
 not 12); shm and message honour the link's \`readsArgs: false\`, which this benchmark's link
 now declares as a D \`count()\` clause does; which probes a ring has defined is a byte per
 probe id (a plain array turned into a dictionary past id ~1,024, +14 ns an event). What is
-left of shm (\`perf\` of the paced loop): the path with \`deliver\` and \`eventWords\`
-inlined (~54 %), \`writeEvent\` (~19 %: the header's stores, called: V8's inlining budget is
-spent on the path), the one \`Atomics.store\` and \`commit\` (~20 %), \`reserve\` (~3 %).
-message: the path with \`deliver\` and \`writeEvent\` inlined (~65 %), \`room\` (~12 %),
-\`hasValues\` (~8 %). The consumer zeroes what it consumed once per drain, not per record
-(the walk was a third \`fill\` calls), decodes an entry event without an extra array, reads
-a one-producer ring's lengths without atomics and keeps the last link's monitor at hand (the
-Map lookup was 12 % of a drain); its first-touch pass over a fresh ring waits while there is
-a backlog (a 4 ms step per 4,096 records held a flood to ~1 M events/s while the pass ran).
+left of shm (\`perf\` of the paced loop): the path with \`deliver\` and \`commit\` inlined
+(~58 %), \`writeEvent\` (~20 %, called: V8's inlining budget is spent on the path), the one
+\`Atomics.store\` (~11 %), \`reserve\` (~5 %). message: the path with \`deliver\` inlined
+(~55 %), \`room\` (~18 %), \`writeEvent\` (~17 %). The consumer zeroes what it consumed once
+per drain, not per record (the walk was a third \`fill\` calls), decodes an entry event
+without an extra array, reads a one-producer ring's lengths without atomics and keeps the
+last link's monitor at hand (the Map lookup was 12 % of a drain); its first-touch pass over
+a fresh ring waits while there is a backlog (a 4 ms step per 4,096 records held a flood to
+~1 M events/s while the pass ran).
 `;
 export const unit = 'ns/op';
 export const rounds = 10;
