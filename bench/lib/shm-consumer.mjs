@@ -15,7 +15,7 @@ function fill(ring, writer) {
   writer.writeDef(ring, at, probe, 0);
   ring.commit(at, def);
   const ev = new ProbeEvent(probe);
-  const words = writer.eventWords(ev);
+  const words = writer.recordWords(ev);
   let n = 0;
   for (;;) {
     const i = ring.reserve(words);

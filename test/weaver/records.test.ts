@@ -26,7 +26,7 @@ function roundTrip(writer: RecordWriter, ev: ProbeEvent, link = 9) {
   v.i32[AT] = def;
   assert.equal(reader.read(v, AT), null);
   const at = AT + def;
-  const words = writer.eventWords(ev);
+  const words = writer.recordWords(ev);
   writer.writeEvent(v, at, ev, link);
   v.i32[at] = words;
   for (let i = at + words; i < v.i32.length; i++) assert.equal(v.i32[i], SENTINEL, `wrote word ${i - at} of a ${words}-word record`);

@@ -97,7 +97,7 @@ export class MessageBinding implements Binding, ObjectSink {
     }
     const p = ev.probe;
     if (!this.defined.has(p.id)) this.define(p, ev.tid);
-    const words = this.writer.eventWords(ev);
+    const words = this.writer.recordWords(ev);
     if (!this.room(words)) {
       this.counts.drops++;
       return;

@@ -47,7 +47,19 @@ export class RecordWriter {
    */
   private error: unknown = undefined;
 
-  eventWords(ev: ProbeEvent): number {
+  /**
+   * The size of an event's record in words. Small enough for V8 to inline at the probe site,
+   * and sizing values in a call only when there are any (most entries of monitors that read
+   * no args have none): `eventWords` inlined took the budget V8 then had no room left for
+   * the ring's `reserve` (shm per event 47.4 against 43.9 ns, side by side).
+   */
+  recordWords(ev: ProbeEvent): number {
+    if (ev.args.length === 0 && ev.retval === undefined && ev.error === undefined && (!this.copyThis || ev.thisArg === undefined))
+      return this.timestamps ? Rec.TimedValues : Rec.Values;
+    return this.eventWords(ev);
+  }
+
+  private eventWords(ev: ProbeEvent): number {
     let n = this.timestamps ? Rec.TimedValues : Rec.Values;
     const args = ev.args;
     for (let i = 0; i < args.length; i++) n += this.valueWords(args[i], this.strsize);

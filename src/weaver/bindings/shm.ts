@@ -277,7 +277,7 @@ export class ShmBinding implements Binding {
       this.counts.drops++;
       return;
     }
-    const words = this.writer.eventWords(ev);
+    const words = this.writer.recordWords(ev);
     const at = this.ring.reserve(words);
     if (at < 0) {
       this.ring.drop();
