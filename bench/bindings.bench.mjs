@@ -49,7 +49,8 @@ compare-and-swap and publishes with one store of the write cursor; records carry
 fields only for a monitor that reads them (an untimed count with no arguments is 8 words,
 not 12); shm and message honour the link's \`readsArgs: false\`, which this benchmark's link
 now declares as a D \`count()\` clause does; which probes a ring has defined is a byte per
-probe id (a plain array turned into a dictionary past id ~1,024, +14 ns an event). What is
+probe id (a plain array turned into a dictionary past id ~1,024, +14 ns an event); a record
+without values is sized inline, leaving V8 inlining budget for the ring. What is
 left of shm (\`perf\` of the paced loop): the path with \`deliver\` and \`commit\` inlined
 (~58 %), \`writeEvent\` (~20 %, called: V8's inlining budget is spent on the path), the one
 \`Atomics.store\` (~11 %), \`reserve\` (~5 %). message: the path with \`deliver\` inlined
