@@ -10,7 +10,9 @@ export const title = 'bindings: direct, shared memory, message passing';
 export const description = `
 Each sample is one fresh process. Call cases loop over the trivial \`add(a, b)\` of the
 call benchmark, loaded instrumentable by the same rewrite, with a counting monitor on its
-\`entry\` probe. \`nothing attached\`: no link. \`direct\`: a counting closure on the
+\`entry\` probe, linked as a D \`count()\` clause is (\`keepsEvents: false\`, \`readsArgs:
+false\`; before 2026-12-04 this benchmark linked it reading args, and shm and message shipped
+them). \`nothing attached\`: no link. \`direct\`: a counting closure on the
 application thread. \`shm\` (64 MiB ring) and \`message\` (default queue): the counting
 remote monitor \`bench/fixtures/counting-monitor.mjs\` on a worker. The application-thread
 case times batches of 10,000 calls with 20 ms pauses (at most 500,000 events/s offered,
@@ -21,7 +23,7 @@ case calls \`add\` 500,000 times flat out (a queue of 1,000,000 for \`message\`,
 binding, in millions of events per second. The paced case offers 2,000,000 events/s for
 one second with the default ring and queue (small bursts, yielding to the event loop in
 between) and reports the share of events that reached the monitor. The consumer case fills a 64 MiB ring
-with that probe's records and times draining it on one thread: \`ring walk\` only steps
+with that probe's records (8 words: no arguments, no time fields) and times draining it on one thread: \`ring walk\` only steps
 over the records, \`decode+fold\` also decodes each into an event and hands it to the
 counting monitor, which is what the shm worker does. 1000 / (ns/event) is the rate in
 millions of events per second.
@@ -37,16 +39,27 @@ counting monitor; message allocated a new 64 KiB batch every 819 events (calloc'
 and its page faults, ~15 % of its samples). Now the shm consumer touches the ring's pages
 itself, a message worker hands each batch's buffer back with its ack, and a monitor that
 never reads \`timestamp\` or \`elapsed\` says so (\`readsTimestamps\`: this counting
-monitor, a D \`count()\` clause), so the probe sites skip the clock. What is left, as
-shares of the timed loop's samples. shm: the path into the binding with its
-\`ProbeEvent\`, inlined by V8 into \`add\` (~24 %, as in direct); encoding the record
-(\`eventWords\`, \`writeEvent\`, \`writeValue\`, ~29 %); the ring's reserve and commit
-(~24 %: \`Atomics.compareExchange\` and \`Atomics.store\` are calls into V8 builtins on
-Node 20, ~9 % each); kernel interrupts (~6 %). message: the path with \`deliver\` and
-\`room\` inlined (~35 %); encoding (~22 %); the event's field initializers (~5 %); memset
-of new buffers when a burst outruns the returned ones (~3.5 %); interrupts (~7 %). The
-consumer zeroes what it consumed once per drain, not per record (the walk was a third
-\`fill\` calls), and decodes an entry event without an extra array.
+monitor, a D \`count()\` clause), so the probe sites skip the clock. What was then left
+(2026-12-03, shm ~70 ns, message ~70 ns): the path into the binding with its \`ProbeEvent\`,
+inlined by V8 into \`add\` (~24 %, as in direct); encoding the 12-word header and the
+arguments (~29 %); the ring's reserve and commit (~24 %: \`Atomics.compareExchange\` and
+\`Atomics.store\` are calls into V8 builtins on Node 20, ~9 % each); interrupts (~6 %).
+Since 2026-12-04 the ring's one producer (the thread that made it) reserves without a
+compare-and-swap and publishes with one store of the write cursor; records carry the time
+fields only for a monitor that reads them (an untimed count with no arguments is 8 words,
+not 12); shm and message honour the link's \`readsArgs: false\`, which this benchmark's link
+now declares as a D \`count()\` clause does; which probes a ring has defined is a byte per
+probe id (a plain array turned into a dictionary past id ~1,024, +14 ns an event); a record
+without values is sized inline, leaving V8 inlining budget for the ring. What is
+left of shm (\`perf\` of the paced loop): the path with \`deliver\` and \`commit\` inlined
+(~58 %), \`writeEvent\` (~20 %, called: V8's inlining budget is spent on the path), the one
+\`Atomics.store\` (~11 %), \`reserve\` (~5 %). message: the path with \`deliver\` inlined
+(~55 %), \`room\` (~18 %), \`writeEvent\` (~17 %). The consumer zeroes what it consumed once
+per drain, not per record (the walk was a third \`fill\` calls), decodes an entry event
+without an extra array, reads a one-producer ring's lengths without atomics and keeps the
+last link's monitor at hand (the Map lookup was 12 % of a drain); its first-touch pass over
+a fresh ring waits while there is a backlog (a 4 ms step per 4,096 records held a flood to
+~1 M events/s while the pass ran).
 `;
 export const unit = 'ns/op';
 export const rounds = 10;
@@ -54,7 +67,7 @@ export const isolate = true;
 
 const MONITOR = fileURLToPath(new URL('./fixtures/counting-monitor.mjs', import.meta.url));
 const RING_BYTES = 64 << 20;
-/** Fits the 64 MiB ring: a record of this probe is 20 words (80 bytes). */
+/** Fits the 64 MiB ring: a record of this probe is 8 words (32 bytes; 20 while it shipped its arguments and the time fields). */
 const OFFERED = 500_000;
 
 export function cases() {
@@ -100,8 +113,11 @@ export async function sample(caseName, variant) {
   if (variant === 'nothing attached') return samplePaced(api.add);
   const { link } = await import('../dist/weaver/index.js');
   let count = 0;
+  // Linked as a D `count()` clause is: it keeps no event and reads no args.
   const h = link(`fn:${MODULE_NAME}:add:entry`, () => void count++, {
     binding: variant,
+    keepsEvents: false,
+    readsArgs: false,
     remote: { module: MONITOR, options: {} },
     settings: caseName === 'paced' ? {} : { ringBytes: RING_BYTES, maxQueued: 2 * OFFERED },
   });

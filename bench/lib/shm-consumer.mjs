@@ -1,5 +1,5 @@
-// Times the shm consumer's side on one thread: fill a ring with the records an entry probe
-// with two number arguments writes, then drain it, either only stepping over the records or
+// Times the shm consumer's side on one thread: fill a ring with the records the bindings
+// benchmark's counting link writes (an entry, no arguments, no time fields), then drain it, either only stepping over the records or
 // decoding each and handing it to the counting monitor, as dist/weaver/remote/shm-host.js does.
 import { ShmRing } from '../../dist/weaver/bindings/shm-ring.js';
 import { RecordWriter } from '../../dist/weaver/bindings/record-writer.js';
@@ -14,9 +14,8 @@ function fill(ring, writer) {
   const at = ring.reserve(def);
   writer.writeDef(ring, at, probe, 0);
   ring.commit(at, def);
-  const ev = new ProbeEvent(probe, [1, 2]);
-  ev.timestamp = 1;
-  const words = writer.eventWords(ev);
+  const ev = new ProbeEvent(probe);
+  const words = writer.recordWords(ev);
   let n = 0;
   for (;;) {
     const i = ring.reserve(words);
@@ -29,8 +28,10 @@ function fill(ring, writer) {
 
 /** Returns ns per event for one drain of a full ring; the fastest of three fills. */
 export function timeConsumer(decode, ringBytes) {
-  const ring = new ShmRing(ShmRing.allocate(ringBytes));
+  const ring = new ShmRing(ShmRing.allocate(ringBytes, true));
   const writer = new RecordWriter();
+  // The counting monitor reads no time (its readsTimestamps).
+  writer.timestamps = false;
   const reader = new RecordReader();
   const monitor = createMonitor();
   let walked = 0;

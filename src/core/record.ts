@@ -16,6 +16,11 @@ export const Ctl = {
   Read: 16,
   /** Data region size in words (a power of two). */
   Capacity: 32,
+  /**
+   * 0: any number of producers (each reservation a compare-and-swap). Else one producer only:
+   * -1 until a producer claims the ring, then that producer's threadId + 1.
+   */
+  Producer: 33,
   /** First of `DROP_SLOTS` pairs [threadId + 1, drops]: per producing thread. */
   Drops: 48,
 } as const;
@@ -24,24 +29,30 @@ export const DROP_SLOTS = 60;
 /** Control region size in words; keeps the data region 8-byte aligned. */
 export const CONTROL_WORDS = Ctl.Drops + DROP_SLOTS * 2 + 8;
 
-/** Word offsets inside a record. Word 0 is written last: 0 = not committed yet. */
+/**
+ * Word offsets inside a record. Word 0 is written last: 0 = not committed yet. The time
+ * fields come last in the header and only in records flagged `Timed`: a monitor that never
+ * reads the time gets 8-word headers (a count with no arguments: 8 words, not 12).
+ */
 export const Rec = {
-  /** Record length in words; negative marks padding up to the end of the ring. */
+  /** Record length in words; negative marks padding (skip that many words). */
   Length: 0,
   /** kind | flags << 8 | value count << 16 */
   Kind: 1,
   Probe: 2,
   Tid: 3,
-  /** f64 ns */
-  Timestamp: 4,
   /** f64 activity id */
-  Activity: 6,
-  /** f64 ns since the entry of the same call (return/error), else 0 */
-  Elapsed: 8,
+  Activity: 4,
   /** link id of the producing link */
-  Link: 10,
-  /** First value; each value is [tag word, aux word] followed by its payload. */
-  Values: 12,
+  Link: 6,
+  /** First value of a definition and of an event without `Timed`; each value is [tag word, aux word] followed by its payload. */
+  Values: 8,
+  /** f64 ns; only with `Timed` (else the event's timestamp is 0) */
+  Timestamp: 8,
+  /** f64 ns since the entry of the same call (return/error), else 0; only with `Timed` */
+  Elapsed: 10,
+  /** First value of a `Timed` event. */
+  TimedValues: 12,
 } as const;
 
 export const RecordKind = {
@@ -52,11 +63,12 @@ export const RecordKind = {
   StringDef: 3,
 } as const;
 
-/** Which optional values follow the arguments, in this order. */
+/** Event flags: whether the header has the time fields, and which optional values follow the arguments, in this order. */
 export const RecordFlag = {
   This: 1,
   Retval: 2,
   Error: 4,
+  Timed: 8,
 } as const;
 
 /** Value tags (low byte of a value's tag word). */

@@ -45,6 +45,20 @@ for (const binding of BINDINGS) {
       assert.ok((ret!.timestamp as number) >= (entry!.timestamp as number));
     });
 
+    test('a link declaring readsArgs: false gets no arguments, and everything else as before', async () => {
+      const name = fresh();
+      const m = defineModule(name, { f: (a: number, s: string) => `${s}${a}` });
+      const l = countingLink(`fn:${name}:f:`, binding, { samples: 2 }, {}, { readsArgs: false });
+      m.f(1, 'x');
+      const c = await l.finish();
+      const [entry, ret] = c.samples;
+      assert.deepEqual(entry!.args, []);
+      assert.deepEqual(ret!.args, []);
+      assert.equal(ret!.retval, 'x1');
+      assert.ok((ret!.timestamp as number) >= (entry!.timestamp as number));
+      assert.deepEqual(c.byProbe, { 'f:entry': 1, 'f:return': 1 });
+    });
+
     test('objects and this: live in direct, a bounded copy in message, not copied in shm', async () => {
       const name = fresh();
       let getterCalls = 0;

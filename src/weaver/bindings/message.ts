@@ -3,6 +3,7 @@ import type { Binding, BindingContext, LinkStats } from '../types.js';
 import { Supervisor } from '../remote/supervisor.js';
 import type { Batch } from '../remote/protocol.js';
 import { DEFAULT_STRSIZE, RecordWriter, type ObjectSink, type RecordViews } from './record-writer.js';
+import { DefinedProbes } from './defined-probes.js';
 import { safeCopy, type CopyLimits, type CopyMeter } from './safe-copy.js';
 
 const BATCH_BYTES = 64 << 10;
@@ -41,12 +42,13 @@ export class MessageBinding implements Binding, ObjectSink {
   readonly kind = 'message' as const;
   /** deliver copies what it posts into the batch before returning. */
   readonly keepsEvents = false;
-  readonly readsArgs = true;
+  /** As the link declared (LinkOptions.readsArgs): false, and the site hands no arguments to copy. */
+  readonly readsArgs: boolean;
   private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly writer: RecordWriter;
   private readonly limits: CopyLimits;
   private readonly sup: Supervisor;
-  private defined: number[] = [];
+  private readonly defined = new DefinedProbes();
   private readonly spare: ArrayBuffer[] = [];
   private batch = this.nextBatch();
   private scheduled = false;
@@ -56,13 +58,14 @@ export class MessageBinding implements Binding, ObjectSink {
 
   constructor(ctx: BindingContext) {
     this.linkId = ctx.linkId;
+    this.readsArgs = ctx.readsArgs;
     const strsize = ctx.settings.strsize ?? DEFAULT_STRSIZE;
     this.writer = new RecordWriter(strsize, this, true);
     this.limits = { depth: 3, nodes: 200, strsize };
     this.sup = new Supervisor(ctx, ctx.remote!);
     // A new host knows no probe definitions; a half-filled batch may refer to lost ones.
     this.sup.onRestart = () => {
-      this.defined = [];
+      this.defined.clear();
       this.counts.drops += this.batch.events;
       this.batch = this.nextBatch();
     };
@@ -93,8 +96,8 @@ export class MessageBinding implements Binding, ObjectSink {
       return;
     }
     const p = ev.probe;
-    if (this.defined[p.id] !== 1) this.define(p, ev.tid);
-    const words = this.writer.eventWords(ev);
+    if (!this.defined.has(p.id)) this.define(p, ev.tid);
+    const words = this.writer.recordWords(ev);
     if (!this.room(words)) {
       this.counts.drops++;
       return;
@@ -124,7 +127,7 @@ export class MessageBinding implements Binding, ObjectSink {
     this.writer.writeDef(b, b.used, p, tid);
     b.i32[b.used] = words;
     b.used += words;
-    this.defined[p.id] = 1;
+    this.defined.add(p.id);
   }
 
   /** Makes room for `words` in the open batch, posting it when full; false if it can never fit. */

@@ -84,13 +84,14 @@ export class RecordReader {
     const argc = kindWord >>> 16;
     const args: unknown[] = [];
     this.truncated = null;
-    let at = index + Rec.Values;
+    const timed = (flags & RecordFlag.Timed) !== 0;
+    let at = index + (timed ? Rec.TimedValues : Rec.Values);
     for (let i = 0; i < argc; i++) at = this.readValue(v, at, args, objects);
     let thisArg: unknown;
     let retval: unknown;
     let error: unknown;
     // Most events (entry probes) carry none of these: no array for them.
-    if (flags !== 0) {
+    if ((flags & ~RecordFlag.Timed) !== 0) {
       const extra: unknown[] = [];
       if ((flags & RecordFlag.This) !== 0) at = this.readValue(v, at, extra, objects);
       thisArg = (flags & RecordFlag.This) !== 0 ? extra[0] : undefined;
@@ -107,10 +108,10 @@ export class RecordReader {
     return new RemoteEvent(
       this.probe(tid, id),
       args,
-      f64[(index + Rec.Timestamp) >> 1]!,
+      timed ? f64[(index + Rec.Timestamp) >> 1]! : 0,
       tid,
       f64[(index + Rec.Activity) >> 1]!,
-      f64[(index + Rec.Elapsed) >> 1]!,
+      timed ? f64[(index + Rec.Elapsed) >> 1]! : 0,
       thisArg,
       retval,
       error,

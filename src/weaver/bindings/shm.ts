@@ -9,6 +9,7 @@ import { HostPort } from '../remote/host-port.js';
 import { heapLimits } from '../remote/supervisor.js';
 import { DEFAULT_STRSIZE, RecordWriter } from './record-writer.js';
 import { ShmRing } from './shm-ring.js';
+import { DefinedProbes } from './defined-probes.js';
 
 interface LinkEnd {
   readonly ctx: BindingContext;
@@ -27,8 +28,8 @@ export class ShmConsumer {
   private static readonly byKey = new Map<string, ShmConsumer>();
   readonly ring: ShmRing;
   readonly writer: RecordWriter;
-  /** Probe ids of this thread already defined in the ring (1 = defined). */
-  readonly defined: number[] = [];
+  /** Probe ids of this thread already defined in the ring. */
+  readonly defined = new DefinedProbes();
   private readonly worker: Worker;
   private readonly port: HostPort<ShmFromHost>;
   private readonly ends = new Map<number, LinkEnd>();
@@ -56,7 +57,8 @@ export class ShmConsumer {
   ) {
     const s = ctx.settings;
     this.deadlineMs = s.deadlineMs ?? 1000;
-    this.ring = new ShmRing(ShmRing.allocate(s.ringBytes));
+    // Bindings of this thread are its only producers: this map is per thread.
+    this.ring = new ShmRing(ShmRing.allocate(s.ringBytes, true));
     this.writer = new RecordWriter(s.strsize ?? DEFAULT_STRSIZE);
     this.port = new HostPort<ShmFromHost>((m) => this.onMessage(m));
     this.worker = startWorker(
@@ -85,11 +87,6 @@ export class ShmConsumer {
   /** Resolves when the monitor has loaded, or the worker is gone. */
   whenReady(): Promise<void> {
     return this.loaded.promise;
-  }
-
-  /** Handle for probe sites on other threads of this program: post it, then `adoptShmRing`. */
-  get sab(): SharedArrayBuffer {
-    return this.ring.sab;
   }
 
   /** Drains everything written for `linkId`, delivers its last flush, and forgets it. */
@@ -250,17 +247,18 @@ export class ShmBinding implements Binding {
   readonly kind = 'shm' as const;
   /** deliver copies what it ships into the ring before returning. */
   readonly keepsEvents = false;
-  readonly readsArgs = true;
   private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly ring: ShmRing;
   private readonly writer: RecordWriter;
-  private readonly defined: number[];
+  private readonly defined: DefinedProbes;
   private open = true;
 
   constructor(
     private readonly consumer: ShmConsumer,
     private readonly end: LinkEnd,
     private readonly linkId: number,
+    /** As the link declared (LinkOptions.readsArgs): false, and the site hands no arguments to copy. */
+    readonly readsArgs: boolean,
   ) {
     this.ring = consumer.ring;
     this.writer = consumer.writer;
@@ -275,11 +273,11 @@ export class ShmBinding implements Binding {
     if (!this.open) return;
     this.counts.events++;
     const p = ev.probe;
-    if (this.defined[p.id] !== 1 && !this.define(p, ev.tid)) {
+    if (!this.defined.has(p.id) && !this.define(p, ev.tid)) {
       this.counts.drops++;
       return;
     }
-    const words = this.writer.eventWords(ev);
+    const words = this.writer.recordWords(ev);
     const at = this.ring.reserve(words);
     if (at < 0) {
       this.ring.drop();
@@ -312,7 +310,7 @@ export class ShmBinding implements Binding {
     }
     this.writer.writeDef(this.ring, at, p, tid);
     this.ring.commit(at, words);
-    this.defined[p.id] = 1;
+    this.defined.add(p.id);
     return true;
   }
 }
@@ -325,5 +323,5 @@ export function createShmBinding(ctx: BindingContext): ShmBinding {
     );
   }
   const consumer = ShmConsumer.for(ctx.remote, ctx);
-  return new ShmBinding(consumer, consumer.attach(ctx), ctx.linkId);
+  return new ShmBinding(consumer, consumer.attach(ctx), ctx.linkId, ctx.readsArgs);
 }

@@ -12,6 +12,9 @@ type RemoteModule = { createMonitor?: Factory; prepare?: Prepare; readsTimestamp
  */
 export class MonitorSet {
   private readonly monitors = new Map<number, RemoteMonitor>();
+  /** The monitor of the last event's link (none: -1). */
+  private lastLink = -1;
+  private last: RemoteMonitor | undefined = undefined;
   private factory: Factory | null = null;
   faults = 0;
   /** Faults per link, for hosts (shm) that serve several links. */
@@ -46,11 +49,14 @@ export class MonitorSet {
     try {
       // Created inside the guard: a createMonitor that throws is a monitor fault like any
       // other, not an uncaught exception that takes the whole host (and every link) down.
-      let m = this.monitors.get(link);
+      // Events of one link come in runs: the map lookup was 12 % of an shm consumer's samples.
+      let m = link === this.lastLink ? this.last : this.monitors.get(link);
       if (m === undefined) {
         m = this.factory!(this.options);
         this.monitors.set(link, m);
       }
+      this.lastLink = link;
+      this.last = m;
       m.handle(event);
     } catch (error) {
       this.fault(link, error);
@@ -84,6 +90,7 @@ export class MonitorSet {
   remove(link: number): unknown {
     const result = this.flush(link);
     this.monitors.delete(link);
+    if (link === this.lastLink) this.lastLink = -1;
     return result;
   }
 
