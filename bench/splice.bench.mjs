@@ -9,7 +9,9 @@ Each sample is one fresh process that imports \`add(a, b)\` and calls it in a ti
 \`calls\` does. \`none\`: untouched. \`spliced count\`: a counting monitor linked to
 \`fn:calls-target.mjs:add:entry\`, spliced by the attach splicer (src/attach/splicer.ts): the
 running function is live-edited (\`Debugger.setScriptSource\`) to the load-time rewrite's entry
-prologue. \`spliced return\`: the same with \`fn:calls-target.mjs:add:return\`, whose edit adds the
+prologue. \`spliced count, borrowing\`: the same monitor linked with \`{ keepsEvents: false,
+readsArgs: false }\`, as a D clause's \`count()\` links (mscope attach -e), so that the site lends
+it one event instead of making one a call (\`calls\` has the same pair). \`spliced return\`: the same with \`fn:calls-target.mjs:add:return\`, whose edit adds the
 rewrite's return points (the body in a \`try\`, the return value stored to the call's token).
 \`after detach\`: the \`spliced count\` case, then unlinked and the edit undone. Case \`splice\`
 (CPU ms, one fresh process a sample): counting monitors linked to \`add\` and to \`mul\` of a
@@ -32,7 +34,7 @@ export function cases() {
       name: 'add',
       title: 'trivial two-argument function `add(a, b)`, compiled before the splice',
       baseline: 'none',
-      variants: ['none', 'spliced count', 'spliced return', 'after detach'],
+      variants: ['none', 'spliced count', 'spliced count, borrowing', 'spliced return', 'after detach'],
     },
     {
       name: 'splice',
@@ -61,7 +63,9 @@ export async function sample(name, variant) {
   sampleCalls(add);
   const { link } = await import('../dist/weaver/index.js');
   const { Splicer } = await import('../dist/attach/splicer.js');
-  const handle = link(`fn:calls-target.mjs:add:${variant === 'spliced return' ? 'return' : 'entry'}`, () => void sink.count++);
+  const description = `fn:calls-target.mjs:add:${variant === 'spliced return' ? 'return' : 'entry'}`;
+  const options = variant === 'spliced count, borrowing' ? { keepsEvents: false, readsArgs: false } : {};
+  const handle = link(description, () => void sink.count++, options);
   const splicer = new Splicer({ root: ROOT }, (text) => process.stderr.write(`${text}\n`));
   splicer.start();
   mechanism = splicer.describe()[0]?.mechanism.replace(/ \(.*/, '') ?? 'nothing';
