@@ -105,17 +105,35 @@ export class RecordStore {
     this.worker.postMessage({ nums, tokens, metrics }, [nums.buffer]);
   }
 
-  /** Flushes, waits for every batch to be written and the file to be closed. */
+  /**
+   * Flushes, waits for every batch to be written and the file to be closed. Rejects, never
+   * hangs, when the worker ends first: awaiting a message from a worker that had gone left
+   * nothing to keep mscope's event loop alive, and Node ended it with exit code 13, its
+   * accounting summary unprinted (CI, Node 22).
+   */
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.flush();
-    this.worker.ref();
-    this.worker.postMessage('close');
-    for (;;) {
-      const [m] = (await once(this.worker, 'message')) as [{ closed?: boolean; written?: number; lost?: number }];
-      if (m.closed === true) break;
-    }
-    await this.worker.terminate();
+    const worker = this.worker;
+    worker.ref();
+    const closed = new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { closed?: boolean }): void => {
+        if (m.closed === true) settle(null);
+      };
+      const onExit = (code: number): void => settle(new Error(`its worker ended (exit code ${code}) before the file was closed`));
+      const onError = (error: Error): void => settle(error);
+      const settle = (error: Error | null): void => {
+        worker.off('message', onMessage).off('exit', onExit).off('error', onError);
+        if (error === null) resolve();
+        else reject(error);
+      };
+      worker.on('message', onMessage).on('exit', onExit).on('error', onError);
+      // threadId is -1 once the thread has stopped, possibly before its 'exit' event.
+      if (worker.threadId === -1) settle(new Error('its worker ended before the file was closed'));
+    });
+    worker.postMessage('close');
+    await closed;
+    await worker.terminate();
   }
 }
 

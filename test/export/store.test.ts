@@ -62,6 +62,22 @@ describe('the embedded store', () => {
     assert.match(text, /GET \/slow: .*timer=\d+\.\d{3}ms.*timer_count=1/);
   });
 
+  // close() awaited the worker's 'closed' message with nothing else in mscope's event loop: a
+  // worker that had ended left the promise pending, and Node exited with code 13 (CI, Node 22).
+  it('close() rejects with one line, never hangs, when its worker has ended', async () => {
+    const store = await RecordStore.open(join(dir, 'ended.db'));
+    await (store as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const within = new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), 5000).unref());
+    const outcome = await Promise.race([
+      store.close().then(
+        () => 'closed',
+        (e: Error) => e.message,
+      ),
+      within,
+    ]);
+    assert.equal(outcome, 'its worker ended before the file was closed');
+  });
+
   it('reports a missing or foreign file as a typed error', async () => {
     await assert.rejects(reportFile(join(dir, 'nope.db')), (e) => e instanceof MscopeError && /no such file/.test(e.message));
     const junk = join(dir, 'junk.db');
