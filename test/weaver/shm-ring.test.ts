@@ -88,6 +88,17 @@ for (const { kind, one } of KINDS) {
   });
 }
 
+/** The worker's next message; rejects on its error. */
+function reply(w: Worker): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    w.once('error', onError);
+    w.once('message', (m: unknown) => {
+      w.off('error', onError);
+      resolve(m);
+    });
+  });
+}
 test('an unpublished record stops the consumer until it is committed', () => {
   const ring = new ShmRing(ShmRing.allocate(256));
   const at = ring.reserve(8);
@@ -118,15 +129,6 @@ test('concurrent producers on real worker threads: no torn, duplicated or reorde
   const workers = Array.from({ length: producers }, (_, p) =>
     startWorker(new URL('../fixtures/weaver/ring-producer.ts', import.meta.url), { monitorUrl: '', options: null, producer: p }),
   );
-  const reply = (w: Worker): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      const onError = (e: Error): void => reject(e);
-      w.once('error', onError);
-      w.once('message', (m: unknown) => {
-        w.off('error', onError);
-        resolve(m);
-      });
-    });
   try {
     await Promise.all(workers.map(reply));
     await fc.assert(
@@ -222,17 +224,8 @@ test('one-producer ring on a worker thread, slow consumer: no torn, duplicated o
     options: null,
     producer: 7,
   });
-  const reply = (): Promise<unknown> =>
-    new Promise((resolve, reject) => {
-      const onError = (e: Error): void => reject(e);
-      worker.once('error', onError);
-      worker.once('message', (m: unknown) => {
-        worker.off('error', onError);
-        resolve(m);
-      });
-    });
   try {
-    await reply();
+    await reply(worker);
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(1024, 4096),
@@ -242,7 +235,7 @@ test('one-producer ring on a worker thread, slow consumer: no torn, duplicated o
           const ring = new ShmRing(ShmRing.allocate(bytes, true));
           const got: TestRecord[] = [];
           let done = false;
-          const result = (reply() as Promise<{ written: number }>).then((m) => {
+          const result = (reply(worker) as Promise<{ written: number }>).then((m) => {
             done = true;
             return m.written;
           });
