@@ -230,11 +230,24 @@ export class AttachTarget implements TraceTarget {
       injected = answer.injected;
       checkNodeVersion(this.pid, answer.version);
     } catch (error) {
-      if (!injected) await closeUnused(cdp, info, request.released!);
+      if (!injected) await this.closeUnused(cdp, info, request.released!);
       throw error;
     } finally {
       // The bootstrap closes the inspector only once this session has gone (nodejs/node#18761).
       if (injected) await releaseSession(cdp!, request.released!);
+    }
+  }
+
+  /**
+   * An inspector we opened and did not inject into: the bootstrap's closer alone is loaded to
+   * close it once our session has gone. When that fails the port stays open, which is said.
+   */
+  private async closeUnused(connected: CdpSession | null, info: OpenInspector, released: string): Promise<void> {
+    try {
+      await closeWhenGone(connected ?? (await CdpSession.connect(info.webSocketUrl)), BOOTSTRAP_PATH.pathname, released);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`mscope: process ${this.pid} keeps the inspector mscope opened (${info.webSocketUrl}): ${why}\n`);
     }
   }
 
@@ -293,12 +306,6 @@ function injection(request: AttachRequest): string {
     boot(${JSON.stringify(TARGET_URL.href)}, ${JSON.stringify(request)});
     return { version: process.version, injected: true };
   })()`;
-}
-
-/** An inspector we opened and did not inject into: the bootstrap alone is loaded to close it once our session has gone. */
-async function closeUnused(connected: CdpSession | null, info: OpenInspector, released: string): Promise<void> {
-  const cdp = connected ?? (await CdpSession.connect(info.webSocketUrl).catch(() => null));
-  if (cdp !== null) await closeWhenGone(cdp, BOOTSTRAP_PATH.pathname, released);
 }
 
 /** The control socket of a process started with the preload: in our own directories, or (root) in its user's. */

@@ -287,8 +287,13 @@ export async function closeWhenGone(cdp: CdpSession, bootstrapPath: string, rele
   const boot = JSON.stringify(bootstrapPath);
   const release = JSON.stringify({ released, consumer: process.pid });
   const expression = `(() => { const boot = require(${boot}); delete require.cache[${boot}]; void boot.closeWhenReleased(${release}); })()`;
-  await cdp.evaluate(expression).catch(() => {});
+  // Disconnected whatever the answer; a refusal is the caller's to report: the inspector stays open.
+  const refused = await cdp.evaluate(expression).then(
+    () => null,
+    (error: unknown) => error,
+  );
   await releaseSession(cdp, released);
+  if (refused !== null) throw refused;
 }
 
 /** Disconnects, then tells the bootstrap the session has gone: it closes the inspector then (nodejs/node#18761). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -80,6 +80,29 @@ test('CdpSession: a text frame that is not JSON ends the session, and the reques
   try {
     const cdp = await CdpSession.connect(`ws://127.0.0.1:${port}/x`);
     await assert.rejects(cdp.evaluate('1'), /not CDP's JSON|closed the connection/);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+// The close of an inspector we injected nothing into is asked by an evaluate; a refused one
+// leaves the port open, which the caller must say: it used to be dropped without a word.
+test('closeWhenGone: an evaluate the inspector refuses is thrown, after the session is released', async () => {
+  const server = createServer();
+  server.on('upgrade', (_req, socket: Socket) => {
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    socket.once('data', () => socket.write(Buffer.concat([Buffer.from([0x81, 9]), Buffer.from('not json!')])));
+    socket.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const released = join(mkdtempSync(join(tmpdir(), 'mscope-inspector-')), 'released');
+  try {
+    const cdp = await CdpSession.connect(`ws://127.0.0.1:${port}/x`);
+    await assert.rejects(closeWhenGone(cdp, BOOTSTRAP, released), /not CDP's JSON|closed the connection/);
+    assert.ok(existsSync(released));
   } finally {
     server.closeAllConnections();
     server.close();
