@@ -6,7 +6,7 @@ import type { CompiledProgram } from '../lang/program.js';
 import { link, type LinkHandle, type LinkOptions } from '../weaver/link.js';
 
 /** What a clause declares about its events when linked: whether it keeps them, whether it reads args. */
-export type ClauseEventUse = Pick<LinkOptions, 'keepsEvents' | 'readsArgs'>;
+export type ClauseEventUse = Pick<LinkOptions, 'keepsEvents' | 'readsArgs' | 'readsEvent'>;
 
 /** Links one probe description of clause `clause`; the weaver's `link` unless the caller keeps count of its links. */
 export type ClauseLinker = (
@@ -27,7 +27,7 @@ export function linkClauses(instance: ProgramInstance, linker: ClauseLinker = we
   for (const c of instance.program.clauses) {
     for (const spec of c.probes) {
       if (spec.description === null) continue;
-      into.push(linker(spec.description, instance.clause(c.index), c.index, { keepsEvents: c.keepsEvents, readsArgs: c.readsArgs }));
+      into.push(linker(spec.description, instance.clause(c.index), c.index, { keepsEvents: c.keepsEvents, readsArgs: c.readsArgs, readsEvent: c.readsEvent }));
     }
   }
   return into;

@@ -18,6 +18,16 @@ export interface Cell {
 }
 
 /**
+ * One statement's tuple when it is a function of the probe alone (`@[probefunc] = count()`):
+ * the cell of the probe that fired last, so that a probe firing in runs skips building its key.
+ */
+export class ProbeTuple<C extends Cell = Cell> {
+  probe: object | null = null;
+  cell: C | null = null;
+  constructor(readonly keyOf: (probe: never) => KeyValue[]) {}
+}
+
+/**
  * One `@name`: its tuples and their values. Storage is shared by every kind; the kind
  * subclasses say how a value accumulates, merges, encodes and orders. Single keys live in
  * one Map keyed by the value itself, longer tuples in nested Maps, so recording into an
@@ -38,6 +48,9 @@ export abstract class Aggregation<C extends Cell = Cell> {
   arity = -1;
   private scalar: C | undefined = undefined;
   private root = new Map<KeyValue, unknown>();
+  /** The single-key cell recorded last: a key that comes in runs finds its tuple without the Map. */
+  private last1: C | null = null;
+  private readonly probeTuples: ProbeTuple<C>[] = [];
   private tuples = 0;
   /** Shared by the aggregations of one program instance (aggsize); this one's share in `bytes`. */
   budget: AggBudget = UNBOUNDED;
@@ -75,6 +88,26 @@ export abstract class Aggregation<C extends Cell = Cell> {
     if (c !== null) this.add(c, value, incr);
   }
 
+  /** A statement's tuple as `keyOf` of the probe that fired, for `recordProbe`; made once, when the program is. */
+  probeTuple(keyOf: (probe: never) => KeyValue[]): ProbeTuple<C> {
+    const t = new ProbeTuple<C>(keyOf);
+    this.probeTuples.push(t);
+    return t;
+  }
+
+  /** Records into the tuple `t` gives for `probe`: the same as `record(t.keyOf(probe), …)`. */
+  recordProbe(t: ProbeTuple<C>, probe: object, value: AggValue = 0, incr = 1): void {
+    const c = t.probe === probe ? t.cell : this.probeCell(t, probe);
+    if (c !== null) this.add(c, value, incr);
+  }
+
+  protected probeCell(t: ProbeTuple<C>, probe: object): C | null {
+    const c = this.cellFor((t.keyOf as (p: object) => KeyValue[])(probe));
+    t.probe = c === null ? null : probe;
+    t.cell = c;
+    return c;
+  }
+
   get size(): number {
     return this.tuples;
   }
@@ -105,8 +138,11 @@ export abstract class Aggregation<C extends Cell = Cell> {
   protected cell1(key: KeyValue): C | null {
     if (this.arity !== 1) this.fixArity(1);
     const k = typeof key === 'bigint' ? normKey(key) : key;
-    const c = this.root.get(k) as C | undefined;
-    return c !== undefined ? c : this.insert1(k);
+    const last = this.last1;
+    if (last !== null && last.key[0] === k) return last;
+    const c = (this.root.get(k) as C | undefined) ?? this.insert1(k);
+    this.last1 = c;
+    return c;
   }
 
   protected cellN(key: readonly KeyValue[]): C | null {
@@ -174,6 +210,8 @@ export abstract class Aggregation<C extends Cell = Cell> {
   private removeAll(): void {
     this.scalar = undefined;
     this.root = new Map();
+    this.last1 = null;
+    for (const t of this.probeTuples) t.probe = t.cell = null;
     this.tuples = 0;
     this.budget.give(this.bytes);
     this.bytes = 0;

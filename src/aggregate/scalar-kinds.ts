@@ -1,4 +1,4 @@
-import { Aggregation } from './aggregation.js';
+import { Aggregation, type ProbeTuple } from './aggregation.js';
 import { INT64_MAX, INT64_MIN, MAX_SAFE, cmpInt, divInt, fromSnapInt, isqrt, normInt, toBig, toSnapInt } from './int64.js';
 import type { AggValue, KeyValue, SnapInt } from './types.js';
 
@@ -76,6 +76,10 @@ export class CountAggregation extends ScalarAggregation<CountCell> {
   }
   override record0(): void {
     const c = this.cell0();
+    if (c !== null) c.n++;
+  }
+  override recordProbe(t: ProbeTuple<CountCell>, probe: object): void {
+    const c = t.probe === probe ? t.cell : this.probeCell(t, probe);
     if (c !== null) c.n++;
   }
   protected resetCell(c: CountCell): void {

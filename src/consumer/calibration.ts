@@ -136,8 +136,8 @@ export async function measureShapes(kind: BindingKind): Promise<Record<string, n
   if (compiled === undefined) throw new Error('the calibration clause does not compile');
   const instance = new ProgramInstance(compiled, { output: () => {}, exit: () => {} });
   // Linked as the agent links the clause (agent-program.ts linkClauses), so that its event is as cheap.
-  const { keepsEvents, readsArgs } = compiled.clauses[0]!;
-  const h = link(description, instance.clause(0), { binding: kind, remote: { module: MONITOR }, keepsEvents, readsArgs });
+  const { keepsEvents, readsArgs, readsEvent } = compiled.clauses[0]!;
+  const h = link(description, instance.clause(0), { binding: kind, remote: { module: MONITOR }, keepsEvents, readsArgs, readsEvent });
   try {
     // A remote binding's worker starts asynchronously: events queued (and timestamped) until its monitor has loaded are not its steady cost.
     await h.ready();

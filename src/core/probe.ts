@@ -12,6 +12,11 @@ export interface ProbeHandler {
   readonly keepsEvents?: boolean;
   /** false: the handler never reads `args`, and the site need not gather them. */
   readonly readsArgs?: boolean;
+  /**
+   * false: the handler reads nothing of an event but its `probe` (a D clause that only counts
+   * by probe name), so every firing may hand it one fixed event without filling it in.
+   */
+  readonly readsEvent?: boolean;
 }
 
 /** Declared argument of a probe, for the catalogue and the script checker. */
@@ -49,6 +54,11 @@ export class Probe implements ProbeName {
   /** Some handler reads `args`. */
   readsArgs = false;
   /**
+   * While every handler reads only an event's probe (`readsEvent: false`): the one event all
+   * firings hand over, never filled in; else null.
+   */
+  fixed: ProbeEvent | null = null;
+  /**
    * The event this probe's firings reuse while every handler only borrows it; null while a
    * handler may keep events, or while a firing holds it (a firing inside it gets a new one).
    */
@@ -78,14 +88,17 @@ export class Probe implements ProbeName {
     this.enabled = handlers.length !== 0;
     let keepers = 0;
     let readsArgs = false;
+    let readsEvent = !this.enabled;
     for (let i = 0; i < handlers.length; i++) {
       if (handlers[i]!.keepsEvents !== false) keepers++;
       if (handlers[i]!.readsArgs !== false) readsArgs = true;
+      if (handlers[i]!.readsEvent !== false) readsEvent = true;
     }
     this.keepers = keepers;
     this.readsArgs = readsArgs;
+    this.fixed = readsEvent ? null : (this.fixed ?? new ProbeEvent(this));
     // A spare held by a firing in progress comes back through fireEvent, which checks keepers again.
-    if (keepers !== 0 || !this.enabled) this.spare = null;
+    if (keepers !== 0 || !this.enabled || this.fixed !== null) this.spare = null;
     else if (this.spare === null) this.spare = new ProbeEvent(this);
     if (was === this.enabled) return;
     const ls = this.toggleListeners;
@@ -105,6 +118,11 @@ export function fireProbe(probe: Probe, event: ProbeEvent): void {
  * reads them (a call's own arguments array is then never built, once V8 inlines the site).
  */
 export function fireEvent(probe: Probe, args: readonly unknown[], thisArg: unknown): void {
+  const fixed = probe.fixed;
+  if (fixed !== null) {
+    fireProbe(probe, fixed);
+    return;
+  }
   const a = probe.readsArgs ? gathered(args) : NO_ARGS;
   const spare = probe.spare;
   if (spare === null) {
@@ -120,6 +138,11 @@ export function fireEvent(probe: Probe, args: readonly unknown[], thisArg: unkno
 
 /** Fires `probe`, a return or error probe, for the call whose entry event is `entry`, as fireEvent does. */
 export function fireExit(probe: Probe, entry: ProbeEvent, retval: unknown, error: unknown): void {
+  const fixed = probe.fixed;
+  if (fixed !== null) {
+    fireProbe(probe, fixed);
+    return;
+  }
   const spare = probe.spare;
   const ev = spare ?? new ProbeEvent(probe, entry.args, entry.thisArg);
   if (spare !== null) {

@@ -5,8 +5,14 @@ import { ExprCompiler } from './compile-expr.js';
 import { convert } from './compile-convert.js';
 import { asInt, INT64 } from './ctypes.js';
 
+/** A key that names the probe (probefunc, probemod, probename, probeprov, id): the same on every firing of one probe. */
+const PROBE_FIELD = /^ev\.probe\.(?:func|module|name|provider|id)$/;
+
 /** Statements: aggregating assignments and actions, which call the runtime (`rt.*`). */
 export abstract class ActionCompiler extends ExprCompiler {
+  /** `const P{j} = …` of each statement whose tuple is a function of the probe alone, declared beside the aggregations. */
+  protected readonly probeTuples: string[] = [];
+
   protected stmt(s: Stmt, spec: boolean): string {
     if (s.kind === 'expr') return this.exprStmt(s.expr, spec) + ';';
     const i = this.aggIndex.get(s.name || '_')!;
@@ -23,6 +29,12 @@ export abstract class ActionCompiler extends ExprCompiler {
       !takesValue && incrArg === undefined ? '' : `${value}${incrArg === undefined ? '' : `, Number(${this.int(incrArg)})`}`;
     const vArg = valueArgs === '' ? '' : `, ${valueArgs}`;
     if (s.keys.length === 0) return `A${i}.record0(${valueArgs});`;
+    const keys = s.keys.map((k) => this.expr(k));
+    if (keys.every((k) => PROBE_FIELD.test(k))) {
+      const j = this.probeTuples.length;
+      this.probeTuples.push(`const P${j} = A${i}.probeTuple((p) => [${keys.map((k) => `toKey(${k.replace('ev.probe.', 'p.')})`).join(', ')}]);`);
+      return `A${i}.recordProbe(P${j}, ev.probe${vArg});`;
+    }
     if (s.keys.length === 1) return `A${i}.record1(toKey(${this.expr(s.keys[0]!)})${vArg});`;
     return `A${i}.record([${s.keys.map((k) => `toKey(${this.expr(k)})`).join(', ')}]${vArg});`;
   }

@@ -35,6 +35,8 @@ export interface ClauseEvents {
   readonly keepsEvents: boolean;
   /** It reads the probe's arguments (`argN`, `args[]`, a translator of them). */
   readonly readsArgs: boolean;
+  /** It reads more of its event than the probe's name and id (the time, `this`, its thread…). */
+  readonly readsEvent: boolean;
 }
 
 export function generate(program: Program, names: Names, checked: CheckResult): GeneratedProgram {
@@ -64,7 +66,7 @@ class Generator extends ActionCompiler {
     if (regions.length > 0) out.push(`rt.scratch.setStatics(${Math.max(...regions.map((s) => s.address + s.size)) - STATIC_BASE});`);
     this.aggs.forEach((_, i) => out.push(`const A${i} = rt.aggs[${i}];`));
     const fns = this.program.clauses.map((c) => this.clause(c));
-    out.push(...fns);
+    out.push(...this.probeTuples, ...fns);
     const translators = this.program.decls.translators.map((t, i) => this.translator(t, i));
     out.push(...translators);
     // Factories last: a translator or a default may add a struct type; function declarations are hoisted.
@@ -168,15 +170,20 @@ class Generator extends ActionCompiler {
   }
 }
 
+/** The uses of `ev` that read only its probe: the parameter, `ev.probe`, and a fault's report (it names the probe). */
+const PROBE_ONLY_USES = /^function c\d+\(ev\)|\bev\.probe\b|\brt\.fault\(\d+, e, ev\)/gm;
+
 /**
  * Read from a clause's generated code, which reaches its event only as `ev`: `this->` variables
  * are reset when `ev` is not the last firing's (`thisEv`), strtok remembers its firing's `ev`,
  * and arguments are read as `ev.args`, in the clause or in a translator it calls.
  */
+
 function clauseEvents(fn: string, translators: readonly string[]): ClauseEvents {
   const callsTranslator = /\bX\d+\(ev\b/.test(fn);
   return {
     keepsEvents: fn.includes('thisEv') || fn.includes('rt.strtok('),
     readsArgs: fn.includes('ev.args') || (callsTranslator && translators.some((t) => t.includes('ev.args'))),
+    readsEvent: callsTranslator || /\bev\b/.test(fn.replace(PROBE_ONLY_USES, '')),
   };
 }

@@ -18,9 +18,10 @@ export interface ClauseInfo {
   readonly capabilities: readonly Capability[];
   /** The clause has no action block and prints DTrace's default probe line. */
   readonly defaultAction: boolean;
-  /** Declared when its probes are linked (LinkOptions): whether it needs a new event per firing, and reads args. */
+  /** Declared when its probes are linked (LinkOptions): whether it needs a new event per firing, reads args, reads more than the probe. */
   readonly keepsEvents: boolean;
   readonly readsArgs: boolean;
+  readonly readsEvent: boolean;
 }
 
 /** A checked program, its code generated once; a ProgramInstance makes it live. */
@@ -92,6 +93,7 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
       defaultAction: c.defaultAction,
       keepsEvents: gen.events[c.index]?.keepsEvents ?? true,
       readsArgs: gen.events[c.index]?.readsArgs ?? true,
+      readsEvent: gen.events[c.index]?.readsEvent ?? true,
     })),
     aggregations: gen.aggregations.map((n) => r.checked.aggregations.get(n)!),
     printedByProgram: r.checked.printedByProgram,

@@ -25,6 +25,11 @@ export interface LinkOptions {
   keepsEvents?: boolean;
   /** false: the monitor never reads `args`, and the site does not gather them. Default true. */
   readsArgs?: boolean;
+  /**
+   * false: the monitor reads nothing of an event but `probe` (its name and id); the direct
+   * binding's site then hands every firing one fixed event without filling it in. Default true.
+   */
+  readsEvent?: boolean;
   /** The monitor as a module, for the shm and message bindings (required by them). */
   remote?: MonitorRef;
   settings?: BindingSettings;
@@ -36,7 +41,7 @@ export type BindingFactory = (monitor: Monitor, linkId: number, description: str
 type FlushListener = (result: unknown, binding: BindingKind) => void;
 
 const factories = new Map<BindingKind, BindingFactory>([
-  ['direct', (m, id, d, ctx) => new DirectBinding(m, id, d, ctx.keepsEvents, ctx.readsArgs)],
+  ['direct', (m, id, d, ctx) => new DirectBinding(m, id, d, ctx.keepsEvents, ctx.readsArgs, ctx.readsEvent)],
 ]);
 
 /** Lets the shared-memory and message bindings plug in without the weaver knowing them. */
@@ -67,6 +72,7 @@ export class LinkHandle {
   private settings: BindingSettings;
   private readonly keepsEvents: boolean;
   private readonly readsArgs: boolean;
+  private readonly readsEvent: boolean;
   private stopWatching: (() => void) | null;
 
   constructor(
@@ -79,6 +85,7 @@ export class LinkHandle {
     this.settings = options.settings ?? {};
     this.keepsEvents = options.keepsEvents ?? true;
     this.readsArgs = options.readsArgs ?? true;
+    this.readsEvent = options.readsEvent ?? true;
     this.binding = this.makeBinding(options.binding ?? 'direct');
     const disarm = registry.arm(description);
     for (const p of registry.find(description)) this.attach(p);
@@ -245,6 +252,7 @@ export class LinkHandle {
       settings: this.settings,
       keepsEvents: this.keepsEvents,
       readsArgs: this.readsArgs,
+      readsEvent: this.readsEvent,
       onFlush: (result) => {
         for (const l of this.flushListeners) l(result, kind);
       },

@@ -240,3 +240,23 @@ test('doubles beyond 2^53 print their exact integer value; NaN never throws', ()
   s.record0(Number.MAX_SAFE_INTEGER);
   assert.doesNotThrow(() => s.record0(Number.NaN));
 });
+
+test('a single key recorded again after trunc() starts from nothing; a tuple of the probe likewise, each statement its own', () => {
+  const a = createAggregation('a', 'count');
+  a.record1('k');
+  a.record1('k');
+  a.trunc();
+  a.record1('k');
+  assert.equal(isScalarAggregation(a) && a.read(['k']), 1);
+  const probe = { func: 'f', name: 'entry' };
+  const byFunc = a.probeTuple((p: typeof probe) => [p.func]);
+  const byName = a.probeTuple((p: typeof probe) => [p.name]);
+  a.trunc();
+  a.recordProbe(byFunc, probe);
+  a.recordProbe(byName, probe);
+  a.recordProbe(byFunc, probe);
+  a.trunc();
+  a.recordProbe(byFunc, probe);
+  assert.equal(isScalarAggregation(a) && a.read(['f']), 1);
+  assert.equal(isScalarAggregation(a) && a.read(['entry']), undefined);
+});

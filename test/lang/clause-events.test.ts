@@ -30,7 +30,7 @@ function run(text: string, calls: number[]): string {
   return out;
 }
 
-test('what each clause declares: this-> and strtok keep events; argN, args[] and a translator of args read them', () => {
+test('what each clause declares: this-> and strtok keep events; argN, args[] and a translator of args read them; only probe names leave the event unread', () => {
   const p = program(`
     translator struct t { int v; } < int x > { v = x + arg1; };
     fn:::entry { @ = count(); }
@@ -40,17 +40,38 @@ test('what each clause declares: this-> and strtok keep events; argN, args[] and
     fn:::entry { @a[args[1]] = count(); }
     fn:::entry { @x = sum(xlate<struct t>(1).v); }
     fn:::return { @e = quantize(elapsed); }
+    fn:::entry /probename == "entry"/ { @p[probeprov, probemod, probefunc, id] = count(); }
+    fn:::entry { @c[tid] = count(); }
+    fn:::entry { trace(timestamp); }
+    fn:::entry { @w[activity] = count(); }
+    fn:::return { @r = sum(retval); }
   `);
-  const use = p.clauses.map((c) => `${c.keepsEvents ? 'keeps' : 'borrows'}/${c.readsArgs ? 'args' : 'no args'}`);
+  const use = p.clauses.map((c) => `${c.keepsEvents ? 'keeps' : 'borrows'}/${c.readsArgs ? 'args' : 'no args'}/${c.readsEvent ? 'event' : 'probe'}`);
   assert.deepEqual(use, [
-    'borrows/no args',
-    'borrows/args',
-    'keeps/no args',
-    'keeps/no args',
-    'borrows/args',
-    'borrows/args',
-    'borrows/no args',
+    'borrows/no args/probe',
+    'borrows/args/event',
+    'keeps/no args/event',
+    'keeps/no args/event',
+    'borrows/args/event',
+    'borrows/args/event',
+    'borrows/no args/event',
+    'borrows/no args/probe',
+    'borrows/no args/event',
+    'borrows/no args/event',
+    'borrows/no args/event',
+    'borrows/no args/event',
   ]);
+});
+
+test('a tuple of probe names after trunc() starts again: the cell a probe found last is not reused once removed', () => {
+  const text =
+    'fn:clause-events:hit:entry { @[probefunc] = count(); } fn:clause-events:hit:entry /arg0 == 0/ { trunc(@); } END { printa("%s %@d\\n", @); }';
+  assert.equal(run(text, [1, 1, 0, 1, 1]), 'hit 2\n');
+});
+
+test('two statements keyed by different probe names on one aggregation keep their own tuples', () => {
+  const text = 'fn:clause-events:hit:entry { @[probefunc] = count(); @[probename] = count(); } END { printa("%s %@d\\n", @); }';
+  assert.equal(run(text, [1, 2, 3]), 'entry 3\nhit 3\n');
 });
 
 test('this-> variables start again at every firing', () => {

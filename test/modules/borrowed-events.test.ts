@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { ProbeEvent } from '../../src/core/index.js';
+import { setActivitySource, type ProbeEvent } from '../../src/core/index.js';
 import { link } from '../../src/weaver/index.js';
 import { load } from './load-rewritten.js';
 
@@ -27,6 +27,31 @@ function recordCalls(module: string, func: string): { seen: string[]; h: ReturnT
   );
   return { seen, h };
 }
+
+test('readsEvent: false: a firing fills in nothing (no activity read); beside a handler that reads the event, every firing is filled in', () => {
+  const { exports, module } = load('function f(a) { return a; }\nmodule.exports = { f };');
+  let reads = 0;
+  setActivitySource(() => ++reads);
+  try {
+    const names: string[] = [];
+    const h1 = link(`fn:${module}:f:entry`, (ev) => void names.push(ev.probe.func), { keepsEvents: false, readsArgs: false, readsEvent: false });
+    const linked = reads;
+    exports.f(1);
+    exports.f(2);
+    assert.deepEqual(names, ['f', 'f']);
+    assert.equal(reads, linked, 'no activity read while every handler reads only the probe');
+    const activities: number[] = [];
+    const h2 = link(`fn:${module}:f:entry`, (ev) => void activities.push(ev.activity), BORROW);
+    exports.f(3);
+    exports.f(4);
+    assert.deepEqual(names, ['f', 'f', 'f', 'f']);
+    assert.deepEqual(activities, [reads - 1, reads]);
+    h2.unlink();
+    h1.unlink();
+  } finally {
+    setActivitySource(() => 0);
+  }
+});
 
 test('a monitor that keeps no event is handed one event again and again; beside a keeper every firing gets a new one', () => {
   const { exports, module } = load('function f(a) { return a; }\nmodule.exports = { f };');

@@ -19,6 +19,7 @@ export class DirectBinding implements Binding {
     /** What the monitor declared at link time (LinkOptions): the probe site skips what it need not do. */
     readonly keepsEvents = true,
     readonly readsArgs = true,
+    readonly readsEvent = true,
   ) {}
 
   deliver(event: ProbeEvent): void {
