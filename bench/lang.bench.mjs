@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { sampleCalls } from './lib/loop.mjs';
 import { loadInstrumentedTarget } from './lib/instrumented.mjs';
+import { startProgram } from './lib/d-program.mjs';
 
 export const title = 'D clauses: per-firing cost and compile time';
 export const description = `
@@ -85,18 +86,6 @@ export async function sample(caseName, variant) {
   const events = handles.reduce((s, h) => s + h.stats.events, 0);
   if (handles.length > 0 && events === 0) throw new Error(`lang bench: ${variant} saw no events`);
   return ns;
-}
-
-async function startProgram(text) {
-  const { compile } = await import('../dist/lang/index.js');
-  const { ConsumerProgram } = await import('../dist/consumer/consumer-program.js');
-  const r = compile([{ file: 'bench.d', text }], { quiet: true });
-  if (r.program === undefined) throw new Error(`lang bench: ${JSON.stringify(r.diagnostics)}`);
-  // Output goes nowhere: the aggregation is printed at exit, after the sample is taken.
-  const host = { output() {}, exit() {} };
-  const instance = ConsumerProgram.solo(r.program, host);
-  instance.start();
-  return instance.linkHandles;
 }
 
 /** A program of `n` distinct clauses, each with a predicate and two aggregations. */

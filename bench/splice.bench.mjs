@@ -2,6 +2,7 @@
 // a counting probe spliced into a function compiled before it, against the bare call.
 import { fileURLToPath } from 'node:url';
 import { sampleCalls } from './lib/loop.mjs';
+import { startProgram } from './lib/d-program.mjs';
 
 export const title = 'live-edit splicing (mscope attach)';
 export const description = `
@@ -9,9 +10,10 @@ Each sample is one fresh process that imports \`add(a, b)\` and calls it in a ti
 \`calls\` does. \`none\`: untouched. \`spliced count\`: a counting monitor linked to
 \`fn:calls-target.mjs:add:entry\`, spliced by the attach splicer (src/attach/splicer.ts): the
 running function is live-edited (\`Debugger.setScriptSource\`) to the load-time rewrite's entry
-prologue. \`spliced count, borrowing\`: the same monitor linked with \`{ keepsEvents: false,
-readsArgs: false }\`, as a D clause's \`count()\` links (mscope attach -e), so that the site lends
-it one event instead of making one a call (\`calls\` has the same pair). \`spliced return\`: the same with \`fn:calls-target.mjs:add:return\`, whose edit adds the
+prologue. \`spliced D count()\`: the D program \`fn:calls-target.mjs:add:entry { @[probefunc] =
+count(); }\` compiled and run as \`mscope attach -e\` runs it in the target (its clause linked
+with what its code shows: it keeps no event and reads only the probe's name, so the site hands
+it one fixed event; its tuple is the last probe's cell). \`spliced return\`: the same with \`fn:calls-target.mjs:add:return\`, whose edit adds the
 rewrite's return points (the body in a \`try\`, the return value stored to the call's token).
 \`after detach\`: the \`spliced count\` case, then unlinked and the edit undone. Case \`splice\`
 (CPU ms, one fresh process a sample): counting monitors linked to \`add\` and to \`mul\` of a
@@ -34,7 +36,7 @@ export function cases() {
       name: 'add',
       title: 'trivial two-argument function `add(a, b)`, compiled before the splice',
       baseline: 'none',
-      variants: ['none', 'spliced count', 'spliced count, borrowing', 'spliced return', 'after detach'],
+      variants: ['none', 'spliced count', 'spliced D count()', 'spliced return', 'after detach'],
     },
     {
       name: 'splice',
@@ -64,19 +66,18 @@ export async function sample(name, variant) {
   const { link } = await import('../dist/weaver/index.js');
   const { Splicer } = await import('../dist/attach/splicer.js');
   const description = `fn:calls-target.mjs:add:${variant === 'spliced return' ? 'return' : 'entry'}`;
-  const options = variant === 'spliced count, borrowing' ? { keepsEvents: false, readsArgs: false } : {};
-  const handle = link(description, () => void sink.count++, options);
+  const handles = variant === 'spliced D count()' ? await startProgram(`${description} { @[probefunc] = count(); }`) : [link(description, () => void sink.count++)];
   const splicer = new Splicer({ root: ROOT }, (text) => process.stderr.write(`${text}\n`));
   splicer.start();
   mechanism = splicer.describe()[0]?.mechanism.replace(/ \(.*/, '') ?? 'nothing';
   if (variant === 'after detach') {
-    handle.unlink();
+    for (const h of handles) h.unlink();
     splicer.stop();
     sampleCalls(add);
     return sampleCalls(add);
   }
   const ns = sampleCalls(add);
-  if (sink.count === 0) throw new Error('the spliced probe never fired');
+  if (handles.every((h) => h.stats.events === 0)) throw new Error('the spliced probe never fired');
   return ns;
 }
 
