@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { threadId } from 'node:worker_threads';
+import { setActivitySource } from '../../src/core/index.js';
 import { defineModule } from '../../src/modules/define.js';
 import type { BindingKind } from '../../src/weaver/index.js';
 import { countingLink } from '../fixtures/weaver/harness.js';
@@ -57,6 +58,24 @@ for (const binding of BINDINGS) {
       assert.equal(ret!.retval, 'x1');
       assert.ok((ret!.timestamp as number) >= (entry!.timestamp as number));
       assert.deepEqual(c.byProbe, { 'f:entry': 1, 'f:return': 1 });
+    });
+
+    test('a link declaring readsEvent: false sees every firing of its probes, and no firing reads the activity', async () => {
+      const name = fresh();
+      const m = defineModule(name, { f: (a: number) => a + 1 });
+      let reads = 0;
+      setActivitySource(() => ++reads);
+      try {
+        const l = countingLink(`fn:${name}:f:entry`, binding, {}, {}, { keepsEvents: false, readsArgs: false, readsEvent: false });
+        await l.handle.ready();
+        const linked = reads;
+        for (let i = 0; i < 5; i++) m.f(i);
+        assert.equal(reads, linked);
+        const c = await l.finish();
+        assert.deepEqual(c.byProbe, { 'f:entry': 5 });
+      } finally {
+        setActivitySource(() => 0);
+      }
     });
 
     test('objects and this: live in direct, a bounded copy in message, not copied in shm', async () => {

@@ -44,6 +44,8 @@ export class MessageBinding implements Binding, ObjectSink {
   readonly keepsEvents = false;
   /** As the link declared (LinkOptions.readsArgs): false, and the site hands no arguments to copy. */
   readonly readsArgs: boolean;
+  /** As the link declared (LinkOptions.readsEvent): false, and the site hands over its probe's fixed event (as for shm). */
+  readonly readsEvent: boolean;
   private readonly counts: LinkStats = { events: 0, faults: 0, drops: 0 };
   private readonly writer: RecordWriter;
   private readonly limits: CopyLimits;
@@ -59,6 +61,7 @@ export class MessageBinding implements Binding, ObjectSink {
   constructor(ctx: BindingContext) {
     this.linkId = ctx.linkId;
     this.readsArgs = ctx.readsArgs;
+    this.readsEvent = ctx.readsEvent;
     const strsize = ctx.settings.strsize ?? DEFAULT_STRSIZE;
     this.writer = new RecordWriter(strsize, this, true);
     this.limits = { depth: 3, nodes: 200, strsize };

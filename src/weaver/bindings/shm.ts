@@ -259,6 +259,11 @@ export class ShmBinding implements Binding {
     private readonly linkId: number,
     /** As the link declared (LinkOptions.readsArgs): false, and the site hands no arguments to copy. */
     readonly readsArgs: boolean,
+    /**
+     * As the link declared (LinkOptions.readsEvent): false, and the site hands over its probe's
+     * fixed event, whose activity and time (copied into the record) the monitor never reads.
+     */
+    readonly readsEvent: boolean,
   ) {
     this.ring = consumer.ring;
     this.writer = consumer.writer;
@@ -323,5 +328,5 @@ export function createShmBinding(ctx: BindingContext): ShmBinding {
     );
   }
   const consumer = ShmConsumer.for(ctx.remote, ctx);
-  return new ShmBinding(consumer, consumer.attach(ctx), ctx.linkId, ctx.readsArgs);
+  return new ShmBinding(consumer, consumer.attach(ctx), ctx.linkId, ctx.readsArgs, ctx.readsEvent);
 }
