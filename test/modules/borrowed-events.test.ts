@@ -53,6 +53,22 @@ test('readsEvent: false: a firing fills in nothing (no activity read); beside a 
   }
 });
 
+test('a call whose return handlers read only the probe is not timed; once a handler reads elapsed, every call is', () => {
+  const { exports, module } = load('function f(ms) { const end = Date.now() + ms; while (Date.now() < end); return ms; }\nmodule.exports = { f };');
+  let counted = 0;
+  const h1 = link(`fn:${module}:f:return`, () => void counted++, { keepsEvents: false, readsArgs: false, readsEvent: false });
+  exports.f(0);
+  const elapsed: number[] = [];
+  const h2 = link(`fn:${module}:f:return`, (ev) => void elapsed.push(ev.elapsed), BORROW);
+  exports.f(3);
+  h2.unlink();
+  exports.f(0);
+  h1.unlink();
+  assert.equal(counted, 3);
+  assert.equal(elapsed.length, 1);
+  assert.ok(elapsed[0]! >= 2e6, `elapsed ${elapsed[0]} ns for a call of at least 3 ms`);
+});
+
 test('a monitor that keeps no event is handed one event again and again; beside a keeper every firing gets a new one', () => {
   const { exports, module } = load('function f(a) { return a; }\nmodule.exports = { f };');
   const seen: ProbeEvent[] = [];
