@@ -32,3 +32,4 @@ export {
   type Fidelity,
 } from './bindings.js';
 export { deferred, type Deferred } from './deferred.js';
+export { builtin } from './builtin.js';

@@ -1,5 +1,5 @@
-import dns from 'node:dns';
-import { nowNs, type Probe } from '../core/index.js';
+import type * as Dns from 'node:dns';
+import { builtin, nowNs, type Probe } from '../core/index.js';
 import type { DnsLookup } from './catalogue.js';
 import { declare, emit, errorCode, HookGroup } from './hooks.js';
 import { FunctionPatch, type AnyFunction } from './patch.js';
@@ -27,7 +27,10 @@ export function registerDns(): void {
   registered = true;
   for (const func of FUNCS) {
     for (const form of FORMS) {
-      const target = (form === 'promise' ? dns.promises : dns) as unknown as Record<string, unknown>;
+      const target = (): Record<string, unknown> => {
+        const dns = builtin<typeof Dns>('node:dns');
+        return (form === 'promise' ? dns.promises : dns) as unknown as Record<string, unknown>;
+      };
       const site: DnsSite = {
         form,
         start: declare('dns', func, form, 'lookup-start', 'dns_lookup_t'),

@@ -1,6 +1,6 @@
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import type { Probe } from '../core/index.js';
+import type * as V8 from 'node:v8';
+import { builtin, type Probe } from '../core/index.js';
 import type { GcRecord } from './catalogue.js';
 import { declare, emit, HookGroup } from './hooks.js';
 
@@ -29,7 +29,7 @@ interface GcStatistic {
 let startProbe: Probe | null = null;
 let doneProbe: Probe | null = null;
 let observer: PerformanceObserver | null = null;
-let profiler: v8.GCProfiler | null = null;
+let profiler: V8.GCProfiler | null = null;
 
 export function registerGc(): void {
   if (startProbe !== null) return;
@@ -44,7 +44,7 @@ export function gcObserving(): boolean {
 }
 
 function install(): void {
-  profiler = new v8.GCProfiler();
+  profiler = new (builtin<typeof V8>('node:v8').GCProfiler)();
   profiler.start();
   observer = new PerformanceObserver((list) => deliver(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });

@@ -12,10 +12,15 @@ export class FunctionPatch {
   private wrapper: AnyFunction | null = null;
 
   constructor(
-    readonly target: Record<string, unknown>,
+    /** The object, or how to get it when first installed (a built-in loaded only then). */
+    private readonly holder: Record<string, unknown> | (() => Record<string, unknown>),
     readonly key: string,
     private readonly makeWrapper: (original: AnyFunction) => AnyFunction,
   ) {}
+
+  get target(): Record<string, unknown> {
+    return typeof this.holder === 'function' ? this.holder() : this.holder;
+  }
 
   install(): void {
     const current = this.target[this.key] as AnyFunction;

@@ -1,7 +1,7 @@
 import dc from 'node:diagnostics_channel';
-import childProcess, { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { threadId, type Worker } from 'node:worker_threads';
-import { internalWork, nowNs, type Probe } from '../core/index.js';
+import { builtin, internalWork, nowNs, type Probe } from '../core/index.js';
 import type { ProcRecord } from './catalogue.js';
 import { declare, emit, errorCode, HookGroup } from './hooks.js';
 import { FunctionPatch, type AnyFunction } from './patch.js';
@@ -69,7 +69,7 @@ export function registerProc(): void {
   );
   workers.add(probes.workerStart);
   workers.add(probes.workerExit);
-  const api = childProcess as unknown as Record<string, unknown>;
+  const api = (): Record<string, unknown> => builtin<Record<string, unknown>>('node:child_process');
   const syncSpawns = (['spawnSync', 'execFileSync', 'execSync'] as const).map(
     (key) => new FunctionPatch(api, key, (fn) => syncSpawnWrapper(key, fn)),
   );

@@ -1,6 +1,7 @@
-import { Session } from 'node:inspector';
+import type * as Inspector from 'node:inspector';
+import type { Session } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
-import { compileGlob, eventStack, isGlob, isOwnFrame, nowNs, registry, type Probe, type ProbeDescription } from '../core/index.js';
+import { builtin, compileGlob, eventStack, isGlob, isOwnFrame, nowNs, registry, type Probe, type ProbeDescription } from '../core/index.js';
 import { postNow } from '../core/inspector-post.js';
 import { sourceMapOf } from '../core/source-map.js';
 import { recordArgs, type ProfileRecord } from './catalogue.js';
@@ -97,7 +98,7 @@ function post<T>(method: string, params?: object): T {
 }
 
 function start(): void {
-  session = new Session();
+  session = new (builtin<typeof Inspector>('node:inspector').Session)();
   session.connect();
   post('Profiler.enable');
   startProfiler();

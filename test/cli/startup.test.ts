@@ -106,6 +106,13 @@ test('a probe clause loads the runtime, not the compiler, and the providers in t
   assert.ok(tracedFiles <= 28, `the traced process loaded ${tracedFiles} files of lib/ (28 in 2026-12; PROFILES in scripts/build-lib.mjs)`);
 });
 
+test('a traced process whose providers stay disabled loads none of the built-ins only they use (node:dns, node:inspector, node:v8)', async () => {
+  const child = spawnMscope(['run', '-q', '-e', 'fn::main:entry { @n = count(); } END { printa("%@d\\n", @n); }', '--', process.execPath, 'builtins.js'], DIR);
+  const r = await collect(child);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'none\n1\n');
+});
+
 test('an exporter loads only for the run that asks for it, after its flags were checked', async () => {
   const bad = await loads(['run', '--prom', 'eighty', '--', process.execPath, 'main.js']);
   assert.equal(bad.r.status, 2);

@@ -1,8 +1,9 @@
 import { Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type * as ChildProcesses from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
-import { internalEnv, internally, threadEntryUrl } from '../../core/index.js';
+import { builtin, internalEnv, internally, threadEntryUrl } from '../../core/index.js';
 
 /**
  * Worker entries are loaded through an eval bootstrap so that a TypeScript host (tests,
@@ -61,7 +62,7 @@ export function startProcess(entry: URL, data: HostData, maxOldSpaceMb: number |
   const execArgv = needsTsx ? ['--import', tsxLoaderUrl()] : [];
   if (maxOldSpaceMb !== undefined) execArgv.push(`--max-old-space-size=${maxOldSpaceMb}`);
   const child = internally(() =>
-    fork(fileURLToPath(entry), [], {
+    builtin<typeof ChildProcesses>('node:child_process').fork(fileURLToPath(entry), [], {
       execArgv,
       env: internalEnv(),
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
