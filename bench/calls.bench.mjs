@@ -16,6 +16,9 @@ function timed by hand with two \`nowNs()\` calls, the bound for \`timing\`. \`c
 D clauses are linked when they keep no event and read no argument, and as a \`--monitor\` file that
 declares both is linked: the site reuses one event
 (and, for a plain function, the call's token) and never builds the arguments array.
+\`count, probe only\`: the counting monitor linked with \`readsEvent: false\` as well, as a D
+clause that reads nothing of its event but probe names links (\`@[probefunc] = count()\`): the
+site hands it one fixed event that no firing fills in.
 \`diagnostics_channel\`: a wrapper publishing \`{ args }\` to a channel with one counting
 subscriber, guarded by \`hasSubscribers\`. \`shimmer\`: \`shimmer.wrap\` with a counting wrapper.
 `;
@@ -28,6 +31,7 @@ const VARIANTS = [
   'disabled',
   'count',
   'count, borrowing',
+  'count, probe only',
   'timing',
   'timing, borrowing',
   '2 clock reads',
@@ -70,6 +74,7 @@ async function makeFunction(fn, variant) {
     case 'disabled':
     case 'count':
     case 'count, borrowing':
+    case 'count, probe only':
     case 'timing':
     case 'timing, borrowing': {
       const loaded = await loadInstrumentedTarget();
@@ -78,6 +83,9 @@ async function makeFunction(fn, variant) {
       if (variant === 'count') link(`fn:${MODULE_NAME}:${fn}:entry`, () => void sink.count++);
       if (variant === 'timing') link(`fn:${MODULE_NAME}:${fn}:return`, (ev) => void (sink.total += ev.elapsed));
       if (variant === 'count, borrowing') link(`fn:${MODULE_NAME}:${fn}:entry`, () => void sink.count++, BORROWING);
+      if (variant === 'count, probe only') {
+        link(`fn:${MODULE_NAME}:${fn}:entry`, () => void sink.count++, { ...BORROWING, readsEvent: false });
+      }
       if (variant === 'timing, borrowing') {
         link(`fn:${MODULE_NAME}:${fn}:return`, (ev) => void (sink.total += ev.elapsed), BORROWING);
       }
