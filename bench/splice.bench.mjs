@@ -66,7 +66,10 @@ export async function sample(name, variant) {
   const { link } = await import('../dist/weaver/index.js');
   const { Splicer } = await import('../dist/attach/splicer.js');
   const description = `fn:calls-target.mjs:add:${variant === 'spliced return' ? 'return' : 'entry'}`;
-  const handles = variant === 'spliced D count()' ? await startProgram(`${description} { @[probefunc] = count(); }`) : [link(description, () => void sink.count++)];
+  const handles =
+    variant === 'spliced D count()'
+      ? await startProgram(`${description} { @[probefunc] = count(); }`)
+      : [link(description, () => void sink.count++)];
   const splicer = new Splicer({ root: ROOT }, (text) => process.stderr.write(`${text}\n`));
   splicer.start();
   mechanism = splicer.describe()[0]?.mechanism.replace(/ \(.*/, '') ?? 'nothing';

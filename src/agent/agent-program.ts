@@ -27,7 +27,13 @@ export function linkClauses(instance: ProgramInstance, linker: ClauseLinker = we
   for (const c of instance.program.clauses) {
     for (const spec of c.probes) {
       if (spec.description === null) continue;
-      into.push(linker(spec.description, instance.clause(c.index), c.index, { keepsEvents: c.keepsEvents, readsArgs: c.readsArgs, readsEvent: c.readsEvent }));
+      into.push(
+        linker(spec.description, instance.clause(c.index), c.index, {
+          keepsEvents: c.keepsEvents,
+          readsArgs: c.readsArgs,
+          readsEvent: c.readsEvent,
+        }),
+      );
     }
   }
   return into;

@@ -32,7 +32,9 @@ export abstract class ActionCompiler extends ExprCompiler {
     const keys = s.keys.map((k) => this.expr(k));
     if (keys.every((k) => PROBE_FIELD.test(k))) {
       const j = this.probeTuples.length;
-      this.probeTuples.push(`const P${j} = A${i}.probeTuple((p) => [${keys.map((k) => `toKey(${k.replace('ev.probe.', 'p.')})`).join(', ')}]);`);
+      this.probeTuples.push(
+        `const P${j} = A${i}.probeTuple((p) => [${keys.map((k) => `toKey(${k.replace('ev.probe.', 'p.')})`).join(', ')}]);`,
+      );
       return `A${i}.recordProbe(P${j}, ev.probe${vArg});`;
     }
     if (s.keys.length === 1) return `A${i}.record1(toKey(${this.expr(s.keys[0]!)})${vArg});`;

@@ -107,7 +107,10 @@ test('a probe clause loads the runtime, not the compiler, and the providers in t
 });
 
 test('a traced process whose providers stay disabled loads none of the built-ins only they use (node:dns, node:inspector, node:v8)', async () => {
-  const child = spawnMscope(['run', '-q', '-e', 'fn::main:entry { @n = count(); } END { printa("%@d\\n", @n); }', '--', process.execPath, 'builtins.js'], DIR);
+  const child = spawnMscope(
+    ['run', '-q', '-e', 'fn::main:entry { @n = count(); } END { printa("%@d\\n", @n); }', '--', process.execPath, 'builtins.js'],
+    DIR,
+  );
   const r = await collect(child);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'none\n1\n');

@@ -46,7 +46,9 @@ test('what each clause declares: this-> and strtok keep events; argN, args[] and
     fn:::entry { @w[activity] = count(); }
     fn:::return { @r = sum(retval); }
   `);
-  const use = p.clauses.map((c) => `${c.keepsEvents ? 'keeps' : 'borrows'}/${c.readsArgs ? 'args' : 'no args'}/${c.readsEvent ? 'event' : 'probe'}`);
+  const use = p.clauses.map(
+    (c) => `${c.keepsEvents ? 'keeps' : 'borrows'}/${c.readsArgs ? 'args' : 'no args'}/${c.readsEvent ? 'event' : 'probe'}`,
+  );
   assert.deepEqual(use, [
     'borrows/no args/probe',
     'borrows/args/event',

@@ -34,7 +34,11 @@ test('readsEvent: false: a firing fills in nothing (no activity read); beside a 
   setActivitySource(() => ++reads);
   try {
     const names: string[] = [];
-    const h1 = link(`fn:${module}:f:entry`, (ev) => void names.push(ev.probe.func), { keepsEvents: false, readsArgs: false, readsEvent: false });
+    const h1 = link(`fn:${module}:f:entry`, (ev) => void names.push(ev.probe.func), {
+      keepsEvents: false,
+      readsArgs: false,
+      readsEvent: false,
+    });
     const linked = reads;
     exports.f(1);
     exports.f(2);
@@ -54,7 +58,9 @@ test('readsEvent: false: a firing fills in nothing (no activity read); beside a 
 });
 
 test('a call whose return handlers read only the probe is not timed; once a handler reads elapsed, every call is', () => {
-  const { exports, module } = load('function f(ms) { const end = Date.now() + ms; while (Date.now() < end); return ms; }\nmodule.exports = { f };');
+  const { exports, module } = load(
+    'function f(ms) { const end = Date.now() + ms; while (Date.now() < end); return ms; }\nmodule.exports = { f };',
+  );
   let counted = 0;
   const h1 = link(`fn:${module}:f:return`, () => void counted++, { keepsEvents: false, readsArgs: false, readsEvent: false });
   exports.f(0);
