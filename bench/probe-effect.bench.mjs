@@ -48,6 +48,16 @@ call, then ~100), while the shm worker's \`drain\` deoptimizes (9 times in one r
 type feedback") and the ring first wraps: 300,000 events measure 271 and 246 ns/event, 1.2 M
 events 226 and 224. Neither is a per-event
 cost of the binding that a calibration on other functions can know.
+
+Looked at again (2026-12-04 evening, Node 20, \`perf\` of 1,000,000 events, direct binding):
+the traced \`work\` spent 12 % more samples than the plain one, nearly all of them on the same
+three instructions of its \`%\` loop (V8's x87 \`fprem\`, \`fnstsw\`, \`sahf\`; the loop's machine
+code is the same instruction for instruction in both, and the probe's path is outside it). In
+one process, with the clause linked before the loop warms up, the same loop ran 817-830 ns a
+call in some processes and 910-970 in others, with the probe's clause empty or counting, and
+the plain program itself 830-917 ns while other work ran on the second vCPU: the \`%\` loop's
+speed moves with something other than the probe's instructions, by more than the probe's path
+costs (9-10 ns, \`lang\`). Not explained further.
 `;
 export const unit = 'ns/event';
 export const rounds = 5;
