@@ -192,7 +192,12 @@ export class AttachTarget implements TraceTarget {
   }
 
   /** What the agent is told: where its session and monitors are, and where mscope says its inspector session has gone. */
-  private request(session: Session, options: AgentOptions, kinds: readonly string[] | readonly MonitorSpec[], splices = false): AttachRequest {
+  private request(
+    session: Session,
+    options: AgentOptions,
+    kinds: readonly string[] | readonly MonitorSpec[],
+    splices = false,
+  ): AttachRequest {
     return {
       splices,
       session: session.dir,

@@ -157,5 +157,12 @@ function checkRequest(raw: unknown): AttachRequest {
     (r.splices !== undefined && typeof r.splices !== 'boolean')
   )
     throw new Error('malformed attach request');
-  return { session: r.session, monitorsFile: r.monitorsFile, options: r.options, consumer: r.consumer, kinds: r.kinds ?? [], splices: r.splices === true };
+  return {
+    session: r.session,
+    monitorsFile: r.monitorsFile,
+    options: r.options,
+    consumer: r.consumer,
+    kinds: r.kinds ?? [],
+    splices: r.splices === true,
+  };
 }

@@ -95,7 +95,11 @@ async function heldAttach(name: string, values: AttachValues, pidText: string): 
   } catch {
     return null;
   }
-  target.hold(agentOptionsOf(values, target.root), kinds, kinds.includes('ts') || values.script !== undefined || mayNameSplicedProbes(String(values.program)));
+  target.hold(
+    agentOptionsOf(values, target.root),
+    kinds,
+    kinds.includes('ts') || values.script !== undefined || mayNameSplicedProbes(String(values.program)),
+  );
   return target;
 }
 
