@@ -11,10 +11,24 @@ const IMPORT_FLAG = `--import=${REGISTER_URL.href}`;
  */
 const LIGHT_PATH = fileURLToPath(new URL('./register-light.cjs', import.meta.url));
 
+// NODE_OPTIONS' own quoting: a double-quoted string, with \ escaping " and \ inside it.
+const LIGHT_FLAG = `--require="${LIGHT_PATH.replace(/["\\]/g, '\\$&')}"`;
+
+/** NODE_OPTIONS without the light preload an outer session of mscope put there: another session's agent replaces it. */
+export function withoutLightAgent(current: string): string {
+  if (!current.includes(LIGHT_FLAG)) return current;
+  return current
+    .split(LIGHT_FLAG)
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .join(' ');
+}
+
 /** NODE_OPTIONS with the agent added once; a file URL needs no quoting even with spaces in the path. */
 export function nodeOptionsWithAgent(current: string | undefined): string {
-  if (current === undefined || current.trim() === '') return IMPORT_FLAG;
-  return current.includes(IMPORT_FLAG) ? current : `${current} ${IMPORT_FLAG}`;
+  const rest = current === undefined ? '' : withoutLightAgent(current);
+  if (rest.trim() === '') return IMPORT_FLAG;
+  return rest.includes(IMPORT_FLAG) ? rest : `${rest} ${IMPORT_FLAG}`;
 }
 
 /**
@@ -24,6 +38,5 @@ export function nodeOptionsWithAgent(current: string | undefined): string {
  */
 export function withLightAgent(current: string): string {
   if (!current.includes(IMPORT_FLAG) || !existsSync(LIGHT_PATH)) return current;
-  // NODE_OPTIONS' own quoting: a double-quoted string, with \ escaping " and \ inside it.
-  return current.replace(IMPORT_FLAG, `--require="${LIGHT_PATH.replace(/["\\]/g, '\\$&')}"`);
+  return current.replace(IMPORT_FLAG, LIGHT_FLAG);
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { FIXTURES, mscope } from '../cli/mscope.js';
+import { FIXTURES, ROOT, mscope } from '../cli/mscope.js';
 
 // A session whose monitors all run in mscope (END, tick-N) links nothing in any process: the
 // processes started in it preload one CommonJS file by --require (lib/agent/register-light.cjs)
@@ -52,4 +52,14 @@ test('a session that links keeps the agent in every process', async () => {
   const child = reportOf(r.stdout);
   assert.match(child.nodeOptions, /--import=file:\/\/[^ ]*\/agent\/register\.js/);
   assert.doesNotMatch(child.nodeOptions, /register-light/);
+});
+
+test("an mscope run inside a session that links nothing gives its CMD its own agent, not the outer session's light preload", async () => {
+  const mscopeBin = join(ROOT, 'bin', 'mscope.js');
+  const inner = [process.execPath, mscopeBin, 'run', '-e', 'fn::main:entry { @n = count(); } END { printa("inner %@d\\n", @n); }', '--'];
+  const r = await mscope(['run', '-e', 'END { printf("outer end\\n"); }', '--', ...inner, process.execPath, 'main.cjs'], DIR);
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /light preload/);
+  assert.match(r.stdout, /:END inner 1$/m);
+  assert.match(r.stdout, /outer end/);
 });
