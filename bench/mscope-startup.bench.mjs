@@ -141,13 +141,13 @@ report) and no registry or weaver (the agent gets those from agent/linking.ts on
 links). The held CMD's agent, once released, puts it in place of the \`--import\` in its own
 NODE_OPTIONS, so its children never start the ES module loader; mscope gives it to a CMD it
 starts after compiling (\`sh -c\`, npm). The held CMD keeps its \`--import\` (when it starts,
-nothing says whether its program will link) and loads 5 files of lib/ instead of 8. Measured
+nothing says whether its program will link) and loads 6 files of lib/ instead of 8. Measured
 the same way: the light preload 1.02× wall and 1.05× CPU of plain \`node one.js\` on Node 20,
 1.11× CPU on Node 26 (about 3 ms on both, against 20 and 16 before). Whole commands, alternating
 with the build before (load 2 to 3): the runner 0.83× wall and 0.84× CPU on Node 20 (0.87× and
 0.88× in a run at load 10 to 22), 0.73× wall and 0.74× CPU on Node 26; END 0.98 to 0.99× wall and
-CPU, fn 0.97 to 1.01× wall and 0.99 to 1.01× CPU (its traced process loads 30 files of lib/
-instead of 28: the new profile splits two small groups; mscope itself 20 instead of 19). Against plain \`node runner.js\`: 1.22× wall and 1.25× CPU on Node 20, 1.34× and 1.40×
+CPU, fn 0.97 to 1.01× wall and 0.99 to 1.01× CPU (its traced process loads 31 files of lib/
+instead of 28: the new profile splits small groups; mscope itself 20 instead of 19). Against plain \`node runner.js\`: 1.22× wall and 1.25× CPU on Node 20, 1.34× and 1.40×
 on Node 26. What is left of END: timestamped in both processes (a \`--require\` preload, 5 runs,
 load 7), mscope spawns CMD 105 to 137 ms after its own start and exits 7 to 10 ms after CMD;
 CMD runs its first line 60 to 65 ms after its start (plain about 55), no longer waiting for
