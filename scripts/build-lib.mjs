@@ -48,7 +48,7 @@ const COMMONJS = ['agent/register-require.cjs', 'attach/bootstrap.cjs'];
 // What each kind of process or thread loads at once: its entries and the `import()`s it always
 // takes. Modules that the same profiles load share one chunk (planChunks below). A module that a
 // process loads later, at a request or for one monitor kind, belongs to a profile of its own.
-const UNDER_MSCOPE = ['agent/register'];
+const UNDER_MSCOPE = ['agent/register', 'agent/launch'];
 const LINKING = ['agent/start', 'attach/blocks-loader', 'agent/linking', 'agent/instrumentation'];
 const PROFILES = {
   'the standalone preload': ['agent/register', 'weaver/control'],

@@ -5,10 +5,10 @@ import { withLightAgent } from './node-options.js';
 
 /**
  * Starts the agent of this process from what mscope put in its environment, once mscope has
- * written the monitors (a held CMD waits here, before any of its program runs). Light, for the
- * preloads to import statically: an agent that links nothing then imports only what reports to
- * mscope, and hands the processes it starts the light `--require` preload; one that links imports the rest (`prepare`: what its entry point adds first,
- * such as attach's monitor kind, which agent/ may not import). Monitors are loaded before the
+ * written the monitors (a held CMD waits here, before any of its program runs). An agent that
+ * links nothing imports only what reports to mscope, and hands the processes it starts the light
+ * `--require` preload; one that links imports the rest (`prepare`: what its entry point adds
+ * first, such as attach's monitor kind, which agent/ may not import). Monitors are loaded before the
  * instrumentation is installed so that monitor files are not instrumented.
  */
 export async function startAgent(env: AgentEnv, prepare: () => Promise<void>): Promise<void> {

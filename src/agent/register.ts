@@ -1,7 +1,6 @@
 import { ENV_SESSION } from './protocol.js';
 import { acceptAttach, hasWork, importControl, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
 import { readAgentEnv } from './agent-env.js';
-import { startAgent } from './launch.js';
 
 // `node --import microscope/register`. Under mscope (which puts it in NODE_OPTIONS, so every
 // Node process and worker CMD starts runs it) it starts the agent that reports to mscope; on its
@@ -11,7 +10,9 @@ try {
   if (process.env[ENV_SESSION]) {
     // A monitor host thread (mscope's own) skips the agent without loading it.
     const env = readAgentEnv(process.env);
-    if (env !== null) await startAgent(env, async () => (await import('../attach/blocks-loader.js')).registerBlocksLoader());
+    // Imported here: the standalone preload below never loads it.
+    if (env !== null)
+      await (await import('./launch.js')).startAgent(env, async () => (await import('../attach/blocks-loader.js')).registerBlocksLoader());
   } else {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {
