@@ -123,6 +123,36 @@ alternating, load under 1): END 0.90× wall and 1.05× CPU. Two plain runs of \`
 about 200 ms of it; the rest is the agent (40 ms past plain: 10 for the loader an \`--import\`
 starts, 30 for its 18 files and the built-ins they load), mscope's own 25 ms before the spawn,
 and 20 ms from CMD's exit to mscope's.
+
+Since then (2026-12-04, 19:50 to 20:15 UTC), where a traced child's extra time went in the END
+case, the child alone with mscope's environment and a written monitors file (Node 20, load 0.5
+to 2; whole processes timed from outside, 20 runs each, alternating): plain \`node one.js\` 65 ms
+of CPU, with an empty \`--import\` 71 (the ES module loader it starts: 21 more of Node's own
+modules), with the agent 85: its 9 files of lib/ (52 KB) and 9 more built-ins (worker_threads
+and its internals, signal_wrap, fs streams). The \`--require\` twin, which requires the same ES
+modules through Node's require(esm), cost 0.96× of the \`--import\` agent (require(esm) runs most
+of the same loader); one CommonJS file holding the agent's END path, 1.08× of plain node. Node
+26 starts \`node one.js\` in 28 ms of CPU; there the agent cost 1.57× and an empty \`--import\` 1.05×.
+So a session whose monitors all run in mscope (END, tick-N, ERROR; no \`mscope list\`,
+\`--modules\` or accounting), which links nothing in any of its processes since they all read one
+monitors file, now preloads them with \`--require\` of lib/agent/register-light.cjs: one CommonJS
+file of 14 KB that the build bundles, holding what reports to mscope (hello, signals, the final
+report) and no registry or weaver (the agent gets those from agent/linking.ts only when it
+links). The held CMD's agent, once released, puts it in place of the \`--import\` in its own
+NODE_OPTIONS, so its children never start the ES module loader; mscope gives it to a CMD it
+starts after compiling (\`sh -c\`, npm). The held CMD keeps its \`--import\` (when it starts,
+nothing says whether its program will link) and loads 6 files of lib/ instead of 8. Measured
+the same way: the light preload 1.02× wall and 1.05× CPU of plain \`node one.js\` on Node 20,
+1.11× CPU on Node 26 (about 3 ms on both, against 20 and 16 before). Whole commands, alternating
+with the build before (load 2 to 3): the runner 0.83× wall and 0.84× CPU on Node 20 (0.87× and
+0.88× in a run at load 10 to 22), 0.73× wall and 0.74× CPU on Node 26; END 0.98 to 0.99× wall and
+CPU, fn 0.97 to 1.01× wall and 0.99 to 1.01× CPU (its traced process loads 31 files of lib/
+instead of 28: the new profile splits small groups; mscope itself 20 instead of 19). Against plain \`node runner.js\`: 1.22× wall and 1.25× CPU on Node 20, 1.34× and 1.40×
+on Node 26. What is left of END: timestamped in both processes (a \`--require\` preload, 5 runs,
+load 7), mscope spawns CMD 105 to 137 ms after its own start and exits 7 to 10 ms after CMD;
+CMD runs its first line 60 to 65 ms after its start (plain about 55), no longer waiting for
+mscope's compile. So END is mscope's own start before the spawn (a Node start and what
+run-start loads), one Node start, and the held CMD's \`--import\`.
 `;
 export const unit = 'ms';
 export const rounds = 15;

@@ -24,6 +24,8 @@ const ENTRIES = [
   'export-entry',
   'cli/main',
   'agent/register',
+  'agent/agent-env',
+  'agent/launch',
   'agent/protocol',
   'agent/preload',
   'agent/start',
@@ -46,15 +48,15 @@ const COMMONJS = ['agent/register-require.cjs', 'attach/bootstrap.cjs'];
 // What each kind of process or thread loads at once: its entries and the `import()`s it always
 // takes. Modules that the same profiles load share one chunk (planChunks below). A module that a
 // process loads later, at a request or for one monitor kind, belongs to a profile of its own.
-const UNDER_MSCOPE = ['agent/register', 'agent/start', 'attach/blocks-loader'];
-const LINKING = ['agent/linking', 'agent/instrumentation'];
+const UNDER_MSCOPE = ['agent/register', 'agent/launch'];
+const LINKING = ['agent/start', 'attach/blocks-loader', 'agent/linking', 'agent/instrumentation'];
 const PROFILES = {
   'the standalone preload': ['agent/register', 'weaver/control'],
   'the standalone preload, at a control request': ['agent/register', 'weaver/control', 'weaver/link'],
   'the standalone preload with a program': ['agent/register', 'weaver/control', 'modules/install', 'consumer/standalone'],
   'the --require preload': ['agent/protocol', 'agent/preload', 'weaver/control'],
-  'the --require preload under mscope': ['agent/protocol', 'agent/preload', 'agent/start', 'attach/blocks-loader'],
-  'a traced process whose monitors run in mscope': UNDER_MSCOPE,
+  'the --require preload under mscope': ['agent/protocol', 'agent/preload', 'agent/agent-env', 'agent/launch', 'attach/blocks-loader'],
+  'a traced process whose monitors run in mscope': [...UNDER_MSCOPE, 'agent/consumer-only'],
   'a traced process with a D probe clause': [...UNDER_MSCOPE, ...LINKING, 'agent/script-monitor'],
   'a traced process with a TypeScript monitor': [...UNDER_MSCOPE, ...LINKING, 'agent/ts-monitor'],
   'a traced process with accounting': [...UNDER_MSCOPE, ...LINKING, 'agent/acct-monitor'],
@@ -307,6 +309,27 @@ for (const cjs of COMMONJS) {
     if (!existsSync(join(LIB, dirname(cjs), spec))) throw new Error(`lib/${cjs} requires ${spec}, which is not in ENTRIES`);
   }
 }
+// The light preload (agent/register-light.ts) is one CommonJS file with all it imports: loaded by
+// --require, it starts no ES module loader. It must hold no module that keeps state for others
+// (the registry, the weaver): a process that loads it may import microscope's ES modules too.
+const light = await esbuild.build({
+  entryPoints: [join(SRC, 'agent', 'register-light.ts')],
+  outfile: join(LIB, 'agent', 'register-light.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  metafile: true,
+  logLevel: 'silent',
+});
+if (light.warnings.length > 0) throw new Error(`lib/agent/register-light.cjs: ${light.warnings.map((w) => w.text).join('; ')}`);
+const LIGHT_ALLOWED = /^src\/(agent|core\/(errors|threads|consumer-env|process-alive))\b/;
+for (const input of Object.keys(light.metafile.inputs))
+  if (!LIGHT_ALLOWED.test(input) || /\/(start|linking|loaders)\.ts$/.test(input))
+    throw new Error(`lib/agent/register-light.cjs would hold ${input}: keep the light preload to reporting`);
 for (const out of [DIST, LIB]) cpSync(join(SRC, 'ui', 'page'), join(out, 'ui', 'page'), { recursive: true });
 // The page's ECharts: only what it draws with (scripts/echarts-page.mjs), served beside it.
 const echarts = await esbuild.build({

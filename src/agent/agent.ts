@@ -1,15 +1,16 @@
 import { threadId } from 'node:worker_threads';
-// Not core's index: a process whose monitors all run in mscope needs few of core's modules.
-import { ErrorCode, MscopeError } from '../core/errors.js';
-import { registry } from '../core/registry.js';
+// Not core's index, nor the weaver: a process whose monitors all run in mscope loads neither
+// (the weaver comes through `useWeaver`, from agent/linking.ts).
+import { ErrorCode, MscopeError, describeError } from '../core/errors.js';
 import type { ProbeDescription } from '../core/description.js';
-// Not the weaver's index: a process whose monitors link nothing never loads the remote bindings.
-import { link, type LinkHandle, type LinkOptions } from '../weaver/link.js';
-import { describeError, flushFaults, onFault } from '../weaver/faults.js';
+import type { LinkHandle, LinkOptions } from '../weaver/link.js';
 import type { Monitor } from '../weaver/types.js';
-import type { AgentOptions, LinkReport, ProbeRow } from './protocol.js';
+import type { AgentOptions, LinkReport } from './protocol.js';
 import type { AgentChannel } from './channel.js';
-import type { AgentContext, AgentMonitor } from './types.js';
+import type { AgentContext, AgentMonitor, AgentWeaver } from './types.js';
+
+/** A monitor that runs in mscope alone: nothing to link, nothing to report. */
+export const CONSUMER_ONLY: AgentMonitor = { start: () => {}, flush: () => undefined, finish: () => undefined };
 
 interface Running {
   readonly name: string;
@@ -30,6 +31,7 @@ export class Agent {
   private finished = false;
   private dropsReported = 0;
   private stopFaults: (() => void) | null = null;
+  private weaver: AgentWeaver | null = null;
 
   constructor(
     private readonly channel: AgentChannel,
@@ -47,17 +49,23 @@ export class Agent {
     this.channel.flush();
   }
 
+  /** What monitors link with; before it (or without it) a monitor cannot link. */
+  useWeaver(weaver: AgentWeaver): void {
+    this.weaver = weaver;
+  }
+
   /** Starts `monitor`; a monitor that fails to start is reported and left out. */
   add(name: string, monitor: AgentMonitor): void {
     const r: Running = { name, monitor, handles: [], firstFault: undefined, restarts: new Map() };
-    this.stopFaults ??= onFault((report) => {
-      const owner = this.byLink.get(report.linkId);
-      if (owner === undefined) return;
-      owner.firstFault ??= describeError(report.error);
-      // Each report carries the link's restarts so far; one relink starts a new count, so keep the largest.
-      if (report.restarts !== undefined)
-        owner.restarts.set(report.linkId, Math.max(owner.restarts.get(report.linkId) ?? 0, report.restarts));
-    });
+    if (this.weaver !== null)
+      this.stopFaults ??= this.weaver.onFault((report) => {
+        const owner = this.byLink.get(report.linkId);
+        if (owner === undefined) return;
+        owner.firstFault ??= describeError(report.error);
+        // Each report carries the link's restarts so far; one relink starts a new count, so keep the largest.
+        if (report.restarts !== undefined)
+          owner.restarts.set(report.linkId, Math.max(owner.restarts.get(report.linkId) ?? 0, report.restarts));
+      });
     try {
       monitor.start(this.contextFor(r));
       this.running.push(r);
@@ -112,7 +120,7 @@ export class Agent {
     if (this.finished) return;
     // Remote links hand back what they hold first (at exit no later turn would deliver it).
     for (const r of this.running) for (const h of r.handles) h.drainSync();
-    flushFaults();
+    this.weaver?.flushFaults();
     this.flush();
     this.finished = true;
     for (const r of this.running) {
@@ -123,10 +131,9 @@ export class Agent {
     }
     this.reportDrops();
     this.stopFaults?.();
-    if (this.options.list === true) {
-      const rows: ProbeRow[] = registry.list().map((p) => [p.id, p.provider, p.module, p.func, p.name]);
-      this.channel.send({ t: 'probes', probes: rows });
-      this.channel.send({ t: 'skipped', skipped: [...registry.skipped()] });
+    if (this.options.list === true && this.weaver !== null) {
+      this.channel.send({ t: 'probes', probes: this.weaver.probeRows() });
+      this.channel.send({ t: 'skipped', skipped: this.weaver.skipped() });
     }
     this.channel.flush();
   }
@@ -135,7 +142,8 @@ export class Agent {
     return {
       binding: this.options.binding,
       link: (description: string | ProbeDescription, monitor: Monitor, options?: LinkOptions): LinkHandle => {
-        const h = link(description, monitor, options);
+        if (this.weaver === null) throw new Error('this agent links nothing: its monitors run in mscope');
+        const h = this.weaver.link(description, monitor, options);
         r.handles.push(h);
         this.byLink.set(h.id, r);
         return h;

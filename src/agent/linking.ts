@@ -6,7 +6,20 @@
  * except in an attached process, which never installs it.
  */
 import '../weaver/index.js';
+import { link } from '../weaver/link.js';
+import { flushFaults, onFault } from '../weaver/faults.js';
+import { registry } from '../core/registry.js';
+import type { AgentWeaver } from './types.js';
 
 export { registerProviders } from '../providers/index.js';
 export { nodeProbeFactory, registerAllCoreModules } from '../modules/core-modules.js';
 export { startControlServer } from '../weaver/control.js';
+
+/** What the agent's monitors link with. */
+export const agentWeaver: AgentWeaver = {
+  link,
+  onFault,
+  flushFaults,
+  probeRows: () => registry.list().map((p) => [p.id, p.provider, p.module, p.func, p.name]),
+  skipped: () => [...registry.skipped()],
+};

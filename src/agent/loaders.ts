@@ -1,10 +1,8 @@
 import type { MonitorSpec } from './protocol.js';
 import type { AgentMonitor } from './types.js';
+import { CONSUMER_ONLY } from './agent.js';
 
 type Loader = (spec: MonitorSpec) => Promise<AgentMonitor>;
-
-/** A monitor that runs in mscope alone: nothing to link, nothing to report. */
-const CONSUMER_ONLY: AgentMonitor = { start: () => {}, flush: () => undefined, finish: () => undefined };
 
 /**
  * Monitor kinds the agent can run. Each is imported when first used: the compiler and

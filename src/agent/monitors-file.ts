@@ -23,6 +23,11 @@ export async function readMonitorsFile(file: string, consumerPid: number): Promi
       process.exit(1);
     }
   }
+  return readWrittenMonitors(file);
+}
+
+/** The monitors of a file mscope has written already (a process started after its release). */
+export function readWrittenMonitors(file: string): MonitorSpec[] {
   return JSON.parse(readFileSync(file, 'utf8')) as MonitorSpec[];
 }
 

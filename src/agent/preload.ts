@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { INTERNAL_THREAD_ENV } from '../core/threads.js';
+import { preloadWarning } from './agent-env.js';
 
 /**
  * What `node --import microscope/register` (or `--require`) is asked to do without mscope,
@@ -39,11 +39,6 @@ export function readPreloadEnv(env: NodeJS.ProcessEnv): PreloadPlan | null {
   return { sources, ...(env[ENV_OUTPUT] ? { output: env[ENV_OUTPUT] } : {}), ...(promPort === undefined ? {} : { promPort }) };
 }
 
-/** microScope's own threads and processes (monitor hosts, the store writer) trace nothing: the agent stays out of them. */
-export function isInternal(env: NodeJS.ProcessEnv): boolean {
-  return env[INTERNAL_THREAD_ENV] === '1';
-}
-
 export function hasWork(plan: PreloadPlan): boolean {
   return plan.sources.length > 0 || plan.promPort !== undefined;
 }
@@ -67,9 +62,7 @@ export function serveControl(control: ControlModule): void {
   control.startControlServer().catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
 }
 
-export function preloadWarning(text: string): void {
-  process.stderr.write(`mscope: ${text}\n`);
-}
+export { preloadWarning };
 
 /** What attach/target.ts exports: the preload cannot import that layer, its entry points pass it in. */
 export interface AttachModule {

@@ -73,3 +73,12 @@ export type AgentMessage =
   | { t: 'drops'; tid: number; drops: number }
   | { t: 'delta'; monitor: string; data: unknown }
   | { t: 'final'; monitor: string; data: unknown };
+
+/**
+ * Whether an agent with these monitors links nothing: every monitor runs in mscope alone (END,
+ * tick-N), and no `mscope list` or `--modules` asks for probes or the rewrite. The same for
+ * every process of a session, since they all read one monitors file.
+ */
+export function linksNothing(options: AgentOptions, specs: readonly MonitorSpec[]): boolean {
+  return options.list !== true && (options.modules?.length ?? 0) === 0 && specs.every((s) => s.consumerOnly === true);
+}

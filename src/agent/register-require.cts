@@ -2,15 +2,17 @@
 // started with --require. Synchronous (Node's require of ES modules, 20.19+ and 22.12+), so that
 // the rewrite is in place before the main module loads.
 import { ENV_SESSION } from './protocol.js';
-import { acceptAttach, hasWork, isInternal, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+import { acceptAttach, hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
 
 try {
   if (process.env[ENV_SESSION]) {
-    if (!isInternal(process.env)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const env = (require('./agent-env.js') as typeof import('./agent-env.js')).readAgentEnv(process.env);
+    if (env !== null) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('../attach/blocks-loader.js') as typeof import('../attach/blocks-loader.js')).registerBlocksLoader();
+      const blocks = require('../attach/blocks-loader.js') as typeof import('../attach/blocks-loader.js');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('./start.js') as typeof import('./start.js')).startAgent(process.env).catch(report);
+      (require('./launch.js') as typeof import('./launch.js')).startAgent(env, async () => blocks.registerBlocksLoader()).catch(report);
     }
   } else {
     const plan = readPreloadEnv(process.env);

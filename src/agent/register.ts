@@ -1,5 +1,6 @@
 import { ENV_SESSION } from './protocol.js';
-import { acceptAttach, hasWork, importControl, isInternal, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+import { acceptAttach, hasWork, importControl, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+import { readAgentEnv } from './agent-env.js';
 
 // `node --import microscope/register`. Under mscope (which puts it in NODE_OPTIONS, so every
 // Node process and worker CMD starts runs it) it starts the agent that reports to mscope; on its
@@ -8,11 +9,10 @@ import { acceptAttach, hasWork, importControl, isInternal, preloadWarning, readP
 try {
   if (process.env[ENV_SESSION]) {
     // A monitor host thread (mscope's own) skips the agent without loading it.
-    if (!isInternal(process.env)) {
-      const [{ startAgent }, { registerBlocksLoader }] = await Promise.all([import('./start.js'), import('../attach/blocks-loader.js')]);
-      registerBlocksLoader();
-      await startAgent(process.env);
-    }
+    const env = readAgentEnv(process.env);
+    // Imported here: the standalone preload below never loads it.
+    if (env !== null)
+      await (await import('./launch.js')).startAgent(env, async () => (await import('../attach/blocks-loader.js')).registerBlocksLoader());
   } else {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {

@@ -1,17 +1,10 @@
-import { join } from 'node:path';
-import { isMainThread, threadId, workerData } from 'node:worker_threads';
-import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from './protocol.js';
-import { Agent } from './agent.js';
-import { AgentChannel } from './channel.js';
+import { isMainThread } from 'node:worker_threads';
+import type { AgentMessage, AgentOptions, MonitorSpec } from './protocol.js';
+import type { AgentConfig } from './types.js';
 import { loadMonitor, preloadMonitorKinds } from './loaders.js';
-import { flushOnTerminatingSignals } from './signals.js';
-import { readMonitorsFile } from './monitors-file.js';
-import { ENV_CONSUMER_PID } from '../core/consumer-env.js';
-// Not core's index: an agent whose monitors all run in mscope loads as few modules as it can.
-import { INTERNAL_THREAD_ENV } from '../core/threads.js';
+import { startReporting } from './reporter.js';
+// Not core's index: only the registry.
 import { registry } from '../core/registry.js';
-
-const FLUSH_INTERVAL_MS = 50;
 
 /**
  * The load-time rewrite serves `fn` probes; its CommonJS loader also keeps module loading out
@@ -30,14 +23,6 @@ function needsRewrite(options: AgentOptions, specs: readonly MonitorSpec[]): boo
   return options.list === true || (options.modules?.length ?? 0) > 0 || armedForRewrite();
 }
 
-/** What an agent reports to and runs: from mscope's environment, or from an attach request. */
-export interface AgentConfig {
-  /** The session directory mscope reads. */
-  readonly session: string;
-  readonly specs: readonly MonitorSpec[];
-  readonly options: AgentOptions;
-}
-
 /** An agent started by attach, which a detach stops. */
 export interface RunningAgent {
   /** Sends `message` to mscope at once. */
@@ -46,29 +31,6 @@ export interface RunningAgent {
   stop(): void;
   /** Probes each linked description matches now, by its text. */
   matched(): Record<string, number>;
-}
-
-/**
- * esbuild's service worker (the first uncached transform of a program run by tsx starts it on
- * Node 22 and newer) runs esbuild's own lib/main.js, no program code: there is nothing to trace.
- * An agent there once loaded a TypeScript monitor through tsx, and with it esbuild, before that
- * script ran, and the traced program's main thread waited for its transform forever.
- */
-function isEsbuildServiceWorker(): boolean {
-  return !isMainThread && typeof (workerData as { esbuildVersion?: unknown } | null)?.esbuildVersion === 'string';
-}
-
-/**
- * Starts the agent of this process from what `mscope` put in the environment. Monitors are
- * loaded before the instrumentation is installed so that monitor files are not instrumented.
- */
-export async function startAgent(env: NodeJS.ProcessEnv): Promise<void> {
-  const session = env[ENV_SESSION];
-  if (session === undefined || session === '' || env[INTERNAL_THREAD_ENV] === '1' || isEsbuildServiceWorker()) return;
-  const options = JSON.parse(env[ENV_OPTIONS] ?? '{}') as AgentOptions;
-  const monitorsFile = env[ENV_MONITORS_FILE];
-  const specs = monitorsFile === undefined ? [] : await readMonitorsFile(monitorsFile, Number(env[ENV_CONSUMER_PID] ?? 0));
-  await runAgent({ session, specs, options }, false);
 }
 
 /**
@@ -95,19 +57,7 @@ export async function preloadAttachedAgent(kinds: readonly string[]): Promise<vo
  */
 export async function runAgent(config: AgentConfig, attached: boolean): Promise<RunningAgent> {
   const { options, specs } = config;
-  // A worker thread reports on its own channel; mscope merges its aggregations like a process's.
-  const channel = new AgentChannel(join(config.session, `${process.pid}${isMainThread ? '' : `-${threadId}`}.ndjson`));
-  const agent = new Agent(channel, options);
-  agent.hello();
-  const finish = (): void => agent.finish();
-  process.on('exit', finish);
-  const stopSignals = isMainThread
-    ? flushOnTerminatingSignals(
-        (signal) => agent.signalled(signal),
-        () => agent.finish(),
-      )
-    : () => {};
-  const flusher = setInterval(() => agent.flush(), FLUSH_INTERVAL_MS).unref();
+  const { agent, channel, stop } = startReporting(config.session, options);
   // A process whose monitors all run in mscope alone has no probe to offer: it loads no provider.
   const linking = options.list === true || specs.some((s) => s.consumerOnly !== true);
   // The rewrite's modules load before any monitor links: an fs or acct probe would count their reads.
@@ -115,6 +65,7 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
   let rewrite: typeof import('./instrumentation.js') | null = null;
   if (linking) {
     [linked, rewrite] = await linkingModules(attached);
+    agent.useWeaver(linked.agentWeaver);
     linked.registerProviders();
     // Core modules are wrapped, never rewritten: their probes do not need the rewrite.
     registry.addFactory(linked.nodeProbeFactory);
@@ -146,12 +97,6 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
       channel.flush();
     },
     matched: () => agent.matched(),
-    stop: () => {
-      agent.finish();
-      clearInterval(flusher);
-      process.removeListener('exit', finish);
-      stopSignals();
-      channel.close();
-    },
+    stop,
   };
 }

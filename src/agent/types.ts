@@ -1,5 +1,28 @@
-import type { ProbeDescription } from '../core/index.js';
-import type { BindingKind, LinkHandle, LinkOptions, Monitor } from '../weaver/index.js';
+import type { ProbeDescription, SkippedFunction } from '../core/index.js';
+import type { BindingKind, FaultReport, LinkHandle, LinkOptions, Monitor } from '../weaver/index.js';
+import type { AgentOptions, MonitorSpec, ProbeRow } from './protocol.js';
+
+/** What an agent reports to and runs: from mscope's environment, or from an attach request. */
+export interface AgentConfig {
+  /** The session directory mscope reads. */
+  readonly session: string;
+  readonly specs: readonly MonitorSpec[];
+  readonly options: AgentOptions;
+}
+
+/**
+ * The weaver and registry as an agent that links uses them (agent/linking.ts): passed in, so
+ * that an agent whose monitors all run in mscope never loads them.
+ */
+export interface AgentWeaver {
+  link(description: string | ProbeDescription, monitor: Monitor, options?: LinkOptions): LinkHandle;
+  /** Calls `listener` with each fault of a link; returns its removal. */
+  onFault(listener: (report: FaultReport) => void): () => void;
+  flushFaults(): void;
+  /** Every registered probe, as `mscope list` prints them. */
+  probeRows(): ProbeRow[];
+  skipped(): SkippedFunction[];
+}
 
 /** What the agent gives each monitor it runs in a traced process. */
 export interface AgentContext {

@@ -7,15 +7,7 @@ export interface ChildExit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** The file `--import` loads in every Node process CMD starts. */
-export const REGISTER_URL = new URL('../agent/register.js', import.meta.url);
-
-/** NODE_OPTIONS with the agent added once; a file URL needs no quoting even with spaces in the path. */
-export function nodeOptionsWithAgent(current: string | undefined): string {
-  const flag = `--import=${REGISTER_URL.href}`;
-  if (current === undefined || current.trim() === '') return flag;
-  return current.includes(flag) ? current : `${current} ${flag}`;
-}
+export { REGISTER_URL, nodeOptionsWithAgent } from '../agent/node-options.js';
 
 /** Runs CMD with the terminal's stdio (or none); mscope's `Stopper` passes signals on to it. */
 export class TracedChild {

@@ -1,4 +1,5 @@
-import type { AgentOptions, MonitorSpec } from '../agent/protocol.js';
+import { linksNothing, type AgentOptions, type MonitorSpec } from '../agent/protocol.js';
+import { withLightAgent } from '../agent/node-options.js';
 import { TracedChild, exitStatus, nodeOptionsWithAgent } from './child.js';
 import { Session } from './session.js';
 import { Stopper } from './stopper.js';
@@ -53,7 +54,7 @@ export class CommandTarget implements TraceTarget {
       child = this.held.child;
     } else {
       session.writeMonitors(monitors);
-      child = this.spawn(session, options);
+      child = this.spawn(session, options, monitors);
     }
     const stopper = new Stopper(child, session);
     this.stopper = stopper;
@@ -84,8 +85,14 @@ export class CommandTarget implements TraceTarget {
     }
   }
 
-  private spawn(session: Session, options: AgentOptions): TracedChild {
-    const env = { ...process.env, ...session.env(options), NODE_OPTIONS: nodeOptionsWithAgent(process.env.NODE_OPTIONS) };
+  /**
+   * `monitors`: known when CMD starts after they are written; a held CMD's agent learns them later
+   * and hands the processes it starts the light preload itself (agent/launch.ts).
+   */
+  private spawn(session: Session, options: AgentOptions, monitors?: readonly MonitorSpec[]): TracedChild {
+    const withAgent = nodeOptionsWithAgent(process.env.NODE_OPTIONS);
+    const light = monitors !== undefined && linksNothing(options, monitors);
+    const env = { ...process.env, ...session.env(options), NODE_OPTIONS: light ? withLightAgent(withAgent) : withAgent };
     const child = new TracedChild(this.command, env, this.root, this.stdio);
     if (child.pid !== undefined) setTargetPid(child.pid);
     return child;

@@ -8,6 +8,12 @@ export class MscopeError extends Error {
   }
 }
 
+/** A thrown value in one line: an error's name and message. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
+
 export const ErrorCode = {
   BadDescription: 'MSCOPE_BAD_DESCRIPTION',
   NoMatch: 'MSCOPE_NO_MATCH',

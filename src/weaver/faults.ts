@@ -1,4 +1,5 @@
 import type { FaultReport } from './types.js';
+import { describeError } from '../core/errors.js';
 
 type FaultListener = (report: FaultReport) => void;
 const listeners: FaultListener[] = [];
@@ -33,7 +34,4 @@ function deliverFault(report: FaultReport): void {
   for (const l of listeners) l(report);
 }
 
-export function describeError(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
-}
+export { describeError };

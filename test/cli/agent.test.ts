@@ -7,6 +7,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { registry } from '../../src/core/index.js';
 import { defineModule } from '../../src/modules/define.js';
 import { Agent } from '../../src/agent/agent.js';
+import { agentWeaver } from '../../src/agent/linking.js';
 import { AgentChannel } from '../../src/agent/channel.js';
 import type { AgentContext, AgentMonitor } from '../../src/agent/types.js';
 import { SessionReader } from '../../src/consumer/reader.js';
@@ -20,6 +21,7 @@ const math = defineModule('agent-test-math', {
 function setup(list = false): { agent: Agent; messages: () => AgentMessage[]; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'mscope-agent-'));
   const agent = new Agent(new AgentChannel(join(dir, `${process.pid}.ndjson`)), { root: dir, list });
+  agent.useWeaver(agentWeaver);
   const seen: AgentMessage[] = [];
   // When each line was sent orders lines across agents (reader.test.ts); here only the content counts.
   const reader = new SessionReader(dir, (_pid, m) => {
@@ -159,5 +161,28 @@ test('list mode reports every probe of the process at finish', () => {
     assert.ok(messages().some((x) => x.t === 'skipped'));
   } finally {
     done();
+  }
+});
+
+test('an agent without the weaver (its monitors run in mscope) reports a monitor that links as failed to start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-agent-'));
+  try {
+    const agent = new Agent(new AgentChannel(join(dir, `${process.pid}.ndjson`)), { root: dir });
+    const seen: AgentMessage[] = [];
+    const reader = new SessionReader(dir, (_pid, m) => seen.push(m));
+    agent.add('count', {
+      start: (ctx) => void ctx.link('fn:agent-test-math:add:entry', () => {}),
+      flush: () => undefined,
+      finish: () => undefined,
+    });
+    agent.finish();
+    reader.poll();
+    reader.close();
+    assert.deepEqual(
+      seen.filter((m) => m.t === 'fault').map((m) => (m as { message: string }).message),
+      ['monitor count failed to start: Error: this agent links nothing: its monitors run in mscope'],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

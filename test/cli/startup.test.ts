@@ -70,16 +70,19 @@ test('a program that runs in mscope alone: no exporter in mscope, no compiler or
     under(own, '/src/export/').filter((u) => !u.endsWith('/otlp.js')),
     [],
   );
-  assert.ok(under(traced, '/src/agent/start.js').length > 0, 'the hook saw the traced process');
+  assert.ok(under(traced, '/src/agent/consumer-only.js').length > 0, 'the hook saw the traced process');
   for (const folder of ['lang', 'providers', 'modules', 'accounting', 'export']) assert.deepEqual(under(traced, `/src/${folder}/`), []);
+  // An agent that links nothing reports to mscope and no more: no registry, no weaver.
+  for (const linking of ['/src/agent/start.js', '/src/core/registry.js', '/src/weaver/link.js'])
+    assert.deepEqual(under(traced, linking), []);
   // Nothing to link: neither the weaver's bindings nor the core modules only linking uses in the
   // traced process (core's index itself shares a file of lib/ with the registry: a file costs more than its 2 KB).
   assert.deepEqual(under(traced, '/src/weaver/index.js'), []);
   for (const linkingOnly of ['record', 'source-map', 'inspector-post']) assert.deepEqual(under(traced, `/src/core/${linkingOnly}.js`), []);
   // No link for `mscope links` or `relink` to act on: no control socket, no node:net.
   assert.deepEqual(under(traced, '/src/weaver/control.js'), []);
-  // Each file costs a process about 1 ms to load: the build groups what a process loads at once (8 files in 2026-12).
-  assert.ok(tracedFiles <= 10, `the traced process loaded ${tracedFiles} files of lib/ (PROFILES in scripts/build-lib.mjs)`);
+  // Each file costs a process about 1 ms to load: the build groups what a process loads at once (6 files in 2026-12).
+  assert.ok(tracedFiles <= 6, `the traced process loaded ${tracedFiles} files of lib/ (PROFILES in scripts/build-lib.mjs)`);
   // A program that names no probe: mscope registers no provider to judge its descriptions against.
   assert.deepEqual(under(own, '/src/providers/index.js'), []);
 });
@@ -102,8 +105,9 @@ test('a probe clause loads the runtime, not the compiler, and the providers in t
   assert.ok(under(traced, '/src/modules/transform.js').length > 0);
   assert.ok(under(traced, '/src/weaver/control.js').length > 0, 'a process with links serves the control socket');
   assert.deepEqual(under(traced, '/src/export/'), []);
-  // 23 before an attached process got a profile of its own (no load-time rewrite), whose groups split five.
-  assert.ok(tracedFiles <= 28, `the traced process loaded ${tracedFiles} files of lib/ (28 in 2026-12; PROFILES in scripts/build-lib.mjs)`);
+  // 23 before an attached process got a profile of its own (no load-time rewrite), whose groups split five;
+  // 28 before the agent that links nothing got one (it loads 6 files, 8 before), which split three more.
+  assert.ok(tracedFiles <= 31, `the traced process loaded ${tracedFiles} files of lib/ (31 in 2026-12; PROFILES in scripts/build-lib.mjs)`);
 });
 
 test('a traced process whose providers stay disabled loads none of the built-ins only they use (node:dns, node:inspector, node:v8)', async () => {

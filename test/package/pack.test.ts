@@ -43,6 +43,8 @@ test('the tarball ships the CLI, the built code, the README, the licence and the
     ...needed,
     'lib/agent/register.js',
     'lib/agent/register-require.cjs',
+    // The light preload that mscope puts in NODE_OPTIONS of a session that links nothing.
+    'lib/agent/register-light.cjs',
     'lib/ui/page/index.html',
     'lib/ui/page/explorer.js',
     'lib/ui/page/echarts.js',

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { unknownBinding } from '../../core/bindings.js';
 import { CommandTarget } from '../../consumer/command-target.js';
+import { withoutLightAgent } from '../../agent/node-options.js';
 import type { AttachTarget } from '../../attach/attach-target.js';
 import { parseOwn, pidOf, splitCommand } from '../args.js';
 import { ATTACH_OPTIONS, NOT_WITH_ATTACH, RUN_OPTIONS, agentOptionsOf } from './run-options.js';
@@ -122,6 +123,7 @@ const LATER_REFUSALS = ['explore', 'functions', 'port', 'acct', 'store', 'prom',
 export function holdable(command: readonly string[]): boolean {
   const [file, ...args] = command as [string, ...string[]];
   if (file !== process.execPath && basename(file) !== 'node' && basename(file) !== 'nodejs') return false;
-  const options = [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...args];
+  // An outer session's light preload is mscope's own, and this session's agent replaces it.
+  const options = [...withoutLightAgent(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...args];
   return !options.some((o) => o === '-r' || o === '--require' || o.startsWith('--require='));
 }
