@@ -95,14 +95,13 @@ export class AttachTarget implements TraceTarget {
   /**
    * Injects the agent before mscope has compiled (cli/commands/run-start.ts), as a held CMD is
    * started: the process opens its inspector and loads the agent while mscope loads the
-   * compiler, and the agent waits for monitors of `kinds` (`splices`: and loads the parser that
-   * splicing fn and line probes needs). `dispose` before `run` leaves the agent nothing to wait
-   * for, and closes the inspector if it is still ours.
+   * compiler, and the agent waits for monitors of `kinds`. `dispose` before `run` leaves the
+   * agent nothing to wait for, and closes the inspector if it is still ours.
    */
-  hold(options: AgentOptions, kinds: readonly string[], splices = false): void {
+  hold(options: AgentOptions, kinds: readonly string[]): void {
     if (this.preloadSocket !== null) return;
     const session = Session.create();
-    this.injection = this.inject(session, options, kinds, splices);
+    this.injection = this.inject(session, options, kinds);
     this.injection.catch(() => {});
     this.held = { session, options: JSON.stringify(options), injected: this.injection };
   }
@@ -192,14 +191,8 @@ export class AttachTarget implements TraceTarget {
   }
 
   /** What the agent is told: where its session and monitors are, and where mscope says its inspector session has gone. */
-  private request(
-    session: Session,
-    options: AgentOptions,
-    kinds: readonly string[] | readonly MonitorSpec[],
-    splices = false,
-  ): AttachRequest {
+  private request(session: Session, options: AgentOptions, kinds: readonly string[] | readonly MonitorSpec[]): AttachRequest {
     return {
-      splices,
       session: session.dir,
       monitorsFile: session.monitorsFile,
       options,
@@ -214,10 +207,10 @@ export class AttachTarget implements TraceTarget {
    * and our session closed at once: then `released` tells the bootstrap to close the inspector.
    * Rejects with the inspector closed (by our session, or by a new one when ours never connected).
    */
-  private async inject(session: Session, options: AgentOptions, kinds: readonly string[], splices = false): Promise<void> {
+  private async inject(session: Session, options: AgentOptions, kinds: readonly string[]): Promise<void> {
     // Root attaching to another user's process: the agent runs as that user and writes the session.
     this.ownForTarget(session.dir);
-    const request = this.request(session, options, kinds, splices);
+    const request = this.request(session, options, kinds);
     this.startedAt = performance.now();
     const info = await openInspector(this.facts);
     let cdp: CdpSession | null = null;

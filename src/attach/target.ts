@@ -5,7 +5,6 @@ import { monitorsAppear } from '../agent/monitors-file.js';
 import { restoreCoreModules } from '../modules/core-modules.js';
 import { setTargetPid } from '../lang/runtime/target.js';
 import { Splicer } from './splicer.js';
-import { loadParser } from '../modules/transform.js';
 import { registerBlocksLoader } from './blocks-loader.js';
 import { controlServerRunning, serveControlOp, serveProbeMechanisms, startControlServer, stopControlServer } from '../weaver/index.js';
 import { processAlive } from '../core/process-alive.js';
@@ -37,8 +36,6 @@ export interface AttachRequest {
   readonly consumer: number;
   /** The kinds of monitor mscope will send (`d`, `ts`, `acct`): their modules load while it compiles. */
   readonly kinds?: readonly string[];
-  /** mscope's program may name fn or line probes: the parser their splices need loads while it compiles. */
-  readonly splices?: boolean;
   /** Through the inspector: the file mscope creates once its inspector session has gone (attach/bootstrap.cts closes the inspector then). */
   readonly released?: string;
 }
@@ -86,7 +83,6 @@ export async function attach(raw: unknown, inspectorClosed: Promise<void> | null
     const [appeared] = await Promise.all([
       monitorsAppear(request.monitorsFile, () => processAlive(request.consumer), false),
       preloadAttachedAgent(request.kinds ?? []),
-      request.splices === true ? new Promise<void>((resolve) => setImmediate(() => resolve(loadParser()))) : undefined,
     ]);
     if (!appeared) return null;
     specs = JSON.parse(readFileSync(request.monitorsFile, 'utf8')) as MonitorSpec[];
@@ -153,16 +149,8 @@ function checkRequest(raw: unknown): AttachRequest {
     typeof r.options !== 'object' ||
     r.options === null ||
     typeof r.options.root !== 'string' ||
-    (r.kinds !== undefined && (!Array.isArray(r.kinds) || !r.kinds.every((k) => typeof k === 'string'))) ||
-    (r.splices !== undefined && typeof r.splices !== 'boolean')
+    (r.kinds !== undefined && (!Array.isArray(r.kinds) || !r.kinds.every((k) => typeof k === 'string')))
   )
     throw new Error('malformed attach request');
-  return {
-    session: r.session,
-    monitorsFile: r.monitorsFile,
-    options: r.options,
-    consumer: r.consumer,
-    kinds: r.kinds ?? [],
-    splices: r.splices === true,
-  };
+  return { session: r.session, monitorsFile: r.monitorsFile, options: r.options, consumer: r.consumer, kinds: r.kinds ?? [] };
 }

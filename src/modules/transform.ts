@@ -77,11 +77,6 @@ export interface TransformResult {
 // Loaded on first use: a warm cache never needs the parser, and loading it costs startup.
 let parse: typeof acornParse | null = null;
 
-/** Loads the parser now (an attached agent does while mscope compiles), not at the first transform. */
-export function loadParser(): void {
-  parse ??= loadPrivateParser();
-}
-
 export function isTransformed(source: string): boolean {
   return source.includes(MARKER);
 }

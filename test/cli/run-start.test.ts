@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { holdable, mayNameSplicedProbes } from '../../src/cli/commands/run-start.js';
+import { holdable } from '../../src/cli/commands/run-start.js';
 
 // mscope run starts a CMD before compiling only when nothing of it can run before the agent holds it.
 test('only Node itself, with no --require preload, is started before compiling', () => {
@@ -23,21 +23,4 @@ test('only Node itself, with no --require preload, is started before compiling',
     if (saved === undefined) delete process.env.NODE_OPTIONS;
     else process.env.NODE_OPTIONS = saved;
   }
-});
-
-test('an attach warms the splice parser for programs that may name fn or line probes, not for the others', () => {
-  for (const text of [
-    'fn::work:entry { @ = count(); }',
-    'line:lib/db.js:42: { trace(1); }',
-    ':::entry { @[probeprov] = count(); }',
-    '*:::return { @ = count(); }',
-    'BEGIN { } fn*::x:entry { }',
-  ])
-    assert.equal(mayNameSplicedProbes(text), true, text);
-  for (const text of [
-    'profile-997 { printf("%d\\n", walltimestamp); exit(0); }',
-    'http:::request-done { @[args[0].status] = count(); }',
-    'syscall::read:entry /pid == 1/ { @ = count(); }',
-  ])
-    assert.equal(mayNameSplicedProbes(text), false, text);
 });

@@ -96,21 +96,8 @@ async function heldAttach(name: string, values: AttachValues, pidText: string): 
   } catch {
     return null;
   }
-  target.hold(
-    agentOptionsOf(values, target.root),
-    kinds,
-    kinds.includes('ts') || values.script !== undefined || mayNameSplicedProbes(String(values.program)),
-  );
+  target.hold(agentOptionsOf(values, target.root), kinds);
   return target;
-}
-
-/**
- * Whether a D program's text may name probes that attach splices (provider `fn` or `line`, or one
- * left empty or a glob): then the process loads the splice's parser while mscope compiles. A
- * wrong guess only moves that load (about 15 ms of the process's CPU) to after the compile.
- */
-export function mayNameSplicedProbes(text: string): boolean {
-  return /\b(?:fn|line)\b|(?:^|[\s,{};/])[*?[]*:/.test(text);
 }
 
 /** Options that can refuse after the process would have had its signal: the explorer's page and port, the accounting sinks. */
