@@ -178,7 +178,6 @@ const PROBE_ONLY_USES = /^function c\d+\(ev\)|\bev\.probe\b|\brt\.fault\(\d+, e,
  * are reset when `ev` is not the last firing's (`thisEv`), strtok remembers its firing's `ev`,
  * and arguments are read as `ev.args`, in the clause or in a translator it calls.
  */
-
 function clauseEvents(fn: string, translators: readonly string[]): ClauseEvents {
   const callsTranslator = /\bX\d+\(ev\b/.test(fn);
   return {
