@@ -64,10 +64,8 @@ test('closing an inspector we opened and injected nothing into never crashes the
   }
 });
 
-// Whatever answers on the inspector's port, a frame that is not CDP's JSON ends the session
-// with an error for what waits on it; it used to throw from the socket's 'data' handler and
-// take mscope down mid-attach.
-test('CdpSession: a text frame that is not JSON ends the session, and the request waiting on it fails', async () => {
+/** A WebSocket server on loopback that answers the first frame with a text frame that is not JSON. */
+async function notJsonInspector(): Promise<{ url: string; close: () => void }> {
   const server = createServer();
   server.on('upgrade', (_req, socket: Socket) => {
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
@@ -77,34 +75,38 @@ test('CdpSession: a text frame that is not JSON ends the session, and the reques
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/x`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+// Whatever answers on the inspector's port, a frame that is not CDP's JSON ends the session
+// with an error for what waits on it; it used to throw from the socket's 'data' handler and
+// take mscope down mid-attach.
+test('CdpSession: a text frame that is not JSON ends the session, and the request waiting on it fails', async () => {
+  const { url, close } = await notJsonInspector();
   try {
-    const cdp = await CdpSession.connect(`ws://127.0.0.1:${port}/x`);
+    const cdp = await CdpSession.connect(url);
     await assert.rejects(cdp.evaluate('1'), /not CDP's JSON|closed the connection/);
   } finally {
-    server.closeAllConnections();
-    server.close();
+    close();
   }
 });
 
 // The close of an inspector we injected nothing into is asked by an evaluate; a refused one
 // leaves the port open, which the caller must say: it used to be dropped without a word.
 test('closeWhenGone: an evaluate the inspector refuses is thrown, after the session is released', async () => {
-  const server = createServer();
-  server.on('upgrade', (_req, socket: Socket) => {
-    socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
-    socket.once('data', () => socket.write(Buffer.concat([Buffer.from([0x81, 9]), Buffer.from('not json!')])));
-    socket.on('error', () => {});
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await notJsonInspector();
   const released = join(mkdtempSync(join(tmpdir(), 'mscope-inspector-')), 'released');
   try {
-    const cdp = await CdpSession.connect(`ws://127.0.0.1:${port}/x`);
+    const cdp = await CdpSession.connect(url);
     await assert.rejects(closeWhenGone(cdp, BOOTSTRAP, released), /not CDP's JSON|closed the connection/);
     assert.ok(existsSync(released));
   } finally {
-    server.closeAllConnections();
-    server.close();
+    close();
   }
 });
