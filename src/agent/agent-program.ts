@@ -2,11 +2,17 @@ import { vtimeUsers, type ProbeDescription, type ProbeEvent } from '../core/inde
 // Not lang's index: a traced process runs the program mscope compiled and never loads the compiler.
 import { ProgramInstance, type Host, type ProgramDelta } from '../lang/runtime/instance.js';
 import type { CompiledProgram } from '../lang/program.js';
+import type { ClauseEvents } from '../lang/compile.js';
 // The direct binding's link alone: mscope, which runs ConsumerProgram, never loads the remote bindings.
 import { link, type LinkHandle, type LinkOptions } from '../weaver/link.js';
 
 /** What a clause declares about its events when linked: whether it keeps them, whether it reads args. */
 export type ClauseEventUse = Pick<LinkOptions, 'keepsEvents' | 'readsArgs' | 'readsEvent'>;
+
+/** What clause `c` declares when its probes are linked, and nothing else of it (ClauseInfo also has a `binding`). */
+export function clauseEventUse(c: ClauseEvents): ClauseEventUse {
+  return { keepsEvents: c.keepsEvents, readsArgs: c.readsArgs, readsEvent: c.readsEvent };
+}
 
 /** Links one probe description of clause `clause`; the weaver's `link` unless the caller keeps count of its links. */
 export type ClauseLinker = (
@@ -27,13 +33,7 @@ export function linkClauses(instance: ProgramInstance, linker: ClauseLinker = we
   for (const c of instance.program.clauses) {
     for (const spec of c.probes) {
       if (spec.description === null) continue;
-      into.push(
-        linker(spec.description, instance.clause(c.index), c.index, {
-          keepsEvents: c.keepsEvents,
-          readsArgs: c.readsArgs,
-          readsEvent: c.readsEvent,
-        }),
-      );
+      into.push(linker(spec.description, instance.clause(c.index), c.index, clauseEventUse(c)));
     }
   }
   return into;

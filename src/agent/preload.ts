@@ -62,8 +62,6 @@ export function serveControl(control: ControlModule): void {
   control.startControlServer().catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
 }
 
-export { preloadWarning };
-
 /** What attach/target.ts exports: the preload cannot import that layer, its entry points pass it in. */
 export interface AttachModule {
   attach(request: unknown, inspectorClosed: Promise<void> | null): Promise<unknown>;

@@ -2,17 +2,20 @@
 // started with --require. Synchronous (Node's require of ES modules, 20.19+ and 22.12+), so that
 // the rewrite is in place before the main module loads.
 import { ENV_SESSION } from './protocol.js';
-import { acceptAttach, hasWork, preloadWarning, readPreloadEnv, serveControl } from './preload.js';
+import { acceptAttach, hasWork, readPreloadEnv, serveControl } from './preload.js';
+import { preloadWarning, readAgentEnv } from './agent-env.js';
 
 try {
   if (process.env[ENV_SESSION]) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const env = (require('./agent-env.js') as typeof import('./agent-env.js')).readAgentEnv(process.env);
+    const env = readAgentEnv(process.env);
     if (env !== null) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const blocks = require('../attach/blocks-loader.js') as typeof import('../attach/blocks-loader.js');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('./launch.js') as typeof import('./launch.js')).startAgent(env, async () => blocks.registerBlocksLoader()).catch(report);
+      const launch = require('./launch.js') as typeof import('./launch.js');
+      // Only an agent that links needs the blocks loader: as register.ts, required then.
+      const blocks = async (): Promise<void> =>
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('../attach/blocks-loader.js') as typeof import('../attach/blocks-loader.js')).registerBlocksLoader();
+      launch.startAgent(env, blocks).catch(report);
     }
   } else {
     const plan = readPreloadEnv(process.env);

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BindingKind } from '../core/index.js';
 import { cpuClockKind, cpuNs, type CpuClockKind } from '../core/clock.js';
 import { compile, ProgramInstance } from '../lang/index.js';
+import { clauseEventUse } from '../agent/agent-program.js';
 import { privateCacheDir, readPrivateFile, writePrivateFile } from '../modules/cache.js';
 import { transform } from '../modules/transform.js';
 import { installRuntime } from '../modules/runtime.js';
@@ -136,8 +137,7 @@ export async function measureShapes(kind: BindingKind): Promise<Record<string, n
   if (compiled === undefined) throw new Error('the calibration clause does not compile');
   const instance = new ProgramInstance(compiled, { output: () => {}, exit: () => {} });
   // Linked as the agent links the clause (agent-program.ts linkClauses), so that its event is as cheap.
-  const { keepsEvents, readsArgs, readsEvent } = compiled.clauses[0]!;
-  const h = link(description, instance.clause(0), { binding: kind, remote: { module: MONITOR }, keepsEvents, readsArgs, readsEvent });
+  const h = link(description, instance.clause(0), { binding: kind, remote: { module: MONITOR }, ...clauseEventUse(compiled.clauses[0]!) });
   try {
     // A remote binding's worker starts asynchronously: events queued (and timestamped) until its monitor has loaded are not its steady cost.
     await h.ready();

@@ -7,7 +7,8 @@ import { ConsumerProgram } from './consumer-program.js';
 import { nodeProbeFactory } from '../modules/core-modules.js';
 import { installInstrumentation } from '../modules/install.js';
 import { registerProviders } from '../providers/index.js';
-import { preloadWarning, type PreloadPlan } from '../agent/preload.js';
+import type { PreloadPlan } from '../agent/preload.js';
+import { preloadWarning } from '../agent/agent-env.js';
 import { flushOnTerminatingSignals } from '../agent/signals.js';
 import { armedForRewrite } from '../agent/start.js';
 

@@ -5,11 +5,13 @@ import { DiagnosticBag, type Diagnostic, type Source } from './diagnostics.js';
 import { resolveOptions, type ProgramOptions } from './options.js';
 import { runPasses } from './passes.js';
 import { clauseFactory, type ClauseFactory } from './runtime/helpers.js';
+import type { ClauseEvents } from './compile.js';
 import type { OutputFormat } from './runtime/runtime.js';
 import type { BindingKind } from '../core/index.js';
 import { setDefaultArgs, type MacroVars } from './macros.js';
 
-export interface ClauseInfo {
+/** A checked clause; what it does with its event (ClauseEvents) is declared when its probes are linked. */
+export interface ClauseInfo extends ClauseEvents {
   readonly index: number;
   /** How the clause's probes are bound: `#pragma binding`, else `CompileOptions.binding`. */
   readonly binding: BindingKind;
@@ -18,10 +20,6 @@ export interface ClauseInfo {
   readonly capabilities: readonly Capability[];
   /** The clause has no action block and prints DTrace's default probe line. */
   readonly defaultAction: boolean;
-  /** Declared when its probes are linked (LinkOptions): whether it needs a new event per firing, reads args, reads more than the probe. */
-  readonly keepsEvents: boolean;
-  readonly readsArgs: boolean;
-  readonly readsEvent: boolean;
 }
 
 /** A checked program, its code generated once; a ProgramInstance makes it live. */
@@ -91,9 +89,7 @@ export function compile(sources: readonly Source[], options: CompileOptions = {}
       probes: c.probes,
       capabilities: r.checked.capabilities[c.index] ?? [],
       defaultAction: c.defaultAction,
-      keepsEvents: gen.events[c.index]?.keepsEvents ?? true,
-      readsArgs: gen.events[c.index]?.readsArgs ?? true,
-      readsEvent: gen.events[c.index]?.readsEvent ?? true,
+      ...gen.events[c.index]!,
     })),
     aggregations: gen.aggregations.map((n) => r.checked.aggregations.get(n)!),
     printedByProgram: r.checked.printedByProgram,

@@ -33,5 +33,3 @@ function deliverFault(report: FaultReport): void {
   }
   for (const l of listeners) l(report);
 }
-
-export { describeError };

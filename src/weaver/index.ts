@@ -1,6 +1,6 @@
 import './bindings/register.js';
 export { link, links, registerBinding, LinkHandle, type LinkOptions, type BindingFactory } from './link.js';
-export { onFault, flushFaults, describeError } from './faults.js';
+export { onFault, flushFaults } from './faults.js';
 export type { Monitor, Binding, BindingKind, BindingContext, BindingSettings, LinkStats, FaultReport } from './types.js';
 export type { MonitorRef, RemoteMonitor } from './remote/monitor-ref.js';
 export { RemoteEvent, Unsupported, type RemoteProbe } from './bindings/record-reader.js';
