@@ -7,8 +7,6 @@ export interface ChildExit {
   readonly signal: NodeJS.Signals | null;
 }
 
-export { REGISTER_URL, nodeOptionsWithAgent } from '../agent/node-options.js';
-
 /** Runs CMD with the terminal's stdio (or none); mscope's `Stopper` passes signals on to it. */
 export class TracedChild {
   private readonly child: ChildProcess;

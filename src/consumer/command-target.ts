@@ -1,6 +1,6 @@
 import { linksNothing, type AgentOptions, type MonitorSpec } from '../agent/protocol.js';
-import { withLightAgent } from '../agent/node-options.js';
-import { TracedChild, exitStatus, nodeOptionsWithAgent } from './child.js';
+import { nodeOptionsWithAgent, withLightAgent } from '../agent/node-options.js';
+import { TracedChild, exitStatus } from './child.js';
 import { Session } from './session.js';
 import { Stopper } from './stopper.js';
 import { setTargetPid } from '../lang/runtime/target.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REGISTER_URL, exitStatus, nodeOptionsWithAgent } from '../../src/consumer/child.js';
+import { exitStatus } from '../../src/consumer/child.js';
+import { REGISTER_URL, nodeOptionsWithAgent } from '../../src/agent/node-options.js';
 
 test("mscope's status is CMD's code, or 128 + the signal number", () => {
   assert.equal(exitStatus({ code: 3, signal: null }), 3);
