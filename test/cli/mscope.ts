@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 /** Runs the built `bin/mscope.js` as a user would; `npm test` builds lib first. */
@@ -15,6 +16,23 @@ const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
 
 if (!existsSync(new URL('../../lib/cli/main.js', import.meta.url))) {
   throw new Error('lib/cli/main.js is missing: run `npm run build` first');
+}
+
+/**
+ * Whether `pid` has ended (gone, a zombie, or dead), given a few seconds to: a process that has
+ * closed its pipes may not have finished exiting when its reader sees the end of them.
+ */
+export async function ended(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      process.kill(pid, 0);
+      if (/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
+    } catch {
+      return true;
+    }
+    await delay(100);
+  }
+  return false;
 }
 
 export interface Result {

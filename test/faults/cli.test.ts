@@ -1,26 +1,16 @@
 import { test } from 'node:test';
-import { withoutNotices } from '../cli/mscope.js';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collect, FIXTURES, mscope, spawnMscope } from '../cli/mscope.js';
+import { collect, ended, FIXTURES, mscope, spawnMscope, withoutNotices } from '../cli/mscope.js';
 
 // Hostile conditions around mscope itself: closed pipes, full disks, bad files, dead collectors.
 const dir = fileURLToPath(new URL('../fixtures/cli-faults/', import.meta.url));
 // Quiet: these tests are about faults and signals, not DTrace's CPU ID FUNCTION:NAME lines.
 const COUNT_ADD = '#pragma D option quiet\nfn::add:entry { @calls = count(); } END { printa("calls %@d\\n", @calls); }';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('a reader that goes away (| head -1) ends mscope quietly and the program as a SIGPIPE would', { timeout: 30_000 }, async () => {
   const child = spawnMscope(['run', '-e', 'fn::add:entry { printf("add %d\\n", arg0); }', '--', 'node', 'forever.mjs'], dir);
@@ -32,7 +22,7 @@ test('a reader that goes away (| head -1) ends mscope quietly and the program as
   assert.equal(r.status, 141, r.stderr);
   const pid = Number(/^pid (\d+)$/m.exec(r.stderr)?.[1]);
   assert.ok(pid > 0, r.stderr);
-  assert.equal(alive(pid), false, 'the program was left running');
+  assert.ok(await ended(pid), 'the program was left running');
   assert.equal(withoutNotices(r.stderr), `pid ${pid}\n`);
 });
 

@@ -1,26 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { collect } from '../cli/mscope.js';
+import { collect, ended } from '../cli/mscope.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Whether `pid` has ended (a zombie has), given a few seconds to. */
-async function ended(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
-    try {
-      process.kill(pid, 0);
-      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return true;
-    } catch {
-      return true;
-    }
-    await delay(100);
-  }
-  return false;
-}
 
 // The runner on a file that hangs on purpose (test/fixtures/runner/hangs.test.ts): past its
 // limit, what each of the file's processes waits on is printed before all of them are killed.
