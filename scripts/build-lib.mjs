@@ -71,6 +71,7 @@ const PROFILES = {
   'a program that imports microscope/lang': ['lang-entry'],
   'a program that imports microscope/export': ['export-entry'],
   'mscope, before its command': ['cli/main'],
+  'mscope run, until it starts CMD': ['cli/main', 'cli/commands/run-start'],
   'mscope run': ['cli/main', 'cli/commands/run-start', 'cli/commands/run'],
   'mscope run, a program that names probes': [
     'cli/main',

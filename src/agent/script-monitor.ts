@@ -10,7 +10,7 @@ import type { RemoteClauseFlush, RemoteClauseOptions } from './remote-clauses.js
 import { AgentProgram } from './agent-program.js';
 import type { ScriptSpec } from '../lang/script-spec.js';
 import { RemoteLinks } from './remote-links.js';
-import { targetPid } from '../lang/runtime/target.js';
+import { targetPid } from '../core/target-pid.js';
 import type { AgentContext, AgentMonitor } from './types.js';
 
 /** The weaver loads this module on the far side of a shm or message binding. */

@@ -19,7 +19,7 @@ import {
   type ProcessFacts,
 } from './proc.js';
 import type { AttachRequest } from './target.js';
-import { setTargetPid } from '../lang/runtime/target.js';
+import { setTargetPid } from '../core/target-pid.js';
 
 /** How long the agent may take to start once its monitors are written. */
 const ATTACHED_WITHIN_MS = 30_000;

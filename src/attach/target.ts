@@ -3,7 +3,7 @@ import type { AgentOptions, MonitorSpec } from '../agent/protocol.js';
 import { preloadAttachedAgent, runAgent, type RunningAgent } from '../agent/start.js';
 import { monitorsAppear } from '../agent/monitors-file.js';
 import { restoreCoreModules } from '../modules/core-modules.js';
-import { setTargetPid } from '../lang/runtime/target.js';
+import { setTargetPid } from '../core/target-pid.js';
 import { Splicer } from './splicer.js';
 import { registerBlocksLoader } from './blocks-loader.js';
 import { controlServerRunning, serveControlOp, serveProbeMechanisms, startControlServer, stopControlServer } from '../weaver/index.js';

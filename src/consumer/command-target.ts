@@ -3,7 +3,7 @@ import { nodeOptionsWithAgent, withLightAgent } from '../agent/node-options.js';
 import { TracedChild, exitStatus } from './child.js';
 import { Session } from './session.js';
 import { Stopper } from './stopper.js';
-import { setTargetPid } from '../lang/runtime/target.js';
+import { setTargetPid } from '../core/target-pid.js';
 import type { TraceTarget } from './trace.js';
 
 /** CMD started early and held by its agent until `run` writes the monitors, as `dtrace -c` holds its process while it compiles. */

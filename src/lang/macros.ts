@@ -41,7 +41,7 @@ export function processMacroVars(): MacroVars {
   };
 }
 
-/** `$target` is not a constant: it reads the command's pid when the clause runs (runtime/target.ts). */
+/** `$target` is not a constant: it reads the command's pid when the clause runs (core/target-pid.ts). */
 export const TARGET_MACRO = '$target';
 
 /** The hint of an unknown named macro variable. */

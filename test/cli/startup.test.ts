@@ -211,3 +211,21 @@ test('an attached process loads the runtime, not the compiler, nor the load-time
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('mscope run starts CMD from code that holds neither the compiler nor the run command', () => {
+  // run-start.ts is the light module that spawns a held CMD; what its lib/ file imports statically is loaded before the spawn.
+  const start = Object.keys(META.outputs).find((o) => o.endsWith('.js') && 'src/cli/commands/run-start.ts' in META.outputs[o]!.inputs);
+  assert.ok(start !== undefined, 'no lib/ file holds run-start.ts');
+  const loaded = new Set<string>();
+  const stack = [start];
+  while (stack.length > 0) {
+    const file = stack.pop()!;
+    if (loaded.has(file)) continue;
+    loaded.add(file);
+    for (const i of META.outputs[file]!.imports)
+      if (i.kind === 'import-statement' && META.outputs[i.path] !== undefined) stack.push(i.path);
+  }
+  const before = [...loaded].flatMap((o) => Object.keys(META.outputs[o]!.inputs));
+  for (const later of ['src/cli/commands/run.ts', 'src/lang/parser.ts', 'src/lang/compile.ts', 'src/consumer/trace.ts'])
+    assert.ok(!before.includes(later), `${later} is loaded before CMD starts`);
+});

@@ -16,7 +16,7 @@ import { Speculations } from './speculations.js';
 import { jsStack } from './stack.js';
 import { DFault, neg, readMember, toInt, toStr } from './values.js';
 import { invalidAddress, rawbytes, Scratch } from './scratch.js';
-import { targetPid } from './target.js';
+import { targetPid } from '../../core/target-pid.js';
 import { FLOW_HEADER, FlowIndent } from './flow.js';
 import { AF_INET, AF_INET6, inetNtoa, inetNtoa6 } from './strings.js';
 

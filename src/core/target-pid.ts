@@ -1,4 +1,4 @@
-import { ENV_CONSUMER_PID } from '../../core/consumer-env.js';
+import { ENV_CONSUMER_PID } from './consumer-env.js';
 
 /**
  * `$target`: the pid of the command `mscope run … -- CMD` started. mscope learns it when it
