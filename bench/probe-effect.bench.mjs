@@ -58,6 +58,18 @@ call in some processes and 910-970 in others, with the probe's clause empty or c
 the plain program itself 830-917 ns while other work ran on the second vCPU: the \`%\` loop's
 speed moves with something other than the probe's instructions, by more than the probe's path
 costs (9-10 ns, \`lang\`). Not explained further.
+
+What decides it (2026-12-04 late, Node 20, quiet machine, thread CPU per call of 300,000, 3 to 5
+processes each): whether TurboFan inlines the probe's whole path into \`work\`. With this
+bench's clause \`@ = count()\` (or \`n++\`) it does (\`--trace-opt\`: \`work\` alone is
+optimized; the site, \`fireProbe\` and the clause are not compiled apart), and the loop runs
+911-937 ns a call against 823-840 plain; with \`@[probefunc] = count()\`, whose aggregation
+call is not inlined, 827-861. The \`%\` loop's code is the same in both (\`--print-opt-code\`:
+the same instructions, loop header aligned to 64 bytes), so the time is x87 \`fprem\` running
+slower after the inlined path, not the path's instructions. In the same workload with
+integer arithmetic (\`Math.imul\`) or \`Math.sqrt\` instead of \`%\`, the inlined \`n++\`
+adds 0-5 ns a call and the not inlined \`@[probefunc]\` 10-25. A calibration cannot know which
+way V8 compiles a given function, or that its float \`%\` runs on the x87 unit.
 `;
 export const unit = 'ns/event';
 export const rounds = 5;
