@@ -153,6 +153,17 @@ load 7), mscope spawns CMD 105 to 137 ms after its own start and exits 7 to 10 m
 CMD runs its first line 60 to 65 ms after its start (plain about 55), no longer waiting for
 mscope's compile. So END is mscope's own start before the spawn (a Node start and what
 run-start loads), one Node start, and the held CMD's \`--import\`.
+
+What run-start loaded was more than it meant to (2026-12-04 late, timestamped: CMD's spawn and
+the rename of the monitors file in mscope, the first line in CMD; Node 26, 5 runs): the bundle
+put run-start's modules in the same chunks as the run command's, so mscope loaded the compiler
+(419 KB of lib/ in 20 files) before it spawned CMD, 28 ms after its Node's bootstrap. With a
+profile of its own (\`mscope run, until it starts CMD\`) it spawns CMD 11 to 14 ms after it,
+then loads the compiler while CMD's Node starts. mscope now releases CMD 26 to 31 ms after the
+spawn (22 ms of it loading the run command and compiler, 3 compiling \`END {}\`), about when
+CMD's Node and agent are ready; CMD's first line follows. Whole commands, 15 pairs alternating
+with the build before (farm-bench, load 1 to 4): END 97 -> 83 ms wall on Node 26 (0.86×), 173
+-> 162 on Node 20 (0.94×); \`fn\` 0.94× and 0.95×; CPU unchanged.
 `;
 export const unit = 'ms';
 export const rounds = 15;
