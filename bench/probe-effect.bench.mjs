@@ -114,7 +114,7 @@ export async function sample(binding, variant) {
       },
     );
     const cpu = workloadCpu(traced);
-    const line = /probe effect: .* \(\w+ (\d+) ns\/event\), (\d+) drops?/.exec(traced.stderr);
+    const line = /probe effect: .* \(\w+ (\d+) ns\/event[^)]*\), (\d+) drops?/.exec(traced.stderr);
     if (line === null) throw new Error(`probe-effect bench: no probe-effect line in ${traced.stderr}`);
     if (Number(line[2]) > 0) found.push(`${binding}: events were dropped; a dropped event costs less than a delivered one`);
     return variant === 'estimated' ? Number(line[1]) : (cpu - plain) / EVENTS;

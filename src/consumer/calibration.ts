@@ -12,10 +12,17 @@ import { installRuntime } from '../modules/runtime.js';
 import { link } from '../weaver/link.js';
 import '../weaver/bindings/register.js';
 import { mean, median } from '../stats/describe.js';
+import { welchTest } from '../stats/compare.js';
 import { LinuxSampler } from '../accounting/linux.js';
 
 /** Nanoseconds one event adds to the thread that fires it, by binding, on this machine. */
 export type Calibration = Partial<Record<BindingKind, number>>;
+
+/** A calibration and how sure it is: the half-width of each figure's 95 % confidence interval. */
+export interface CalibrationResult {
+  readonly ns: Calibration;
+  readonly halfWidth: Calibration;
+}
 
 interface CalibrationFile {
   readonly node: string;
@@ -23,55 +30,91 @@ interface CalibrationFile {
   /** How the figures were measured: a figure of an earlier method is measured again. */
   readonly method: number;
   readonly ns: Calibration;
+  readonly halfWidth: Calibration;
 }
 
 export const CALIBRATION_FILE = 'probe-effect.json';
 /**
- * 3: functions of several shapes, probed against their plain copies, after the monitor has loaded
- * (2: one function V8 compiles on its own against a probed-but-disabled twin; 1: an inlined one, by medians alone).
+ * 4: as 3, with each figure's confidence interval, so that one measured on a busy machine is measured again
+ * (3: functions of several shapes, probed against their plain copies, after the monitor has loaded;
+ * 2: one function V8 compiles on its own against a probed-but-disabled twin; 1: an inlined one, by medians alone).
  */
-export const CALIBRATION_METHOD = 3;
+export const CALIBRATION_METHOD = 4;
 const CHUNK = 1000;
 const WARMUP = 20;
 const CHUNKS = 100;
 const MONITOR = fileURLToPath(new URL('./calibration-monitor.js', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** A figure is settled when its confidence interval is this narrow, absolutely (ns) or relative to it. */
+const SETTLED_NS = 5;
+const SETTLED_SHARE = 1 / 3;
+
+/**
+ * Whether a figure can be kept for later runs. On a quiet machine the chunks agree to within
+ * about a fifth of the figure; on a busy one (measured with two other processes spinning) the
+ * interval was 50 to 200 % of it, and the figure anything from 5 to 116 ns where a quiet
+ * machine gives 25 to 31 (direct, docs/benchmarks.md, probe-effect).
+ */
+export function settled(ns: number, halfWidth: number): boolean {
+  return halfWidth <= Math.max(SETTLED_NS, ns * SETTLED_SHARE);
+}
 
 /**
  * ns per event for each of `kinds`, from the per-user cache (MSCOPE_CACHE_DIR or a 0700
  * directory of this user's in the temporary directory; never the project's, the figure is the
  * machine's) or measured now and added to it. An entry of another Node or microScope version
- * or calibration method, or one that does not parse, is measured again.
+ * or calibration method, or one that does not parse, is measured again; so is one that is not
+ * `settled`, until a run measures it settled, and the more precise of the two is kept.
  */
-export async function calibration(kinds: readonly BindingKind[]): Promise<Calibration> {
+export async function calibration(
+  kinds: readonly BindingKind[],
+  measureKind: (kind: BindingKind) => Promise<ShapeFigure> = measure,
+): Promise<CalibrationResult> {
   const dir = privateCacheDir(null);
   const file = dir === null ? null : join(dir, CALIBRATION_FILE);
   const cached = file === null ? undefined : parse(readPrivateFile(file));
   const ns: Calibration = { ...cached?.ns };
-  const missing = kinds.filter((k) => ns[k] === undefined);
-  if (missing.length === 0) return ns;
-  for (const k of missing) ns[k] = await measure(k);
+  const halfWidth: Calibration = { ...cached?.halfWidth };
+  const missing = kinds.filter((k) => ns[k] === undefined || halfWidth[k] === undefined || !settled(ns[k], halfWidth[k]));
+  if (missing.length === 0) return { ns, halfWidth };
+  for (const k of missing) {
+    const f = await measureKind(k);
+    if (ns[k] === undefined || halfWidth[k] === undefined || precision(f.ns, f.halfWidth) <= precision(ns[k], halfWidth[k])) {
+      ns[k] = f.ns;
+      halfWidth[k] = f.halfWidth;
+    }
+  }
   if (file !== null)
     writePrivateFile(
       file,
-      `${JSON.stringify({ node: process.version, mscope: VERSION, method: CALIBRATION_METHOD, ns } satisfies CalibrationFile)}\n`,
+      `${JSON.stringify({ node: process.version, mscope: VERSION, method: CALIBRATION_METHOD, ns, halfWidth } satisfies CalibrationFile)}\n`,
     );
-  return ns;
+  return { ns, halfWidth };
+}
+
+/** How wide a figure's interval is against what `settled` allows it: smaller is more precise. */
+function precision(ns: number, halfWidth: number): number {
+  return halfWidth / Math.max(SETTLED_NS, ns * SETTLED_SHARE);
 }
 
 function parse(text: string | undefined): CalibrationFile | undefined {
   if (text === undefined) return undefined;
   try {
     const f = JSON.parse(text) as Partial<CalibrationFile> | null;
-    if (f?.node !== process.version || f.mscope !== VERSION || f.method !== CALIBRATION_METHOD || typeof f.ns !== 'object' || f.ns === null)
-      return undefined;
-    const ns: Calibration = {};
-    for (const [k, v] of Object.entries(f.ns)) if (typeof v === 'number' && Number.isFinite(v) && v >= 0) ns[k as BindingKind] = v;
-    return { node: f.node, mscope: f.mscope, method: f.method, ns };
+    if (f?.node !== process.version || f.mscope !== VERSION || f.method !== CALIBRATION_METHOD) return undefined;
+    return { node: f.node, mscope: f.mscope, method: f.method, ns: figures(f.ns), halfWidth: figures(f.halfWidth) };
   } catch {
     // Corrupt: measured again and rewritten.
     return undefined;
   }
+}
+
+/** The finite, non-negative figures of a parsed file's map. */
+function figures(map: unknown): Calibration {
+  const out: Calibration = {};
+  if (typeof map !== 'object' || map === null) return out;
+  for (const [k, v] of Object.entries(map)) if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[k as BindingKind] = v;
+  return out;
 }
 
 /**
@@ -121,14 +164,22 @@ type Bursts = Readonly<Record<string, Burst>>;
  * message binding posts its batches). Linked directly, the monitor is the D clause
  * `@ = count()` on this thread, with the event use the agent declares for it; linked by shm or
  * message, a counting monitor on a worker. The figure is the mean over the shapes of what a
- * call costs more probed than plain (`perEventNs`).
+ * call costs more probed than plain (`perEventNs`), with its confidence interval.
  */
-async function measure(kind: BindingKind): Promise<number> {
-  return mean(Object.values(await measureShapes(kind)));
+async function measure(kind: BindingKind): Promise<ShapeFigure> {
+  const shapes = Object.values(await measureShapes(kind));
+  // The shapes are measured apart: the mean's half-width is theirs combined.
+  return { ns: mean(shapes.map((f) => f.ns)), halfWidth: Math.sqrt(shapes.reduce((v, f) => v + f.halfWidth ** 2, 0)) / shapes.length };
+}
+
+/** One shape's figure: ns per event, and the half-width of its 95 % confidence interval. */
+export interface ShapeFigure {
+  readonly ns: number;
+  readonly halfWidth: number;
 }
 
 /** ns per event for each of SHAPES under `kind`: the mean hides how far apart they are (docs/benchmarks.md, probe-effect). */
-export async function measureShapes(kind: BindingKind): Promise<Record<string, number>> {
+export async function measureShapes(kind: BindingKind): Promise<Record<string, ShapeFigure>> {
   const name = `mscope-calibration-${kind}`;
   const plain = await load(`${name}-plain`, false);
   const probed = await load(name, true);
@@ -158,7 +209,15 @@ export async function measureShapes(kind: BindingKind): Promise<Record<string, n
     // A site that fired nothing would calibrate the cost of nothing.
     const expected = (WARMUP + CHUNKS) * CHUNK * shapes.length;
     if (h.stats.events < expected) throw new Error(`the calibration sites fired ${h.stats.events} events of ${expected}`);
-    return Object.fromEntries(shapes.map((s) => [s, perEventNs(kind, on.get(s)!, off.get(s)!, CHUNK, clock)]));
+    return Object.fromEntries(
+      shapes.map((s) => [
+        s,
+        {
+          ns: perEventNs(kind, on.get(s)!, off.get(s)!, CHUNK, clock),
+          halfWidth: perEventHalfWidth(kind, on.get(s)!, off.get(s)!, CHUNK, clock),
+        },
+      ]),
+    );
   } finally {
     await h.unlink();
     instance.close();
@@ -191,6 +250,18 @@ export function perEventNs(
       ? mean(on.map((c) => c.cpuNs)) - mean(off.map((c) => c.cpuNs))
       : median(on.map((c) => c.wallNs)) - median(off.map((c) => c.wallNs));
   return Math.max(0, d / calls);
+}
+
+/** The half-width of the 95 % confidence interval of `perEventNs`'s difference (Welch), per call: how far the chunks disagree. */
+export function perEventHalfWidth(
+  kind: BindingKind,
+  on: readonly Chunk[],
+  off: readonly Chunk[],
+  calls: number,
+  clock: CpuClockKind = cpuClockKind(),
+): number {
+  const of = (chunks: readonly Chunk[]): number[] => chunks.map((c) => (kind === 'direct' || clock === 'thread' ? c.cpuNs : c.wallNs));
+  return welchTest(of(off), of(on)).halfWidth / calls;
 }
 
 let sink = 0;

@@ -25,10 +25,14 @@ export async function probeEffectLine(totals: EffectTotals): Promise<string> {
   const counts = kinds.map((k) => `${k} ${totals.events.get(k)!}`).join(', ');
   let estimate: string;
   try {
-    const { calibration } = await import('./calibration.js');
-    const ns = await calibration(kinds);
+    const { calibration, settled } = await import('./calibration.js');
+    const { ns, halfWidth } = await calibration(kinds);
     const added = kinds.reduce((t, k) => t + totals.events.get(k)! * ns[k]!, 0);
-    estimate = `~${formatNs(added)} added to the application's threads (${kinds.map((k) => `${k} ${ns[k]!.toFixed(0)} ns/event`).join(', ')})`;
+    const per = (k: BindingKind): string =>
+      settled(ns[k]!, halfWidth[k]!)
+        ? `${k} ${ns[k]!.toFixed(0)} ns/event`
+        : `${k} ${ns[k]!.toFixed(0)} ns/event ± ${halfWidth[k]!.toFixed(0)}, calibrated on a busy machine and measured again next run`;
+    estimate = `~${formatNs(added)} added to the application's threads (${kinds.map(per).join(', ')})`;
   } catch (error) {
     estimate = `time added unknown (calibration failed: ${(error as Error).message})`;
   }

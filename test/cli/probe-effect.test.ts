@@ -59,7 +59,7 @@ test('every run ends with one probe-effect line whose numbers agree with the eve
 test('the estimate is the events times the cached ns/event of their binding', async () => {
   const cache = fresh();
   try {
-    const cached = { node: process.version, mscope: VERSION, method: CALIBRATION_METHOD, ns: { direct: 1000 } };
+    const cached = { node: process.version, mscope: VERSION, method: CALIBRATION_METHOD, ns: { direct: 1000 }, halfWidth: { direct: 10 } };
     writeFileSync(join(cache, 'probe-effect.json'), JSON.stringify(cached), { mode: 0o600 });
     const r = await run(cache);
     assert.match(
@@ -89,21 +89,36 @@ test('the calibration cache is private, and measured again when corrupt, of anot
     parse(r.stderr);
     assert.equal(typeof readCache().ns.direct, 'number');
 
-    writeFileSync(file, JSON.stringify({ node: 'v0.0.1', mscope: VERSION, method: CALIBRATION_METHOD, ns: { direct: 1000 } }), {
-      mode: 0o600,
-    });
+    writeFileSync(
+      file,
+      JSON.stringify({ node: 'v0.0.1', mscope: VERSION, method: CALIBRATION_METHOD, ns: { direct: 1000 }, halfWidth: { direct: 10 } }),
+      {
+        mode: 0o600,
+      },
+    );
     r = await run(cache);
     assert.doesNotMatch(r.stderr, /direct 1000 ns\/event/);
     assert.equal(readCache().node, process.version);
 
     // A figure of an earlier calibration method (version 1 wrote none) is measured again.
-    writeFileSync(file, JSON.stringify({ node: process.version, mscope: VERSION, ns: { direct: 1000 } }), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ node: process.version, mscope: VERSION, ns: { direct: 1000 }, halfWidth: { direct: 10 } }), {
+      mode: 0o600,
+    });
     r = await run(cache);
     assert.doesNotMatch(r.stderr, /direct 1000 ns\/event/);
     assert.equal(readCache().method, CALIBRATION_METHOD);
 
     rmSync(file);
-    writeFileSync(outside, JSON.stringify({ node: process.version, mscope: VERSION, method: CALIBRATION_METHOD, ns: { direct: 1000 } }));
+    writeFileSync(
+      outside,
+      JSON.stringify({
+        node: process.version,
+        mscope: VERSION,
+        method: CALIBRATION_METHOD,
+        ns: { direct: 1000 },
+        halfWidth: { direct: 10 },
+      }),
+    );
     symlinkSync(outside, file);
     r = await run(cache);
     assert.doesNotMatch(r.stderr, /direct 1000 ns\/event/);
