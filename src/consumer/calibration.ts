@@ -164,7 +164,7 @@ type Bursts = Readonly<Record<string, Burst>>;
  * message binding posts its batches). Linked directly, the monitor is the D clause
  * `@ = count()` on this thread, with the event use the agent declares for it; linked by shm or
  * message, a counting monitor on a worker. The figure is the mean over the shapes of what a
- * call costs more probed than plain (`perEventNs`), with its confidence interval.
+ * call costs more probed than plain (`perEvent`), with its confidence interval.
  */
 async function measure(kind: BindingKind): Promise<ShapeFigure> {
   const shapes = Object.values(await measureShapes(kind));
@@ -209,15 +209,7 @@ export async function measureShapes(kind: BindingKind): Promise<Record<string, S
     // A site that fired nothing would calibrate the cost of nothing.
     const expected = (WARMUP + CHUNKS) * CHUNK * shapes.length;
     if (h.stats.events < expected) throw new Error(`the calibration sites fired ${h.stats.events} events of ${expected}`);
-    return Object.fromEntries(
-      shapes.map((s) => [
-        s,
-        {
-          ns: perEventNs(kind, on.get(s)!, off.get(s)!, CHUNK, clock),
-          halfWidth: perEventHalfWidth(kind, on.get(s)!, off.get(s)!, CHUNK, clock),
-        },
-      ]),
-    );
+    return Object.fromEntries(shapes.map((s) => [s, perEvent(kind, on.get(s)!, off.get(s)!, CHUNK, clock)]));
   } finally {
     await h.unlink();
     instance.close();
@@ -236,32 +228,24 @@ export interface Chunk {
  * cause count (one chunk in tens pays for one, which a median would leave out) and time lost to
  * other work does not. Where core's CPU clock is the process's (`clock`, not this thread's
  * alone), a remote binding's worker runs on it too: shm and message then take the difference
- * of the wall-clock medians.
+ * of the wall-clock medians. The half-width is Welch's 95 % interval of the same series'
+ * difference: how far the chunks disagree.
  */
-export function perEventNs(
+export function perEvent(
   kind: BindingKind,
   on: readonly Chunk[],
   off: readonly Chunk[],
   calls: number,
   clock: CpuClockKind = cpuClockKind(),
-): number {
-  const d =
-    kind === 'direct' || clock === 'thread'
-      ? mean(on.map((c) => c.cpuNs)) - mean(off.map((c) => c.cpuNs))
-      : median(on.map((c) => c.wallNs)) - median(off.map((c) => c.wallNs));
-  return Math.max(0, d / calls);
-}
-
-/** The half-width of the 95 % confidence interval of `perEventNs`'s difference (Welch), per call: how far the chunks disagree. */
-export function perEventHalfWidth(
-  kind: BindingKind,
-  on: readonly Chunk[],
-  off: readonly Chunk[],
-  calls: number,
-  clock: CpuClockKind = cpuClockKind(),
-): number {
-  const of = (chunks: readonly Chunk[]): number[] => chunks.map((c) => (kind === 'direct' || clock === 'thread' ? c.cpuNs : c.wallNs));
-  return welchTest(of(off), of(on)).halfWidth / calls;
+): ShapeFigure {
+  const cpu = kind === 'direct' || clock === 'thread';
+  const series = (chunks: readonly Chunk[]): number[] => chunks.map((c) => (cpu ? c.cpuNs : c.wallNs));
+  const a = series(on);
+  const b = series(off);
+  const d = cpu ? mean(a) - mean(b) : median(a) - median(b);
+  // One chunk a side has no spread to judge by: not settled.
+  const halfWidth = a.length < 2 || b.length < 2 ? Infinity : welchTest(b, a).halfWidth / calls;
+  return { ns: Math.max(0, d / calls), halfWidth };
 }
 
 let sink = 0;
@@ -299,7 +283,7 @@ async function load(name: string, rewrite: boolean): Promise<Bursts> {
  */
 let runq: LinuxSampler | null | undefined;
 
-/** The clock `perEventNs` is given: 'thread' where the chunks' `cpuNs` is this thread's alone. */
+/** The clock `perEvent` is given: 'thread' where the chunks' `cpuNs` is this thread's alone. */
 function chunkClock(): CpuClockKind {
   runq ??= cpuClockKind() === 'thread' ? null : LinuxSampler.open();
   return runq === null ? cpuClockKind() : 'thread';

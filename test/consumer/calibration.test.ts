@@ -3,34 +3,34 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibration, perEventHalfWidth, perEventNs, settled, type Chunk, type ShapeFigure } from '../../src/consumer/calibration.js';
+import { calibration, perEvent, settled, type Chunk, type ShapeFigure } from '../../src/consumer/calibration.js';
 
 const chunks = (wall: number[], cpu: number[]): Chunk[] => wall.map((w, i) => ({ wallNs: w, cpuNs: cpu[i]! }));
 
 test('direct: an event costs the difference of the CPU means, so that a chunk that paid for a collection counts', () => {
   const on = chunks([1000, 1000, 1000, 90_000], [1000, 1000, 1000, 4000]);
   const off = chunks([900, 900, 900, 900], [900, 900, 900, 900]);
-  assert.equal(perEventNs('direct', on, off, 10, 'process'), (1750 - 900) / 10);
-  assert.equal(perEventNs('direct', on, off, 10, 'thread'), (1750 - 900) / 10);
+  assert.equal(perEvent('direct', on, off, 10, 'process').ns, (1750 - 900) / 10);
+  assert.equal(perEvent('direct', on, off, 10, 'thread').ns, (1750 - 900) / 10);
 });
 
 test('shm and message: the difference of the wall-clock medians where the CPU clock is the process one, which their worker runs on too', () => {
   const on = chunks([1000, 1000, 1000, 90_000], [5000, 5000, 5000, 5000]);
   const off = chunks([900, 900, 900, 900], [900, 900, 900, 900]);
-  assert.equal(perEventNs('shm', on, off, 10, 'process'), 10);
-  assert.equal(perEventNs('message', on, off, 10, 'process'), 10);
+  assert.equal(perEvent('shm', on, off, 10, 'process').ns, 10);
+  assert.equal(perEvent('message', on, off, 10, 'process').ns, 10);
 });
 
 test('shm and message: the CPU means where the CPU clock is this thread alone', () => {
   const on = chunks([1000, 1000, 1000, 90_000], [1000, 1000, 1000, 4000]);
   const off = chunks([900, 900, 900, 900], [900, 900, 900, 900]);
-  assert.equal(perEventNs('shm', on, off, 10, 'thread'), (1750 - 900) / 10);
+  assert.equal(perEvent('shm', on, off, 10, 'thread').ns, (1750 - 900) / 10);
 });
 
 test('a probe that measured cheaper than nothing costs 0', () => {
   const on = chunks([900], [900]);
   const off = chunks([1000], [1000]);
-  assert.equal(perEventNs('direct', on, off, 10, 'process'), 0);
+  assert.equal(perEvent('direct', on, off, 10, 'process').ns, 0);
 });
 
 test('a figure measured on a busy machine is used, kept, and measured again by the next run, which keeps the more precise', async () => {
@@ -82,6 +82,6 @@ test('the half-width says how far the chunks disagree', () => {
   const quiet = chunks([1, 1, 1, 1], [1010, 1000, 1005, 1008]);
   const quietOff = chunks([1, 1, 1, 1], [900, 905, 902, 901]);
   const noisy = chunks([1, 1, 1, 1], [1010, 3000, 1005, 9000]);
-  assert.ok(perEventHalfWidth('direct', quiet, quietOff, 10, 'thread') < 2);
-  assert.ok(perEventHalfWidth('direct', noisy, quietOff, 10, 'thread') > 100);
+  assert.ok(perEvent('direct', quiet, quietOff, 10, 'thread').halfWidth < 2);
+  assert.ok(perEvent('direct', noisy, quietOff, 10, 'thread').halfWidth > 100);
 });
