@@ -32,12 +32,13 @@ export type ToggleListener = (probe: Probe, enabled: boolean) => void;
 
 const NO_HANDLERS: readonly ProbeHandler[] = Object.freeze([]);
 
+const NO_LISTENERS: readonly ToggleListener[] = Object.freeze([]);
+
 /**
  * Counts every change of any probe's handlers: what a site derives from its probes' handlers
  * (modules/sites.ts FunctionSite) holds while the count is the one it derived it at.
  */
 export const handlerChanges = { count: 0 };
-const NO_LISTENERS: readonly ToggleListener[] = Object.freeze([]);
 
 /**
  * A probe site. While nothing is linked, `handlers` is empty and `enabled` false: probe
