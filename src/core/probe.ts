@@ -31,7 +31,6 @@ export interface ProbeArg {
 export type ToggleListener = (probe: Probe, enabled: boolean) => void;
 
 const NO_HANDLERS: readonly ProbeHandler[] = Object.freeze([]);
-
 const NO_LISTENERS: readonly ToggleListener[] = Object.freeze([]);
 
 /**
