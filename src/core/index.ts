@@ -5,6 +5,7 @@ export {
   fireEvent,
   fireExit,
   gathered,
+  handlerChanges,
   DTRACE_PROBE_IDS,
   FIRST_PROBE_ID,
   type ProbeHandler,

@@ -34,6 +34,12 @@ const NO_HANDLERS: readonly ProbeHandler[] = Object.freeze([]);
 const NO_LISTENERS: readonly ToggleListener[] = Object.freeze([]);
 
 /**
+ * Counts every change of any probe's handlers: what a site derives from its probes' handlers
+ * (modules/sites.ts FunctionSite) holds while the count is the one it derived it at.
+ */
+export const handlerChanges = { count: 0 };
+
+/**
  * A probe site. While nothing is linked, `handlers` is empty and `enabled` false: probe
  * sites test `enabled` (a field load) and do nothing else.
  */
@@ -96,6 +102,7 @@ export class Probe implements ProbeName {
     }
     this.keepers = keepers;
     this.readsArgs = readsArgs;
+    handlerChanges.count++;
     this.fixed = readsEvent ? null : (this.fixed ?? new ProbeEvent(this));
     // A spare held by a firing in progress comes back through fireEvent, which checks keepers again.
     if (keepers !== 0 || !this.enabled || this.fixed !== null) this.spare = null;
@@ -123,7 +130,8 @@ export function fireEvent(probe: Probe, args: readonly unknown[], thisArg: unkno
     fireProbe(probe, fixed);
     return;
   }
-  const a = probe.readsArgs ? gathered(args) : NO_ARGS;
+  // `=== true`: V8 does not know these fields hold booleans, and tests a bare one as any value.
+  const a = probe.readsArgs === true ? gathered(args) : NO_ARGS;
   const spare = probe.spare;
   if (spare === null) {
     fireProbe(probe, new ProbeEvent(probe, a, thisArg));
@@ -163,7 +171,7 @@ export function fireExit(probe: Probe, entry: ProbeEvent, retval: unknown, error
 
 /** A handler linked during the firing may keep events: the spare then stays out. */
 function giveBack(probe: Probe, spare: ProbeEvent): void {
-  if (probe.keepers === 0 && probe.enabled) probe.spare = spare;
+  if (probe.keepers === 0 && probe.enabled === true) probe.spare = spare;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   fireExit,
   fireProbe,
   gathered,
+  handlerChanges,
   NO_ARGS,
   nowNs,
   ProbeEvent,
@@ -27,6 +28,11 @@ export const enum SiteKind {
 export class FunctionSite {
   /** Tokens of ended calls of a plain function, to reuse while no handler of its probes keeps events (`exit`). */
   readonly tokens: ProbeEvent[] = [];
+  /** The `handlerChanges.count` the three flags below were derived at; a call derives them again once it moves. */
+  private derivedAt = -1;
+  private borrows = false;
+  private times = false;
+  private gathers = false;
 
   constructor(
     readonly entry: Probe,
@@ -37,12 +43,29 @@ export class FunctionSite {
 
   /** No handler of this function's probes keeps events. */
   get borrowed(): boolean {
-    return (this.entry.keepers | this.ret.keepers | this.err.keepers) === 0;
+    if (this.derivedAt !== handlerChanges.count) this.derive();
+    return this.borrows;
   }
 
   /** Some handler of this function's probes reads more than the probe (`readsEvent`), so a call's entry time may be read. */
   get timed(): boolean {
-    return readsEvent(this.entry) || readsEvent(this.ret) || readsEvent(this.err);
+    if (this.derivedAt !== handlerChanges.count) this.derive();
+    return this.times;
+  }
+
+  /** Some handler of this function's probes reads `args`. */
+  get readsArgs(): boolean {
+    if (this.derivedAt !== handlerChanges.count) this.derive();
+    return this.gathers;
+  }
+
+  /** Reads the three flags off the probes: a traced call asks for them twice, and the handlers seldom change. */
+  private derive(): void {
+    const { entry, ret, err } = this;
+    this.derivedAt = handlerChanges.count;
+    this.borrows = (entry.keepers | ret.keepers | err.keepers) === 0;
+    this.times = readsEvent(entry) || readsEvent(ret) || readsEvent(err);
+    this.gathers = entry.readsArgs || ret.readsArgs || err.readsArgs;
   }
 }
 
@@ -202,9 +225,10 @@ const MAX_FREE_TOKENS = 8;
 /** The token (and entry event) of a traced call: one of the site's free tokens when no handler keeps events, else a new one. */
 function openToken(site: FunctionSite, args: unknown[], thisArg: unknown): ProbeEvent {
   const probe = site.entry;
-  const a = probe.readsArgs || site.ret.readsArgs || site.err.readsArgs ? gathered(args) : NO_ARGS;
+  // `=== true`: V8 does not know these fields hold booleans, and tests a bare one as any value.
+  const a = site.readsArgs === true ? gathered(args) : NO_ARGS;
   const free = site.tokens;
-  const borrowed = site.borrowed;
+  const borrowed = site.borrowed === true;
   let ev: ProbeEvent;
   if (free.length !== 0 && borrowed) {
     ev = free.pop()!;
@@ -214,7 +238,7 @@ function openToken(site: FunctionSite, args: unknown[], thisArg: unknown): Probe
   }
   ev.reusable = borrowed && site.kind === SiteKind.Plain;
   // A clock read is most of a traced call's cost: none while every handler reads only the probe.
-  ev.timestamp = site.timed ? nowNs() : 0;
+  ev.timestamp = site.timed === true ? nowNs() : 0;
   ev.open = true;
   probe.inflight++;
   return ev;
@@ -238,13 +262,14 @@ function suspend(token: ProbeEvent): void {
  * this exit has ended before this frame goes on, and the store finds the token closed.
  */
 function exit(token: ProbeEvent, site: FunctionSite, probe: Probe, retval: unknown, error: unknown): void {
-  if (!token.open) return;
+  // `=== true` as in openToken.
+  if (token.open !== true) return;
   suspend(token);
-  const reusable = token.reusable && probe.keepers === 0;
-  if (probe.enabled) fireExit(probe, token, retval, error);
+  const reusable = token.reusable === true && probe.keepers === 0;
+  if (probe.enabled === true) fireExit(probe, token, retval, error);
   token.open = false;
   token.probe.inflight--;
-  if (reusable && site.borrowed && site.tokens.length < MAX_FREE_TOKENS) {
+  if (reusable && site.borrowed === true && site.tokens.length < MAX_FREE_TOKENS) {
     token.forget();
     site.tokens.push(token);
   }

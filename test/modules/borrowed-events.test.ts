@@ -114,6 +114,29 @@ test('a firing inside a borrowing monitor (it calls the traced function) gets it
   assert.deepEqual(order, ['2:2', '1:1']);
 });
 
+test('a site that reused tokens while every handler borrowed hands a keeper linked later events of their own', () => {
+  const { exports, module } = load('function f(a) { return a; }\nmodule.exports = { f };');
+  const entries: ProbeEvent[] = [];
+  const borrower = link(`fn:${module}:f:return`, (ev) => void entries.push(ev.entry!), { keepsEvents: false, readsArgs: false });
+  exports.f(1);
+  exports.f(2);
+  assert.equal(entries[0], entries[1], 'the reused token');
+  const kept: ProbeEvent[] = [];
+  const keeper = link(`fn:${module}:f:return`, (ev) => void kept.push(ev));
+  exports.f(3);
+  exports.f(4);
+  assert.notEqual(kept[0]!.entry, kept[1]!.entry, 'a kept event keeps its own entry');
+  assert.deepEqual(
+    kept.map((e) => [e.entry!.args[0], e.retval]),
+    [
+      [3, 3],
+      [4, 4],
+    ],
+  );
+  keeper.unlink();
+  borrower.unlink();
+});
+
 test('readsArgs: false leaves args empty; a handler beside it that reads them gets them', () => {
   const { exports, module } = load('function f(a, b) { return a + b; }\nmodule.exports = { f };');
   const blind: number[] = [];

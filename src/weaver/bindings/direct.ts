@@ -23,7 +23,7 @@ export class DirectBinding implements Binding {
   ) {}
 
   deliver(event: ProbeEvent): void {
-    if (!this.open) return;
+    if (this.open !== true) return;
     this.stats.events++;
     try {
       this.monitor(event);
