@@ -102,11 +102,12 @@ export class Probe implements ProbeName {
     }
     this.keepers = keepers;
     this.readsArgs = readsArgs;
-    handlerChanges.count++;
     this.fixed = readsEvent ? null : (this.fixed ?? new ProbeEvent(this));
     // A spare held by a firing in progress comes back through fireEvent, which checks keepers again.
     if (keepers !== 0 || !this.enabled || this.fixed !== null) this.spare = null;
     else if (this.spare === null) this.spare = new ProbeEvent(this);
+    // Counted once every field a site derives from (keepers, readsArgs, enabled, fixed) is set.
+    handlerChanges.count++;
     if (was === this.enabled) return;
     const ls = this.toggleListeners;
     for (let i = 0; i < ls.length; i++) ls[i]!(this, this.enabled);
