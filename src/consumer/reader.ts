@@ -24,8 +24,8 @@ const CHUNK = 64 * 1024;
 export class SessionReader {
   private readonly files = new Map<string, OpenFile>();
   private readonly buffer = Buffer.allocUnsafe(CHUNK);
-  /** Lines that were not valid JSON; only a crash in the middle of a write makes one. */
-  corrupt = 0;
+  /** Lines that were not valid JSON, by the pid that wrote them; only a crash in the middle of a write makes one. */
+  readonly corrupt = new Map<number, number>();
   private batch: { at: number; seq: number; pid: number; message: AgentMessage }[] = [];
 
   constructor(
@@ -51,7 +51,7 @@ export class SessionReader {
   /** Counts what never got its newline as corrupt; call after the last poll. */
   close(): void {
     for (const f of this.files.values()) {
-      if (f.partial.some((b) => b.length > 0)) this.corrupt++;
+      if (f.partial.some((b) => b.length > 0)) this.countCorrupt(f.pid);
       closeSync(f.fd);
     }
     this.files.clear();
@@ -97,13 +97,17 @@ export class SessionReader {
     f.offset = 0;
   }
 
+  private countCorrupt(pid: number): void {
+    this.corrupt.set(pid, (this.corrupt.get(pid) ?? 0) + 1);
+  }
+
   private deliver(pid: number, line: string): void {
     if (line === '') return;
     let message: AgentMessage;
     try {
       message = JSON.parse(line) as AgentMessage;
     } catch {
-      this.corrupt++;
+      this.countCorrupt(pid);
       return;
     }
     // A line without a time (an older agent) keeps its place after its predecessor.

@@ -73,8 +73,8 @@ export class Session {
     this.timer ??= setInterval(() => this.poll(), POLL_INTERVAL_MS);
   }
 
-  /** Stops polling and reads everything that is left. Returns the count of corrupt lines. */
-  finish(): number {
+  /** Stops polling and reads everything that is left. Returns the count of corrupt lines by pid. */
+  finish(): ReadonlyMap<number, number> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.reader.poll();

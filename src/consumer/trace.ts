@@ -140,7 +140,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     started = true;
     req.onStarted?.(stop);
     stopOnBrokenPipe = onBrokenStdout(() => target.stop('SIGPIPE'));
-    let corrupt = 0;
+    let corrupt: ReadonlyMap<number, number> = new Map();
     const status = await target.run(session, monitors, req.options).finally(() => {
       corrupt = session.finish();
     });
@@ -149,7 +149,8 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     const { lines, failed } = report.lines(req.quiet);
     if (!req.quiet && session.processes.size > 0 && monitors.some((s) => s.consumerOnly !== true))
       lines.push(await probeEffectLine(report.effect()));
-    if (corrupt > 0) lines.push(`mscope: ${corrupt} agent messages were cut short (a traced process died while writing)`);
+    const cut = cutShort(corrupt, target.killed);
+    if (cut !== null) lines.push(cut);
     const unreported = [...session.processes.keys()].filter((pid) => !reported.has(pid) && !target.killed.has(pid));
     if (monitors.length > 0 && unreported.length > 0 && !report.hasFaults()) {
       lines.push(
@@ -164,4 +165,14 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     target.dispose();
     session.dispose();
   }
+}
+
+/**
+ * The line that says agent messages were cut short, or null: a process mscope killed (the
+ * reader went away, ^C) may die in the middle of a message, which is mscope's doing, not news.
+ */
+export function cutShort(corrupt: ReadonlyMap<number, number>, killed: ReadonlySet<number>): string | null {
+  let n = 0;
+  for (const [pid, count] of corrupt) if (!killed.has(pid)) n += count;
+  return n === 0 ? null : `mscope: ${n} agent messages were cut short (a traced process died while writing)`;
 }

@@ -29,11 +29,11 @@ test('reads each file from where it left off and holds back a line until its new
     reader.poll();
     assert.equal(seen.length, 2, 'nothing is delivered twice');
     reader.close();
-    assert.equal(reader.corrupt, 0);
+    assert.deepEqual(reader.corrupt, new Map());
   });
 });
 
-test('files are taken in pid order; invalid and unfinished lines are counted as corrupt', () => {
+test('files are taken in pid order; invalid and unfinished lines are counted as corrupt, by the pid that wrote them', () => {
   withDir((dir) => {
     const pids: number[] = [];
     const reader = new SessionReader(dir, (pid) => pids.push(pid));
@@ -43,7 +43,7 @@ test('files are taken in pid order; invalid and unfinished lines are counted as 
     reader.poll();
     assert.deepEqual(pids, [99, 100]);
     reader.close();
-    assert.equal(reader.corrupt, 2);
+    assert.deepEqual(reader.corrupt, new Map([[99, 2]]));
   });
 });
 
