@@ -37,8 +37,8 @@ export abstract class ActionCompiler extends ExprCompiler {
       );
       return `A${i}.recordProbe(P${j}, ev.probe${vArg});`;
     }
-    if (s.keys.length === 1) return `A${i}.record1(toKey(${this.expr(s.keys[0]!)})${vArg});`;
-    return `A${i}.record([${s.keys.map((k) => `toKey(${this.expr(k)})`).join(', ')}]${vArg});`;
+    if (keys.length === 1) return `A${i}.record1(toKey(${keys[0]!})${vArg});`;
+    return `A${i}.record([${keys.map((k) => `toKey(${k})`).join(', ')}]${vArg});`;
   }
 
   protected exprStmt(e: Expr, spec: boolean): string {

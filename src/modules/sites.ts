@@ -43,23 +43,26 @@ export class FunctionSite {
 
   /** No handler of this function's probes keeps events. */
   get borrowed(): boolean {
-    if (this.derivedAt !== handlerChanges.count) this.derive();
-    return this.borrows;
+    return this.fresh().borrows;
   }
 
   /** Some handler of this function's probes reads more than the probe (`readsEvent`), so a call's entry time may be read. */
   get timed(): boolean {
-    if (this.derivedAt !== handlerChanges.count) this.derive();
-    return this.times;
+    return this.fresh().times;
   }
 
   /** Some handler of this function's probes reads `args`. */
   get readsArgs(): boolean {
-    if (this.derivedAt !== handlerChanges.count) this.derive();
-    return this.gathers;
+    return this.fresh().gathers;
   }
 
-  /** Reads the three flags off the probes: a traced call asks for them twice, and the handlers seldom change. */
+  /** This site, its three flags read off the probes again if any probe's handlers changed since. */
+  private fresh(): this {
+    if (this.derivedAt !== handlerChanges.count) this.derive();
+    return this;
+  }
+
+  /** Reads the three flags off the probes: a traced call asks for them, and the handlers seldom change. */
   private derive(): void {
     const { entry, ret, err } = this;
     this.derivedAt = handlerChanges.count;

@@ -1,5 +1,4 @@
 import type * as Inspector from 'node:inspector';
-import type { Session } from 'node:inspector';
 import { fileURLToPath } from 'node:url';
 import { builtin, compileGlob, eventStack, isGlob, isOwnFrame, nowNs, registry, type Probe, type ProbeDescription } from '../core/index.js';
 import { postNow } from '../core/inspector-post.js';
@@ -49,7 +48,7 @@ interface RateProbe {
 const options = { flushMs: 1000 };
 const rates = new Map<Probe, RateProbe>();
 let group: HookGroup | null = null;
-let session: Session | null = null;
+let session: Inspector.Session | null = null;
 let timer: NodeJS.Timeout | null = null;
 let activeHz = 0;
 

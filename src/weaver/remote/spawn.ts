@@ -1,5 +1,4 @@
 import { Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
-import type { ChildProcess } from 'node:child_process';
 import type * as ChildProcesses from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
@@ -57,7 +56,7 @@ export function startWorker(entry: URL, data: HostData, options: WorkerOptions =
 }
 
 /** Starts a host child process; the caller sends `data` as its first message. */
-export function startProcess(entry: URL, data: HostData, maxOldSpaceMb: number | undefined): ChildProcess {
+export function startProcess(entry: URL, data: HostData, maxOldSpaceMb: number | undefined): ChildProcesses.ChildProcess {
   const needsTsx = isTypeScript(entry.href) || isTypeScript(data.monitorUrl);
   const execArgv = needsTsx ? ['--import', tsxLoaderUrl()] : [];
   if (maxOldSpaceMb !== undefined) execArgv.push(`--max-old-space-size=${maxOldSpaceMb}`);
