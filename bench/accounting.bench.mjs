@@ -21,7 +21,9 @@ answers in well under one). \`none\`: the plain server.
 (every other subsystem off). \`dc+ALS floor\`: no microScope, only what a wall-clock account
 of each request cannot do without (Node's two http.server channels, an AsyncLocalStorage
 entered with the start time, the elapsed time summed at the finish): the floor for
-\`acct wall\`. \`otel\`: OpenTelemetry's \`NodeSDK\` with
+\`acct wall\`. \`segments floor\`: that, and a \`before\`/\`after\` async hook timing every
+callback that runs for a request, as the default subsystems' cpu and loop need (Node's hook
+machinery, one store read and two clock reads a callback): the floor for \`acct\`. \`otel\`: OpenTelemetry's \`NodeSDK\` with
 \`@opentelemetry/instrumentation-http\` and an exporter that drops the spans.
 
 Where the per-request time goes (Node 20, 2026-12-03 23:40–23:50 UTC, load average 11–21; a
@@ -56,7 +58,7 @@ export const unit = 'req/s';
 export const rounds = 6;
 export const isolate = false;
 
-const VARIANTS = ['none', 'acct', 'acct wall', 'dc+ALS floor', 'otel'];
+const VARIANTS = ['none', 'acct', 'acct wall', 'segments floor', 'dc+ALS floor', 'otel'];
 const otel = otelInstalled();
 
 export function cases() {

@@ -8,90 +8,100 @@ import { fileURLToPath } from 'node:url';
 
 export const title = 'probe effect: the estimate of every run against the measured difference';
 export const description = `
-The workload \`bench/fixtures/effect-workload.mjs\` calls \`work(i)\` (about a microsecond of
-arithmetic) 300,000 times in bursts of 1,000 with a turn of the event loop between, and prints
-its main thread's CPU time for them (\`process.threadCpuUsage\`, on Node 20 the thread's
-schedstat). Each sample runs it plainly and under \`mscope run -b BINDING -e 'fn::work:entry {
-@ = count(); }'\` with a fresh cache directory, so that mscope calibrates again. \`measured\`:
-(traced − plain thread CPU) / 300,000. \`estimated\`: the ns/event of that run's probe-effect
-line, which is what the line multiplies by the events fired. The ratio column is estimated /
-measured; the target is 1 ± 20 %, which the estimate does not meet (below).
+Each sample runs a workload plainly and under \`mscope run -b BINDING -e 'fn:::entry { @ = count(); }'\`
+(every function of the program and its direct dependencies probed) with a fresh cache
+directory, so that mscope calibrates again. Each workload prints its main thread's CPU time
+over a timed part (\`process.threadCpuUsage\`, on Node 20 the thread's schedstat), after a
+warm-up. \`measured\`: (traced − plain thread CPU) / the events the timed part fires (counted
+once in \`setup\` from two traced runs, with and without the timed part). \`estimated\`: the
+ns/event of that run's probe-effect line, which the line multiplies by the events fired. The
+ratio column is estimated / measured; the target is 1 ± 20 %.
 
-What the estimate is made of (src/consumer/calibration.ts, method 3, measured once per machine,
-binding, Node and microScope version and cached; about 0.25 s for direct and 0.5 s for shm or
-message on this VM): four functions of common shapes (integer arithmetic, floating point through
-\`Math.log\`/\`Math.sqrt\`, an object's fields, a short string), each loaded twice, plain and
-rewritten by the load-time rewrite (entry prologue), each called from a loop of its own module;
-the rewritten copies' \`entry\` probes are linked with the clause \`@ = count()\` and the event use
-the agent declares for it (no kept event, no args for direct), for shm and message with a
-counting monitor on a worker, once \`LinkHandle.ready()\` says the monitor has loaded (a fixed
-150 ms before, which a loaded machine's worker may not meet). Chunks of 1,000 calls of the probed
-and the plain copy alternate, 100 each per shape after 20 of warm-up, each ending with a turn of
-the event loop (where the message binding posts its batches), timed on Linux by the thread's run
-time (wall time less the run-queue wait schedstat adds, exact over a chunk that never sleeps: a
-worker's CPU is not counted, collections are); the figure is the mean over the shapes of
-(probed − plain) per call. It thus contains the probe's path, the binding's copy, what the events'
-allocations cost in collections, and what the function's own compiled code gains or loses with
-the path inlined into it, on average over those shapes.
+- \`work\` (\`bench/fixtures/effect-workload.mjs\`): 300,000 calls of \`work(i)\`, a
+  40-iteration floating-point \`%\` loop (about a microsecond), in bursts of 1,000 with a turn
+  of the event loop between.
+- \`markdown-it\`, \`marked\` (\`bench/fixtures/effect-markdown.mjs\`): two real Markdown
+  renderers render fast-check's README (pinned by the lockfile) a paragraph at a time, with a
+  turn of the event loop between paragraphs, 60 and 100 times.
 
-What it misses here, measured (Node 20, this VM, load 2-4): the per-call change of one particular
-function's code. The same 24-iteration integer loop costs ~100 ns a call more probed than plain
-(4 ns an iteration: the loop's code, not the path), the other three shapes 0-50 ns, so the mean is
-~30-50 ns for direct; the workload's 40-iteration \`%\` loop loses ~100-120 ns a call the same way
-(measured 104-180 ns/event for direct, where \`calls\` measures the path alone at ~10-16 ns). Which
-loop V8 compiles worse is not a property of the probe: in a plain script (no microScope) the same
-integer loop ran 3× slower as written (160 ns a call) than with a call in its prologue (52 ns).
-shm and message pay it too (226 and 224 ns/event over 1.2 M events, against ~100 and ~150 for the
-calibration's shapes), plus a start: over the first ~300,000 events the producer's cost runs in
-episodes 2-5× its steady level (a 30 ns function timed in 20,000-event blocks: 150-520 ns a
-call, then ~100), while the shm worker's \`drain\` deoptimizes (9 times in one run, "insufficient
-type feedback") and the ring first wraps: 300,000 events measure 271 and 246 ns/event, 1.2 M
-events 226 and 224. Neither is a per-event
-cost of the binding that a calibration on other functions can know.
+What the estimate is made of (src/consumer/calibration.ts, method 5, measured once per machine,
+binding, Node and microScope version and cached; 0.5-0.7 s for direct and about 1 s for shm or
+message on this VM): acorn, the parser microScope ships, loaded twice from a private directory,
+plain and rewritten by the load-time rewrite (entry prologues), every function's \`entry\`
+probe of the rewritten copy linked with the clause \`@ = count()\` and the event use the agent
+declares for it (shm and message: a counting monitor on a worker, once it has loaded). Parses of
+one 1.2 KB module (12,260 events a parse) by the probed and the plain copy alternate, 400 each
+after 20 of warm-up, each followed by a turn of the event loop, timed by the thread's run time;
+the figure is (probed − plain) per event, with Welch's 95 % interval, kept once settled. It
+thus contains the probe's path, the binding's copy, collections, and what acorn's several
+hundred functions gain or lose in their compiled code with the path in them, on average. Method
+4 timed four synthetic functions instead; one of them, a 24-iteration integer loop, ran ~93 ns a
+call slower probed in every process (the others 0-15), which put its mean at 25-31 ns.
 
-Looked at again (2026-12-04 evening, Node 20, \`perf\` of 1,000,000 events, direct binding):
-the traced \`work\` spent 12 % more samples than the plain one, nearly all of them on the same
-three instructions of its \`%\` loop (V8's x87 \`fprem\`, \`fnstsw\`, \`sahf\`; the loop's machine
-code is the same instruction for instruction in both, and the probe's path is outside it). In
-one process, with the clause linked before the loop warms up, the same loop ran 817-830 ns a
-call in some processes and 910-970 in others, with the probe's clause empty or counting, and
-the plain program itself 830-917 ns while other work ran on the second vCPU: the \`%\` loop's
-speed moves with something other than the probe's instructions, by more than the probe's path
-costs (9-10 ns, \`lang\`). Not explained further.
-
-What decides it (2026-12-04 late, Node 20, quiet machine, thread CPU per call of 300,000, 3 to 5
-processes each): whether TurboFan inlines the probe's whole path into \`work\`. With this
-bench's clause \`@ = count()\` (or \`n++\`) it does (\`--trace-opt\`: \`work\` alone is
-optimized; the site, \`fireProbe\` and the clause are not compiled apart), and the loop runs
-911-937 ns a call against 823-840 plain; with \`@[probefunc] = count()\`, whose aggregation
-call is not inlined, 827-861. The \`%\` loop's code is the same in both (\`--print-opt-code\`:
-the same instructions, loop header aligned to 64 bytes), so the time is x87 \`fprem\` running
-slower after the inlined path, not the path's instructions. In the same workload with
-integer arithmetic (\`Math.imul\`) or \`Math.sqrt\` instead of \`%\`, the inlined \`n++\`
-adds 0-5 ns a call and the not inlined \`@[probefunc]\` 10-25. A calibration cannot know which
-way V8 compiles a given function, or that its float \`%\` runs on the x87 unit.
+What one figure per binding cannot know (Node 20, this VM, 2026-12-05): the per-event cost is a
+property of the program. The same clause on every function measured, for direct, 10-12 ns an
+event in markdown-it, 15 in js-yaml, 16 in acorn, 39-56 in marked, and 85-92 in \`work\`;
+shm 47-52 in markdown-it and js-yaml, 80 in marked. The rewrite with no probe enabled costs
+marked 2 % (113 → 115.5 ms), so marked's is the enabled path's. In \`work\`, TurboFan
+inlines the probe's whole path into the function (\`--trace-opt\`: \`work\` alone is
+optimized), and the loop then runs 911-937 ns a call against 823-840 plain, with the same
+instructions and alignment (\`--print-opt-code\`): x87 \`fprem\` running slower after the
+inlined path, not the path's instructions (with \`@[probefunc] = count()\`, not inlined,
+827-861; with \`Math.imul\` or \`Math.sqrt\` loops instead of \`%\`, 0-5 ns). This VM has no
+hardware counters to say why. shm and message also pay a link's start: over its first ~300,000
+events the producer runs 2-5× its steady cost while the worker's \`drain\` is optimized and the
+ring first wraps.
 `;
 export const unit = 'ns/event';
 export const rounds = 5;
 export const isolate = false;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const WORKLOAD = join(root, 'bench/fixtures/effect-workload.mjs');
 const MSCOPE = join(root, 'bin/mscope.js');
-const EVENTS = 300_000;
+const BINDINGS = ['direct', 'shm', 'message'];
+const CLAUSE = 'fn:::entry { @ = count(); }';
+/** What each workload runs and how many events its timed part fires (counted in `setup`). */
+const WORKLOADS = {
+  work: { file: 'bench/fixtures/effect-workload.mjs', env: { EFFECT_EVENTS: '300000' }, untimed: { EFFECT_EVENTS: '0' } },
+  'markdown-it': {
+    file: 'bench/fixtures/effect-markdown.mjs',
+    env: { EFFECT_PROGRAM: 'markdown-it', EFFECT_ROUNDS: '60' },
+    untimed: { EFFECT_ROUNDS: '0' },
+  },
+  marked: {
+    file: 'bench/fixtures/effect-markdown.mjs',
+    env: { EFFECT_PROGRAM: 'marked', EFFECT_ROUNDS: '100' },
+    untimed: { EFFECT_ROUNDS: '0' },
+  },
+};
+const timedEvents = new Map();
 
 export function cases() {
-  return ['direct', 'shm', 'message'].map((b) => ({
-    name: b,
-    title: `${b} binding: ns per event`,
-    baseline: 'measured',
-    variants: ['measured', 'estimated'],
-  }));
+  return Object.keys(WORKLOADS).flatMap((w) =>
+    BINDINGS.map((b) => ({
+      name: `${w} ${b}`,
+      title: `${w}, ${b} binding: ns per event`,
+      baseline: 'measured',
+      variants: ['measured', 'estimated'],
+    })),
+  );
 }
 
-const found = [];
+/** The most events a traced run of each case dropped (a dropped event costs less than a delivered one). */
+const dropped = new Map();
 export function notes() {
-  return found;
+  return [
+    ...[...dropped].map(([c, n]) => `${c}: a run dropped up to ${n} events`),
+    ...[...timedEvents].map(([w, n]) => `${w}: ${n} events in the timed part`),
+  ];
+}
+
+/** Events of every function's entry in each workload's timed part: its traced total less that of a run with no timed part. */
+export async function setup() {
+  for (const [w, spec] of Object.entries(WORKLOADS)) {
+    const all = traced(spec, 'direct', spec.env).events;
+    timedEvents.set(w, all - traced(spec, 'direct', { ...spec.env, ...spec.untimed }).events);
+  }
 }
 
 function workloadCpu(result) {
@@ -100,25 +110,31 @@ function workloadCpu(result) {
   return Number(m[1]);
 }
 
-export async function sample(binding, variant) {
-  const env = { ...process.env, EFFECT_EVENTS: String(EVENTS) };
+/** One traced run with a fresh cache directory, so that mscope calibrates again: its timed part's CPU and its probe-effect line. */
+function traced(spec, binding, env) {
   const cache = mkdtempSync(join(tmpdir(), 'mscope-effect-'));
   try {
-    const plain = variant === 'measured' ? workloadCpu(spawnSync(process.execPath, [WORKLOAD], { env, encoding: 'utf8' })) : 0;
-    const traced = spawnSync(
-      process.execPath,
-      [MSCOPE, 'run', '-b', binding, '-e', 'fn::work:entry { @ = count(); }', '--', process.execPath, WORKLOAD],
-      {
-        env: { ...env, MSCOPE_CACHE_DIR: cache },
-        encoding: 'utf8',
-      },
-    );
-    const cpu = workloadCpu(traced);
-    const line = /probe effect: .* \(\w+ (\d+) ns\/event[^)]*\), (\d+) drops?/.exec(traced.stderr);
-    if (line === null) throw new Error(`probe-effect bench: no probe-effect line in ${traced.stderr}`);
-    if (Number(line[2]) > 0) found.push(`${binding}: events were dropped; a dropped event costs less than a delivered one`);
-    return variant === 'estimated' ? Number(line[1]) : (cpu - plain) / EVENTS;
+    const r = spawnSync(process.execPath, [MSCOPE, 'run', '-b', binding, '-e', CLAUSE, '--', process.execPath, join(root, spec.file)], {
+      env: { ...process.env, ...env, MSCOPE_CACHE_DIR: cache },
+      encoding: 'utf8',
+    });
+    const cpu = workloadCpu(r);
+    const line = /probe effect: (\d+) events .* \(\w+ (\d+) ns\/event[^)]*\), (\d+) drops?/.exec(r.stderr);
+    if (line === null) throw new Error(`probe-effect bench: no probe-effect line in ${r.stderr}`);
+    return { cpu, events: Number(line[1]), ns: Number(line[2]), drops: Number(line[3]) };
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
+}
+
+export async function sample(caseName, variant) {
+  const [w, binding] = caseName.split(' ');
+  const spec = WORKLOADS[w];
+  const plain =
+    variant === 'measured'
+      ? workloadCpu(spawnSync(process.execPath, [join(root, spec.file)], { env: { ...process.env, ...spec.env }, encoding: 'utf8' }))
+      : 0;
+  const t = traced(spec, binding, spec.env);
+  if (t.drops > (dropped.get(caseName) ?? 0)) dropped.set(caseName, t.drops);
+  return variant === 'estimated' ? t.ns : (t.cpu - plain) / timedEvents.get(w);
 }

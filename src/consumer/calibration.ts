@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { BindingKind } from '../core/index.js';
 import { cpuClockKind, cpuNs, type CpuClockKind } from '../core/clock.js';
 import { compile, ProgramInstance } from '../lang/index.js';
@@ -35,14 +36,14 @@ interface CalibrationFile {
 
 export const CALIBRATION_FILE = 'probe-effect.json';
 /**
- * 4: as 3, with each figure's confidence interval, so that one measured on a busy machine is measured again
- * (3: functions of several shapes, probed against their plain copies, after the monitor has loaded;
+ * 5: a real program's functions (acorn parsing PARSE_INPUT), probed against a plain copy, per event fired
+ * (4: as 3, with each figure's confidence interval, so that one measured on a busy machine is measured again;
+ * 3: four synthetic functions of several shapes, probed against their plain copies, after the monitor has loaded;
  * 2: one function V8 compiles on its own against a probed-but-disabled twin; 1: an inlined one, by medians alone).
  */
-export const CALIBRATION_METHOD = 4;
-const CHUNK = 1000;
+export const CALIBRATION_METHOD = 5;
 const WARMUP = 20;
-const CHUNKS = 100;
+const CHUNKS = 400;
 const MONITOR = fileURLToPath(new URL('./calibration-monitor.js', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** A figure is settled when its confidence interval is this narrow, absolutely (ns) or relative to it. */
@@ -68,7 +69,7 @@ export function settled(ns: number, halfWidth: number): boolean {
  */
 export async function calibration(
   kinds: readonly BindingKind[],
-  measureKind: (kind: BindingKind) => Promise<ShapeFigure> = measure,
+  measureKind: (kind: BindingKind) => Promise<EventCost> = measure,
 ): Promise<CalibrationResult> {
   const dir = privateCacheDir(null);
   const file = dir === null ? null : join(dir, CALIBRATION_FILE);
@@ -118,72 +119,64 @@ function figures(map: unknown): Calibration {
 }
 
 /**
- * Functions of the shapes an application's traced functions have, each small enough that V8
- * inlines it into its caller while it is not instrumented: integer arithmetic, floating point
- * through Math's library calls, reading and updating an object's fields, building and scanning
- * a short string. What a probe costs a call depends on the function (the probe's path is
- * compiled into it, and it may no longer be inlined): measured on the effect workload's
- * shapes, from nothing to over 100 ns a call for direct (docs/benchmarks.md, probe-effect),
- * so the figure is their mean, not one function's.
+ * The calibration's workload: acorn, the parser microScope itself ships, parsing this text.
+ * A program's traced functions are methods and small helpers of every shape (acorn's several
+ * hundred: token reading, node building, scope checks, string and regex work), and what a
+ * probe costs a call depends on the function: its path is compiled into the function, which
+ * V8 may then no longer inline, or may compile differently. Real programs measured from 12 to
+ * 27 ns an event for direct (docs/benchmarks.md, probe-effect), so the figure is one real
+ * program's mean over its own functions, not one function's.
  */
-export const SHAPES: Readonly<Record<string, string>> = {
-  integer: `(a, b) {
-  let x = a | 0;
-  for (let k = 0; k < 24; k++) x = (Math.imul(x ^ (x >>> 13), 0x5bd1e995) + b) | 0;
-  return x;
-}`,
-  float: `(a, b) {
-  let x = a + 1.5;
-  for (let k = 0; k < 8; k++) x = Math.log(x * x + b + k) + Math.sqrt(x);
-  return x | 0;
-}`,
-  object: `(a, b) {
-  const p = { x: a & 1023, y: b & 1023, n: 0 };
-  for (let k = 0; k < 16; k++) {
-    p.x = (p.x + p.y) & 1023;
-    p.n += p.x > 512 ? 1 : 0;
+export const PARSE_INPUT = `import { readFile } from 'node:fs/promises';
+const cache = new Map();
+export class Store extends EventTarget {
+  #items = [];
+  static of(...xs) { const s = new Store(); for (const x of xs) s.add(x); return s; }
+  add({ id, name = 'item', tags = [] }) {
+    if (this.#items.some((i) => i.id === id)) throw new RangeError(\`duplicate \${id}\`);
+    this.#items.push({ id, name: name.trim(), tags: [...tags], at: Date.now() });
+    return this;
   }
-  return p.x + p.n;
-}`,
-  string: `(a, b) {
-  const t = 'id-' + (a & 255) + ':' + (b & 15);
-  let h = 0;
-  for (let k = 0; k < t.length; k++) h = (h * 31 + t.charCodeAt(k)) | 0;
-  return h + t.indexOf(':');
-}`,
-};
-
-type Burst = (n: number, sink: number) => number;
-/** Per shape: a burst of calls of its function from a loop of the same module. */
-type Bursts = Readonly<Record<string, Burst>>;
-
-/**
- * Per shape, chunks of calls of a plain copy of the function (the program as it runs untraced:
- * not rewritten) alternated with chunks of its rewritten copy, whose `entry` probe is linked by
- * `kind`, each from its own loop, each chunk followed by a turn of the event loop (where the
- * message binding posts its batches). Linked directly, the monitor is the D clause
- * `@ = count()` on this thread, with the event use the agent declares for it; linked by shm or
- * message, a counting monitor on a worker. The figure is the mean over the shapes of what a
- * call costs more probed than plain (`perEvent`), with its confidence interval.
- */
-async function measure(kind: BindingKind): Promise<ShapeFigure> {
-  const shapes = Object.values(await measureShapes(kind));
-  // The shapes are measured apart: the mean's half-width is theirs combined.
-  return { ns: mean(shapes.map((f) => f.ns)), halfWidth: Math.sqrt(shapes.reduce((v, f) => v + f.halfWidth ** 2, 0)) / shapes.length };
+  get size() { return this.#items.length; }
+  *[Symbol.iterator]() { yield* this.#items; }
 }
+export async function load(path, { retries = 3 } = {}) {
+  for (let attempt = 0; attempt < retries; attempt++) {
+    try {
+      const text = await readFile(path, 'utf8');
+      return text.split(/\\r?\\n/).filter((l) => l && !l.startsWith('#')).map((l, i) => ({ id: i, name: l }));
+    } catch (error) {
+      if (error?.code !== 'EBUSY') throw error;
+    }
+  }
+  return null;
+}
+export const total = (xs) => xs.reduce((n, x) => n + (x.tags?.length ?? 0) * 2 ** 3, 0) >>> 0;
+function key(a, b) { return typeof a === 'string' ? \`\${a}:\${b}\` : a * 31 + (b | 0); }
+cache.set(key('a', 1), label => label?.toUpperCase() ?? 'none');
+`;
 
-/** One shape's figure: ns per event, and the half-width of its 95 % confidence interval. */
-export interface ShapeFigure {
+type Parse = () => void;
+
+/** One figure: ns per event, and the half-width of its 95 % confidence interval. */
+export interface EventCost {
   readonly ns: number;
   readonly halfWidth: number;
 }
 
-/** ns per event for each of SHAPES under `kind`: the mean hides how far apart they are (docs/benchmarks.md, probe-effect). */
-export async function measureShapes(kind: BindingKind): Promise<Record<string, ShapeFigure>> {
+/**
+ * Chunks of one parse of PARSE_INPUT by a plain copy of acorn (the program as it runs untraced)
+ * alternated with chunks by a rewritten copy, whose every function's `entry` probe is linked by
+ * `kind`, each chunk followed by a turn of the event loop (where the message binding posts its
+ * batches). Linked directly, the monitor is the D clause `@ = count()` on this thread, with the
+ * event use the agent declares for it; linked by shm or message, a counting monitor on a
+ * worker. The figure is what the probed parse costs more than the plain one, per event it fired.
+ */
+export async function measure(kind: BindingKind): Promise<EventCost> {
   const name = `mscope-calibration-${kind}`;
-  const plain = await load(`${name}-plain`, false);
-  const probed = await load(name, true);
-  const description = `fn:${name}:*Work:entry`;
+  const plain = loadParser(`${name}-plain`, false);
+  const probed = loadParser(name, true);
+  const description = `fn:${name}::entry`;
   const compiled = compile([{ file: 'calibration', text: `${description} { @ = count(); }` }]).program;
   if (compiled === undefined) throw new Error('the calibration clause does not compile');
   const instance = new ProgramInstance(compiled, { output: () => {}, exit: () => {} });
@@ -192,24 +185,23 @@ export async function measureShapes(kind: BindingKind): Promise<Record<string, S
   try {
     // A remote binding's worker starts asynchronously: events queued (and timestamped) until its monitor has loaded are not its steady cost.
     await h.ready();
-    const shapes = Object.keys(SHAPES);
     const clock = chunkClock();
-    const on = new Map(shapes.map((s) => [s, [] as Chunk[]]));
-    const off = new Map(shapes.map((s) => [s, [] as Chunk[]]));
+    const on: Chunk[] = [];
+    const off: Chunk[] = [];
+    let before = 0;
     for (let c = 0; c < WARMUP + CHUNKS; c++) {
-      for (const s of shapes) {
-        const a = await chunk(probed[s]!);
-        const b = await chunk(plain[s]!);
-        if (c >= WARMUP) {
-          on.get(s)!.push(a);
-          off.get(s)!.push(b);
-        }
+      if (c === WARMUP) before = h.stats.events;
+      const a = await chunk(probed);
+      const b = await chunk(plain);
+      if (c >= WARMUP) {
+        on.push(a);
+        off.push(b);
       }
     }
-    // A site that fired nothing would calibrate the cost of nothing.
-    const expected = (WARMUP + CHUNKS) * CHUNK * shapes.length;
-    if (h.stats.events < expected) throw new Error(`the calibration sites fired ${h.stats.events} events of ${expected}`);
-    return Object.fromEntries(shapes.map((s) => [s, perEvent(kind, on.get(s)!, off.get(s)!, CHUNK, clock)]));
+    // A parse that fired nothing would calibrate the cost of nothing.
+    const perChunk = (h.stats.events - before) / CHUNKS;
+    if (perChunk < 1000) throw new Error(`the calibration's parser fired ${perChunk} events a parse`);
+    return perEvent(kind, on, off, perChunk, clock);
   } finally {
     await h.unlink();
     instance.close();
@@ -223,8 +215,8 @@ export interface Chunk {
 }
 
 /**
- * An event's cost from alternate chunks of `calls` calls with (`on`) and without (`off`) the
- * probe: the difference of CPU time by means, so that the collections the events' allocations
+ * An event's cost from alternate chunks of the same work with (`on`, firing `events` events each) and
+ * without (`off`) the probe: the difference of CPU time by means, so that the collections the events' allocations
  * cause count (one chunk in tens pays for one, which a median would leave out) and time lost to
  * other work does not. Where core's CPU clock is the process's (`clock`, not this thread's
  * alone), a remote binding's worker runs on it too: shm and message then take the difference
@@ -235,40 +227,39 @@ export function perEvent(
   kind: BindingKind,
   on: readonly Chunk[],
   off: readonly Chunk[],
-  calls: number,
+  events: number,
   clock: CpuClockKind = cpuClockKind(),
-): ShapeFigure {
+): EventCost {
   const cpu = kind === 'direct' || clock === 'thread';
   const series = (chunks: readonly Chunk[]): number[] => chunks.map((c) => (cpu ? c.cpuNs : c.wallNs));
   const a = series(on);
   const b = series(off);
   const d = cpu ? mean(a) - mean(b) : median(a) - median(b);
   // One chunk a side has no spread to judge by: not settled.
-  const halfWidth = a.length < 2 || b.length < 2 ? Infinity : welchTest(b, a).halfWidth / calls;
-  return { ns: Math.max(0, d / calls), halfWidth };
+  const halfWidth = a.length < 2 || b.length < 2 ? Infinity : welchTest(b, a).halfWidth / events;
+  return { ns: Math.max(0, d / events), halfWidth };
 }
 
-let sink = 0;
-
 /**
- * The shapes' functions (`integerWork`…) and their loops (`integerBurst`…) as one module,
- * loaded from a private temporary directory; `rewrite`: instrumented as the load-time rewrite
- * instruments an application's (entry prologue only, as for a script of entry probes).
+ * A copy of acorn of its own, loaded from a private temporary directory as the CommonJS file
+ * it ships (a program that uses acorn, as the consumer does, keeps its own instance and type
+ * feedback); `rewrite`: instrumented as the load-time rewrite instruments a dependency (entry
+ * prologue only, as for a script of entry probes).
  */
-async function load(name: string, rewrite: boolean): Promise<Bursts> {
-  let source = '';
-  for (const [shape, body] of Object.entries(SHAPES))
-    source += `export function ${shape}Work${body}\nexport function ${shape}Burst(n, s) { for (let i = 0; i < n; i++) s = ${shape}Work(i, s) & 0xffff; return s; }\n`;
+function loadParser(name: string, rewrite: boolean): Parse {
+  const require = createRequire(import.meta.url);
+  let source = readFileSync(require.resolve('acorn'), 'utf8');
   if (rewrite) {
     installRuntime();
-    source = transform(source, { module: name, format: 'module', exits: false }).code;
+    source = transform(source, { module: name, format: 'commonjs', exits: false }).code;
   }
   const dir = mkdtempSync(join(tmpdir(), 'mscope-calibration-'));
   try {
-    const file = join(dir, `${name}.mjs`);
+    const file = join(dir, `${name}.cjs`);
     writeFileSync(file, source, { mode: 0o600 });
-    const m = (await import(pathToFileURL(file).href)) as Record<string, Burst>;
-    return Object.fromEntries(Object.keys(SHAPES).map((shape) => [shape, m[`${shape}Burst`]!]));
+    const { parse } = require(file) as { parse: (input: string, options: { ecmaVersion: 'latest'; sourceType: 'module' }) => unknown };
+    const options = { ecmaVersion: 'latest', sourceType: 'module' } as const;
+    return () => void parse(PARSE_INPUT, options);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -289,11 +280,11 @@ function chunkClock(): CpuClockKind {
   return runq === null ? cpuClockKind() : 'thread';
 }
 
-async function chunk(burst: Burst): Promise<Chunk> {
+async function chunk(parse: Parse): Promise<Chunk> {
   const q0 = runq?.runqWaitNs() ?? 0;
   const c0 = cpuNs();
   const t0 = process.hrtime.bigint();
-  sink = burst(CHUNK, sink);
+  parse();
   await new Promise((r) => setImmediate(r));
   const wallNs = Number(process.hrtime.bigint() - t0);
   return { wallNs, cpuNs: runq === null || runq === undefined ? cpuNs() - c0 : wallNs - (runq.runqWaitNs() - q0) };

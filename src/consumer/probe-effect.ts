@@ -13,9 +13,10 @@ export interface EffectTotals {
  * estimated as events × this machine's ns per event for their binding, drops and faults.
  * The estimate is a steady per-event cost (consumer/calibration.ts): the prologue, the binding,
  * a counting clause, the collections of what they allocate and the change in the traced
- * function's own compiled code, averaged over functions of several shapes probed against their
- * plain copies. What one particular function's code loses, a remote binding's start, and what
- * a direct-bound monitor does beyond counting come on top (docs/benchmarks.md, probe-effect).
+ * functions' own compiled code, averaged over a real program's functions (acorn parsing),
+ * probed against a plain copy. Another program's functions cost more or less (real programs
+ * measured 0.6 to 3× of it), a remote binding's start and what a direct-bound monitor does
+ * beyond counting come on top (docs/benchmarks.md, probe-effect).
  */
 export async function probeEffectLine(totals: EffectTotals): Promise<string> {
   const kinds = BINDING_KINDS.filter((k) => (totals.events.get(k) ?? 0) > 0);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibration, perEvent, settled, type Chunk, type ShapeFigure } from '../../src/consumer/calibration.js';
+import { calibration, measure, perEvent, settled, type Chunk, type EventCost } from '../../src/consumer/calibration.js';
 
 const chunks = (wall: number[], cpu: number[]): Chunk[] => wall.map((w, i) => ({ wallNs: w, cpuNs: cpu[i]! }));
 
@@ -38,10 +38,10 @@ test('a figure measured on a busy machine is used, kept, and measured again by t
   const saved = process.env.MSCOPE_CACHE_DIR;
   process.env.MSCOPE_CACHE_DIR = cache;
   try {
-    const measured: ShapeFigure[] = [];
+    const measured: EventCost[] = [];
     const measuring =
-      (...figures: ShapeFigure[]) =>
-      async (): Promise<ShapeFigure> => {
+      (...figures: EventCost[]) =>
+      async (): Promise<EventCost> => {
         const f = figures[measured.length]!;
         measured.push(f);
         return f;
@@ -84,4 +84,10 @@ test('the half-width says how far the chunks disagree', () => {
   const noisy = chunks([1, 1, 1, 1], [1010, 3000, 1005, 9000]);
   assert.ok(perEvent('direct', quiet, quietOff, 10, 'thread').halfWidth < 2);
   assert.ok(perEvent('direct', noisy, quietOff, 10, 'thread').halfWidth > 100);
+});
+
+test('the calibration times a real program: a rewritten copy of acorn parsing, every function probed', async () => {
+  const figure = await measure('direct');
+  assert.ok(Number.isFinite(figure.ns) && figure.ns >= 0, `ns ${figure.ns}`);
+  assert.ok(Number.isFinite(figure.halfWidth) && figure.halfWidth > 0, `half-width ${figure.halfWidth}`);
 });
