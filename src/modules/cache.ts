@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { claimPrivateDir, effectiveUid, isPrivateFile } from '../core/private-dir.js';
 import { TRANSFORM_VERSION } from './transform.js';
-import { formatPack, parsePack } from './cache-pack.js';
+import { formatPack, packId, parsePack, type PackEntry } from './cache-pack.js';
 
 // Captured once: a `node:fs` probe wrapping these later must not see the agent's own reads.
 const { openSync, closeSync, fstatSync, readFileSync, writeFileSync, renameSync, rmSync, accessSync, constants } = fs;
@@ -25,10 +25,10 @@ let crypto: typeof Crypto | null = null;
 export class TransformCache {
   readonly dir: string | null;
   /** The program's pack (cache-pack.ts), read once; null until `usePack`. */
-  private pack: ReadonlyMap<string, string> | null = null;
+  private pack: ReadonlyMap<string, PackEntry> | null = null;
   private packFile: string | null = null;
   /** The entries this run used, in the order it used them: the next pack. */
-  private readonly used = new Map<string, string>();
+  private readonly used = new Map<string, PackEntry>();
   private onStale: (() => void) | null = null;
   private stale = false;
 
@@ -49,51 +49,53 @@ export class TransformCache {
   }
 
   /**
-   * Looks entries up in the pack file `name` first. `onStale` is called once, when this run
-   * uses an entry the pack lacks: `savePack` then writes the entries the run used.
+   * Reads the pack file `name` for `packed`. `onStale` is called once, when this run remembers an
+   * entry the pack lacks: `savePack` then writes the entries the run used.
    */
   usePack(name: string, onStale: () => void): void {
     if (this.dir === null) return;
     this.packFile = join(this.dir, name);
     const text = readPrivateFile(this.packFile);
-    this.pack = text === undefined ? new Map() : parsePack(text);
+    this.pack = text === undefined ? new Map() : parsePack(text, TRANSFORM_VERSION);
     this.onStale = onStale;
+  }
+
+  /** The pack's code for exactly `source` as `module` in `format`, or undefined. */
+  packed(source: string, module: string, format: string): string | undefined {
+    if (this.pack === null) return undefined;
+    const id = packId(module, format);
+    const entry = this.pack.get(id);
+    if (entry === undefined || entry.source !== source) return undefined;
+    this.used.set(id, entry);
+    return entry.code;
+  }
+
+  /** Notes for the next pack that `source` as `module` in `format` became `code`. */
+  remember(source: string, module: string, format: string, code: string): void {
+    if (this.pack === null) return;
+    this.used.set(packId(module, format), { source, code });
+    if (this.stale) return;
+    this.stale = true;
+    this.onStale?.();
   }
 
   get(key: string): string | undefined {
     if (this.dir === null) return undefined;
-    const packed = this.pack?.get(key);
-    if (packed !== undefined) {
-      this.used.set(key, packed);
-      return packed;
-    }
     const text = readPrivateFile(join(this.dir, `${key}.js`));
     const head = `${HEADER}${key}\n`;
-    const code = text?.startsWith(head) === true ? text.slice(head.length) : undefined;
-    if (code !== undefined) this.noteUnpacked(key, code);
-    return code;
+    return text?.startsWith(head) === true ? text.slice(head.length) : undefined;
   }
 
   set(key: string, code: string): void {
     // A read-only or full disk only costs the next start a re-transform.
-    if (this.dir === null) return;
-    writePrivateFile(join(this.dir, `${key}.js`), `${HEADER}${key}\n${code}`);
-    this.noteUnpacked(key, code);
+    if (this.dir !== null) writePrivateFile(join(this.dir, `${key}.js`), `${HEADER}${key}\n${code}`);
   }
 
   /** Rewrites the pack when this run used an entry it lacked; false when there was nothing to write or it could not. */
   savePack(): boolean {
     if (!this.stale || this.packFile === null) return false;
     this.stale = false;
-    return writePrivateFile(this.packFile, formatPack(this.used));
-  }
-
-  private noteUnpacked(key: string, code: string): void {
-    if (this.pack === null) return;
-    this.used.set(key, code);
-    if (this.stale) return;
-    this.stale = true;
-    this.onStale?.();
+    return writePrivateFile(this.packFile, formatPack(this.used, TRANSFORM_VERSION));
   }
 }
 
