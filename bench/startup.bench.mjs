@@ -63,7 +63,8 @@ export async function setup() {
   const spec = encodeScript({ ...script, compiled: shipProgram(compileScript(script)) });
   writeFileSync(work.monitors, JSON.stringify([{ kind: 'd', name: 'script', spec }]));
   run('warm', 'agent');
-  primed = existsSync(work.caches.warm) ? readdirSync(work.caches.warm).length : 0;
+  // Entries only: the cache also holds the program's pack (src/modules/cache-pack.ts) and V8's v8/.
+  primed = existsSync(work.caches.warm) ? readdirSync(work.caches.warm).filter((f) => f.endsWith('.js')).length : 0;
 }
 
 export async function teardown() {

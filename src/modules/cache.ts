@@ -1,15 +1,19 @@
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { claimPrivateDir, effectiveUid, isPrivateFile } from '../core/private-dir.js';
 import { TRANSFORM_VERSION } from './transform.js';
+import { formatPack, packId, parsePack, type PackEntry } from './cache-pack.js';
 
 // Captured once: a `node:fs` probe wrapping these later must not see the agent's own reads.
 const { openSync, closeSync, fstatSync, readFileSync, writeFileSync, renameSync, rmSync, accessSync, constants } = fs;
 
 const HEADER = '//mscope-cache ';
 let written = 0;
+// Loaded at the first key: an agent that links probes loads this file without rewriting (6 ms on Node 26).
+let crypto: typeof Crypto | null = null;
 
 /**
  * Transformed code on disk, keyed by a SHA-256 of (source, module name, format, transform
@@ -20,6 +24,13 @@ let written = 0;
  */
 export class TransformCache {
   readonly dir: string | null;
+  /** The program's pack (cache-pack.ts), read once; null until `usePack`. */
+  private pack: ReadonlyMap<string, PackEntry> | null = null;
+  private packFile: string | null = null;
+  /** The entries this run used, in the order it used them: the next pack. */
+  private readonly used = new Map<string, PackEntry>();
+  private onStale: (() => void) | null = null;
+  private stale = false;
 
   constructor(dir: string | null) {
     this.dir = dir;
@@ -31,7 +42,41 @@ export class TransformCache {
 
   /** Hex SHA-256: what an entry is named and what its first line must repeat. */
   static key(source: string, module: string, format: string): string {
-    return createHash('sha256').update(`${TRANSFORM_VERSION}\0${format}\0${module}\0${source}`).digest('hex');
+    crypto ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto;
+    const text = `${TRANSFORM_VERSION}\0${format}\0${module}\0${source}`;
+    // The one-shot hash (Node 20.12+) skips a Hash object per file.
+    return crypto.hash === undefined ? crypto.createHash('sha256').update(text).digest('hex') : crypto.hash('sha256', text);
+  }
+
+  /**
+   * Reads the pack file `name` for `packed`. `onStale` is called once, when this run remembers an
+   * entry the pack lacks: `savePack` then writes the entries the run used.
+   */
+  usePack(name: string, onStale: () => void): void {
+    if (this.dir === null) return;
+    this.packFile = join(this.dir, name);
+    const text = readPrivateFile(this.packFile);
+    this.pack = text === undefined ? new Map() : parsePack(text, TRANSFORM_VERSION);
+    this.onStale = onStale;
+  }
+
+  /** The pack's code for exactly `source` as `module` in `format`, or undefined. */
+  packed(source: string, module: string, format: string): string | undefined {
+    if (this.pack === null) return undefined;
+    const id = packId(module, format);
+    const entry = this.pack.get(id);
+    if (entry === undefined || entry.source !== source) return undefined;
+    this.used.set(id, entry);
+    return entry.code;
+  }
+
+  /** Notes for the next pack that `source` as `module` in `format` became `code`. */
+  remember(source: string, module: string, format: string, code: string): void {
+    if (this.pack === null) return;
+    this.used.set(packId(module, format), { source, code });
+    if (this.stale) return;
+    this.stale = true;
+    this.onStale?.();
   }
 
   get(key: string): string | undefined {
@@ -44,6 +89,13 @@ export class TransformCache {
   set(key: string, code: string): void {
     // A read-only or full disk only costs the next start a re-transform.
     if (this.dir !== null) writePrivateFile(join(this.dir, `${key}.js`), `${HEADER}${key}\n${code}`);
+  }
+
+  /** Rewrites the pack when this run used an entry it lacked; false when there was nothing to write or it could not. */
+  savePack(): boolean {
+    if (!this.stale || this.packFile === null) return false;
+    this.stale = false;
+    return writePrivateFile(this.packFile, formatPack(this.used, TRANSFORM_VERSION));
   }
 }
 

@@ -81,14 +81,23 @@ export class Instrumenter {
       this.skipFile(filename, format);
       return null;
     }
-    const key = TransformCache.key(code, d.module, this.exits ? fmt : `${fmt}:entry`);
-    const cached = this.explain ? undefined : this.cache.get(key);
+    const variant = this.exits ? fmt : `${fmt}:entry`;
+    // The pack compares whole sources, so a warm start computes no key.
+    let cached = this.explain ? undefined : this.cache.packed(code, d.module, variant);
+    let key: string | null = null;
+    if (cached === undefined && !this.explain) {
+      key = TransformCache.key(code, d.module, variant);
+      cached = this.cache.get(key);
+      if (cached !== undefined) this.cache.remember(code, d.module, variant, cached);
+    }
     if (cached !== undefined) return cached === '' ? (code === source ? null : { code, format: fmt }) : { code: cached, format: fmt };
     this.busy = true;
     try {
       const out = transform(code, { module: d.module, format: fmt as 'module' | 'commonjs', exits: this.exits });
       if (this.explain) for (const u of summarizeUnnamed(out.unnamed)) this.onSkip(d.module, u.func, u.reason);
-      this.cache.set(key, out.sites.length === 0 ? '' : out.code);
+      const stored = out.sites.length === 0 ? '' : out.code;
+      this.cache.set(key ?? TransformCache.key(code, d.module, variant), stored);
+      if (!this.explain) this.cache.remember(code, d.module, variant, stored);
       if (out.sites.length === 0 && code === source) return null;
       return { code: out.code, format: fmt };
     } catch (e) {

@@ -1,6 +1,8 @@
 import { Instrumenter, patchCommonJs, registerSyncHooks, registerThreadHooks, type InstrumentOptions } from './hooks.js';
 import * as nodeModule from 'node:module';
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { packName } from './cache-pack.js';
 import { installRuntime } from './runtime.js';
 import { DeferredThreadHooks, needsHooksAtStart } from './deferred-hooks.js';
 import { installToString } from './to-string.js';
@@ -87,6 +89,7 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
     explain: options.explain,
     exits: options.exits,
   };
+  usePack(inst, options);
   const sync = registerSyncHooks(inst);
   let thread: DeferredThreadHooks | null = null;
   if (sync) patchCommonJs(inst);
@@ -106,6 +109,25 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
   };
   g[KEY] = installation;
   return installation;
+}
+
+/**
+ * The main thread reads its program's cache entries from one pack file (cache-pack.ts) and,
+ * when the run used entries the pack lacked, writes them back at exit. Worker threads, and
+ * Node 20's hooks thread, read entry by entry: a pack per program, not per thread.
+ */
+function usePack(inst: Instrumenter, options: InstallOptions): void {
+  if (!isMainThread || options.explain === true) return;
+  const name = packName([inst.scope.root, process.argv[1] ?? '', options.exits === false ? 'entry' : 'exits']);
+  const save = (): void => {
+    internalWork.depth++;
+    try {
+      inst.cache.savePack();
+    } finally {
+      internalWork.depth--;
+    }
+  };
+  inst.cache.usePack(name, () => process.once('exit', save));
 }
 
 type EnableCompileCache = (dir: string) => unknown;
