@@ -123,8 +123,8 @@ function figures(map: unknown): Calibration {
  * A program's traced functions are methods and small helpers of every shape (acorn's several
  * hundred: token reading, node building, scope checks, string and regex work), and what a
  * probe costs a call depends on the function: its path is compiled into the function, which
- * V8 may then no longer inline, or may compile differently. Real programs measured from 12 to
- * 27 ns an event for direct (docs/benchmarks.md, probe-effect), so the figure is one real
+ * V8 may then no longer inline, or may compile differently. Real programs measured from 10 to
+ * 56 ns an event for direct (docs/benchmarks.md, probe-effect), so the figure is one real
  * program's mean over its own functions, not one function's.
  */
 export const PARSE_INPUT = `import { readFile } from 'node:fs/promises';
