@@ -5,10 +5,14 @@
  * for that very text: a warm start needs neither the SHA-256 key nor `node:crypto` (6 ms to load
  * on Node 26), and trusts nothing a changed file could leave behind.
  *
- * Layout: `//mscope-pack 2 VERSION [[id, sourceLength, codeLength], …]\n`, then each entry's
- * source and code, concatenated in order. VERSION is the transform's: another one's pack is empty.
+ * Layout: `//mscope-pack 3 VERSION [[id, sourceBytes, codeBytes], …]\n`, then each entry's
+ * source and code in UTF-8, concatenated in order. VERSION is the transform's: another one's pack
+ * is empty. Entries are decoded from the file's bytes one by one, so that the code a module runs
+ * is a string of its own and not a slice keeping the whole pack alive.
  */
-const MAGIC = '//mscope-pack 2 ';
+import { Buffer } from 'node:buffer';
+
+const MAGIC = '//mscope-pack 3 ';
 
 export interface PackEntry {
   readonly source: string;
@@ -20,15 +24,15 @@ export function packId(module: string, format: string): string {
   return `${format}\0${module}`;
 }
 
-/** The entries of a pack's text, by id; empty when it is not a well-formed pack of `version`. */
-export function parsePack(text: string, version: number): Map<string, PackEntry> {
+/** The entries of a pack file's bytes, by id; empty when it is not a well-formed pack of `version`. */
+export function parsePack(bytes: Buffer, version: number): Map<string, PackEntry> {
   const entries = new Map<string, PackEntry>();
   const head = `${MAGIC}${version} `;
-  const eol = text.indexOf('\n');
-  if (!text.startsWith(head) || eol < 0) return entries;
+  const eol = bytes.indexOf(10);
+  if (eol < 0 || bytes.toString('latin1', 0, head.length) !== head) return entries;
   let index: unknown;
   try {
-    index = JSON.parse(text.slice(head.length, eol));
+    index = JSON.parse(bytes.toString('utf8', head.length, eol));
   } catch {
     return entries;
   }
@@ -38,11 +42,11 @@ export function parsePack(text: string, version: number): Map<string, PackEntry>
     if (!Array.isArray(e) || typeof e[0] !== 'string' || !isLength(e[1]) || !isLength(e[2])) return new Map();
     const middle = at + e[1];
     const end = middle + e[2];
-    if (end > text.length) return new Map();
-    entries.set(e[0], { source: text.slice(at, middle), code: text.slice(middle, end) });
+    if (end > bytes.length) return new Map();
+    entries.set(e[0], { source: bytes.toString('utf8', at, middle), code: bytes.toString('utf8', middle, end) });
     at = end;
   }
-  return at === text.length ? entries : new Map();
+  return at === bytes.length ? entries : new Map();
 }
 
 function isLength(n: unknown): n is number {
@@ -54,12 +58,11 @@ export function formatPack(entries: Iterable<readonly [string, PackEntry]>, vers
   const index: [string, number, number][] = [];
   const texts: string[] = [];
   for (const [id, { source, code }] of entries) {
-    index.push([id, source.length, code.length]);
+    index.push([id, Buffer.byteLength(source, 'utf8'), Buffer.byteLength(code, 'utf8')]);
     texts.push(source, code);
   }
   return `${MAGIC}${version} ${JSON.stringify(index)}\n${texts.join('')}`;
 }
-
 /** A short name for a program's pack (FNV-1a, 2 × 32 bits): two programs sharing one only rewrite it more often. */
 export function packName(parts: readonly string[]): string {
   const text = parts.join('\0');

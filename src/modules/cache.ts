@@ -24,11 +24,15 @@ let crypto: typeof Crypto | null = null;
  */
 export class TransformCache {
   readonly dir: string | null;
-  /** The program's pack (cache-pack.ts), read once; null until `usePack`. */
-  private pack: ReadonlyMap<string, PackEntry> | null = null;
+  /** The program's pack (cache-pack.ts), read once; null until `usePack`. An entry is dropped once used. */
+  private pack: Map<string, PackEntry> | null = null;
   private packFile: string | null = null;
-  /** The entries this run used, in the order it used them: the next pack. */
-  private readonly used = new Map<string, PackEntry>();
+  /**
+   * The entries this run used, in the order it used them: the next pack. One found in the pack
+   * is `null` here, read from the pack file again if the pack is rewritten: a warm process keeps
+   * no copy of its sources.
+   */
+  private readonly used = new Map<string, PackEntry | null>();
   private onStale: (() => void) | null = null;
   private stale = false;
 
@@ -55,8 +59,7 @@ export class TransformCache {
   usePack(name: string, onStale: () => void): void {
     if (this.dir === null) return;
     this.packFile = join(this.dir, name);
-    const text = readPrivateFile(this.packFile);
-    this.pack = text === undefined ? new Map() : parsePack(text, TRANSFORM_VERSION);
+    this.pack = readPack(this.packFile);
     this.onStale = onStale;
   }
 
@@ -66,7 +69,8 @@ export class TransformCache {
     const id = packId(module, format);
     const entry = this.pack.get(id);
     if (entry === undefined || entry.source !== source) return undefined;
-    this.used.set(id, entry);
+    this.pack.delete(id);
+    this.used.set(id, null);
     return entry.code;
   }
 
@@ -95,8 +99,20 @@ export class TransformCache {
   savePack(): boolean {
     if (!this.stale || this.packFile === null) return false;
     this.stale = false;
-    return writePrivateFile(this.packFile, formatPack(this.used, TRANSFORM_VERSION));
+    const before = readPack(this.packFile);
+    const entries: [string, PackEntry][] = [];
+    for (const [id, entry] of this.used) {
+      // Another run may have rewritten the pack since: an entry it no longer holds is left out.
+      const e = entry ?? before.get(id);
+      if (e !== undefined) entries.push([id, e]);
+    }
+    return writePrivateFile(this.packFile, formatPack(entries, TRANSFORM_VERSION));
   }
+}
+
+function readPack(file: string): Map<string, PackEntry> {
+  const bytes = readPrivateBytes(file);
+  return bytes === undefined ? new Map() : parsePack(bytes, TRANSFORM_VERSION);
 }
 
 /**
@@ -126,10 +142,15 @@ export function privateCacheDir(root: string | null, dir?: string): string | nul
 
 /** A private file of this user in a private cache directory (O_NOFOLLOW), or undefined. */
 export function readPrivateFile(file: string): string | undefined {
+  return readPrivateBytes(file)?.toString('utf8');
+}
+
+/** The bytes of a private file of this user in a private cache directory (O_NOFOLLOW), or undefined. */
+function readPrivateBytes(file: string): Buffer | undefined {
   let fd = -1;
   try {
     fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
-    return isPrivateFile(fstatSync(fd)) ? readFileSync(fd, 'utf8') : undefined;
+    return isPrivateFile(fstatSync(fd)) ? readFileSync(fd) : undefined;
   } catch {
     return undefined;
   } finally {

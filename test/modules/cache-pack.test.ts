@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransformCache } from '../../src/modules/cache.js';
@@ -14,12 +14,14 @@ test('a pack round-trips its entries, and a damaged one or one of another transf
     [packId('b.mjs', 'module:entry'), { source: 'export {}', code: '' }],
   ] as const;
   const text = formatPack(entries, 7);
-  assert.deepEqual([...parsePack(text, 7)], entries);
-  assert.equal(parsePack(text, 8).size, 0);
-  assert.equal(parsePack(text.slice(0, -1), 7).size, 0);
-  assert.equal(parsePack(`${text}x`, 7).size, 0);
-  assert.equal(parsePack('//mscope-pack 2 7 {"k1": 3}\nabc', 7).size, 0);
-  assert.equal(parsePack('//mscope-cache k1\nabc', 7).size, 0);
+  const bytes = (t: string): Buffer => Buffer.from(t, 'utf8');
+  assert.deepEqual([...parsePack(bytes(text), 7)], entries);
+  assert.equal(parsePack(bytes(text), 8).size, 0);
+  assert.equal(parsePack(bytes(text.slice(0, -1)), 7).size, 0);
+  assert.equal(parsePack(bytes(`${text}x`), 7).size, 0);
+  assert.equal(parsePack(bytes('//mscope-pack 3 7 {"k1": 3}\nabc'), 7).size, 0);
+  assert.equal(parsePack(bytes('//mscope-pack 2 7 [["k1", 1, 2]]\nabc'), 7).size, 0, 'an earlier layout');
+  assert.equal(parsePack(bytes('//mscope-cache k1\nabc'), 7).size, 0);
   assert.notEqual(packName(['/app', 'main.js', 'exits']), packName(['/app', 'other.js', 'exits']));
 });
 
@@ -46,7 +48,8 @@ test('the pack answers only for the very source an entry was made from; a run th
   assert.equal(stale, 1, 'every entry used was in the pack');
   assert.equal(second.savePack(), false);
 
-  // A run that used one entry the pack lacked writes the entries it used, and only those.
+  // A run that used one entry the pack lacked writes the entries it used, and only those: the
+  // ones it found in the pack are read from the file again (the run kept no copy of them).
   second.remember('three()', 'c.js', 'commonjs', 'THREE');
   assert.equal(stale, 2);
   assert.equal(second.savePack(), true);
@@ -57,6 +60,26 @@ test('the pack answers only for the very source an entry was made from; a run th
   assert.equal(statSync(join(dir, 'pack-t.txt')).mode & 0o777, 0o600);
   // No entry files: the pack is all there is of them.
   assert.deepEqual(readdirSync(dir), ['pack-t.txt']);
+});
+
+test('a pack another run rewrote in between: what it no longer holds is left out of the next', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-pack-'));
+  const first = TransformCache.open(dir, dir);
+  first.usePack('pack-t.txt', () => {});
+  first.remember('one()', 'a.js', 'commonjs', 'ONE');
+  assert.equal(first.savePack(), true);
+  const second = TransformCache.open(dir, dir);
+  second.usePack('pack-t.txt', () => {});
+  assert.equal(second.packed('one()', 'a.js', 'commonjs'), 'ONE');
+  writeFileSync(join(dir, 'pack-t.txt.new'), formatPack([], TRANSFORM_VERSION), { mode: 0o600 });
+  renameSync(join(dir, 'pack-t.txt.new'), join(dir, 'pack-t.txt'));
+  second.remember('two()', 'b.js', 'commonjs', 'TWO');
+  assert.equal(second.savePack(), true);
+  const third = TransformCache.open(dir, dir);
+  third.usePack('pack-t.txt', () => {});
+  assert.equal(third.packed('two()', 'b.js', 'commonjs'), 'TWO');
+  assert.equal(third.packed('one()', 'a.js', 'commonjs'), undefined);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a pack that is not a private file of this user is not read', () => {
@@ -104,7 +127,7 @@ test('a traced program reads its entries from its pack, and a changed file is re
 
   // The pack is what a warm run reads: what it holds is what runs.
   for (const f of readdirSync(cacheDir)) if (f.endsWith('.js')) rmSync(join(cacheDir, f));
-  const doctored = [...parsePack(readFileSync(pack, 'utf8'), TRANSFORM_VERSION)].map(
+  const doctored = [...parsePack(readFileSync(pack), TRANSFORM_VERSION)].map(
     ([id, e]) => [id, { source: e.source, code: e.code.replace("'hello'", "'from the pack'") }] as const,
   );
   writeFileSync(pack, formatPack(doctored, TRANSFORM_VERSION), { mode: 0o600 });
