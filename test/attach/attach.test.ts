@@ -13,6 +13,7 @@ import {
   INSPECT_ANY_PORT,
   APPS,
   assertLeftAsFound,
+  settledState,
   attach,
   requests,
   startApp,
@@ -154,21 +155,6 @@ test('exit() in the program detaches; the process runs on untouched', async () =
     app.child.kill();
   }
 });
-
-/**
- * The program's state once whatever an abandoned early attach left has gone: the bootstrap closes
- * the inspector a few ms after mscope's release, the waiting agent sees the session go. Up to 5 s.
- */
-async function settledState(app: App, before: unknown): Promise<unknown> {
-  const { threads: _t, ...expected } = before as { threads: number };
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const state = await app.state();
-    const { threads: _n, ...rest } = state as { threads: number };
-    if (Date.now() > deadline || JSON.stringify(rest) === JSON.stringify(expected)) return state;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 // mscope attach injects the agent while it compiles (cli/commands/run-start.ts): what ends mscope before the monitors are written leaves nothing.
 for (const [what, script, status] of [

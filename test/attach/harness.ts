@@ -169,6 +169,28 @@ export async function requests(app: App, n: number, prefix = '/r'): Promise<stri
   return out;
 }
 
+/** What `assertLeftAsFound` compares of a state. */
+function comparable(state: unknown): string {
+  const { threads: _t, globals: _g, ...rest } = state as { threads: number; globals: unknown };
+  return JSON.stringify(rest);
+}
+
+/**
+ * The program's state once what an attach leaves for later is done (an edit V8 refused to undo
+ * while its function ran is undone on a later tick, src/attach/splicer.ts; an abandoned early
+ * attach's bootstrap closes the inspector a few ms after mscope's release): polled until it
+ * compares equal to `before` as `assertLeftAsFound` does, for 5 s at most.
+ */
+export async function settledState(app: App, before: unknown): Promise<unknown> {
+  const expected = comparable(before);
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const state = await app.state();
+    if (Date.now() > deadline || comparable(state) === expected) return state;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /**
  * A detach left the program as it found it: the same fingerprint, and no thread more. A thread
  * of Node's own may end meanwhile (seen on Node 22 and 24): one fewer is not a trace of ours.

@@ -3,7 +3,7 @@ import { LIVE_EDIT_OFF } from '../../src/attach/debugger.js';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { bounded, mscope } from '../cli/mscope.js';
-import { APPS, assertLeftAsFound, attach, requests, startApp, type App, type Attached } from './harness.js';
+import { APPS, assertLeftAsFound, attach, requests, settledState, startApp, type App, type Attached } from './harness.js';
 
 /**
  * Splicing into a process started plainly with node: fn entry, return and error probes of
@@ -85,7 +85,7 @@ test('fn entry, return, error and line probes spliced into a running CommonJS pr
       assert.equal(r.stdout, 'calls 6\nline 6\nk 15\nbody 15\n');
       assert.match(r.stderr, /its return and error probes do not fire \(a breakpoint cannot see a return or a throw\)/);
     }
-    assertLeftAsFound(await app.state(), before);
+    assertLeftAsFound(await settledState(app, before), before);
     // The same answers, each with the length of the probed functions' source text: the edits are undone.
     assert.deepEqual(await requests(app, 6, '/w'), untraced);
     assert.deepEqual(await exitRequests(app), untracedExits);
@@ -118,7 +118,7 @@ test('fn entry, return, error and line probes spliced into a running CommonJS pr
     const rb = await b.detach();
     assert.equal(rb.status, 0, rb.stderr);
     assert.equal(rb.stdout.trim().replace(/\s+/g, ' '), 'beat 4');
-    assertLeftAsFound(await app.state(), before);
+    assertLeftAsFound(await settledState(app, before), before);
     assert.deepEqual(await requests(app, 6, '/w'), untraced);
     assert.equal(await app.end(), 0);
   } finally {
@@ -163,7 +163,7 @@ test('fn return and error probes spliced into a running ES module program; detac
     assert.equal(r.status, 0, r.stderr);
     if (live) assert.equal(r.stdout, EXITS_OUT);
     else assert.equal(r.stdout, '');
-    assertLeftAsFound(await app.state(), before);
+    assertLeftAsFound(await settledState(app, before), before);
     assert.deepEqual(await exitRequests(app), untraced);
     assert.equal(await app.end(), 0);
   } finally {
