@@ -24,15 +24,11 @@ let crypto: typeof Crypto | null = null;
  */
 export class TransformCache {
   readonly dir: string | null;
-  /** The program's pack (cache-pack.ts), read once; null until `usePack`. An entry is dropped once used. */
-  private pack: Map<string, PackEntry> | null = null;
+  /** The program's pack (cache-pack.ts), read once; null until `usePack`. */
+  private pack: ReadonlyMap<string, PackEntry> | null = null;
   private packFile: string | null = null;
-  /**
-   * The entries this run used, in the order it used them: the next pack. One found in the pack
-   * is `null` here, read from the pack file again if the pack is rewritten: a warm process keeps
-   * no copy of its sources.
-   */
-  private readonly used = new Map<string, PackEntry | null>();
+  /** The entries this run used, in the order it used them: the next pack. */
+  private readonly used = new Map<string, PackEntry>();
   private onStale: (() => void) | null = null;
   private stale = false;
 
@@ -68,9 +64,9 @@ export class TransformCache {
     if (this.pack === null) return undefined;
     const id = packId(module, format);
     const entry = this.pack.get(id);
+    // Kept once used: one run can ask for a file again (Node 22.15+ did for a CommonJS main; cache-pack.test.ts).
     if (entry === undefined || entry.source !== source) return undefined;
-    this.pack.delete(id);
-    this.used.set(id, null);
+    this.used.set(id, entry);
     return entry.code;
   }
 
@@ -99,14 +95,7 @@ export class TransformCache {
   savePack(): boolean {
     if (!this.stale || this.packFile === null) return false;
     this.stale = false;
-    const before = readPack(this.packFile);
-    const entries: [string, PackEntry][] = [];
-    for (const [id, entry] of this.used) {
-      // Another run may have rewritten the pack since: an entry it no longer holds is left out.
-      const e = entry ?? before.get(id);
-      if (e !== undefined) entries.push([id, e]);
-    }
-    return writePrivateFile(this.packFile, formatPack(entries, TRANSFORM_VERSION));
+    return writePrivateFile(this.packFile, formatPack(this.used, TRANSFORM_VERSION));
   }
 }
 
