@@ -8,7 +8,7 @@ import { DeferredThreadHooks, needsHooksAtStart } from './deferred-hooks.js';
 import { installToString } from './to-string.js';
 import { installStackColumns } from './stack-columns.js';
 import { nodeProbeFactory } from './core-modules.js';
-import { internalWork, registry } from '../core/index.js';
+import { internally, registry } from '../core/index.js';
 
 export interface InstallOptions {
   /** Application root; default `MSCOPE_ROOT` or the working directory. */
@@ -67,12 +67,7 @@ export function installInstrumentation(options: InstallOptions = {}): Installati
   const existing = g[KEY];
   if (existing !== undefined) return existing;
   // Our own setup (cache directory, paths): no provider sees its fs and path calls.
-  internalWork.depth++;
-  try {
-    return install(g, options);
-  } finally {
-    internalWork.depth--;
-  }
+  return internally(() => install(g, options));
 }
 
 function install(g: WithInstallation, options: InstallOptions): Installation {
@@ -119,15 +114,7 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
 function usePack(inst: Instrumenter, options: InstallOptions): void {
   if (!isMainThread || options.explain === true) return;
   const name = packName([inst.scope.root, process.argv[1] ?? '', options.exits === false ? 'entry' : 'exits']);
-  const save = (): void => {
-    internalWork.depth++;
-    try {
-      inst.cache.savePack();
-    } finally {
-      internalWork.depth--;
-    }
-  };
-  inst.cache.usePack(name, () => process.once('exit', save));
+  inst.cache.usePack(name, () => process.once('exit', () => internally(() => inst.cache.savePack())));
 }
 
 type EnableCompileCache = (dir: string) => unknown;
