@@ -1,8 +1,8 @@
 /**
  * What an agent that links probes loads, in one import (each `import()` is a file of lib/ that a
  * traced process reads and compiles): the providers, the core modules' probes, and the weaver's
- * index, which registers the shm and message bindings that any monitor kind may link with and
- * serves the control socket. The load-time rewrite comes beside it (agent/instrumentation.ts),
+ * index, which registers the shm and message bindings that any monitor kind may link with, and
+ * the control socket's offer. The load-time rewrite comes beside it (agent/instrumentation.ts),
  * except in an attached process, which never installs it.
  */
 import '../weaver/index.js';
@@ -13,7 +13,7 @@ import type { AgentWeaver } from './types.js';
 
 export { registerProviders } from '../providers/index.js';
 export { nodeProbeFactory, registerAllCoreModules } from '../modules/core-modules.js';
-export { startControlServer } from '../weaver/control.js';
+export { offerControlServer } from '../weaver/control.js';
 
 /** What the agent's monitors link with. */
 export const agentWeaver: AgentWeaver = {

@@ -71,11 +71,11 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
     registry.addFactory(linked.nodeProbeFactory);
     if (options.list === true) linked.registerAllCoreModules();
     // The socket serves `mscope links` and `relink`, which have nothing to act on without a link;
-    // node:net's listen also loads cluster and child_process (about 20 of Node's own modules).
+    // it starts when one of them first asks (node:net's listen loads about 20 of Node's own modules).
     if (options.list !== true && isMainThread && !attached)
-      linked
-        .startControlServer()
-        .catch((error: unknown) => agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'));
+      linked.offerControlServer((error: unknown) =>
+        agent.fault('control', error, 'the control socket (mscope links/relink) failed to start'),
+      );
   }
   for (const spec of specs) {
     try {

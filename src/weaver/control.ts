@@ -1,7 +1,7 @@
-import { createServer, createConnection, Socket, type Server } from 'node:net';
-import fs from 'node:fs';
+import type { Server, Socket } from 'node:net';
+import fs, { type FSWatcher } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ErrorCode, MscopeError } from '../core/errors.js';
 import { claimPrivateDir, effectiveUid, notPrivateDir } from '../core/private-dir.js';
 
@@ -9,7 +9,18 @@ import type { LinkHandle } from './link.js';
 import { BINDING_KINDS, type BindingKind } from './types.js';
 
 // Taken at load: the fs provider must never see the control socket's own housekeeping.
-const { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync } = fs;
+const { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, utimesSync, watch, writeFileSync } = fs;
+
+type NetModule = typeof import('node:net');
+let net: Promise<NetModule> | null = null;
+
+/**
+ * node:net is loaded by the first socket, served or dialled: its listen loads cluster,
+ * child_process and dgram (2.4 MB of RSS on Node 20), which a traced process nobody queries never needs.
+ */
+function loadNet(): Promise<NetModule> {
+  return (net ??= import('node:net'));
+}
 
 /**
  * One line of JSON each way. `attach` and `detach` are served only where a higher layer
@@ -99,25 +110,86 @@ export function controlDir(): string {
 
 /** Where process `pid`'s socket is, searching every private directory it may be in. */
 export function controlPath(pid: number): string {
-  const name = `${pid}.sock`;
-  const dirs = [...controlDirCandidates(), ...fallbackDirs()];
-  for (const dir of dirs) {
-    const path = join(dir, name);
+  return findInControlDirs(`${pid}.sock`, (st) => st.isSocket()) ?? join(controlDirCandidates()[0]!, `${pid}.sock`);
+}
+
+/** The first file called `name` in this user's private control directories that `is` accepts. */
+function findInControlDirs(name: string, is: (st: fs.Stats) => boolean): string | null {
+  for (const dir of [...controlDirCandidates(), ...fallbackDirs()]) {
     if (notPrivateDir(dir) !== null) continue;
-    if (lstatSync(path, { throwIfNoEntry: false })?.isSocket() === true) return path;
+    const path = join(dir, name);
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (st !== undefined && is(st)) return path;
   }
-  return join(dirs[0]!, name);
+  return null;
+}
+
+/** The file a process that offers its socket leaves where the socket would be, for a client to touch. */
+function wakeFileName(pid: number): string {
+  return `${pid}.wake`;
+}
+
+let offer: { readonly marker: string; readonly watcher: FSWatcher; readonly removeAtExit: () => void } | null = null;
+
+/**
+ * Serves the control socket once a client first asks for it: a traced process nobody queries
+ * never loads node:net. The process leaves `<pid>.wake` in its private control directory and
+ * watches the directory; `controlRequest` touches the file, and the socket is up a few ms later.
+ * Where the directory cannot be watched, the socket starts at once. `failed`: why it did not start.
+ */
+export function offerControlServer(failed: (error: unknown) => void): void {
+  if (server !== null || offer !== null) return;
+  const dir = controlDir();
+  const name = wakeFileName(process.pid);
+  const marker = join(dir, name);
+  const wake = (): void => {
+    withdrawOffer();
+    startControlServer(dir).catch(failed);
+  };
+  let watcher: FSWatcher;
+  try {
+    writeFileSync(marker, '', { mode: 0o600 });
+    // Not persistent: the watch never keeps the process alive.
+    watcher = watch(dir, { persistent: false }, (_event, file) => {
+      if (file === name) wake();
+    });
+  } catch {
+    // No inotify instance left (fs.inotify.max_user_instances), or no room for the file.
+    rmSync(marker, { force: true });
+    startControlServer(dir).catch(failed);
+    return;
+  }
+  watcher.on('error', wake);
+  const removeAtExit = (): void => rmSync(marker, { force: true });
+  process.once('exit', removeAtExit);
+  offer = { marker, watcher, removeAtExit };
+}
+
+function withdrawOffer(): void {
+  const o = offer;
+  if (o === null) return;
+  offer = null;
+  o.watcher.close();
+  process.removeListener('exit', o.removeAtExit);
+  o.removeAtExit();
 }
 
 let server: { readonly server: Server; readonly path: string; readonly removeAtExit: () => void; ready: Promise<void> } | null = null;
 
-/** Starts this process's control server; unref'd, so it never keeps the process alive. */
-export async function startControlServer(): Promise<string> {
+/**
+ * Starts this process's control server in `dir` (by default this user's control directory);
+ * unref'd, so it never keeps the process alive.
+ */
+export async function startControlServer(dir?: string): Promise<string> {
   if (server !== null) {
     await server.ready;
     return server.path;
   }
-  const path = join(controlDir(), `${process.pid}.sock`);
+  withdrawOffer();
+  const path = join(dir ?? controlDir(), `${process.pid}.sock`);
+  const { createServer, Socket } = await loadNet();
+  if (server !== null) return startControlServer();
+  socketDestroy ??= (Socket.prototype as unknown as { _destroy: DestroyFn })._destroy;
   rmSync(path, { force: true });
   const s = createServer(serveConnection);
   s.maxConnections = 8;
@@ -145,6 +217,7 @@ export function controlServerRunning(): boolean {
  * ours is left listening. A connection being answered finishes first.
  */
 export function stopControlServer(): void {
+  withdrawOffer();
   const s = server;
   if (s === null) return;
   server = null;
@@ -154,7 +227,7 @@ export function stopControlServer(): void {
 }
 
 type DestroyFn = (this: Socket, error: Error | null, callback: (error?: Error | null) => void) => void;
-const socketDestroy = (Socket.prototype as unknown as { _destroy: DestroyFn })._destroy;
+let socketDestroy: DestroyFn | null = null;
 
 /**
  * Node's Socket#_destroy reads `process.stderr`, which creates the program's stderr stream
@@ -164,10 +237,10 @@ const socketDestroy = (Socket.prototype as unknown as { _destroy: DestroyFn })._
 function leaveStderrUncreated(socket: Socket): void {
   (socket as unknown as { _destroy: DestroyFn })._destroy = function (error, callback) {
     const stderr = Object.getOwnPropertyDescriptor(process, 'stderr');
-    if (stderr === undefined || !stderr.configurable) return socketDestroy.call(this, error, callback);
+    if (stderr === undefined || !stderr.configurable) return socketDestroy!.call(this, error, callback);
     Object.defineProperty(process, 'stderr', { value: undefined, configurable: true, enumerable: stderr.enumerable, writable: true });
     try {
-      socketDestroy.call(this, error, callback);
+      socketDestroy!.call(this, error, callback);
     } finally {
       Object.defineProperty(process, 'stderr', stderr);
     }
@@ -261,13 +334,84 @@ function info(h: LinkHandle): LinkInfo {
   return { id: h.id, description: h.description.text, binding: h.bindingKind, events: s.events, drops: s.drops, faults: s.faults };
 }
 
-/** Sends one request to process `pid`'s control server and returns its answer. */
-export function controlRequest(pid: number, request: ControlRequest, timeoutMs = 10_000): Promise<ControlResponse> {
-  return controlRequestAt(controlPath(pid), pid, request, timeoutMs);
+/** How often a client touches a process's wake file while it waits for the socket. */
+const WAKE_EVERY_MS = 250;
+/** How often it tries the socket meanwhile. */
+const WAKE_POLL_MS = 10;
+
+/**
+ * Sends one request to process `pid`'s control server and returns its answer. A process that
+ * offers its socket (`offerControlServer`) is woken first.
+ */
+export async function controlRequest(pid: number, request: ControlRequest, timeoutMs = 10_000): Promise<ControlResponse> {
+  const path = controlPath(pid);
+  try {
+    return await ask(path, pid, request, timeoutMs);
+  } catch (error) {
+    const marker = noSocket(error) ? findInControlDirs(wakeFileName(pid), (st) => st.isFile()) : null;
+    if (marker === null) throw noAnswer(error, path, pid);
+    return askAfterWaking(marker, pid, request, timeoutMs);
+  }
+}
+
+async function askAfterWaking(marker: string, pid: number, request: ControlRequest, timeoutMs: number): Promise<ControlResponse> {
+  const path = join(dirname(marker), `${pid}.sock`);
+  const until = Date.now() + timeoutMs;
+  let touched = 0;
+  for (;;) {
+    if (Date.now() - touched >= WAKE_EVERY_MS) {
+      touched = Date.now();
+      try {
+        utimesSync(marker, new Date(), new Date());
+      } catch {
+        // Gone: the process started its socket (it removes the file first), or exited.
+      }
+    }
+    try {
+      return await ask(path, pid, request, timeoutMs);
+    } catch (error) {
+      if (!noSocket(error) || Date.now() >= until || !processAlive(pid)) throw noAnswer(error, path, pid);
+    }
+    await new Promise((resolve) => setTimeout(resolve, WAKE_POLL_MS));
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function noSocket(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ECONNREFUSED';
+}
+
+/** A failed request as the one-line error its caller prints. */
+function noAnswer(error: unknown, path: string, pid: number): MscopeError {
+  if (error instanceof MscopeError) return error;
+  // A traced process whose monitors all run in mscope (BEGIN, END, tick only) serves no socket either.
+  const why = noSocket(error)
+    ? `process ${pid} has no mscope control socket (${path}): it is not traced, or it links no monitor of its own`
+    : (error as Error).message;
+  return new MscopeError(ErrorCode.BadUsage, why, { cause: error });
 }
 
 /** As controlRequest, to the socket at `path` (an attached agent said where it listens). */
-export function controlRequestAt(path: string, pid: number, request: ControlRequest, timeoutMs = 10_000): Promise<ControlResponse> {
+export async function controlRequestAt(path: string, pid: number, request: ControlRequest, timeoutMs = 10_000): Promise<ControlResponse> {
+  try {
+    return await ask(path, pid, request, timeoutMs);
+  } catch (error) {
+    throw noAnswer(error, path, pid);
+  }
+}
+
+/** One request on a new connection; a connection that fails rejects with its own error. */
+async function ask(path: string, pid: number, request: ControlRequest, timeoutMs: number): Promise<ControlResponse> {
+  const { createConnection } = await loadNet();
   const line = request.op === 'attach' ? { ...request.request, op: 'attach' } : request;
   return new Promise((resolve, reject) => {
     const sock = createConnection(path);
@@ -287,14 +431,7 @@ export function controlRequestAt(path: string, pid: number, request: ControlRequ
         sock.destroy(new Error(`the answer of process ${pid} is over ${MAX_ANSWER_BYTES} bytes`));
       }
     });
-    sock.on('error', (e: NodeJS.ErrnoException) => {
-      // A traced process whose monitors all run in mscope (BEGIN, END, tick only) serves no socket either.
-      const why =
-        e.code === 'ENOENT' || e.code === 'ECONNREFUSED'
-          ? `process ${pid} has no mscope control socket (${path}): it is not traced, or it links no monitor of its own`
-          : e.message;
-      reject(new MscopeError(ErrorCode.BadUsage, why, { cause: e }));
-    });
+    sock.on('error', reject);
   });
 }
 

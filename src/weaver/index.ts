@@ -10,6 +10,7 @@ export { OutputBuffer, DEFAULT_OUTPUT_BYTES } from './remote/output-buffer.js';
 export { BINDING_KINDS, unknownBinding } from './types.js';
 export {
   startControlServer,
+  offerControlServer,
   stopControlServer,
   controlServerRunning,
   serveControlOp,

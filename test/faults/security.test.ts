@@ -142,6 +142,9 @@ async function rawControl(path: string, bytes: string | Buffer): Promise<string>
 test('malformed control messages are answered with an error and never reach the program', { skip }, async (t) => {
   const { tmp, app, env } = sharedTmp(t);
   const { pid, result } = await startWaiting(t, app, env);
+  // The socket starts when a client first asks for it.
+  const first = await collect(spawnMscope(['links', String(pid)], app, env));
+  assert.equal(first.status, 0, first.stderr);
   const path = join(tmp, 'mscope-0', `${pid}.sock`);
   const bad = [
     'null',

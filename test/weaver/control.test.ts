@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { controlDir, controlPath, controlRequest } from '../../src/weaver/index.js';
@@ -40,6 +41,42 @@ test('control socket: list links and relink a live link across all bindings; no 
   assert.equal(final.drops, 0);
   assert.equal(final.count, final.calls);
   await once(child, 'exit');
+});
+
+test('an offered control socket starts when a client first asks for it, and nothing is left after exit', async () => {
+  const child = fork(APP, ['offer'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const [hello] = (await once(child, 'message')) as [{ linkId: number }];
+  const pid = child.pid!;
+  const wake = join(controlDir(), `${pid}.wake`);
+  assert.equal(statSync(wake).mode & 0o777, 0o600);
+  assert.equal(existsSync(controlPath(pid)), false, 'no socket until one is asked for');
+
+  const listed = await controlRequest(pid, { op: 'links' });
+  assert.ok(listed.ok);
+  assert.ok(listed.links!.some((l) => l.id === hello.linkId));
+  assert.ok(statSync(controlPath(pid)).isSocket());
+  assert.equal(existsSync(wake), false, 'the wake file goes once the socket is up');
+  const again = await controlRequest(pid, { op: 'relink', link: hello.linkId, binding: 'direct' });
+  assert.ok(again.ok, JSON.stringify(again));
+
+  child.send('stop');
+  await once(child, 'message');
+  await once(child, 'exit');
+  assert.equal(existsSync(controlPath(pid)), false);
+});
+
+test('a wake file left by a process that is gone is answered at once as no socket', async () => {
+  const pid = 2 ** 22 + 12346;
+  const wake = join(controlDir(), `${pid}.wake`);
+  writeFileSync(wake, '', { mode: 0o600 });
+  try {
+    await assert.rejects(controlRequest(pid, { op: 'links' }, 60_000), {
+      code: 'MSCOPE_BAD_USAGE',
+      message: /has no mscope control socket/,
+    });
+  } finally {
+    rmSync(wake, { force: true });
+  }
 });
 
 test('controlRequest to a process without a control socket is a typed error', async () => {
