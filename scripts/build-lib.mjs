@@ -292,6 +292,10 @@ for (const file of result.outputFiles) {
     const toRoot = relative(dirname(file.path), LIB).split(sep).join('/');
     text = text.replaceAll(PREFIX, toRoot === '' ? './' : `${toRoot}/`);
   }
+  // esbuild writes strings ASCII-escaped but keeps a class member's doc comment as written: one
+  // character past ASCII there makes V8 hold the whole file's source as a two-byte string.
+  const wide = file.path.endsWith('.js') ? /^.*[^\x00-\x7f].*$/m.exec(text) : null;
+  if (wide !== null) throw new Error(`${relative(ROOT, file.path)}: a character past ASCII (in a comment of src/?): ${wide[0].trim()}`);
   mkdirSync(dirname(file.path), { recursive: true });
   writeFileSync(file.path, text);
 }

@@ -95,7 +95,7 @@ export abstract class Aggregation<C extends Cell = Cell> {
     return t;
   }
 
-  /** Records into the tuple `t` gives for `probe`: the same as `record(t.keyOf(probe), …)`. */
+  /** Records into the tuple `t` gives for `probe`: the same as `record(t.keyOf(probe), ...)`. */
   recordProbe(t: ProbeTuple<C>, probe: object, value: AggValue = 0, incr = 1): void {
     const c = t.probe === probe ? t.cell : this.probeCell(t, probe);
     if (c !== null) this.add(c, value, incr);

@@ -59,7 +59,7 @@ export class HistogramAggregation extends Aggregation<HistogramCell> {
     }
   }
 
-  /** DTrace orders histograms by Σ bucket value × count, then by the count at zero. */
+  /** DTrace orders histograms by the sum of bucket value times count, then by the count at zero. */
   compareCells(a: HistogramCell, b: HistogramCell): number {
     const d = this.weightedSum(a) - this.weightedSum(b);
     if (d !== 0) return d < 0 ? -1 : 1;

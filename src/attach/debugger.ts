@@ -72,7 +72,7 @@ export class SelfDebugger {
     return this.post<{ scriptSource: string }>('Debugger.getScriptSource', { scriptId }).scriptSource;
   }
 
-  /** The script's code is now `source`, or why not, in words for the user: V8 refused (`BlockedByActiveFunction`…), or this Node has no live edit. */
+  /** The script's code is now `source`, or why not, in words for the user: V8 refused (`BlockedByActiveFunction`...), or this Node has no live edit. */
   setSource(scriptId: string, source: string): EditStatus {
     if (LIVE_EDIT_OFF !== null) return { ok: false, reason: LIVE_EDIT_OFF, final: true };
     let r: { status?: string; exceptionDetails?: { text: string } };

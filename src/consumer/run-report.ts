@@ -25,7 +25,7 @@ interface MonitorTotals {
  */
 export class RunReport {
   private readonly monitors = new Map<string, MonitorTotals>();
-  /** Fault message → pids that sent it, so that one failure in many processes prints once. */
+  /** Fault message to pids that sent it, so that one failure in many processes prints once. */
   private readonly faults = new Map<string, number[]>();
   private readonly effectTotals: EffectTotals = { events: new Map(), drops: 0, faults: 0 };
 

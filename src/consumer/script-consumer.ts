@@ -11,7 +11,7 @@ import type { OutputSink } from './output.js';
  */
 export class ScriptConsumer implements ConsumerMonitor {
   private readonly instance: ConsumerProgram;
-  /** Description → warning, for descriptions no process matched; any match removes it. */
+  /** Description to warning, for descriptions no process matched; any match removes it. */
   private unmatched: Map<string, string> | null = null;
   private inFlight = 0;
 

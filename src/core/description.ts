@@ -47,7 +47,7 @@ export class ProbeDescription implements ProbeName {
     return this.matchers[0](provider);
   }
 
-  /** Whether some probe of this provider and name (`entry`, `return`…) could match. */
+  /** Whether some probe of this provider and name (`entry`, `return`...) could match. */
   matchesProviderAndName(provider: string, name: string): boolean {
     return this.matchers[0](provider) && this.matchers[3](name);
   }

@@ -10,7 +10,7 @@ const PROBE_FIELD = /^ev\.probe\.(?:func|module|name|provider|id)$/;
 
 /** Statements: aggregating assignments and actions, which call the runtime (`rt.*`). */
 export abstract class ActionCompiler extends ExprCompiler {
-  /** `const P{j} = …` of each statement whose tuple is a function of the probe alone, declared beside the aggregations. */
+  /** `const P{j} = ...` of each statement whose tuple is a function of the probe alone, declared beside the aggregations. */
   protected readonly probeTuples: string[] = [];
 
   protected stmt(s: Stmt, spec: boolean): string {

@@ -337,7 +337,7 @@ export abstract class ExprCompiler {
   }
 
   /**
-   * `p ± i` and `p - q` as C computes them: the integer is scaled by the size of what the
+   * `p +/- i` and `p - q` as C computes them: the integer is scaled by the size of what the
    * pointer points to, and the difference of two pointers is in elements.
    */
   private pointerArithmetic(op: string, l: string, lt: CType, r: string, rt: CType, t: CType): string {
@@ -360,8 +360,8 @@ export abstract class ExprCompiler {
   }
 
   /**
-   * A binary operation. A long chain (`1 + 1 + … + 1` nests to the left) becomes
-   * `($c = 1 + 1, $c = $c + 1, …, $c)`: each step reads `$c` before its right operand, which
+   * A binary operation. A long chain (`1 + 1 + ... + 1` nests to the left) becomes
+   * `($c = 1 + 1, $c = $c + 1, ..., $c)`: each step reads `$c` before its right operand, which
    * may hold a chain of its own, so one variable serves them all.
    */
   private binary(e: Extract<Expr, { kind: 'binary' }>): string {

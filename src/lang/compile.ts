@@ -126,7 +126,7 @@ class Generator extends ActionCompiler {
     return this.names.dynamicInMemory.has('this->' + name) ? '0' : this.defaultOf('this->' + name);
   }
 
-  /** `translator T < S *p > { m = e; … }` as `X{i}(ev, p)`, which returns the translated struct. */
+  /** `translator T < S *p > { m = e; ... }` as `X{i}(ev, p)`, which returns the translated struct. */
   private translator(t: Translator, i: number): string {
     const fields = [...t.members].map(([name, e]) => {
       const m = t.to.kind === 'struct' || t.to.kind === 'union' ? t.to.members?.find((x) => x.name === name) : undefined;

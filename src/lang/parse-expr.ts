@@ -110,7 +110,7 @@ export abstract class ExprParser extends TokenStream {
     }
   }
 
-  /** Inside `/…/`, a `/` followed by `{` closes the predicate rather than dividing. */
+  /** Inside `/.../`, a `/` followed by `{` closes the predicate rather than dividing. */
   private endsPredicate(): boolean {
     const after = this.peek2();
     return after.kind === T.EOF || (after.kind === T.Punct && after.text === '{');

@@ -55,7 +55,7 @@ export class Parser extends TypeParser {
 
   /**
    * A probe description never starts with a type or a declaration keyword, so `int x;`,
-   * `self string s;` and `struct foo { … };` are read as declarations (in ordinary tokens).
+   * `self string s;` and `struct foo { ... };` are read as declarations (in ordinary tokens).
    */
   private startsDeclaration(t: Token): boolean {
     if (t.kind !== T.Probe || t.text.includes(':')) return false;
@@ -131,7 +131,7 @@ export class Parser extends TypeParser {
     this.decls.inlines.set(d.name, { name: d.name, type: d.type, expr, span: d.span });
   }
 
-  /** `translator OUT < IN *name > { member = expr; … };` */
+  /** `translator OUT < IN *name > { member = expr; ... };` */
   private translator(): void {
     const kw = this.take();
     const to = this.typeName();

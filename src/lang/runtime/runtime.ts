@@ -60,7 +60,7 @@ export class ClauseRuntime {
   ending = false;
   /** setopt() calls since the last delta, in order: an agent's reach the consumer with its data. */
   optionChanges: Array<[string, string]> = [];
-  /** D faults (division by zero, bad JSON…): reported, and as in DTrace they leave the exit status alone. */
+  /** D faults (division by zero, bad JSON...): reported, and as in DTrace they leave the exit status alone. */
   faults = 0;
   /** Exceptions that are not D faults: bugs in the generated code or the runtime. */
   internalErrors = 0;
@@ -191,7 +191,7 @@ export class ClauseRuntime {
   /**
    * strtok(s, delims): the next token of `s`, skipping leading delimiters; strtok(NULL, delims)
    * goes on in the string of the last call in this firing. No token left is the null string
-   * (""), as is strtok(NULL, …) with no string to go on in.
+   * (""), as is strtok(NULL, ...) with no string to go on in.
    */
   strtok(ev: ProbeEvent, s: string | null, delims: string): string {
     if (s !== null) {

@@ -151,7 +151,7 @@ export class Scratch {
 
   /**
    * `*p` of a scalar: the value of `kind` (`i4` a signed 4-byte integer, `u8` an unsigned
-   * 8-byte one, `f8` a double…) at a scratch address, little-endian as on x86 and arm64; a
+   * 8-byte one, `f8` a double...) at a scratch address, little-endian as on x86 and arm64; a
    * 64-bit integer is a number while it is a safe integer, else a bigint.
    */
   load(addr: unknown, kind: ScalarKind): number | bigint {
