@@ -370,7 +370,11 @@ async function askAfterWaking(marker: string, pid: number, request: ControlReque
     try {
       return await ask(path, pid, request, timeoutMs);
     } catch (error) {
-      if (!noSocket(error) || Date.now() >= until || !processAlive(pid)) throw noAnswer(error, path, pid);
+      if (!noSocket(error) || !processAlive(pid)) throw noAnswer(error, path, pid);
+      if (Date.now() >= until) {
+        const why = `process ${pid} did not start its mscope control socket within ${timeoutMs} ms of being asked (is its event loop blocked?)`;
+        throw new MscopeError(ErrorCode.BadUsage, why, { cause: error });
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, WAKE_POLL_MS));
   }

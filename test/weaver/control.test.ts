@@ -79,6 +79,20 @@ test('a wake file left by a process that is gone is answered at once as no socke
   }
 });
 
+test('a live process that leaves its wake file untouched is reported as not starting its socket', async () => {
+  // This test's own process: alive, and it watches nothing.
+  const wake = join(controlDir(), `${process.pid}.wake`);
+  writeFileSync(wake, '', { mode: 0o600 });
+  try {
+    await assert.rejects(controlRequest(process.pid, { op: 'links' }, 300), {
+      code: 'MSCOPE_BAD_USAGE',
+      message: /did not start its mscope control socket within 300 ms/,
+    });
+  } finally {
+    rmSync(wake, { force: true });
+  }
+});
+
 test('controlRequest to a process without a control socket is a typed error', async () => {
   await assert.rejects(controlRequest(2 ** 22 + 12345, { op: 'links' }), { code: 'MSCOPE_BAD_USAGE' });
 });
