@@ -187,7 +187,10 @@ function reportLinks(handles: readonly LinkHandle[]): LinkReport[] {
     acc.events += s.events;
     acc.faults += s.faults;
     acc.drops += s.drops;
-    for (const [kind, n] of h.eventsByBinding()) acc.bindings[kind] = (acc.bindings[kind] ?? 0) + n;
+    for (const [kind, u] of h.useByBinding()) {
+      acc.bindings[kind] = (acc.bindings[kind] ?? 0) + u.events;
+      if (u.batches > 0) (acc.batches ??= {})[kind] = (acc.batches[kind] ?? 0) + u.batches;
+    }
     byText.set(text, acc);
   }
   return [...byText.values()];

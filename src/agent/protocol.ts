@@ -48,6 +48,8 @@ export interface LinkReport {
   readonly drops: number;
   /** Events by the binding that carried them: what the probe-effect estimate multiplies. */
   readonly bindings: Partial<Record<BindingKind, number>>;
+  /** Batches those events went in, by binding, where it posts them (message): the estimate's per-batch term. */
+  readonly batches?: Partial<Record<BindingKind, number>>;
 }
 
 export type AgentMessage =

@@ -27,7 +27,7 @@ export class RunReport {
   private readonly monitors = new Map<string, MonitorTotals>();
   /** Fault message to pids that sent it, so that one failure in many processes prints once. */
   private readonly faults = new Map<string, number[]>();
-  private readonly effectTotals: EffectTotals = { events: new Map(), drops: 0, faults: 0 };
+  private readonly effectTotals: EffectTotals = { events: new Map(), batches: new Map(), drops: 0, faults: 0 };
 
   /** `scripts`: D programs, which warn about unmatched descriptions themselves and print no summary. */
   constructor(
@@ -71,11 +71,13 @@ export class RunReport {
         e.faults += l.faults;
         for (const [kind, n] of Object.entries(l.bindings ?? {}))
           e.events.set(kind as BindingKind, (e.events.get(kind as BindingKind) ?? 0) + n);
+        for (const [kind, n] of Object.entries(l.batches ?? {}))
+          e.batches.set(kind as BindingKind, (e.batches.get(kind as BindingKind) ?? 0) + n);
       }
     }
   }
 
-  /** Events by binding, drops and faults of every monitor's links in every process: the probe effect's inputs. */
+  /** Events and batches by binding, drops and faults of every monitor's links in every process: the probe effect's inputs. */
   effect(): EffectTotals {
     return this.effectTotals;
   }

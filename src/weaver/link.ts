@@ -10,6 +10,7 @@ import {
   type BindingContext,
   type BindingKind,
   type BindingSettings,
+  type BindingUse,
   type LinkStats,
   type Monitor,
 } from './types.js';
@@ -64,8 +65,8 @@ export class LinkHandle {
   private matchedCount = 0;
   private readonly retired: LinkStats = { events: 0, faults: 0, drops: 0 };
   private retiredRemoteEvents = 0;
-  /** Events of bindings this link no longer has, by kind: the probe effect is per binding. */
-  private readonly retiredByKind = new Map<BindingKind, number>();
+  /** Events and batches of bindings this link no longer has, by kind: the probe effect is per binding. */
+  private readonly retiredByKind = new Map<BindingKind, BindingUse>();
   private readonly closing = new Set<Binding>();
   private readonly flushListeners: FlushListener[] = [];
   private remote: MonitorRef | undefined;
@@ -141,11 +142,12 @@ export class LinkHandle {
     return t;
   }
 
-  /** Events over this link's life by the binding that carried them (relinks split them). */
-  eventsByBinding(): Map<BindingKind, number> {
-    const t = new Map(this.retiredByKind);
+  /** Events over this link's life, and the batches they went in, by the binding that carried them (relinks split them). */
+  useByBinding(): Map<BindingKind, BindingUse> {
+    const t = new Map<BindingKind, BindingUse>();
+    for (const [kind, u] of this.retiredByKind) t.set(kind, { ...u });
     const live = this.linked ? [this.binding] : [];
-    for (const b of [...live, ...this.closing]) t.set(b.kind, (t.get(b.kind) ?? 0) + b.stats.events);
+    for (const b of [...live, ...this.closing]) addUse(t, b);
     return t;
   }
 
@@ -238,7 +240,7 @@ export class LinkHandle {
   private addRetired(b: Binding): void {
     const s = b.stats;
     if (b.kind !== 'direct') this.retiredRemoteEvents += s.events;
-    this.retiredByKind.set(b.kind, (this.retiredByKind.get(b.kind) ?? 0) + s.events);
+    addUse(this.retiredByKind, b);
     this.retired.events += s.events;
     this.retired.faults += s.faults;
     this.retired.drops += s.drops;
@@ -281,4 +283,14 @@ export function link(description: string | ProbeDescription, monitor: Monitor, o
 
 export function links(): LinkHandle[] {
   return [...active];
+}
+
+function addUse(byKind: Map<BindingKind, BindingUse>, b: Binding): void {
+  const s = b.stats;
+  const u = byKind.get(b.kind);
+  if (u === undefined) byKind.set(b.kind, { events: s.events, batches: s.batches ?? 0 });
+  else {
+    u.events += s.events;
+    u.batches += s.batches ?? 0;
+  }
 }

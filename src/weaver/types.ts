@@ -13,6 +13,14 @@ export interface LinkStats {
   faults: number;
   /** Events lost before the monitor saw them (full ring, dead worker). */
   drops: number;
+  /** Batches posted to the monitor (message: one a turn of the event loop that fired), where the binding posts them. */
+  batches?: number;
+}
+
+/** What a link's events cost the application by the binding that carried them: events, and the batches they went in. */
+export interface BindingUse {
+  events: number;
+  batches: number;
 }
 
 /** How one link delivers events; chosen when the link is made and swappable by relink. */

@@ -21,12 +21,27 @@ function fresh(): string {
   return mkdtempSync(join(tmpdir(), 'mscope-effect-test-'));
 }
 
-/** Parses the line and checks that its parts agree: counts sum to the total, the estimate is counts × ns/event. */
-function parse(stderr: string): { events: number; counts: Map<string, number>; ns: Map<string, number>; addedNs: number } {
+/**
+ * Parses the line and checks that its parts agree: counts sum to the total, the estimate is
+ * counts × ns/event, plus batches × ns/batch where a binding posts batches.
+ */
+function parse(stderr: string): {
+  events: number;
+  counts: Map<string, number>;
+  ns: Map<string, number>;
+  batches: Map<string, { count: number; ns: number }>;
+  addedNs: number;
+} {
   const m = LINE.exec(stderr);
   assert.ok(m, `no probe-effect line in ${stderr}`);
   const counts = new Map([...m[2]!.matchAll(/(\w+) (\d+)/g)].map((x) => [x[1]!, Number(x[2])]));
   const ns = new Map([...m[5]!.matchAll(/(\w+) (\d+) ns\/event/g)].map((x) => [x[1]!, Number(x[2])]));
+  const batches = new Map(
+    [...m[5]!.matchAll(/(\w+) \d+ ns\/event(?: ± \d+)? \+ (\d+) batch(?:es)? × ([\d.]+) (ns|µs|ms|s)/g)].map((x) => [
+      x[1]!,
+      { count: Number(x[2]), ns: Number(x[3]) * UNIT[x[4] as keyof typeof UNIT] },
+    ]),
+  );
   const events = Number(m[1]);
   assert.equal(
     [...counts.values()].reduce((a, b) => a + b, 0),
@@ -34,11 +49,12 @@ function parse(stderr: string): { events: number; counts: Map<string, number>; n
   );
   assert.deepEqual([...ns.keys()], [...counts.keys()]);
   const addedNs = Number(m[3]) * UNIT[m[4] as keyof typeof UNIT];
-  // The ns/event shown are rounded to whole ns, the estimate to three figures.
-  const expected = [...counts].reduce((t, [k, n]) => t + n * ns.get(k)!, 0);
-  const slack = events * 0.5 + expected * 0.005 + 0.5;
+  // The ns/event shown are rounded to whole ns, ns/batch and the estimate to three figures.
+  const byBatch = [...batches.values()].reduce((t, b) => t + b.count * b.ns, 0);
+  const expected = [...counts].reduce((t, [k, n]) => t + n * ns.get(k)!, 0) + byBatch;
+  const slack = events * 0.5 + byBatch * 0.005 + expected * 0.005 + 0.5;
   assert.ok(Math.abs(addedNs - expected) <= slack, `estimate ${addedNs} ns is not ${expected} ± ${slack}`);
-  return { events, counts, ns, addedNs };
+  return { events, counts, ns, batches, addedNs };
 }
 
 test('every run ends with one probe-effect line whose numbers agree with the events fired', async () => {
@@ -66,6 +82,32 @@ test('the estimate is the events times the cached ns/event of their binding', as
       r.stderr,
       /^mscope: probe effect: 3 events \(direct 3\), ~3\.00 µs added to the application's threads \(direct 1000 ns\/event\), 0 drops, 0 faults$/m,
     );
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
+test('the message binding adds its batches: events × ns/event + batches × ns/batch', async () => {
+  const cache = fresh();
+  try {
+    const cached = {
+      node: process.version,
+      mscope: VERSION,
+      method: CALIBRATION_METHOD,
+      ns: { message: 1000 },
+      halfWidth: { message: 10 },
+      batchNs: { message: 1e6 },
+      batchHalfWidth: { message: 1e4 },
+    };
+    writeFileSync(join(cache, 'probe-effect.json'), JSON.stringify(cached), { mode: 0o600 });
+    const r = await run(cache, '-b', 'message');
+    assert.equal(r.status, 0, r.stderr);
+    const line = parse(r.stderr);
+    assert.deepEqual([...line.counts], [['message', 3]]);
+    const batches = line.batches.get('message');
+    assert.ok(batches !== undefined && batches.ns === 1e6, r.stderr);
+    // Three events, each in a turn of the event loop of its own or sharing one.
+    assert.ok(batches.count >= 1 && batches.count <= 3, r.stderr);
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibration, measure, perEvent, settled, type Chunk, type EventCost } from '../../src/consumer/calibration.js';
+import { calibration, measure, perEvent, settled, type Chunk, type Figures } from '../../src/consumer/calibration.js';
 
 const chunks = (wall: number[], cpu: number[]): Chunk[] => wall.map((w, i) => ({ wallNs: w, cpuNs: cpu[i]! }));
 
@@ -38,29 +38,46 @@ test('a figure measured on a busy machine is used, kept, and measured again by t
   const saved = process.env.MSCOPE_CACHE_DIR;
   process.env.MSCOPE_CACHE_DIR = cache;
   try {
-    const measured: EventCost[] = [];
+    const measured: Figures[] = [];
     const measuring =
-      (...figures: EventCost[]) =>
-      async (): Promise<EventCost> => {
+      (...figures: Figures[]) =>
+      async (): Promise<Figures> => {
         const f = figures[measured.length]!;
         measured.push(f);
         return f;
       };
     const busy = { ns: 90, halfWidth: 70 };
     assert.equal(settled(busy.ns, busy.halfWidth), false);
-    assert.deepEqual(await calibration(['direct'], measuring(busy)), { ns: { direct: 90 }, halfWidth: { direct: 70 } });
+    assert.deepEqual(await calibration(['direct'], measuring(busy)), {
+      ns: { direct: 90 },
+      halfWidth: { direct: 70 },
+      batchNs: {},
+      batchHalfWidth: {},
+    });
     // Measured again: a figure less precise than the kept one does not replace it.
     measured.length = 0;
     assert.deepEqual(await calibration(['direct'], measuring({ ns: 10, halfWidth: 60 })), {
       ns: { direct: 90 },
       halfWidth: { direct: 70 },
+      batchNs: {},
+      batchHalfWidth: {},
     });
     measured.length = 0;
-    assert.deepEqual(await calibration(['direct'], measuring({ ns: 28, halfWidth: 4 })), { ns: { direct: 28 }, halfWidth: { direct: 4 } });
+    assert.deepEqual(await calibration(['direct'], measuring({ ns: 28, halfWidth: 4 })), {
+      ns: { direct: 28 },
+      halfWidth: { direct: 4 },
+      batchNs: {},
+      batchHalfWidth: {},
+    });
     assert.equal(measured.length, 1);
     // Settled: read from the cache, not measured.
     measured.length = 0;
-    assert.deepEqual(await calibration(['direct'], measuring()), { ns: { direct: 28 }, halfWidth: { direct: 4 } });
+    assert.deepEqual(await calibration(['direct'], measuring()), {
+      ns: { direct: 28 },
+      halfWidth: { direct: 4 },
+      batchNs: {},
+      batchHalfWidth: {},
+    });
     assert.equal(measured.length, 0);
     assert.equal(JSON.parse(readFileSync(join(cache, 'probe-effect.json'), 'utf8')).halfWidth.direct, 4);
   } finally {
@@ -68,6 +85,44 @@ test('a figure measured on a busy machine is used, kept, and measured again by t
     else process.env.MSCOPE_CACHE_DIR = saved;
     rmSync(cache, { recursive: true, force: true });
   }
+});
+
+test('the message binding keeps a figure per batch beside its figure per event, and is measured again while it lacks one', async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'mscope-calibration-'));
+  const saved = process.env.MSCOPE_CACHE_DIR;
+  process.env.MSCOPE_CACHE_DIR = cache;
+  try {
+    let measured = 0;
+    const measuring = (f: Figures) => async (): Promise<Figures> => {
+      measured++;
+      return f;
+    };
+    // A figure per event alone (as a measure that failed to time batches would leave): measured again.
+    await calibration(['message'], measuring({ ns: 60, halfWidth: 3 }));
+    const full = { ns: 62, halfWidth: 2, batch: { ns: 11_000, halfWidth: 900 } };
+    assert.deepEqual(await calibration(['message'], measuring(full)), {
+      ns: { message: 62 },
+      halfWidth: { message: 2 },
+      batchNs: { message: 11_000 },
+      batchHalfWidth: { message: 900 },
+    });
+    assert.equal(measured, 2);
+    await calibration(['message'], measuring(full));
+    assert.equal(measured, 2, 'both settled: read from the cache');
+    // direct posts no batches: its figure per event is enough.
+    await calibration(['direct'], measuring({ ns: 16, halfWidth: 1 }));
+    await calibration(['direct'], measuring({ ns: 16, halfWidth: 1 }));
+    assert.equal(measured, 3);
+  } finally {
+    if (saved === undefined) delete process.env.MSCOPE_CACHE_DIR;
+    else process.env.MSCOPE_CACHE_DIR = saved;
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
+test('message: measured on the real parser, with what a batch of one event costs beyond the event', async () => {
+  const f = await measure('message');
+  assert.ok(f.batch !== undefined && Number.isFinite(f.batch.ns) && Number.isFinite(f.batch.halfWidth), JSON.stringify(f));
 });
 
 test('settled: within 5 ns, or within a third of the figure', () => {
@@ -90,4 +145,5 @@ test('the calibration times a real program: a rewritten copy of acorn parsing, e
   const figure = await measure('direct');
   assert.ok(Number.isFinite(figure.ns) && figure.ns >= 0, `ns ${figure.ns}`);
   assert.ok(Number.isFinite(figure.halfWidth) && figure.halfWidth > 0, `half-width ${figure.halfWidth}`);
+  assert.equal(figure.batch, undefined, 'direct posts no batches');
 });

@@ -55,6 +55,8 @@ export class MessageBinding implements Binding, ObjectSink {
   private batch = this.nextBatch();
   private scheduled = false;
   private open = true;
+  /** Batches posted: each costs the application a post, a turn's callback and its buffer's return (the probe effect's per-batch term). */
+  private posted = 0;
   private readonly postBound = (): void => this.post();
   private readonly linkId: number;
 
@@ -83,7 +85,7 @@ export class MessageBinding implements Binding, ObjectSink {
   }
 
   get stats(): LinkStats {
-    return { events: this.counts.events, faults: this.sup.faults, drops: this.counts.drops + this.sup.drops };
+    return { events: this.counts.events, faults: this.sup.faults, drops: this.counts.drops + this.sup.drops, batches: this.posted };
   }
 
   add(value: unknown): number {
@@ -158,6 +160,7 @@ export class MessageBinding implements Binding, ObjectSink {
       this.counts.drops += b.events;
       return;
     }
+    this.posted++;
     const batch: Batch = { seq: this.sup.nextSeq(), buffer: b.buffer, words: b.used, events: b.events, objects: b.objects };
     this.sup.send(batch, b.used * 4 + b.copied.bytes);
   }
