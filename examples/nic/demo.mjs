@@ -82,7 +82,7 @@ async function bindingSection() {
     }, 2);
   });
   await t.unlink();
-  for (const h of t.handles) for (const [kind, n] of h.eventsByBinding()) events[kind] += n;
+  for (const h of t.handles) for (const [kind, u] of h.useByBinding()) events[kind] += u.events;
   await Promise.all([device, driving]);
   console.log(
     `telemetry bound by message, relinked live to direct, then unlinked (interrupt mode, ${rate} packets/s, ${per} packets each):`,
