@@ -264,7 +264,8 @@ async function measureBatch(
   const plain = loadModule(`${name}-tick-plain`, TICK_SOURCE, false) as { tick: (x: number) => number };
   const probed = loadModule(`${name}-tick`, TICK_SOURCE, true) as { tick: (x: number) => number };
   const description = `fn:${name}-tick::entry`;
-  const h = link(description, instance.clause(0), use);
+  // Posted every turn: each turn's event goes in a batch of its own, whatever the binding's usual wait.
+  const h = link(description, instance.clause(0), { ...use, settings: { postMs: 0 } });
   try {
     await h.ready();
     const clock = chunkClock();

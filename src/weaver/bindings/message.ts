@@ -11,6 +11,12 @@ const BATCH_BYTES = 64 << 10;
 const SPARE_BUFFERS = 16;
 /** A batch is posted once the objects copied beside its records pass this, as when its buffer fills. */
 const BATCH_OBJECT_BYTES = 1 << 20;
+/**
+ * How long a batch stays open for later turns' events. A post costs the application thread
+ * ~11 µs with its acknowledgement (the binding's per-batch term in docs/benchmarks.md); posted
+ * every turn, a server whose requests each fire a few events paid that per request.
+ */
+const POST_MS = 1;
 
 /** A batch being filled on the application thread; its buffer is transferred when posted. */
 class OpenBatch implements RecordViews {
@@ -35,7 +41,7 @@ class OpenBatch implements RecordViews {
 /**
  * Events are encoded at the probe site into a batch (numbers and strings in the record
  * layout, objects and `this` as bounded side-effect-free copies), and the batch is posted
- * once per turn of the event loop or when full. The monitor runs behind a hard boundary
+ * `postMs` (default POST_MS) after its first event, or when full. The monitor runs behind a hard boundary
  * (see Supervisor); while it is down or backed up, events are dropped and counted.
  */
 export class MessageBinding implements Binding, ObjectSink {
@@ -54,6 +60,10 @@ export class MessageBinding implements Binding, ObjectSink {
   private readonly spare: ArrayBuffer[] = [];
   private batch = this.nextBatch();
   private scheduled = false;
+  /** With `postMs` > 0: made with the binding, outside any request's async context; `refresh` arms it again. */
+  private readonly timer: NodeJS.Timeout | null;
+  /** Arms the post of the open batch: the timer's refresh, or with `postMs` 0 a setImmediate. */
+  private readonly schedulePost: () => void;
   private open = true;
   /** Batches posted: each costs the application a post, a turn's callback and its buffer's return (the probe effect's per-batch term). */
   private posted = 0;
@@ -61,6 +71,10 @@ export class MessageBinding implements Binding, ObjectSink {
   private readonly linkId: number;
 
   constructor(ctx: BindingContext) {
+    const postMs = ctx.settings.postMs ?? POST_MS;
+    this.timer = postMs > 0 ? setTimeout(this.postBound, postMs) : null;
+    const timer = this.timer;
+    this.schedulePost = timer === null ? () => void setImmediate(this.postBound) : () => void timer.refresh();
     this.linkId = ctx.linkId;
     this.readsArgs = ctx.readsArgs;
     this.readsEvent = ctx.readsEvent;
@@ -116,6 +130,7 @@ export class MessageBinding implements Binding, ObjectSink {
 
   close(): Promise<void> {
     this.open = false;
+    if (this.timer !== null) clearTimeout(this.timer);
     this.post();
     return this.sup.close();
   }
@@ -139,7 +154,7 @@ export class MessageBinding implements Binding, ObjectSink {
   private room(words: number): boolean {
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.postBound);
+      this.schedulePost();
     }
     if (this.batch.used + words <= this.batch.i32.length && this.batch.copied.bytes < BATCH_OBJECT_BYTES) return true;
     this.post();
