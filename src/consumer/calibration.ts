@@ -221,18 +221,8 @@ export async function measure(kind: BindingKind): Promise<Figures> {
     // A remote binding's worker starts asynchronously: events queued (and timestamped) until its monitor has loaded are not its steady cost.
     await h.ready();
     const clock = chunkClock();
-    const on: Chunk[] = [];
-    const off: Chunk[] = [];
     let before = 0;
-    for (let c = 0; c < WARMUP + CHUNKS; c++) {
-      if (c === WARMUP) before = h.stats.events;
-      const a = await chunk(probed);
-      const b = await chunk(plain);
-      if (c >= WARMUP) {
-        on.push(a);
-        off.push(b);
-      }
-    }
+    const { on, off } = await alternate(turnOf(probed), turnOf(plain), CHUNKS, () => (before = h.stats.events));
     // A parse that fired nothing would calibrate the cost of nothing.
     const perChunk = (h.stats.events - before) / CHUNKS;
     if (perChunk < 1000) throw new Error(`the calibration's parser fired ${perChunk} events a parse`);
@@ -269,25 +259,14 @@ async function measureBatch(
   try {
     await h.ready();
     const clock = chunkClock();
-    const on: Chunk[] = [];
-    const off: Chunk[] = [];
     let sink = 0;
     const turns = (tick: (x: number) => number) => async () => {
       for (let t = 0; t < BATCH_TURNS; t++) {
         sink = tick(sink);
-        await new Promise((r) => setImmediate(r));
+        await nextTurn();
       }
     };
-    const a = turns(probed.tick);
-    const b = turns(plain.tick);
-    for (let c = 0; c < WARMUP + BATCH_CHUNKS; c++) {
-      const x = await timedChunk(a);
-      const y = await timedChunk(b);
-      if (c >= WARMUP) {
-        on.push(x);
-        off.push(y);
-      }
-    }
+    const { on, off } = await alternate(turns(probed.tick), turns(plain.tick), BATCH_CHUNKS);
     const posted = h.useByBinding().get(kind)?.batches ?? 0;
     if (posted < BATCH_CHUNKS) throw new Error(`the ${kind} binding posted ${posted} batches`);
     const turn = perEvent(kind, on, off, BATCH_TURNS, clock);
@@ -374,11 +353,40 @@ function chunkClock(): CpuClockKind {
   return runq === null ? cpuClockKind() : 'thread';
 }
 
-function chunk(parse: Parse): Promise<Chunk> {
-  return timedChunk(async () => {
+function nextTurn(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+/** `parse`, then a turn of the event loop (where the message binding posts with `postMs` 0). */
+function turnOf(parse: Parse): () => Promise<void> {
+  return async () => {
     parse();
-    await new Promise((r) => setImmediate(r));
-  });
+    await nextTurn();
+  };
+}
+
+/**
+ * `chunks` timed pairs, `probed` then `plain`, after WARMUP pairs that are not kept; `warmed`
+ * runs when the warm-up is over.
+ */
+async function alternate(
+  probed: () => Promise<void>,
+  plain: () => Promise<void>,
+  chunks: number,
+  warmed: () => void = () => {},
+): Promise<{ on: Chunk[]; off: Chunk[] }> {
+  const on: Chunk[] = [];
+  const off: Chunk[] = [];
+  for (let c = 0; c < WARMUP + chunks; c++) {
+    if (c === WARMUP) warmed();
+    const a = await timedChunk(probed);
+    const b = await timedChunk(plain);
+    if (c >= WARMUP) {
+      on.push(a);
+      off.push(b);
+    }
+  }
+  return { on, off };
 }
 
 async function timedChunk(work: () => Promise<void>): Promise<Chunk> {
