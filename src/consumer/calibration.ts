@@ -36,10 +36,10 @@ interface CalibrationFile extends CalibrationResult {
 }
 
 /**
- * The bindings whose events go to their monitor in batches, one a turn of the event loop that
- * fired (message: a post, a turn's callback and the buffer handed back). A batch costs the
- * application microseconds: marked, rendering a paragraph a turn, fires ~30 events in each,
- * and ran traced by message 193 ns an event against 68 calibrated on acorn's 12,260 a turn.
+ * The bindings whose events go to their monitor in batches (message: a post, its timer's
+ * callback and the buffer handed back). A batch costs the application microseconds: posted
+ * every turn, marked rendering a paragraph a turn (~140 events) ran traced by message at 193
+ * ns an event against 68 calibrated on acorn's 12,260 a turn.
  */
 export const BATCHED: readonly BindingKind[] = ['message'];
 

@@ -13,7 +13,7 @@ export interface LinkStats {
   faults: number;
   /** Events lost before the monitor saw them (full ring, dead worker). */
   drops: number;
-  /** Batches posted to the monitor (message: one a turn of the event loop that fired), where the binding posts them. */
+  /** Batches posted to the monitor, where the binding posts them (message: one a `postMs` after an event, or when full). */
   batches?: number;
 }
 
