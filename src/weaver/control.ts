@@ -4,6 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ErrorCode, MscopeError } from '../core/errors.js';
 import { claimPrivateDir, effectiveUid, notPrivateDir } from '../core/private-dir.js';
+import { processAlive } from '../core/process-alive.js';
 
 import type { LinkHandle } from './link.js';
 import { BINDING_KINDS, type BindingKind } from './types.js';
@@ -377,15 +378,6 @@ async function askAfterWaking(marker: string, pid: number, request: ControlReque
       }
     }
     await new Promise((resolve) => setTimeout(resolve, WAKE_POLL_MS));
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
