@@ -128,7 +128,7 @@ async function modeRun(strategy) {
   const t = linkTelemetry('direct');
   if (strategy !== 'policy') d.driver.setMode(strategy);
   d.state.switches.fill(0);
-  const stop = strategy === 'policy' ? startPolicy(() => nic.counters().packets + nic.counters().drops, d.driver, d.state) : () => {};
+  const stop = strategy === 'policy' ? startPolicy(() => nic.counters(), d.driver, d.state) : () => {};
   await Promise.all([nic.start(), d.run()]);
   stop();
   await t.unlink();

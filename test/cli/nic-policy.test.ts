@@ -1,0 +1,57 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+
+type Mode = 'interrupt' | 'polling';
+interface Counters {
+  packets: number;
+  drops: number;
+  occupancy: number;
+}
+interface PolicyModule {
+  startPolicy(counters: () => Counters, driver: { setMode(m: Mode): void }, state: { mode: Mode }): () => void;
+}
+const POLICY = new URL('../../examples/nic/policy.mjs', import.meta.url).href;
+
+/** A driver stub whose switches are recorded; `nic` is what the policy reads. */
+async function withPolicy(t: TestContext, nic: (elapsedMs: number) => Counters) {
+  const { startPolicy } = (await import(POLICY)) as PolicyModule;
+  const state = { mode: 'interrupt' as Mode };
+  const switches: Mode[] = [];
+  const driver = {
+    setMode(m: Mode) {
+      if (m === state.mode) return;
+      state.mode = m;
+      switches.push(m);
+    },
+  };
+  const t0 = performance.now();
+  // Stopped even when an assertion fails first: a live interval would keep the file's Node running.
+  t.after(startPolicy(() => nic(performance.now() - t0), driver, state));
+  return { state, switches };
+}
+
+const until = async (done: () => boolean): Promise<void> => {
+  for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+};
+
+test('a backlog past one poll budget switches to polling without waiting for a window of rate', async (t) => {
+  // No packets offered at all (the rate says interrupts): only the backlog can switch it.
+  const p = await withPolicy(t, () => ({ packets: 0, drops: 0, occupancy: 64 }));
+  await until(() => p.switches.length > 0);
+  assert.deepEqual(p.switches, ['polling']);
+});
+
+test('a small backlog at a low rate keeps interrupts', async (t) => {
+  const p = await withPolicy(t, () => ({ packets: 0, drops: 0, occupancy: 63 }));
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(p.switches, []);
+});
+
+test('the offered rate switches to polling above its threshold and back below the lower one', async (t) => {
+  // 100,000 packets/s (drops count as offered) for 200 ms, then nothing more.
+  const p = await withPolicy(t, (ms) => ({ packets: 0, drops: Math.round(Math.min(ms, 200) * 100), occupancy: 0 }));
+  await until(() => p.switches.length > 0);
+  assert.deepEqual(p.switches, ['polling']);
+  await until(() => p.switches.length > 1);
+  assert.deepEqual(p.switches, ['polling', 'interrupt']);
+});
