@@ -61,7 +61,7 @@ export interface BindingSettings {
   maxHeapMb?: number;
   /** message: restarts allowed before the link gives up (its events then count as drops); default 5. */
   maxRestarts?: number;
-  /** message: ms a batch stays open for later events before it is posted (unless full); default 1; 0: every turn of the event loop. */
+  /** message: ms a batch stays open for later events before it is posted (unless full); default 5; 0: every turn of the event loop. */
   postMs?: number;
   /** message: events posted and not yet processed before new events are dropped; default 200 000. */
   maxQueued?: number;
