@@ -10,12 +10,20 @@ export class HostPort<In> {
   readonly remote: MessagePort;
   readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private readonly port: MessagePort;
+  /** Messages `receiveNow` took off the port but left for later, in order; handled before any other. */
+  private readonly later: In[] = [];
+  private readonly handleLater = (): void => {
+    for (let m = this.later.shift(); m !== undefined; m = this.later.shift()) this.onMessage(m);
+  };
 
   constructor(private readonly onMessage: (m: In) => void) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.remote = port2;
-    port1.on('message', onMessage);
+    port1.on('message', (m: In) => {
+      this.handleLater();
+      onMessage(m);
+    });
     // A listener refs the port; the application must still exit on its own.
     port1.unref();
   }
@@ -36,6 +44,7 @@ export class HostPort<In> {
    * exited. False when it stops short of `done()`.
    */
   receiveUntil(done: () => boolean, limitMs: () => number): boolean {
+    this.handleLater();
     let last = Date.now();
     for (;;) {
       const seen = Atomics.load(this.signal, 0);
@@ -49,6 +58,20 @@ export class HostPort<In> {
       const left = last + limitMs() - Date.now();
       if (left <= 0) return false;
       Atomics.wait(this.signal, 0, seen, left);
+    }
+  }
+
+  /**
+   * Handles at once, without waiting, the messages already on the port that `now` picks (ones
+   * whose order against the rest does not matter); the rest are handled in order once the
+   * running code returns (a microtask), before any later message. For a thread that runs long
+   * without a turn of its event loop.
+   */
+  receiveNow(now: (m: In) => boolean): void {
+    for (let r = receiveMessageOnPort(this.port); r !== undefined; r = receiveMessageOnPort(this.port)) {
+      const m = r.message as In;
+      if (now(m)) this.onMessage(m);
+      else if (this.later.push(m) === 1) queueMicrotask(this.handleLater);
     }
   }
 

@@ -21,6 +21,8 @@ interface Host {
   unref(): void;
   /** Worker hosts only: handles replies synchronously (HostPort#receiveUntil). */
   receiveUntil?(done: () => boolean, limitMs: () => number): boolean;
+  /** Worker hosts only: handles the acknowledgements already sent, now (HostPort#receiveNow). */
+  receiveAcks?(): void;
   exitCode?(): number | null;
 }
 
@@ -87,8 +89,18 @@ export class Supervisor {
     this.start();
   }
 
+  /** Events refused while backed up since the acknowledgements were last read synchronously. */
+  private refused = 0;
+
   /** True while batches can be sent; false during restarts, after giving up, or when backed up. */
   get accepting(): boolean {
+    if (this.host === null) return false;
+    if (this.queued < this.settings.maxQueued && this.queuedBytes < this.settings.maxQueuedBytes) return true;
+    // The host's acknowledgements reach the 'message' listener only at a turn of the event loop;
+    // a program that runs long without one would drop everything once the queue filled, however
+    // fast the host. They are read here, at the first event refused and every 1024th after it.
+    if (this.refused++ % 1024 !== 0 || this.host.receiveAcks === undefined) return false;
+    this.host.receiveAcks();
     return this.host !== null && this.queued < this.settings.maxQueued && this.queuedBytes < this.settings.maxQueuedBytes;
   }
 
@@ -193,6 +205,7 @@ export class Supervisor {
         this.loaded.resolve();
         break;
       case 'ack':
+        this.refused = 0;
         this.acked = m.through;
         while (this.inflight.length > 0 && this.inflight[0]![0] <= m.through) {
           const [, events, bytes] = this.inflight.shift()!;
@@ -314,9 +327,12 @@ function workerHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHo
     ref: () => w.ref(),
     unref: () => w.unref(),
     receiveUntil: (done, limitMs) => port.receiveUntil(done, limitMs),
+    receiveAcks: () => port.receiveNow(isAck),
     exitCode: () => port.exitCode,
   };
 }
+
+const isAck = (m: MessageFromHost): boolean => m.type === 'ack';
 
 /** A monitor host's heap limit: past it the worker ends with ERR_WORKER_OUT_OF_MEMORY, the program lives on. */
 export function heapLimits(heapMb: number): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {
