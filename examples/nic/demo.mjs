@@ -29,8 +29,9 @@ function linkTelemetry(binding) {
     by[kind]?.merge(d);
     all.merge(d);
   };
+  // The monitor reads the probe's name and the arguments, never `this` (the driver's API object).
   const handles = DESCRIPTIONS.map((d) =>
-    link(d, (ev) => local.handle(ev), { binding, remote: { module: MONITOR }, settings: { flushMs: WINDOW_MS } }),
+    link(d, (ev) => local.handle(ev), { binding, readsThis: false, remote: { module: MONITOR }, settings: { flushMs: WINDOW_MS } }),
   );
   for (const h of handles) h.onFlush((r, kind) => merge(kind, r));
   const timer = setInterval(() => merge('direct', local.flush()), WINDOW_MS);

@@ -6,12 +6,12 @@ import type { ClauseEvents } from '../lang/compile.js';
 // The direct binding's link alone: mscope, which runs ConsumerProgram, never loads the remote bindings.
 import { link, type LinkHandle, type LinkOptions } from '../weaver/link.js';
 
-/** What a clause declares about its events when linked: whether it keeps them, whether it reads args. */
-export type ClauseEventUse = Pick<LinkOptions, 'keepsEvents' | 'readsArgs' | 'readsEvent'>;
+/** What a clause declares about its events when linked: whether it keeps them, what of them it reads. */
+export type ClauseEventUse = Pick<LinkOptions, 'keepsEvents' | 'readsArgs' | 'readsThis' | 'readsEvent'>;
 
 /** What clause `c` declares when its probes are linked, and nothing else of it (ClauseInfo also has a `binding`). */
 export function clauseEventUse(c: ClauseEvents): ClauseEventUse {
-  return { keepsEvents: c.keepsEvents, readsArgs: c.readsArgs, readsEvent: c.readsEvent };
+  return { keepsEvents: c.keepsEvents, readsArgs: c.readsArgs, readsThis: c.readsThis, readsEvent: c.readsEvent };
 }
 
 /** Links one probe description of clause `clause`; the weaver's `link` unless the caller keeps count of its links. */

@@ -17,9 +17,10 @@ export type EventHandler = (event: ProbeEvent, out: MonitorOutput) => void;
  * allocate nothing per firing. `keepsEvents: false`: no handler keeps an event (or tells
  * firings apart by its identity) after it returns; an event kept anyway is overwritten by
  * the next firing. `readsArgs: false`: no handler reads `args`; they are then empty.
+ * `readsThis: false`: no handler reads `thisArg` (the message binding then copies none).
  * `readsEvent: false`: no handler reads more of an event than `probe`; the rest is then stale.
  */
-export type MonitorLinkOptions = Pick<LinkOptions, 'binding' | 'keepsEvents' | 'readsArgs' | 'readsEvent'>;
+export type MonitorLinkOptions = Pick<LinkOptions, 'binding' | 'keepsEvents' | 'readsArgs' | 'readsThis' | 'readsEvent'>;
 
 /**
  * A TypeScript monitor: the probes it wants and its handlers. `onEntry`, `onReturn` and

@@ -30,6 +30,7 @@ const LINK_CHOICES: { readonly [K in keyof Required<MonitorLinkOptions>]: (value
   binding: unknownBinding,
   keepsEvents: (value) => boolean('keepsEvents', value),
   readsArgs: (value) => boolean('readsArgs', value),
+  readsThis: (value) => boolean('readsThis', value),
   readsEvent: (value) => boolean('readsEvent', value),
 };
 

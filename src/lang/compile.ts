@@ -35,6 +35,8 @@ export interface ClauseEvents {
   readonly keepsEvents: boolean;
   /** It reads the probe's arguments (`argN`, `args[]`, a translator of them). */
   readonly readsArgs: boolean;
+  /** It reads the call's `this`. */
+  readonly readsThis: boolean;
   /** It reads more of its event than the probe's name and id (the time, `this`, its thread…). */
   readonly readsEvent: boolean;
 }
@@ -176,13 +178,16 @@ const PROBE_ONLY_USES = /^function c\d+\(ev\)|\bev\.probe\b|\brt\.fault\(\d+, e,
 /**
  * Read from a clause's generated code, which reaches its event only as `ev`: `this->` variables
  * are reset when `ev` is not the last firing's (`thisEv`), strtok remembers its firing's `ev`,
- * and arguments are read as `ev.args`, in the clause or in a translator it calls.
+ * and arguments are read as `ev.args` and `this` as `ev.thisArg`, in the clause or in a
+ * translator it calls.
  */
 function clauseEvents(fn: string, translators: readonly string[]): ClauseEvents {
   const callsTranslator = /\bX\d+\(ev\b/.test(fn);
+  const reads = (field: string): boolean => fn.includes(field) || (callsTranslator && translators.some((t) => t.includes(field)));
   return {
     keepsEvents: fn.includes('thisEv') || fn.includes('rt.strtok('),
-    readsArgs: fn.includes('ev.args') || (callsTranslator && translators.some((t) => t.includes('ev.args'))),
+    readsArgs: reads('ev.args'),
+    readsThis: reads('ev.thisArg'),
     readsEvent: callsTranslator || /\bev\b/.test(fn.replace(PROBE_ONLY_USES, '')),
   };
 }

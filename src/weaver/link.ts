@@ -26,6 +26,8 @@ export interface LinkOptions {
   keepsEvents?: boolean;
   /** false: the monitor never reads `args`, and the site does not gather them. Default true. */
   readsArgs?: boolean;
+  /** false: the monitor never reads `thisArg`; the message binding then copies none. Default true. */
+  readsThis?: boolean;
   /**
    * false: the monitor reads nothing of an event but `probe` (its name and id); the direct
    * binding's site then hands every firing one fixed event without filling it in. Default true.
@@ -73,6 +75,7 @@ export class LinkHandle {
   private settings: BindingSettings;
   private readonly keepsEvents: boolean;
   private readonly readsArgs: boolean;
+  private readonly readsThis: boolean;
   private readonly readsEvent: boolean;
   private stopWatching: (() => void) | null;
 
@@ -86,6 +89,7 @@ export class LinkHandle {
     this.settings = options.settings ?? {};
     this.keepsEvents = options.keepsEvents ?? true;
     this.readsArgs = options.readsArgs ?? true;
+    this.readsThis = options.readsThis ?? true;
     this.readsEvent = options.readsEvent ?? true;
     this.binding = this.makeBinding(options.binding ?? 'direct');
     const disarm = registry.arm(description);
@@ -254,6 +258,7 @@ export class LinkHandle {
       settings: this.settings,
       keepsEvents: this.keepsEvents,
       readsArgs: this.readsArgs,
+      readsThis: this.readsThis,
       readsEvent: this.readsEvent,
       onFlush: (result) => {
         for (const l of this.flushListeners) l(result, kind);

@@ -76,9 +76,10 @@ export interface BindingContext {
   /** The module that runs the monitor off-thread (shm and message). */
   readonly remote: MonitorRef | undefined;
   readonly settings: BindingSettings;
-  /** What the monitor declared at link time (LinkOptions.keepsEvents, readsArgs, readsEvent); the direct binding passes it on to the probe. */
+  /** What the monitor declared at link time (LinkOptions.keepsEvents, readsArgs, readsThis, readsEvent); the direct binding passes it on to the probe. */
   readonly keepsEvents: boolean;
   readonly readsArgs: boolean;
+  readonly readsThis: boolean;
   readonly readsEvent: boolean;
   /** Called with each flush result of the remote monitor, in order. */
   readonly onFlush: (result: unknown) => void;

@@ -30,7 +30,7 @@ function run(text: string, calls: number[]): string {
   return out;
 }
 
-test('what each clause declares: this-> and strtok keep events; argN, args[] and a translator of args read them; only probe names leave the event unread', () => {
+test('what each clause declares: this-> and strtok keep events; argN, args[] and a translator of args read them; `this` reads this; only probe names leave the event unread', () => {
   const p = program(`
     translator struct t { int v; } < int x > { v = x + arg1; };
     fn:::entry { @ = count(); }
@@ -45,9 +45,11 @@ test('what each clause declares: this-> and strtok keep events; argN, args[] and
     fn:::entry { trace(timestamp); }
     fn:::entry { @w[activity] = count(); }
     fn:::return { @r = sum(retval); }
+    fn:::entry { trace(this); }
   `);
   const use = p.clauses.map(
-    (c) => `${c.keepsEvents ? 'keeps' : 'borrows'}/${c.readsArgs ? 'args' : 'no args'}/${c.readsEvent ? 'event' : 'probe'}`,
+    (c) =>
+      `${c.keepsEvents ? 'keeps' : 'borrows'}/${c.readsArgs ? 'args' : 'no args'}/${c.readsEvent ? 'event' : 'probe'}${c.readsThis ? '/this' : ''}`,
   );
   assert.deepEqual(use, [
     'borrows/no args/probe',
@@ -62,6 +64,7 @@ test('what each clause declares: this-> and strtok keep events; argN, args[] and
     'borrows/no args/event',
     'borrows/no args/event',
     'borrows/no args/event',
+    'borrows/no args/event/this',
   ]);
 });
 
