@@ -38,6 +38,7 @@ const tapeSuites = [
 /**
  * `owns`: module-name prefixes of the program's own code; probes must fire there, else the
  * comparison proves nothing. `outDir`: a directory the program writes, compared file by file.
+ * `binding`: the clause's binding (`-b`; direct when absent).
  */
 const PROGRAMS = [
   {
@@ -75,6 +76,13 @@ const PROGRAMS = [
     args: [bin('prettier/bin/prettier.cjs'), '--check', '.'],
   },
   {
+    name: 'prettier --check . by message',
+    covers: 'the message binding, a long synchronous run',
+    owns: ['prettier'],
+    binding: 'message',
+    args: [bin('prettier/bin/prettier.cjs'), '--check', '.'],
+  },
+  {
     name: 'terser -c -m typescript.js (9 MB)',
     covers: 'minified CJS bundle, classes',
     owns: ['terser'],
@@ -93,6 +101,13 @@ const PROGRAMS = [
     covers: 'async, child process',
     owns: ['esbuild'],
     args: [join(ROOT, 'scripts/conformance/programs/esbuild-api.mjs')],
+  },
+  {
+    name: 'marked big.md by shm',
+    covers: 'the shm binding',
+    owns: ['marked'],
+    binding: 'shm',
+    args: [bin('marked/bin/marked.js'), '-i', md],
   },
   {
     name: 'acorn --ecma2024 acorn.js → AST',
@@ -210,7 +225,8 @@ for (const p of chosen) {
   const argv = (i) => (typeof p.args === 'function' ? p.args(outs[i]) : p.args);
   const agg = join(tmp, `${rows.length}.agg`);
   const cache = join(tmp, `${rows.length}.cache`);
-  const traced = (i) => [MSCOPE, 'run', '-q', '-e', D, '-o', agg, '--', process.execPath, ...argv(i)];
+  const bound = p.binding === undefined ? [] : ['-b', p.binding];
+  const traced = (i) => [MSCOPE, 'run', '-q', ...bound, '-e', D, '-o', agg, '--', process.execPath, ...argv(i)];
   const plain = run(argv(0));
   // The first traced run fills the transform cache; the second is timed, as a program is usually traced again.
   const cold = run(traced(1), { MSCOPE_CACHE_DIR: cache });
