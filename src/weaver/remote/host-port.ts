@@ -65,10 +65,13 @@ export class HostPort<In> {
    * Handles at once, without waiting, the messages already on the port that `now` picks (ones
    * whose order against the rest does not matter); the rest are handled in order once the
    * running code returns (a microtask), before any later message. For a thread that runs long
-   * without a turn of its event loop.
+   * without a turn of its event loop. At most `max` messages: a host that posts without end
+   * cannot hold the caller.
    */
-  receiveNow(now: (m: In) => boolean): void {
-    for (let r = receiveMessageOnPort(this.port); r !== undefined; r = receiveMessageOnPort(this.port)) {
+  receiveNow(now: (m: In) => boolean, max: number): void {
+    for (let n = 0; n < max; n++) {
+      const r = receiveMessageOnPort(this.port);
+      if (r === undefined) return;
       const m = r.message as In;
       if (now(m)) this.onMessage(m);
       else if (this.later.push(m) === 1) queueMicrotask(this.handleLater);

@@ -327,12 +327,14 @@ function workerHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHo
     ref: () => w.ref(),
     unref: () => w.unref(),
     receiveUntil: (done, limitMs) => port.receiveUntil(done, limitMs),
-    receiveAcks: () => port.receiveNow(isAck),
+    receiveAcks: () => port.receiveNow(isAck, MAX_ACKS_READ),
     exitCode: () => port.exitCode,
   };
 }
 
 const isAck = (m: MessageFromHost): boolean => m.type === 'ack';
+/** Messages read at one refused event: more than a full queue's batches send acknowledgements. */
+const MAX_ACKS_READ = 1024;
 
 /** A monitor host's heap limit: past it the worker ends with ERR_WORKER_OUT_OF_MEMORY, the program lives on. */
 export function heapLimits(heapMb: number): { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } {

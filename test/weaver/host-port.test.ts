@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HostPort } from '../../src/weaver/remote/host-port.js';
+
+type Msg = { type: 'ack' | 'flush'; n: number };
+const isAck = (m: Msg): boolean => m.type === 'ack';
+
+test('receiveNow handles the acknowledgements at once and the rest, in order, before any later message', async () => {
+  const seen: string[] = [];
+  const port = new HostPort<Msg>((m) => seen.push(`${m.type}${m.n}`));
+  port.remote.postMessage({ type: 'ack', n: 1 });
+  port.remote.postMessage({ type: 'flush', n: 2 });
+  port.remote.postMessage({ type: 'ack', n: 3 });
+  port.remote.postMessage({ type: 'flush', n: 4 });
+  port.receiveNow(isAck, 100);
+  assert.deepEqual(seen, ['ack1', 'ack3']);
+  port.remote.postMessage({ type: 'ack', n: 5 });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(seen, ['ack1', 'ack3', 'flush2', 'flush4', 'ack5']);
+  port.close();
+});
+
+test('receiveNow reads at most the messages it is given: a host that posts without end cannot hold the caller', () => {
+  let handled = 0;
+  const port = new HostPort<Msg>(() => void handled++);
+  for (let i = 0; i < 5000; i++) port.remote.postMessage({ type: 'ack', n: i });
+  port.receiveNow(isAck, 100);
+  assert.equal(handled, 100);
+  port.close();
+});
