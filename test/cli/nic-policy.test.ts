@@ -35,7 +35,7 @@ const until = async (done: () => boolean): Promise<void> => {
   for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
 };
 
-test('a backlog past one poll budget switches to polling without waiting for a window of rate', async (t) => {
+test("a backlog of a poll's whole budget switches to polling without waiting for a window of rate", async (t) => {
   // No packets offered at all (the rate says interrupts): only the backlog can switch it.
   const p = await withPolicy(t, () => ({ packets: 0, drops: 0, occupancy: 64 }));
   await until(() => p.switches.length > 0);
