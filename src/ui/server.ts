@@ -121,7 +121,12 @@ export async function startExplorer(source: ExploreSource, options: ExplorerOpti
     url: `http://127.0.0.1:${bound}/?token=${token}`,
     port: bound,
     token,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // A request still open (the page's poll of a process that does not answer) would hold the close for ever.
+        server.closeAllConnections();
+      }),
   };
 }
 
