@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import type { ChildProcess } from 'node:child_process';
-import { ROOT, WAIT_MS, mscope, spawnMscope } from '../cli/mscope.js';
+import { ROOT, WAIT_MS, bounded, mscope, spawnMscope } from '../cli/mscope.js';
 import type { ProcessLinks } from '../../src/ui/index.js';
 import type { JsonAggregation } from '../../src/aggregate/index.js';
 
@@ -250,7 +250,7 @@ test(
     await untilTotal(url, 26);
     assert.equal((await meta(url)).total, 26);
     run.kill('SIGINT');
-    assert.equal(await exited, 0);
+    assert.equal(await bounded(exited, 'mscope to exit on ^C', () => 'the page still open'), 0);
   },
 );
 
