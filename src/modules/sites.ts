@@ -216,7 +216,8 @@ export function enter(m: ModuleSites, i: number, thisArg: unknown, args: unknown
     return m.untracked;
   }
   const ev = openToken(site, args, thisArg);
-  if ((st & ENTRY) !== 0) fireProbe(probe, ev);
+  // Handlers that read only the probe get its fixed event, as fireEvent and fireExit hand it.
+  if ((st & ENTRY) !== 0) fireProbe(probe, probe.fixed ?? ev);
   // After the entry clauses, so that their cost is not the call's.
   if (vtimeUsers.count > 0) ev.vstart = cpuNs();
   return ev as ProbeEvent & Token;

@@ -81,7 +81,7 @@ export class MessageBinding implements Binding, ObjectSink {
     this.readsArgs = ctx.readsArgs;
     this.readsEvent = ctx.readsEvent;
     const strsize = ctx.settings.strsize ?? DEFAULT_STRSIZE;
-    this.writer = new RecordWriter(strsize, this, ctx.readsThis, ctx.readsEvent);
+    this.writer = new RecordWriter(strsize, this, ctx.readsThis);
     this.limits = { depth: 3, nodes: 200, strsize };
     this.sup = new Supervisor(ctx, ctx.remote!);
     // A new host knows no probe definitions; a half-filled batch may refer to lost ones.

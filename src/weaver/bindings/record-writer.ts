@@ -25,8 +25,6 @@ const I64_MAX = (1n << 63n) - 1n;
  * computed first (strings at their worst case, capped at `strsize`) so the caller can
  * reserve space, then the record is written in place. One instance per producing thread
  * and destination; `objects` is null for shared memory, where objects are not copied.
- * `copyThis`: `this` is written too. `values` false: no value at all (a monitor that reads
- * nothing of an event but its probe), whatever the event holds.
  */
 export class RecordWriter {
   /**
@@ -40,7 +38,6 @@ export class RecordWriter {
     readonly strsize: number = DEFAULT_STRSIZE,
     private readonly objects: ObjectSink | null = null,
     private readonly copyThis = false,
-    private readonly values = true,
   ) {}
 
   /**
@@ -57,10 +54,7 @@ export class RecordWriter {
    * the ring's `reserve` (shm per event 47.4 against 43.9 ns, side by side).
    */
   recordWords(ev: ProbeEvent): number {
-    if (
-      (ev.args.length === 0 && ev.retval === undefined && ev.error === undefined && (!this.copyThis || ev.thisArg === undefined)) ||
-      this.values !== true
-    )
+    if (ev.args.length === 0 && ev.retval === undefined && ev.error === undefined && (!this.copyThis || ev.thisArg === undefined))
       return this.timestamps ? Rec.TimedValues : Rec.Values;
     return this.eventWords(ev);
   }
@@ -94,11 +88,6 @@ export class RecordWriter {
       f64[(index + Rec.Timestamp) >> 1] = ev.timestamp;
       f64[(index + Rec.Elapsed) >> 1] = ev.entry === null ? 0 : ev.elapsed;
       at = index + Rec.TimedValues;
-    }
-    // `=== true`: V8 tests a bare field as any value. Without values the record says no args.
-    if (this.values !== true) {
-      i32[index + Rec.Kind] = RecordKind.Event | (flags << 8);
-      return;
     }
     for (let i = 0; i < args.length; i++) at = this.writeValue(v, at, args[i], this.strsize);
     if (this.copyThis && ev.thisArg !== undefined) {
