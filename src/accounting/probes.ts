@@ -1,4 +1,4 @@
-import { ProbeEvent, fireProbe, registry, type Probe, type ProbeArg } from '../core/index.js';
+import { fireProvided, registry, type Probe, type ProbeArg } from '../core/index.js';
 import type { Activity } from './activity.js';
 import { FIELDS } from './fields.js';
 
@@ -17,7 +17,5 @@ export const startProbe: Probe = registry.register('acct', '', '', 'start', ACCT
 export const doneProbe: Probe = registry.register('acct', '', '', 'done', ACCT_ARGS);
 
 export function fireAcct(probe: Probe, act: Activity, record: unknown): void {
-  const ev = new ProbeEvent(probe, [record]);
-  ev.activity = act.id;
-  fireProbe(probe, ev);
+  fireProvided(probe, [record], 0, act.id);
 }

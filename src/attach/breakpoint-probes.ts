@@ -1,4 +1,4 @@
-import { fireProbe, ProbeEvent, type Probe } from '../core/index.js';
+import { fireEvent, NO_ARGS, type Probe } from '../core/index.js';
 import type { SelfDebugger } from './debugger.js';
 
 /**
@@ -72,7 +72,7 @@ export class BreakpointProbes {
     if (b === undefined || b === null || !b.probe.enabled) return;
     if (b.left <= 0) return;
     b.left--;
-    fireProbe(b.probe, new ProbeEvent(b.probe, args === undefined ? [] : Array.prototype.slice.call(args), thisArg));
+    fireEvent(b.probe, args === undefined || b.probe.readsArgs !== true ? NO_ARGS : Array.prototype.slice.call(args), thisArg);
     if (b.left === 0) {
       // The inspector cannot be re-entered from a breakpoint's condition.
       setImmediate(() => {

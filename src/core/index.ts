@@ -4,6 +4,7 @@ export {
   fireProbe,
   fireEvent,
   fireExit,
+  fireProvided,
   gathered,
   handlerChanges,
   DTRACE_PROBE_IDS,

@@ -145,6 +145,32 @@ export function fireEvent(probe: Probe, args: readonly unknown[], thisArg: unkno
   giveBack(probe, spare);
 }
 
+/**
+ * Fires a provider's event of `probe` as fireEvent does (its fixed event, its spare, `args` only
+ * when read); `ts` (ns, core clock) and `activity` are the provider's own when it knows them,
+ * 0 and -1 when the firing reads them as any other does.
+ */
+export function fireProvided(probe: Probe, args: readonly unknown[], ts: number, activity: number): void {
+  const fixed = probe.fixed;
+  if (fixed !== null) {
+    fireProbe(probe, fixed);
+    return;
+  }
+  const a = probe.readsArgs === true ? gathered(args) : NO_ARGS;
+  const spare = probe.spare;
+  const ev = spare ?? new ProbeEvent(probe, a);
+  if (spare !== null) {
+    probe.spare = null;
+    spare.renew(a, undefined);
+  }
+  if (ts !== 0) ev.timestamp = ts;
+  if (activity >= 0) ev.activity = activity;
+  fireProbe(probe, ev);
+  if (spare === null) return;
+  spare.forget();
+  giveBack(probe, spare);
+}
+
 /** Fires `probe`, a return or error probe, for the call whose entry event is `entry`, as fireEvent does. */
 export function fireExit(probe: Probe, entry: ProbeEvent, retval: unknown, error: unknown): void {
   const fixed = probe.fixed;

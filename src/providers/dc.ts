@@ -1,5 +1,5 @@
 import dc from 'node:diagnostics_channel';
-import { compileGlob, fireProbe, isGlob, ProbeEvent, registry, type Probe, type ProbeDescription } from '../core/index.js';
+import { compileGlob, fireProvided, isGlob, registry, type Probe, type ProbeDescription } from '../core/index.js';
 import { MESSAGE_ARGS } from './catalogue.js';
 import { BUILTIN_CHANNELS, channelPresent } from './dc-channels.js';
 import { onToggle } from './hooks.js';
@@ -39,7 +39,7 @@ function dcProbe(module: string, name: string, event: string, channelName: strin
   if (existing !== undefined) return existing;
   const probe = registry.register('dc', module, name, event, MESSAGE_ARGS);
   const subscriber = (message: unknown, channel: string | symbol): void => {
-    if (probe.enabled) fireProbe(probe, new ProbeEvent(probe, [message, channel]));
+    if (probe.enabled) fireProvided(probe, [message, channel], 0, -1);
   };
   onToggle(probe, (on) => (on ? dc.subscribe(channelName, subscriber) : dc.unsubscribe(channelName, subscriber)));
   return probe;

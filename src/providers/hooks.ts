@@ -1,4 +1,4 @@
-import { fireProbe, ProbeEvent, registry, type Probe } from '../core/index.js';
+import { fireProvided, registry, type Probe } from '../core/index.js';
 import { recordArgs, type RecordType } from './catalogue.js';
 
 /**
@@ -40,9 +40,7 @@ export function declare(provider: string, module: string, func: string, name: st
 
 /** Fires `probe` with `record` as `args[0]`; `ts` (ns, core clock) overrides the lazy timestamp. */
 export function emit(probe: Probe, record: object, ts = 0): void {
-  const ev = new ProbeEvent(probe, [record]);
-  if (ts !== 0) ev.timestamp = ts;
-  fireProbe(probe, ev);
+  fireProvided(probe, [record], ts, -1);
 }
 
 /** The `code` of a Node error (`ENOENT`), else its name. */

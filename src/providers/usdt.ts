@@ -1,4 +1,4 @@
-import { fireProbe, ProbeEvent, registry, type Probe, type ProbeArg } from '../core/index.js';
+import { fireProvided, registry, type Probe, type ProbeArg } from '../core/index.js';
 import { onToggle } from './hooks.js';
 
 /**
@@ -22,7 +22,7 @@ export class UsdtProbe {
 
   /** Fires with `record` as `args[0]`; callers test `enabled` first to skip building the record. */
   fire(record?: unknown): void {
-    if (this.enabled) fireProbe(this.probe, new ProbeEvent(this.probe, [record]));
+    if (this.enabled) fireProvided(this.probe, [record], 0, -1);
   }
 }
 
