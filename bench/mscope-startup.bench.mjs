@@ -21,6 +21,14 @@ where the traced process compiles the program and installs the load-time rewrite
 after another; \`mscope run runner\` traces it with \`-q -e 'END {}'\`, so every child loads the
 agent, and mscope's own start-up is shared by the ${RUNNER_CHILDREN}.
 
+This machine's environment sets \`NODE_EXTRA_CA_CERTS\` (to the system's 200 KB CA bundle), and
+Node 20 reads and parses that file at every start: \`node one.js\` 69 ms with it against 28
+without, \`mscope run END\` 180 against 97 (2.61× and 3.46×; 10 alternated runs each,
+2026-12-05); Node 26 reads it only when TLS first needs it (29 and 30 ms). The benchmark runs in
+the environment as it finds it (the run's line above names the variable when set), so on Node 20
+each of a traced run's two Node starts carries those 41 ms, and what is mscope's own (about 40 ms
+over two bare starts) weighs less in the ratio than on a machine without it.
+
 What start-up is made of (Node 20; modules counted with a load hook, every URL including
 \`node:\` built-ins; time from \`--cpu-prof\` and from importing each part alone): past Node's
 own start, nearly all of it is loading ES modules, each costing about 1.5 to 2 ms of wall

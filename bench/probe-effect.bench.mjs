@@ -56,6 +56,19 @@ inlined path, not the path's instructions (with \`@[probefunc] = count()\`, not 
 hardware counters to say why. shm and message also pay a link's start: over its first ~300,000
 events the producer runs 2-5× its steady cost while the worker's \`drain\` is optimized and the
 ring first wraps.
+
+Why marked's events cost 3-4× markdown-it's (Node 20, 2026-12-05, \`--trace-turbo-inlining\` and
+\`--cpu-prof\`): whether TurboFan inlines the probe's path into the program's function. The path
+(the prologue's call, \`enter\`, \`fireEvent\`, \`fireProbe\`, the binding's \`deliver\` and the
+clause) is about 508 bytes of bytecode, and a function inlines at most 920 in all, its most
+frequent calls first: in marked, whose functions call many others, the path was inlined into 46
+functions and called from the rest (\`enter\` then shows as a frame of its own, ~20 ns an event
+of self time); where it was inlined it takes budget the program's own callees had (in one
+pair of profiles marked's \`list\` ran 23 → 47 ms, which that would explain; not proven). \`add(a, b)\` with the clause costs +4.7 ns inlined
+and +33.5 ns under \`--no-turbo-inlining\`. Tried and not kept: a smaller path (508 → 407 bytes,
+inlined into 58 of marked's functions) measured no different (15 alternated runs: 55 against
+60 ns an event); a path never inlined cost marked 35 ns, but markdown-it 15 against 11 and
+\`add\` 12 against 8.7.
 `;
 export const unit = 'ns/event';
 export const rounds = 5;

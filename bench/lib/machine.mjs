@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
+/** Environment variables that change what every Node start costs: the line names those set. */
+const START_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+
 /** One line describing where the numbers come from. */
 export function describeMachine() {
   const cpus = os.cpus();
@@ -10,7 +13,9 @@ export function describeMachine() {
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  return `${model}, ${cpus.length} CPUs, ${gib} GiB, ${os.type()} ${os.release()} (${os.arch()}); load average at start ${load}`;
+  const env = START_ENV.filter((name) => (process.env[name] ?? '') !== '');
+  const set = env.length === 0 ? '' : `; ${env.join(' and ')} set (a Node start's cost depends on it)`;
+  return `${model}, ${cpus.length} CPUs, ${gib} GiB, ${os.type()} ${os.release()} (${os.arch()}); load average at start ${load}${set}`;
 }
 
 /**
