@@ -149,7 +149,8 @@ export function fireEvent(probe: Probe, args: readonly unknown[], thisArg: unkno
  * Fires a provider's event of `probe` as fireEvent does (its fixed event, its spare, `args` only
  * when read); `ts` (ns, core clock) and `activity` are the provider's own when it knows them,
  * 0 and -1 when the firing reads them as any other does. Apart from fireEvent, the call sites'
- * path: with these two parameters there, a counting monitor's call cost 5 ns more (bench `calls`).
+ * path: with these two parameters there, `work` with a counting monitor that keeps events ran
+ * 117.3 → 123.4 ns a call (bench `calls`).
  */
 export function fireProvided(probe: Probe, args: readonly unknown[], ts: number, activity: number): void {
   const fixed = probe.fixed;
