@@ -24,7 +24,8 @@ export const COMMAND_USAGE: Record<string, string> = {
 
 Runs CMD with the microScope agent loaded into every Node.js process it starts, links the
 program's clauses and the monitors to their probes, prints what they report, and exits
-with CMD's status. ^C ends tracing: aggregations are printed and CMD gets the signal.
+with CMD's status (1 for a CMD that succeeded while a monitor failed or the -o file could not
+be written). ^C ends tracing: aggregations are printed and CMD gets the signal.
 Without CMD the program runs on its own until it calls exit() or ^C, like dtrace -n.
 
   -e, --program TEXT a D program (repeatable; concatenated with -s in order)
@@ -37,7 +38,8 @@ Without CMD the program runs on its own until it calls exit() or ^C, like dtrace
   -q, --quiet        print only what the program prints, no summary
   -Z, --zdefs        a description may match no probes, without a warning
   -F, --flowindent   indent entry and return lines by call depth (-> and <-), as dtrace -F
-  -o, --output FILE  append the output to FILE instead of stdout
+  -o, --output FILE  append the output to FILE instead of stdout (if a write to it fails,
+                     one line says so and the rest goes to stdout)
   -b, --binding B    how monitors are bound to probes: direct, shm or message
   --acct             account every activity (each HTTP request by default): on with
                      --prom/--otlp or when the program uses acct probes

@@ -5,6 +5,8 @@ import { ErrorCode, MscopeError } from '../core/index.js';
 export interface OutputSink {
   write(text: string): void;
   close(): void;
+  /** A write to the `-o` file failed (what followed went to stdout): the command then exits non-zero. */
+  readonly failed: boolean;
 }
 
 const brokenPipeListeners: Array<() => void> = [];
@@ -44,11 +46,13 @@ const stdoutSink: OutputSink = {
     if (!stdoutBroken) process.stdout.write(text);
   },
   close: () => {},
+  failed: false,
 };
 
 /**
  * `-o FILE`, opened for appending before CMD starts. A write that fails later (a full disk)
- * is reported in one line, and what follows goes to stdout rather than being lost.
+ * is reported in one line, what follows goes to stdout rather than being lost, and the sink
+ * says it failed.
  */
 export function openOutput(file: string | undefined): OutputSink {
   if (file === undefined) return stdoutSink;
@@ -58,14 +62,14 @@ export function openOutput(file: string | undefined): OutputSink {
   } catch (error) {
     throw new MscopeError(ErrorCode.BadUsage, `mscope: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  let failed = false;
-  return {
-    write: (text) => {
-      if (failed) return stdoutSink.write(text);
+  const sink = {
+    failed: false,
+    write: (text: string) => {
+      if (sink.failed) return stdoutSink.write(text);
       try {
         writeAll(fd, Buffer.from(text));
       } catch (error) {
-        failed = true;
+        sink.failed = true;
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
         process.stderr.write(`mscope: cannot write ${file}: ${code}; the rest of the output goes to stdout\n`);
         stdoutSink.write(text);
@@ -73,9 +77,15 @@ export function openOutput(file: string | undefined): OutputSink {
     },
     close: () => closeSync(fd),
   };
+  return sink;
 }
 
 function writeAll(fd: number, data: Buffer): void {
   let off = 0;
   while (off < data.length) off += writeSync(fd, data, off);
+}
+
+/** A command's exit status once its output went to `out`: a success whose `-o` file failed becomes 1. */
+export function failedOutput(status: number, out: OutputSink): number {
+  return status === 0 && out.failed ? 1 : status;
 }

@@ -26,9 +26,9 @@ test('a reader that goes away (| head -1) ends mscope quietly and the program as
   assert.equal(withoutNotices(r.stderr), `pid ${pid}\n`);
 });
 
-test('-o on a full disk: one line on stderr, and the aggregations still reach stdout', async () => {
+test('-o on a full disk: one line on stderr, the aggregations still reach stdout, and the status says it failed', async () => {
   const r = await mscope(['run', '-o', '/dev/full', '-e', COUNT_ADD, '--', 'node', 'once.mjs'], dir);
-  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.status, 1, r.stderr);
   assert.equal(r.stdout, 'done\ncalls 1\n');
   assert.equal(withoutNotices(r.stderr), 'mscope: cannot write /dev/full: ENOSPC; the rest of the output goes to stdout\n');
 });

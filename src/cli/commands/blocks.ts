@@ -1,5 +1,5 @@
 import { parseOwn, pidOrCommand, printUsage, splitCommand, usage } from '../args.js';
-import { openOutput } from '../../consumer/output.js';
+import { failedOutput, openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
 import type { BlocksSpec } from '../../consumer/blocks-table.js';
@@ -50,7 +50,7 @@ export async function blocksCommand(args: readonly string[]): Promise<number> {
       },
       onStarted: (s) => (stop = s),
     });
-    return result.status;
+    return failedOutput(result.status, out);
   } finally {
     clearTimeout(timer);
     target.dispose();

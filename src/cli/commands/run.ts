@@ -3,7 +3,7 @@ import { compileGlob, unknownBinding, type BindingKind } from '../../core/index.
 import { parseOwn, pidOf, printUsage, splitCommand, usage } from '../args.js';
 import { ATTACH_OPTIONS, NOT_WITH_ATTACH, RUN_OPTIONS as OPTIONS, agentOptionsOf } from './run-options.js';
 import type { AgentMessage, MonitorSpec } from '../../agent/protocol.js';
-import { openOutput } from '../../consumer/output.js';
+import { failedOutput, openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
 import { compileScript, encodeScript, printingScriptErrors, type ScriptSpec } from '../../lang/script-spec.js';
@@ -181,7 +181,7 @@ async function run(
   // ^C ends an attach: the page goes with it. Only a process that ends by itself leaves the page serving, as CMD's end does.
   const stopped = attached !== undefined && explorer !== undefined ? stopSignals() : null;
   try {
-    if (command.length === 0 && pid === undefined) return await (await import('../script/solo.js')).runSolo(program!, out);
+    if (command.length === 0 && pid === undefined) return failedOutput(await (await import('../script/solo.js')).runSolo(program!, out), out);
     if (program !== null) {
       // As dtrace(1M) does once the program is enabled: before BEGIN runs and CMD starts; attached,
       // with what the process's descriptions matched, once its agent says.
@@ -214,7 +214,7 @@ async function run(
       const ended = attached === undefined ? `${what} exited with status ${result.status}` : `tracing of process ${pid} has ended`;
       await servingUntilStopped(explorer, ended);
     }
-    return result.failed && result.status === 0 ? 1 : result.status;
+    return failedOutput(result.failed && result.status === 0 ? 1 : result.status, out);
   } finally {
     stopped?.dispose();
     target.dispose();
