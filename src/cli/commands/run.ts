@@ -181,7 +181,8 @@ async function run(
   // ^C ends an attach: the page goes with it. Only a process that ends by itself leaves the page serving, as CMD's end does.
   const stopped = attached !== undefined && explorer !== undefined ? stopSignals() : null;
   try {
-    if (command.length === 0 && pid === undefined) return failedOutput(await (await import('../script/solo.js')).runSolo(program!, out), out);
+    if (command.length === 0 && pid === undefined)
+      return failedOutput(await (await import('../script/solo.js')).runSolo(program!, out), out);
     if (program !== null) {
       // As dtrace(1M) does once the program is enabled: before BEGIN runs and CMD starts; attached,
       // with what the process's descriptions matched, once its agent says.
