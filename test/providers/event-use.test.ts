@@ -48,19 +48,25 @@ const PROVIDERS: Array<{ name: string; description: string; fire: (v: number) =>
   },
 ];
 
+/** What a handler linked with `options` saw of `p`'s firings 1 and 2, while `activity` was the activity source. */
+function firedTwice(p: (typeof PROVIDERS)[number], options: LinkOptions, activity: () => number): ReturnType<typeof watch> {
+  const w = watch(p.description, options);
+  setActivitySource(activity);
+  try {
+    p.fire(1);
+    p.fire(2);
+  } finally {
+    setActivitySource(() => 0);
+    w.unlink();
+  }
+  return w;
+}
+
 for (const p of PROVIDERS) {
   test(`${p.name}: a handler that reads only the probe is handed the probe's fixed event, and no activity is read`, () => {
     let reads = 0;
     p.fire(0);
-    const w = watch(p.description, ONLY_PROBE);
-    setActivitySource(() => ++reads);
-    try {
-      p.fire(1);
-      p.fire(2);
-    } finally {
-      setActivitySource(() => 0);
-      w.unlink();
-    }
+    const w = firedTwice(p, ONLY_PROBE, () => ++reads);
     assert.equal(w.events.length, 2);
     assert.equal(w.events[0], w.events[1], 'one event for both firings');
     assert.equal(w.events[0]!.args.length, 0, 'the fixed event holds no values');
@@ -68,16 +74,8 @@ for (const p of PROVIDERS) {
   });
 
   test(`${p.name}: a handler that keeps no event is handed one reused event, filled in for each firing and emptied after`, () => {
-    const w = watch(p.description, BORROW);
     let act = 40;
-    setActivitySource(() => ++act);
-    try {
-      p.fire(1);
-      p.fire(2);
-    } finally {
-      setActivitySource(() => 0);
-      w.unlink();
-    }
+    const w = firedTwice(p, BORROW, () => ++act);
     assert.equal(w.events.length, 2);
     assert.equal(w.events[0], w.events[1], 'one event reused');
     assert.equal(w.events[0]!.args.length, 0, 'its values are dropped between firings');
