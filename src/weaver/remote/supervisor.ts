@@ -95,13 +95,17 @@ export class Supervisor {
   /** True while batches can be sent; false during restarts, after giving up, or when backed up. */
   get accepting(): boolean {
     if (this.host === null) return false;
-    if (this.queued < this.settings.maxQueued && this.queuedBytes < this.settings.maxQueuedBytes) return true;
+    if (this.hasRoom()) return true;
     // The host's acknowledgements reach the 'message' listener only at a turn of the event loop;
     // a program that runs long without one would drop everything once the queue filled, however
-    // fast the host. They are read here, at the first event refused and every 1024th after it.
-    if (this.refused++ % 1024 !== 0 || this.host.receiveAcks === undefined) return false;
+    // fast the host. They are read here, at the first event refused and every ACKS_READ_EVERY-th after it.
+    if (this.refused++ % ACKS_READ_EVERY !== 0 || this.host.receiveAcks === undefined) return false;
     this.host.receiveAcks();
-    return this.host !== null && this.queued < this.settings.maxQueued && this.queuedBytes < this.settings.maxQueuedBytes;
+    return this.hasRoom();
+  }
+
+  private hasRoom(): boolean {
+    return this.queued < this.settings.maxQueued && this.queuedBytes < this.settings.maxQueuedBytes;
   }
 
   /** Resolves when a host has first loaded the monitor, or first died trying. */
@@ -333,6 +337,8 @@ function workerHost(data: HostData, heapMb: number, onMessage: (m: MessageFromHo
 }
 
 const isAck = (m: MessageFromHost): boolean => m.type === 'ack';
+/** Of the events refused while the queue is full, those at which the acknowledgements are read synchronously: one in this many. */
+const ACKS_READ_EVERY = 1024;
 /** Messages read at one refused event: more than a full queue's batches send acknowledgements. */
 const MAX_ACKS_READ = 1024;
 
