@@ -1,5 +1,5 @@
 // vtime (kperfmon's virtualized time) of an async function against its true on-CPU time.
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -64,9 +64,14 @@ async function load() {
   const { installRuntime } = await import(new URL('modules/runtime.js', dist).href);
   installRuntime();
   const source = readFileSync(new URL('./fixtures/vtime-target.mjs', import.meta.url), 'utf8');
-  const file = join(mkdtempSync(join(tmpdir(), 'mscope-bench-')), 'vtime-target.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-bench-'));
+  const file = join(dir, 'vtime-target.mjs');
   writeFileSync(file, transform(source, { module: MODULE, format: 'module' }).code);
-  return (await import(pathToFileURL(file).href)).segments;
+  try {
+    return (await import(pathToFileURL(file).href)).segments;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function measure() {

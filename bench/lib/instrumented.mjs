@@ -1,6 +1,6 @@
 // Loads bench/fixtures/calls-target.mjs "instrumentable": through microScope's load-time
 // rewrite of function bodies when the build has it, else through defineModule.
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +32,9 @@ async function tryRewrite() {
   if (typeof transform !== 'function' || typeof installRuntime !== 'function') return null;
   installRuntime();
   const { code } = transform(readFileSync(target, 'utf8'), { module: MODULE_NAME, format: 'module' });
-  const file = join(mkdtempSync(join(tmpdir(), 'mscope-bench-')), 'calls-target.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'mscope-bench-'));
+  const file = join(dir, 'calls-target.mjs');
   writeFileSync(file, code);
-  return import(pathToFileURL(file).href);
+  // Loaded once imported: each benchmark process would otherwise leave a directory behind.
+  return import(pathToFileURL(file).href).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
