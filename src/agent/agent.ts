@@ -30,6 +30,7 @@ export class Agent {
   private readonly byLink = new Map<number, Running>();
   private finished = false;
   private dropsReported = 0;
+  private lostReported = 0;
   private stopFaults: (() => void) | null = null;
   private weaver: AgentWeaver | null = null;
 
@@ -101,11 +102,20 @@ export class Agent {
       for (const h of r.handles) total += h.stats.drops;
       total += r.monitor.drops?.() ?? 0;
     }
-    total += this.channel.lost;
     if (total > this.dropsReported) {
       this.channel.send({ t: 'drops', tid: threadId, drops: total - this.dropsReported });
       this.dropsReported = total;
     }
+    this.reportLost();
+  }
+
+  /** Messages the channel could not write, since the last report; whether there were any. */
+  private reportLost(): boolean {
+    const lost = this.channel.lost;
+    if (lost === this.lostReported) return false;
+    this.channel.send({ t: 'lost', messages: lost - this.lostReported, cause: this.channel.lostCause });
+    this.lostReported = lost;
+    return true;
   }
 
   /** Probes each linked description matches now, by its text (what `mscope attach` reports once attached). */
@@ -136,6 +146,8 @@ export class Agent {
       this.channel.send({ t: 'skipped', skipped: this.weaver.skipped() });
     }
     this.channel.flush();
+    // The final report did not fit (a full disk): one short line more may, and says so.
+    if (this.reportLost()) this.channel.flush();
   }
 
   private contextFor(r: Running): AgentContext {

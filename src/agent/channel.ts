@@ -23,6 +23,8 @@ export class AgentChannel {
   private midLine = false;
   /** Messages dropped because they could not be written. */
   lost = 0;
+  /** Why the first of them could not be (`ENOSPC`, `EFBIG`, ...). */
+  lostCause = '';
 
   constructor(private readonly path: string) {
     this.fd = openSync(path, 'a', 0o600);
@@ -48,8 +50,9 @@ export class AgentChannel {
     try {
       while (off < data.length) off += writeSync(this.fd, data, off);
       this.midLine = false;
-    } catch {
+    } catch (error) {
       this.lost += lines.length;
+      this.lostCause ||= (error as NodeJS.ErrnoException).code ?? String(error);
       this.midLine ||= off > 0;
       // A new file lets mscope delete this one once read, which frees the disk for what follows.
       this.written = SEGMENT_BYTES;

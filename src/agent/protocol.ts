@@ -73,6 +73,8 @@ export type AgentMessage =
   | { t: 'fault'; monitor: string; message: string }
   | { t: 'exit-request'; code: number }
   | { t: 'drops'; tid: number; drops: number }
+  /** Messages of this process that a write to the session directory dropped (a full disk), and the first write's error. */
+  | { t: 'lost'; messages: number; cause: string }
   | { t: 'delta'; monitor: string; data: unknown }
   | { t: 'final'; monitor: string; data: unknown };
 

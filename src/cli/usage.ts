@@ -24,8 +24,9 @@ export const COMMAND_USAGE: Record<string, string> = {
 
 Runs CMD with the microScope agent loaded into every Node.js process it starts, links the
 program's clauses and the monitors to their probes, prints what they report, and exits
-with CMD's status (1 for a CMD that succeeded while a monitor failed or the -o file could not
-be written). ^C ends tracing: aggregations are printed and CMD gets the signal.
+with CMD's status (1 for a CMD that succeeded while a monitor failed, or while what was
+traced did not all get out: a full disk under -o, the store or the session directory).
+^C ends tracing: aggregations are printed and CMD gets the signal.
 Without CMD the program runs on its own until it calls exit() or ^C, like dtrace -n.
 
   -e, --program TEXT a D program (repeatable; concatenated with -s in order)

@@ -39,6 +39,8 @@ class RecordFeed implements RecordSource {
 export class AccountingConsumer implements ConsumerMonitor {
   private readonly feed = new RecordFeed();
   private count = 0;
+  /** A sink failed as it closed: its line is printed, and mscope does not exit 0. */
+  failed = false;
 
   private constructor(
     private readonly sinks: AccountingSinks,
@@ -113,7 +115,12 @@ export class AccountingConsumer implements ConsumerMonitor {
     await this.closing('Prometheus endpoint', this.prom?.close());
     await this.closing(`store ${this.sinks.store}`, this.store?.close());
     if (this.sinks.quiet === true) return;
-    const where = this.store === null ? '' : ` in ${this.sinks.store} (run ${this.store.run})`;
+    const where =
+      this.store === null
+        ? ''
+        : this.failed
+          ? `; the store ${this.sinks.store} failed (above)`
+          : ` in ${this.sinks.store} (run ${this.store.run})`;
     process.stderr.write(`mscope: accounting: ${this.count} activit${this.count === 1 ? 'y' : 'ies'} recorded${where}\n`);
   }
 
@@ -121,6 +128,7 @@ export class AccountingConsumer implements ConsumerMonitor {
     try {
       await done;
     } catch (e) {
+      this.failed = true;
       process.stderr.write(`mscope: ${what} failed: ${e instanceof Error ? e.message : String(e)}\n`);
     }
   }

@@ -10,6 +10,8 @@ export interface ConsumerMonitor {
   delta(pid: number, data: unknown): void;
   final(pid: number, data: unknown): void;
   end(out: OutputSink): void | Promise<void>;
+  /** After `end`: something collected did not reach where it was to go (a store on a full disk). */
+  readonly failed?: boolean;
   /** The aggregations merged so far, in `-f json`'s shape: what a live page shows. */
   aggregations?(): JsonAggregation[];
 }

@@ -41,10 +41,12 @@ export function onBrokenStdout(listener: () => void): () => void {
   };
 }
 
+function writeStdout(data: string | Uint8Array): void {
+  if (!stdoutBroken) process.stdout.write(data);
+}
+
 const stdoutSink: OutputSink = {
-  write: (text) => {
-    if (!stdoutBroken) process.stdout.write(text);
-  },
+  write: writeStdout,
   close: () => {},
   failed: false,
 };
@@ -65,24 +67,22 @@ export function openOutput(file: string | undefined): OutputSink {
   const sink = {
     failed: false,
     write: (text: string) => {
-      if (sink.failed) return stdoutSink.write(text);
+      if (sink.failed) return writeStdout(text);
+      const data = Buffer.from(text);
+      let off = 0;
       try {
-        writeAll(fd, Buffer.from(text));
+        while (off < data.length) off += writeSync(fd, data, off);
       } catch (error) {
         sink.failed = true;
         const code = (error as NodeJS.ErrnoException).code ?? String(error);
         process.stderr.write(`mscope: cannot write ${file}: ${code}; the rest of the output goes to stdout\n`);
-        stdoutSink.write(text);
+        // From the first byte the file did not take: the file and stdout together hold the output once.
+        writeStdout(data.subarray(off));
       }
     },
     close: () => closeSync(fd),
   };
   return sink;
-}
-
-function writeAll(fd: number, data: Buffer): void {
-  let off = 0;
-  while (off < data.length) off += writeSync(fd, data, off);
 }
 
 /** A command's exit status once its output went to `out`: a success whose `-o` file failed becomes 1. */

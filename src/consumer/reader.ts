@@ -90,6 +90,11 @@ export class SessionReader {
 
   /** The agent writes no more to a segment once it has begun the next: it is deleted, bounding the disk used. */
   private nextSegment(f: OpenFile, next: string): void {
+    // An agent begins a segment with a whole line: what it left unfinished here is a write that failed part-way.
+    if (f.partial.length > 0) {
+      this.countCorrupt(f.pid);
+      f.partial = [];
+    }
     closeSync(f.fd);
     unlinkSync(f.segment === 0 ? f.path : `${f.path}.${f.segment}`);
     f.fd = openSync(next, 'r');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentMessage, type AgentOptions, type MonitorSpec } from '../agent/protocol.js';
 import { SessionReader, type MessageListener } from './reader.js';
 import { ENV_CONSUMER_PID } from '../core/consumer-env.js';
+import { ErrorCode, MscopeError } from '../core/errors.js';
 
 const POLL_INTERVAL_MS = 50;
 const MONITORS_FILE = 'monitors.json';
@@ -24,7 +25,11 @@ export class Session {
   }
 
   static create(): Session {
-    return new Session(mkdtempSync(join(tmpdir(), 'mscope-')));
+    try {
+      return new Session(mkdtempSync(join(tmpdir(), 'mscope-')));
+    } catch (error) {
+      throw cannotWrite(`a session directory in ${tmpdir()}`, error);
+    }
   }
 
   onMessage(listener: MessageListener): void {
@@ -43,7 +48,12 @@ export class Session {
    */
   writeMonitors(monitors: readonly MonitorSpec[], beforeRename?: (partial: string) => void): string {
     const partial = `${this.monitorsFile}.partial`;
-    writeFileSync(partial, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(partial, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw cannotWrite(this.monitorsFile, error);
+    }
     beforeRename?.(partial);
     renameSync(partial, this.monitorsFile);
     return this.monitorsFile;
@@ -90,4 +100,10 @@ export class Session {
     if (message.t === 'hello') this.processes.set(pid, { ppid: message.ppid, argv: message.argv });
     for (const l of this.listeners) l(pid, message);
   }
+}
+
+/** A file mscope needs before CMD starts could not be written (a full disk, an unwritable TMPDIR): one line, and CMD never runs. */
+function cannotWrite(what: string, error: unknown): MscopeError {
+  const why = (error as NodeJS.ErrnoException).code ?? String(error);
+  return new MscopeError(ErrorCode.CannotWrite, `mscope: cannot write ${what}: ${why}`, { cause: error });
 }

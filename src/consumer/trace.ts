@@ -67,6 +67,8 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
   let started = false;
   let requestedExit: number | undefined;
   let consumerFailed = false;
+  /** An agent could not write some of its messages: what mscope prints is incomplete. */
+  let lostMessages = false;
   /** The consumers are ending: END runs there, and its exit(N) overrides an earlier status. */
   let ending = false;
   const stop = (code: number): void => {
@@ -117,7 +119,12 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     else if (m.t === 'exit-request') stop(m.code);
     else if (m.t === 'drops')
       process.stderr.write(`mscope: ${m.drops} drops on thread ${m.tid}${session.processes.size > 1 ? ` of process ${pid}` : ''}\n`);
-    else {
+    else if (m.t === 'lost') {
+      lostMessages = true;
+      process.stderr.write(
+        `mscope: process ${pid} could not write ${m.messages} message${m.messages === 1 ? '' : 's'} to ${session.dir} (${m.cause}): its results are incomplete\n`,
+      );
+    } else {
       if (m.t === 'stats') {
         target.answer(pid);
         reported.add(pid);
@@ -145,7 +152,10 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
       corrupt = session.finish();
     });
     ending = true;
-    for (const c of consumers.values()) await c.end(req.out);
+    for (const c of consumers.values()) {
+      await c.end(req.out);
+      if (c.failed === true) consumerFailed = true;
+    }
     const { lines, failed } = report.lines(req.quiet);
     if (!req.quiet && session.processes.size > 0 && monitors.some((s) => s.consumerOnly !== true))
       lines.push(await probeEffectLine(report.effect()));
@@ -159,7 +169,11 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     }
     if (session.processes.size === 0 && monitors.length > 0) lines.push(target.nothingTraced);
     for (const l of lines) process.stderr.write(`${l}\n`);
-    return { status: requestedExit ?? status, processes: session.processes.size, failed: failed || consumerFailed };
+    return {
+      status: requestedExit ?? status,
+      processes: session.processes.size,
+      failed: failed || consumerFailed || lostMessages || cut !== null,
+    };
   } finally {
     stopOnBrokenPipe();
     target.dispose();
@@ -174,5 +188,5 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
 export function cutShort(corrupt: ReadonlyMap<number, number>, killed: ReadonlySet<number>): string | null {
   let n = 0;
   for (const [pid, count] of corrupt) if (!killed.has(pid)) n += count;
-  return n === 0 ? null : `mscope: ${n} agent messages were cut short (a traced process died while writing)`;
+  return n === 0 ? null : `mscope: ${n} agent messages were cut short (a traced process died, or its disk filled, while writing)`;
 }

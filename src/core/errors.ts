@@ -25,4 +25,6 @@ export const ErrorCode = {
   BadScript: 'MSCOPE_BAD_SCRIPT',
   /** mscope attach refused a process, or could not attach to it. */
   CannotAttach: 'MSCOPE_CANNOT_ATTACH',
+  /** mscope could not write a file it needs before CMD starts (the session directory on a full disk). */
+  CannotWrite: 'MSCOPE_CANNOT_WRITE',
 } as const;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 /** The few SQL operations the store needs, over either SQLite engine. */
 export interface SqlBackend {
@@ -129,9 +130,15 @@ class SqlJsBackend implements SqlBackend {
   }
   save(): void {
     if (this.path === null) return;
-    const tmp = `${this.path}.tmp`;
-    writeFileSync(tmp, this.db.export());
-    renameSync(tmp, this.path);
+    // A name nobody can plant a link at beforehand ('wx' refuses one), removed again if the write fails part-way.
+    const tmp = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      writeFileSync(tmp, this.db.export(), { flag: 'wx' });
+      renameSync(tmp, this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(tmp, { force: true });
+      throw error;
+    }
   }
   close(): void {
     this.save();

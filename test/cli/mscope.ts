@@ -12,7 +12,7 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 export const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/cli/', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/mscope.js', import.meta.url));
 
 if (!existsSync(new URL('../../lib/cli/main.js', import.meta.url))) {
   throw new Error('lib/cli/main.js is missing: run `npm run build` first');

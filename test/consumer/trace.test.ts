@@ -8,7 +8,13 @@ test('messages cut short by a process mscope killed are not reported; those of a
     [11, 2],
   ]);
   assert.equal(cutShort(corrupt, new Set([10, 11])), null);
-  assert.equal(cutShort(corrupt, new Set([10])), 'mscope: 2 agent messages were cut short (a traced process died while writing)');
-  assert.equal(cutShort(corrupt, new Set()), 'mscope: 3 agent messages were cut short (a traced process died while writing)');
+  assert.equal(
+    cutShort(corrupt, new Set([10])),
+    'mscope: 2 agent messages were cut short (a traced process died, or its disk filled, while writing)',
+  );
+  assert.equal(
+    cutShort(corrupt, new Set()),
+    'mscope: 3 agent messages were cut short (a traced process died, or its disk filled, while writing)',
+  );
   assert.equal(cutShort(new Map(), new Set()), null);
 });

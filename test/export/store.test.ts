@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -76,6 +76,33 @@ describe('the embedded store', () => {
       within,
     ]);
     assert.equal(outcome, 'its worker ended before the file was closed');
+  });
+
+  // sql.js writes the whole file at each save through a temporary one beside it, in a directory that
+  // may be shared (a store in /tmp): a link planted at a fixed name was written through.
+  it('never writes through a link planted beside the store', async () => {
+    const path = join(dir, 'shared.db');
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, `${path}.tmp`);
+    const engine = process.env.MSCOPE_SQLITE;
+    process.env.MSCOPE_SQLITE = 'sql.js';
+    try {
+      const store = await RecordStore.open(path);
+      const detach = store.attach(acct);
+      await acct.run('GET /x', async () => sleep(1));
+      detach();
+      await store.close();
+    } finally {
+      if (engine === undefined) delete process.env.MSCOPE_SQLITE;
+      else process.env.MSCOPE_SQLITE = engine;
+    }
+    assert.equal(readFileSync(victim, 'utf8'), 'keep');
+    assert.equal((await readStore(path)).length, 1);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith('shared.db.') && f !== 'shared.db.tmp'),
+      [],
+    );
   });
 
   it('reports a missing or foreign file as a typed error', async () => {
