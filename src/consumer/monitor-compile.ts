@@ -1,9 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BuildFailure, Message, Plugin } from 'esbuild';
 import { TS_FILE, monitorError } from '../agent/monitor-file.js';
+import { writeSessionFile } from './session.js';
 
 /** What each bundled file's `import.meta.*` becomes: its own original path, not the compiled copy's. */
 const IMPORT_META = /(?<![\w$'"`.])import\.meta\.(url|filename|dirname)(?![\w$'"`])/g;
@@ -64,7 +65,7 @@ export async function compileMonitorFile(path: string, name: string, dir: string
   } catch (error) {
     throw monitorError(name, describeBuildError(error, dirname(path)), error);
   }
-  writeFileSync(file, code, { mode: 0o600, flag: 'wx' });
+  writeSessionFile(file, code);
   return file;
 }
 

@@ -48,12 +48,7 @@ export class Session {
    */
   writeMonitors(monitors: readonly MonitorSpec[], beforeRename?: (partial: string) => void): string {
     const partial = `${this.monitorsFile}.partial`;
-    try {
-      writeFileSync(partial, JSON.stringify(monitors), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      rmSync(partial, { force: true });
-      throw cannotWrite(this.monitorsFile, error);
-    }
+    writeSessionFile(partial, JSON.stringify(monitors), this.monitorsFile);
     beforeRename?.(partial);
     renameSync(partial, this.monitorsFile);
     return this.monitorsFile;
@@ -102,7 +97,20 @@ export class Session {
   }
 }
 
-/** A file mscope needs before CMD starts could not be written (a full disk, an unwritable TMPDIR): one line, and CMD never runs. */
+/**
+ * A private file of the session, written before CMD starts. One that cannot be (a full disk) is
+ * removed again and fails in one line naming `shown`: CMD never runs.
+ */
+export function writeSessionFile(file: string, text: string, shown = file): void {
+  try {
+    writeFileSync(file, text, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') rmSync(file, { force: true });
+    throw cannotWrite(shown, error);
+  }
+}
+
+/** A file mscope needs before CMD starts could not be written (a full disk, an unwritable TMPDIR). */
 function cannotWrite(what: string, error: unknown): MscopeError {
   const why = (error as NodeJS.ErrnoException).code ?? String(error);
   return new MscopeError(ErrorCode.CannotWrite, `mscope: cannot write ${what}: ${why}`, { cause: error });

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, collect, mscope, withoutNotices, type Result } from '../cli/mscope.js';
+import { BIN, collect, FIXTURES, mscope, withoutNotices, type Result } from '../cli/mscope.js';
 import { AgentChannel, SEGMENT_BYTES } from '../../src/agent/channel.js';
 import { SessionReader } from '../../src/consumer/reader.js';
 
@@ -60,21 +60,33 @@ function underFileLimit(blocks: number, args: readonly string[], env: NodeJS.Pro
   return collect(child);
 }
 
-test('a session directory that cannot be written: one line, CMD never runs, and nothing is left behind', { timeout: 30_000 }, async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'mscope-nowrite-'));
-  try {
-    const r = await underFileLimit(0, ['run', '-q', '-e', 'fn::add:entry { @ = count(); }', '--', 'node', 'once.mjs'], { TMPDIR: tmp });
-    assert.equal(r.status, 1, r.stderr);
-    assert.equal(r.stdout, '');
-    assert.match(withoutNotices(r.stderr), /^mscope: cannot write \S+monitors\.json: EFBIG\n$/);
-    assert.deepEqual(
-      readdirSync(tmp).filter((f) => /^mscope-[^-]+$/.test(f) && f !== `mscope-${process.getuid?.() ?? 0}`),
-      [],
-    );
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-});
+for (const [what, monitor, file] of [
+  ['a D program', ['-e', 'fn::add:entry { @ = count(); }'], 'monitors.json'],
+  ['a TypeScript monitor', ['--monitor', join(FIXTURES, 'monitors/count.ts')], 'monitor-0.mjs'],
+] as const) {
+  test(
+    `a session directory that cannot take ${what}: one line, CMD never runs, and nothing is left behind`,
+    { timeout: 30_000 },
+    async () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'mscope-nowrite-'));
+      try {
+        const r = await underFileLimit(0, ['run', '-q', ...monitor, '--', 'node', 'once.mjs'], { TMPDIR: tmp });
+        assert.equal(r.status, 1, r.stderr);
+        assert.equal(r.stdout, '');
+        assert.equal(
+          withoutNotices(r.stderr).replace(/\/mscope-\w+\//, '/SESSION/'),
+          `mscope: cannot write ${tmp}/SESSION/${file}: EFBIG\n`,
+        );
+        assert.deepEqual(
+          readdirSync(tmp).filter((f) => /^mscope-[^-]+$/.test(f) && f !== `mscope-${process.getuid?.() ?? 0}`),
+          [],
+        );
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+  );
+}
 
 test('an agent whose final report does not fit says so, and mscope exits 1 for a CMD that succeeded', { timeout: 60_000 }, async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'mscope-nofit-'));
