@@ -38,8 +38,8 @@ port.on('message', (m: Batch | 'save' | 'close') => {
   try {
     sql.insertMany(INSERT, rows);
     port.postMessage({ written: rows.length });
-  } catch {
-    port.postMessage({ lost: rows.length });
+  } catch (error) {
+    port.postMessage({ lost: rows.length, error: error instanceof Error ? error.message : String(error) });
   }
 });
 port.postMessage({ ready: sql.engine, run });

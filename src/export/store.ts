@@ -43,6 +43,8 @@ export class RecordStore {
   written = 0;
   /** Records whose batch failed to insert: counted, never silently lost. */
   lost = 0;
+  /** Why the first of them failed. */
+  private lostError = '';
 
   private constructor(
     private readonly worker: Worker,
@@ -52,9 +54,10 @@ export class RecordStore {
     o: StoreOptions,
   ) {
     this.batch = o.batch ?? 512;
-    worker.on('message', (m: { written?: number; lost?: number }) => {
+    worker.on('message', (m: { written?: number; lost?: number; error?: string }) => {
       if (m.written !== undefined) this.written += m.written;
       if (m.lost !== undefined) this.lost += m.lost;
+      if (m.error !== undefined) this.lostError ||= m.error;
     });
     worker.unref();
     this.timer = setInterval(() => {
@@ -106,10 +109,10 @@ export class RecordStore {
   }
 
   /**
-   * Flushes, waits for every batch to be written and the file to be closed. Rejects, never
-   * hangs, when the worker ends first: awaiting a message from a worker that had gone left
-   * nothing to keep mscope's event loop alive, and Node ended it with exit code 13, its
-   * accounting summary unprinted (CI, Node 22).
+   * Flushes, waits for every batch to be written and the file to be closed. Rejects when a
+   * batch could not be written (a full disk), and, never hanging, when the worker ends first:
+   * awaiting a message from a worker that had gone left nothing to keep mscope's event loop
+   * alive, and Node ended it with exit code 13, its accounting summary unprinted (CI, Node 22).
    */
   async close(): Promise<void> {
     clearInterval(this.timer);
@@ -134,6 +137,7 @@ export class RecordStore {
     worker.postMessage('close');
     await closed;
     await worker.terminate();
+    if (this.lost > 0) throw new Error(`${this.lost} of ${this.lost + this.written} records could not be written: ${this.lostError}`);
   }
 }
 

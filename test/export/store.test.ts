@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +9,17 @@ import { acct, type AcctRecord } from '../../src/accounting/index.js';
 import { NUMERIC_COLUMNS, packNumbers } from '../../src/export/store-schema.js';
 import { MscopeError } from '../../src/core/index.js';
 import { RecordStore, readStore, reportFile } from '../../src/export/index.js';
+
+/** node:sqlite's database class where this Node has it (22.5+); the store then writes the file row by row. */
+const nodeSqlite = ((): (new (path: string) => { exec(sql: string): void; close(): void }) | null => {
+  try {
+    return (
+      createRequire(import.meta.url)('node:sqlite') as { DatabaseSync: new (path: string) => { exec(sql: string): void; close(): void } }
+    ).DatabaseSync;
+  } catch {
+    return null;
+  }
+})();
 
 let dir = '';
 before(() => {
@@ -104,6 +116,24 @@ describe('the embedded store', () => {
       [],
     );
   });
+
+  // node:sqlite inserts each batch into the file: one that fails (a full disk) was counted in
+  // \`lost\` and never said, and mscope reported the run as recorded.
+  it(
+    'close() rejects when a batch could not be written, with how many and why',
+    { skip: nodeSqlite === null ? 'node:sqlite is Node 22.5+' : false },
+    async () => {
+      const path = join(dir, 'dropped.db');
+      const store = await RecordStore.open(path);
+      const other = new nodeSqlite!(path);
+      other.exec('DROP TABLE activities');
+      other.close();
+      const detach = store.attach(acct);
+      await acct.run('GET /x', async () => sleep(1));
+      detach();
+      await assert.rejects(store.close(), /^Error: 1 of 1 records could not be written: no such table: activities$/);
+    },
+  );
 
   it('reports a missing or foreign file as a typed error', async () => {
     await assert.rejects(reportFile(join(dir, 'nope.db')), (e) => e instanceof MscopeError && /no such file/.test(e.message));
