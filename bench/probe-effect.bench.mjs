@@ -23,6 +23,10 @@ message binding batches × ns/batch). The ratio column is estimated / measured; 
 - \`markdown-it\`, \`marked\` (\`bench/fixtures/effect-markdown.mjs\`): two real Markdown
   renderers render fast-check's README (pinned by the lockfile) a paragraph at a time, with a
   turn of the event loop between paragraphs, 60 and 100 times.
+- \`acorn\` (\`bench/fixtures/effect-parse.mjs\`): the calibration's own program on other input:
+  acorn parses the 60 smallest of ESLint's rules (pinned by the lockfile, 1-3 KB each), one a
+  turn of the event loop, 10 times. It checks the method (one program's mean, carried to other
+  input and another process), not its reach: the other workloads are other programs.
 
 What the estimate is made of (src/consumer/calibration.ts, method 6, measured once per machine,
 binding, Node and microScope version and cached; 0.5-0.7 s for direct and about 1 s for shm or
@@ -91,6 +95,7 @@ const WORKLOADS = {
     env: { EFFECT_PROGRAM: 'marked', EFFECT_ROUNDS: '100' },
     untimed: { EFFECT_ROUNDS: '0' },
   },
+  acorn: { file: 'bench/fixtures/effect-parse.mjs', env: { EFFECT_ROUNDS: '10' }, untimed: { EFFECT_ROUNDS: '0' } },
 };
 const timedEvents = new Map();
 const UNIT = { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 };
