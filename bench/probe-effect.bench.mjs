@@ -20,10 +20,10 @@ message binding batches × ns/batch). The ratio column is estimated / measured; 
 - \`work\` (\`bench/fixtures/effect-workload.mjs\`): 300,000 calls of \`work(i)\`, a
   40-iteration floating-point \`%\` loop (about a microsecond), in bursts of 1,000 with a turn
   of the event loop between.
-- \`markdown-it\`, \`marked\` (\`bench/fixtures/effect-markdown.mjs\`): two real Markdown
+- \`markdown-it\`, \`marked\` (\`bench/fixtures/effect-program.mjs\`): two real Markdown
   renderers render fast-check's README (pinned by the lockfile) a paragraph at a time, with a
   turn of the event loop between paragraphs, 60 and 100 times.
-- \`acorn\` (\`bench/fixtures/effect-parse.mjs\`): the calibration's own program on other input:
+- \`acorn\` (\`bench/fixtures/effect-program.mjs\`): the calibration's own program on other input:
   acorn parses the 60 smallest of ESLint's rules (pinned by the lockfile, 1-3 KB each), one a
   turn of the event loop, 10 times. It checks the method (one program's mean, carried to other
   input and another process), not its reach: the other workloads are other programs.
@@ -86,16 +86,20 @@ const CLAUSE = 'fn:::entry { @ = count(); }';
 const WORKLOADS = {
   work: { file: 'bench/fixtures/effect-workload.mjs', env: { EFFECT_EVENTS: '300000' }, untimed: { EFFECT_EVENTS: '0' } },
   'markdown-it': {
-    file: 'bench/fixtures/effect-markdown.mjs',
+    file: 'bench/fixtures/effect-program.mjs',
     env: { EFFECT_PROGRAM: 'markdown-it', EFFECT_ROUNDS: '60' },
     untimed: { EFFECT_ROUNDS: '0' },
   },
   marked: {
-    file: 'bench/fixtures/effect-markdown.mjs',
+    file: 'bench/fixtures/effect-program.mjs',
     env: { EFFECT_PROGRAM: 'marked', EFFECT_ROUNDS: '100' },
     untimed: { EFFECT_ROUNDS: '0' },
   },
-  acorn: { file: 'bench/fixtures/effect-parse.mjs', env: { EFFECT_ROUNDS: '10' }, untimed: { EFFECT_ROUNDS: '0' } },
+  acorn: {
+    file: 'bench/fixtures/effect-program.mjs',
+    env: { EFFECT_PROGRAM: 'acorn', EFFECT_ROUNDS: '10' },
+    untimed: { EFFECT_ROUNDS: '0' },
+  },
 };
 const timedEvents = new Map();
 const UNIT = { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 };
