@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { constants } from 'node:os';
+import { resolve } from 'node:path';
 import { ErrorCode, MscopeError } from '../core/errors.js';
 
 export interface ChildExit {
@@ -39,6 +41,31 @@ export function exitStatus(e: ChildExit): number {
   if (e.code !== null) return e.code;
   const n = e.signal === null ? undefined : constants.signals[e.signal];
   return n === undefined ? 1 : 128 + n;
+}
+
+/**
+ * Refuses a CMD that spawn would not find, as its PATH search would (an entry that exists but
+ * cannot be run is EACCES unless a later one can): before BEGIN, as \`dtrace -c\` fails before
+ * its program runs, so a BEGIN that calls exit() cannot hide a mistyped command.
+ */
+export function checkCommand(file: string, cwd: string, path = process.env.PATH ?? ''): void {
+  if (process.platform === 'win32') return;
+  const candidates = file.includes('/') ? [resolve(cwd, file)] : path.split(':').map((dir) => resolve(cwd, dir, file));
+  let denied = false;
+  for (const c of candidates) {
+    try {
+      // execve refuses a directory with EACCES too.
+      if (!statSync(c).isFile()) {
+        denied = true;
+        continue;
+      }
+      accessSync(c, fsConstants.X_OK);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EACCES') denied = true;
+    }
+  }
+  throw spawnError(file, Object.assign(new Error(file), { code: denied ? 'EACCES' : 'ENOENT' }));
 }
 
 function spawnError(file: string, error: NodeJS.ErrnoException): MscopeError {

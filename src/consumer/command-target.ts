@@ -1,6 +1,6 @@
 import { linksNothing, type AgentOptions, type MonitorSpec } from '../agent/protocol.js';
 import { nodeOptionsWithAgent, withLightAgent } from '../agent/node-options.js';
-import { TracedChild, exitStatus } from './child.js';
+import { TracedChild, checkCommand, exitStatus } from './child.js';
 import { Session } from './session.js';
 import { Stopper } from './stopper.js';
 import { setTargetPid } from '../core/target-pid.js';
@@ -37,6 +37,11 @@ export class CommandTarget implements TraceTarget {
     this.held = { child: this.spawn(session, options), session, options: JSON.stringify(options) };
     // mscope may fail before `run` awaits it: a spawn error is reported there, never as unhandled.
     this.held.child.exited.catch(() => {});
+  }
+
+  /** Before BEGIN: a command spawn would not find is refused now, not after BEGIN has run (or ended tracing). */
+  async prepare(): Promise<void> {
+    if (this.held === null) checkCommand(this.command[0]!, this.root);
   }
 
   /** The session a held CMD reports to; trace() uses it instead of a new one. */

@@ -44,6 +44,15 @@ const cases: [string, string[], number, RegExp, boolean][] = [
     true,
   ],
   ['command not found', ['run', '--', 'no-such-command-mscope'], 1, /^mscope: no-such-command-mscope: command not found$/, false],
+  // Refused before BEGIN, as dtrace -c fails before its program runs: a BEGIN that exits used to hide it (status 0).
+  [
+    'command not found, with a BEGIN that exits',
+    ['run', '-q', '-e', 'BEGIN { exit(0); }', '--', 'no-such-command-mscope'],
+    1,
+    /^mscope: no-such-command-mscope: command not found$/,
+    false,
+  ],
+  ['a directory as the command', ['run', '-q', '-e', 'BEGIN { exit(0); }', '--', '.'], 1, /^mscope: \.: permission denied$/, false],
   ['unknown flag', ['run', '--frob', '--', 'node', 'app.mjs'], 2, /^mscope run: unknown option '--frob'$/, false],
   [
     'misspelt flag',
