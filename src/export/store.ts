@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { closeSync, openSync, statSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { RecordSource, AcctRecord } from '../accounting/index.js';
 import { openSql, type SqlBackend } from './sqlite.js';
@@ -68,12 +68,18 @@ export class RecordStore {
   }
 
   static async open(path: string, o: StoreOptions = {}): Promise<RecordStore> {
-    checkStoreFile(path, true);
+    const created = checkStoreFile(path, true);
     const worker = startWorker({ path, command: o.command ?? process.argv.slice(1).join(' ') });
-    const [m] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => Promise.reject(e as Error))])) as [
-      { ready: string; run: number },
-    ];
-    return new RecordStore(worker, m.ready, m.run, o);
+    try {
+      const [m] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => Promise.reject(e as Error))])) as [
+        { ready: string; run: number },
+      ];
+      return new RecordStore(worker, m.ready, m.run, o);
+    } catch (error) {
+      // A file this call created and could not make a store of (a full disk) is not left behind empty.
+      if (created) for (const f of [path, `${path}-journal`]) rmSync(f, { force: true });
+      throw error;
+    }
   }
 
   add(r: AcctRecord): void {
@@ -181,7 +187,8 @@ async function withStore<T>(path: string, read: (sql: SqlBackend) => T): Promise
  * A store is a regular file: a device (`/dev/zero`) would be read forever. Writing, it is
  * created now, so that a path that cannot be written fails before CMD starts, not at its end.
  */
-function checkStoreFile(path: string, create: boolean): void {
+/** Whether it created the file. */
+function checkStoreFile(path: string, create: boolean): boolean {
   if (path === '') throw new Error('the file name is empty');
   let isFile: boolean | undefined;
   try {
@@ -190,5 +197,13 @@ function checkStoreFile(path: string, create: boolean): void {
     if (!create || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   if (isFile === false) throw new Error('not a regular file');
-  if (create) closeSync(openSync(path, 'a'));
+  if (!create || isFile === true) return false;
+  try {
+    closeSync(openSync(path, 'ax'));
+    return true;
+  } catch (e) {
+    // Created by someone else since the stat: theirs, not ours to remove.
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return false;
+  }
 }

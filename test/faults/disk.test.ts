@@ -141,6 +141,8 @@ test('an accounting store that fills: one line, nothing left beside it, and msco
       assert.equal(r.status, 2, r.stderr);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /^mscope: cannot open store \S+acct\.db: disk I\/O error$/m);
+      // The file it created for the store is gone again.
+      assert.deepEqual(readdirSync(tmp), []);
     }
     assert.deepEqual(
       readdirSync(tmp).filter((f) => f !== 'acct.db'),
