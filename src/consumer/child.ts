@@ -45,7 +45,7 @@ export function exitStatus(e: ChildExit): number {
 
 /**
  * Refuses a CMD that spawn would not find, as its PATH search would (an entry that exists but
- * cannot be run is EACCES unless a later one can): before BEGIN, as \`dtrace -c\` fails before
+ * cannot be run is EACCES unless a later one can): before BEGIN, as `dtrace -c` fails before
  * its program runs, so a BEGIN that calls exit() cannot hide a mistyped command.
  */
 export function checkCommand(file: string, cwd: string, path = process.env.PATH ?? ''): void {

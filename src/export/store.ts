@@ -185,9 +185,9 @@ async function withStore<T>(path: string, read: (sql: SqlBackend) => T): Promise
 
 /**
  * A store is a regular file: a device (`/dev/zero`) would be read forever. Writing, it is
- * created now, so that a path that cannot be written fails before CMD starts, not at its end.
+ * created now, so that a path that cannot be written fails before CMD starts, not at its end;
+ * returns whether it created it.
  */
-/** Whether it created the file. */
 function checkStoreFile(path: string, create: boolean): boolean {
   if (path === '') throw new Error('the file name is empty');
   let isFile: boolean | undefined;

@@ -118,7 +118,7 @@ describe('the embedded store', () => {
   });
 
   // node:sqlite inserts each batch into the file: one that fails (a full disk) was counted in
-  // \`lost\` and never said, and mscope reported the run as recorded.
+  // `lost` and never said, and mscope reported the run as recorded.
   it(
     'close() rejects when a batch could not be written, with how many and why',
     { skip: nodeSqlite === null ? 'node:sqlite is Node 22.5+' : false },

@@ -48,7 +48,7 @@ test(
 );
 
 /**
- * Runs mscope under a file size limit (\`ulimit -f\`, in blocks of 512 or 1024 bytes by the shell):
+ * Runs mscope under a file size limit (`ulimit -f`, in blocks of 512 or 1024 bytes by the shell):
  * every write past it fails with EFBIG, in mscope, in the agent and in CMD alike, as on a full disk,
  * and it needs no privilege.
  */
