@@ -50,6 +50,11 @@ export async function openSql(path: string, readOnly = false): Promise<SqlBacken
   return new SqlJsBackend(db, readOnly ? null : path);
 }
 
+/** Whether a store is written by sql.js: the whole file at each save, from a copy in memory. */
+export function savesWholeFile(): boolean {
+  return loadNodeSqlite() === null;
+}
+
 function loadNodeSqlite(): (new (path: string) => NodeSqliteDb) | null {
   if (process.env.MSCOPE_SQLITE === 'sql.js') return null;
   try {

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { RecordSource, AcctRecord } from '../accounting/index.js';
-import { openSql, type SqlBackend } from './sqlite.js';
+import { openSql, savesWholeFile, type SqlBackend } from './sqlite.js';
+import { lockStore } from './store-lock.js';
 import { NUMERIC_COLUMNS, packNumbers } from './store-schema.js';
 import { layoutOf, listRuns, type RunSummary } from './store-runs.js';
 import { internalEnv, internally, threadEntryUrl } from '../core/index.js';
@@ -22,6 +23,7 @@ export interface StoreOptions {
 }
 
 const W = NUMERIC_COLUMNS.length;
+const NO_LOCK = (): void => {};
 const WORKER = threadEntryUrl('store-worker', import.meta.url);
 /** A TypeScript entry (run from source) registers tsx before loading it. */
 function startWorker(workerData: { path: string; command: string }): Worker {
@@ -52,6 +54,7 @@ export class RecordStore {
     /** This store's run in the file: `mscope report --run ID`. */
     readonly run: number,
     o: StoreOptions,
+    private readonly unlock: () => void,
   ) {
     this.batch = o.batch ?? 512;
     worker.on('message', (m: { written?: number; lost?: number; error?: string }) => {
@@ -69,15 +72,18 @@ export class RecordStore {
 
   static async open(path: string, o: StoreOptions = {}): Promise<RecordStore> {
     const created = checkStoreFile(path, true);
-    const worker = startWorker({ path, command: o.command ?? process.argv.slice(1).join(' ') });
+    let unlock = NO_LOCK;
     try {
+      if (savesWholeFile()) unlock = lockStore(path);
+      const worker = startWorker({ path, command: o.command ?? process.argv.slice(1).join(' ') });
       const [m] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([e]) => Promise.reject(e as Error))])) as [
         { ready: string; run: number },
       ];
-      return new RecordStore(worker, m.ready, m.run, o);
+      return new RecordStore(worker, m.ready, m.run, o, unlock);
     } catch (error) {
-      // A file this call created and could not make a store of (a full disk) is not left behind empty.
+      // A file this call created and could not make a store of (a full disk, a store in use) is not left behind empty.
       if (created) for (const f of [path, `${path}-journal`]) rmSync(f, { force: true });
+      unlock();
       throw error;
     }
   }
@@ -141,7 +147,11 @@ export class RecordStore {
       if (worker.threadId === -1) settle(new Error('its worker ended before the file was closed'));
     });
     worker.postMessage('close');
-    await closed;
+    try {
+      await closed;
+    } finally {
+      this.unlock();
+    }
     await worker.terminate();
     if (this.lost > 0) throw new Error(`${this.lost} of ${this.lost + this.written} records could not be written: ${this.lostError}`);
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -20,6 +21,18 @@ const nodeSqlite = ((): (new (path: string) => { exec(sql: string): void; close(
     return null;
   }
 })();
+
+/** Runs `f` with the store's engine set to sql.js (a worker takes its environment when it starts). */
+async function withSqlJs(f: () => Promise<void>): Promise<void> {
+  const engine = process.env.MSCOPE_SQLITE;
+  process.env.MSCOPE_SQLITE = 'sql.js';
+  try {
+    await f();
+  } finally {
+    if (engine === undefined) delete process.env.MSCOPE_SQLITE;
+    else process.env.MSCOPE_SQLITE = engine;
+  }
+}
 
 let dir = '';
 before(() => {
@@ -97,18 +110,13 @@ describe('the embedded store', () => {
     const victim = join(dir, 'victim.txt');
     writeFileSync(victim, 'keep');
     symlinkSync(victim, `${path}.tmp`);
-    const engine = process.env.MSCOPE_SQLITE;
-    process.env.MSCOPE_SQLITE = 'sql.js';
-    try {
+    await withSqlJs(async () => {
       const store = await RecordStore.open(path);
       const detach = store.attach(acct);
       await acct.run('GET /x', async () => sleep(1));
       detach();
       await store.close();
-    } finally {
-      if (engine === undefined) delete process.env.MSCOPE_SQLITE;
-      else process.env.MSCOPE_SQLITE = engine;
-    }
+    });
     assert.equal(readFileSync(victim, 'utf8'), 'keep');
     assert.equal((await readStore(path)).length, 1);
     assert.deepEqual(
@@ -134,6 +142,23 @@ describe('the embedded store', () => {
       await assert.rejects(store.close(), /^Error: 1 of 1 records could not be written: no such table: activities$/);
     },
   );
+
+  // sql.js saves the whole file from its copy in memory: two runs writing one store at once each
+  // saved over the other's records, and both called themselves run 1.
+  it('refuses a second writer of a store while the first writes it, and takes over the lock of a process that has gone', async () => {
+    const path = join(dir, 'shared-runs.db');
+    await withSqlJs(async () => {
+      const first = await RecordStore.open(path);
+      await assert.rejects(RecordStore.open(path), new RegExp(`^Error: in use by process ${process.pid}, another run writing it`));
+      await first.close();
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+      writeFileSync(`${path}.lock`, `${gone}\n`);
+      const second = await RecordStore.open(path);
+      assert.equal(second.run, 2);
+      await second.close();
+    });
+    assert.ok(!existsSync(`${path}.lock`), 'the lock is removed at close');
+  });
 
   it('reports a missing or foreign file as a typed error', async () => {
     await assert.rejects(reportFile(join(dir, 'nope.db')), (e) => e instanceof MscopeError && /no such file/.test(e.message));
