@@ -47,6 +47,19 @@ for (const [store, why] of [
   });
 }
 
+test('a script file that begins with a byte-order mark runs as without it', { timeout: 30_000 }, async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'mscope-bom-'));
+  try {
+    const file = join(tmp, 'bom.d');
+    writeFileSync(file, `\ufeff${COUNT_ADD}\n`);
+    const r = await mscope(['run', '-s', file, '--', 'node', 'once.mjs'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'done\ncalls 1\n');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('-s of a device or of an oversized file is refused in one line', { timeout: 30_000 }, async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'mscope-faults-'));
   try {

@@ -44,7 +44,9 @@ function readScript(file: string): string {
     const st = fstatSync(fd);
     if (!st.isFile()) throw fail('not a regular file');
     if (st.size > MAX_SCRIPT_BYTES) throw fail(`larger than ${MAX_SCRIPT_BYTES / 1024 / 1024} MiB`);
-    return readFileSync(fd, 'utf8');
+    const text = readFileSync(fd, 'utf8');
+    // An editor's byte-order mark (Windows Notepad writes one) is not part of the program.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (error) {
     if (error instanceof MscopeError) throw error;
     throw fail((error as NodeJS.ErrnoException).code ?? String(error));
