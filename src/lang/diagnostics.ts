@@ -5,7 +5,7 @@
 export const Messages = {
   D1001: 'unterminated string literal',
   D1002: 'unterminated comment',
-  D1003: 'unexpected character `{0}`',
+  D1003: 'unexpected character {0}',
   D1004: 'invalid integer literal `{0}`',
   D1005: 'invalid escape sequence `\\{0}`',
   D1006: 'invalid character literal',

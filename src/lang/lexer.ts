@@ -1,6 +1,17 @@
 import type { DiagnosticBag } from './diagnostics.js';
 import { MACRO_TOKEN } from './macros.js';
 
+/** Characters a word processor or web page puts for D's quotes and minus, pasted into a program. */
+const TYPOGRAPHIC: Readonly<Record<string, string>> = {
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
+};
+
 export const enum T {
   EOF,
   Ident,
@@ -110,11 +121,17 @@ export class Lexer {
   /** The parser re-lexes a token when it switches modes; each problem is reported once. */
   private readonly reported = new Set<string>();
 
-  private err(code: Parameters<DiagnosticBag['report']>[0], start: number, end: number, args: string[] = []): void {
+  private err(
+    code: Parameters<DiagnosticBag['report']>[0],
+    start: number,
+    end: number,
+    args: string[] = [],
+    options?: Parameters<DiagnosticBag['report']>[3],
+  ): void {
     const id = `${code}@${start}`;
     if (this.reported.has(id)) return;
     this.reported.add(id);
-    this.diags.report(code, { file: this.file, start, end }, args);
+    this.diags.report(code, { file: this.file, start, end }, args, options);
   }
 
   /** Skips whitespace, comments and `#!` lines; returns a pragma token when one starts a line. */
@@ -225,9 +242,20 @@ export class Lexer {
         return { kind: T.Punct, text: p, start, end: this.pos };
       }
     }
-    this.pos++;
-    this.err('D1003', start, this.pos, [c]);
+    const cp = s.codePointAt(start)!;
+    this.pos += cp > 0xffff ? 2 : 1;
+    this.unexpected(start, cp);
     return this.next();
+  }
+
+  /** D1003, showing a character that is not plain ASCII by its code point, and what an editor's substitute stood for. */
+  private unexpected(start: number, cp: number): void {
+    const ch = String.fromCodePoint(cp);
+    const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    // An invisible one (a zero-width or non-breaking space) would show as nothing between quotes.
+    const shown = cp >= 0x21 && cp <= 0x7e ? `\`${ch}\`` : /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(ch) ? `\`${ch}\` (${code})` : code;
+    const meant = TYPOGRAPHIC[ch];
+    this.err('D1003', start, this.pos, [shown], meant === undefined ? undefined : { suffix: `; did you mean \`${meant}\`?` });
   }
 
   private number(start: number): Token {
