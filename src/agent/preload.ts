@@ -55,11 +55,15 @@ type ControlModule = Awaited<ReturnType<typeof importControl>>;
 
 /**
  * The control socket, for `mscope links PID` and `mscope relink`; unref'd, it never keeps the
- * process alive. The entry points load `control` before the main module runs, so the program
- * starts with the socket's listeners already in place, as it will end.
+ * process alive. The entry points have it listening before the main module runs (the ES one
+ * awaits this, the CommonJS one passes node:net, which binds it at once): `mscope links PID` as
+ * soon as the program runs found no socket now and then, and said the process was not traced.
  */
-export function serveControl(control: ControlModule): void {
-  control.startControlServer().catch((error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`));
+export function serveControl(control: ControlModule, net?: import('../weaver/control.js').NetModule): Promise<void> {
+  return control.startControlServer(undefined, net).then(
+    () => {},
+    (error: unknown) => preloadWarning(`the control socket failed to start: ${String(error)}`),
+  );
 }
 
 /** What attach/target.ts exports: the preload cannot import that layer, its entry points pass it in. */

@@ -22,7 +22,8 @@ try {
     if (plan !== null) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const control = require('../weaver/control.js') as typeof import('../weaver/control.js');
-      serveControl(control);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      void serveControl(control, require('node:net') as typeof import('node:net'));
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       acceptAttach(control, async () => require('../attach/target.js') as typeof import('../attach/target.js'));
       if (hasWork(plan)) {

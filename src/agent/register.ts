@@ -18,7 +18,7 @@ try {
     if (plan !== null) {
       // Awaited: the socket's listeners are in place before the main module runs.
       const control = await importControl();
-      serveControl(control);
+      await serveControl(control);
       acceptAttach(control, () => import('../attach/target.js'));
       if (hasWork(plan)) {
         // A TypeScript loader later on the command line must sit inside the rewrite's hooks.

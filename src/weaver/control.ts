@@ -12,7 +12,7 @@ import { BINDING_KINDS, type BindingKind } from './types.js';
 // Taken at load: the fs provider must never see the control socket's own housekeeping.
 const { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, utimesSync, watch, writeFileSync } = fs;
 
-type NetModule = typeof import('node:net');
+export type NetModule = typeof import('node:net');
 let net: Promise<NetModule> | null = null;
 
 /**
@@ -179,16 +179,19 @@ let server: { readonly server: Server; readonly path: string; readonly removeAtE
 
 /**
  * Starts this process's control server in `dir` (by default this user's control directory);
- * unref'd, so it never keeps the process alive.
+ * unref'd, so it never keeps the process alive. With `netModule` (a preload that required it) the
+ * socket exists when this returns, before the program's main module runs.
  */
-export async function startControlServer(dir?: string): Promise<string> {
+export async function startControlServer(dir?: string, netModule?: NetModule): Promise<string> {
   if (server !== null) {
     await server.ready;
     return server.path;
   }
   withdrawOffer();
   const path = join(dir ?? controlDir(), `${process.pid}.sock`);
-  const { createServer, Socket } = await loadNet();
+  // Given node:net, nothing is awaited before listen(), which binds the socket synchronously.
+  if (netModule !== undefined) net ??= Promise.resolve(netModule);
+  const { createServer, Socket } = netModule ?? (await loadNet());
   if (server !== null) return startControlServer();
   socketDestroy ??= (Socket.prototype as unknown as { _destroy: DestroyFn })._destroy;
   rmSync(path, { force: true });

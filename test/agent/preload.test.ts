@@ -42,6 +42,18 @@ test('the plain program', async () => {
 });
 
 for (const preload of PRELOADS) {
+  // Started after an await, the socket could come after the program's first lines: `mscope links`
+  // run as the program said it was ready then found none (CI, Node 24, --require).
+  test(`${preload}: the control socket is listening before the main module runs`, async () => {
+    const child = spawn(process.execPath, [preload, 'microscope/register', 'socket-first.cjs'], {
+      cwd: APP_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const r = await collect(child);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'socket at start: true\n');
+  });
+
   test(`${preload}: mscope links PID reaches a preloaded process, and lists what MSCOPE_PROGRAM linked`, async () => {
     for (const program of [undefined, PROGRAM]) {
       const child = node([preload, 'microscope/register'], program === undefined ? {} : { MSCOPE_PROGRAM: program }, true);
