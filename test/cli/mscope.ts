@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -128,4 +130,20 @@ export const PROBE_EFFECT = /^mscope: probe effect: .*\n/gm;
 /** stderr without those notices and the probe-effect line: what a test of something else compares. */
 export function withoutNotices(stderr: string): string {
   return stderr.replace(MATCHED_NOTICE, '').replace(PROBE_EFFECT, '');
+}
+
+/** Runs `f` with a fresh directory in the temporary directory, removed afterwards however `f` ends. */
+export function withTempDir<T>(prefix: string, f: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  let result: T;
+  try {
+    result = f(dir);
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(remove) as T;
+  remove();
+  return result;
 }

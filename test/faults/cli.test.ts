@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collect, ended, FIXTURES, mscope, spawnMscope, withoutNotices } from '../cli/mscope.js';
+import { collect, ended, FIXTURES, mscope, spawnMscope, withoutNotices, withTempDir } from '../cli/mscope.js';
 
 // Hostile conditions around mscope itself: closed pipes, full disks, bad files, dead collectors.
 const dir = fileURLToPath(new URL('../fixtures/cli-faults/', import.meta.url));
@@ -48,21 +47,17 @@ for (const [store, why] of [
 }
 
 test('a script file that begins with a byte-order mark runs as without it', { timeout: 30_000 }, async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'mscope-bom-'));
-  try {
+  await withTempDir('mscope-bom-', async (tmp) => {
     const file = join(tmp, 'bom.d');
     writeFileSync(file, `\ufeff${COUNT_ADD}\n`);
     const r = await mscope(['run', '-s', file, '--', 'node', 'once.mjs'], dir);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'done\ncalls 1\n');
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test('-s of a device or of an oversized file is refused in one line', { timeout: 30_000 }, async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'mscope-faults-'));
-  try {
+  await withTempDir('mscope-faults-', async (tmp) => {
     const big = join(tmp, 'big.d');
     writeFileSync(big, `/* ${'x'.repeat(9 * 1024 * 1024)} */\nBEGIN { exit(0); }\n`);
     for (const [file, why] of [
@@ -75,22 +70,17 @@ test('-s of a device or of an oversized file is refused in one line', { timeout:
       assert.match(r.stderr, /^mscope: cannot read script [^\n]*\n$/);
       assert.match(r.stderr, why);
     }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a script larger than an environment variable may hold still reaches the agents', async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'mscope-faults-'));
-  try {
+  await withTempDir('mscope-faults-', async (tmp) => {
     const file = join(tmp, 'long.d');
     writeFileSync(file, `/* ${'x'.repeat(200 * 1024)} */\n${COUNT_ADD}\n`);
     const r = await mscope(['run', '-s', file, '--', 'node', 'once.mjs'], dir);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'done\ncalls 1\n');
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test(

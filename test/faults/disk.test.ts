@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, collect, FIXTURES, mscope, withoutNotices, type Result } from '../cli/mscope.js';
+import { BIN, collect, FIXTURES, mscope, withoutNotices, withTempDir, type Result } from '../cli/mscope.js';
 import { AgentChannel, SEGMENT_BYTES } from '../../src/agent/channel.js';
 import { SessionReader } from '../../src/consumer/reader.js';
 
@@ -69,8 +69,7 @@ for (const [what, monitor, file] of [
     `a session directory that cannot take ${what}: one line, CMD never runs, and nothing is left behind`,
     { timeout: 30_000 },
     async () => {
-      const tmp = mkdtempSync(join(tmpdir(), 'mscope-nowrite-'));
-      try {
+      await withTempDir('mscope-nowrite-', async (tmp) => {
         const r = await underFileLimit(0, ['run', '-q', ...monitor, '--', 'node', 'once.mjs'], { TMPDIR: tmp });
         assert.equal(r.status, 1, r.stderr);
         assert.equal(r.stdout, '');
@@ -82,16 +81,13 @@ for (const [what, monitor, file] of [
           readdirSync(tmp).filter((f) => /^mscope-[^-]+$/.test(f) && f !== `mscope-${process.getuid?.() ?? 0}`),
           [],
         );
-      } finally {
-        rmSync(tmp, { recursive: true, force: true });
-      }
+      });
     },
   );
 }
 
 test('an agent whose final report does not fit says so, and mscope exits 1 for a CMD that succeeded', { timeout: 60_000 }, async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'mscope-nofit-'));
-  try {
+  await withTempDir('mscope-nofit-', async (tmp) => {
     // 100,000 keys: the final report is megabytes, past the limit; the line saying so is not.
     const r = await underFileLimit(16, ['run', '-q', '-e', 'fn::add:entry { @[arg0] = count(); }', '--', 'node', 'many-calls.mjs'], {
       TMPDIR: tmp,
@@ -99,14 +95,11 @@ test('an agent whose final report does not fit says so, and mscope exits 1 for a
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout, 'done\n');
     assert.match(r.stderr, /^mscope: process \d+ could not write \d+ messages? to \S+ \(EFBIG\): its results are incomplete$/m);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 test('-o on a file that fills part-way: the file and stdout together hold the output once', { timeout: 30_000 }, async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'mscope-ofull-'));
-  try {
+  await withTempDir('mscope-ofull-', async (tmp) => {
     const out = join(tmp, 'out.txt');
     const text = Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')} ${'x'.repeat(40)}\n`).join('');
     // Printed by mscope itself, a line a tick: the file fills in the middle of one of its writes.
@@ -119,9 +112,7 @@ test('-o on a file that fills part-way: the file and stdout together hold the ou
     // forever.mjs says its pid on stderr, in its own time.
     const said = withoutNotices(r.stderr).replace(/^pid \d+\n/m, '');
     assert.match(said, /^mscope: cannot write \S+out\.txt: EFBIG; the rest of the output goes to stdout\n$/);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 // sql.js (Node 20, and 22.0-22.4) keeps the database in memory and writes the file whole at each
@@ -129,8 +120,7 @@ test('-o on a file that fills part-way: the file and stdout together hold the ou
 const sqlJs = Number(process.versions.node.split('.')[0]) < 22 || !hasNodeSqlite();
 
 test('an accounting store that fills: one line, nothing left beside it, and mscope does not exit 0', { timeout: 60_000 }, async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'mscope-storefull-'));
-  try {
+  await withTempDir('mscope-storefull-', async (tmp) => {
     const r = await underFileLimit(4, ['run', '--acct', '--store', join(tmp, 'acct.db'), '--', 'node', 'once.mjs']);
     if (sqlJs) {
       assert.equal(r.status, 1, r.stderr);
@@ -148,9 +138,7 @@ test('an accounting store that fills: one line, nothing left beside it, and msco
       readdirSync(tmp).filter((f) => f !== 'acct.db'),
       [],
     );
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 });
 
 function hasNodeSqlite(): boolean {
@@ -163,8 +151,7 @@ function hasNodeSqlite(): boolean {
 }
 
 test('the session files stay bounded: an agent continues in a new file, and mscope deletes each once read', () => {
-  const session = mkdtempSync(join(tmpdir(), 'mscope-segments-'));
-  try {
+  withTempDir('mscope-segments-', (session) => {
     const channel = new AgentChannel(join(session, '5.ndjson'));
     let read = 0;
     const reader = new SessionReader(session, () => read++);
@@ -181,14 +168,11 @@ test('the session files stay bounded: an agent continues in a new file, and msco
     reader.close();
     assert.equal(read, 400);
     assert.ok(most <= 2 * SEGMENT_BYTES, `${most} bytes in the session directory for ${400 * text.length} written`);
-  } finally {
-    rmSync(session, { recursive: true, force: true });
-  }
+  });
 });
 
 test("a message cut short at a file's end is counted, and the next file's first message is still read", () => {
-  const session = mkdtempSync(join(tmpdir(), 'mscope-cut-'));
-  try {
+  withTempDir('mscope-cut-', (session) => {
     const line = (text: string): string => `${JSON.stringify({ t: 'output', text, at: 1 })}\n`;
     // The agent began a new file after a write that failed part-way (AgentChannel.flush).
     writeFileSync(join(session, '5.ndjson'), `${line('a')}${line('b').slice(0, 9)}`);
@@ -200,9 +184,7 @@ test("a message cut short at a file's end is counted, and the next file's first 
     reader.close();
     assert.deepEqual(read, ['a', 'c']);
     assert.deepEqual([...reader.corrupt], [[5, 1]]);
-  } finally {
-    rmSync(session, { recursive: true, force: true });
-  }
+  });
 });
 
 function diskUse(path: string): number {
