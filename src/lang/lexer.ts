@@ -89,8 +89,11 @@ const PUNCT = [
 /** A decimal floating-point constant: a `.` or an exponent makes it one; `f`/`l` suffixes as in C. */
 const FLOAT_LITERAL = /(?:[0-9]+\.[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)[fFlL]?/y;
 
-/** Characters of a probe description outside quotes (globs, `-`, `.`, `/` excluded). */
-const PROBE_CHAR = /[A-Za-z0-9_$.*?[\]!\\:\-+@#]/;
+/**
+ * Characters of a probe description outside quotes (globs, `-`, `.`, `/` excluded), and what a
+ * JavaScript name may hold past ASCII: `fn::café:entry` names the function `café`.
+ */
+const PROBE_CHAR = /[A-Za-z0-9_$.*?[\]!\\:\-+@#\p{ID_Continue}]/u;
 const ESCAPES: Record<string, string> = {
   n: '\n',
   t: '\t',
@@ -180,13 +183,14 @@ export class Lexer {
     const s = this.text;
     const start = this.pos;
     while (this.pos < s.length) {
-      const c = s[this.pos]!;
+      // A whole code point: a name may hold characters past the 16-bit range.
+      const c = String.fromCodePoint(s.codePointAt(this.pos)!);
       if (c === '"') {
         const end = s.indexOf('"', this.pos + 1);
         const nl = s.indexOf('\n', this.pos + 1);
         if (end < 0 || (nl >= 0 && nl < end)) break;
         this.pos = end + 1;
-      } else if (PROBE_CHAR.test(c)) this.pos++;
+      } else if (PROBE_CHAR.test(c)) this.pos += c.length;
       else if (c === '/' && this.slashInModule(start)) this.pos++;
       else break;
     }

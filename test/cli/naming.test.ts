@@ -90,3 +90,13 @@ test('application files outside the working directory are probes: ../ within one
 function topDirectory(p: string): string {
   return p.split(sep).slice(0, 2).join(sep);
 }
+
+// A probe description named a function only in ASCII: `fn::café:entry` stopped at `é` (D1003).
+test('a description names a function by a name past ASCII, as the program spells it', async () => {
+  const names = ['café', '名前', 'f\u{1d453}'];
+  const program = names.map((n) => `fn::${n}:entry { @[probefunc] = count(); }`).join('\n');
+  const r = await mscope(['run', '-q', '-e', program, '--', 'node', 'names.cjs'], join(FIXTURES, 'unicode'));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.split('\n')[0], '2 4 3');
+  for (const n of names) assert.match(r.stdout, new RegExp(`^\\s+${n}\\s+1$`, 'mu'));
+});
