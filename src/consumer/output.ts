@@ -85,7 +85,10 @@ export function openOutput(file: string | undefined): OutputSink {
   return sink;
 }
 
-/** A command's exit status once its output went to `out`: a success whose `-o` file failed becomes 1. */
-export function failedOutput(status: number, out: OutputSink): number {
-  return status === 0 && out.failed ? 1 : status;
+/**
+ * A command's exit status once its output went to `out`: a success becomes 1 when its `-o` file
+ * failed, or when `failed` says what it traced did not all get out (trace()'s `failed`).
+ */
+export function failedOutput(status: number, out: OutputSink, failed = false): number {
+  return status === 0 && (failed || out.failed) ? 1 : status;
 }

@@ -215,7 +215,7 @@ async function run(
       const ended = attached === undefined ? `${what} exited with status ${result.status}` : `tracing of process ${pid} has ended`;
       await servingUntilStopped(explorer, ended);
     }
-    return failedOutput(result.failed && result.status === 0 ? 1 : result.status, out);
+    return failedOutput(result.status, out, result.failed);
   } finally {
     stopped?.dispose();
     target.dispose();
