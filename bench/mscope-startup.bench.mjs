@@ -16,7 +16,11 @@ a case alternate. \`one.js\` prints one line; \`fn.js\` calls one function that 
 mscope alone, so the traced process loads the agent but no compiler or provider.
 \`mscope run fn\`: \`mscope run -q -e 'fn::main:entry { @n = count(); }' -- node fn.js\`,
 where the traced process compiles the program and installs the load-time rewrite.
-\`mscope --version\` loads no command. Two Node starts are the floor of a traced run.
+\`mscope --version\` loads no command. Two Node starts are the floor of a traced run;
+\`launcher\` measures that floor here: a CommonJS file that spawns Node on the same program with
+inherited stdio and exits with its status (what any Node tool that starts CMD pays: two Node
+starts, the spawn, the wait, and both processes' teardown), so the part of a traced run that is
+mscope's own is its difference from \`launcher\`, not from twice \`node\`.
 \`runner.js\` is a test runner that starts one Node per test file: ${RUNNER_CHILDREN} \`node one.js\` one
 after another; \`mscope run runner\` traces it with \`-q -e 'END {}'\`, so every child loads the
 agent, and mscope's own start-up is shared by the ${RUNNER_CHILDREN}.
@@ -181,11 +185,14 @@ let dir = null;
 
 const COMMANDS = {
   'node one.js': () => [process.execPath, 'one.js'],
+  'launcher one.js': () => [process.execPath, 'launch.js', 'one.js'],
   'mscope run END': () => [process.execPath, BIN, 'run', '-q', '-e', 'END {}', '--', process.execPath, 'one.js'],
   'node fn.js': () => [process.execPath, 'fn.js'],
+  'launcher fn.js': () => [process.execPath, 'launch.js', 'fn.js'],
   'mscope run fn': () => [process.execPath, BIN, 'run', '-q', '-e', 'fn::main:entry { @n = count(); }', '--', process.execPath, 'fn.js'],
   'mscope --version': () => [process.execPath, BIN, '--version'],
   'node runner.js': () => [process.execPath, 'runner.js'],
+  'launcher runner.js': () => [process.execPath, 'launch.js', 'runner.js'],
   'mscope run runner': () => [process.execPath, BIN, 'run', '-q', '-e', 'END {}', '--', process.execPath, 'runner.js'],
 };
 
@@ -195,14 +202,31 @@ export function cases() {
       name: 'end',
       title: "`mscope run -q -e 'END {}' -- node one.js`",
       baseline: 'node one.js',
-      variants: ['node one.js', 'mscope run END'],
+      variants: ['node one.js', 'launcher one.js', 'mscope run END'],
     },
-    { name: 'fn', title: 'a traced process with an fn probe', baseline: 'node fn.js', variants: ['node fn.js', 'mscope run fn'] },
+    {
+      name: 'end-launcher',
+      title: "`mscope run -q -e 'END {}' -- node one.js` against the launcher",
+      baseline: 'launcher one.js',
+      variants: ['launcher one.js', 'mscope run END'],
+    },
+    {
+      name: 'fn',
+      title: 'a traced process with an fn probe',
+      baseline: 'node fn.js',
+      variants: ['node fn.js', 'launcher fn.js', 'mscope run fn'],
+    },
+    {
+      name: 'fn-launcher',
+      title: 'a traced process with an fn probe, against the launcher',
+      baseline: 'launcher fn.js',
+      variants: ['launcher fn.js', 'mscope run fn'],
+    },
     {
       name: 'runner',
       title: `a test runner that starts ${RUNNER_CHILDREN} Node processes one after another`,
       baseline: 'node runner.js',
-      variants: ['node runner.js', 'mscope run runner'],
+      variants: ['node runner.js', 'launcher runner.js', 'mscope run runner'],
     },
     { name: 'version', title: '`mscope --version`', baseline: 'node one.js', variants: ['node one.js', 'mscope --version'] },
   ];
@@ -218,6 +242,12 @@ export async function setup() {
       `  const r = spawnSync(process.execPath, ['one.js'], { stdio: 'inherit' });\n` +
       `  if (r.status !== 0) process.exit(1);\n` +
       `}\n`,
+  );
+  writeFileSync(
+    join(dir, 'launch.js'),
+    `const { spawn } = require('node:child_process');\n` +
+      `const child = spawn(process.execPath, process.argv.slice(2), { stdio: 'inherit' });\n` +
+      `child.on('exit', (code) => process.exit(code ?? 1));\n`,
   );
   writeFileSync(join(dir, 'fn.js'), 'function main() {\n  console.log("hi");\n}\nmain();\n');
 }
