@@ -97,6 +97,7 @@ export class ScriptMonitor implements AgentMonitor {
           () => registry.names(),
           'later',
           (d) => matched.has(d.text),
+          unrewrittenCode(),
         );
     for (const w of warnings) {
       const text = this.program.sources.find((s) => s.file === w.range.file)?.text.slice(w.range.start, w.range.end) ?? w.message;
@@ -116,4 +117,17 @@ export class ScriptMonitor implements AgentMonitor {
     if (r.warnings !== '') ctx.warn(r.warnings);
     if (r.exit !== null) ctx.exit(r.exit);
   }
+}
+
+/**
+ * The code this process ran that no load hook saw, as a hint names it: Node evaluates the text
+ * of `-e`, `-p` and standard input itself (`process._eval` holds it, in every Node from 20 on).
+ */
+function unrewrittenCode(): string | null {
+  if (typeof (process as { _eval?: unknown })._eval !== 'string') return null;
+  for (const a of process.execArgv) {
+    if (a === '-e' || a === '--eval' || a.startsWith('--eval=')) return 'the code given by -e';
+    if (a === '-p' || a === '--print' || a.startsWith('--print=') || a === '-pe') return 'the code given by -p';
+  }
+  return 'the code read from standard input';
 }

@@ -18,12 +18,15 @@ export function matchesLater(d: ProbeDescription): boolean {
  * CMD runs; `later`, those judged at the end of the run (see matchesLater). `matched` names
  * descriptions already known to have matched (an agent's links count them), and `probes` may
  * be a function: a process whose descriptions all matched never lists its probes.
+ * `unrewritten` names code of the process that the load-time rewrite never saw (`node -e`),
+ * which an unmatched `fn` description's hint then names: its functions have no probes.
  */
 export function unmatchedProbeWarnings(
   program: CompiledProgram,
   probes: readonly ProbeName[] | (() => readonly ProbeName[]),
   which: 'all' | 'now' | 'later' = 'all',
   matched: (d: ProbeDescription) => boolean = () => false,
+  unrewritten: string | null = null,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   let listed: readonly ProbeName[] | null = null;
@@ -35,8 +38,11 @@ export function unmatchedProbeWarnings(
       listed ??= typeof probes === 'function' ? probes() : probes;
       if (listed.some((p) => d.matches(p))) continue;
       const near = nearestProbes(d, listed);
-      const hint = near.length === 0 ? undefined : `nearest probes: ${near.join(', ')}`;
-      out.push(makeDiagnostic('D5001', spec.span, [spec.text], hint === undefined ? {} : { hint }));
+      const hints: string[] = [];
+      if (unrewritten !== null && d.matchesProvider('fn'))
+        hints.push(`${unrewritten} is not rewritten: fn probes fire in the files Node loads`);
+      if (near.length !== 0) hints.push(`nearest probes: ${near.join(', ')}`);
+      out.push(makeDiagnostic('D5001', spec.span, [spec.text], hints.length === 0 ? {} : { hint: hints.join('; ') }));
     }
   }
   return out;

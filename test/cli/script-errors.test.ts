@@ -97,6 +97,24 @@ test('a description that matched no probe in any process is a warning naming it 
   assert.doesNotMatch(r.stderr, /fn:lib\.cjs:add:entry` matched no probes/);
 });
 
+test('an fn description unmatched in a process that ran code given by -e or on stdin says that code is not rewritten', async () => {
+  const program = 'fn::twice:entry { @ = count(); }';
+  const code = 'function twice(x) { return 2 * x; } console.log(twice(2));';
+  const hint = /the code given by -e is not rewritten: fn probes fire in the files Node loads/;
+  const byEval = await mscope(['run', '-e', program, '--', 'node', '-e', code], dir);
+  assert.equal(byEval.status, 0, byEval.stderr);
+  assert.match(byEval.stderr, /warning: probe description `fn::twice:entry` matched no probes \[D5001\]/);
+  assert.match(byEval.stderr, hint);
+  const byPrint = await mscope(['run', '-e', program, '--', 'node', '-p', 'function twice(x) { return 2 * x; } twice(2)'], dir);
+  assert.match(byPrint.stderr, /the code given by -p is not rewritten/);
+  const byStdin = await mscope(['run', '-e', program, '--', 'sh', '-c', `echo '${code}' | node`], dir);
+  assert.equal(byStdin.status, 0, byStdin.stderr);
+  assert.match(byStdin.stderr, /the code read from standard input is not rewritten: fn probes fire in the files Node loads/);
+  // A program from a file gets only the nearest probes.
+  const byFile = await mscope(['run', '-e', 'fn::squre:entry { @ = count(); }', '--', 'node', 'count.cjs'], dir);
+  assert.doesNotMatch(byFile.stderr, /not rewritten/);
+});
+
 test('mscope list -e PROGRAM -- CMD shows only the probes the program matches', async () => {
   const program = 'fn:lib.cjs:add:entry, fn::square:return { @ = count(); } fn::add:error /arg0/ { }';
   const r = await mscope(['list', '-e', program, '--', 'node', 'count.cjs'], dir);
