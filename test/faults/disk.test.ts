@@ -52,9 +52,9 @@ test(
  * every write past it fails with EFBIG, in mscope, in the agent and in CMD alike, as on a full disk,
  * and it needs no privilege.
  */
-function underFileLimit(blocks: number, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+function underFileLimit(blocks: number, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = dir): Promise<Result> {
   const child = spawn('sh', ['-c', `ulimit -f ${blocks} && exec "$0" "$@"`, process.execPath, BIN, ...args], {
-    cwd: dir,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,6 +95,21 @@ test('an agent whose final report does not fit says so, and mscope exits 1 for a
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout, 'done\n');
     assert.match(r.stderr, /^mscope: process \d+ could not write \d+ messages? to \S+ \(EFBIG\): its results are incomplete$/m);
+  });
+});
+
+test('mscope blocks and mscope top whose agent could not write its results exit 1, as run does', { timeout: 60_000 }, async () => {
+  await withTempDir('mscope-nofit-', async (tmp) => {
+    const blocks = await underFileLimit(2, ['blocks', '--', 'node', 'many-calls.mjs'], { TMPDIR: tmp });
+    assert.match(blocks.stderr, /could not write \d+ messages? to \S+ \(EFBIG\): its results are incomplete$/m);
+    assert.equal(blocks.status, 1, blocks.stderr);
+    // 3,000 functions: a refresh's delta is larger than the limit, the monitors file is not.
+    const fns = Array.from({ length: 3000 }, (_, i) => `export function f${i}(x) { return x + ${i}; }\n`).join('');
+    writeFileSync(join(tmp, 'fns.mjs'), fns);
+    writeFileSync(join(tmp, 'main.mjs'), 'import * as m from "./fns.mjs";\nfor (const f of Object.values(m)) f(1);\n');
+    const top = await underFileLimit(16, ['top', '-b', '--', 'node', 'main.mjs'], { TMPDIR: tmp }, tmp);
+    assert.match(top.stderr, /could not write \d+ messages? to \S+ \(EFBIG\): its results are incomplete$/m);
+    assert.equal(top.status, 1, top.stderr);
   });
 });
 

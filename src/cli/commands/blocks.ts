@@ -50,7 +50,7 @@ export async function blocksCommand(args: readonly string[]): Promise<number> {
       },
       onStarted: (s) => (stop = s),
     });
-    return failedOutput(result.status, out);
+    return failedOutput(result.status, out, result.failed);
   } finally {
     clearTimeout(timer);
     target.dispose();

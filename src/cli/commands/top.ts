@@ -1,5 +1,5 @@
 import { parseOwn, pidOrCommand, printUsage, splitCommand, usage } from '../args.js';
-import { openOutput } from '../../consumer/output.js';
+import { failedOutput, openOutput } from '../../consumer/output.js';
 import { trace } from '../../consumer/trace.js';
 import { CommandTarget } from '../../consumer/command-target.js';
 import { TopConsumer } from '../../consumer/top-consumer.js';
@@ -81,7 +81,7 @@ export function topCommand(args: readonly string[]): Promise<number> {
         },
         onStarted: (s) => (stop = s),
       });
-      return result.status;
+      return failedOutput(result.status, out, result.failed);
     } finally {
       target.dispose();
       out.close();
