@@ -130,6 +130,28 @@ function wakeFileName(pid: number): string {
   return `${pid}.wake`;
 }
 
+let swept = false;
+
+/**
+ * Removes the wake files and sockets that processes which are gone left in `dir` (a SIGKILL
+ * runs no exit handler), once per process that serves: they would gather there for good, and a
+ * later process given the same pid would look traced to `mscope links`.
+ */
+function removeLeftovers(dir: string): void {
+  if (swept) return;
+  swept = true;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^(\d+)\.(?:wake|sock)$/.exec(name);
+    if (m !== null && !processAlive(Number(m[1]))) rmSync(join(dir, name), { force: true });
+  }
+}
+
 let offer: { readonly marker: string; readonly watcher: FSWatcher; readonly removeAtExit: () => void } | null = null;
 
 /**
@@ -141,6 +163,7 @@ let offer: { readonly marker: string; readonly watcher: FSWatcher; readonly remo
 export function offerControlServer(failed: (error: unknown) => void): void {
   if (server !== null || offer !== null) return;
   const dir = controlDir();
+  removeLeftovers(dir);
   const name = wakeFileName(process.pid);
   const marker = join(dir, name);
   const wake = (): void => {
@@ -189,6 +212,7 @@ export async function startControlServer(dir?: string, netModule?: NetModule): P
   }
   withdrawOffer();
   const path = join(dir ?? controlDir(), `${process.pid}.sock`);
+  removeLeftovers(dirname(path));
   // Given node:net, nothing is awaited before listen(), which binds the socket synchronously.
   if (netModule !== undefined) net ??= Promise.resolve(netModule);
   const { createServer, Socket } = netModule ?? (await loadNet());

@@ -65,6 +65,27 @@ test('an offered control socket starts when a client first asks for it, and noth
   assert.equal(existsSync(controlPath(pid)), false);
 });
 
+test('a process that offers its control socket removes what processes that are gone left in the directory', async () => {
+  // Above Linux's largest pid: never a live process. Killed by SIGKILL, a process leaves both.
+  const gone = [2 ** 22 + 12347, 2 ** 22 + 12348];
+  const left = [join(controlDir(), `${gone[0]}.wake`), join(controlDir(), `${gone[1]}.sock`)];
+  const alive = join(controlDir(), `${process.pid}.wake`);
+  const other = join(controlDir(), 'not-a-pid.wake');
+  for (const f of [...left, alive, other]) writeFileSync(f, '', { mode: 0o600 });
+  try {
+    const child = fork(APP, ['offer'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    await once(child, 'message');
+    for (const f of left) assert.equal(existsSync(f), false, `${f} is removed`);
+    assert.equal(existsSync(alive), true, "a live process's file stays");
+    assert.equal(existsSync(other), true, 'a file not named by a pid stays');
+    child.send('stop');
+    await once(child, 'message');
+    await once(child, 'exit');
+  } finally {
+    for (const f of [...left, alive, other]) rmSync(f, { force: true });
+  }
+});
+
 test('a wake file left by a process that is gone is answered at once as no socket', async () => {
   const pid = 2 ** 22 + 12346;
   const wake = join(controlDir(), `${pid}.wake`);
