@@ -150,19 +150,31 @@ export interface LineCol {
   readonly lineEnd: number;
 }
 
+/** The offsets where each line of the text last asked about starts: a program's warnings are rendered one at a time, all in one text. */
+let lineStarts: { readonly text: string; readonly starts: readonly number[] } | null = null;
+
+function startsOf(text: string): readonly number[] {
+  if (lineStarts !== null && lineStarts.text === text) return lineStarts.starts;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  lineStarts = { text, starts };
+  return starts;
+}
+
 export function lineColOf(text: string, offset: number): LineCol {
   const at = Math.max(0, Math.min(offset, text.length));
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < at; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+  const starts = startsOf(text);
+  // The last line starting at or before `at`.
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
   }
-  let lineEnd = text.indexOf('\n', lineStart);
-  if (lineEnd < 0) lineEnd = text.length;
-  return { line, col: at - lineStart + 1, lineStart, lineEnd };
+  const lineStart = starts[lo]!;
+  const lineEnd = lo + 1 < starts.length ? starts[lo + 1]! - 1 : text.length;
+  return { line: lo + 1, col: at - lineStart + 1, lineStart, lineEnd };
 }
 
 /** `FILE:LINE:COL: error: message`, the source line, a caret line, and the hint if any. */
