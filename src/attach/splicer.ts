@@ -3,7 +3,8 @@ import { moduleSites } from '../modules/runtime.js';
 import { Scope, type ScopeOptions } from '../modules/scope.js';
 import { RETURN, ERROR, UNTRACKED, type ModuleSites, type Token } from '../modules/sites.js';
 import { installToString, uninstallToString } from '../modules/to-string.js';
-import { isTransformed, lineOf, lineStarts, transform, type LiveEntry } from '../modules/transform.js';
+import { isTransformed, transform, type LiveEntry } from '../modules/transform.js';
+import { lineOf, lineStarts } from '../core/lines.js';
 import { BreakpointProbes, BREAKPOINT_BUDGET } from './breakpoint-probes.js';
 import { SelfDebugger, type ParsedScript } from './debugger.js';
 

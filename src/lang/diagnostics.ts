@@ -1,3 +1,5 @@
+import { lineOf, lineStarts } from '../core/lines.js';
+
 /**
  * Every message the language can report, with a stable code. Diagnostics are data: a code,
  * a rendered message, a source range and an optional hint; passes collect them, never throw.
@@ -150,31 +152,17 @@ export interface LineCol {
   readonly lineEnd: number;
 }
 
-/** The offsets where each line of the text last asked about starts: a program's warnings are rendered one at a time, all in one text. */
-let lineStarts: { readonly text: string; readonly starts: readonly number[] } | null = null;
-
-function startsOf(text: string): readonly number[] {
-  if (lineStarts !== null && lineStarts.text === text) return lineStarts.starts;
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  lineStarts = { text, starts };
-  return starts;
-}
+/** The line starts of the text last asked about: a program's warnings are rendered one at a time, all in one text. */
+let lastLines: { readonly text: string; readonly starts: readonly number[] } | null = null;
 
 export function lineColOf(text: string, offset: number): LineCol {
   const at = Math.max(0, Math.min(offset, text.length));
-  const starts = startsOf(text);
-  // The last line starting at or before `at`.
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  const lineStart = starts[lo]!;
-  const lineEnd = lo + 1 < starts.length ? starts[lo + 1]! - 1 : text.length;
-  return { line: lo + 1, col: at - lineStart + 1, lineStart, lineEnd };
+  if (lastLines === null || lastLines.text !== text) lastLines = { text, starts: lineStarts(text) };
+  const { starts } = lastLines;
+  const line = lineOf(starts, at);
+  const lineStart = starts[line]!;
+  const lineEnd = line + 1 < starts.length ? starts[line + 1]! - 1 : text.length;
+  return { line: line + 1, col: at - lineStart + 1, lineStart, lineEnd };
 }
 
 /** `FILE:LINE:COL: error: message`, the source line, a caret line, and the hint if any. */

@@ -4,6 +4,7 @@ import { hasInlineSourceMap, shiftInlineSourceMap, type Insertion } from './sour
 import { fragment, RETURN_MARK, RETURN_MARK_PREFIX } from './fragments.js';
 import { loadPrivateParser } from './private-parser.js';
 import { encodeShifts, type Inserted } from './shifts.js';
+import { lineOf, lineStarts } from '../core/lines.js';
 
 /**
  * Load-time rewrite of a module's named functions into probe sites. Self-contained (no
@@ -140,25 +141,6 @@ function liveEdits(
     if (!more)
       return { code: applyEdits(source, rewriter.edits), sites: rewriter.sites, unnamed: rewriter.unnamed, entries: rewriter.entries };
   }
-}
-
-/** Where each line of `source` starts. */
-export function lineStarts(source: string): number[] {
-  const out = [0];
-  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) out.push(i + 1);
-  return out;
-}
-
-/** 0-based line of `pos`. */
-export function lineOf(starts: readonly number[], pos: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**
