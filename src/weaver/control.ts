@@ -140,6 +140,7 @@ let swept = false;
 function removeLeftovers(dir: string): void {
   if (swept) return;
   swept = true;
+  // A leftover that cannot be listed or removed costs a file and nothing else: serving matters more.
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -148,7 +149,12 @@ function removeLeftovers(dir: string): void {
   }
   for (const name of names) {
     const m = /^(\d+)\.(?:wake|sock)$/.exec(name);
-    if (m !== null && !processAlive(Number(m[1]))) rmSync(join(dir, name), { force: true });
+    if (m === null || processAlive(Number(m[1]))) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // As above.
+    }
   }
 }
 

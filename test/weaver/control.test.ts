@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -71,18 +71,23 @@ test('a process that offers its control socket removes what processes that are g
   const left = [join(controlDir(), `${gone[0]}.wake`), join(controlDir(), `${gone[1]}.sock`)];
   const alive = join(controlDir(), `${process.pid}.wake`);
   const other = join(controlDir(), 'not-a-pid.wake');
+  // Named like a leftover but a directory: it cannot be removed, and the process serves all the same.
+  const stuck = join(controlDir(), `${2 ** 22 + 12349}.sock`);
   for (const f of [...left, alive, other]) writeFileSync(f, '', { mode: 0o600 });
+  mkdirSync(stuck);
   try {
-    const child = fork(APP, ['offer'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    await once(child, 'message');
+    const child = fork(APP, ['offer'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const first = await Promise.race([once(child, 'message').then(() => 'ready'), once(child, 'exit').then(() => 'exited')]);
+    assert.equal(first, 'ready', 'the process offers its socket');
     for (const f of left) assert.equal(existsSync(f), false, `${f} is removed`);
     assert.equal(existsSync(alive), true, "a live process's file stays");
     assert.equal(existsSync(other), true, 'a file not named by a pid stays');
+    assert.equal(existsSync(stuck), true);
     child.send('stop');
     await once(child, 'message');
     await once(child, 'exit');
   } finally {
-    for (const f of [...left, alive, other]) rmSync(f, { force: true });
+    for (const f of [...left, alive, other, stuck]) rmSync(f, { force: true, recursive: true });
   }
 });
 
