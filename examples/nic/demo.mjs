@@ -61,7 +61,11 @@ async function bindingSection() {
   const rate = 10_000;
   const per = Math.max(200, Math.floor(N / 2));
   const names = ['message', 'direct', 'none'];
-  const nic = new Nic(names.map(() => ({ rate, packets: per })));
+  // Gated: each binding's segment starts once its relink (or unlink) is done, however late the timer.
+  const nic = new Nic(
+    names.map(() => ({ rate, packets: per })),
+    { gated: true },
+  );
   const d = createDriver(nic);
   const t = linkTelemetry('message');
   const events = { message: 0, direct: 0 };
@@ -70,12 +74,20 @@ async function bindingSection() {
   const device = nic.start();
   const driving = d.run();
   let seen = 0;
-  await new Promise((resolve) => {
+  await new Promise((resolve, reject) => {
     const watch = setInterval(() => {
       const phase = Atomics.load(nic.ctrl, C.PHASE);
       if (phase === seen) return;
       seen = phase;
-      if (phase === 1) void t.relink('direct');
+      if (phase === 1)
+        t.relink('direct').then(
+          () => nic.ack(1),
+          (error) => {
+            clearInterval(watch);
+            nic.ack(nic.phases.length);
+            reject(error);
+          },
+        );
       if (phase === 2) {
         clearInterval(watch);
         resolve();
@@ -83,6 +95,7 @@ async function bindingSection() {
     }, 2);
   });
   await t.unlink();
+  nic.ack(2);
   for (const h of t.handles) for (const [kind, u] of h.useByBinding()) events[kind] += u.events;
   await Promise.all([device, driving]);
   console.log(

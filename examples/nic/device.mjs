@@ -4,7 +4,7 @@
 import { workerData } from 'node:worker_threads';
 import { C, RING } from './layout.mjs';
 
-const { sab, phases } = workerData;
+const { sab, phases, gated } = workerData;
 const ctrl = new Int32Array(sab, 0, C.SIZE);
 const arrivals = new Float64Array(sab, C.SIZE * 4, RING);
 const tags = new Int32Array(sab, C.SIZE * 4 + RING * 8, RING);
@@ -31,6 +31,8 @@ function push(now, phase) {
 for (let p = 0; p < phases.length; p++) {
   const { rate, packets } = phases[p];
   Atomics.store(ctrl, C.PHASE, p);
+  // Gated: a loaded machine may not run the demo's timer within a phase, so the phase waits for it.
+  for (let a = Atomics.load(ctrl, C.ACK); gated && a < p; a = Atomics.load(ctrl, C.ACK)) Atomics.wait(ctrl, C.ACK, a, 100);
   const t0 = Number(process.hrtime.bigint());
   let sent = 0;
   while (sent < packets) {

@@ -12,6 +12,9 @@ export const C = {
   STOP: 7,
   /** Total drops, then drops per phase (up to 7 phases). */
   DROPS: 8,
-  SIZE: 16,
+  /** A gated device starts phase p once this is p: the demo has done what that phase is for. */
+  ACK: 16,
+  /** Even, so that the ring's Float64Array after the words is aligned. */
+  SIZE: 18,
 };
 export const BYTES = C.SIZE * 4 + RING * 8 + RING * 4;

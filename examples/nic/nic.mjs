@@ -3,8 +3,10 @@ import { Worker } from 'node:worker_threads';
 import { BYTES, C, RING } from './layout.mjs';
 
 export class Nic {
-  constructor(phases) {
+  /** `gated`: the device starts each phase after the first only once `ack` says so. */
+  constructor(phases, { gated = false } = {}) {
     this.phases = phases;
+    this.gated = gated;
     this.sab = new SharedArrayBuffer(BYTES);
     this.ctrl = new Int32Array(this.sab, 0, C.SIZE);
     this.arrivals = new Float64Array(this.sab, C.SIZE * 4, RING);
@@ -13,11 +15,19 @@ export class Nic {
 
   /** Starts the device thread; resolves when it has sent every phase's packets. */
   start() {
-    const worker = new Worker(new URL('./device.mjs', import.meta.url), { workerData: { sab: this.sab, phases: this.phases } });
+    const worker = new Worker(new URL('./device.mjs', import.meta.url), {
+      workerData: { sab: this.sab, phases: this.phases, gated: this.gated },
+    });
     return new Promise((resolve, reject) => {
       worker.once('error', reject);
       worker.once('exit', resolve);
     });
+  }
+
+  /** Lets a gated device start phase `p`. */
+  ack(p) {
+    Atomics.store(this.ctrl, C.ACK, p);
+    Atomics.notify(this.ctrl, C.ACK);
   }
 
   /** Hardware-like counters: packets received into the ring, drops (ring full), interrupts raised. */
