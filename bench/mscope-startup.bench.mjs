@@ -206,6 +206,7 @@ export function cases() {
     },
     {
       name: 'end-launcher',
+      samplesOf: 'end',
       title: "`mscope run -q -e 'END {}' -- node one.js` against the launcher",
       baseline: 'launcher one.js',
       variants: ['launcher one.js', 'mscope run END'],
@@ -218,6 +219,7 @@ export function cases() {
     },
     {
       name: 'fn-launcher',
+      samplesOf: 'fn',
       title: 'a traced process with an fn probe, against the launcher',
       baseline: 'launcher fn.js',
       variants: ['launcher fn.js', 'mscope run fn'],

@@ -8,7 +8,9 @@
 // variant in its own child process), cases() → [{ name, title, baseline, variants }],
 // sample(caseName, variant) → number, and optionally setup(), teardown(), notes() → [text],
 // and unavailable() → why it cannot run on this machine (it is skipped, saying so), or null.
-// A case may carry its own `unit` when one benchmark measures things of different kinds.
+// A case may carry its own `unit` when one benchmark measures things of different kinds, and
+// `samplesOf: NAME` to compare its variants (some of case NAME's) against another baseline from
+// that case's samples, without sampling them again.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -68,12 +70,16 @@ if (write) {
 
 async function runBench(bench, file) {
   const rounds = roundsOverride ?? bench.rounds ?? 10;
-  const cases = bench
+  const all = bench
     .cases()
     .map((c) =>
       onlyVariants === null ? c : { ...c, variants: c.variants.filter((v) => v === (c.baseline ?? c.variants[0]) || onlyVariants.has(v)) },
     );
-  const samples = new Map(cases.map((c) => [c.name, new Map(c.variants.map((v) => [v, []]))]));
+  const sampled = all.filter((c) => c.samplesOf === undefined);
+  // With --variants, a case over another's samples stays only while that case still samples all its variants.
+  const has = (name, v) => sampled.some((s) => s.name === name && s.variants.includes(v));
+  const cases = all.filter((c) => c.samplesOf === undefined || c.variants.every((v) => has(c.samplesOf, v)));
+  const samples = new Map(sampled.map((c) => [c.name, new Map(c.variants.map((v) => [v, []]))]));
   const notes = new Set();
   const take = async (c, v) => {
     if (!bench.isolate) return bench.sample(c.name, v);
@@ -88,7 +94,7 @@ async function runBench(bench, file) {
     // In-process benchmarks discard one round to warm the runner's own code paths.
     for (let r = bench.isolate ? 0 : -1; r < rounds; r++) {
       if (process.stderr.isTTY) process.stderr.write(`\r   round ${r + 1}/${rounds}`);
-      for (const c of cases) {
+      for (const c of sampled) {
         const vs = rotate(c.variants, Math.max(r, 0));
         for (const v of vs) {
           const value = await take(c, v);
@@ -103,7 +109,9 @@ async function runBench(bench, file) {
   for (const n of bench.notes?.() ?? []) notes.add(n);
   const busy = otherWorkNote(cpuBefore, cpuSnapshot());
   if (busy !== null) notes.add(busy);
-  const done = cases.map((c) => ({ ...c, results: stats.compareVariants(samples.get(c.name), c.baseline ?? c.variants[0]) }));
+  const samplesFor = (c) =>
+    c.samplesOf === undefined ? samples.get(c.name) : new Map(c.variants.map((v) => [v, samples.get(c.samplesOf).get(v)]));
+  const done = cases.map((c) => ({ ...c, results: stats.compareVariants(samplesFor(c), c.baseline ?? c.variants[0]) }));
   for (const c of done) console.log(`\n${c.title}\n${stats.formatTextTable(c.results, c.unit ?? bench.unit)}`);
   for (const n of notes) console.log(`note: ${n}`);
   console.log('');

@@ -74,28 +74,31 @@ async function bindingSection() {
   const device = nic.start();
   const driving = d.run();
   let seen = 0;
-  await new Promise((resolve, reject) => {
-    const watch = setInterval(() => {
-      const phase = Atomics.load(nic.ctrl, C.PHASE);
-      if (phase === seen) return;
-      seen = phase;
-      if (phase === 1)
-        t.relink('direct').then(
-          () => nic.ack(1),
-          (error) => {
-            clearInterval(watch);
-            nic.ack(nic.phases.length);
-            reject(error);
-          },
-        );
-      if (phase === 2) {
-        clearInterval(watch);
-        resolve();
-      }
-    }, 2);
-  });
-  await t.unlink();
-  nic.ack(2);
+  try {
+    await new Promise((resolve, reject) => {
+      const watch = setInterval(() => {
+        const phase = Atomics.load(nic.ctrl, C.PHASE);
+        if (phase === seen) return;
+        seen = phase;
+        if (phase === 1)
+          t.relink('direct').then(
+            () => nic.ack(1),
+            (error) => {
+              clearInterval(watch);
+              reject(error);
+            },
+          );
+        if (phase === 2) {
+          clearInterval(watch);
+          resolve();
+        }
+      }, 2);
+    });
+    await t.unlink();
+  } finally {
+    // The last segment starts once unlinked; whatever ended the section, the device runs out.
+    nic.ack(nic.phases.length);
+  }
   for (const h of t.handles) for (const [kind, u] of h.useByBinding()) events[kind] += u.events;
   await Promise.all([device, driving]);
   console.log(
