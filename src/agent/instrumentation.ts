@@ -1,4 +1,4 @@
-import { importPendingLoaders, installInstrumentation } from '../modules/install.js';
+import { importPendingLoaders, installInstrumentation, type Installation } from '../modules/install.js';
 import type { AgentOptions } from './protocol.js';
 import { registry } from '../core/index.js';
 
@@ -6,9 +6,9 @@ import { registry } from '../core/index.js';
  * Installs brownfield instrumentation for this process. A TypeScript loader given on the
  * command line (tsx) is imported first so that its hooks sit inside ours.
  */
-export async function installAgentInstrumentation(options: AgentOptions): Promise<void> {
+export async function installAgentInstrumentation(options: AgentOptions): Promise<Installation> {
   await importPendingLoaders();
-  installInstrumentation({
+  return installInstrumentation({
     root: options.root,
     explain: options.skipped === true,
     // Monitors are linked before this runs: when none can enable a return or error probe,

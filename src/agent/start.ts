@@ -85,8 +85,14 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
     }
   }
   try {
-    if (!attached && needsRewrite(options, specs))
-      await (rewrite ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
+    if (!attached && needsRewrite(options, specs)) {
+      const installed = await (rewrite ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
+      if (installed.exposed.length > 0)
+        channel.send({
+          t: 'warn',
+          text: `mscope: process ${process.pid} runs with frozen intrinsics (--frozen-intrinsics): fn probes fire, but the rewrite shows in rewritten functions' ${installed.exposed.join(' and ')}\n`,
+        });
+    }
   } catch (error) {
     agent.fault('instrumentation', error, 'instrumentation failed to install');
   }

@@ -5,8 +5,8 @@ import { isMainThread } from 'node:worker_threads';
 import { packName } from './cache-pack.js';
 import { installRuntime } from './runtime.js';
 import { DeferredThreadHooks, needsHooksAtStart } from './deferred-hooks.js';
-import { installToString } from './to-string.js';
-import { installStackColumns } from './stack-columns.js';
+import { installToString, toStringHidden } from './to-string.js';
+import { installStackColumns, stackColumnsFrozenOut } from './stack-columns.js';
 import { nodeProbeFactory } from './core-modules.js';
 import { internally, registry } from '../core/index.js';
 
@@ -35,6 +35,11 @@ export interface Installation {
    */
   readonly hooks: 'sync' | 'thread' | 'commonjs';
   readonly cacheDir: string | null;
+  /**
+   * What the program can see of the rewrite: empty, unless it froze the built-ins the rewrite
+   * hides behind (--frozen-intrinsics): `toString()` of a rewritten function, stack columns.
+   */
+  readonly exposed: readonly string[];
 }
 
 /** Loaders whose hooks must sit inside ours: they turn TypeScript into the JavaScript we rewrite. */
@@ -74,6 +79,7 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
   const runtime = installRuntime();
   installToString();
   installStackColumns();
+  const exposed = [...(toStringHidden() ? [] : ['toString()']), ...(stackColumnsFrozenOut() ? ['stack trace columns'] : [])];
   registry.addFactory(nodeProbeFactory);
   const onSkip = (module: string, func: string, reason: string): void => runtime.skip('fn', module, func, reason);
   const inst = new Instrumenter(options, onSkip);
@@ -101,6 +107,7 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
       return thread === null ? 'sync' : thread.isStarted ? 'thread' : 'commonjs';
     },
     cacheDir: inst.cache.dir,
+    exposed,
   };
   g[KEY] = installation;
   return installation;

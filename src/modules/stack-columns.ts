@@ -186,6 +186,11 @@ function untracedTrace(trace: unknown): unknown {
   return out ?? trace;
 }
 
+/** Whether the program froze Error before the replacement could go in: stacks then show the rewritten columns. */
+export function stackColumnsFrozenOut(): boolean {
+  return native === null && Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace')?.writable !== true;
+}
+
 /**
  * Replaces Node's `Error.prepareStackTrace` while it is Node's own; idempotent. Installed
  * with the rewrite, before the program runs, so the program only ever sees this one.
@@ -193,6 +198,8 @@ function untracedTrace(trace: unknown): unknown {
 export function installStackColumns(): void {
   const original = Error.prepareStackTrace as Method | undefined;
   if (typeof original !== 'function' || original.name !== 'ErrorPrepareStackTrace' || native !== null) return;
+  // A program run with --frozen-intrinsics: Error cannot take another prepareStackTrace.
+  if (Object.getOwnPropertyDescriptor(Error, 'prepareStackTrace')?.writable !== true) return;
   if (!captureCallSite()) return;
   buildMovedPrototype();
   // A function, not a method: like Node's, it has a `prototype`.

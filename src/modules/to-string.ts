@@ -3,6 +3,7 @@ import { stripFragments } from './fragments.js';
 const nativeToString = Function.prototype.toString;
 const apply = Reflect.apply;
 const defineProperty = Object.defineProperty;
+const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const NATIVE_SELF = 'function toString() { [native code] }';
 /** Our stand-ins for functions the program can reach, by the text of the function they replace. */
 const disguised = new WeakMap<object, string>();
@@ -22,11 +23,20 @@ const toString = {
   },
 }.toString;
 
-/** Installed where the rewrite is active; idempotent. True when this call installed it. */
+/**
+ * Installed where the rewrite is active; idempotent. True when this call installed it; false
+ * too where the program froze Function.prototype (see `toStringHidden`).
+ */
 export function installToString(): boolean {
   if (Function.prototype.toString === toString) return false;
+  if (getOwnPropertyDescriptor(Function.prototype, 'toString')?.configurable !== true) return false;
   defineProperty(Function.prototype, 'toString', { value: toString, writable: true, enumerable: false, configurable: true });
   return true;
+}
+
+/** Whether `fn.toString()` hides the rewrite: our stand-in is in place. */
+export function toStringHidden(): boolean {
+  return Function.prototype.toString === toString;
 }
 
 /** Puts back the native toString (an attach's live edits are undone): only over our own stand-in. */

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { compileFunction } from 'node:vm';
 import { symbolOf } from './symbols.js';
 import {
   substr,
@@ -209,7 +211,17 @@ export const clauseHelpers = {
     'const sd = rt.selfDefaults;\n',
 };
 
-/** Builds the factory of a program's clause functions from the source code generation gave it. */
+/**
+ * Where the clause functions' frames say they are: a file name under microScope's own
+ * folders, so that ustack() leaves them out as it does the rest of ours.
+ */
+const CLAUSES_FILE = fileURLToPath(new URL('./d-clauses.js', import.meta.url));
+
+/**
+ * Builds the factory of a program's clause functions from the source code generation gave it.
+ * Through `vm`, not `new Function`: a process run with --disallow-code-generation-from-strings
+ * refuses the latter.
+ */
 export function clauseFactory(code: string): ClauseFactory {
-  return new Function('rt', 'h', clauseHelpers.prologue + code) as ClauseFactory;
+  return compileFunction(clauseHelpers.prologue + code, ['rt', 'h'], { filename: CLAUSES_FILE }) as ClauseFactory;
 }

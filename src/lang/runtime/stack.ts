@@ -8,18 +8,28 @@ import { eventStack, isOwnFrame } from '../../core/index.js';
  */
 export function jsStack(depth: number, indent: number): string {
   if (eventStack.frames !== null) return format(eventStack.frames, depth, indent);
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = (depth > 0 ? depth : 20) + 30;
-  const raw = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
+  const raw = deepStack((depth > 0 ? depth : 20) + 30);
   const frames: string[] = [];
   for (const line of raw.split('\n').slice(1)) {
     const f = line.trim().replace(/^at /, '');
-    if (isOwnFrame(f) || f.includes('eval at ') || (f.startsWith('c') && /^c\d+ \(/.test(f))) continue;
+    if (isOwnFrame(f)) continue;
     frames.push(f);
     if (depth > 0 && frames.length >= depth) break;
   }
   return format(frames, depth, indent);
+}
+
+/**
+ * A stack of up to `limit` frames; of as many as Error.stackTraceLimit allows where the program
+ * froze Error (--frozen-intrinsics, SES's lockdown).
+ */
+function deepStack(limit: number): string {
+  const saved = Error.stackTraceLimit;
+  if (!Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit')?.writable) return new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  const raw = new Error().stack ?? '';
+  Error.stackTraceLimit = saved;
+  return raw;
 }
 
 function format(frames: readonly string[], depth: number, indent: number): string {
