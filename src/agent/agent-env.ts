@@ -3,6 +3,7 @@ import { ENV_MONITORS_FILE, ENV_OPTIONS, ENV_SESSION, type AgentOptions } from '
 import { ENV_CONSUMER_PID } from '../core/consumer-env.js';
 // Not core's index: an agent whose monitors all run in mscope loads as few modules as it can.
 import { INTERNAL_THREAD_ENV } from '../core/threads.js';
+import { permissionDenial } from '../core/errors.js';
 
 /** What mscope put in a traced process's environment for its agent. */
 export interface AgentEnv {
@@ -37,6 +38,14 @@ export function readAgentEnv(env: NodeJS.ProcessEnv): AgentEnv | null {
 }
 
 /** A preload's one line on stderr: the program runs on, untraced where the agent failed. */
+/** Why the agent could not start, in one line. */
+export function agentFailure(error: unknown): string {
+  // Under Node's permission model the agent may not write its report: nothing of this process reaches mscope.
+  const denial = permissionDenial(error);
+  if (denial !== null) return `agent: ${denial}: nothing is traced in process ${process.pid}`;
+  return `agent: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 export function preloadWarning(text: string): void {
   process.stderr.write(`mscope: ${text}\n`);
 }

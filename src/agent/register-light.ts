@@ -1,4 +1,4 @@
-import { preloadWarning, readAgentEnv } from './agent-env.js';
+import { agentFailure, preloadWarning, readAgentEnv } from './agent-env.js';
 import { readWrittenMonitors } from './monitors-file.js';
 import { runConsumerOnlyAgent } from './consumer-only.js';
 import { linksNothing } from './protocol.js';
@@ -15,5 +15,5 @@ try {
     else preloadWarning('agent: the light preload was given monitors that link; nothing is traced in this process');
   }
 } catch (error) {
-  preloadWarning(`agent: ${error instanceof Error ? error.message : String(error)}`);
+  preloadWarning(agentFailure(error));
 }

@@ -1,6 +1,6 @@
 import { ENV_SESSION } from './protocol.js';
 import { acceptAttach, hasWork, importControl, readPreloadEnv, serveControl } from './preload.js';
-import { preloadWarning, readAgentEnv } from './agent-env.js';
+import { agentFailure, preloadWarning, readAgentEnv } from './agent-env.js';
 
 // `node --import microscope/register`. Under mscope (which puts it in NODE_OPTIONS, so every
 // Node process and worker CMD starts runs it) it starts the agent that reports to mscope; on its
@@ -28,5 +28,5 @@ try {
     }
   }
 } catch (error) {
-  preloadWarning(`agent: ${error instanceof Error ? error.message : String(error)}`);
+  preloadWarning(agentFailure(error));
 }

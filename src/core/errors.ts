@@ -8,8 +8,33 @@ export class MscopeError extends Error {
   }
 }
 
+/** The flags that grant what Node's permission model (--permission) denies, by the name its errors give. */
+const PERMISSION_FLAGS: Readonly<Record<string, string>> = {
+  FileSystemRead: '--allow-fs-read',
+  FileSystemWrite: '--allow-fs-write',
+  WorkerThreads: '--allow-worker',
+  ChildProcess: '--allow-child-process',
+  Addons: '--allow-addons',
+  WASI: '--allow-wasi',
+};
+
+/**
+ * A denial by Node's permission model in one line: what, where, and the flag that grants it
+ * (its own message names none of them). Null for any other value.
+ */
+export function permissionDenial(e: unknown): string | null {
+  if (!(e instanceof Error)) return null;
+  const { code, permission, resource } = e as { code?: unknown; permission?: unknown; resource?: unknown };
+  if (code !== 'ERR_ACCESS_DENIED' || typeof permission !== 'string') return null;
+  const where = typeof resource === 'string' && resource !== '' && permission.startsWith('FileSystem') ? ` on ${resource}` : '';
+  const flag = PERMISSION_FLAGS[permission];
+  return `Node's permission model denies ${permission}${where}${flag === undefined ? '' : ` (${flag} grants it)`}`;
+}
+
 /** A thrown value in one line: an error's name and message. */
 export function describeError(e: unknown): string {
+  const denial = permissionDenial(e);
+  if (denial !== null) return denial;
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return String(e);
 }
