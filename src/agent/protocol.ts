@@ -64,7 +64,8 @@ export type AgentMessage =
   /** `records`: a D program's record line, under the run's header; `flow`: flowindent's (`CPU FUNCTION`). */
   | { t: 'output'; text: string; records?: true; flow?: true }
   /** A runtime error or warning of a monitor (DTrace's `error on enabled probe`): mscope's stderr. */
-  | { t: 'warn'; text: string }
+  /** `once`: mscope prints the text once however many processes send it. */
+  | { t: 'warn'; text: string; once?: boolean }
   /** The agent saw a terminating signal: the process is not stuck in JavaScript. */
   | { t: 'signal'; signal: string }
   | { t: 'probes'; probes: ProbeRow[] }

@@ -87,10 +87,17 @@ export async function runAgent(config: AgentConfig, attached: boolean): Promise<
   try {
     if (!attached && needsRewrite(options, specs)) {
       const installed = await (rewrite ?? (await import('./instrumentation.js'))).installAgentInstrumentation(options);
+      if (installed.coverage)
+        channel.send({
+          t: 'warn',
+          once: true,
+          text: 'mscope: processes collecting V8 coverage (NODE_V8_COVERAGE, --experimental-test-coverage) are not rewritten, so that their coverage stays true: fn probes do not fire in them\n',
+        });
       if (installed.exposed.length > 0)
         channel.send({
           t: 'warn',
-          text: `mscope: process ${process.pid} runs with frozen intrinsics (--frozen-intrinsics): fn probes fire, but the rewrite shows in rewritten functions' ${installed.exposed.join(' and ')}\n`,
+          once: true,
+          text: `mscope: intrinsics are frozen (--frozen-intrinsics): fn probes fire, but the rewrite shows in rewritten functions' ${installed.exposed.join(' and ')}\n`,
         });
     }
   } catch (error) {

@@ -106,13 +106,17 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     monitors.map((s) => s.name),
     scripts,
   );
+  const warnedOnce = new Set<string>();
   session.onMessage((pid, m) => {
     req.onMessage?.(pid, m);
     target.seen?.(pid, m);
     if (m.t === 'output') {
       if (m.records === true) records(m.text, m.flow === true);
       else write(m.text);
-    } else if (m.t === 'warn') process.stderr.write(m.text);
+    } else if (m.t === 'warn') {
+      if (m.once !== true || !warnedOnce.has(m.text)) process.stderr.write(m.text);
+      if (m.once === true) warnedOnce.add(m.text);
+    }
     else if (m.t === 'signal') target.answer(pid);
     else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);
     else if (m.t === 'final') consumers.get(m.monitor)?.final(pid, m.data);

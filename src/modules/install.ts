@@ -7,6 +7,8 @@ import { installRuntime } from './runtime.js';
 import { DeferredThreadHooks, needsHooksAtStart } from './deferred-hooks.js';
 import { installToString, toStringHidden } from './to-string.js';
 import { installStackColumns, stackColumnsFrozenOut } from './stack-columns.js';
+import { collectsV8Coverage } from './coverage.js';
+import { Scope } from './scope.js';
 import { nodeProbeFactory } from './core-modules.js';
 import { internally, registry } from '../core/index.js';
 
@@ -33,13 +35,15 @@ export interface Installation {
    * module.register hooks thread has started (at the first ES module, deferred-hooks.ts) and
    * `commonjs` before.
    */
-  readonly hooks: 'sync' | 'thread' | 'commonjs';
+  readonly hooks: 'sync' | 'thread' | 'commonjs' | 'none';
   readonly cacheDir: string | null;
   /**
    * What the program can see of the rewrite: empty, unless it froze the built-ins the rewrite
    * hides behind (--frozen-intrinsics): `toString()` of a rewritten function, stack columns.
    */
   readonly exposed: readonly string[];
+  /** The process collects V8 coverage: no module is rewritten, so that its offsets stay true (coverage.ts). */
+  readonly coverage: boolean;
 }
 
 /** Loaders whose hooks must sit inside ours: they turn TypeScript into the JavaScript we rewrite. */
@@ -76,6 +80,11 @@ export function installInstrumentation(options: InstallOptions = {}): Installati
 }
 
 function install(g: WithInstallation, options: InstallOptions): Installation {
+  if (collectsV8Coverage(process.env, process.execArgv)) {
+    const untouched: Installation = { root: new Scope(options).root, hooks: 'none', cacheDir: null, exposed: [], coverage: true };
+    g[KEY] = untouched;
+    return untouched;
+  }
   const runtime = installRuntime();
   installToString();
   installStackColumns();
@@ -108,6 +117,7 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
     },
     cacheDir: inst.cache.dir,
     exposed,
+    coverage: false,
   };
   g[KEY] = installation;
   return installation;

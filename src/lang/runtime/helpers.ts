@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { compileFunction } from 'node:vm';
 import { symbolOf } from './symbols.js';
 import {
@@ -212,10 +211,10 @@ export const clauseHelpers = {
 };
 
 /**
- * Where the clause functions' frames say they are: a file name under microScope's own
- * folders, so that ustack() leaves them out as it does the rest of ours.
+ * Where the clause functions' frames say they are (ustack() leaves them out): not a file: URL,
+ * which coverage tools would try to read.
  */
-const CLAUSES_FILE = fileURLToPath(new URL('./d-clauses.js', import.meta.url));
+export const CLAUSES_FILE = 'mscope:d-clauses';
 
 /**
  * Builds the factory of a program's clause functions from the source code generation gave it.

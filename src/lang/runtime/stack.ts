@@ -1,4 +1,5 @@
 import { eventStack, isOwnFrame } from '../../core/index.js';
+import { CLAUSES_FILE } from './helpers.js';
 
 /**
  * The JS stack of the probe firing, as DTrace prints ustack(): one frame per line, indented
@@ -12,7 +13,7 @@ export function jsStack(depth: number, indent: number): string {
   const frames: string[] = [];
   for (const line of raw.split('\n').slice(1)) {
     const f = line.trim().replace(/^at /, '');
-    if (isOwnFrame(f)) continue;
+    if (isOwnFrame(f) || f.includes(CLAUSES_FILE)) continue;
     frames.push(f);
     if (depth > 0 && frames.length >= depth) break;
   }
