@@ -116,8 +116,7 @@ export async function trace(req: TraceRequest): Promise<TraceResult> {
     } else if (m.t === 'warn') {
       if (m.once !== true || !warnedOnce.has(m.text)) process.stderr.write(m.text);
       if (m.once === true) warnedOnce.add(m.text);
-    }
-    else if (m.t === 'signal') target.answer(pid);
+    } else if (m.t === 'signal') target.answer(pid);
     else if (m.t === 'delta') consumers.get(m.monitor)?.delta(pid, m.data);
     else if (m.t === 'final') consumers.get(m.monitor)?.final(pid, m.data);
     else if (m.t === 'exit-request') stop(m.code);
