@@ -37,7 +37,6 @@ export function readAgentEnv(env: NodeJS.ProcessEnv): AgentEnv | null {
   };
 }
 
-/** A preload's one line on stderr: the program runs on, untraced where the agent failed. */
 /** Why the agent could not start, in one line. */
 export function agentFailure(error: unknown): string {
   // Under Node's permission model the agent may not write its report: nothing of this process reaches mscope.
@@ -46,6 +45,7 @@ export function agentFailure(error: unknown): string {
   return `agent: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+/** A preload's one line on stderr: the program runs on, untraced where the agent failed. */
 export function preloadWarning(text: string): void {
   process.stderr.write(`mscope: ${text}\n`);
 }
