@@ -253,5 +253,5 @@ export function registerThreadHooks(options: InstrumentOptions, onSkip: SkipSink
   port1.unref();
   const self = import.meta.url;
   const loader = new URL(`./loader-hooks${self.slice(self.lastIndexOf('.'))}`, self);
-  nodeModule.register(loader, { data: { options, port: port2 }, transferList: [port2] });
+  nodeModule.register(loader, { data: { options, port: port2, main: process.argv[1] ?? null }, transferList: [port2] });
 }
