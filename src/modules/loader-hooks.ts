@@ -39,7 +39,8 @@ export async function load(
  * a main whose extension only a CommonJS require hook knows fails here, never untraced.
  */
 function isRequireHookMain(url: string, error: unknown): boolean {
-  if ((error as { code?: unknown } | null)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || main === null || !url.startsWith('file:')) return false;
+  if ((error as { code?: unknown } | null)?.code !== 'ERR_UNKNOWN_FILE_EXTENSION' || main === null || !url.startsWith('file:'))
+    return false;
   const file = fileURLToPath(url);
   if (file === main || (file.startsWith(main) && /^\.[^./\\]+$/.test(file.slice(main.length)))) return true;
   try {
