@@ -1,6 +1,7 @@
 import { ENV_SESSION } from './protocol.js';
 import { acceptAttach, hasWork, importControl, readPreloadEnv, serveControl } from './preload.js';
 import { agentFailure, preloadWarning, readAgentEnv } from './agent-env.js';
+import { keepMainModuleIdentity } from './main-module.js';
 
 // `node --import microscope/register`. Under mscope (which puts it in NODE_OPTIONS, so every
 // Node process and worker CMD starts runs it) it starts the agent that reports to mscope; on its
@@ -11,8 +12,10 @@ try {
     // A monitor host thread (mscope's own) skips the agent without loading it.
     const env = readAgentEnv(process.env);
     // Imported here: the standalone preload below never loads it.
-    if (env !== null)
+    if (env !== null) {
+      keepMainModuleIdentity();
       await (await import('./launch.js')).startAgent(env, async () => (await import('../attach/blocks-loader.js')).registerBlocksLoader());
+    }
   } else {
     const plan = readPreloadEnv(process.env);
     if (plan !== null) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import * as nodeModule from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { OWN_IMPORT } from '../core/own-import.js';
 
 // Captured at load, like scope.ts: reading the main file must not show up in fs probes.
 const { readFileSync } = fs;
@@ -51,9 +52,6 @@ export function mayBeModuleCode(source: string): boolean {
 /** Flags with which Node may load an ES module before or without the main file's CommonJS compile. */
 const MODULE_FLAGS =
   /^(?:--import|--loader|--experimental-loader|--experimental-default-type|--input-type|--eval|-e|--print|-p|--test|--experimental-vm-modules|--experimental-detect-module)(?:=|$)/;
-
-/** The agent's own `--import` (mscope's NODE_OPTIONS, or the standalone `microscope/register`). */
-const OWN_IMPORT = /(?:^|[\/])(?:agent\/register\.js|microscope\/register)$/;
 
 /**
  * Whether the process must have the hooks thread from the start: a worker thread, a main file
