@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { TransformCache } from './cache.js';
 import { internalWork } from '../core/index.js';
+import { importsBesidesOwn } from '../core/own-import.js';
 import { Scope, type ScopeOptions } from './scope.js';
 import { isTransformed, transform } from './transform.js';
 import { summarizeUnnamed } from './naming.js';
@@ -253,5 +254,7 @@ export function registerThreadHooks(options: InstrumentOptions, onSkip: SkipSink
   port1.unref();
   const self = import.meta.url;
   const loader = new URL(`./loader-hooks${self.slice(self.lastIndexOf('.'))}`, self);
-  nodeModule.register(loader, { data: { options, port: port2, main: process.argv[1] ?? null }, transferList: [port2] });
+  // The main, for a hook-loaded main's way back to CommonJS: not where the program's own --import would refuse it untraced too.
+  const main = importsBesidesOwn(process.execArgv, process.env.NODE_OPTIONS) ? null : (process.argv[1] ?? null);
+  nodeModule.register(loader, { data: { options, port: port2, main }, transferList: [port2] });
 }

@@ -6,7 +6,7 @@ import { Instrumenter, rewriteLoad, type InstrumentOptions } from './hooks.js';
 /** Node 20's `module.register` hooks, on the hooks thread; probe state stays on the main thread. */
 
 let inst: Instrumenter | null = null;
-/** The main thread's `process.argv[1]`: the main file, as given (absolute, maybe without its extension). */
+/** The main thread's `process.argv[1]`: the main file, as given (absolute, maybe without its extension); null when the program has an --import of its own. */
 let main: string | null = null;
 
 export function initialize(data: { options: InstrumentOptions; port: MessagePort; main: string | null }): void {

@@ -25,3 +25,21 @@ test('node --require tsx/cjs app.ts: runs traced as untraced, and its functions 
     assert.match(r.stdout, /^\s+twice\s+3$/m);
   }
 });
+
+// Node 22 and later load such a main through CommonJS even with an --import.
+const NODE_20 = Number(process.versions.node.split('.')[0]) === 20;
+
+test(
+  'with an --import of its own, such a main fails traced as it does untraced (Node 20)',
+  { skip: !NODE_20 && 'Node 22 and later load it' },
+  async () => {
+    const own = ['node', '--import', 'data:text/javascript,', '--require', TSX_CJS, 'app.ts'];
+    const [cmd, ...args] = own;
+    const plain = spawnSync(cmd!, args, { cwd: dir, encoding: 'utf8' });
+    assert.notEqual(plain.status, 0);
+    assert.match(plain.stderr, /ERR_UNKNOWN_FILE_EXTENSION/);
+    const r = await mscope(['run', '-q', '-e', 'fn::twice:entry { @[probefunc] = count(); }', '--', ...own], dir);
+    assert.equal(r.status, plain.status);
+    assert.match(r.stderr, /ERR_UNKNOWN_FILE_EXTENSION/);
+  },
+);
