@@ -9,7 +9,7 @@ import { FIXTURES, mscope, withoutNotices } from './mscope.js';
 // A process that collects V8 coverage (NODE_V8_COVERAGE: c8, node --test's coverage) reports
 // byte offsets into its files, which tools map onto the files on disk: the rewrite would move
 // them, so such a process is not rewritten.
-const dir = join(FIXTURES, 'coverage');
+const dir = join(FIXTURES, 'v8-coverage');
 const NOTICE =
   'mscope: processes collecting V8 coverage (NODE_V8_COVERAGE, --experimental-test-coverage) are not rewritten, so that their coverage stays true: fn probes do not fire in them';
 
@@ -22,7 +22,7 @@ interface ScriptCoverage {
 function libCoverage(coverageDir: string): ScriptCoverage {
   for (const name of readdirSync(coverageDir)) {
     const { result } = JSON.parse(readFileSync(join(coverageDir, name), 'utf8')) as { result: ScriptCoverage[] };
-    const lib = result.find((s) => s.url.endsWith('/coverage/lib.mjs'));
+    const lib = result.find((s) => s.url.endsWith('/v8-coverage/lib.mjs'));
     if (lib !== undefined) return lib;
   }
   assert.fail(`no coverage of lib.mjs in ${coverageDir}`);
