@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Activity } from './activity.js';
 import type { ContextTracker } from './context.js';
+import { nodeFlags } from '../core/node-flags.js';
 
 /**
  * AsyncLocalStorage strategy, used when no subsystem needs segment boundaries. Where
@@ -33,7 +34,7 @@ export class AlsContext implements ContextTracker {
 
 /** True where AsyncLocalStorage is backed by AsyncContextFrame. */
 export function hasAsyncContextFrame(): boolean {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const flags = nodeFlags(process.execArgv, process.env.NODE_OPTIONS);
   const major = Number(process.versions.node.split('.')[0]);
   if (major >= 24) return !flags.includes('--no-async-context-frame');
   return major >= 22 && flags.includes('--experimental-async-context-frame');

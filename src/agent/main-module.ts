@@ -1,5 +1,5 @@
 import nodeModule from 'node:module';
-import { importsBesidesOwn } from '../core/own-import.js';
+import { importsBesidesOwn } from '../core/node-flags.js';
 
 interface CompiledModule {
   id: string;

@@ -1,3 +1,5 @@
+import { nodeFlags } from '../core/node-flags.js';
+
 /** Flags with which a process collects V8 coverage of itself (Node's test runner). */
 const COVERAGE_FLAGS = /^--(?:experimental-)?test-coverage$/;
 
@@ -8,6 +10,5 @@ const COVERAGE_FLAGS = /^--(?:experimental-)?test-coverage$/;
  */
 export function collectsV8Coverage(env: NodeJS.ProcessEnv, execArgv: readonly string[]): boolean {
   if (env.NODE_V8_COVERAGE !== undefined && env.NODE_V8_COVERAGE !== '') return true;
-  const flags = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return flags.some((f) => COVERAGE_FLAGS.test(f));
+  return nodeFlags(execArgv, env.NODE_OPTIONS).some((f) => COVERAGE_FLAGS.test(f));
 }

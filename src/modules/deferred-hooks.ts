@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import * as nodeModule from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { OWN_IMPORT } from '../core/own-import.js';
+import { OWN_IMPORT, nodeFlags } from '../core/node-flags.js';
 
 // Captured at load, like scope.ts: reading the main file must not show up in fs probes.
 const { readFileSync } = fs;
@@ -60,7 +60,7 @@ const MODULE_FLAGS =
  */
 export function needsHooksAtStart(argv: readonly string[], execArgv: readonly string[], nodeOptions: string | undefined): boolean {
   if (!isMainThread) return true;
-  const flags = [...execArgv, ...(nodeOptions ?? '').split(/\s+/).filter((f) => f !== '')];
+  const flags = nodeFlags(execArgv, nodeOptions);
   for (let i = 0; i < flags.length; i++) {
     const f = flags[i]!;
     if (!MODULE_FLAGS.test(f)) continue;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { TransformCache } from './cache.js';
 import { internalWork } from '../core/index.js';
-import { importsBesidesOwn } from '../core/own-import.js';
+import { importsBesidesOwn } from '../core/node-flags.js';
 import { Scope, type ScopeOptions } from './scope.js';
 import { isTransformed, transform } from './transform.js';
 import { summarizeUnnamed } from './naming.js';
