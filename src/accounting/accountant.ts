@@ -71,7 +71,7 @@ export class Accountant {
     const lookup = (id: number): Activity | undefined => this.open.get(id);
     const fed = o.providers ? linkProviderFeeds(on, lookup, links) : new Set<Subsystem>();
     if (o.providers && on('net')) linkNetClientFeed(lookup, links);
-    const segments = on('gc') ? new SegmentLog() : null;
+    const segments = on('gc') ? new SegmentLog(this.open) : null;
     const linux = on('linux') ? LinuxSampler.open() : null;
     const tracker = chooseContext(o, {
       cpu: on('cpu'),
