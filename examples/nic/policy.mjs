@@ -1,13 +1,14 @@
 // The policy: monitor code that reads the NIC's counters (packets offered, received or dropped,
 // and the ring's occupancy) and switches the driver's mode, polling under load and interrupts
 // when idle. The offered rate, taken every window, switches with hysteresis: past its threshold
-// for several windows in a row, and the two thresholds differ. A backlog of a poll's whole
-// budget switches to polling at the next tick: interrupts are not keeping up, and waiting for a
-// window's rate would let a burst fill the ring (NAPI masks interrupts the same way). A stall of
-// the driver can leave such a backlog at a low rate too; the rate then switches back.
+// for several windows in a row, and the two thresholds differ. The backlog rule is linked into
+// the driver's `irq` hook, so it acts at the interrupt that finds a poll's whole budget queued
+// (interrupts are not keeping up; NAPI masks them the same way) rather than at the next timer
+// tick, by when a burst has queued hundreds more. A stall of the driver can leave such a backlog
+// at a low rate too; the rate then switches back.
+import { link } from 'microscope';
+
 export const WINDOW_MS = 20;
-/** How often the backlog is read; the rate is taken every WINDOW_MS / TICK_MS ticks. */
-const TICK_MS = 2;
 const BACKLOG = 64;
 const UP_PPS = 40_000;
 const DOWN_PPS = 15_000;
@@ -23,14 +24,16 @@ export function startPolicy(counters, driver, state) {
   let last = offered();
   let lastT = Number(process.hrtime.bigint());
   let streak = 0;
-  let ticks = 0;
-  const timer = setInterval(() => {
-    if (state.mode === 'interrupt' && counters().occupancy >= BACKLOG) {
+  const backlog = link(
+    'fn:nic-driver:irq:entry',
+    () => {
+      if (counters().occupancy < BACKLOG) return;
       driver.setMode('polling');
       streak = 0;
-    }
-    if (++ticks < WINDOW_MS / TICK_MS) return;
-    ticks = 0;
+    },
+    { binding: 'direct', readsThis: false, readsArgs: false, keepsEvents: false },
+  );
+  const timer = setInterval(() => {
     const t = Number(process.hrtime.bigint());
     const now = offered();
     const rate = ((now - last) * 1e9) / (t - lastT);
@@ -43,6 +46,9 @@ export function startPolicy(counters, driver, state) {
       driver.setMode(wantPolling ? 'polling' : 'interrupt');
       streak = 0;
     }
-  }, TICK_MS);
-  return () => clearInterval(timer);
+  }, WINDOW_MS);
+  return () => {
+    clearInterval(timer);
+    backlog.unlink();
+  };
 }
