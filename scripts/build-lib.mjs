@@ -331,7 +331,7 @@ const light = await esbuild.build({
   logLevel: 'silent',
 });
 if (light.warnings.length > 0) throw new Error(`lib/agent/register-light.cjs: ${light.warnings.map((w) => w.text).join('; ')}`);
-const LIGHT_ALLOWED = /^src\/(agent|core\/(errors|threads|consumer-env|process-alive))\b/;
+const LIGHT_ALLOWED = /^src\/(agent|core\/(errors|threads|consumer-env|process-alive|process-listeners))\b/;
 for (const input of Object.keys(light.metafile.inputs))
   if (!LIGHT_ALLOWED.test(input) || /\/(start|linking|loaders)\.ts$/.test(input))
     throw new Error(`lib/agent/register-light.cjs would hold ${input}: keep the light preload to reporting`);

@@ -4,6 +4,7 @@ import type { AgentOptions } from './protocol.js';
 import { Agent } from './agent.js';
 import { AgentChannel } from './channel.js';
 import { flushOnTerminatingSignals } from './signals.js';
+import { onProcess } from '../core/process-listeners.js';
 
 const FLUSH_INTERVAL_MS = 50;
 
@@ -22,7 +23,7 @@ export function startReporting(session: string, options: AgentOptions): Reportin
   const agent = new Agent(channel, options);
   agent.hello();
   const finish = (): void => agent.finish();
-  process.on('exit', finish);
+  const stopExit = onProcess('exit', finish);
   const stopSignals = isMainThread
     ? flushOnTerminatingSignals(
         (signal) => agent.signalled(signal),
@@ -36,7 +37,7 @@ export function startReporting(session: string, options: AgentOptions): Reportin
     stop: () => {
       agent.finish();
       clearInterval(flusher);
-      process.removeListener('exit', finish);
+      stopExit();
       stopSignals();
       channel.close();
     },

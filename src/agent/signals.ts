@@ -1,3 +1,5 @@
+import { onProcess, programListens } from '../core/process-listeners.js';
+
 const TERMINATING = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
@@ -5,21 +7,22 @@ const TERMINATING = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * in JavaScript, so mscope need not kill it), then, when the application does not handle
  * the signal, runs `flush` and re-raises it with the default disposition so the process
  * dies as it would have. When the application has its own listener, it decides; `exit`
- * handlers flush then. Returns the removal of the listeners (a detach).
+ * handlers flush then. The program does not see these listeners (`onProcess`). Returns their
+ * removal (a detach).
  */
 export function flushOnTerminatingSignals(seen: (signal: NodeJS.Signals) => void, flush: () => void): () => void {
-  const listeners = TERMINATING.map((signal) => {
+  const removals = TERMINATING.map((signal) => {
     const onSignal = (): void => {
       seen(signal);
-      if (process.listenerCount(signal) > 1) return;
+      if (programListens(signal)) return;
       flush();
-      process.removeListener(signal, onSignal);
+      remove();
       process.kill(process.pid, signal);
     };
-    process.on(signal, onSignal);
-    return { signal, onSignal };
+    const remove = onProcess(signal, onSignal);
+    return remove;
   });
   return () => {
-    for (const l of listeners) process.removeListener(l.signal, l.onSignal);
+    for (const remove of removals) remove();
   };
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { FIXTURES, collect, countsByPid, spawnMscope, waitForOutput } from './mscope.js';
 
@@ -24,4 +25,24 @@ test("an app's own SIGINT handler keeps control, and what it does on the way out
   assert.equal(r.status, 7, r.stderr);
   assert.match(r.stdout, /app: shutting down/);
   assert.deepEqual([...countsByPid(r.stdout).values()], [{ add: 2 }]);
+});
+
+test("a program using signal-exit dies of SIGINT as untraced: the agent's listeners are hidden from it", { timeout: 30_000 }, async () => {
+  const child = spawnMscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', 'node', 'signal-exit-app.mjs'], esm);
+  const done = collect(child);
+  await waitForOutput(child, 'ready');
+  child.kill('SIGINT');
+  const r = await done;
+  assert.equal(r.status, 130, r.stderr);
+  assert.match(r.stdout, /app: onExit null SIGINT/);
+  assert.deepEqual([...countsByPid(r.stdout).values()], [{ add: 1 }]);
+});
+
+test("process's listeners look to the program as they do untraced", async () => {
+  const plain = spawnSync(process.execPath, ['listener-view.mjs'], { cwd: esm, encoding: 'utf8' });
+  assert.equal(plain.status, 0, plain.stderr);
+  const traced = await collect(spawnMscope(['run', '-q', '-e', 'END {}', '--', 'node', 'listener-view.mjs'], esm));
+  assert.equal(traced.status, 0, traced.stderr);
+  assert.equal(traced.stdout.trim(), plain.stdout.trim());
+  assert.equal((JSON.parse(plain.stdout) as { after: number[] }).after[0], 1, 'the program sees its own SIGINT listener');
 });
