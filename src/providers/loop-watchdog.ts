@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { internalEnv, internally } from '../core/index.js';
+import { internalEnv, internally, onProcess } from '../core/index.js';
 
 /**
  * Catches the stack of a blocked event loop. The main thread bumps a shared counter from a
@@ -59,9 +59,10 @@ export class LoopWatchdog {
       } else this.stack = m;
     });
     this.worker.on('error', () => {});
-    // An inspector session still attached at exit makes Node print "Waiting for the
-    // debugger to disconnect..." on the application's stderr: detach when the loop empties.
-    process.once('beforeExit', this.closeBound);
+    // Detached at exit, so that no inspector session is left attached then. Not when the loop
+    // empties: the worker's termination ran the loop again, and the program's beforeExit
+    // listeners a second time.
+    onProcess('exit', this.closeBound, true);
   }
 
   private readonly closeBound = (): void => this.close();
@@ -77,7 +78,7 @@ export class LoopWatchdog {
   }
 
   close(): void {
-    process.off('beforeExit', this.closeBound);
+    process.off('exit', this.closeBound);
     void this.worker.terminate();
   }
 }
