@@ -35,4 +35,4 @@ export {
 } from './bindings.js';
 export { deferred, type Deferred } from './deferred.js';
 export { builtin } from './builtin.js';
-export { onProcess, programListens } from './process-listeners.js';
+export { isOwnListener, onProcess, programListens } from './process-listeners.js';

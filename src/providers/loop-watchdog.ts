@@ -62,7 +62,7 @@ export class LoopWatchdog {
     // Detached at exit, so that no inspector session is left attached then. Not when the loop
     // empties: the worker's termination ran the loop again, and the program's beforeExit
     // listeners a second time.
-    onProcess('exit', this.closeBound, true);
+    onProcess('exit', this.closeBound, 'once');
   }
 
   private readonly closeBound = (): void => this.close();

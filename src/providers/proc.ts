@@ -1,7 +1,7 @@
 import dc from 'node:diagnostics_channel';
 import type { ChildProcess } from 'node:child_process';
 import { threadId, type Worker } from 'node:worker_threads';
-import { builtin, internalWork, nowNs, type Probe } from '../core/index.js';
+import { builtin, internalWork, nowNs, onProcess, type Probe } from '../core/index.js';
 import type { ProcRecord } from './catalogue.js';
 import { declare, emit, errorCode, HookGroup } from './hooks.js';
 import { FunctionPatch, type AnyFunction } from './patch.js';
@@ -44,17 +44,17 @@ export function registerProc(): void {
   };
   listen(
     probes.exit,
-    () => process.on('exit', onExit),
+    () => void onProcess('exit', onExit),
     () => process.off('exit', onExit),
   );
   listen(
     probes.uncaught,
-    () => process.on('uncaughtExceptionMonitor', onUncaught),
+    () => void onProcess('uncaughtExceptionMonitor', onUncaught),
     () => process.off('uncaughtExceptionMonitor', onUncaught),
   );
   listen(
     probes.warning,
-    () => process.on('warning', onWarning),
+    () => void onProcess('warning', onWarning),
     () => process.off('warning', onWarning),
   );
   const signals = new SignalWatch(onSignal);

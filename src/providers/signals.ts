@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { constants } from 'node:os';
+import { isOwnListener, onProcess, programListens } from '../core/process-listeners.js';
 
 /** process's signal overloads do not accept a computed name. */
 const emitter = process as unknown as EventEmitter;
@@ -8,7 +9,9 @@ const emitter = process as unknown as EventEmitter;
  * Observes signals without changing what they do. A listener on a signal replaces its
  * default action (SIGINT would stop killing the process), so the watch only listens to
  * signals the application already listens to, and leaves when the application's last
- * listener does. A signal nobody handles keeps its default action and is not seen.
+ * listener does. A signal nobody handles keeps its default action and is not seen. The
+ * watch's listeners are hidden from the program (`onProcess`), and the agent's are not the
+ * application's.
  */
 export class SignalWatch {
   private readonly names = Object.keys(constants.signals).filter((s) => s !== 'SIGKILL' && s !== 'SIGSTOP');
@@ -20,9 +23,9 @@ export class SignalWatch {
   }
 
   start(): void {
-    for (const s of this.names) if (process.listenerCount(s) > 0) this.watch(s);
-    process.on('newListener', this.onNew);
-    process.on('removeListener', this.onRemove);
+    for (const s of this.names) if (programListens(s)) this.watch(s);
+    onProcess('newListener', this.onNew);
+    onProcess('removeListener', this.onRemove);
   }
 
   stop(): void {
@@ -35,20 +38,26 @@ export class SignalWatch {
   private watch(s: string): void {
     if (this.watching.has(s)) return;
     this.watching.add(s);
-    emitter.prependListener(s, this.listener);
+    onProcess(s as NodeJS.Signals, this.listener, 'prepend');
   }
 
   /** Runs just before the application's first listener is added: ours goes first. */
   private readonly onNew = (event: string | symbol, fn: unknown): void => {
     if (typeof event !== 'string' || fn === this.listener || this.watching.has(event) || !this.names.includes(event)) return;
+    if (isOwnListener(fn)) return;
     this.watch(event);
   };
 
+  /**
+   * The application's last listener left: ours leaves too, after the current job, since
+   * `removeAllListeners` walks the very array a removal now would shorten (it threw).
+   */
   private readonly onRemove = (event: string | symbol, fn: unknown): void => {
     if (typeof event !== 'string' || fn === this.listener || !this.watching.has(event)) return;
-    if (emitter.listeners(event).every((l) => l === this.listener)) {
+    queueMicrotask(() => {
+      if (!this.watching.has(event) || programListens(event)) return;
       this.watching.delete(event);
       emitter.off(event, this.listener);
-    }
+    });
   };
 }

@@ -16,6 +16,22 @@ test('SIGINT to mscope reaches CMD; results are printed and the status is 128+2'
   assert.deepEqual([...countsByPid(r.stdout).values()], [{ add: 1 }]);
 });
 
+test(
+  "SIGINT ends a program that handles no signal under proc:::signal too: the watch is not the program's",
+  { timeout: 30_000 },
+  async () => {
+    const child = spawnMscope(
+      ['run', '-q', '-e', 'proc:::signal { @[args[0].signal] = count(); }', '--', 'node', 'wait-for-signal.mjs'],
+      esm,
+    );
+    const done = collect(child);
+    await waitForOutput(child, 'ready');
+    child.kill('SIGINT');
+    const r = await done;
+    assert.equal(r.status, 130, r.stderr);
+  },
+);
+
 test("an app's own SIGINT handler keeps control, and what it does on the way out is traced", async () => {
   const child = spawnMscope(['run', '-q', '--monitor', '../monitors/count.ts', '--', 'node', 'handles-sigint.mjs'], esm);
   const done = collect(child);
@@ -38,11 +54,25 @@ test("a program using signal-exit dies of SIGINT as untraced: the agent's listen
   assert.deepEqual([...countsByPid(r.stdout).values()], [{ add: 1 }]);
 });
 
-test("process's listeners look to the program as they do untraced", async () => {
-  const plain = spawnSync(process.execPath, ['listener-view.mjs'], { cwd: esm, encoding: 'utf8' });
-  assert.equal(plain.status, 0, plain.stderr);
-  const traced = await collect(spawnMscope(['run', '-q', '-e', 'END {}', '--', 'node', 'listener-view.mjs'], esm));
-  assert.equal(traced.status, 0, traced.stderr);
-  assert.equal(traced.stdout.trim(), plain.stdout.trim());
-  assert.equal((JSON.parse(plain.stdout) as { after: number[] }).after[0], 1, 'the program sees its own SIGINT listener');
-});
+type ListenerView = { exit?: number[] } & Record<string, unknown>;
+/** The view without its `exit` counts where the run links (the control socket's `exit` listener shows). */
+const comparable = (v: ListenerView, links: boolean): ListenerView => (links ? { ...v, exit: undefined } : v);
+
+for (const [script, links] of [
+  ['END {}', false],
+  ['proc::: { @ = count(); }', true],
+] as const) {
+  test(`process's listeners look to the program as they do untraced, under '${script}'`, async () => {
+    const plain = spawnSync(process.execPath, ['listener-view.mjs'], { cwd: esm, encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    const traced = await collect(spawnMscope(['run', '-q', '-e', script, '--', 'node', 'listener-view.mjs'], esm));
+    assert.equal(traced.status, 0, traced.stderr);
+    const seen = JSON.parse(traced.stdout.split('\n')[0]!) as { before: ListenerView; after: ListenerView; sigintCount: number };
+    const untraced = JSON.parse(plain.stdout) as typeof seen;
+    assert.deepEqual(
+      { ...seen, before: comparable(seen.before, links), after: comparable(seen.after, links) },
+      { ...untraced, before: comparable(untraced.before, links), after: comparable(untraced.after, links) },
+    );
+    assert.equal(untraced.sigintCount, 1, 'the program sees its own SIGINT listener');
+  });
+}

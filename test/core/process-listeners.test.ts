@@ -14,7 +14,7 @@ const raise = async (heard: () => number): Promise<void> => {
 
 test('a listener added with onProcess is hidden from listeners() and rawListeners(), and not counted beside others', () => {
   const ours = (): void => {};
-  const remove = onProcess('exit', ours, true);
+  const remove = onProcess('exit', ours, 'once');
   assert.ok(!process.listeners('exit').includes(ours));
   assert.ok(!process.rawListeners('exit').some((l) => l === ours || (l as { listener?: unknown }).listener === ours));
   const theirs = (): void => {};
