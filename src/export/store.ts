@@ -47,6 +47,8 @@ export class RecordStore {
   lost = 0;
   /** Why the first of them failed. */
   private lostError = '';
+  /** What ended the worker before `close` (a periodic save that hit a full disk), if anything did. */
+  private workerError: Error | null = null;
 
   private constructor(
     private readonly worker: Worker,
@@ -62,6 +64,7 @@ export class RecordStore {
       if (m.lost !== undefined) this.lost += m.lost;
       if (m.error !== undefined) this.lostError ||= m.error;
     });
+    worker.on('error', (error) => void (this.workerError ??= error));
     worker.unref();
     this.timer = setInterval(() => {
       this.flush();
@@ -143,8 +146,9 @@ export class RecordStore {
         else reject(error);
       };
       worker.on('message', onMessage).on('exit', onExit).on('error', onError);
-      // threadId is -1 once the thread has stopped, possibly before its 'exit' event.
-      if (worker.threadId === -1) settle(new Error('its worker ended before the file was closed'));
+      // threadId is -1 once the thread has stopped, possibly before its 'exit' event; what
+      // stopped it (EFBIG from a save between two batches) is then the reason to give.
+      if (worker.threadId === -1) settle(this.workerError ?? new Error('its worker ended before the file was closed'));
     });
     worker.postMessage('close');
     try {

@@ -137,27 +137,33 @@ test('-o on a file that fills part-way: the file and stdout together hold the ou
 // save; node:sqlite writes it row by row from the start, so the limit refuses the store at once.
 const sqlJs = Number(process.versions.node.split('.')[0]) < 22 || !hasNodeSqlite();
 
-test('an accounting store that fills: one line, nothing left beside it, and mscope does not exit 0', { timeout: 60_000 }, async () => {
-  await withTempDir('mscope-storefull-', async (tmp) => {
-    const r = await underFileLimit(4, ['run', '--acct', '--store', join(tmp, 'acct.db'), '--', 'node', 'once.mjs']);
-    if (sqlJs) {
-      assert.equal(r.status, 1, r.stderr);
-      assert.equal(r.stdout, 'done\n');
-      assert.match(r.stderr, /^mscope: store \S+acct\.db failed: EFBIG\b.*$/m);
-      assert.match(r.stderr, /^mscope: accounting: \d+ activit(y|ies) recorded; the store \S+acct\.db failed \(above\)$/m);
-    } else {
-      assert.equal(r.status, 2, r.stderr);
-      assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^mscope: cannot open store \S+acct\.db: disk I\/O error$/m);
-      // The file it created for the store is gone again.
-      assert.deepEqual(readdirSync(tmp), []);
-    }
-    assert.deepEqual(
-      readdirSync(tmp).filter((f) => f !== 'acct.db'),
-      [],
-    );
-  });
-});
+for (const program of ['once.mjs', 'once-then-wait.mjs']) {
+  test(
+    `an accounting store that fills: one line, nothing left beside it, and mscope does not exit 0 (${program})`,
+    { timeout: 60_000 },
+    async () => {
+      await withTempDir('mscope-storefull-', async (tmp) => {
+        const r = await underFileLimit(4, ['run', '--acct', '--store', join(tmp, 'acct.db'), '--', 'node', program]);
+        if (sqlJs) {
+          assert.equal(r.status, 1, r.stderr);
+          assert.equal(r.stdout, 'done\n');
+          assert.match(r.stderr, /^mscope: store \S+acct\.db failed: EFBIG\b.*$/m);
+          assert.match(r.stderr, /^mscope: accounting: \d+ activit(y|ies) recorded; the store \S+acct\.db failed \(above\)$/m);
+        } else {
+          assert.equal(r.status, 2, r.stderr);
+          assert.equal(r.stdout, '');
+          assert.match(r.stderr, /^mscope: cannot open store \S+acct\.db: disk I\/O error$/m);
+          // The file it created for the store is gone again.
+          assert.deepEqual(readdirSync(tmp), []);
+        }
+        assert.deepEqual(
+          readdirSync(tmp).filter((f) => f !== 'acct.db'),
+          [],
+        );
+      });
+    },
+  );
+}
 
 function hasNodeSqlite(): boolean {
   try {
