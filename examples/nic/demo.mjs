@@ -20,8 +20,9 @@ if (!Number.isInteger(N) || N < 100) {
 }
 // V8 compiles hot code on a thread of its own: on two cores, beside the device's thread and the
 // driver's, it descheduled the driver for milliseconds just after a mode switch (the policy's
-// burst p99 1.1-4.1 ms with drops; 0.07-0.5 ms compiling on the driver's thread). The simulated
-// driver would be compiled ahead of time; so is its simulation's JIT kept off the device's cores.
+// burst p99 1.1-2.2 ms, sometimes with drops; 0.1-0.9 ms compiling on the driver's thread). The
+// simulated driver would be compiled ahead of time; so is its simulation's JIT kept off the
+// device's cores.
 setFlagsFromString('--no-concurrent-recompilation');
 const MONITOR = fileURLToPath(new URL('./telemetry.mjs', import.meta.url));
 const DESCRIPTIONS = ['fn:nic-driver:deliver:entry', 'fn:nic-driver:batch:entry'];
