@@ -204,7 +204,10 @@ function mergeSmallGroups(groups, imports, metafile) {
   for (let merged = true; merged;) {
     merged = false;
     const groupOf = new Map([...groups].flatMap(([key, group]) => group.map((f) => [f, key])));
-    for (const [key, group] of groups) {
+    // The groups most processes load first: merged into one of the groups they all load before a
+    // smaller group joins them and makes them too large to move.
+    const bySpread = [...groups].sort(([a], [b]) => profiles(b).size - profiles(a).size);
+    for (const [key, group] of bySpread) {
       if (bytes(group) >= SMALL_GROUP_BYTES) continue;
       const own = profiles(key);
       let best = null;

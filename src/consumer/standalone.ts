@@ -10,6 +10,7 @@ import { registerProviders } from '../providers/index.js';
 import type { PreloadPlan } from '../agent/preload.js';
 import { preloadWarning } from '../agent/agent-env.js';
 import { flushOnTerminatingSignals } from '../agent/signals.js';
+import { onProcess } from '../core/process-listeners.js';
 import { armedForRewrite } from '../agent/start.js';
 
 // Taken at load: the fs and node providers must not see the program's own output.
@@ -66,7 +67,7 @@ function runProgram(plan: PreloadPlan): void {
     exit: () => setImmediate(finish),
     keepAlive: false,
   });
-  process.on('exit', finish);
+  onProcess('exit', finish);
   flushOnTerminatingSignals(() => {}, finish);
   instance.start();
 }

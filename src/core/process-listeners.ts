@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 
 type Listener = (...args: never[]) => unknown;
-type Event = 'exit' | 'warning' | 'uncaughtExceptionMonitor' | 'newListener' | 'removeListener' | NodeJS.Signals;
+type Event = 'exit' | 'beforeExit' | 'warning' | 'uncaughtExceptionMonitor' | 'newListener' | 'removeListener' | NodeJS.Signals;
 
 const proto = EventEmitter.prototype;
 const apply = Reflect.apply;

@@ -11,6 +11,7 @@ import { collectsV8Coverage } from './coverage.js';
 import { Scope } from './scope.js';
 import { nodeProbeFactory } from './core-modules.js';
 import { internally, registry } from '../core/index.js';
+import { onProcess } from '../core/process-listeners.js';
 
 export interface InstallOptions {
   /** Application root; default `MSCOPE_ROOT` or the working directory. */
@@ -131,7 +132,7 @@ function install(g: WithInstallation, options: InstallOptions): Installation {
 function usePack(inst: Instrumenter, options: InstallOptions): void {
   if (!isMainThread || options.explain === true) return;
   const name = packName([inst.scope.root, process.argv[1] ?? '', options.exits === false ? 'entry' : 'exits']);
-  inst.cache.usePack(name, () => process.once('exit', () => internally(() => inst.cache.savePack())));
+  inst.cache.usePack(name, () => onProcess('exit', () => internally(() => inst.cache.savePack()), 'once'));
 }
 
 type EnableCompileCache = (dir: string) => unknown;

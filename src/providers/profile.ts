@@ -5,6 +5,7 @@ import { postNow } from '../core/inspector-post.js';
 import { sourceMapOf } from '../core/source-map.js';
 import { recordArgs, type ProfileRecord } from './catalogue.js';
 import { emit, HookGroup, onToggle } from './hooks.js';
+import { onProcess } from '../core/process-listeners.js';
 
 /**
  * `profile:::profile-N`: the main thread's stack sampled at N Hz by V8's sampling profiler,
@@ -104,7 +105,7 @@ function start(): void {
   timer = setInterval(flush, options.flushMs);
   timer.unref();
   // The last batch would otherwise be lost when the program ends between two flushes.
-  process.on('beforeExit', flush);
+  onProcess('beforeExit', flush);
 }
 
 function stop(): void {

@@ -43,8 +43,7 @@ export class SignalWatch {
 
   /** Runs just before the application's first listener is added: ours goes first. */
   private readonly onNew = (event: string | symbol, fn: unknown): void => {
-    if (typeof event !== 'string' || fn === this.listener || this.watching.has(event) || !this.names.includes(event)) return;
-    if (isOwnListener(fn)) return;
+    if (typeof event !== 'string' || isOwnListener(fn) || this.watching.has(event) || !this.names.includes(event)) return;
     this.watch(event);
   };
 

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { ErrorCode, MscopeError } from '../core/errors.js';
 import { claimPrivateDir, effectiveUid, notPrivateDir } from '../core/private-dir.js';
 import { processAlive } from '../core/process-alive.js';
+import { onProcess } from '../core/process-listeners.js';
 
 import type { LinkHandle } from './link.js';
 import { BINDING_KINDS, type BindingKind } from './types.js';
@@ -105,7 +106,7 @@ function fallbackDirs(): string[] {
 export function controlDir(): string {
   for (const dir of controlDirCandidates()) if (claimPrivateDir(dir) === null) return dir;
   const dir = mkdtempSync(join(tmpdir(), `mscope-${effectiveUid() ?? userInfo().uid}-`));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  onProcess('exit', () => rmSync(dir, { recursive: true, force: true }), 'once');
   return dir;
 }
 
@@ -191,7 +192,7 @@ export function offerControlServer(failed: (error: unknown) => void): void {
   }
   watcher.on('error', wake);
   const removeAtExit = (): void => rmSync(marker, { force: true });
-  process.once('exit', removeAtExit);
+  onProcess('exit', removeAtExit, 'once');
   offer = { marker, watcher, removeAtExit };
 }
 
@@ -229,7 +230,7 @@ export async function startControlServer(dir?: string, netModule?: NetModule): P
   s.maxConnections = 8;
   s.unref();
   const removeAtExit = (): void => rmSync(path, { force: true });
-  process.once('exit', removeAtExit);
+  onProcess('exit', removeAtExit, 'once');
   const ready = new Promise<void>((resolve, reject) => {
     s.once('error', reject);
     // Exclusive: in a cluster worker a listen otherwise asks the primary for the handle, and a
