@@ -7,6 +7,7 @@ import {
   hasInspectorThread,
   LOOPBACK,
   listeningSockets,
+  socketInodes,
   stillRunning,
   type ListeningSocket,
   type ProcessFacts,
@@ -15,6 +16,11 @@ import {
 /** How long Node may take to open its inspector after SIGUSR1 (about 45 ms unloaded). */
 const OPEN_WITHIN_MS = 5000;
 const POLL_MS = 5;
+/**
+ * Reading /proc/PID/net/tcp takes about 1 ms however few sockets it lists (the kernel walks its
+ * whole table): the wait reads it when the process's sockets change, and at least this often.
+ */
+const TABLE_READ_MS = 100;
 /** A CDP request to the target's inspector; the evaluate returns before anything awaits. */
 const ANSWER_WITHIN_MS = 10_000;
 
@@ -30,12 +36,19 @@ export interface OpenInspector {
  */
 export async function openInspector(facts: ProcessFacts): Promise<OpenInspector> {
   if (hasInspectorThread(facts.pid)) throw alreadyOpen(facts.pid, 'inspector.open() or an earlier SIGUSR1');
-  const before = new Set(listeningSockets(facts.pid).map((s) => s.inode));
+  let read = socketInodes(facts.pid);
+  const before = new Set(listeningSockets(facts.pid, read).map((s) => s.inode));
   process.kill(facts.pid, 'SIGUSR1');
   const deadline = Date.now() + OPEN_WITHIN_MS;
+  let readAt = Date.now();
   let socket: ListeningSocket | undefined;
   while (socket === undefined) {
-    socket = listeningSockets(facts.pid).find((s) => !before.has(s.inode));
+    const inodes = socketInodes(facts.pid);
+    if (!sameSet(inodes, read) || Date.now() - readAt >= TABLE_READ_MS) {
+      socket = listeningSockets(facts.pid, inodes).find((s) => !before.has(s.inode));
+      read = inodes;
+      readAt = Date.now();
+    }
     if (socket !== undefined) break;
     if (!stillRunning(facts)) throw cannotAttach(`process ${facts.pid} exited`);
     if (Date.now() > deadline) {
@@ -308,4 +321,10 @@ export async function releaseSession(cdp: CdpSession, released: string): Promise
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }

@@ -137,7 +137,7 @@ export interface ListeningSocket {
 }
 
 /** The inodes of the sockets process `pid` has open, from its /proc/PID/fd links. */
-function socketInodes(pid: number): Set<string> {
+export function socketInodes(pid: number): Set<string> {
   const inodes = new Set<string>();
   let fds: string[];
   try {
@@ -177,9 +177,11 @@ export function listensOnUnixSocket(pid: number, path: string): boolean {
   return false;
 }
 
-/** The TCP sockets process `pid` listens on: its socket fds matched against its /proc/PID/net/tcp{,6}. */
-export function listeningSockets(pid: number): ListeningSocket[] {
-  const inodes = socketInodes(pid);
+/**
+ * The TCP sockets process `pid` listens on: its socket fds (`inodes`, when just read) matched
+ * against its /proc/PID/net/tcp{,6}.
+ */
+export function listeningSockets(pid: number, inodes = socketInodes(pid)): ListeningSocket[] {
   const out: ListeningSocket[] = [];
   for (const file of ['tcp', 'tcp6']) {
     let table: string;
