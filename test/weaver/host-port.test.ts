@@ -7,7 +7,11 @@ const isAck = (m: Msg): boolean => m.type === 'ack';
 
 test('receiveNow handles the acknowledgements at once and the rest, in order, before any later message', async () => {
   const seen: string[] = [];
-  const port = new HostPort<Msg>((m) => seen.push(`${m.type}${m.n}`));
+  let fifth: () => void;
+  const fiveSeen = new Promise<void>((resolve) => (fifth = resolve));
+  const port = new HostPort<Msg>((m) => {
+    if (seen.push(`${m.type}${m.n}`) === 5) fifth();
+  });
   port.remote.postMessage({ type: 'ack', n: 1 });
   port.remote.postMessage({ type: 'flush', n: 2 });
   port.remote.postMessage({ type: 'ack', n: 3 });
@@ -15,7 +19,12 @@ test('receiveNow handles the acknowledgements at once and the rest, in order, be
   port.receiveNow(isAck, 100);
   assert.deepEqual(seen, ['ack1', 'ack3']);
   port.remote.postMessage({ type: 'ack', n: 5 });
-  await new Promise((r) => setTimeout(r, 50));
+  // Waited for, not slept on: a timer of 50 ms ran before the port's messages when the process
+  // had been descheduled that long (libuv runs due timers before it polls). The port is unref'd:
+  // a timer keeps the loop alive meanwhile.
+  const alive = setTimeout(() => {}, 60_000);
+  await fiveSeen;
+  clearTimeout(alive);
   assert.deepEqual(seen, ['ack1', 'ack3', 'flush2', 'flush4', 'ack5']);
   port.close();
 });
