@@ -48,7 +48,11 @@ test('the driver delivers every packet of every phase across switches of mode, e
       l.every((ns) => ns > 0),
       `phase ${i}: every latency positive`,
     );
-    assert.ok(d.cpu[i]! > 0, `phase ${i}: CPU charged`);
+    assert.ok(Number.isFinite(d.cpu[i]) && d.cpu[i]! >= 0, `phase ${i}: CPU ${d.cpu[i]}`);
   }
+  // CPU goes to the phase the driver sees at each turn: a 15 ms phase that ran entirely while the
+  // driver was descheduled (a loaded CI machine) is charged to its neighbours, so only the total is
+  // sure to be positive.
+  assert.ok(d.cpu.reduce((a, b) => a + b, 0) > 0, 'CPU charged');
   assert.ok(d.state.switches.reduce((a, b) => a + b, 0) >= 2, `switched ${String(d.state.switches)}`);
 });
