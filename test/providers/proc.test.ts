@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { capture } from './helpers.js';
+import { capture, until } from './helpers.js';
 import type { ProcRecord } from '../../src/providers/catalogue.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/providers/proc-child.ts', import.meta.url));
@@ -82,7 +82,9 @@ test('signal sees only handled signals and never keeps a signal caught', async (
   };
   process.on('SIGWINCH', handler);
   process.kill(process.pid, 'SIGWINCH');
-  await new Promise((r) => setTimeout(r, 50));
+  // Waited for, not slept on: a process descheduled past a fixed sleep runs its due timer before
+  // the signal's callback (libuv's timers phase comes first).
+  await until(() => handled > 0, 500);
   process.off('SIGWINCH', handler);
   // It leaves once the job that removed the last one is done (a microtask: before any signal).
   await Promise.resolve();
