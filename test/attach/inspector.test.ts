@@ -114,8 +114,8 @@ test('closeWhenGone: an evaluate the inspector refuses is thrown, after the sess
 });
 
 // /proc/PID/net/tcp costs about 1 ms a read however few sockets it lists; read every 5 ms while
-// the inspector opened, it took a third of a CPU, and longer the busier the machine (the attach
-// tests' CPU grew from 24 to 67 s in a full test run). A program whose own SIGUSR1 listener keeps
+// the inspector opened, it took a third of a CPU, for longer the busier the machine (attach.test.ts
+// beside two busy loops: 34 CPU-s before, 23 after). A program whose own SIGUSR1 listener keeps
 // the inspector shut holds the wait to its end: the table is read when its sockets change, and
 // every 100 ms, not at each poll.
 test("waiting for the inspector to open reads the process's TCP table when its sockets change, not at each poll", async () => {
