@@ -54,10 +54,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** ns, µs, ms or s with three significant figures at most. */
+/**
+ * ns, µs, ms or s with three significant figures at most. The unit is chosen after rounding:
+ * 999.6 ms to three figures is 1000, which `toPrecision` writes as `1.00e+3`.
+ */
 export function formatNs(ns: number): string {
-  if (ns < 1e3) return `${ns.toFixed(0)} ns`;
-  if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)} µs`;
-  if (ns < 1e9) return `${(ns / 1e6).toPrecision(3)} ms`;
-  return `${(ns / 1e9).toPrecision(3)} s`;
+  if (ns < 999.5) return `${ns.toFixed(0)} ns`;
+  if (ns < 999.5e3) return `${(ns / 1e3).toPrecision(3)} µs`;
+  if (ns < 999.5e6) return `${(ns / 1e6).toPrecision(3)} ms`;
+  return ns < 999.5e9 ? `${(ns / 1e9).toPrecision(3)} s` : `${(ns / 1e9).toFixed(0)} s`;
 }
