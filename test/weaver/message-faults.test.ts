@@ -44,6 +44,7 @@ for (const c of CASES) {
       faults: Array<{ kind: string; restarts: number }>;
       stats: { events: number; drops: number; faults: number };
       flushed: number;
+      flushedAfterRestart: number;
     };
     assert.ok(
       rep.faults.some((f) => f.kind === c.kind),
@@ -56,6 +57,7 @@ for (const c of CASES) {
         'the monitor was restarted',
       );
       assert.ok(rep.stats.drops >= 1, 'the events the dead monitor held are counted as drops');
+      assert.ok(rep.flushedAfterRestart > 0, 'the restarted monitor folded events sent after the fault');
     }
     // Every event is either folded into a flush that reached the owner or counted as a drop.
     assert.equal(rep.flushed + rep.stats.drops + (c.kind === 'throw' ? 1 : 0), rep.stats.events);

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { reportFault } from '../faults.js';
 import type { BindingContext, FaultReport } from '../types.js';
 import { monitorUrl, type MonitorRef } from './monitor-ref.js';
@@ -55,6 +56,8 @@ export class Supervisor {
   private startedAt = 0;
   private readonly watchdog: NodeJS.Timeout;
   private closing: { seq: number; resolve: () => void } | null = null;
+  /** Set by stop(): a restart scheduled before it must not start a host nobody will close. */
+  private stopped = false;
   private readonly settings: Required<
     Pick<BindingContextSettings, 'deadlineMs' | 'maxRestarts' | 'maxQueued' | 'maxQueuedBytes' | 'flushMs' | 'maxHeapMb'>
   > & {
@@ -174,6 +177,7 @@ export class Supervisor {
   }
 
   private stop(): void {
+    this.stopped = true;
     this.loaded.resolve();
     clearInterval(this.watchdog);
     this.generation++;
@@ -291,7 +295,7 @@ export class Supervisor {
     if (!retry) return;
     const delay = Math.min(2000, 25 * 2 ** this.restarts);
     setTimeout(() => {
-      if (this.closing === null && this.host === null) this.start();
+      if (!this.stopped && this.closing === null && this.host === null) this.start();
     }, delay).unref();
   }
 
@@ -360,6 +364,8 @@ function processHost(data: HostData, heapMb: number, onMessage: (m: MessageFromH
     oomLine ??= OUT_OF_MEMORY.exec(joined)?.[0] ?? null;
     stderr = joined.slice(-2000);
   });
+  // A read pipe holds the event loop like a socket: unreferenced, or a program that never unlinks never exits.
+  (child.stderr as Socket).unref();
   child.on('message', (m) => onMessage(m as MessageFromHost));
   child.channel?.unref();
   child.on('error', () => {});
