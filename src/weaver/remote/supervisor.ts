@@ -236,7 +236,8 @@ export class Supervisor {
         this.thrown = m.faults;
         break;
       case 'load-error':
-        this.died('load', m.error);
+        // The module threw or was not found: a new host would fail the same way (shm gives up too).
+        this.died('load', m.error, false);
         break;
       case 'crash':
         this.died('crash', m.error);
@@ -272,7 +273,7 @@ export class Supervisor {
     }
   }
 
-  private died(kind: Kind, error: string): void {
+  private died(kind: Kind, error: string, restartable = true): void {
     this.loaded.resolve();
     this.generation++;
     this.host?.kill();
@@ -288,7 +289,7 @@ export class Supervisor {
       this.closing.resolve();
       return;
     }
-    const retry = this.restarts < this.settings.maxRestarts;
+    const retry = restartable && this.restarts < this.settings.maxRestarts;
     if (retry) this.restarts++;
     else this.gaveUp = true;
     this.fault(kind, error, 1);
