@@ -27,7 +27,7 @@ for (const c of CASES) {
     });
     await h.ready();
     for (let i = 0; i < 10; i++) api.f(i);
-    // Past every restart the backoff would have made (25·2^n ms, five of them).
+    // Long past the first restart's backoff (50 ms; all five would take 1.55 s and their boots).
     await sleep(2000);
     const mine = faults.filter((f) => f.linkId === h.id);
     assert.equal(mine.length, 1, JSON.stringify(mine));
