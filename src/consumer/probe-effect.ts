@@ -1,4 +1,5 @@
 import { BINDING_KINDS, type BindingKind } from '../core/bindings.js';
+import { formatDuration } from './duration.js';
 
 /** What the links of a session reported: events and batches by binding, drops and faults. */
 export interface EffectTotals {
@@ -40,10 +41,10 @@ export async function probeEffectLine(totals: EffectTotals): Promise<string> {
       const batch =
         batchNs[k] === undefined
           ? ''
-          : ` + ${batches(k)} batch${batches(k) === 1 ? '' : 'es'} × ${formatNs(batchNs[k])}${busy(k) ? ` ± ${formatNs(batchHalfWidth[k]!)}` : ''}`;
+          : ` + ${batches(k)} batch${batches(k) === 1 ? '' : 'es'} × ${formatDuration(batchNs[k], 'figures')}${busy(k) ? ` ± ${formatDuration(batchHalfWidth[k]!, 'figures')}` : ''}`;
       return `${k} ${event}${batch}${busy(k) ? ', calibrated on a busy machine and measured again next run' : ''}`;
     };
-    estimate = `~${formatNs(added)} added to the application's threads (${kinds.map(per).join(', ')})`;
+    estimate = `~${formatDuration(added, 'figures')} added to the application's threads (${kinds.map(per).join(', ')})`;
   } catch (error) {
     estimate = `time added unknown (calibration failed: ${(error as Error).message})`;
   }
@@ -52,15 +53,4 @@ export async function probeEffectLine(totals: EffectTotals): Promise<string> {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * ns, µs, ms or s with three significant figures at most. The unit is chosen after rounding:
- * 999.6 ms to three figures is 1000, which `toPrecision` writes as `1.00e+3`.
- */
-export function formatNs(ns: number): string {
-  if (ns < 999.5) return `${ns.toFixed(0)} ns`;
-  if (ns < 999.5e3) return `${(ns / 1e3).toPrecision(3)} µs`;
-  if (ns < 999.5e6) return `${(ns / 1e6).toPrecision(3)} ms`;
-  return ns < 999.5e9 ? `${(ns / 1e9).toPrecision(3)} s` : `${(ns / 1e9).toFixed(0)} s`;
 }

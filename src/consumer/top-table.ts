@@ -1,4 +1,5 @@
 import type { AggSnapshot } from '../aggregate/types.js';
+import { formatDuration } from './duration.js';
 
 /**
  * The aggregations `mscope top`'s D program keeps per `[probemod, probefunc]`, all cumulative:
@@ -131,16 +132,8 @@ export function sortRows(rows: TopRow[], metric: MetricName): TopRow[] {
   });
 }
 
-export function formatNs(ns: number): string {
-  if (Number.isNaN(ns)) return '-';
-  if (ns < 1e3) return `${Math.round(ns)}ns`;
-  if (ns < 1e6) return `${(ns / 1e3).toFixed(1)}µs`;
-  if (ns < 1e9) return `${(ns / 1e6).toFixed(1)}ms`;
-  return `${(ns / 1e9).toFixed(2)}s`;
-}
-
 function formatValue(m: TopMetric, v: number): string {
-  if (m.time) return formatNs(v);
+  if (m.time) return formatDuration(v, 'column');
   if (Number.isNaN(v)) return '-';
   return m.name === 'conc' ? v.toFixed(2) : String(v);
 }
