@@ -14,6 +14,9 @@ import { DefinedProbes } from './defined-probes.js';
 interface LinkEnd {
   readonly ctx: BindingContext;
   faults: number;
+  /** The link's events its monitor had handled at the last flush that reached this thread. */
+  covered: number;
+  binding: ShmBinding | null;
 }
 
 type Kind = NonNullable<FaultReport['kind']>;
@@ -40,6 +43,8 @@ export class ShmConsumer {
   private readonly loaded = deferred<void>();
   /** The worker is gone or stopped answering: nothing more will be read. */
   private dead = false;
+  /** gone() has run: the links' losses are counted. */
+  private settled = false;
   private lastError = '';
   private received = 0;
 
@@ -79,7 +84,7 @@ export class ShmConsumer {
   }
 
   attach(ctx: BindingContext): LinkEnd {
-    const end = { ctx, faults: 0 };
+    const end: LinkEnd = { ctx, faults: 0, covered: 0, binding: null };
     this.ends.set(ctx.linkId, end);
     return end;
   }
@@ -176,10 +181,19 @@ export class ShmConsumer {
     void this.worker.terminate();
   }
 
-  /** The consumer died (a failed load, a crash, a hang): nothing more will be read; release waiters. */
+  /**
+   * The consumer died (a failed load, a crash, a hang): nothing more will be read. The flushes
+   * it sent before it went are taken first; what no flush covered is lost, as is every event
+   * fired after: each link counts both as drops. Then waiters are released.
+   */
   private gone(): void {
+    if (this.settled) return;
+    this.settled = true;
     this.dead = true;
     ShmConsumer.byKey.delete(this.key);
+    this.port.receivePending();
+    this.port.close();
+    for (const end of this.ends.values()) end.binding?.consumerLost(end.covered);
     this.loaded.resolve();
     for (const done of this.waiting.values()) done();
     this.waiting.clear();
@@ -194,11 +208,11 @@ export class ShmConsumer {
         this.loaded.resolve();
         break;
       case 'flush':
-        this.ends.get(m.link)?.ctx.onFlush(m.result);
+        this.flushed(m.link, m.events, m.result, true);
         break;
       case 'closed':
       case 'flushed': {
-        if (m.type === 'closed' && m.result !== undefined) this.ends.get(m.link)?.ctx.onFlush(m.result);
+        if (m.type === 'closed') this.flushed(m.link, m.events, m.result, m.result !== undefined);
         const done = this.waiting.get(m.seq);
         this.waiting.delete(m.seq);
         done?.();
@@ -224,6 +238,14 @@ export class ShmConsumer {
       default:
         break;
     }
+  }
+
+  /** A closing link's last flush is delivered only if it has a result, but covers its events either way. */
+  private flushed(link: number, events: number, result: unknown, deliver: boolean): void {
+    const end = this.ends.get(link);
+    if (end === undefined) return;
+    end.covered = events;
+    if (deliver) end.ctx.onFlush(result);
   }
 
   private fault(kind: Kind, error: string, n: number): void {
@@ -252,6 +274,8 @@ export class ShmBinding implements Binding {
   private readonly writer: RecordWriter;
   private readonly defined: DefinedProbes;
   private open = true;
+  /** Its consumer died while linked: every later event is a drop. */
+  private lost = false;
 
   constructor(
     private readonly consumer: ShmConsumer,
@@ -268,6 +292,7 @@ export class ShmBinding implements Binding {
     this.ring = consumer.ring;
     this.writer = consumer.writer;
     this.defined = consumer.defined;
+    end.binding = this;
   }
 
   get stats(): LinkStats {
@@ -275,7 +300,13 @@ export class ShmBinding implements Binding {
   }
 
   deliver(ev: ProbeEvent): void {
-    if (!this.open) return;
+    if (!this.open) {
+      if (this.lost) {
+        this.counts.events++;
+        this.counts.drops++;
+      }
+      return;
+    }
     this.counts.events++;
     const p = ev.probe;
     if (!this.defined.has(p.id) && !this.define(p, ev.tid)) {
@@ -295,7 +326,16 @@ export class ShmBinding implements Binding {
 
   close(): Promise<void> {
     this.open = false;
+    this.lost = false;
     return this.consumer.detach(this.linkId);
+  }
+
+  /** What was written to the ring and no flush covered will never be read: drops. */
+  consumerLost(covered: number): void {
+    if (!this.open) return;
+    this.open = false;
+    this.lost = true;
+    this.counts.drops += Math.max(0, this.counts.events - this.counts.drops - covered);
   }
 
   ready(): Promise<void> {

@@ -78,6 +78,12 @@ export class HostPort<In> {
     }
   }
 
+  /** Handles every message already on the port, at once: for a host that is gone, so none follow. */
+  receivePending(): void {
+    this.handleLater();
+    for (let r = receiveMessageOnPort(this.port); r !== undefined; r = receiveMessageOnPort(this.port)) this.onMessage(r.message as In);
+  }
+
   close(): void {
     this.port.close();
   }

@@ -8,13 +8,13 @@ type RemoteModule = { createMonitor?: Factory; prepare?: Prepare; readsTimestamp
 /**
  * Runs on the remote side: one monitor instance per link, created from the link's module
  * the first time an event of that link arrives. Faults in `handle` are counted per link,
- * never thrown past here.
+ * never thrown past here; so are the events handled, which a flush then covers.
  */
 export class MonitorSet {
-  private readonly monitors = new Map<number, RemoteMonitor>();
+  private readonly monitors = new Map<number, LinkMonitor>();
   /** The monitor of the last event's link (none: -1). */
   private lastLink = -1;
-  private last: RemoteMonitor | undefined = undefined;
+  private last: LinkMonitor | undefined = undefined;
   private factory: Factory | null = null;
   faults = 0;
   /** Faults per link, for hosts (shm) that serve several links. */
@@ -51,13 +51,11 @@ export class MonitorSet {
       // other, not an uncaught exception that takes the whole host (and every link) down.
       // Events of one link come in runs: the map lookup was 12 % of an shm consumer's samples.
       let m = link === this.lastLink ? this.last : this.monitors.get(link);
-      if (m === undefined) {
-        m = this.factory!(this.options);
-        this.monitors.set(link, m);
-      }
+      if (m === undefined) this.monitors.set(link, (m = { monitor: null, events: 0 }));
       this.lastLink = link;
       this.last = m;
-      m.handle(event);
+      m.events++;
+      (m.monitor ??= this.factory!(this.options)).handle(event);
     } catch (error) {
       this.fault(link, error);
     }
@@ -66,13 +64,18 @@ export class MonitorSet {
   /** Flush results of every link that has a monitor, as [link, result]. */
   flushAll(): Array<[number, unknown]> {
     const out: Array<[number, unknown]> = [];
-    for (const link of this.monitors.keys()) out.push([link, this.flush(link)]);
+    for (const [link, m] of this.monitors) if (m.monitor !== null) out.push([link, this.flush(link)]);
     return out;
   }
 
+  /** Events of `link` handled (faulted ones included) by its current monitor since it was created. */
+  handled(link: number): number {
+    return this.monitors.get(link)?.events ?? 0;
+  }
+
   flush(link: number): unknown {
-    const m = this.monitors.get(link);
-    if (m === undefined || typeof m.flush !== 'function') return undefined;
+    const m = this.monitors.get(link)?.monitor;
+    if (m === undefined || m === null || typeof m.flush !== 'function') return undefined;
     try {
       return m.flush();
     } catch (error) {
@@ -97,4 +100,10 @@ export class MonitorSet {
   links(): number[] {
     return [...this.monitors.keys()];
   }
+}
+
+/** A link's monitor (null until its factory has returned one) and the events handed to it. */
+interface LinkMonitor {
+  monitor: RemoteMonitor | null;
+  events: number;
 }

@@ -8,8 +8,9 @@ export type ShmFromHost =
   | { type: 'load-error'; error: string }
   /** `faults`: the link's total so far. */
   | { type: 'fault'; link: number; faults: number; error: string }
-  | { type: 'flush'; link: number; result: unknown }
-  | { type: 'closed'; link: number; seq: number; result: unknown }
+  /** `events`: the link's events the monitor has handled in all, which this flush covers. */
+  | { type: 'flush'; link: number; result: unknown; events: number }
+  | { type: 'closed'; link: number; seq: number; result: unknown; events: number }
   | { type: 'flushed'; seq: number }
   | HostCrash;
 

@@ -64,7 +64,7 @@ function poll(): void {
 }
 
 function flushAll(): void {
-  for (const [link, result] of monitors.flushAll()) send({ type: 'flush', link, result });
+  for (const [link, result] of monitors.flushAll()) send({ type: 'flush', link, result, events: monitors.handled(link) });
 }
 
 const early: ShmToHost[] = [];
@@ -74,8 +74,9 @@ function onMessage(m: ShmToHost): void {
   if (!loaded) return void early.push(m);
   if (m.type === 'close') {
     drainAll();
+    const events = monitors.handled(m.link);
     const result = monitors.remove(m.link);
-    send({ type: 'closed', link: m.link, seq: m.seq, result });
+    send({ type: 'closed', link: m.link, seq: m.seq, result, events });
   } else if (m.type === 'flush') {
     drainAll();
     flushAll();
