@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type ProbeEvent, unknownBinding } from '../core/index.js';
 import type { EventHandler, MonitorLinkOptions, MonitorOutput } from './define-monitor.js';
@@ -70,7 +70,29 @@ async function importMonitor(path: string, name: string): Promise<Record<string,
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    throw monitorError(name, describeLoadError(error), error);
+    if (!(error instanceof Error)) throw monitorError(name, String(error), error);
+    const what = `${error.name}: ${error.message.split('\n')[0] ?? ''}`;
+    if (error.name !== 'SyntaxError') throw monitorError(name, what, error);
+    // V8 heads the stack with the place of a CommonJS file's parse error or an ES module's link
+    // error (the file may be one the monitor imports); an ES module's parse error has none.
+    const header = /^((?:file:\/\/)?\/\S*:\d+)\n/.exec(error.stack ?? '');
+    const at = header !== null ? header[1] : TS_FILE.test(name) ? null : await parseErrorAt(path);
+    throw monitorError(name, at === null ? what : `${header !== null ? at : `${name}:${at}`}: ${what}`, error);
+  }
+}
+
+/**
+ * `LINE:COLUMN` of the ES module's first parse error by acorn's reading (microScope's private
+ * copy), or null if acorn parses it: the error is then in a module it imports.
+ */
+async function parseErrorAt(path: string): Promise<string | null> {
+  const { loadPrivateParser } = await import('../modules/private-parser.js');
+  try {
+    loadPrivateParser()(readFileSync(path, 'utf8'), { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
+    return null;
+  } catch (error) {
+    const loc = (error as { loc?: { line: number; column: number } }).loc;
+    return loc === undefined ? null : `${loc.line}:${loc.column + 1}`;
   }
 }
 
@@ -172,12 +194,4 @@ function parseDescription(text: string, name: string): ProbeDescription {
 
 export function monitorError(name: string, message: string, cause?: unknown): MscopeError {
   return new MscopeError(ErrorCode.BadMonitor, `monitor ${name}: ${message}`, { cause });
-}
-
-/** One line: V8's location plus message. */
-function describeLoadError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const first = error.message.split('\n')[0] ?? '';
-  const where = error.name === 'SyntaxError' ? /^(file:\/\/\S+:\d+)\n/.exec(error.stack ?? '') : null;
-  return `${where !== null ? `${where[1]}: ` : ''}${error.name}: ${first}`;
 }

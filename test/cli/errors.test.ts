@@ -22,6 +22,28 @@ const cases: [string, string[], number, RegExp, boolean][] = [
     /^mscope: monitor \.\.\/monitors\/syntax-error\.ts: \S*syntax-error\.ts:3:\d+: .+$/,
     false,
   ],
+  // An ES module's parse error came with no place at all (`SyntaxError: Unexpected token ';'`).
+  [
+    'JavaScript monitor with a syntax error',
+    ['run', '--monitor', '../monitors/syntax-error.mjs', '--', 'node', 'app.mjs'],
+    1,
+    /^mscope: monitor \.\.\/monitors\/syntax-error\.mjs: \.\.\/monitors\/syntax-error\.mjs:3:20: SyntaxError: Unexpected token '?;'?$/,
+    false,
+  ],
+  [
+    'CommonJS monitor with a syntax error',
+    ['run', '--monitor', '../monitors/syntax-error.cjs', '--', 'node', 'app.mjs'],
+    1,
+    /^mscope: monitor \.\.\/monitors\/syntax-error\.cjs: \/\S*\/syntax-error\.cjs:4: SyntaxError: Unexpected token '?;'?$/,
+    false,
+  ],
+  [
+    'monitor importing a file with a syntax error',
+    ['run', '--monitor', '../monitors/imports-syntax-error.mjs', '--', 'node', 'app.mjs'],
+    1,
+    /^mscope: monitor \.\.\/monitors\/imports-syntax-error\.mjs: SyntaxError: Unexpected token '?;'?$/,
+    false,
+  ],
   [
     'monitor without probes',
     ['run', '--monitor', '../monitors/no-probes.ts', '--', 'node', 'app.mjs'],

@@ -20,7 +20,10 @@ test('monitor set: interleaved and repeated links each reach their own monitor; 
       [3, 2],
     ],
   );
-  assert.deepEqual([1, 2, 3].map((link) => set.handled(link)), [3, 2, 2]);
+  assert.deepEqual(
+    [1, 2, 3].map((link) => set.handled(link)),
+    [3, 2, 2],
+  );
   set.handle(3, event);
   assert.equal((set.remove(3) as { count: number }).count, 1);
   set.handle(3, event);
