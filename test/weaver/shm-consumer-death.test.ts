@@ -39,3 +39,19 @@ test('shm binding: when the consumer dies, what no flush covered and what is fir
   assert.ok(folded < 50, `folded ${folded}: the monitor ended at its 50th event`);
   assert.equal(folded + s.drops, s.events, `folded ${folded} + drops ${s.drops} != events ${s.events}`);
 });
+
+// A consumer that hangs while its link is being unlinked: the unlink's last flush never comes,
+// and what the monitor never covered was counted nowhere.
+test('shm binding: a consumer that hangs during an unlink leaves what it never covered as drops', async () => {
+  const api = defineModule('shm-hang', { f: (x: number) => x + 1 });
+  const h = link('fn:shm-hang:f:entry', () => {}, {
+    binding: 'shm',
+    remote: { module: pathToFileURL(COUNTING).href, options: { fault: 'loop', after: 1 } },
+    settings: { deadlineMs: 200 },
+  });
+  await h.ready();
+  for (let i = 0; i < 100; i++) api.f(i);
+  await h.unlink();
+  assert.equal(faults.filter((f) => f.linkId === h.id)[0]?.kind, 'hang', JSON.stringify(faults));
+  assert.deepEqual(h.stats, { events: 100, drops: 100, faults: 1 });
+});

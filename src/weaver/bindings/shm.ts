@@ -330,12 +330,14 @@ export class ShmBinding implements Binding {
     return this.consumer.detach(this.linkId);
   }
 
-  /** What was written to the ring and no flush covered will never be read: drops. */
+  /**
+   * What was written to the ring and no flush covered will never be read: drops, also for a
+   * link being unlinked (its last flush will not come); a linked one drops what it fires from now on.
+   */
   consumerLost(covered: number): void {
-    if (!this.open) return;
-    this.open = false;
-    this.lost = true;
     this.counts.drops += Math.max(0, this.counts.events - this.counts.drops - covered);
+    this.lost = this.open;
+    this.open = false;
   }
 
   ready(): Promise<void> {
