@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type ProbeEvent, unknownBinding } from '../core/index.js';
 import type { EventHandler, MonitorLinkOptions, MonitorOutput } from './define-monitor.js';
@@ -54,7 +54,7 @@ export const TS_FILE = /\.[cm]?tsx?$/;
  * file the user gave.
  */
 export async function loadMonitorFile(path: string, name: string): Promise<LoadedMonitorFile> {
-  if (!existsSync(path)) throw monitorError(name, 'no such file');
+  checkMonitorFile(path, name);
   const typeScript = TS_FILE.test(name);
   if (typeScript) holdSourceMaps();
   const unload = typeScript ? releaseSourceMaps : () => {};
@@ -64,6 +64,26 @@ export async function loadMonitorFile(path: string, name: string): Promise<Loade
     unload();
     throw error;
   }
+}
+
+/** Far beyond any monitor, bundled or not: a bound, so that a huge or endless file is refused rather than read. */
+const MAX_MONITOR_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Refuses what is not a regular file of a sane size before anything reads it: importing a FIFO
+ * waited for a writer forever, a device such as /dev/zero was read until memory ran out, and a
+ * directory failed with the loader's words about mscope's own files.
+ */
+export function checkMonitorFile(path: string, name: string): void {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw monitorError(name, code === 'ENOENT' ? 'no such file' : (code ?? String(error)));
+  }
+  if (!st.isFile()) throw monitorError(name, 'not a regular file');
+  if (st.size > MAX_MONITOR_BYTES) throw monitorError(name, `larger than ${MAX_MONITOR_BYTES / 1024 / 1024} MiB`);
 }
 
 async function importMonitor(path: string, name: string): Promise<Record<string, unknown>> {

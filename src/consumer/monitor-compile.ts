@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BuildFailure, Message, Plugin } from 'esbuild';
-import { TS_FILE, monitorError } from '../agent/monitor-file.js';
+import { TS_FILE, checkMonitorFile, monitorError } from '../agent/monitor-file.js';
 import { writeSessionFile } from './session.js';
 
 /** What each bundled file's `import.meta.*` becomes: its own original path, not the compiled copy's. */
@@ -34,7 +33,8 @@ const RESOLVING = Symbol('resolving');
  * map points stacks at it.
  */
 export async function compileMonitorFile(path: string, name: string, dir: string, index: number): Promise<string> {
-  if (!TS_FILE.test(path) || !existsSync(path)) return path;
+  if (!TS_FILE.test(path)) return path;
+  checkMonitorFile(path, name);
   const esbuild = requireAsTsx('esbuild') as typeof import('esbuild');
   const file = join(dir, `monitor-${index}.mjs`);
   let code: string;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,6 +70,26 @@ test('-s of a device or of an oversized file is refused in one line', { timeout:
       assert.equal(r.stdout, '');
       assert.match(r.stderr, /^mscope: cannot read script [^\n]*\n$/);
       assert.match(r.stderr, why);
+    }
+  });
+});
+
+// Opening (-s) or importing (--monitor) a FIFO that nobody writes to waited forever, and
+// importing /dev/zero read until memory ran out: each is now refused before it is read.
+test('-s and --monitor of a FIFO, a device or a directory are refused in one line, never waited on', { timeout: 30_000 }, async () => {
+  await withTempDir('mscope-fifo-', async (tmp) => {
+    const fifo = join(tmp, 'pipe.mjs');
+    execFileSync('mkfifo', [fifo]);
+    for (const [option, file, line] of [
+      ['-s', fifo, /^mscope: cannot read script \S+pipe\.mjs: not a regular file\n$/],
+      ['--monitor', fifo, /^mscope: monitor \S+pipe\.mjs: not a regular file\n$/],
+      ['--monitor', '/dev/zero', /^mscope: monitor \/dev\/zero: not a regular file\n$/],
+      ['--monitor', tmp, /^mscope: monitor \S+: not a regular file\n$/],
+    ] as const) {
+      const r = await mscope(['run', option, file, '--', 'node', 'once.mjs'], dir);
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stdout, '', 'the program did not run');
+      assert.match(r.stderr, line);
     }
   });
 });

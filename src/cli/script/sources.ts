@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { ErrorCode, MscopeError } from '../../core/index.js';
 import type { Source } from '../../lang/index.js';
 
@@ -36,7 +36,8 @@ function readScript(file: string): string {
   const fail = (why: string): MscopeError => new MscopeError(ErrorCode.BadScript, `cannot read script ${file}: ${why}`);
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking: opening a FIFO that no one writes to waited forever; it is refused below.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw fail((error as NodeJS.ErrnoException).code ?? String(error));
   }
