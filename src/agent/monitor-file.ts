@@ -1,6 +1,6 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { ErrorCode, MscopeError, ProbeDescription, compileGlob, type ProbeEvent, unknownBinding } from '../core/index.js';
+import { ErrorCode, MscopeError, ProbeDescription, compileGlob, inputFileRefusal, type ProbeEvent, unknownBinding } from '../core/index.js';
 import type { EventHandler, MonitorLinkOptions, MonitorOutput } from './define-monitor.js';
 import { holdSourceMaps, releaseSourceMaps } from './source-maps.js';
 
@@ -82,8 +82,8 @@ export function checkMonitorFile(path: string, name: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     throw monitorError(name, code === 'ENOENT' ? 'no such file' : (code ?? String(error)));
   }
-  if (!st.isFile()) throw monitorError(name, 'not a regular file');
-  if (st.size > MAX_MONITOR_BYTES) throw monitorError(name, `larger than ${MAX_MONITOR_BYTES / 1024 / 1024} MiB`);
+  const refused = inputFileRefusal(st, MAX_MONITOR_BYTES);
+  if (refused !== null) throw monitorError(name, refused);
 }
 
 async function importMonitor(path: string, name: string): Promise<Record<string, unknown>> {
@@ -96,23 +96,23 @@ async function importMonitor(path: string, name: string): Promise<Record<string,
     // V8 heads the stack with the place of a CommonJS file's parse error or an ES module's link
     // error (the file may be one the monitor imports); an ES module's parse error has none.
     const header = /^((?:file:\/\/)?\/\S*:\d+)\n/.exec(error.stack ?? '');
-    const at = header !== null ? header[1] : TS_FILE.test(name) ? null : await parseErrorAt(path);
-    throw monitorError(name, at === null ? what : `${header !== null ? at : `${name}:${at}`}: ${what}`, error);
+    const place = header !== null ? header[1]! : TS_FILE.test(name) ? null : await parseErrorAt(path, name);
+    throw monitorError(name, place === null ? what : `${place}: ${what}`, error);
   }
 }
 
 /**
- * `LINE:COLUMN` of the ES module's first parse error by acorn's reading (microScope's private
- * copy), or null if acorn parses it: the error is then in a module it imports.
+ * `NAME:LINE:COLUMN` of the ES module's first parse error by acorn's reading (microScope's
+ * private copy), or null if acorn parses it: the error is then in a module it imports.
  */
-async function parseErrorAt(path: string): Promise<string | null> {
+async function parseErrorAt(path: string, name: string): Promise<string | null> {
   const { loadPrivateParser } = await import('../modules/private-parser.js');
   try {
     loadPrivateParser()(readFileSync(path, 'utf8'), { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
     return null;
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
-    return loc === undefined ? null : `${loc.line}:${loc.column + 1}`;
+    return loc === undefined ? null : `${name}:${loc.line}:${loc.column + 1}`;
   }
 }
 

@@ -18,6 +18,7 @@ export { nowNs, wallNs, cpuNs, cpuClockKind, type CpuClockKind } from './clock.j
 export { vtimeUsers } from './event.js';
 export { compileGlob, isGlob } from './glob.js';
 export { escapeText, escapeDiagnostic, traceString } from './escape.js';
+export { inputFileRefusal } from './input-file.js';
 export { MscopeError, ErrorCode } from './errors.js';
 export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';
 export { BUILT_THREADS_ENV, threadEntryUrl } from './thread-entry.js';

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { ErrorCode, MscopeError } from '../../core/index.js';
+import { ErrorCode, MscopeError, inputFileRefusal } from '../../core/index.js';
 import type { Source } from '../../lang/index.js';
 
 /**
@@ -42,9 +42,8 @@ function readScript(file: string): string {
     throw fail((error as NodeJS.ErrnoException).code ?? String(error));
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw fail('not a regular file');
-    if (st.size > MAX_SCRIPT_BYTES) throw fail(`larger than ${MAX_SCRIPT_BYTES / 1024 / 1024} MiB`);
+    const refused = inputFileRefusal(fstatSync(fd), MAX_SCRIPT_BYTES);
+    if (refused !== null) throw fail(refused);
     const text = readFileSync(fd, 'utf8');
     // An editor's byte-order mark (Windows Notepad writes one) is not part of the program.
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
