@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { MonitorSpec } from './protocol.js';
-import { processAlive } from '../core/process-alive.js';
+import { isAncestor } from '../core/process-alive.js';
 
 /** How often a waiting agent asks whether the mscope it waits for is still there. */
 const CONSUMER_CHECK_MS = 50;
@@ -16,8 +16,9 @@ const POLL_MS = 5;
  */
 export async function readMonitorsFile(file: string, consumerPid: number): Promise<MonitorSpec[]> {
   if (consumerPid > 0 && !existsSync(file) && existsSync(dirname(file))) {
-    // Held, this process is mscope's child: once mscope has exited it has another parent (a pid reused since cannot fool that).
-    const appeared = await monitorsAppear(file, () => process.ppid === consumerPid && processAlive(consumerPid), true);
+    // Held: mscope's child, or a grandchild its parent started without waiting (`node --test`
+    // runs no --import preload). Once mscope has exited it is nobody's ancestor.
+    const appeared = await monitorsAppear(file, () => isAncestor(consumerPid), true);
     if (!appeared) {
       process.stderr.write(`mscope: mscope (pid ${consumerPid}) ended before it released this process; the program did not run\n`);
       process.exit(1);

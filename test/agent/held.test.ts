@@ -103,43 +103,88 @@ test('without inotify a held process waits by looking for the file, and runs onc
   });
 });
 
-test('a held process whose mscope is gone ends without running its program', { timeout: 60_000 }, async () => {
-  await inSession(async ({ dir, marker }) => {
-    // A stand-in for mscope: the held process's parent, which says its child's pid and then is killed.
-    const parent = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const { spawn } = require('child_process');
-         const env = { ...process.env, NODE_OPTIONS: process.env.HELD_NODE_OPTIONS, MSCOPE_CONSUMER_PID: String(process.pid) };
-         const c = spawn(process.execPath, ['-e', process.env.HELD_PROGRAM], { env, stdio: 'inherit' });
-         console.log('held ' + c.pid);
-         setInterval(() => {}, 1000);`,
-      ],
-      {
-        env: {
-          ...process.env,
-          NODE_OPTIONS: '',
-          HELD_NODE_OPTIONS: `--import=${REGISTER}`,
-          HELD_PROGRAM: `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); console.log('ran')`,
-          MSCOPE_SESSION: dir,
-          MSCOPE_MONITORS_FILE: join(dir, 'monitors.json'),
-          MSCOPE_OPTIONS: JSON.stringify({ root: dir }),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+/**
+ * A stand-in for mscope: a process that starts the held process (its child, or with `viaParent`
+ * its grandchild, through a Node process that runs no agent, as `node --test`'s runner does not)
+ * and says its pid. The held process reports to this stand-in's pid.
+ */
+function standIn(dir: string, marker: string, viaParent: boolean): { parent: ChildProcess; held: Promise<number> } {
+  const spawnHeld = `const c = spawn(process.execPath, ['-e', process.env.HELD_PROGRAM], { env: { ...process.env, NODE_OPTIONS: process.env.HELD_NODE_OPTIONS }, stdio: 'inherit' });
+         console.log('held ' + c.pid);`;
+  const between = `const { spawn } = require('child_process'); ${spawnHeld} c.on('exit', (code) => process.exit(code ?? 1));`;
+  const parent = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const { spawn } = require('child_process');
+       process.env.MSCOPE_CONSUMER_PID = String(process.pid);
+       ${viaParent ? `spawn(process.execPath, ['-e', ${JSON.stringify(between)}], { stdio: 'inherit' });` : spawnHeld}
+       setInterval(() => {}, 1000);`,
+    ],
+    {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        HELD_NODE_OPTIONS: `--import=${REGISTER}`,
+        HELD_PROGRAM: `require('fs').writeFileSync(${JSON.stringify(marker)}, ''); console.log('ran')`,
+        MSCOPE_SESSION: dir,
+        MSCOPE_MONITORS_FILE: join(dir, 'monitors.json'),
+        MSCOPE_OPTIONS: JSON.stringify({ root: dir }),
       },
-    );
-    let out = '';
-    parent.stdout!.on('data', (d) => (out += d));
-    const done = collect(parent);
-    while (!/^held \d+$/m.test(out)) await delay(10);
-    const held = Number(/^held (\d+)$/m.exec(out)![1]);
-    await waiting(held);
-    parent.kill('SIGKILL');
-    const r = await done;
-    assert.equal(r.stdout, `held ${held}\n`);
-    assert.equal(r.stderr, `mscope: mscope (pid ${parent.pid}) ended before it released this process; the program did not run\n`);
-    assert.equal(existsSync(marker), false);
-    assert.ok(await ended(held), 'the held process still runs');
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  parent.stdout!.on('data', (d) => (out += d));
+  const held = (async () => {
+    while (!/^held \d+$/m.test(out)) {
+      if (parent.exitCode !== null) throw new Error('the stand-in ended');
+      await delay(10);
+    }
+    return Number(/^held (\d+)$/m.exec(out)![1]);
+  })();
+  return { parent, held };
+}
+
+for (const viaParent of [false, true]) {
+  const who = viaParent ? "a held process started by a process that does not wait (mscope's grandchild)" : 'a held process';
+  test(`${who} whose mscope is gone ends without running its program`, { timeout: 60_000 }, async () => {
+    await inSession(async ({ dir, marker }) => {
+      const { parent, held: heldPid } = standIn(dir, marker, viaParent);
+      const done = collect(parent);
+      const held = await heldPid;
+      await waiting(held);
+      parent.kill('SIGKILL');
+      const r = await done;
+      assert.equal(r.stdout, `held ${held}\n`);
+      assert.equal(r.stderr, `mscope: mscope (pid ${parent.pid}) ended before it released this process; the program did not run\n`);
+      assert.equal(existsSync(marker), false);
+      assert.ok(await ended(held), 'the held process still runs');
+    });
   });
-});
+}
+
+test(
+  "a held process started by a process that does not wait (mscope's grandchild) waits for the release, then runs",
+  { timeout: 60_000 },
+  async () => {
+    await inSession(async ({ dir, marker }) => {
+      const { parent, held: heldPid } = standIn(dir, marker, true);
+      const done = collect(parent);
+      try {
+        const held = await heldPid;
+        await waiting(held);
+        assert.equal(existsSync(marker), false, 'the program ran before it was released');
+        release(dir);
+        // Its parent waits for it: once it has ended, /proc no longer has it.
+        while (!existsSync(marker) && existsSync(`/proc/${held}`)) await delay(10);
+        assert.ok(existsSync(marker), 'the held process ended without running its program');
+      } finally {
+        parent.kill('SIGKILL');
+      }
+      const r = await done;
+      assert.match(r.stdout, /^ran$/m);
+      assert.equal(r.stderr, '');
+    });
+  },
+);
