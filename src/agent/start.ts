@@ -5,6 +5,7 @@ import { loadMonitor, preloadMonitorKinds } from './loaders.js';
 import { startReporting } from './reporter.js';
 // Not core's index: only the registry.
 import { registry } from '../core/registry.js';
+import { installThreadIdView } from '../core/thread-ids.js';
 
 /**
  * The load-time rewrite serves `fn` probes; its CommonJS loader also keeps module loading out
@@ -57,6 +58,8 @@ export async function preloadAttachedAgent(kinds: readonly string[]): Promise<vo
  */
 export async function runAgent(config: AgentConfig, attached: boolean): Promise<RunningAgent> {
   const { options, specs } = config;
+  // Before anything reads this thread's id (the report's file name, events' tid); an attached agent leaves ids as they are.
+  if (!attached) installThreadIdView();
   const { agent, channel, stop } = startReporting(config.session, options);
   // A process whose monitors all run in mscope alone has no probe to offer: it loads no provider.
   const linking = options.list === true || specs.some((s) => s.consumerOnly !== true);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { acct } from '../accounting/index.js';
-import { internalWork, registry } from '../core/index.js';
+import { installThreadIdView, internalWork, registry } from '../core/index.js';
 import { PrometheusExporter } from '../export/index.js';
 import { compile, renderDiagnostics } from '../lang/index.js';
 import { ConsumerProgram } from './consumer-program.js';
@@ -24,6 +24,7 @@ const { openSync, writeSync } = fs;
  * place before the main module loads. exit() ends tracing, not the process.
  */
 export function startStandalone(plan: PreloadPlan): Promise<void> {
+  installThreadIdView();
   registerProviders();
   registry.addFactory(nodeProbeFactory);
   const accounting = plan.promPort !== undefined;

@@ -21,6 +21,7 @@ export { escapeText, escapeDiagnostic, traceString } from './escape.js';
 export { inputFileRefusal } from './input-file.js';
 export { MscopeError, ErrorCode } from './errors.js';
 export { INTERNAL_THREAD_ENV, internalEnv } from './threads.js';
+export { installThreadIdView, recordOwnThread, startOwnThread } from './thread-ids.js';
 export { BUILT_THREADS_ENV, threadEntryUrl } from './thread-entry.js';
 export { internalWork, internally } from './internal.js';
 export { eventStack, isOwnFile, isOwnFrame } from './own-frames.js';

@@ -6,7 +6,7 @@ import { openSql, savesWholeFile, type SqlBackend } from './sqlite.js';
 import { lockStore } from './store-lock.js';
 import { NUMERIC_COLUMNS, packNumbers } from './store-schema.js';
 import { layoutOf, listRuns, type RunSummary } from './store-runs.js';
-import { internalEnv, internally, threadEntryUrl } from '../core/index.js';
+import { internalEnv, startOwnThread, threadEntryUrl } from '../core/index.js';
 
 function hasKeys(o: object): boolean {
   for (const _ in o) return true;
@@ -27,9 +27,9 @@ const NO_LOCK = (): void => {};
 const WORKER = threadEntryUrl('store-worker', import.meta.url);
 /** A TypeScript entry (run from source) registers tsx before loading it. */
 function startWorker(workerData: { path: string; command: string }): Worker {
-  if (!WORKER.href.endsWith('.ts')) return internally(() => new Worker(WORKER, { workerData, env: internalEnv() }));
+  if (!WORKER.href.endsWith('.ts')) return startOwnThread(() => new Worker(WORKER, { workerData, env: internalEnv() }));
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER.href)}); })`;
-  return internally(() => new Worker(boot, { eval: true, workerData, env: internalEnv() }));
+  return startOwnThread(() => new Worker(boot, { eval: true, workerData, env: internalEnv() }));
 }
 
 /**

@@ -2,7 +2,7 @@ import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import { TransformCache } from './cache.js';
-import { internalWork } from '../core/index.js';
+import { internalWork, recordOwnThread } from '../core/index.js';
 import { importsBesidesOwn } from '../core/node-flags.js';
 import { Scope, type ScopeOptions } from './scope.js';
 import { isTransformed, transform } from './transform.js';
@@ -255,6 +255,10 @@ export function registerThreadHooks(options: InstrumentOptions, onSkip: SkipSink
   const self = import.meta.url;
   const loader = new URL(`./loader-hooks${self.slice(self.lastIndexOf('.'))}`, self);
   // The main, for a hook-loaded main's way back to CommonJS: not where the program's own --import would refuse it untraced too.
-  const main = importsBesidesOwn(process.execArgv, process.env.NODE_OPTIONS) ? null : (process.argv[1] ?? null);
-  nodeModule.register(loader, { data: { options, port: port2, main }, transferList: [port2] });
+  const ownImportsOnly = !importsBesidesOwn(process.execArgv, process.env.NODE_OPTIONS);
+  const main = ownImportsOnly ? (process.argv[1] ?? null) : null;
+  const threadIdCell = new Int32Array(new SharedArrayBuffer(4));
+  nodeModule.register(loader, { data: { options, port: port2, main, threadIdCell }, transferList: [port2] });
+  // The hooks thread is ours unless the program's own --import or loader started it first.
+  if (ownImportsOnly) recordOwnThread(Atomics.load(threadIdCell, 0));
 }

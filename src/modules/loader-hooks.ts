@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { MessagePort } from 'node:worker_threads';
+import { threadId, type MessagePort } from 'node:worker_threads';
 import { Instrumenter, rewriteLoad, type InstrumentOptions } from './hooks.js';
 
 /** Node 20's `module.register` hooks, on the hooks thread; probe state stays on the main thread. */
@@ -9,8 +9,10 @@ let inst: Instrumenter | null = null;
 /** The main thread's `process.argv[1]`: the main file, as given (absolute, maybe without its extension); null when the program has an --import of its own. */
 let main: string | null = null;
 
-export function initialize(data: { options: InstrumentOptions; port: MessagePort; main: string | null }): void {
+export function initialize(data: { options: InstrumentOptions; port: MessagePort; main: string | null; threadIdCell: Int32Array }): void {
   const port = data.port;
+  // `register` waits for this: the registering thread reads which thread the hooks run on.
+  Atomics.store(data.threadIdCell, 0, threadId);
   main = data.main;
   inst = new Instrumenter(data.options, (module, func, reason) => port.postMessage({ module, func, reason }));
 }

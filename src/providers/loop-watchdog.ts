@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { internalEnv, internally, onProcess } from '../core/index.js';
+import { internalEnv, onProcess, startOwnThread } from '../core/index.js';
 
 /**
  * Catches the stack of a blocked event loop. The main thread bumps a shared counter from a
@@ -47,7 +47,7 @@ export class LoopWatchdog {
     const pollMs = Math.max(1, Math.floor(thresholdMs / 4));
     const workerData = { beat: this.beat.buffer, thresholdMs, pollMs };
     const options = { eval: true, workerData, execArgv: [], env: internalEnv(), stdout: false, stderr: false };
-    this.worker = internally(() => new Worker(WATCHDOG_SOURCE, options));
+    this.worker = startOwnThread(() => new Worker(WATCHDOG_SOURCE, options));
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => (markReady = resolve));
     this.worker.on('message', (m: string[] | 'ready') => {

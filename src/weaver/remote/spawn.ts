@@ -2,7 +2,7 @@ import { Worker, type MessagePort, type ResourceLimits } from 'node:worker_threa
 import type * as ChildProcesses from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isTypeScript, tsxApiUrl, tsxLoaderUrl } from './monitor-ref.js';
-import { builtin, internalEnv, internally, threadEntryUrl } from '../../core/index.js';
+import { builtin, internalEnv, internally, startOwnThread, threadEntryUrl } from '../../core/index.js';
 
 /**
  * Worker entries are loaded through an eval bootstrap so that a TypeScript host (tests,
@@ -50,7 +50,7 @@ export function startWorker(entry: URL, data: HostData, options: WorkerOptions =
     transferList: port === undefined ? [] : [port],
     ...(resourceLimits ? { resourceLimits } : {}),
   };
-  const w = internally(() => new Worker(BOOT, workerOptions));
+  const w = startOwnThread(() => new Worker(BOOT, workerOptions));
   w.unref();
   return w;
 }
