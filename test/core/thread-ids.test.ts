@@ -66,6 +66,7 @@ test("with the view, the program's workers are numbered as untraced, and Node's 
   installThreadIdView();
   const first = startOwnThread(() => new Worker('setTimeout(() => {}, 50)', { eval: true }));
   const second = startOwnThread(() => new Worker('setTimeout(() => {}, 50)', { eval: true }));
+  const oursEnded = Promise.all([ended(first), ended(second)]);
   // Echoes one message sent by postMessageToThread, where Node has it (it routes by threadId).
   const theirs = new Worker(
     `const { parentPort, threadId } = require('worker_threads');
@@ -86,5 +87,5 @@ test("with the view, the program's workers are numbered as untraced, and Node's 
     assert.equal(await new Promise((resolve) => theirs.once('message', resolve)), 'got hello');
   }
   await theirs.terminate();
-  await Promise.all([ended(first), ended(second)]);
+  await oursEnded;
 });
