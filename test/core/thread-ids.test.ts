@@ -78,9 +78,10 @@ test(
     const second = startOwnThread(() => new Worker('setTimeout(() => {}, 50)', { eval: true }));
     const oursEnded = Promise.all([ended(first), ended(second)]);
     const theirs = new Worker(`require('worker_threads').parentPort.postMessage(require('worker_threads').threadId);`, { eval: true });
+    // Read before any await: a worker that has exited reads -1, and its exit can come with its message.
+    const outside = theirs.threadId;
     const theirsEnded = ended(theirs);
     const inside = (await new Promise((resolve) => theirs.once('message', resolve))) as number;
-    const outside = theirs.threadId;
     // Node removes each worker's messaging port by its threadId at its exit: a shared key crashed the program here.
     await Promise.all([oursEnded, theirsEnded]);
     assert.ok((first as unknown as { threadId: number }).threadId === -1, 'ours has ended');
