@@ -1,4 +1,5 @@
 import { lineOf, lineStarts } from '../core/lines.js';
+import { displayWidth } from './display-width.js';
 
 /**
  * Every message the language can report, with a stable code. Diagnostics are data: a code,
@@ -178,8 +179,10 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], sources: r
     out += `${where}: ${kind}${d.message} [${d.code}]\n`;
     if (src !== undefined) {
       const lineText = text.slice(lc.lineStart, lc.lineEnd).replace(/\t/g, ' ');
-      const width = Math.max(1, Math.min(d.range.end, lc.lineEnd) - d.range.start);
-      out += `  ${lineText}\n  ${' '.repeat(lc.col - 1)}^${'~'.repeat(width - 1)}\n`;
+      const span = lineText.slice(lc.col - 1, Math.min(d.range.end, lc.lineEnd) - lc.lineStart);
+      // Placed by the columns a terminal shows, not by UTF-16 units: 日本語 takes six.
+      const width = Math.max(1, displayWidth(span));
+      out += `  ${lineText}\n  ${' '.repeat(displayWidth(lineText.slice(0, lc.col - 1)))}^${'~'.repeat(width - 1)}\n`;
     }
     if (d.hint !== undefined) out += `  ${d.hint}\n`;
   }
