@@ -9,13 +9,18 @@ import { declare, emit, HookGroup } from './hooks.js';
  * `http:server::request-start|request-done` and `http:client::request-start|request-done`,
  * from Node's built-in `http.*` channels (present on every Node ≥ 20).
  * `http.client.request.error` exists from 20.17; before that, a failed client request
- * fires no request-done.
+ * fires no request-done. `fetch()` does not go through node:http: its client requests come
+ * from undici's channels (Node's bundled copy and the npm package's publish the same names).
  */
 const SERVER_START = 'http.server.request.start';
 const SERVER_DONE = 'http.server.response.finish';
 const CLIENT_START = 'http.client.request.start';
 const CLIENT_DONE = 'http.client.response.finish';
 const CLIENT_ERROR = 'http.client.request.error';
+const UNDICI_START = 'undici:request:create';
+const UNDICI_SOCKET = 'undici:client:sendHeaders';
+const UNDICI_DONE = 'undici:request:headers';
+const UNDICI_ERROR = 'undici:request:error';
 
 interface ServerMessage {
   request: IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown };
@@ -27,6 +32,17 @@ interface ClientMessage {
   response?: IncomingMessage;
   error?: NodeJS.ErrnoException;
 }
+interface UndiciRequest {
+  origin: unknown;
+  method: string;
+  path: string;
+}
+interface UndiciMessage {
+  request: UndiciRequest;
+  response?: { statusCode: number };
+  error?: NodeJS.ErrnoException;
+  socket?: Socket;
+}
 
 /** Socket byte counters at the end of the previous exchange on that (keep-alive) socket. */
 interface SocketMark {
@@ -36,6 +52,10 @@ interface SocketMark {
 
 const startTimes = new WeakMap<object, number>();
 const marks = new WeakMap<Socket, SocketMark>();
+/** The socket an undici request was sent on (its other messages do not carry it). */
+const undiciSockets = new WeakMap<object, Socket>();
+/** Undici requests whose response has come: an error after it (the body's) is not a second request-done. */
+const answered = new WeakSet<object>();
 
 let probes: { serverStart: Probe; serverDone: Probe; clientStart: Probe; clientDone: Probe } | null = null;
 
@@ -56,11 +76,19 @@ export function registerHttp(): void {
       dc.subscribe(CLIENT_START, onClientStart);
       dc.subscribe(CLIENT_DONE, onClientDone);
       dc.subscribe(CLIENT_ERROR, onClientError);
+      dc.subscribe(UNDICI_START, onUndiciStart);
+      dc.subscribe(UNDICI_SOCKET, onUndiciSocket);
+      dc.subscribe(UNDICI_DONE, onUndiciDone);
+      dc.subscribe(UNDICI_ERROR, onUndiciError);
     },
     () => {
       dc.unsubscribe(CLIENT_START, onClientStart);
       dc.unsubscribe(CLIENT_DONE, onClientDone);
       dc.unsubscribe(CLIENT_ERROR, onClientError);
+      dc.unsubscribe(UNDICI_START, onUndiciStart);
+      dc.unsubscribe(UNDICI_SOCKET, onUndiciSocket);
+      dc.unsubscribe(UNDICI_DONE, onUndiciDone);
+      dc.unsubscribe(UNDICI_ERROR, onUndiciError);
     },
   );
   probes = {
@@ -141,26 +169,59 @@ function onClientStart(message: unknown): void {
   if (p.enabled) emit(p, record(request.method, clientUrl(request), request.socket));
 }
 
-function clientDone(request: ClientRequest, status: number, error: string): void {
-  const p = probes!.clientDone;
-  if (!p.enabled) return;
-  const socket = request.socket;
-  const r = record(request.method, clientUrl(request), socket);
+function clientDone(key: object, method: string, url: string, socket: Socket | null, status: number, error: string): void {
+  const r = record(method, url, socket);
   r.status = status;
   r.error = error;
   // For a client, bytes_in is what the response brought and bytes_out what the request sent.
   countBytes(r, socket);
-  const start = startTimes.get(request);
+  const start = startTimes.get(key);
   r.latency_ns = start === undefined ? 0 : nowNs() - start;
-  emit(p, r);
+  emit(probes!.clientDone, r);
 }
 
 function onClientDone(message: unknown): void {
+  if (!probes!.clientDone.enabled) return;
   const { request, response } = message as ClientMessage;
-  clientDone(request, response?.statusCode ?? 0, '');
+  clientDone(request, request.method, clientUrl(request), request.socket, response?.statusCode ?? 0, '');
 }
 
 function onClientError(message: unknown): void {
+  if (!probes!.clientDone.enabled) return;
   const { request, error } = message as ClientMessage;
-  clientDone(request, 0, error?.code ?? error?.name ?? 'Error');
+  clientDone(request, request.method, clientUrl(request), request.socket, 0, errorCode(error));
+}
+
+function errorCode(error: NodeJS.ErrnoException | undefined): string {
+  return error?.code ?? error?.name ?? 'Error';
+}
+
+/** undici's origin is `protocol//host:port`, its path the request target. */
+function undiciUrl(request: UndiciRequest): string {
+  return `${String(request.origin)}${request.path}`;
+}
+
+function onUndiciStart(message: unknown): void {
+  const { request } = message as UndiciMessage;
+  startTimes.set(request, nowNs());
+  const p = probes!.clientStart;
+  if (p.enabled) emit(p, record(request.method, undiciUrl(request), null));
+}
+
+function onUndiciSocket(message: unknown): void {
+  const { request, socket } = message as UndiciMessage;
+  if (socket !== undefined) undiciSockets.set(request, socket);
+}
+
+function onUndiciDone(message: unknown): void {
+  const { request, response } = message as UndiciMessage;
+  answered.add(request);
+  if (!probes!.clientDone.enabled) return;
+  clientDone(request, request.method, undiciUrl(request), undiciSockets.get(request) ?? null, response?.statusCode ?? 0, '');
+}
+
+function onUndiciError(message: unknown): void {
+  const { request, error } = message as UndiciMessage;
+  if (answered.has(request) || !probes!.clientDone.enabled) return;
+  clientDone(request, request.method, undiciUrl(request), undiciSockets.get(request) ?? null, 0, errorCode(error));
 }

@@ -37,6 +37,28 @@ test('http probes split by module: server and client each see every request', as
   );
 });
 
+test('http:client:: sees fetch() as it sees node:http: by method, status and error', async () => {
+  const program = 'http:client::request-done { @[args[0].method, args[0].error] = count(); @s[args[0].status] = count(); }';
+  const r = await mscope(['run', '-e', program, '--', 'node', 'fetch.mjs'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^fetch: 200 200 404 ECONNREFUSED$/m);
+  const byMethod = [...r.stdout.matchAll(/^ {2}([A-Z]+) +(\S*) +(\d+)$/gm)].map((m) => [m[1], m[2], Number(m[3])]);
+  assert.deepEqual(
+    byMethod.sort((a, b) => String(a).localeCompare(String(b))),
+    [
+      ['GET', '', 2],
+      ['GET', 'ECONNREFUSED', 1],
+      ['PUT', '', 1],
+    ],
+  );
+  const byStatus = [...r.stdout.matchAll(/^ +(\d+) +(\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.deepEqual(byStatus, [
+    [0, 1],
+    [404, 1],
+    [200, 2],
+  ]);
+});
+
 test('fs:::op-done: bytes summed per operation', async () => {
   const tmp = mkdtempSync(join(tmpdir(), 'mscope-fs-'));
   try {

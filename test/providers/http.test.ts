@@ -87,8 +87,86 @@ test('a failed client request fires request-done with the error code', async () 
   );
 });
 
+test('fetch() fires client request-start/request-done from undici, with method, url, status, peer, bytes and latency', async () => {
+  const server = await startServer();
+  const port = (server.address() as AddressInfo).port;
+  const cap = capture<HttpRequest>('http:::');
+  const a = await fetch(`http://127.0.0.1:${port}/a?x=1`, { method: 'POST', body: 'hello' });
+  assert.equal(await a.text(), 'echo:hello');
+  const missing = await fetch(`http://127.0.0.1:${port}/missing`);
+  await missing.text();
+  await tick();
+  cap.unlink();
+  server.closeAllConnections();
+  server.close();
+
+  const names = cap.names();
+  const recs = cap.records();
+  const clientStart = recs.filter((_, i) => names[i] === 'client:request-start');
+  const clientDone = recs.filter((_, i) => names[i] === 'client:request-done');
+  const serverDone = recs.filter((_, i) => names[i] === 'server:request-done');
+  assert.deepEqual(
+    clientStart.map((r) => [r.method, r.url, r.status]),
+    [
+      ['POST', `http://127.0.0.1:${port}/a?x=1`, 0],
+      ['GET', `http://127.0.0.1:${port}/missing`, 0],
+    ],
+  );
+  assert.deepEqual(
+    clientDone.map((r) => [r.method, r.url, r.status, r.remote_address, r.remote_port, r.error]),
+    [
+      ['POST', `http://127.0.0.1:${port}/a?x=1`, 200, '127.0.0.1', port, ''],
+      ['GET', `http://127.0.0.1:${port}/missing`, 404, '127.0.0.1', port, ''],
+    ],
+  );
+  for (const r of clientDone) assert.ok(r.latency_ns > 0, 'latency_ns measured');
+  assert.equal(serverDone.length, 2);
+  assert.equal(clientDone[0]!.bytes_out, serverDone[0]!.bytes_in, 'what the client wrote is what the server read');
+  assert.equal(clientDone[1]!.bytes_out, serverDone[1]!.bytes_in, 'on the kept-alive socket, counted from the exchange before');
+  assert.ok(clientDone[0]!.bytes_in > 60, `bytes_in counts the response's headers, got ${clientDone[0]!.bytes_in}`);
+});
+
+test('a failed fetch() fires request-done with the error code; a body that fails after the response fires no second one', async () => {
+  const closed = await startServer();
+  const closedPort = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const breaking = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': '100' });
+    res.write('part');
+    setTimeout(() => res.socket?.destroy(), 20);
+  });
+  await new Promise<void>((r) => breaking.listen(0, '127.0.0.1', r));
+  const port = (breaking.address() as AddressInfo).port;
+  const cap = capture<HttpRequest>('http:client::request-done');
+  await assert.rejects(
+    fetch(`http://127.0.0.1:${closedPort}/`),
+    (e: Error & { cause?: { code?: string } }) => e.cause?.code === 'ECONNREFUSED',
+  );
+  const res = await fetch(`http://127.0.0.1:${port}/broken`);
+  await assert.rejects(res.text());
+  await tick();
+  cap.unlink();
+  breaking.close();
+  assert.deepEqual(
+    cap.records().map((r) => [r.url, r.status, r.error]),
+    [
+      [`http://127.0.0.1:${closedPort}/`, 0, 'ECONNREFUSED'],
+      [`http://127.0.0.1:${port}/broken`, 200, ''],
+    ],
+  );
+});
+
 test('disabling the last http probe unsubscribes from every channel', () => {
-  const channels = ['http.server.request.start', 'http.server.response.finish', 'http.client.request.start', 'http.client.response.finish'];
+  const channels = [
+    'http.server.request.start',
+    'http.server.response.finish',
+    'http.client.request.start',
+    'http.client.response.finish',
+    'undici:request:create',
+    'undici:client:sendHeaders',
+    'undici:request:headers',
+    'undici:request:error',
+  ];
   assert.ok(channels.every((c) => !hasSubscribers(c)));
   const a = capture('http:server::request-done');
   const b = capture('http:client::');
