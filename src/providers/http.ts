@@ -3,7 +3,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { nowNs, type Probe } from '../core/index.js';
 import type { HttpRequest } from './catalogue.js';
-import { declare, emit, HookGroup } from './hooks.js';
+import { declare, emit, errorCode, HookGroup } from './hooks.js';
 
 /**
  * `http:server::request-start|request-done` and `http:client::request-start|request-done`,
@@ -190,10 +190,6 @@ function onClientError(message: unknown): void {
   if (!probes!.clientDone.enabled) return;
   const { request, error } = message as ClientMessage;
   clientDone(request, request.method, clientUrl(request), request.socket, 0, errorCode(error));
-}
-
-function errorCode(error: NodeJS.ErrnoException | undefined): string {
-  return error?.code ?? error?.name ?? 'Error';
 }
 
 /** undici's origin is `protocol//host:port`, its path the request target. */
