@@ -1,8 +1,10 @@
 import dc from 'node:diagnostics_channel';
+import type * as Net from 'node:net';
 import type { Socket } from 'node:net';
-import { nowNs, type Probe } from '../core/index.js';
+import { builtin, nowNs, type Probe } from '../core/index.js';
 import type { NetSocket } from './catalogue.js';
 import { declare, emit, errorCode, HookGroup } from './hooks.js';
+import { FunctionPatch, type AnyFunction } from './patch.js';
 
 /**
  * `net:client::connect|close|error` and `net:server::accept|close|error`, for TCP and IPC
@@ -14,6 +16,40 @@ import { declare, emit, errorCode, HookGroup } from './hooks.js';
  */
 const CLIENT = 'net.client.socket';
 const SERVER = 'net.server.socket';
+
+/**
+ * Before nodejs/node#58349 (in Node 22 and 24 here, not in Node 20) only `net.connect()` announced a client
+ * socket: `tls.connect()` (so every https and TLS client) and `new net.Socket().connect()`
+ * (pg, for one) were never seen. There `Socket#connect` is wrapped instead, which every one
+ * of them calls; whether Node's own publishes is read from its source, which has no side effect.
+ */
+function socketConnectPublishes(): boolean {
+  return builtin<typeof Net>('node:net').Socket.prototype.connect.toString().includes('netClientSocketChannel');
+}
+
+/** Decided at the first enabling: the wrapper of `Socket#connect`, or false where Node's publishes. */
+let connectPatch: FunctionPatch | false | null = null;
+
+function announceClientSockets(on: boolean): void {
+  if (connectPatch === null) {
+    connectPatch = socketConnectPublishes()
+      ? false
+      : new FunctionPatch(
+          () => builtin<typeof Net>('node:net').Socket.prototype as unknown as Record<string, unknown>,
+          'connect',
+          (connect: AnyFunction) =>
+            function (this: Socket, ...args: unknown[]): unknown {
+              onClientSocket({ socket: this });
+              return connect.apply(this, args);
+            },
+        );
+  }
+  if (connectPatch === false) {
+    if (on) dc.subscribe(CLIENT, onClientSocket);
+    else dc.unsubscribe(CLIENT, onClientSocket);
+  } else if (on) connectPatch.install();
+  else connectPatch.uninstall();
+}
 
 interface SocketMessage {
   socket: Socket;
@@ -31,8 +67,8 @@ let server: Side | null = null;
 export function registerNet(): void {
   if (client !== null) return;
   const clientHooks = new HookGroup(
-    () => dc.subscribe(CLIENT, onClientSocket),
-    () => dc.unsubscribe(CLIENT, onClientSocket),
+    () => announceClientSockets(true),
+    () => announceClientSockets(false),
   );
   const serverHooks = new HookGroup(
     () => dc.subscribe(SERVER, onServerSocket),

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { capture, hasSubscribers, tick } from './helpers.js';
 import type { NetSocket } from '../../src/providers/catalogue.js';
@@ -58,6 +59,43 @@ test('a refused connection fires error then close with the code and the peer it 
       ['ECONNREFUSED', '127.0.0.1', port],
     ],
   );
+});
+
+test('a socket connected by Socket#connect and a TLS client fire connect and close once each, as net.connect does', async () => {
+  // The server speaks no TLS: the TLS client's handshake fails after its TCP connection was made.
+  const server = net.createServer((s) => s.end('not tls\n'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const cap = capture<NetSocket>('net:client::');
+  const ended = (s: net.Socket): Promise<void> =>
+    new Promise((resolve) => {
+      s.on('error', () => {});
+      s.resume();
+      s.on('close', () => resolve());
+    });
+  await ended(new net.Socket().connect(port, '127.0.0.1'));
+  await ended(tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }));
+  await ended(net.connect(port, '127.0.0.1'));
+  await tick();
+  cap.unlink();
+  server.close();
+  assert.deepEqual(cap.names(), [
+    'client:connect',
+    'client:close',
+    'client:connect',
+    'client:error',
+    'client:close',
+    'client:connect',
+    'client:close',
+  ]);
+  for (const r of cap.records()) assert.deepEqual([r.remote_address, r.remote_port], ['127.0.0.1', port]);
+});
+
+test('disabling the net client probes leaves Socket#connect as it was', () => {
+  const connect = net.Socket.prototype.connect;
+  const cap = capture('net:client::connect');
+  cap.unlink();
+  assert.equal(net.Socket.prototype.connect, connect);
 });
 
 test('disabling net probes unsubscribes from the socket channels', () => {
