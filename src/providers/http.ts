@@ -11,6 +11,7 @@ import { declare, emit, errorCode, HookGroup } from './hooks.js';
  * `http.client.request.error` exists from 20.17; before that, a failed client request
  * fires no request-done. `fetch()` does not go through node:http: its client requests come
  * from undici's channels (Node's bundled copy and the npm package's publish the same names).
+ * HTTP/2 streams come from the `http2.*.stream.*` channels, which Node 20 does not have.
  */
 const SERVER_START = 'http.server.request.start';
 const SERVER_DONE = 'http.server.response.finish';
@@ -21,6 +22,11 @@ const UNDICI_START = 'undici:request:create';
 const UNDICI_SOCKET = 'undici:client:sendHeaders';
 const UNDICI_DONE = 'undici:request:headers';
 const UNDICI_ERROR = 'undici:request:error';
+const H2_SERVER_START = 'http2.server.stream.start';
+const H2_SERVER_DONE = 'http2.server.stream.finish';
+const H2_CLIENT_START = 'http2.client.stream.start';
+const H2_CLIENT_DONE = 'http2.client.stream.finish';
+const H2_CLIENT_ERROR = 'http2.client.stream.error';
 
 interface ServerMessage {
   request: IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown };
@@ -36,6 +42,13 @@ interface UndiciRequest {
   origin: unknown;
   method: string;
   path: string;
+}
+type H2Headers = Record<string, string | string[] | number | undefined>;
+interface H2Message {
+  stream: { session?: { socket?: Socket | null } | undefined };
+  /** start: the request's headers; finish: the response's. */
+  headers?: H2Headers;
+  error?: NodeJS.ErrnoException;
 }
 interface UndiciMessage {
   request: UndiciRequest;
@@ -54,7 +67,9 @@ const startTimes = new WeakMap<object, number>();
 const marks = new WeakMap<Socket, SocketMark>();
 /** The socket an undici request was sent on (its other messages do not carry it). */
 const undiciSockets = new WeakMap<object, Socket>();
-/** Undici requests whose response has come: an error after it (the body's) is not a second request-done. */
+/** An HTTP/2 stream's request headers, from its start: its finish carries the response's. */
+const h2Requests = new WeakMap<object, H2Headers>();
+/** Undici requests and HTTP/2 client streams whose response has come: an error after it (the body's) is not a second request-done. */
 const answered = new WeakSet<object>();
 
 let probes: { serverStart: Probe; serverDone: Probe; clientStart: Probe; clientDone: Probe } | null = null;
@@ -65,10 +80,14 @@ export function registerHttp(): void {
     () => {
       dc.subscribe(SERVER_START, onServerStart);
       dc.subscribe(SERVER_DONE, onServerDone);
+      dc.subscribe(H2_SERVER_START, onH2ServerStart);
+      dc.subscribe(H2_SERVER_DONE, onH2ServerDone);
     },
     () => {
       dc.unsubscribe(SERVER_START, onServerStart);
       dc.unsubscribe(SERVER_DONE, onServerDone);
+      dc.unsubscribe(H2_SERVER_START, onH2ServerStart);
+      dc.unsubscribe(H2_SERVER_DONE, onH2ServerDone);
     },
   );
   const client = new HookGroup(
@@ -80,6 +99,9 @@ export function registerHttp(): void {
       dc.subscribe(UNDICI_SOCKET, onUndiciSocket);
       dc.subscribe(UNDICI_DONE, onUndiciDone);
       dc.subscribe(UNDICI_ERROR, onUndiciError);
+      dc.subscribe(H2_CLIENT_START, onH2ClientStart);
+      dc.subscribe(H2_CLIENT_DONE, onH2ClientDone);
+      dc.subscribe(H2_CLIENT_ERROR, onH2ClientError);
     },
     () => {
       dc.unsubscribe(CLIENT_START, onClientStart);
@@ -89,6 +111,9 @@ export function registerHttp(): void {
       dc.unsubscribe(UNDICI_SOCKET, onUndiciSocket);
       dc.unsubscribe(UNDICI_DONE, onUndiciDone);
       dc.unsubscribe(UNDICI_ERROR, onUndiciError);
+      dc.unsubscribe(H2_CLIENT_START, onH2ClientStart);
+      dc.unsubscribe(H2_CLIENT_DONE, onH2ClientDone);
+      dc.unsubscribe(H2_CLIENT_ERROR, onH2ClientError);
     },
   );
   probes = {
@@ -220,4 +245,68 @@ function onUndiciError(message: unknown): void {
   const { request, error } = message as UndiciMessage;
   if (answered.has(request) || !probes!.clientDone.enabled) return;
   clientDone(request, request.method, undiciUrl(request), undiciSockets.get(request) ?? null, 0, errorCode(error));
+}
+
+const header = (headers: H2Headers | undefined, name: string): string => {
+  const v = headers?.[name];
+  return v === undefined ? '' : String(v);
+};
+
+/** The client's url in node:http's form, `protocol//host/path`; the server's is the path. */
+function h2Url(headers: H2Headers | undefined, client: boolean): string {
+  const path = header(headers, ':path');
+  return client ? `${header(headers, ':scheme')}://${header(headers, ':authority')}${path}` : path;
+}
+
+function h2Socket(message: H2Message): Socket | null {
+  return message.stream.session?.socket ?? null;
+}
+
+/** A stream's record at its end; bytes stay 0: the streams of a session share its socket. */
+function h2Record(message: H2Message, client: boolean, status: number, error: string): HttpRequest {
+  const { stream } = message;
+  const request = h2Requests.get(stream);
+  const r = record(header(request, ':method'), h2Url(request, client), h2Socket(message));
+  r.status = status;
+  r.error = error;
+  const start = startTimes.get(stream);
+  r.latency_ns = start === undefined ? 0 : nowNs() - start;
+  return r;
+}
+
+function h2Start(message: unknown, p: Probe, client: boolean): void {
+  const m = message as H2Message;
+  startTimes.set(m.stream, nowNs());
+  if (m.headers !== undefined) h2Requests.set(m.stream, m.headers);
+  if (p.enabled) emit(p, record(header(m.headers, ':method'), h2Url(m.headers, client), h2Socket(m)));
+}
+
+function onH2ServerStart(message: unknown): void {
+  h2Start(message, probes!.serverStart, false);
+}
+
+function onH2ClientStart(message: unknown): void {
+  h2Start(message, probes!.clientStart, true);
+}
+
+function onH2ServerDone(message: unknown): void {
+  const p = probes!.serverDone;
+  if (!p.enabled) return;
+  const m = message as H2Message;
+  emit(p, h2Record(m, false, Number(header(m.headers, ':status')) || 0, ''));
+}
+
+function onH2ClientDone(message: unknown): void {
+  const m = message as H2Message;
+  answered.add(m.stream);
+  const p = probes!.clientDone;
+  if (!p.enabled) return;
+  emit(p, h2Record(m, true, Number(header(m.headers, ':status')) || 0, ''));
+}
+
+function onH2ClientError(message: unknown): void {
+  const m = message as H2Message;
+  const p = probes!.clientDone;
+  if (answered.has(m.stream) || !p.enabled) return;
+  emit(p, h2Record(m, true, 0, errorCode(m.error)));
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { capture, hasSubscribers, tick } from './helpers.js';
 import type { HttpRequest } from '../../src/providers/catalogue.js';
@@ -156,6 +157,68 @@ test('a failed fetch() fires request-done with the error code; a body that fails
   );
 });
 
+const NO_HTTP2_CHANNELS = Number(process.versions.node.split('.')[0]) < 22 ? 'Node 20 publishes no http2 channels' : false;
+
+test(
+  'HTTP/2 streams fire server and client request-start/request-done, and a reset stream the client error',
+  { skip: NO_HTTP2_CHANNELS },
+  async () => {
+    const server = http2.createServer();
+    server.on('stream', (stream, headers) => {
+      stream.on('error', () => {});
+      if (headers[':path'] === '/reset') return void stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      stream.respond({ ':status': headers[':path'] === '/missing' ? 404 : 200 });
+      stream.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const cap = capture<HttpRequest>('http:::');
+    const client = http2.connect(`http://127.0.0.1:${port}`);
+    for (const [method, path] of [
+      ['GET', '/'],
+      ['POST', '/missing'],
+      ['GET', '/reset'],
+    ] as const) {
+      await new Promise<void>((resolve) => {
+        const req = client.request({ ':path': path, ':method': method });
+        req.on('error', () => resolve());
+        req.on('end', () => resolve());
+        req.resume();
+        req.end();
+      });
+    }
+    await tick();
+    cap.unlink();
+    client.close();
+    server.close();
+    const names = cap.names();
+    const rows = cap.records().map((r, i) => [names[i], r.method, r.url, r.status, r.error]);
+    const url = `http://127.0.0.1:${port}`;
+    const sorted = (xs: unknown[][]): unknown[][] => xs.sort((a, b) => String(a).localeCompare(String(b)));
+    assert.deepEqual(
+      sorted(rows),
+      sorted([
+        ['client:request-start', 'GET', `${url}/`, 0, ''],
+        ['server:request-start', 'GET', '/', 0, ''],
+        ['server:request-done', 'GET', '/', 200, ''],
+        ['client:request-done', 'GET', `${url}/`, 200, ''],
+        ['client:request-start', 'POST', `${url}/missing`, 0, ''],
+        ['server:request-start', 'POST', '/missing', 0, ''],
+        ['server:request-done', 'POST', '/missing', 404, ''],
+        ['client:request-done', 'POST', `${url}/missing`, 404, ''],
+        ['client:request-start', 'GET', `${url}/reset`, 0, ''],
+        ['server:request-start', 'GET', '/reset', 0, ''],
+        ['client:request-done', 'GET', `${url}/reset`, 0, 'ERR_HTTP2_STREAM_ERROR'],
+      ]),
+    );
+    const done = cap.records().filter((r, i) => names[i]!.endsWith('request-done') && r.status !== 0);
+    for (const r of done) {
+      assert.equal(r.remote_address, '127.0.0.1');
+      assert.ok(r.latency_ns > 0, 'latency_ns measured');
+    }
+  },
+);
+
 test('disabling the last http probe unsubscribes from every channel', () => {
   const channels = [
     'http.server.request.start',
@@ -166,6 +229,11 @@ test('disabling the last http probe unsubscribes from every channel', () => {
     'undici:client:sendHeaders',
     'undici:request:headers',
     'undici:request:error',
+    'http2.server.stream.start',
+    'http2.server.stream.finish',
+    'http2.client.stream.start',
+    'http2.client.stream.finish',
+    'http2.client.stream.error',
   ];
   assert.ok(channels.every((c) => !hasSubscribers(c)));
   const a = capture('http:server::request-done');
