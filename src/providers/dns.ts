@@ -7,8 +7,9 @@ import { FunctionPatch, type AnyFunction } from './patch.js';
 /**
  * `dns:FUNC:FORM:lookup-start|lookup-done`, FUNC one of `lookup` (getaddrinfo on the
  * threadpool), `resolve4`, `resolve6` (c-ares), FORM `callback` or `promise`. Node has no dns
- * channels, so the functions are wrapped while enabled, like fs. `net.connect` and the http
- * client look `dns.lookup` up on the module at call time, so their lookups are seen too.
+ * channels, so the functions are wrapped while enabled, like fs, and a `Resolver`'s resolve4
+ * and resolve6 with them. `net.connect` and the http client look `dns.lookup` up on the module
+ * at call time, so their lookups are seen too.
  */
 const FUNCS = ['lookup', 'resolve4', 'resolve6'] as const;
 const FORMS = ['callback', 'promise'] as const;
@@ -36,15 +37,23 @@ export function registerDns(): void {
         start: declare('dns', func, form, 'lookup-start', 'dns_lookup_t'),
         done: declare('dns', func, form, 'lookup-done', 'dns_lookup_t'),
       };
-      const patch = new FunctionPatch(target, func, (fn) => (form === 'promise' ? wrapPromise(site, fn) : wrapCallback(site, fn)));
+      const wrap = (fn: AnyFunction): AnyFunction => (form === 'promise' ? wrapPromise(site, fn) : wrapCallback(site, fn));
+      const patches = [new FunctionPatch(target, func, wrap)];
+      // A Resolver's own methods (custom servers): the module's functions are copies bound at load, so neither is seen twice.
+      if (func !== 'lookup') patches.push(new FunctionPatch(() => resolverPrototype(form), func, wrap));
       const group = new HookGroup(
-        () => patch.install(),
-        () => patch.uninstall(),
+        () => patches.forEach((p) => p.install()),
+        () => patches.forEach((p) => p.uninstall()),
       );
       group.add(site.start);
       group.add(site.done);
     }
   }
+}
+
+function resolverPrototype(form: Form): Record<string, unknown> {
+  const dns = builtin<typeof Dns>('node:dns');
+  return (form === 'promise' ? dns.promises.Resolver : dns.Resolver).prototype as unknown as Record<string, unknown>;
 }
 
 function record(hostname: unknown, options: unknown): DnsLookup {
