@@ -25,6 +25,9 @@ const OPS: Readonly<Record<string, Result>> = {
   close: Result.None,
   read: Result.BytesRead,
   write: Result.BytesWritten,
+  // A WriteStream writes what it buffered while opening, or while a write was in flight, with writev.
+  readv: Result.BytesRead,
+  writev: Result.BytesWritten,
   readFile: Result.Contents,
   writeFile: Result.DataArg,
   appendFile: Result.DataArg,
@@ -59,6 +62,8 @@ type Form = (typeof FS_FORMS)[number];
 const FILEHANDLE_OPS: Readonly<Record<string, string>> = {
   read: 'read',
   write: 'write',
+  readv: 'readv',
+  writev: 'writev',
   readFile: 'readFile',
   writeFile: 'writeFile',
   appendFile: 'appendFile',

@@ -132,3 +132,33 @@ test('the opens inside readFile and writeFile fire only where Node calls the exp
     ],
   );
 });
+
+test("a write stream's buffered writes are seen as one writev, with every byte; FileHandle readv and writev too", async () => {
+  const streamed = path.join(dir, 'streamed.txt');
+  const cap = capture<FsOp>('fs:::op-done');
+  await new Promise<void>((resolve, reject) => {
+    const w = fs.createWriteStream(streamed);
+    // Written before the file is open: the stream gathers them into one writev.
+    for (let i = 0; i < 100; i++) w.write(`line ${i}\n`);
+    w.on('error', reject);
+    w.end(resolve);
+  });
+  const size = fs.statSync(streamed).size;
+  const fh = await fs.promises.open(streamed, 'r+');
+  const written = await fh.writev([Buffer.from('ab'), Buffer.from('cde')], 0);
+  const read = await fh.readv([Buffer.alloc(4), Buffer.alloc(4)], 0);
+  await fh.close();
+  cap.unlink();
+  assert.deepEqual([written.bytesWritten, read.bytesRead], [5, 8]);
+  assert.deepEqual(
+    cap
+      .records()
+      .filter((r) => r.op.endsWith('v'))
+      .map((r) => [r.op, r.form, r.bytes, r.error]),
+    [
+      ['writev', 'callback', size, ''],
+      ['writev', 'filehandle', 5, ''],
+      ['readv', 'filehandle', 8, ''],
+    ],
+  );
+});
