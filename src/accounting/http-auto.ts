@@ -1,5 +1,6 @@
 import dc from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Activity } from './activity.js';
 import type { Accountant } from './accountant.js';
@@ -21,6 +22,11 @@ interface RequestStart {
   response: ServerResponse & { [ACT]?: Activity };
   socket: MarkedSocket;
 }
+type H2Headers = Record<string, string | string[] | number | undefined>;
+interface H2StreamStart {
+  stream: EventEmitter & { [ACT]?: Activity };
+  headers: H2Headers;
+}
 interface HttpActivity extends Activity {
   netIn0?: number;
   netOut0?: number;
@@ -35,12 +41,22 @@ export function httpToken(req: IncomingMessage): string {
   return `${req.method} ${q < 0 ? url : url.slice(0, q)}`;
 }
 
+/** `METHOD /path` of an HTTP/2 request's headers, without the query string. */
+function h2Token(headers: H2Headers): string {
+  const path = String(headers[':path'] ?? '/');
+  const q = path.indexOf('?');
+  return `${String(headers[':method'] ?? '')} ${q < 0 ? path : path.slice(0, q)}`;
+}
+
 /**
  * Every HTTP server request is an activity, from Node's `http.server.request.start` channel
  * (present on Node 20 and 24) to `http.server.response.finish`. The activity is entered in
  * the channel's subscriber, which runs synchronously just before the 'request' event, so
  * the handler and everything it schedules belong to it. Net bytes are the socket's counters
  * since the previous request on the connection ended (exact unless requests are pipelined).
+ * An HTTP/2 stream is one too, from `http2.server.stream.start` (before the 'stream' event) to
+ * `http2.server.stream.finish` (Node 22 and later publish them); its streams share their
+ * session's socket, so it has no net bytes.
  */
 export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () => void {
   if (!o.http) return () => {};
@@ -79,12 +95,28 @@ export function installHttpActivities(acct: Accountant, o: ResolvedOptions): () 
     }
     acct.end(act);
   };
+  const onStreamStart = (msg: unknown): void => {
+    const { stream, headers } = msg as H2StreamStart;
+    const act = acct.begin(h2Token(headers));
+    if (traceparent) keepH2TraceContext(headers, act);
+    stream[ACT] = act;
+    acct.enter(act);
+    bindEmitter(acct, stream, act, installed);
+  };
+  const onStreamFinish = (msg: unknown): void => {
+    const act = (msg as H2StreamStart).stream[ACT];
+    if (act !== undefined && !act.done) acct.end(act);
+  };
   dc.subscribe('http.server.request.start', onStart);
   dc.subscribe('http.server.response.finish', onFinish);
+  dc.subscribe('http2.server.stream.start', onStreamStart);
+  dc.subscribe('http2.server.stream.finish', onStreamFinish);
   return () => {
     installed.on = false;
     dc.unsubscribe('http.server.request.start', onStart);
     dc.unsubscribe('http.server.response.finish', onFinish);
+    dc.unsubscribe('http2.server.stream.start', onStreamStart);
+    dc.unsubscribe('http2.server.stream.finish', onStreamFinish);
   };
 }
 
@@ -106,6 +138,14 @@ function keepTraceContext(raw: readonly string[], act: Activity): void {
   }
 }
 
+/** An HTTP/2 request's trace context: its headers are an object with lower-case names, repeated ones joined. */
+function keepH2TraceContext(headers: H2Headers, act: Activity): void {
+  const parent = headers.traceparent;
+  if (parent !== undefined) act.traceparent = String(Array.isArray(parent) ? parent[0] : parent);
+  const state = headers.tracestate;
+  if (state !== undefined) act.tracestate = Array.isArray(state) ? state.join(',') : String(state);
+}
+
 /**
  * A request's later events ('data', 'end') are emitted from the socket's reads, whose async
  * context predates the request: without this, work done in a body handler belongs to no
@@ -113,9 +153,9 @@ function keepTraceContext(raw: readonly string[], act: Activity): void {
  * event nobody listens to runs no code, so it is emitted as it is: each switch is an
  * AsyncLocalStorage frame where AsyncContextFrame backs it.
  */
-function bindEmitter(acct: Accountant, request: IncomingMessage, act: Activity, installed: { readonly on: boolean }): void {
+function bindEmitter(acct: Accountant, request: EventEmitter, act: Activity, installed: { readonly on: boolean }): void {
   const emit = request.emit;
-  request.emit = function (this: IncomingMessage, ...args: Parameters<IncomingMessage['emit']>): boolean {
+  request.emit = function (this: EventEmitter, ...args: Parameters<EventEmitter['emit']>): boolean {
     if (!installed.on || this.listenerCount(args[0]) === 0) return emit.apply(this, args);
     const prev = acct.current();
     if (prev === act) return emit.apply(this, args);
@@ -125,7 +165,7 @@ function bindEmitter(acct: Accountant, request: IncomingMessage, act: Activity, 
     } finally {
       acct.enter(prev);
     }
-  } as IncomingMessage['emit'];
+  } as EventEmitter['emit'];
 }
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
@@ -189,6 +190,68 @@ describe('HTTP server requests', () => {
       assert.ok(r.cpu_ns > 0 && r.cpu_ns <= r.latency_ns);
     }
     assert.equal(F.latency, 0);
+  });
+});
+
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+describe('HTTP/2 server streams', () => {
+  const skip = Number(process.versions.node.split('.')[0]) < 22 ? 'Node 20 publishes no http2 channels' : false;
+  it('are activities with method and path, and the work of their handler and of their body events', { skip }, async () => {
+    const server = http2.createServer();
+    server.on('stream', (stream, headers) => {
+      void readFile(SELF).then(() => {
+        stream.on('data', () => {});
+        // The body's end comes from the session's socket: it must still count for this stream.
+        stream.on('end', () => {
+          void readFile(SELF).then(async () => {
+            await sleep(1);
+            stream.respond({ ':status': headers[':path'] === '/missing' ? 404 : 200 });
+            stream.end('hello');
+          });
+        });
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    acct.disable();
+    acct.enable({ traceparent: true });
+    const records: AcctRecord[] = [];
+    const off = acct.onRecord((r) => records.push(r));
+    const client = http2.connect(`http://127.0.0.1:${port}`);
+    for (const path of ['/a?x=1', '/missing', '/a']) {
+      await new Promise<void>((resolve, reject) => {
+        const req = client.request({
+          ':path': path,
+          ':method': 'POST',
+          traceparent: TRACEPARENT,
+          tracestate: 'vendor=1',
+        });
+        req.on('error', reject);
+        req.resume();
+        req.on('end', () => resolve());
+        req.end('body');
+      });
+    }
+    off();
+    acct.disable();
+    acct.enable();
+    client.close();
+    server.close();
+    assert.deepEqual(
+      records.map((r) => [r.token, r.traceparent, r.tracestate]),
+      [
+        ['POST /a', TRACEPARENT, 'vendor=1'],
+        ['POST /missing', TRACEPARENT, 'vendor=1'],
+        ['POST /a', TRACEPARENT, 'vendor=1'],
+      ],
+    );
+    for (const r of records) {
+      assert.equal(r.fs_count, 2, "the handler's read and the one after the body ended");
+      assert.equal(r.timer_count, 1);
+      assert.ok(r.latency_ns > 0);
+    }
   });
 });
 
